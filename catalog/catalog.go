@@ -1,0 +1,203 @@
+// Package catalog holds the routes routedeck serves: for each route its
+// method, path, docs and two variants (success and error), each a status,
+// headers and a body template. A catalog is a folder (or fs.FS) holding
+// catalog.json, the manifest, and one template file per variant.
+package catalog
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/routedeck/routedeck/render"
+)
+
+// ManifestName is the manifest's file name inside a catalog folder.
+const ManifestName = "catalog.json"
+
+// Kind says which of a route's two variants a response is.
+type Kind string
+
+// The two variant kinds every route has.
+const (
+	Success Kind = "success"
+	Error   Kind = "error"
+)
+
+// ParseKind accepts "success" or "error".
+func ParseKind(s string) (Kind, error) {
+	switch Kind(strings.ToLower(strings.TrimSpace(s))) {
+	case Success:
+		return Success, nil
+	case Error:
+		return Error, nil
+	}
+	return "", fmt.Errorf("unknown variant %q (want success or error)", s)
+}
+
+// Other returns the opposite kind.
+func (k Kind) Other() Kind {
+	if k == Error {
+		return Success
+	}
+	return Error
+}
+
+// Catalog is a loaded set of routes. It is read-only once loaded and safe
+// for concurrent use; which variant is active lives in server.State.
+type Catalog struct {
+	Name    string
+	Version string
+	Routes  []*Route
+
+	byKey map[string]*Route
+	tree  *node
+}
+
+// Route is one method + path.
+type Route struct {
+	Method  string // upper case
+	Path    string // "/v1/customers/:customer"
+	Group   string // resource group, e.g. "customers"
+	Summary string // one line
+	Docs    string // HTML, as Stripe writes it
+	// Samples are example values for the path parameters, used by previews
+	// and by requests fired from the UI.
+	Samples  map[string]string
+	Variants []*Variant
+	// Params are the path parameter names in order.
+	Params []string
+
+	index    int
+	segments []string
+}
+
+// Variant is one of a route's responses.
+type Variant struct {
+	Kind        Kind
+	Label       string
+	Status      int
+	ContentType string
+	Headers     map[string]string
+	// File is the template's path inside the catalog folder.
+	File string
+	// Source is the template text.
+	Source string
+
+	once sync.Once
+	tpl  *render.Template
+	err  error
+}
+
+// Key is "METHOD /path", the form users type on the command line.
+func (r *Route) Key() string { return r.Method + " " + r.Path }
+
+// Index is the route's position in the catalog.
+func (r *Route) Index() int { return r.index }
+
+// Variant returns the variant of the given kind (every loaded route has both).
+func (r *Route) Variant(k Kind) *Variant {
+	for _, v := range r.Variants {
+		if v.Kind == k {
+			return v
+		}
+	}
+	return nil
+}
+
+// Template returns the compiled template, parsing it on first use. A
+// catalog loaded from disk has already parsed every template, so this only
+// parses lazily for the embedded catalog, whose templates the tests prove.
+func (v *Variant) Template() (*render.Template, error) {
+	v.once.Do(func() {
+		v.tpl, v.err = render.Compile(v.File, v.Source)
+	})
+	return v.tpl, v.err
+}
+
+// Render executes the variant's template for req.
+func (v *Variant) Render(req *render.Request) (string, error) {
+	tpl, err := v.Template()
+	if err != nil {
+		return "", err
+	}
+	return tpl.Exec(req)
+}
+
+// Lookup finds a route by its key, "GET /v1/customers/:customer". The
+// method is case-insensitive and surrounding spaces are ignored.
+func (c *Catalog) Lookup(key string) (*Route, bool) {
+	method, path, ok := strings.Cut(strings.TrimSpace(key), " ")
+	if !ok {
+		return nil, false
+	}
+	r, ok := c.byKey[strings.ToUpper(method)+" "+strings.TrimSpace(path)]
+	return r, ok
+}
+
+// SampleRequest is the request a preview renders with: the route's sample
+// path parameters and no body.
+func (r *Route) SampleRequest() *render.Request {
+	params := r.SampleParams()
+	return &render.Request{Method: r.Method, Path: r.SamplePath(params), Params: params}
+}
+
+// SampleParams returns a value for each path parameter: the catalog's
+// sample, or one derived from the parameter's name (":customer" → "cus_...").
+func (r *Route) SampleParams() map[string]string {
+	params := make(map[string]string, len(r.Params))
+	for _, p := range r.Params {
+		if v, ok := r.Samples[p]; ok && v != "" {
+			params[p] = v
+			continue
+		}
+		params[p] = SampleValue(p)
+	}
+	return params
+}
+
+// SamplePath fills the route's path with params.
+func (r *Route) SamplePath(params map[string]string) string {
+	var b strings.Builder
+	for _, seg := range r.segments {
+		b.WriteByte('/')
+		if strings.HasPrefix(seg, ":") {
+			b.WriteString(params[seg[1:]])
+		} else {
+			b.WriteString(seg)
+		}
+	}
+	if b.Len() == 0 {
+		return "/"
+	}
+	return b.String()
+}
+
+// samplePrefixes are Stripe's id prefixes for common parameter names.
+var samplePrefixes = map[string]string{
+	"account": "acct", "authorization": "iauth", "capability": "card_payments", "card": "card",
+	"cardholder": "ich", "charge": "ch", "configuration": "bpc", "coupon": "SUMMER25",
+	"credit_note": "cn", "customer": "cus", "dispute": "dp", "early_fraud_warning": "issfr",
+	"fee": "fee", "file": "file", "intent": "pi", "invoice": "in", "invoiceitem": "ii",
+	"item": "si", "link": "link", "location": "tml", "mandate": "mandate", "payment_method": "pm",
+	"payout": "po", "person": "person", "plan": "plan", "price": "price", "promotion_code": "promo",
+	"quote": "qt", "reader": "tmr", "refund": "re", "report_run": "frr", "review": "prv",
+	"schedule": "sub_sched", "session": "cs_test", "source": "src", "subscription_exposed_id": "sub",
+	"subscription_item": "si", "tax_rate": "txr", "token": "tok", "topup": "tu", "transaction": "txn",
+	"transfer": "tr", "value_list": "rsl", "webhook_endpoint": "we", "three_d_secure": "tdsrc",
+	"receiver": "btcrcv", "issuer_fraud_record": "issfr", "scheduled_query_run": "sqr", "key": "ephkey",
+	"domain": "apwc", "settlement": "ipi", "source_transaction": "srctxn", "report_type": "balance.summary.1",
+	"report": "frr", "rate_id": "txr", "mandate_notification": "mandate", "country": "US",
+}
+
+// SampleValue derives a plausible value for a path parameter from its name.
+func SampleValue(name string) string {
+	prefix, ok := samplePrefixes[name]
+	if !ok {
+		return name + "_sample"
+	}
+	if strings.ContainsAny(prefix, ".") || prefix == "US" || prefix == "SUMMER25" || prefix == "card_payments" {
+		return prefix
+	}
+	return prefix + "_1Nv0FGQ9RKHgCVdK"
+}

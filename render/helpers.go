@@ -1,0 +1,419 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aymerick/raymond"
+)
+
+// helperSet maps a helper name to its implementations by argument count
+// (not counting raymond's trailing *Options).
+type helperSet map[string]map[int]any
+
+// defaultHelpers is built once and never changed.
+var defaultHelpers = helperSet{
+	"urlParam":   {1: urlParam},
+	"queryParam": {1: queryParam1, 2: queryParam2},
+	"body":       {0: body0, 1: body1, 2: body2},
+	"header":     {1: header1, 2: header2},
+	"now":        {0: now0, 1: now1},
+	"id":         {1: newID},
+	"reflect":    {2: reflectParam},
+	"faker":      {1: fakerHelper},
+	"oneOf":      {1: oneOf},
+	"array":      arrayArities(),
+	"int":        {0: int0, 2: int2},
+	"float":      {0: float0, 2: float2},
+	"boolean":    {0: boolean},
+	"uuid":       {0: uuid},
+	"json":       {1: jsonHelper},
+}
+
+// Names lists the helpers templates may call, with their arities, for docs.
+func Names() []string {
+	var out []string
+	for name, arities := range defaultHelpers {
+		var ns []string
+		for n := range arities {
+			ns = append(ns, strconv.Itoa(n))
+		}
+		sort.Strings(ns)
+		out = append(out, name+"/"+strings.Join(ns, ","))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// register adds every helper to tpl under the names rewriteArity produces.
+func (hs helperSet) register(tpl *raymond.Template) {
+	m := make(map[string]any, len(hs)*2)
+	for name, arities := range hs {
+		for n, fn := range arities {
+			m[hs.callName(name, n)] = fn
+		}
+	}
+	tpl.RegisterHelpers(m)
+}
+
+// callName is the name raymond knows a helper call by: the plain name when
+// the helper has one arity, "name__N" otherwise.
+func (hs helperSet) callName(name string, arity int) string {
+	if len(hs[name]) == 1 {
+		return name
+	}
+	return name + "__" + strconv.Itoa(arity)
+}
+
+// maxArray is how many items the `array` helper takes.
+const maxArray = 16
+
+func arrayArities() map[int]any {
+	m := make(map[int]any, maxArray+1)
+	for n := 0; n <= maxArray; n++ {
+		m[n] = makeArray(n)
+	}
+	return m
+}
+
+// ---- request helpers ----
+
+func urlParam(name any, options *raymond.Options) raymond.SafeString {
+	return raymond.SafeString(escapeJSON(requestOf(options).Params[str(name)]))
+}
+
+func queryParam1(name any, options *raymond.Options) raymond.SafeString {
+	return queryParam2(name, "", options)
+}
+
+func queryParam2(name, def any, options *raymond.Options) raymond.SafeString {
+	q := requestOf(options).Query
+	if vs, ok := q[formKey(str(name))]; ok && len(vs) > 0 {
+		return raymond.SafeString(escapeJSON(vs[0]))
+	}
+	return raymond.SafeString(escapeJSON(str(def)))
+}
+
+func body0(options *raymond.Options) raymond.SafeString {
+	return raymond.SafeString(escapeJSON(string(requestOf(options).Body)))
+}
+
+func body1(path any, options *raymond.Options) raymond.SafeString {
+	return body2(path, "", options)
+}
+
+func body2(path, def any, options *raymond.Options) raymond.SafeString {
+	if v, ok := requestOf(options).BodyValue(str(path)); ok {
+		return raymond.SafeString(escapeJSON(v))
+	}
+	return raymond.SafeString(escapeJSON(str(def)))
+}
+
+func header1(name any, options *raymond.Options) raymond.SafeString {
+	return header2(name, "", options)
+}
+
+func header2(name, def any, options *raymond.Options) raymond.SafeString {
+	if v := requestOf(options).Header.Get(str(name)); v != "" {
+		return raymond.SafeString(escapeJSON(v))
+	}
+	return raymond.SafeString(escapeJSON(str(def)))
+}
+
+// now with no argument is a Unix timestamp, as Stripe's `created` fields are.
+func now0(options *raymond.Options) raymond.SafeString {
+	return raymond.SafeString(strconv.FormatInt(requestOf(options).now().Unix(), 10))
+}
+
+// now 'layout' formats the time: 'unix', 'iso' (RFC 3339) or a Go layout.
+func now1(layout any, options *raymond.Options) raymond.SafeString {
+	t := requestOf(options).now()
+	switch l := str(layout); l {
+	case "unix", "":
+		return raymond.SafeString(strconv.FormatInt(t.Unix(), 10))
+	case "iso":
+		return raymond.SafeString(t.UTC().Format(time.RFC3339))
+	default:
+		return raymond.SafeString(escapeJSON(t.UTC().Format(l)))
+	}
+}
+
+const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// newID returns a fresh Stripe-style id: the prefix, "_" and 14 random characters.
+func newID(prefix any, options *raymond.Options) raymond.SafeString {
+	return raymond.SafeString(escapeJSON(NewID(str(prefix))))
+}
+
+// NewID returns prefix_ followed by 14 random alphanumerics ("req" gives a Request-Id).
+func NewID(prefix string) string {
+	var b [64]byte
+	n := copy(b[:], prefix)
+	if n < len(b) {
+		b[n] = '_'
+		n++
+	}
+	for i := 0; i < 14 && n < len(b); i++ {
+		b[n] = idAlphabet[rand.IntN(len(idAlphabet))]
+		n++
+	}
+	return string(b[:n])
+}
+
+// reflectParam is a block helper: {{#reflect 'amount' 'integer'}}2000{{/reflect}}
+// writes the request's `amount` as a JSON value of the given type, or the
+// block (the fixture's value) when the request has none or it does not fit.
+// Types: string, integer, number, boolean, map (string members, like metadata).
+func reflectParam(name, kind any, options *raymond.Options) raymond.SafeString {
+	req := requestOf(options)
+	n := str(name)
+	switch str(kind) {
+	case "map":
+		if m, ok := req.BodyMap(n); ok {
+			return raymond.SafeString(encodeStringMap(m))
+		}
+	case "string":
+		if v, ok := req.BodyValue(n); ok {
+			return raymond.SafeString(`"` + escapeJSON(v) + `"`)
+		}
+	case "integer":
+		if v, ok := req.BodyValue(n); ok {
+			if i, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+				return raymond.SafeString(strconv.FormatInt(i, 10))
+			}
+		}
+	case "number":
+		if v, ok := req.BodyValue(n); ok {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+				return raymond.SafeString(strconv.FormatFloat(f, 'f', -1, 64))
+			}
+		}
+	case "boolean":
+		if v, ok := req.BodyValue(n); ok {
+			if b, err := strconv.ParseBool(strings.TrimSpace(v)); err == nil {
+				return raymond.SafeString(strconv.FormatBool(b))
+			}
+		}
+	default:
+		panic(fmt.Errorf("reflect: unknown type %q (want string, integer, number, boolean or map)", str(kind)))
+	}
+	return raymond.SafeString(options.Fn())
+}
+
+func encodeStringMap(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('"')
+		b.WriteString(escapeJSON(k))
+		b.WriteString(`": "`)
+		b.WriteString(escapeJSON(m[k]))
+		b.WriteByte('"')
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// ---- data helpers ----
+
+func oneOf(items any) raymond.SafeString {
+	list, ok := items.([]string)
+	if !ok || len(list) == 0 {
+		return ""
+	}
+	return raymond.SafeString(escapeJSON(list[rand.IntN(len(list))]))
+}
+
+func makeArray(n int) any {
+	switch n {
+	case 0:
+		return func() []string { return []string{} }
+	case 1:
+		return func(a any) []string { return strs(a) }
+	case 2:
+		return func(a, b any) []string { return strs(a, b) }
+	case 3:
+		return func(a, b, c any) []string { return strs(a, b, c) }
+	case 4:
+		return func(a, b, c, d any) []string { return strs(a, b, c, d) }
+	case 5:
+		return func(a, b, c, d, e any) []string { return strs(a, b, c, d, e) }
+	case 6:
+		return func(a, b, c, d, e, f any) []string { return strs(a, b, c, d, e, f) }
+	case 7:
+		return func(a, b, c, d, e, f, g any) []string { return strs(a, b, c, d, e, f, g) }
+	case 8:
+		return func(a, b, c, d, e, f, g, h any) []string { return strs(a, b, c, d, e, f, g, h) }
+	case 9:
+		return func(a, b, c, d, e, f, g, h, i any) []string { return strs(a, b, c, d, e, f, g, h, i) }
+	case 10:
+		return func(a, b, c, d, e, f, g, h, i, j any) []string { return strs(a, b, c, d, e, f, g, h, i, j) }
+	case 11:
+		return func(a, b, c, d, e, f, g, h, i, j, k any) []string { return strs(a, b, c, d, e, f, g, h, i, j, k) }
+	case 12:
+		return func(a, b, c, d, e, f, g, h, i, j, k, l any) []string {
+			return strs(a, b, c, d, e, f, g, h, i, j, k, l)
+		}
+	case 13:
+		return func(a, b, c, d, e, f, g, h, i, j, k, l, m any) []string {
+			return strs(a, b, c, d, e, f, g, h, i, j, k, l, m)
+		}
+	case 14:
+		return func(a, b, c, d, e, f, g, h, i, j, k, l, m, n any) []string {
+			return strs(a, b, c, d, e, f, g, h, i, j, k, l, m, n)
+		}
+	case 15:
+		return func(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o any) []string {
+			return strs(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o)
+		}
+	default:
+		return func(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p any) []string {
+			return strs(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)
+		}
+	}
+}
+
+func strs(vs ...any) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = str(v)
+	}
+	return out
+}
+
+func int0() raymond.SafeString { return int2(0, 100) }
+
+func int2(lo, hi any) raymond.SafeString {
+	a, b := toInt(lo), toInt(hi)
+	if b < a {
+		a, b = b, a
+	}
+	return raymond.SafeString(strconv.FormatInt(a+rand.Int64N(b-a+1), 10))
+}
+
+func float0() raymond.SafeString { return float2(0, 100) }
+
+func float2(lo, hi any) raymond.SafeString {
+	a, b := toFloat(lo), toFloat(hi)
+	if b < a {
+		a, b = b, a
+	}
+	return raymond.SafeString(strconv.FormatFloat(a+rand.Float64()*(b-a), 'f', 2, 64))
+}
+
+func boolean() raymond.SafeString {
+	return raymond.SafeString(strconv.FormatBool(rand.IntN(2) == 1))
+}
+
+func uuid() raymond.SafeString {
+	var b [16]byte
+	for i := range b {
+		b[i] = byte(rand.IntN(256))
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return raymond.SafeString(fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]))
+}
+
+// jsonHelper writes any value as JSON text.
+func jsonHelper(v any) raymond.SafeString {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Errorf("json: %v", err))
+	}
+	return raymond.SafeString(b)
+}
+
+// ---- conversions ----
+
+func str(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case raymond.SafeString:
+		return string(x)
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+func toInt(v any) int64 {
+	switch x := v.(type) {
+	case int:
+		return int64(x)
+	case int64:
+		return x
+	case float64:
+		return int64(x)
+	default:
+		i, _ := strconv.ParseInt(str(v), 10, 64)
+		return i
+	}
+}
+
+func toFloat(v any) float64 {
+	switch x := v.(type) {
+	case int:
+		return float64(x)
+	case float64:
+		return x
+	default:
+		f, _ := strconv.ParseFloat(str(v), 64)
+		return f
+	}
+}
+
+// escapeJSON returns s escaped for use inside a JSON string literal (without
+// the quotes). Invalid UTF-8 becomes U+FFFD.
+func escapeJSON(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20, r == 0x2028, r == 0x2029:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			// range yields U+FFFD for invalid bytes, which is what we want.
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,98 @@
+package server
+
+import (
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/routedeck/routedeck/catalog"
+)
+
+// Event describes one request the server answered.
+type Event struct {
+	Time      time.Time
+	Method    string
+	Path      string // as requested, without the query
+	Query     string
+	Route     string // the matched route's key, "" when no route matched
+	Variant   catalog.Kind
+	Status    int
+	Duration  time.Duration
+	RequestID string
+
+	// Request and response details, for the UI's request log.
+	RequestHeader  http.Header
+	RequestBody    []byte
+	ResponseHeader http.Header
+	ResponseBody   string
+}
+
+// hub fans events out to subscribers without ever blocking a handler: a
+// subscriber whose buffer is full loses the event, and the loss is counted.
+type hub struct {
+	mu      sync.RWMutex
+	subs    map[chan Event]struct{}
+	closed  bool
+	active  atomic.Int32
+	dropped atomic.Int64
+}
+
+func newHub() *hub { return &hub{subs: map[chan Event]struct{}{}} }
+
+func (h *hub) subscribe(buffer int) (<-chan Event, func()) {
+	if buffer < 1 {
+		buffer = 1
+	}
+	ch := make(chan Event, buffer)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		close(ch)
+		return ch, func() {}
+	}
+	h.subs[ch] = struct{}{}
+	h.active.Add(1)
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			if _, ok := h.subs[ch]; ok {
+				delete(h.subs, ch)
+				h.active.Add(-1)
+				close(ch)
+			}
+		})
+	}
+}
+
+// wanted reports whether anyone listens, so handlers can skip building events.
+func (h *hub) wanted() bool { return h.active.Load() > 0 }
+
+func (h *hub) publish(e Event) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for ch := range h.subs {
+		select {
+		case ch <- e:
+		default:
+			h.dropped.Add(1)
+		}
+	}
+}
+
+// close ends every subscription; receivers see a closed channel.
+func (h *hub) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return
+	}
+	h.closed = true
+	for ch := range h.subs {
+		close(ch)
+		delete(h.subs, ch)
+	}
+	h.active.Store(0)
+}

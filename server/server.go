@@ -1,0 +1,279 @@
+// Package server serves a catalog over HTTP the way Stripe's API answers:
+// each request is matched to a route, answered with the route's active
+// variant (or the one a Prefer header picks), and published as an Event.
+// The server never prints; subscribers decide what to show.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/render"
+)
+
+// MaxBodyBytes is the largest request body the server reads (1 MiB).
+const MaxBodyBytes = 1 << 20
+
+// Options configure a Server.
+type Options struct {
+	// Variant is the starting variant of every route (default success).
+	Variant catalog.Kind
+}
+
+// Server is an http.Handler serving one catalog.
+type Server struct {
+	cat   *catalog.Catalog
+	state *State
+	hub   *hub
+}
+
+// New builds a server for cat.
+func New(cat *catalog.Catalog, opts Options) (*Server, error) {
+	if cat == nil || len(cat.Routes) == 0 {
+		return nil, errors.New("server: empty catalog")
+	}
+	kind := opts.Variant
+	if kind == "" {
+		kind = catalog.Success
+	}
+	return &Server{cat: cat, state: NewState(cat, kind), hub: newHub()}, nil
+}
+
+// Catalog is the catalog being served.
+func (s *Server) Catalog() *catalog.Catalog { return s.cat }
+
+// State holds the active variants; switch them while serving.
+func (s *Server) State() *State { return s.state }
+
+// Subscribe returns a channel of events with the given buffer and a
+// function that ends the subscription. Events a full buffer cannot take are
+// dropped and counted (Dropped).
+func (s *Server) Subscribe(buffer int) (<-chan Event, func()) { return s.hub.subscribe(buffer) }
+
+// Dropped is how many events slow subscribers lost.
+func (s *Server) Dropped() int64 { return s.hub.dropped.Load() }
+
+// Close ends all subscriptions.
+func (s *Server) Close() { s.hub.close() }
+
+var (
+	jsonType = []string{"application/json"}
+	noSniff  = []string{"nosniff"}
+)
+
+// ServeHTTP answers one request: route, read the body, pick the variant,
+// render, write headers then status then body, publish the event.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	reqID := render.NewID("req")
+	h := w.Header()
+	h["Request-Id"] = []string{reqID}
+	h["X-Content-Type-Options"] = noSniff
+
+	var (
+		body    []byte
+		status  int
+		out     string
+		route   *catalog.Route
+		variant catalog.Kind
+	)
+	route, params, ok := s.cat.Match(r.Method, r.URL.Path)
+	switch {
+	case !ok:
+		status, out = http.StatusNotFound, stripeError("invalid_request_error", "",
+			fmt.Sprintf("Unrecognized request URL (%s: %s). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.", r.Method, r.URL.Path), "")
+		h["Content-Type"] = jsonType
+	default:
+		var err error
+		body, err = readBody(r)
+		if err != nil {
+			status, out = http.StatusRequestEntityTooLarge, stripeError("invalid_request_error", "request_too_large",
+				fmt.Sprintf("Request body too large: routedeck accepts at most %d bytes (1 MiB).", MaxBodyBytes), "")
+			h["Content-Type"] = jsonType
+			h["Connection"] = []string{"close"}
+			break
+		}
+		variant = s.pick(route, r.Header.Get("Prefer"))
+		v := route.Variant(variant)
+		req := render.NewRequest(r, params, body)
+		rendered, err := v.Render(req)
+		if err != nil {
+			status, out = http.StatusInternalServerError, stripeError("api_error", "",
+				fmt.Sprintf("routedeck could not render %s (%s variant): %v", route.Key(), variant, err), "")
+			h["Content-Type"] = jsonType
+			break
+		}
+		status, out = v.Status, rendered
+		if v.ContentType == "application/json" {
+			h["Content-Type"] = jsonType
+		} else {
+			h.Set("Content-Type", v.ContentType)
+		}
+		for k, val := range v.Headers {
+			h.Set(k, val)
+		}
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(out))}
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = io.WriteString(w, out)
+	}
+
+	if s.hub.wanted() {
+		e := Event{
+			Time:      start,
+			Method:    r.Method,
+			Path:      r.URL.Path,
+			Query:     r.URL.RawQuery,
+			Variant:   variant,
+			Status:    status,
+			Duration:  time.Since(start),
+			RequestID: reqID,
+
+			RequestHeader:  r.Header.Clone(),
+			RequestBody:    body,
+			ResponseHeader: h.Clone(),
+			ResponseBody:   out,
+		}
+		if route != nil {
+			e.Route = route.Key()
+		}
+		s.hub.publish(e)
+	}
+}
+
+// pick applies a Prefer header (Prism's convention): "code=402" picks the
+// variant with that status, "example=error" or "example=success" picks by
+// kind. Anything else leaves the route's active variant.
+func (s *Server) pick(r *catalog.Route, prefer string) catalog.Kind {
+	active := s.state.Active(r)
+	if prefer == "" {
+		return active
+	}
+	for _, part := range strings.FieldsFunc(prefer, func(c rune) bool { return c == ',' || c == ';' || c == ' ' }) {
+		k, v, ok := strings.Cut(part, "=")
+		if !ok {
+			continue
+		}
+		v = strings.Trim(v, `"`)
+		switch strings.ToLower(k) {
+		case "code":
+			code, err := strconv.Atoi(v)
+			if err != nil {
+				continue
+			}
+			for _, variant := range r.Variants {
+				if variant.Status == code {
+					return variant.Kind
+				}
+			}
+		case "example":
+			if kind, err := catalog.ParseKind(v); err == nil {
+				return kind
+			}
+		}
+	}
+	return active
+}
+
+// readBody reads at most MaxBodyBytes; a larger body is an error.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	if r.ContentLength > MaxBodyBytes {
+		return nil, errTooLarge
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxBodyBytes {
+		return nil, errTooLarge
+	}
+	return data, nil
+}
+
+var errTooLarge = errors.New("request body too large")
+
+type stripeErrorBody struct {
+	Error stripeErrorFields `json:"error"`
+}
+
+type stripeErrorFields struct {
+	Code    string `json:"code,omitempty"`
+	DocURL  string `json:"doc_url,omitempty"`
+	Message string `json:"message"`
+	Param   string `json:"param,omitempty"`
+	Type    string `json:"type"`
+}
+
+// stripeError is Stripe's error envelope as JSON text.
+func stripeError(typ, code, message, param string) string {
+	e := stripeErrorBody{Error: stripeErrorFields{Type: typ, Code: code, Message: message, Param: param}}
+	if code != "" {
+		e.Error.DocURL = "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(code, "_", "-")
+	}
+	b, err := json.MarshalIndent(e, "", "  ")
+	if err != nil {
+		// Marshalling a struct of strings cannot fail.
+		return `{"error":{"type":"api_error","message":"routedeck: internal error"}}`
+	}
+	return string(b) + "\n"
+}
+
+// HTTPServer wraps the handler with the timeouts a local mock needs.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// Serve serves on ln until ctx is done, then shuts down gracefully (open
+// requests get up to five seconds) and ends all subscriptions.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := s.HTTPServer()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		s.Close()
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := hs.Shutdown(shutdownCtx)
+	<-errc
+	s.Close()
+	return err
+}
+
+// Listen opens host:port, with an error that says how to pick another
+// port when it is taken.
+func Listen(host string, port int) (net.Listener, error) {
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		if errors.Is(err, errAddrInUse) || strings.Contains(err.Error(), "address already in use") {
+			return nil, fmt.Errorf("port %d on %s is already in use: stop the other server or pick another port with --port N (--port 0 picks a free one)", port, host)
+		}
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	return ln, nil
+}
