@@ -1,0 +1,240 @@
+package catalog
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// fixture builds a small catalog FS from "METHOD /path" keys.
+func fixture(t testing.TB, keys ...string) fstest.MapFS {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	m := manifest{Name: "Test"}
+	for i, key := range keys {
+		method, path, _ := strings.Cut(key, " ")
+		success := fmt.Sprintf("r%d.success.hbs", i)
+		errFile := fmt.Sprintf("r%d.error.hbs", i)
+		fsys[success] = &fstest.MapFile{Data: []byte(fmt.Sprintf(`{"route": %q}`, key))}
+		fsys[errFile] = &fstest.MapFile{Data: []byte(`{"error": {"type": "invalid_request_error", "message": "no"}}`)}
+		m.Routes = append(m.Routes, manifestRoute{Method: method, Path: path, Variants: []manifestVariant{
+			{Kind: "success", Status: 200, File: success},
+			{Kind: "error", Status: 404, File: errFile},
+		}})
+	}
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys[ManifestName] = &fstest.MapFile{Data: data}
+	return fsys
+}
+
+func TestMatch(t *testing.T) {
+	cat, err := Load(fixture(t,
+		"GET /v1/invoices/:invoice",
+		"GET /v1/invoices/upcoming",
+		"GET /v1/invoices/upcoming/lines",
+		"POST /v1/invoices/:invoice/pay",
+		"GET /v1/invoices/:invoice/lines",
+		"GET /v1/customers/:customer/sources/:id",
+		"DELETE /v1/customers/:customer",
+		"GET /v1/credit_notes/preview",
+		"GET /v1/credit_notes/:id",
+		"GET /v1/customers",
+	), Options{Eager: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		method, path string
+		want         string
+		params       map[string]string
+	}{
+		{"GET", "/v1/invoices/in_123", "GET /v1/invoices/:invoice", map[string]string{"invoice": "in_123"}},
+		{"GET", "/v1/invoices/upcoming", "GET /v1/invoices/upcoming", map[string]string{}},
+		{"GET", "/v1/invoices/upcoming/lines", "GET /v1/invoices/upcoming/lines", map[string]string{}},
+		{"GET", "/v1/invoices/in_1/lines", "GET /v1/invoices/:invoice/lines", map[string]string{"invoice": "in_1"}},
+		{"POST", "/v1/invoices/upcoming/pay", "POST /v1/invoices/:invoice/pay", map[string]string{"invoice": "upcoming"}},
+		{"GET", "/v1/credit_notes/preview", "GET /v1/credit_notes/preview", map[string]string{}},
+		{"GET", "/v1/credit_notes/cn_1", "GET /v1/credit_notes/:id", map[string]string{"id": "cn_1"}},
+		{"GET", "/v1/customers/cus_1/sources/card_2", "GET /v1/customers/:customer/sources/:id", map[string]string{"customer": "cus_1", "id": "card_2"}},
+		{"DELETE", "/v1/customers/cus_1/", "DELETE /v1/customers/:customer", map[string]string{"customer": "cus_1"}},
+		{"GET", "/v1/customers/", "GET /v1/customers", map[string]string{}},
+		{"GET", "//v1//customers", "GET /v1/customers", map[string]string{}},
+		{"GET", "/v1/foo", "", nil},
+		{"POST", "/v1/customers/cus_1", "", nil},
+		{"GET", "/v1/invoices/in_1/lines/extra", "", nil},
+		{"GET", "/", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			r, params, ok := cat.Match(tt.method, tt.path)
+			if tt.want == "" {
+				if ok {
+					t.Fatalf("got %s; want no match", r.Key())
+				}
+				return
+			}
+			if !ok {
+				t.Fatalf("got no match; want %s", tt.want)
+			}
+			if r.Key() != tt.want {
+				t.Errorf("got %s; want %s", r.Key(), tt.want)
+			}
+			if fmt.Sprint(params) != fmt.Sprint(tt.params) {
+				t.Errorf("params: got %v; want %v", params, tt.params)
+			}
+		})
+	}
+}
+
+func TestLookupAndSamples(t *testing.T) {
+	cat, err := Load(fixture(t, "GET /v1/customers/:customer/sources/:id"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, ok := cat.Lookup("get /v1/customers/:customer/sources/:id ")
+	if !ok {
+		t.Fatal("Lookup failed")
+	}
+	req := r.SampleRequest()
+	if !strings.HasPrefix(req.Params["customer"], "cus_") {
+		t.Errorf("sample customer = %q; want cus_...", req.Params["customer"])
+	}
+	if req.Path != "/v1/customers/"+req.Params["customer"]+"/sources/"+req.Params["id"] {
+		t.Errorf("sample path = %q", req.Path)
+	}
+	got, _, ok := cat.Match("GET", req.Path)
+	if !ok || got != r {
+		t.Errorf("the sample path does not match its own route")
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	base := func() fstest.MapFS { return fixture(t, "GET /v1/a", "GET /v1/b/:id") }
+	tests := []struct {
+		name   string
+		mutate func(fstest.MapFS)
+		want   []string
+	}{
+		{"malformed manifest", func(f fstest.MapFS) {
+			f[ManifestName] = &fstest.MapFile{Data: []byte("{\n  \"name\": \"x\",\n  \"routes\": [\n    {\"method\": \"GET\",,}\n  ]\n}")}
+		}, []string{"catalog.json", "line 4"}},
+		{"template syntax error", func(f fstest.MapFS) {
+			f["r1.error.hbs"] = &fstest.MapFile{Data: []byte("{\n\"a\": \"{{#if x}}\"\n}")}
+		}, []string{"r1.error.hbs", "GET /v1/b/:id", "error variant", "line"}},
+		{"helper arity", func(f fstest.MapFS) {
+			f["r0.success.hbs"] = &fstest.MapFile{Data: []byte("{\n\n\"a\": \"{{urlParam}}\"}")}
+		}, []string{"r0.success.hbs", "GET /v1/a", "line 3", "urlParam"}},
+		{"duplicate route", func(f fstest.MapFS) {
+			rewriteManifest(t, f, func(m *manifest) { m.Routes[1].Path = "/v1/a" })
+		}, []string{"catalog.json:", "GET /v1/a", "duplicate of route 1"}},
+		{"conflicting route", func(f fstest.MapFS) {
+			rewriteManifest(t, f, func(m *manifest) {
+				m.Routes[0].Path = "/v1/b/:other"
+			})
+		}, []string{"catalog.json:", "GET /v1/b/:id", "conflicts with route 1"}},
+		{"missing variant", func(f fstest.MapFS) {
+			rewriteManifest(t, f, func(m *manifest) { m.Routes[1].Variants = m.Routes[1].Variants[:1] })
+		}, []string{"catalog.json:", "GET /v1/b/:id", "no error variant"}},
+		{"missing file", func(f fstest.MapFS) { delete(f, "r0.error.hbs") }, []string{"r0.error.hbs", "GET /v1/a"}},
+		{"bad method", func(f fstest.MapFS) {
+			rewriteManifest(t, f, func(m *manifest) { m.Routes[0].Method = "FETCH" })
+		}, []string{"catalog.json:", "FETCH"}},
+		{"brace params", func(f fstest.MapFS) {
+			rewriteManifest(t, f, func(m *manifest) { m.Routes[1].Path = "/v1/b/{id}" })
+		}, []string{"write parameters as :id"}},
+		{"no manifest", func(f fstest.MapFS) { delete(f, ManifestName) }, []string{"catalog.json"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := base()
+			tt.mutate(f)
+			_, err := Load(f, Options{Eager: true, Source: "cat"})
+			if err == nil {
+				t.Fatal("got no error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// rewriteManifest edits the manifest and writes it one route per line, so
+// line numbers are predictable.
+func rewriteManifest(t *testing.T, f fstest.MapFS, edit func(*manifest)) {
+	t.Helper()
+	var m manifest
+	if err := json.Unmarshal(f[ManifestName].Data, &m); err != nil {
+		t.Fatal(err)
+	}
+	edit(&m)
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f[ManifestName] = &fstest.MapFile{Data: data}
+}
+
+func TestDuplicateRouteLine(t *testing.T) {
+	f := fixture(t, "GET /v1/a", "GET /v1/b")
+	rewriteManifest(t, f, func(m *manifest) { m.Routes[1].Path = "/v1/a" })
+	_, err := Load(f, Options{})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	// The second route's "{" is the line before its second "method" key.
+	lines := strings.Split(string(f[ManifestName].Data), "\n")
+	want, seen := 0, 0
+	for i, l := range lines {
+		if strings.Contains(l, `"method"`) {
+			seen++
+			if seen == 2 {
+				want = i // line numbers are 1-based: i is the line before
+			}
+		}
+	}
+	if !strings.Contains(err.Error(), fmt.Sprintf("catalog.json:%d:", want)) {
+		t.Errorf("error %q; want line %d", err, want)
+	}
+}
+
+func TestExportRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	if err := Export(fixture(t, "GET /v1/a", "POST /v1/a"), dir); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cat.Routes) != 2 {
+		t.Fatalf("got %d routes; want 2", len(cat.Routes))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "r1.success.hbs"), []byte(`{"edited": "{{body 'name'}}"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cat, err = LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := cat.Lookup("POST /v1/a")
+	out, err := r.Variant(Success).Render(nil)
+	if err != nil || out != `{"edited": ""}` {
+		t.Errorf("got %q, %v", out, err)
+	}
+	if err := Export(fixture(t, "GET /v1/a"), dir); err == nil {
+		t.Error("export over an existing catalog: got no error")
+	}
+	if _, err := LoadDir(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("LoadDir(missing) = %v", err)
+	}
+}

@@ -1,0 +1,326 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/mattn/go-isatty"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/ui"
+)
+
+// runServe serves headless until interrupted, one line per request on stdout.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, rest, err := parseFlags("serve", args, stderr, func(fs *flag.FlagSet, o *options) {
+		servingFlags(fs, o)
+		fs.BoolVar(&o.quiet, "quiet", false, "")
+	})
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageErrorf("serve: unexpected argument %q", rest[0])
+	}
+	srv, err := o.newServer()
+	if err != nil {
+		return err
+	}
+	ln, err := server.Listen(o.host, o.port)
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriter(stdout)
+	fmt.Fprintf(out, "routedeck: serving %d routes of %s on %s (Ctrl+C stops)\n",
+		len(srv.Catalog().Routes), srv.Catalog().Name, serverURL(ln))
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	done := make(chan struct{})
+	if !o.quiet {
+		events, cancel := srv.Subscribe(4096)
+		defer cancel()
+		go func() {
+			defer close(done)
+			logEvents(out, events)
+		}()
+	} else {
+		close(done)
+	}
+	err = srv.Serve(ctx, ln)
+	<-done
+	return err
+}
+
+// logEvents writes one line per event, flushing whenever the queue is
+// empty so a busy server writes in batches and an idle one at once.
+func logEvents(w *bufio.Writer, events <-chan server.Event) {
+	for e := range events {
+		writeEventLine(w, e)
+		for more := true; more; {
+			select {
+			case e, ok := <-events:
+				if !ok {
+					_ = w.Flush()
+					return
+				}
+				writeEventLine(w, e)
+			default:
+				more = false
+			}
+		}
+		_ = w.Flush()
+	}
+	_ = w.Flush()
+}
+
+func writeEventLine(w *bufio.Writer, e server.Event) {
+	route := e.Route
+	if route == "" {
+		route = "(no route)"
+	}
+	variant := string(e.Variant)
+	if variant == "" {
+		variant = "-"
+	}
+	path := e.Path
+	if e.Query != "" {
+		path += "?" + e.Query
+	}
+	fmt.Fprintf(w, "%s %s %s %d %s %s %s %s\n", e.Time.Format("15:04:05.000"), e.Method, path,
+		e.Status, variant, route, e.Duration.Round(time.Microsecond), e.RequestID)
+}
+
+func serverURL(ln net.Listener) string {
+	return "http://" + ln.Addr().String()
+}
+
+// routeJSON is one element of `list --json`.
+type routeJSON struct {
+	Method  string `json:"method"`
+	Path    string `json:"path"`
+	Group   string `json:"group"`
+	Summary string `json:"summary"`
+	Active  string `json:"active"`
+	Success int    `json:"success_status"`
+	Error   int    `json:"error_status"`
+}
+
+func runList(args []string, stdout, stderr io.Writer) error {
+	o, rest, err := parseFlags("list", args, stderr, func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.json, "json", false, "")
+	})
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageErrorf("list: unexpected argument %q", rest[0])
+	}
+	srv, err := o.newServer()
+	if err != nil {
+		return err
+	}
+	cat, state := srv.Catalog(), srv.State()
+	w := bufio.NewWriter(stdout)
+	if o.json {
+		out := make([]routeJSON, len(cat.Routes))
+		for i, r := range cat.Routes {
+			out[i] = routeJSON{
+				Method: r.Method, Path: r.Path, Group: r.Group, Summary: r.Summary,
+				Active:  string(state.Active(r)),
+				Success: r.Variant(catalog.Success).Status, Error: r.Variant(catalog.Error).Status,
+			}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+		return w.Flush()
+	}
+	for _, r := range cat.Routes {
+		fmt.Fprintf(w, "%-6s %-60s %-7s %s\n", r.Method, r.Path, state.Active(r), r.Summary)
+	}
+	return w.Flush()
+}
+
+func runShow(args []string, stdout, stderr io.Writer) error {
+	o, rest, err := parseFlags("show", args, stderr, func(fs *flag.FlagSet, o *options) {
+		fs.Var(&o.params, "param", "")
+	})
+	if err != nil {
+		return err
+	}
+	// Flags may follow the route: show "GET /v1/x" --variant error.
+	if len(rest) > 1 {
+		o2, rest2, err := parseFlags("show", rest[1:], stderr, func(fs *flag.FlagSet, o *options) {
+			fs.Var(&o.params, "param", "")
+		})
+		if err != nil {
+			return err
+		}
+		if len(rest2) > 0 {
+			return usageErrorf("show: unexpected argument %q (quote the route: show \"GET /v1/customers/:customer\")", rest2[0])
+		}
+		merge(o, o2)
+		rest = rest[:1]
+	}
+	if len(rest) != 1 {
+		return usageErrorf("show: want one route, e.g. routedeck show \"GET /v1/customers/:customer\"")
+	}
+	srv, err := o.newServer()
+	if err != nil {
+		return err
+	}
+	cat := srv.Catalog()
+	r, ok := cat.Lookup(rest[0])
+	var concrete map[string]string
+	if !ok {
+		r, concrete, ok = matchConcrete(cat, rest[0])
+	}
+	if !ok {
+		return usageErrorf("show: no route %q in %s (see 'routedeck list')", rest[0], cat.Name)
+	}
+	kind, _ := catalog.ParseKind(o.variant)
+	if len(o.sets) > 0 {
+		kind = srv.State().Active(r)
+	}
+	req := r.SampleRequest()
+	for k, v := range concrete {
+		req.Params[k] = v
+	}
+	for _, p := range o.params {
+		k, v, _ := strings.Cut(p, "=")
+		if _, known := req.Params[k]; !known {
+			return usageErrorf("show: --param %s: %s has no parameter :%s (it has %s)", k, r.Key(), k, paramList(r))
+		}
+		req.Params[k] = v
+	}
+	req.Path = r.SamplePath(req.Params)
+	body, err := r.Variant(kind).Render(req)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(stdout, body); err != nil {
+		return err
+	}
+	if !strings.HasSuffix(body, "\n") && r.Variant(kind).ContentType == "application/json" {
+		_, err = io.WriteString(stdout, "\n")
+	}
+	return err
+}
+
+// matchConcrete accepts "GET /v1/customers/cus_123" as well as the pattern.
+func matchConcrete(cat *catalog.Catalog, key string) (*catalog.Route, map[string]string, bool) {
+	method, path, ok := strings.Cut(strings.TrimSpace(key), " ")
+	if !ok {
+		return nil, nil, false
+	}
+	path, _, _ = strings.Cut(strings.TrimSpace(path), "?")
+	return cat.Match(strings.ToUpper(method), path)
+}
+
+func paramList(r *catalog.Route) string {
+	if len(r.Params) == 0 {
+		return "none"
+	}
+	return ":" + strings.Join(r.Params, ", :")
+}
+
+func merge(dst, src *options) {
+	if src.catalogDir != "" {
+		dst.catalogDir = src.catalogDir
+	}
+	if src.variant != string(catalog.Success) {
+		dst.variant = src.variant
+	}
+	dst.sets = append(dst.sets, src.sets...)
+	dst.params = append(dst.params, src.params...)
+}
+
+func runExport(args []string, stdout, stderr io.Writer) error {
+	o, rest, err := parseFlags("export", args, stderr, nil)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usageErrorf("export: want one folder, e.g. routedeck export ./my-catalog")
+	}
+	if o.catalogDir != "" {
+		return usageErrorf("export: --catalog is not used; export writes the embedded catalog")
+	}
+	dir := rest[0]
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := catalog.Export(embed.Catalog, dir); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "routedeck: wrote the embedded catalog to %s; edit it and run routedeck --catalog %s\n", dir, dir)
+	return nil
+}
+
+// runTUI opens the terminal UI and serves the catalog while it runs.
+func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, rest, err := parseFlags("routedeck", args, stderr, func(fs *flag.FlagSet, o *options) {
+		servingFlags(fs, o)
+		fs.BoolVar(&o.noServe, "no-serve", false, "")
+	})
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageErrorf("unexpected argument %q", rest[0])
+	}
+	if f, ok := stdout.(*os.File); !ok || !isatty.IsTerminal(f.Fd()) {
+		return usageErrorf("the terminal UI needs a terminal on stdout; use 'routedeck serve' to serve headless or 'routedeck show \"METHOD /path\"' to print a body")
+	}
+	srv, err := o.newServer()
+	if err != nil {
+		return err
+	}
+	cfg := ui.Config{Catalog: srv.Catalog(), State: srv.State(), NoServe: o.noServe, Dropped: srv.Dropped}
+	serveCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	served := make(chan error, 1)
+	if o.noServe {
+		served <- nil
+	} else if ln, err := server.Listen(o.host, o.port); err != nil {
+		cfg.ServeError = err
+		served <- nil
+	} else {
+		cfg.ServerURL = serverURL(ln)
+		events, unsubscribe := srv.Subscribe(4096)
+		defer unsubscribe()
+		cfg.Events = events
+		go func() { served <- srv.Serve(serveCtx, ln) }()
+	}
+	p := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithContext(ctx))
+	_, runErr := p.Run()
+	cancel()
+	serveErr := <-served
+	if errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() != nil {
+		// SIGTERM or SIGINT from outside: a clean stop.
+		return nil
+	}
+	if runErr != nil {
+		return runErr
+	}
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	return nil
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/server"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=v1.2.3".
+var Version = ""
+
+func versionString() string {
+	v := Version
+	if v == "" {
+		v = "(devel)"
+		if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+			v = info.Main.Version
+		}
+	}
+	return "routedeck " + v
+}
+
+const usage = `routedeck explores and mocks the Stripe API from a terminal.
+
+Usage:
+  routedeck [flags]                 open the terminal UI and serve every route
+  routedeck serve [flags]           serve headless, one log line per request
+  routedeck list [--json] [flags]   print the routes
+  routedeck show "METHOD /path"     print a route's rendered body
+  routedeck export DIR              write the embedded catalog to DIR for editing
+  routedeck version                 print the version
+
+Flags (every command):
+  --catalog DIR          load a catalog folder (as written by export) instead of the embedded one
+  --variant KIND         the starting variant of every route: success or error (default success)
+  --set "METHOD /path=KIND"
+                         the starting variant of one route; repeatable
+Serving (routedeck, serve):
+  --host HOST            address to listen on (default 127.0.0.1)
+  --port N               port to listen on (default 12111; 0 picks a free one and prints it)
+  --no-serve             (routedeck only) browse without serving
+  --quiet                (serve only) no log line per request
+show:
+  --variant KIND         render the error or success variant
+  --param name=value     a path parameter's value; repeatable (default: a sample)
+
+Per request, a Prefer header picks a variant: "Prefer: code=402" or "Prefer: example=error".
+`
+
+// errHelp means --help was asked for and printed.
+var errHelp = errors.New("help requested")
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// options are the flags shared by every command.
+type options struct {
+	catalogDir string
+	variant    string
+	sets       multiFlag
+	host       string
+	port       int
+	noServe    bool
+	quiet      bool
+	json       bool
+	params     multiFlag
+}
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ", ") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// parseFlags parses args for one command. serving adds --host/--port.
+func parseFlags(name string, args []string, stderr io.Writer, extra func(*flag.FlagSet, *options)) (*options, []string, error) {
+	o := &options{host: "127.0.0.1", port: 12111, variant: string(catalog.Success)}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.catalogDir, "catalog", "", "")
+	fs.StringVar(&o.variant, "variant", o.variant, "")
+	fs.Var(&o.sets, "set", "")
+	if extra != nil {
+		extra(fs, o)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stderr, usage)
+			return nil, nil, errHelp
+		}
+		if name == "routedeck" {
+			return nil, nil, usageErrorf("%v", err)
+		}
+		return nil, nil, usageErrorf("%s: %v", name, err)
+	}
+	if err := o.validate(); err != nil {
+		return nil, nil, err
+	}
+	return o, fs.Args(), nil
+}
+
+func servingFlags(fs *flag.FlagSet, o *options) {
+	fs.StringVar(&o.host, "host", o.host, "")
+	fs.IntVar(&o.port, "port", o.port, "")
+}
+
+// validate checks flag values that do not need the catalog.
+func (o *options) validate() error {
+	if _, err := catalog.ParseKind(o.variant); err != nil {
+		return usageErrorf("--variant: %v", err)
+	}
+	if o.port < 0 || o.port > 65535 {
+		return usageErrorf("--port %d: want 0 to 65535", o.port)
+	}
+	if strings.TrimSpace(o.host) == "" {
+		return usageErrorf("--host: empty")
+	}
+	for _, s := range o.sets {
+		if _, _, err := splitSet(s); err != nil {
+			return err
+		}
+	}
+	for _, p := range o.params {
+		if k, _, ok := strings.Cut(p, "="); !ok || k == "" {
+			return usageErrorf("--param %q: want name=value", p)
+		}
+	}
+	return nil
+}
+
+// splitSet parses --set "GET /v1/customers/:customer=error".
+func splitSet(s string) (route string, kind catalog.Kind, err error) {
+	i := strings.LastIndex(s, "=")
+	if i < 0 {
+		return "", "", usageErrorf("--set %q: want \"METHOD /path=success|error\"", s)
+	}
+	kind, err = catalog.ParseKind(s[i+1:])
+	if err != nil {
+		return "", "", usageErrorf("--set %q: %v", s, err)
+	}
+	route = strings.TrimSpace(s[:i])
+	if !strings.Contains(route, " ") {
+		return "", "", usageErrorf("--set %q: want \"METHOD /path=success|error\"", s)
+	}
+	return route, kind, nil
+}
+
+// loadCatalog loads --catalog or the embedded catalog.
+func (o *options) loadCatalog() (*catalog.Catalog, error) {
+	if o.catalogDir != "" {
+		return catalog.LoadDir(o.catalogDir)
+	}
+	return catalog.Embedded()
+}
+
+// newServer loads the catalog and applies --variant and --set.
+func (o *options) newServer() (*server.Server, error) {
+	cat, err := o.loadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	kind, _ := catalog.ParseKind(o.variant)
+	srv, err := server.New(cat, server.Options{Variant: kind})
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range o.sets {
+		key, k, _ := splitSet(s)
+		r, ok := cat.Lookup(key)
+		if !ok {
+			return nil, usageErrorf("--set: no route %q in %s (see 'routedeck list')", key, cat.Name)
+		}
+		srv.State().Set(r, k)
+	}
+	return srv, nil
+}
