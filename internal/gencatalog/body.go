@@ -1,0 +1,325 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+const fakeIDTail = "1Nv0FGQ9RKHgCVdK"
+
+// collectionAliases are collections whose members carry another object name.
+var collectionAliases = map[string][]string{
+	"sources":           {"source", "card", "bank_account"},
+	"external_accounts": {"bank_account", "card", "external_account"},
+	"bank_accounts":     {"bank_account"},
+	"cards":             {"card"},
+}
+
+func matchesCollection(object, collection string) bool {
+	base := object[strings.LastIndex(object, ".")+1:]
+	if base == singular(collection) {
+		return true
+	}
+	for _, a := range collectionAliases[collection] {
+		if a == base {
+			return true
+		}
+	}
+	return false
+}
+
+// idMode decides what a single object's "id" says: echo a path parameter,
+// a fresh id (create) or the fixture's.
+func idMode(r seedRoute, s shapeInfo, object string) (mode, param string) {
+	if s.endsInParam() {
+		return "echo", s.lastParam()
+	}
+	last := s.segs[len(s.segs)-1]
+	if len(s.params) > 0 {
+		pi := s.params[len(s.params)-1]
+		if pi >= 1 && matchesCollection(object, s.segs[pi-1]) {
+			return "echo", s.param(pi)
+		}
+		if r.Method == "POST" && strings.HasSuffix(last, "s") {
+			return "create", ""
+		}
+		return "keep", ""
+	}
+	if r.Method == "POST" && r.Path != "/v1/account" {
+		return "create", ""
+	}
+	return "keep", ""
+}
+
+func urlParamString(name string) *node { return tplNode(`"{{urlParam '` + name + `'}}"`) }
+
+// echoParams makes top-level string fields named like a path parameter echo it.
+func echoParams(n *node, s shapeInfo, skip string) {
+	for _, i := range s.params {
+		name := s.param(i)
+		if name == skip || name == "id" {
+			continue
+		}
+		if v := n.get(name); v != nil && v.kind == 's' {
+			n.set(name, urlParamString(name))
+		}
+	}
+}
+
+func (g *gen) successBody(r seedRoute, s shapeInfo, p plan) (string, error) {
+	switch p.kind {
+	case "pdf":
+		return minimalPDF(), nil
+	case "list", "search":
+		f := g.fixture(p.resource)
+		if f == nil {
+			return "", fmt.Errorf("no fixture for list item %s", p.resource)
+		}
+		item := f.clone()
+		echoParams(item, s, "")
+		out := &node{kind: 'o'}
+		if p.kind == "search" {
+			out.set("object", strNode("search_result"))
+		} else {
+			out.set("object", strNode("list"))
+		}
+		out.set("data", &node{kind: 'a', vals: []*node{item}})
+		out.set("has_more", &node{kind: 'b', str: "false"})
+		if p.kind == "search" {
+			out.set("next_page", &node{kind: 'z', str: "null"})
+		}
+		out.set("url", tplNode(`"`+s.urlTemplate()+`"`))
+		return out.pretty(), nil
+	case "deleted":
+		base := strings.TrimPrefix(p.resource, "deleted_")
+		var out *node
+		if f := g.fixture(p.resource); f != nil {
+			out = f.clone()
+		} else {
+			out = &node{kind: 'o'}
+			out.set("id", strNode(""))
+			out.set("object", strNode(base[strings.LastIndex(base, ".")+1:]))
+			out.set("deleted", &node{kind: 'b', str: "true"})
+		}
+		skip := ""
+		if s.endsInParam() {
+			skip = s.lastParam()
+			out.set("id", urlParamString(skip))
+		} else if out.getString("id") == "" {
+			prefix := ""
+			if bf := g.fixture(base); bf != nil {
+				prefix = idPrefix(bf.getString("id"))
+			}
+			if prefix == "" {
+				prefix = knownPrefixes[base]
+			}
+			out.set("id", strNode(prefix+"_"+fakeIDTail))
+		}
+		echoParams(out, s, skip)
+		return out.pretty(), nil
+	}
+	f := g.fixture(p.resource)
+	if f == nil {
+		return "", fmt.Errorf("no fixture for %s", p.resource)
+	}
+	out := f.clone()
+	object := out.getString("object")
+	if object == "" {
+		object = p.resource
+	}
+	skip := ""
+	if out.getString("id") != "" && !p.noID {
+		mode, param := idMode(r, s, object)
+		switch mode {
+		case "echo":
+			skip = param
+			out.set("id", urlParamString(param))
+		case "create":
+			if prefix := idPrefix(out.getString("id")); prefix != "" {
+				out.set("id", tplNode(`"{{id '`+prefix+`'}}"`))
+			}
+			if c := out.get("created"); c != nil && c.kind == 'n' {
+				out.set("created", tplNode("{{now}}"))
+			}
+		}
+	} else if p.kind == "object" && r.Method == "POST" && out.get("created") != nil && idModeCreate(r, s, object) {
+		out.set("created", tplNode("{{now}}"))
+	}
+	if p.noID {
+		out.del("id")
+	}
+	echoParams(out, s, skip)
+	if r.Method == "POST" {
+		g.reflectParams(out, p)
+	}
+	return out.pretty(), nil
+}
+
+func idModeCreate(r seedRoute, s shapeInfo, object string) bool {
+	mode, _ := idMode(r, s, object)
+	return mode == "create"
+}
+
+// reflectParams wraps top-level fields the request can set.
+func (g *gen) reflectParams(out *node, p plan) {
+	props := obj(p.schema["properties"])
+	for i, key := range out.keys {
+		v := out.vals[i]
+		if key == "id" || key == "object" || v.kind == 't' {
+			continue
+		}
+		want, ok := p.form[key]
+		if !ok {
+			continue
+		}
+		if want == "map" {
+			if v.kind == 'o' || v.kind == 'z' {
+				out.vals[i] = reflectNode(key, "map", v)
+			}
+			continue
+		}
+		if !v.isScalar() {
+			continue
+		}
+		have := ""
+		if props != nil {
+			have = g.spec.scalarType(obj(props[key]))
+		} else {
+			switch v.kind {
+			case 's':
+				have = "string"
+			case 'b':
+				have = "boolean"
+			case 'n':
+				have = "integer"
+				if strings.ContainsAny(v.str, ".eE") {
+					have = "number"
+				}
+			}
+		}
+		if have != want {
+			continue
+		}
+		fits := v.kind == 'z' ||
+			(v.kind == 's' && want == "string") ||
+			(v.kind == 'b' && want == "boolean") ||
+			(v.kind == 'n' && (want == "integer" || want == "number"))
+		if fits {
+			out.vals[i] = reflectNode(key, want, v)
+		}
+	}
+}
+
+// ---- errors ----
+
+// moneyRoutes decline like a card would; true adds the failed charge's id.
+var moneyRoutes = map[string]bool{
+	"POST /v1/charges":                                         true,
+	"POST /v1/charges/:charge/capture":                         true,
+	"POST /v1/payment_intents":                                 true,
+	"POST /v1/payment_intents/:intent/confirm":                 true,
+	"POST /v1/payment_intents/:intent/capture":                 true,
+	"POST /v1/payment_intents/:intent/increment_authorization": true,
+	"POST /v1/invoices/:invoice/pay":                           true,
+	"POST /v1/orders/:id/pay":                                  true,
+	"POST /v1/setup_intents":                                   false,
+	"POST /v1/setup_intents/:intent/confirm":                   false,
+	"POST /v1/sources":                                         false,
+	"POST /v1/customers/:customer/sources":                     false,
+	"POST /v1/payment_methods/:payment_method/attach":          false,
+	"POST /v1/subscriptions":                                   false,
+	"POST /v1/3d_secure":                                       false,
+}
+
+// balanceRoutes move money out of the Stripe balance.
+var balanceRoutes = map[string]bool{
+	"POST /v1/payouts":   true,
+	"POST /v1/transfers": true,
+}
+
+func docURL(code string) string {
+	return "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(code, "_", "-")
+}
+
+func (g *gen) errorBody(r seedRoute, s shapeInfo, p plan) (int, string) {
+	key := r.Method + " " + r.Path
+	e := &node{kind: 'o'}
+	status := 400
+	switch withCharge, money := moneyRoutes[key]; {
+	case money:
+		status = 402
+		if withCharge {
+			e.set("charge", tplNode(`"{{id 'ch'}}"`))
+		}
+		e.set("code", strNode("card_declined"))
+		e.set("decline_code", strNode("generic_decline"))
+		e.set("doc_url", strNode(docURL("card_declined")))
+		e.set("message", strNode("Your card was declined."))
+		e.set("type", strNode("card_error"))
+	case balanceRoutes[key]:
+		e.set("code", strNode("balance_insufficient"))
+		e.set("doc_url", strNode(docURL("balance_insufficient")))
+		e.set("message", strNode("You have insufficient funds in your Stripe account. One likely reason you have insufficient funds is that your funds are automatically being paid out; try enabling manual payouts by going to https://dashboard.stripe.com/account/payouts."))
+		e.set("type", strNode("invalid_request_error"))
+	case len(s.params) > 0:
+		status = 404
+		pi := s.params[len(s.params)-1]
+		name := s.param(pi)
+		object := s.paramObject(pi)
+		if f := g.fixture(object); f != nil && f.getString("object") != "" {
+			object = f.getString("object")
+		}
+		e.set("code", strNode("resource_missing"))
+		e.set("doc_url", strNode(docURL("resource_missing")))
+		e.set("message", tplNode(`"No such `+object+`: '{{urlParam '`+name+`'}}'"`))
+		e.set("param", strNode("id"))
+		e.set("type", strNode("invalid_request_error"))
+	case r.Method == "POST" && len(p.required) > 0:
+		e.set("code", strNode("parameter_missing"))
+		e.set("doc_url", strNode(docURL("parameter_missing")))
+		e.set("message", strNode("Missing required param: "+p.required[0]+"."))
+		e.set("param", strNode(p.required[0]))
+		e.set("type", strNode("invalid_request_error"))
+	case r.Method == "GET" && (p.hasLimit || p.kind == "list" || p.kind == "search"):
+		e.set("code", strNode("parameter_invalid_integer"))
+		e.set("doc_url", strNode(docURL("parameter_invalid_integer")))
+		e.set("message", strNode("Invalid integer: ten"))
+		e.set("param", strNode("limit"))
+		e.set("type", strNode("invalid_request_error"))
+	default:
+		e.set("code", strNode("parameter_unknown"))
+		e.set("doc_url", strNode(docURL("parameter_unknown")))
+		e.set("message", strNode("Received unknown parameter: expand_all"))
+		e.set("param", strNode("expand_all"))
+		e.set("type", strNode("invalid_request_error"))
+	}
+	out := &node{kind: 'o'}
+	out.set("error", e)
+	return status, out.pretty()
+}
+
+// minimalPDF is a one-page PDF with correct xref offsets.
+func minimalPDF() string {
+	stream := "BT /F1 18 Tf 72 720 Td (Quote) Tj ET"
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	var b strings.Builder
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.String()
+}

@@ -1,0 +1,219 @@
+// Command gencatalog writes routedeck's embedded Stripe catalog: the
+// manifest (catalog.json) and one Handlebars template per variant.
+//
+// Routes come from routes.md (the seed listing, in its order); bodies come
+// from Stripe's OpenAPI spec and fixtures as shipped in stripe-mock, and
+// from retired/*.json for APIs the current spec no longer has. Run it with
+// `go generate ./embed`; its output is deterministic.
+package main
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"html"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	stripemock "github.com/stripe/stripe-mock/embedded"
+)
+
+//go:embed routes.md
+var routesMD []byte
+
+//go:embed retired/*.json
+var retiredFS embed.FS
+
+type gen struct {
+	spec     *spec
+	fixtures map[string]*node
+	stats    map[string]int
+}
+
+type manifest struct {
+	Name    string          `json:"name"`
+	Version string          `json:"version"`
+	Routes  []manifestRoute `json:"routes"`
+}
+
+type manifestRoute struct {
+	Method   string            `json:"method"`
+	Path     string            `json:"path"`
+	Group    string            `json:"group"`
+	Summary  string            `json:"summary"`
+	Docs     string            `json:"docs"`
+	Samples  map[string]string `json:"samples,omitempty"`
+	Variants []manifestVariant `json:"variants"`
+}
+
+type manifestVariant struct {
+	Kind        string `json:"kind"`
+	Label       string `json:"label"`
+	Status      int    `json:"status"`
+	ContentType string `json:"contentType"`
+	File        string `json:"file"`
+}
+
+func main() {
+	out := flag.String("out", "catalog", "catalog folder to write")
+	quiet := flag.Bool("q", false, "do not print a summary")
+	flag.Parse()
+	files, stats, err := generate()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gencatalog:", err)
+		os.Exit(1)
+	}
+	if err := write(*out, files); err != nil {
+		fmt.Fprintln(os.Stderr, "gencatalog:", err)
+		os.Exit(1)
+	}
+	if !*quiet {
+		fmt.Printf("gencatalog: %d files; routes by source: fixture %d, equivalent %d, hand-written %d\n",
+			len(files), stats["fixture"], stats["equivalent"], stats["hand-written"])
+	}
+}
+
+// generate returns every file of the catalog by its slash path.
+func generate() (map[string][]byte, map[string]int, error) {
+	sp, err := loadSpec(stripemock.OpenAPISpec)
+	if err != nil {
+		return nil, nil, err
+	}
+	g := &gen{spec: sp, fixtures: map[string]*node{}, stats: map[string]int{}}
+	fx, err := parseOrdered(stripemock.OpenAPIFixtures)
+	if err != nil {
+		return nil, nil, fmt.Errorf("fixtures: %w", err)
+	}
+	res := fx.get("resources")
+	for i, k := range res.keys {
+		g.fixtures[k] = res.vals[i]
+	}
+	retired, _ := retiredFS.ReadDir("retired")
+	for _, e := range retired {
+		data, err := retiredFS.ReadFile("retired/" + e.Name())
+		if err != nil {
+			return nil, nil, err
+		}
+		n, err := parseOrdered(data)
+		if err != nil {
+			return nil, nil, fmt.Errorf("retired/%s: %w", e.Name(), err)
+		}
+		g.fixtures[strings.TrimSuffix(e.Name(), ".json")] = n
+	}
+	seed, err := parseSeed(routesMD)
+	if err != nil {
+		return nil, nil, fmt.Errorf("routes.md: %w", err)
+	}
+	files := map[string][]byte{}
+	m := manifest{Name: "Stripe API", Version: sp.version}
+	for _, r := range seed {
+		mr, err := g.route(r, files)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s %s: %w", r.Method, r.Path, err)
+		}
+		m.Routes = append(m.Routes, mr)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
+		return nil, nil, err
+	}
+	files["catalog.json"] = b.Bytes()
+	return files, g.stats, nil
+}
+
+func (g *gen) route(r seedRoute, files map[string][]byte) (manifestRoute, error) {
+	s := routeShape(r.Path)
+	p, err := g.planFor(r)
+	if err != nil {
+		return manifestRoute{}, err
+	}
+	g.stats[p.source]++
+	mr := manifestRoute{
+		Method:  r.Method,
+		Path:    r.Path,
+		Group:   s.group(),
+		Summary: p.summary,
+		Docs:    r.Docs,
+	}
+	if mr.Summary == "" {
+		mr.Summary = firstSentence(r.Docs)
+	}
+	if len(s.params) > 0 {
+		mr.Samples = map[string]string{}
+		for _, i := range s.params {
+			name := s.param(i)
+			mr.Samples[name] = g.sampleFor(name, s.paramObject(i))
+		}
+		// The route's own object decides its id's shape.
+		if s.endsInParam() && p.kind == "object" {
+			if f := g.fixture(p.resource); f != nil && f.getString("id") != "" && s.lastParam() != "country" && s.lastParam() != "capability" {
+				mr.Samples[s.lastParam()] = f.getString("id")
+			}
+		}
+	}
+	labels := []string{"Successful response.", "Error response."}
+	for i, l := range r.Labels {
+		if i < 2 && l != "" {
+			labels[i] = l
+		}
+	}
+	body, err := g.successBody(r, s, p)
+	if err != nil {
+		return manifestRoute{}, err
+	}
+	ct := "application/json"
+	if p.kind == "pdf" {
+		ct = "application/pdf"
+	}
+	file := s.file(r.Method, "success")
+	files[file] = []byte(body)
+	mr.Variants = append(mr.Variants, manifestVariant{Kind: "success", Label: labels[0], Status: 200, ContentType: ct, File: file})
+	status, ebody := g.errorBody(r, s, p)
+	efile := s.file(r.Method, "error")
+	files[efile] = []byte(ebody)
+	mr.Variants = append(mr.Variants, manifestVariant{Kind: "error", Label: labels[1], Status: status, ContentType: "application/json", File: efile})
+	return mr, nil
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// firstSentence is the docs' first sentence as plain text.
+func firstSentence(docs string) string {
+	text := strings.Join(strings.Fields(html.UnescapeString(tagRE.ReplaceAllString(docs, " "))), " ")
+	text = strings.ReplaceAll(text, " .", ".")
+	if i := strings.Index(text, ". "); i >= 0 {
+		text = text[:i+1]
+	}
+	return text
+}
+
+// write replaces the catalog folder's manifest and routes with files,
+// removing templates it no longer writes.
+func write(dir string, files map[string][]byte) error {
+	if err := os.RemoveAll(filepath.Join(dir, "routes")); err != nil {
+		return err
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		target := filepath.Join(dir, filepath.FromSlash(n))
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(target, files[n], 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
