@@ -40,7 +40,7 @@ func idMode(r seedRoute, s shapeInfo, object string) (mode, param string) {
 		if pi >= 1 && matchesCollection(object, s.segs[pi-1]) {
 			return "echo", s.param(pi)
 		}
-		if r.Method == "POST" && strings.HasSuffix(last, "s") {
+		if r.Method == "POST" && singular(last) != last {
 			return "create", ""
 		}
 		return "keep", ""

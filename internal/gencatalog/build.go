@@ -116,7 +116,7 @@ func (g *gen) planFor(r seedRoute) (plan, error) {
 		p.kind = "pdf"
 		return p, nil
 	}
-	name, kind, err := g.resourceOf(sc, r.Method)
+	name, kind, err := g.resourceOf(sc, r.Method, r.Path)
 	if err != nil {
 		return plan{}, err
 	}
@@ -128,7 +128,7 @@ func (g *gen) planFor(r seedRoute) (plan, error) {
 // resourceOf reads a 200 schema: a resource, a list or search result of
 // one, or a deleted_ resource. anyOf takes the first member (a DELETE
 // prefers the deleted_ member).
-func (g *gen) resourceOf(sc map[string]any, method string) (name, kind string, err error) {
+func (g *gen) resourceOf(sc map[string]any, method, path string) (name, kind string, err error) {
 	if members := list(sc["anyOf"]); len(members) > 0 {
 		pick := obj(members[0])
 		if method == "DELETE" {
@@ -139,11 +139,16 @@ func (g *gen) resourceOf(sc map[string]any, method string) (name, kind string, e
 				}
 			}
 		}
-		return g.resourceOf(pick, method)
+		return g.resourceOf(pick, method, path)
 	}
 	if n := refName(sc); n != "" {
 		if n == "payment_source" {
-			n = "card" // a customer's payment source is a card in practice
+			// A customer's payment source is a card in practice, a bank
+			// account on the bank_accounts routes.
+			n = "card"
+			if strings.Contains(path, "/bank_accounts") {
+				n = "bank_account"
+			}
 		}
 		if strings.HasPrefix(n, "deleted_") {
 			return n, "deleted", nil
@@ -153,7 +158,7 @@ func (g *gen) resourceOf(sc map[string]any, method string) (name, kind string, e
 	props := obj(sc["properties"])
 	if props["data"] != nil {
 		items := obj(obj(props["data"])["items"])
-		n, _, err := g.resourceOf(items, "GET")
+		n, _, err := g.resourceOf(items, "GET", path)
 		if err != nil {
 			return "", "", err
 		}
