@@ -234,8 +234,8 @@ func (s shapeInfo) paramObject(i int) string {
 			name = prev + "." + name
 		case prev == "test_helpers":
 			name = "test_helpers." + name
-		case prev == "bitcoin":
-			name = "bitcoin_" + name
+		case prev == "bitcoin" || prev == "apple_pay":
+			name = prev + "_" + name
 		}
 	}
 	return name
