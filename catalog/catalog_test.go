@@ -238,3 +238,33 @@ func TestExportRoundTrip(t *testing.T) {
 		t.Errorf("LoadDir(missing) = %v", err)
 	}
 }
+
+func FuzzMatch(f *testing.F) {
+	cat, err := Load(fixture(f, "GET /v1/invoices/:invoice", "GET /v1/invoices/upcoming", "POST /v1/invoices/:invoice/pay",
+		"GET /v1/customers/:customer/sources/:id", "GET /v1/customers"), Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"/v1/invoices/upcoming", "/v1/invoices/in_1/pay", "//v1/../v1/customers/", "/v1/customers/a/sources/b", "/%zz", ""} {
+		f.Add("GET", s)
+	}
+	f.Fuzz(func(t *testing.T, method, path string) {
+		r, params, ok := cat.Match(method, path)
+		if !ok {
+			return
+		}
+		if r.Method != method {
+			t.Fatalf("%s %s matched %s", method, path, r.Key())
+		}
+		for _, p := range r.Params {
+			if params[p] == "" || strings.Contains(params[p], "/") {
+				t.Fatalf("%s %s: param %s = %q", method, path, p, params[p])
+			}
+		}
+		// The route's own path built from these params matches the same route.
+		again, _, ok := cat.Match(method, r.SamplePath(params))
+		if !ok || again != r {
+			t.Fatalf("%s %s: rebuilt path %q does not match %s", method, path, r.SamplePath(params), r.Key())
+		}
+	})
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		o    options
+		want string
+	}{
+		{"defaults", options{host: "127.0.0.1", port: 12111, variant: "success"}, ""},
+		{"error variant", options{host: "127.0.0.1", variant: "Error"}, ""},
+		{"bad variant", options{host: "127.0.0.1", variant: "teapot"}, "--variant"},
+		{"bad port", options{host: "127.0.0.1", variant: "success", port: 70000}, "--port 70000"},
+		{"negative port", options{host: "127.0.0.1", variant: "success", port: -1}, "--port -1"},
+		{"empty host", options{host: " ", variant: "success"}, "--host"},
+		{"set ok", options{host: "h", variant: "success", sets: multiFlag{"GET /v1/customers/:customer=error"}}, ""},
+		{"set without kind", options{host: "h", variant: "success", sets: multiFlag{"GET /v1/customers"}}, "--set"},
+		{"set bad kind", options{host: "h", variant: "success", sets: multiFlag{"GET /v1/x=maybe"}}, "--set"},
+		{"set without method", options{host: "h", variant: "success", sets: multiFlag{"/v1/x=error"}}, "--set"},
+		{"param ok", options{host: "h", variant: "success", params: multiFlag{"customer=cus_1"}}, ""},
+		{"param bad", options{host: "h", variant: "success", params: multiFlag{"customer"}}, "--param"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.o.validate()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("got %v; want nil", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("got %v; want an error mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{[]string{"version"}, 0, ""},
+		{[]string{"--version"}, 0, ""},
+		{[]string{"serve", "--help"}, 0, ""},
+		{[]string{"bogus"}, 2, `unknown command "bogus"`},
+		{[]string{"list", "--nope"}, 2, "-nope"},
+		{[]string{"serve", "--port", "abc"}, 2, "-port"},
+		{[]string{"serve", "--variant", "teapot"}, 2, "--variant"},
+		{[]string{"show"}, 2, "want one route"},
+		{[]string{"show", "GET /v1/nope"}, 2, `no route "GET /v1/nope"`},
+		{[]string{"list", "--set", "GET /v1/nope=error"}, 2, `no route "GET /v1/nope"`},
+		{[]string{"list", "--catalog", "/does/not/exist"}, 1, "/does/not/exist"},
+		{[]string{"export"}, 2, "want one folder"},
+		// Tests do not run in a terminal: the UI refuses with a pointer to serve and show.
+		{[]string{}, 2, "routedeck serve"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, _, stderr := runCmd(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d; want %d (stderr %q)", code, tt.code, stderr)
+			}
+			if tt.err != "" && !strings.Contains(stderr, tt.err) {
+				t.Errorf("stderr %q does not mention %q", stderr, tt.err)
+			}
+			if tt.code != 0 && strings.Count(strings.TrimSpace(stderr), "\n") > 1 {
+				t.Errorf("want a short error, got %q", stderr)
+			}
+		})
+	}
+}
+
+func TestListJSON(t *testing.T) {
+	code, out, stderr := runCmd(t, "list", "--json", "--set", "GET /v1/customers/:customer=error")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var routes []map[string]any
+	if err := json.Unmarshal([]byte(out), &routes); err != nil {
+		t.Fatal(err)
+	}
+	if len(routes) == 0 {
+		t.Fatal("no routes")
+	}
+	found := false
+	for _, r := range routes {
+		for _, k := range []string{"method", "path", "group", "summary", "active"} {
+			if _, ok := r[k]; !ok {
+				t.Fatalf("route %v has no %q", r, k)
+			}
+		}
+		if r["method"] == "GET" && r["path"] == "/v1/customers/:customer" {
+			found = true
+			if r["active"] != "error" {
+				t.Errorf("--set did not apply: %v", r)
+			}
+		} else if r["active"] != "success" {
+			t.Errorf("%v: active = %v", r["path"], r["active"])
+		}
+	}
+	if !found {
+		t.Error("GET /v1/customers/:customer not listed")
+	}
+}
+
+func TestShow(t *testing.T) {
+	code, out, _ := runCmd(t, "show", "GET /v1/customers/:customer", "--param", "customer=cus_ABC")
+	if code != 0 || !strings.Contains(out, `"id": "cus_ABC"`) {
+		t.Errorf("exit %d: %s", code, out)
+	}
+	code, out, _ = runCmd(t, "show", "GET /v1/customers/cus_XYZ", "--variant", "error")
+	if code != 0 || !strings.Contains(out, "No such customer: 'cus_XYZ'") {
+		t.Errorf("exit %d: %s", code, out)
+	}
+	code, _, stderr := runCmd(t, "show", "GET /v1/customers/:customer", "--param", "nope=1")
+	if code != 2 || !strings.Contains(stderr, ":nope") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
+func TestExportThenLoad(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cat")
+	if code, _, stderr := runCmd(t, "export", dir); code != 0 {
+		t.Fatalf("export: %s", stderr)
+	}
+	// Break one template: loading names the file and the route.
+	var m struct {
+		Routes []struct {
+			Method, Path string
+			Variants     []struct{ File string }
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "catalog.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	file := m.Routes[0].Variants[0].File
+	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(file)), []byte("{{#if}}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCmd(t, "list", "--catalog", dir)
+	if code != 1 || !strings.Contains(stderr, filepath.FromSlash(file)) || !strings.Contains(stderr, m.Routes[0].Path) {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runCmd(t, "export", dir); code != 1 || !strings.Contains(stderr, "already exists") {
+		t.Errorf("export over a catalog: exit %d: %s", code, stderr)
+	}
+}
