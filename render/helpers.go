@@ -84,21 +84,56 @@ func arrayArities() map[int]any {
 }
 
 // ---- request helpers ----
+//
+// Each request helper is a plain function of the request and its string
+// arguments (the "core"), wrapped for raymond below and called directly by
+// the fast path (plan.go). Both paths therefore produce the same bytes.
+
+func urlParamCore(req *Request, name string) string { return escapeJSON(req.Params[name]) }
+
+func queryParamCore(req *Request, name, def string) string {
+	if v, ok := req.QueryValue(formKey(name)); ok {
+		return escapeJSON(v)
+	}
+	return escapeJSON(def)
+}
+
+func bodyCore(req *Request, path, def string) string {
+	if v, ok := req.BodyValue(path); ok {
+		return escapeJSON(v)
+	}
+	return escapeJSON(def)
+}
+
+func headerCore(req *Request, name, def string) string {
+	if v := req.Header.Get(name); v != "" {
+		return escapeJSON(v)
+	}
+	return escapeJSON(def)
+}
+
+func nowCore(req *Request, layout string) string {
+	t := req.now()
+	switch layout {
+	case "unix", "":
+		return strconv.FormatInt(t.Unix(), 10)
+	case "iso":
+		return t.UTC().Format(time.RFC3339)
+	default:
+		return escapeJSON(t.UTC().Format(layout))
+	}
+}
 
 func urlParam(name any, options *raymond.Options) raymond.SafeString {
-	return raymond.SafeString(escapeJSON(requestOf(options).Params[str(name)]))
+	return raymond.SafeString(urlParamCore(requestOf(options), str(name)))
 }
 
 func queryParam1(name any, options *raymond.Options) raymond.SafeString {
-	return queryParam2(name, "", options)
+	return raymond.SafeString(queryParamCore(requestOf(options), str(name), ""))
 }
 
 func queryParam2(name, def any, options *raymond.Options) raymond.SafeString {
-	q := requestOf(options).Query
-	if vs, ok := q[formKey(str(name))]; ok && len(vs) > 0 {
-		return raymond.SafeString(escapeJSON(vs[0]))
-	}
-	return raymond.SafeString(escapeJSON(str(def)))
+	return raymond.SafeString(queryParamCore(requestOf(options), str(name), str(def)))
 }
 
 func body0(options *raymond.Options) raymond.SafeString {
@@ -106,49 +141,35 @@ func body0(options *raymond.Options) raymond.SafeString {
 }
 
 func body1(path any, options *raymond.Options) raymond.SafeString {
-	return body2(path, "", options)
+	return raymond.SafeString(bodyCore(requestOf(options), str(path), ""))
 }
 
 func body2(path, def any, options *raymond.Options) raymond.SafeString {
-	if v, ok := requestOf(options).BodyValue(str(path)); ok {
-		return raymond.SafeString(escapeJSON(v))
-	}
-	return raymond.SafeString(escapeJSON(str(def)))
+	return raymond.SafeString(bodyCore(requestOf(options), str(path), str(def)))
 }
 
 func header1(name any, options *raymond.Options) raymond.SafeString {
-	return header2(name, "", options)
+	return raymond.SafeString(headerCore(requestOf(options), str(name), ""))
 }
 
 func header2(name, def any, options *raymond.Options) raymond.SafeString {
-	if v := requestOf(options).Header.Get(str(name)); v != "" {
-		return raymond.SafeString(escapeJSON(v))
-	}
-	return raymond.SafeString(escapeJSON(str(def)))
+	return raymond.SafeString(headerCore(requestOf(options), str(name), str(def)))
 }
 
 // now with no argument is a Unix timestamp, as Stripe's `created` fields are.
 func now0(options *raymond.Options) raymond.SafeString {
-	return raymond.SafeString(strconv.FormatInt(requestOf(options).now().Unix(), 10))
+	return raymond.SafeString(nowCore(requestOf(options), ""))
 }
 
 // now 'layout' formats the time: 'unix', 'iso' (RFC 3339) or a Go layout.
 func now1(layout any, options *raymond.Options) raymond.SafeString {
-	t := requestOf(options).now()
-	switch l := str(layout); l {
-	case "unix", "":
-		return raymond.SafeString(strconv.FormatInt(t.Unix(), 10))
-	case "iso":
-		return raymond.SafeString(t.UTC().Format(time.RFC3339))
-	default:
-		return raymond.SafeString(escapeJSON(t.UTC().Format(l)))
-	}
+	return raymond.SafeString(nowCore(requestOf(options), str(layout)))
 }
 
 const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 // newID returns a fresh Stripe-style id: the prefix, "_" and 14 random characters.
-func newID(prefix any, options *raymond.Options) raymond.SafeString {
+func newID(prefix any) raymond.SafeString {
 	return raymond.SafeString(escapeJSON(NewID(str(prefix))))
 }
 
@@ -167,42 +188,54 @@ func NewID(prefix string) string {
 	return string(b[:n])
 }
 
+// reflectKinds are the types {{#reflect}} accepts.
+var reflectKinds = map[string]bool{"string": true, "integer": true, "number": true, "boolean": true, "map": true}
+
+// reflectCore returns the request's value of name as JSON of the given
+// kind; ok is false when the request has none or it does not fit.
+func reflectCore(req *Request, name, kind string) (string, bool) {
+	switch kind {
+	case "map":
+		if m, ok := req.BodyMap(name); ok {
+			return encodeStringMap(m), true
+		}
+	case "string":
+		if v, ok := req.BodyValue(name); ok {
+			return `"` + escapeJSON(v) + `"`, true
+		}
+	case "integer":
+		if v, ok := req.BodyValue(name); ok {
+			if i, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+				return strconv.FormatInt(i, 10), true
+			}
+		}
+	case "number":
+		if v, ok := req.BodyValue(name); ok {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+				return strconv.FormatFloat(f, 'f', -1, 64), true
+			}
+		}
+	case "boolean":
+		if v, ok := req.BodyValue(name); ok {
+			if b, err := strconv.ParseBool(strings.TrimSpace(v)); err == nil {
+				return strconv.FormatBool(b), true
+			}
+		}
+	}
+	return "", false
+}
+
 // reflectParam is a block helper: {{#reflect 'amount' 'integer'}}2000{{/reflect}}
 // writes the request's `amount` as a JSON value of the given type, or the
 // block (the fixture's value) when the request has none or it does not fit.
 // Types: string, integer, number, boolean, map (string members, like metadata).
 func reflectParam(name, kind any, options *raymond.Options) raymond.SafeString {
-	req := requestOf(options)
-	n := str(name)
-	switch str(kind) {
-	case "map":
-		if m, ok := req.BodyMap(n); ok {
-			return raymond.SafeString(encodeStringMap(m))
-		}
-	case "string":
-		if v, ok := req.BodyValue(n); ok {
-			return raymond.SafeString(`"` + escapeJSON(v) + `"`)
-		}
-	case "integer":
-		if v, ok := req.BodyValue(n); ok {
-			if i, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
-				return raymond.SafeString(strconv.FormatInt(i, 10))
-			}
-		}
-	case "number":
-		if v, ok := req.BodyValue(n); ok {
-			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
-				return raymond.SafeString(strconv.FormatFloat(f, 'f', -1, 64))
-			}
-		}
-	case "boolean":
-		if v, ok := req.BodyValue(n); ok {
-			if b, err := strconv.ParseBool(strings.TrimSpace(v)); err == nil {
-				return raymond.SafeString(strconv.FormatBool(b))
-			}
-		}
-	default:
-		panic(fmt.Errorf("reflect: unknown type %q (want string, integer, number, boolean or map)", str(kind)))
+	k := str(kind)
+	if !reflectKinds[k] {
+		panic(fmt.Errorf("reflect: unknown type %q (want string, integer, number, boolean or map)", k))
+	}
+	if v, ok := reflectCore(requestOf(options), str(name), k); ok {
+		return raymond.SafeString(v)
 	}
 	return raymond.SafeString(options.Fn())
 }

@@ -11,18 +11,24 @@ package render
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/aymerick/raymond"
+	"github.com/aymerick/raymond/parser"
 )
 
 // Template is a compiled body template, safe for concurrent use.
 type Template struct {
-	name string
+	name   string
+	source string // after rewriteArity
+	// plan runs templates of the common shape without raymond's evaluator;
+	// tpl runs the others.
+	plan *plan
 	tpl  *raymond.Template
-	// static is the whole body when the template has no expressions at all:
-	// such bodies are served without running raymond.
-	static   string
-	isStatic bool
+
+	once    sync.Once
+	rtpl    *raymond.Template
+	rtplErr error
 }
 
 // Compile parses a template once. name appears in errors (a file or route).
@@ -31,16 +37,28 @@ func Compile(name, source string) (*Template, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	tpl, err := raymond.Parse(rewritten)
+	prog, err := parser.Parse(rewritten)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	t := &Template{name: name, tpl: tpl}
-	if !hasExpression(source) {
-		t.static, t.isStatic = source, true
+	t := &Template{name: name, source: rewritten}
+	if t.plan = compilePlan(rewritten, prog); t.plan == nil {
+		if t.tpl, err = t.raymond(); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 	}
-	defaultHelpers.register(tpl)
 	return t, nil
+}
+
+// raymond returns the template parsed by raymond, with our helpers.
+func (t *Template) raymond() (*raymond.Template, error) {
+	t.once.Do(func() {
+		t.rtpl, t.rtplErr = raymond.Parse(t.source)
+		if t.rtplErr == nil {
+			defaultHelpers.register(t.rtpl)
+		}
+	})
+	return t.rtpl, t.rtplErr
 }
 
 // Name is the name the template was compiled with.
@@ -48,13 +66,17 @@ func (t *Template) Name() string { return t.name }
 
 // Exec renders the template for one request. A helper's failure (an unknown
 // faker, a bad argument) is returned as an error naming the template, never a panic.
-func (t *Template) Exec(req *Request) (out string, err error) {
-	if t.isStatic {
-		return t.static, nil
-	}
+func (t *Template) Exec(req *Request) (string, error) {
 	if req == nil {
 		req = &Request{}
 	}
+	if t.plan != nil {
+		return t.plan.exec(req), nil
+	}
+	return t.execRaymond(t.tpl, req)
+}
+
+func (t *Template) execRaymond(tpl *raymond.Template, req *Request) (out string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%s: template failed: %v", t.name, p)
@@ -62,7 +84,7 @@ func (t *Template) Exec(req *Request) (out string, err error) {
 	}()
 	frame := raymond.NewDataFrame()
 	frame.Set(requestKey, req)
-	out, err = t.tpl.ExecWith(emptyContext, frame)
+	out, err = tpl.ExecWith(emptyContext, frame)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", t.name, err)
 	}
@@ -72,16 +94,6 @@ func (t *Template) Exec(req *Request) (out string, err error) {
 const requestKey = "routedeckRequest"
 
 var emptyContext = map[string]any{}
-
-// hasExpression reports whether source holds a Handlebars mustache.
-func hasExpression(source string) bool {
-	for i := 0; i+1 < len(source); i++ {
-		if source[i] == '{' && source[i+1] == '{' {
-			return true
-		}
-	}
-	return false
-}
 
 func requestOf(options *raymond.Options) *Request {
 	if r, ok := options.Data(requestKey).(*Request); ok && r != nil {

@@ -223,3 +223,43 @@ func BenchmarkExec(b *testing.B) {
 		}
 	}
 }
+
+// The fast path and raymond must write the same bytes.
+func TestPlanMatchesRaymond(t *testing.T) {
+	req := &Request{
+		Params: map[string]string{"customer": `cus_"1"`},
+		Query:  url.Values{"limit": {"3"}},
+		Header: http.Header{"X-A": {"b"}},
+		Body:   []byte("amount=12&email=x%40y.z&metadata[a]=b&flag=true&n=1.5"), ContentType: "application/x-www-form-urlencoded",
+		Now: time.Unix(1700000000, 0),
+	}
+	srcs := []string{
+		"{\n  \"id\": \"{{urlParam 'customer'}}\",\n  \"created\": {{now}},\n  \"iso\": \"{{now 'iso'}}\"\n}",
+		`{"amount": {{#reflect 'amount' 'integer'}}1{{/reflect}}, "email": {{#reflect 'email' 'string'}}null{{/reflect}}, "m": {{#reflect 'metadata' 'map'}}{}{{/reflect}}, "f": {{#reflect 'flag' 'boolean'}}false{{/reflect}}, "n": {{#reflect 'n' 'number'}}0{{/reflect}}, "missing": {{#reflect 'nope' 'integer'}}7{{/reflect}} }`,
+		`{"q": "{{queryParam 'limit'}}", "d": "{{queryParam 'x' 'def'}}", "b": "{{body 'email'}}", "h": "{{header 'X-A'}}", "hd": "{{header 'X-B' 'none'}}"}`,
+		"{{! a comment }}plain {{urlParam 'customer'}}\n",
+		"{\n  \"a\": {{#reflect 'amount' 'integer'}}\n    1\n  {{/reflect}}\n}",
+	}
+	for _, src := range srcs {
+		tpl, err := Compile("t.hbs", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tpl.plan == nil {
+			t.Errorf("no fast plan for %q", src)
+			continue
+		}
+		fast, _ := tpl.Exec(req)
+		rt, err := tpl.raymond()
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := tpl.execRaymond(rt, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fast != slow {
+			t.Errorf("template %q:\nplan    %q\nraymond %q", src, fast, slow)
+		}
+	}
+}

@@ -17,8 +17,10 @@ type Request struct {
 	Method string
 	Path   string
 	Params map[string]string
-	Query  url.Values
-	Header http.Header
+	// Query is the parsed query; when nil, RawQuery is parsed on first use.
+	Query    url.Values
+	RawQuery string
+	Header   http.Header
 	// Body is the raw request body; ContentType says how to read it.
 	Body        []byte
 	ContentType string
@@ -37,11 +39,23 @@ func NewRequest(r *http.Request, params map[string]string, body []byte) *Request
 		Method:      r.Method,
 		Path:        r.URL.Path,
 		Params:      params,
-		Query:       r.URL.Query(),
+		RawQuery:    r.URL.RawQuery,
 		Header:      r.Header,
 		Body:        body,
 		ContentType: r.Header.Get("Content-Type"),
 	}
+}
+
+// QueryValue returns the first value of a query parameter.
+func (r *Request) QueryValue(key string) (string, bool) {
+	if r.Query == nil && r.RawQuery != "" {
+		r.Query, _ = url.ParseQuery(r.RawQuery)
+	}
+	vs, ok := r.Query[key]
+	if !ok || len(vs) == 0 {
+		return "", false
+	}
+	return vs[0], true
 }
 
 func (r *Request) now() time.Time {

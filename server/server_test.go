@@ -307,3 +307,35 @@ func BenchmarkServeHTTP(b *testing.B) {
 		s.ServeHTTP(w, req)
 	}
 }
+
+func benchmarkEmbedded(b *testing.B, method, target, body string) {
+	cat, err := catalog.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := New(cat, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(method, target, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		if w.Code != 200 {
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+}
+
+// The two routes ../shared/bench/run-peers.sh measures.
+func BenchmarkEmbeddedGetCustomer(b *testing.B) {
+	benchmarkEmbedded(b, "GET", "/v1/customers/cus_123", "")
+}
+
+func BenchmarkEmbeddedPostCharge(b *testing.B) {
+	benchmarkEmbedded(b, "POST", "/v1/charges", "amount=2000&currency=usd&source=tok_visa")
+}

@@ -1,0 +1,167 @@
+package render
+
+import (
+	"strings"
+
+	"github.com/aymerick/raymond/ast"
+)
+
+// A plan is a fast way to execute the common shape of body template: text,
+// request helpers with literal arguments, and {{#reflect}} blocks whose
+// default is plain text. raymond still parses every template (so syntax
+// and arity errors are its own), but walking its AST per request costs
+// allocations and reflection; a plan writes the same bytes into one buffer.
+// Templates using anything else (#each, #if, paths, sub expressions,
+// faker...) run through raymond.
+type plan struct {
+	steps []step
+	size  int // static bytes, to size the buffer
+}
+
+type step struct {
+	text string
+	// dynamic is nil for text.
+	dynamic func(req *Request, b *strings.Builder)
+}
+
+// fastHelpers are the helpers a plan can call directly, by raymond name
+// (after rewriteArity) and their literal arguments.
+var fastHelpers = map[string]func(args []string) func(req *Request, b *strings.Builder){
+	"urlParam": func(a []string) func(*Request, *strings.Builder) {
+		return func(r *Request, b *strings.Builder) { b.WriteString(urlParamCore(r, a[0])) }
+	},
+	"queryParam__1": func(a []string) func(*Request, *strings.Builder) {
+		return func(r *Request, b *strings.Builder) { b.WriteString(queryParamCore(r, a[0], "")) }
+	},
+	"queryParam__2": func(a []string) func(*Request, *strings.Builder) {
+		return func(r *Request, b *strings.Builder) { b.WriteString(queryParamCore(r, a[0], a[1])) }
+	},
+	"body__1": func(a []string) func(*Request, *strings.Builder) {
+		return func(r *Request, b *strings.Builder) { b.WriteString(bodyCore(r, a[0], "")) }
+	},
+	"body__2": func(a []string) func(*Request, *strings.Builder) {
+		return func(r *Request, b *strings.Builder) { b.WriteString(bodyCore(r, a[0], a[1])) }
+	},
+	"header__1": func(a []string) func(*Request, *strings.Builder) {
+		return func(r *Request, b *strings.Builder) { b.WriteString(headerCore(r, a[0], "")) }
+	},
+	"header__2": func(a []string) func(*Request, *strings.Builder) {
+		return func(r *Request, b *strings.Builder) { b.WriteString(headerCore(r, a[0], a[1])) }
+	},
+	"now__0": func(a []string) func(*Request, *strings.Builder) {
+		return func(r *Request, b *strings.Builder) { b.WriteString(nowCore(r, "")) }
+	},
+	"now__1": func(a []string) func(*Request, *strings.Builder) {
+		return func(r *Request, b *strings.Builder) { b.WriteString(nowCore(r, a[0])) }
+	},
+	"id": func(a []string) func(*Request, *strings.Builder) {
+		return func(r *Request, b *strings.Builder) { b.WriteString(escapeJSON(NewID(a[0]))) }
+	},
+}
+
+// compilePlan returns a plan for a parsed template (source already
+// rewritten by rewriteArity), or nil when the template needs raymond.
+func compilePlan(source string, prog *ast.Program) *plan {
+	if strings.Contains(source, "~") {
+		// Whitespace control: leave it to raymond.
+		return nil
+	}
+	p := &plan{}
+	for _, n := range prog.Body {
+		switch n := n.(type) {
+		case *ast.ContentStatement:
+			p.text(n.Value)
+		case *ast.CommentStatement:
+		case *ast.MustacheStatement:
+			name, args, ok := literalCall(n.Expression)
+			if !ok {
+				return nil
+			}
+			mk, ok := fastHelpers[name]
+			if !ok {
+				return nil
+			}
+			p.steps = append(p.steps, step{dynamic: mk(args)})
+		case *ast.BlockStatement:
+			name, args, ok := literalCall(n.Expression)
+			if !ok || name != "reflect" || len(args) != 2 || !reflectKinds[args[1]] || n.Inverse != nil || n.Program == nil {
+				return nil
+			}
+			def, ok := plainText(n.Program)
+			if !ok {
+				return nil
+			}
+			param, kind := args[0], args[1]
+			p.steps = append(p.steps, step{dynamic: func(r *Request, b *strings.Builder) {
+				if v, ok := reflectCore(r, param, kind); ok {
+					b.WriteString(v)
+				} else {
+					b.WriteString(def)
+				}
+			}})
+		default:
+			return nil
+		}
+	}
+	return p
+}
+
+func (p *plan) text(s string) {
+	if s == "" {
+		return
+	}
+	p.size += len(s)
+	if k := len(p.steps); k > 0 && p.steps[k-1].dynamic == nil {
+		p.steps[k-1].text += s
+		return
+	}
+	p.steps = append(p.steps, step{text: s})
+}
+
+func (p *plan) exec(req *Request) string {
+	var b strings.Builder
+	b.Grow(p.size + 64)
+	for _, s := range p.steps {
+		if s.dynamic == nil {
+			b.WriteString(s.text)
+		} else {
+			s.dynamic(req, &b)
+		}
+	}
+	return b.String()
+}
+
+// literalCall accepts "name 'a' 2" with no hash and literal arguments only.
+func literalCall(e *ast.Expression) (string, []string, bool) {
+	if e == nil || e.Hash != nil {
+		return "", nil, false
+	}
+	path, ok := e.Path.(*ast.PathExpression)
+	if !ok || path.Data || path.Scoped || path.Depth != 0 || len(path.Parts) != 1 {
+		return "", nil, false
+	}
+	args := make([]string, 0, len(e.Params))
+	for _, p := range e.Params {
+		switch lit := p.(type) {
+		case *ast.StringLiteral:
+			args = append(args, lit.Value)
+		case *ast.NumberLiteral:
+			args = append(args, lit.Original)
+		default:
+			return "", nil, false
+		}
+	}
+	return path.Parts[0], args, true
+}
+
+func plainText(prog *ast.Program) (string, bool) {
+	var b strings.Builder
+	for _, n := range prog.Body {
+		c, ok := n.(*ast.ContentStatement)
+		if !ok {
+			return "", false
+		}
+		b.WriteString(c.Value)
+	}
+	return b.String(), true
+}
