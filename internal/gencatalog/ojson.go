@@ -157,6 +157,25 @@ func encodeString(s string) string {
 	return out
 }
 
+// stripeOrder lists an object's key indexes the way Stripe's API writes
+// them: "id" and "object" first, then the rest in fixture order.
+func (n *node) stripeOrder() []int {
+	order := make([]int, 0, len(n.keys))
+	for _, first := range []string{"id", "object"} {
+		for i, k := range n.keys {
+			if k == first {
+				order = append(order, i)
+			}
+		}
+	}
+	for i, k := range n.keys {
+		if k != "id" && k != "object" {
+			order = append(order, i)
+		}
+	}
+	return order
+}
+
 // pretty renders n with two-space indentation.
 func (n *node) pretty() string {
 	var b strings.Builder
@@ -179,12 +198,12 @@ func (n *node) write(b *strings.Builder, depth int) {
 			return
 		}
 		b.WriteByte('{')
-		for i, k := range n.keys {
-			if i > 0 {
+		for j, i := range n.stripeOrder() {
+			if j > 0 {
 				b.WriteByte(',')
 			}
 			pad(depth + 1)
-			b.WriteString(encodeString(k))
+			b.WriteString(encodeString(n.keys[i]))
 			b.WriteString(": ")
 			n.vals[i].write(b, depth+1)
 		}
