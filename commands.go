@@ -51,7 +51,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	done := make(chan struct{})
 	if !o.quiet {
-		events, cancel := srv.Subscribe(4096)
+		events, cancel := srv.SubscribeSummary(4096)
 		defer cancel()
 		go func() {
 			defer close(done)

@@ -31,16 +31,17 @@ type Event struct {
 // hub fans events out to subscribers without ever blocking a handler: a
 // subscriber whose buffer is full loses the event, and the loss is counted.
 type hub struct {
-	mu      sync.RWMutex
-	subs    map[chan Event]struct{}
-	closed  bool
-	active  atomic.Int32
-	dropped atomic.Int64
+	mu       sync.RWMutex
+	subs     map[chan Event]bool // value: wants headers and bodies
+	closed   bool
+	active   atomic.Int32
+	detailed atomic.Int32
+	dropped  atomic.Int64
 }
 
-func newHub() *hub { return &hub{subs: map[chan Event]struct{}{}} }
+func newHub() *hub { return &hub{subs: map[chan Event]bool{}} }
 
-func (h *hub) subscribe(buffer int) (<-chan Event, func()) {
+func (h *hub) subscribe(buffer int, details bool) (<-chan Event, func()) {
 	if buffer < 1 {
 		buffer = 1
 	}
@@ -51,24 +52,33 @@ func (h *hub) subscribe(buffer int) (<-chan Event, func()) {
 		close(ch)
 		return ch, func() {}
 	}
-	h.subs[ch] = struct{}{}
+	h.subs[ch] = details
 	h.active.Add(1)
+	if details {
+		h.detailed.Add(1)
+	}
 	var once sync.Once
 	return ch, func() {
 		once.Do(func() {
 			h.mu.Lock()
 			defer h.mu.Unlock()
-			if _, ok := h.subs[ch]; ok {
+			if details, ok := h.subs[ch]; ok {
 				delete(h.subs, ch)
 				h.active.Add(-1)
+				if details {
+					h.detailed.Add(-1)
+				}
 				close(ch)
 			}
 		})
 	}
 }
 
-// wanted reports whether anyone listens, so handlers can skip building events.
-func (h *hub) wanted() bool { return h.active.Load() > 0 }
+// wanted reports whether anyone listens, so handlers can skip building
+// events, and whether anyone wants headers and bodies.
+func (h *hub) wanted() (listening, details bool) {
+	return h.active.Load() > 0, h.detailed.Load() > 0
+}
 
 func (h *hub) publish(e Event) {
 	h.mu.RLock()
@@ -95,4 +105,5 @@ func (h *hub) close() {
 		delete(h.subs, ch)
 	}
 	h.active.Store(0)
+	h.detailed.Store(0)
 }

@@ -54,10 +54,17 @@ func (s *Server) Catalog() *catalog.Catalog { return s.cat }
 // State holds the active variants; switch them while serving.
 func (s *Server) State() *State { return s.state }
 
-// Subscribe returns a channel of events with the given buffer and a
-// function that ends the subscription. Events a full buffer cannot take are
-// dropped and counted (Dropped).
-func (s *Server) Subscribe(buffer int) (<-chan Event, func()) { return s.hub.subscribe(buffer) }
+// Subscribe returns a channel of events, with request and response headers
+// and bodies, and a function that ends the subscription. Events a full
+// buffer cannot take are dropped and counted (Dropped).
+func (s *Server) Subscribe(buffer int) (<-chan Event, func()) { return s.hub.subscribe(buffer, true) }
+
+// SubscribeSummary is Subscribe for listeners that need no headers or
+// bodies (a log line per request); while only these listen, the server
+// skips copying them.
+func (s *Server) SubscribeSummary(buffer int) (<-chan Event, func()) {
+	return s.hub.subscribe(buffer, false)
+}
 
 // Dropped is how many events slow subscribers lost.
 func (s *Server) Dropped() int64 { return s.hub.dropped.Load() }
@@ -128,7 +135,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, out)
 	}
 
-	if s.hub.wanted() {
+	if listening, details := s.hub.wanted(); listening {
 		e := Event{
 			Time:      start,
 			Method:    r.Method,
@@ -138,11 +145,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Status:    status,
 			Duration:  time.Since(start),
 			RequestID: reqID,
-
-			RequestHeader:  r.Header.Clone(),
-			RequestBody:    body,
-			ResponseHeader: h.Clone(),
-			ResponseBody:   out,
+		}
+		if details {
+			e.RequestHeader, e.RequestBody = r.Header.Clone(), body
+			e.ResponseHeader, e.ResponseBody = h.Clone(), out
 		}
 		if route != nil {
 			e.Route = route.Key()
