@@ -6,6 +6,7 @@ package catalog
 
 import (
 	"fmt"
+	"io/fs"
 	"strings"
 	"sync"
 
@@ -81,12 +82,32 @@ type Variant struct {
 	Headers     map[string]string
 	// File is the template's path inside the catalog folder.
 	File string
-	// Source is the template text.
-	Source string
+
+	fsys     fs.FS
+	readOnce sync.Once
+	source   string
+	readErr  error
 
 	once sync.Once
 	tpl  *render.Template
 	err  error
+}
+
+// read loads the template text once.
+func (v *Variant) read() error {
+	v.readOnce.Do(func() {
+		data, err := fs.ReadFile(v.fsys, v.File)
+		v.source, v.readErr = string(data), err
+	})
+	return v.readErr
+}
+
+// Source is the template text.
+func (v *Variant) Source() (string, error) {
+	if err := v.read(); err != nil {
+		return "", fmt.Errorf("%s: %w", v.File, err)
+	}
+	return v.source, nil
 }
 
 // Key is "METHOD /path", the form users type on the command line.
@@ -110,7 +131,12 @@ func (r *Route) Variant(k Kind) *Variant {
 // parses lazily for the embedded catalog, whose templates the tests prove.
 func (v *Variant) Template() (*render.Template, error) {
 	v.once.Do(func() {
-		v.tpl, v.err = render.Compile(v.File, v.Source)
+		src, err := v.Source()
+		if err != nil {
+			v.err = err
+			return
+		}
+		v.tpl, v.err = render.Compile(v.File, src)
 	})
 	return v.tpl, v.err
 }

@@ -82,9 +82,18 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", joinName(src, ManifestName), err)
 	}
-	m, lines, err := parseManifest(data)
+	m, err := parseManifest(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", joinName(src, ManifestName), err)
+	}
+	// Line numbers are only needed for errors: find them then.
+	where := func(i int) string {
+		name := joinName(src, ManifestName)
+		lines, err := routeLines(data)
+		if err != nil || i >= len(lines) {
+			return fmt.Sprintf("%s: route %d", name, i+1)
+		}
+		return fmt.Sprintf("%s:%d", name, lines[i])
 	}
 	c := &Catalog{
 		Name:    m.Name,
@@ -97,17 +106,16 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 		c.Name = "Untitled catalog"
 	}
 	for i, mr := range m.Routes {
-		where := fmt.Sprintf("%s:%d", joinName(src, ManifestName), lines[i])
-		r, err := buildRoute(fsys, src, mr)
+		r, err := buildRoute(fsys, src, mr, opts.Eager)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", where, err)
+			return nil, fmt.Errorf("%s: %w", where(i), err)
 		}
 		r.index = len(c.Routes)
 		if prev, dup := c.byKey[r.Key()]; dup {
-			return nil, fmt.Errorf("%s: route %s: duplicate of route %d", where, r.Key(), prev.index+1)
+			return nil, fmt.Errorf("%s: route %s: duplicate of route %d", where(i), r.Key(), prev.index+1)
 		}
 		if err := c.tree.insert(r); err != nil {
-			return nil, fmt.Errorf("%s: route %s: %w", where, r.Key(), err)
+			return nil, fmt.Errorf("%s: route %s: %w", where(i), r.Key(), err)
 		}
 		c.byKey[r.Key()] = r
 		c.Routes = append(c.Routes, r)
@@ -120,23 +128,16 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 	return c, nil
 }
 
-// parseManifest decodes catalog.json and returns the line each route starts on.
-func parseManifest(data []byte) (*manifest, []int, error) {
+// parseManifest decodes catalog.json.
+func parseManifest(data []byte) (*manifest, error) {
 	var m manifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, nil, jsonError(data, err)
-	}
-	lines, err := routeLines(data)
-	if err != nil {
-		return nil, nil, jsonError(data, err)
-	}
-	if len(lines) != len(m.Routes) {
-		return nil, nil, fmt.Errorf("could not locate the routes in the manifest")
+		return nil, jsonError(data, err)
 	}
 	if len(m.Routes) == 0 {
-		return nil, nil, fmt.Errorf("no routes (want a \"routes\" array)")
+		return nil, fmt.Errorf("no routes (want a \"routes\" array)")
 	}
-	return &m, lines, nil
+	return &m, nil
 }
 
 // routeLines walks the manifest's tokens to find where each element of
@@ -147,6 +148,7 @@ func routeLines(data []byte) ([]int, error) {
 		return nil, err
 	}
 	var lines []int
+	line, counted := 1, int64(0)
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -169,7 +171,9 @@ func routeLines(data []byte) ([]int, error) {
 			for off < int64(len(data)) && (data[off] == ',' || data[off] == ' ' || data[off] == '\n' || data[off] == '\r' || data[off] == '\t') {
 				off++
 			}
-			lines = append(lines, 1+bytes.Count(data[:off], []byte("\n")))
+			line += bytes.Count(data[counted:off], []byte("\n"))
+			counted = off
+			lines = append(lines, line)
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
 				return nil, err
@@ -202,7 +206,10 @@ var methods = map[string]bool{
 	http.MethodPatch: true, http.MethodHead: true, http.MethodOptions: true,
 }
 
-func buildRoute(fsys fs.FS, src string, mr manifestRoute) (*Route, error) {
+// buildRoute makes a Route of a manifest entry. With eager false the
+// templates are read on first use (the embedded catalog, whose files the
+// tests prove); otherwise every file is read now.
+func buildRoute(fsys fs.FS, src string, mr manifestRoute, eager bool) (*Route, error) {
 	method := strings.ToUpper(strings.TrimSpace(mr.Method))
 	if !methods[method] {
 		return nil, fmt.Errorf("route %q %q: unknown method %q", mr.Method, mr.Path, mr.Method)
@@ -243,23 +250,16 @@ func buildRoute(fsys fs.FS, src string, mr manifestRoute) (*Route, error) {
 		if !fs.ValidPath(mv.File) {
 			return nil, fmt.Errorf("route %s: %s variant: file %q must be a relative path inside the catalog", r.Key(), kind, mv.File)
 		}
-		body, err := fs.ReadFile(fsys, mv.File)
-		if err != nil {
-			return nil, fmt.Errorf("route %s: %s variant: %s: %w", r.Key(), kind, joinName(src, mv.File), unwrapPathError(err))
+		v := &Variant{Kind: kind, Label: mv.Label, Status: mv.Status, ContentType: mv.ContentType, Headers: mv.Headers, File: mv.File, fsys: fsys}
+		if eager {
+			if err := v.read(); err != nil {
+				return nil, fmt.Errorf("route %s: %s variant: %s: %w", r.Key(), kind, joinName(src, mv.File), unwrapPathError(err))
+			}
 		}
-		ct := mv.ContentType
-		if ct == "" {
-			ct = "application/json"
+		if v.ContentType == "" {
+			v.ContentType = "application/json"
 		}
-		r.Variants = append(r.Variants, &Variant{
-			Kind:        kind,
-			Label:       mv.Label,
-			Status:      mv.Status,
-			ContentType: ct,
-			Headers:     mv.Headers,
-			File:        mv.File,
-			Source:      string(body),
-		})
+		r.Variants = append(r.Variants, v)
 	}
 	for _, k := range []Kind{Success, Error} {
 		if !seen[k] {
