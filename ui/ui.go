@@ -1,10 +1,22 @@
-// Package ui is routedeck's terminal interface.
+// Package ui is routedeck's terminal interface: a route list, a detail
+// pane with docs and a response preview, a request log, and the keys to
+// switch routes between their success and error variants while serving.
 package ui
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/server"
@@ -27,26 +39,802 @@ type Config struct {
 	Dropped func() int64
 	// Client fires requests; nil means http.DefaultClient-like client with a timeout.
 	Client *http.Client
+	// Now is the clock fired requests are timed with; nil means time.Now.
+	Now func() time.Time
+	// Clipboard writes copied text; nil means the terminal (OSC52) and the
+	// system clipboard.
+	Clipboard func(text string) error
 }
 
-// Model is the root model (placeholder until the UI lands).
-type Model struct{ cfg Config }
+// Layout limits.
+const (
+	wideWidth     = 100 // from here on, list and detail sit side by side
+	listPercent   = 40  // of a wide terminal's width
+	minWidth      = 40
+	minHeight     = 10
+	noticeTTL     = 4 * time.Second
+	eventBatchMax = 512 // events folded into one message when the server is busy
+)
+
+// focus is the pane or screen that gets keys.
+type focus int
+
+const (
+	focusList focus = iota
+	focusDetail
+	focusLog
+	focusEditor
+)
+
+func (f focus) String() string {
+	switch f {
+	case focusList:
+		return "list"
+	case focusDetail:
+		return "detail"
+	case focusLog:
+		return "log"
+	case focusEditor:
+		return "editor"
+	}
+	return "focus(" + strconv.Itoa(int(f)) + ")"
+}
+
+// Messages.
+type (
+	// requestMsg is one request the server answered.
+	requestMsg server.Event
+	// requestsMsg is several requests, folded together when they arrive
+	// faster than the UI draws.
+	requestsMsg []server.Event
+	// serverStoppedMsg says the event channel closed.
+	serverStoppedMsg struct{}
+	// clearNoticeMsg expires the notice with the same id.
+	clearNoticeMsg struct{ id int }
+	// errMsg is a failure to show in the footer.
+	errMsg struct{ err error }
+)
+
+func (e errMsg) Error() string { return e.err.Error() }
+
+// notice is the footer's transient message.
+type notice struct {
+	id    int
+	text  string
+	isErr bool
+}
+
+// Model is the root model.
+type Model struct {
+	cfg    Config
+	cat    *catalog.Catalog
+	state  *server.State
+	client *http.Client
+	now    func() time.Time
+	copyFn func(string) error
+
+	list   list.Model
+	detail detailModel
+	log    logModel
+	editor editorModel
+	help   help.Model
+	keys   keyMap
+	styles *styles
+	focus  focus
+	// back is where the log or the editor returns to.
+	back focus
+
+	width, height int
+	ready         bool
+	stopped       bool
+
+	notice    notice
+	noticeTTL time.Duration
+	fireSeq   int
+}
 
 var _ tea.Model = Model{}
 
 // New builds the root model.
-func New(cfg Config) Model { return Model{cfg: cfg} }
+func New(cfg Config) Model {
+	st := defaultStyles()
+	s := &st
+	state := cfg.State
+	if state == nil {
+		state = server.NewState(cfg.Catalog, catalog.Success)
+	}
+	keys := defaultKeyMap()
+	m := Model{
+		cfg:       cfg,
+		cat:       cfg.Catalog,
+		state:     state,
+		client:    cfg.Client,
+		now:       cfg.Now,
+		copyFn:    cfg.Clipboard,
+		keys:      keys,
+		styles:    s,
+		list:      newRouteList(cfg.Catalog, state, s, keys),
+		detail:    newDetailModel(s, baseURL(cfg.ServerURL)),
+		log:       newLogModel(s),
+		editor:    newEditorModel(s),
+		help:      help.New(),
+		noticeTTL: noticeTTL,
+	}
+	if m.client == nil {
+		m.client = &http.Client{Timeout: fireTimeout}
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	if m.copyFn == nil {
+		m.copyFn = systemClipboard
+	}
+	m.help.Styles = s.help
+	color := lipgloss.ColorProfile() != termenv.Ascii
+	dark := lipgloss.HasDarkBackground()
+	m.detail.color, m.detail.dark = color, dark
+	m.log.color, m.log.dark = color, dark
+	m.detail.vp.KeyMap.Up, m.detail.vp.KeyMap.Down = keys.Up, keys.Down
+	m.detail.vp.KeyMap.PageUp, m.detail.vp.KeyMap.PageDown = keys.PageUp, keys.PageDown
+	m.detail.vp.KeyMap.HalfPageUp = key.NewBinding(key.WithKeys("ctrl+u"))
+	m.detail.vp.KeyMap.HalfPageDown = key.NewBinding(key.WithKeys("ctrl+d"))
+	m.detail.vp.KeyMap.Left = key.NewBinding(key.WithDisabled())
+	m.detail.vp.KeyMap.Right = key.NewBinding(key.WithDisabled())
+	m.log.vp.KeyMap = m.detail.vp.KeyMap
+	m.updateKeybindings()
+	return m
+}
+
+// baseURL is where curl commands point: the server, or its default address.
+func baseURL(serverURL string) string {
+	if serverURL == "" {
+		return "http://127.0.0.1:12111"
+	}
+	return serverURL
+}
 
 // Init implements tea.Model.
-func (m Model) Init() tea.Cmd { return nil }
+func (m Model) Init() tea.Cmd { return m.nextEvent() }
+
+// nextEvent waits for the server's next request, if there is a server.
+func (m Model) nextEvent() tea.Cmd {
+	if m.cfg.Events == nil || m.stopped {
+		return nil
+	}
+	return waitForEvent(m.cfg.Events)
+}
+
+// waitForEvent receives one server event, plus whatever else is already
+// queued, so a client hammering the server costs one update per batch.
+func waitForEvent(ch <-chan server.Event) tea.Cmd {
+	return func() tea.Msg {
+		e, ok := <-ch
+		if !ok {
+			return serverStoppedMsg{}
+		}
+		batch := requestsMsg{e}
+	drain:
+		for len(batch) < eventBatchMax {
+			select {
+			case next, ok := <-ch:
+				if !ok {
+					// The next wait sees the closed channel and stops.
+					break drain
+				}
+				batch = append(batch, next)
+			default:
+				break drain
+			}
+		}
+		if len(batch) == 1 {
+			return requestMsg(e)
+		}
+		return batch
+	}
+}
+
+// serving reports whether fired requests have somewhere to go.
+func (m Model) serving() bool { return m.cfg.ServerURL != "" && !m.stopped }
+
+// wide reports whether list and detail fit side by side.
+func (m Model) wide() bool { return m.width >= wideWidth }
 
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if k, ok := msg.(tea.KeyMsg); ok && (k.String() == "q" || k.String() == "ctrl+c") {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height, m.ready = msg.Width, msg.Height, true
+	case tea.KeyMsg:
+		m, cmd = m.handleKey(msg)
+	case requestMsg:
+		m.log = m.log.add(server.Event(msg))
+		cmd = m.nextEvent()
+	case requestsMsg:
+		m.log = m.log.add(msg...)
+		cmd = m.nextEvent()
+	case serverStoppedMsg:
+		m.stopped = true
+	case bodyRenderedMsg:
+		if msg.target == targetLog {
+			m.log = m.log.bodyRendered(msg)
+		} else {
+			m.detail = m.detail.bodyRendered(msg)
+		}
+	case firedMsg:
+		m, cmd = m.fired(msg)
+	case copyMsg:
+		cmd = m.copied(msg)
+	case clearNoticeMsg:
+		if msg.id == m.notice.id {
+			m.notice = notice{id: m.notice.id}
+		}
+	case errMsg:
+		cmd = m.setNotice(msg.Error(), true)
+	default:
+		m, cmd = m.updateChildren(msg)
+	}
+	var layoutCmd, syncCmd tea.Cmd
+	m, layoutCmd = m.layout()
+	m, syncCmd = m.sync()
+	m.updateKeybindings()
+	return m, tea.Batch(cmd, layoutCmd, syncCmd)
+}
+
+// updateChildren passes other messages (filter results, cursor blinks) on.
+func (m Model) updateChildren(msg tea.Msg) (Model, tea.Cmd) {
+	var cmds [2]tea.Cmd
+	m.list, cmds[0] = m.list.Update(msg)
+	if m.focus == focusEditor {
+		m.editor, cmds[1] = m.editor.update(msg)
+	}
+	return m, tea.Batch(cmds[:]...)
+}
+
+// sync points the detail pane at the selected route and its active variant.
+func (m Model) sync() (Model, tea.Cmd) {
+	r := selectedRoute(m.list)
+	var kind catalog.Kind
+	if r != nil {
+		kind = m.state.Active(r)
+	}
+	if r == m.detail.route && kind == m.detail.kind {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.detail, cmd = m.detail.show(r, kind, false)
+	return m, cmd
+}
+
+// layout sizes the children for the window, header and footer.
+func (m Model) layout() (Model, tea.Cmd) {
+	if !m.ready {
+		return m, nil
+	}
+	m.help.Width = m.width
+	bodyH := m.height - lipgloss.Height(m.headerView()) - lipgloss.Height(m.footerView())
+	fw, fh := m.styles.pane.normal.GetFrameSize()
+	listW, detailW := m.width, m.width
+	if m.wide() {
+		listW = m.width * listPercent / 100
+		detailW = m.width - listW
+	}
+	innerH := max(bodyH-fh, 1)
+	if m.list.Width() != listW-fw || m.list.Height() != innerH {
+		m.list.SetSize(max(listW-fw, 1), innerH)
+	}
+	var cmds [2]tea.Cmd
+	m.detail, cmds[0] = m.detail.setSize(detailW-fw, innerH)
+	m.log, cmds[1] = m.log.setSize(m.width-fw, innerH)
+	m.editor = m.editor.setSize(detailW - fw)
+	return m, tea.Batch(cmds[:]...)
+}
+
+// updateKeybindings enables the keys that do something on this screen.
+func (m *Model) updateKeybindings() {
+	k := &m.keys
+	browsing := m.focus == focusList || m.focus == focusDetail
+	filtering := m.list.FilterState() == list.Filtering
+	hasRoute := selectedRoute(m.list) != nil
+	inLog := m.focus == focusLog
+	editing := m.focus == focusEditor
+
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End} {
+		b.SetEnabled(!editing)
+	}
+	k.Filter.SetEnabled(browsing && !filtering)
+	k.Focus.SetEnabled(browsing && !filtering)
+	k.Toggle.SetEnabled(browsing && hasRoute)
+	k.ToggleAll.SetEnabled(browsing)
+	k.Fire.SetEnabled(browsing && hasRoute)
+	k.Edit.SetEnabled(browsing && hasRoute)
+	k.Copy.SetEnabled((browsing && hasRoute) || (inLog && len(m.log.entries) > 0))
+	k.CopyCurl.SetEnabled(browsing && hasRoute)
+	k.Log.SetEnabled(browsing || inLog)
+	k.Open.SetEnabled(inLog && !m.log.open && len(m.log.entries) > 0)
+	k.EditNext.SetEnabled(editing)
+	k.EditSubmit.SetEnabled(editing)
+	k.Back.SetEnabled(inLog || editing || m.focus == focusDetail || m.list.FilterState() != list.Unfiltered ||
+		m.detail.fired != nil || m.help.ShowAll)
+	k.Quit.SetEnabled(!editing)
+
+	switch {
+	case editing:
+		k.Back.SetHelp("esc", "cancel")
+	case inLog && m.log.open:
+		k.Back.SetHelp("esc", "back to log")
+	case inLog:
+		k.Back.SetHelp("esc", "close log")
+	case m.list.FilterState() == list.FilterApplied && m.focus == focusList:
+		k.Back.SetHelp("esc", "clear filter")
+	default:
+		k.Back.SetHelp("esc", "back")
+	}
+	if inLog {
+		k.Log.SetHelp("l", "close log")
+	} else {
+		k.Log.SetHelp("l", "request log")
+	}
+}
+
+// setNotice shows text in the footer until it expires.
+func (m *Model) setNotice(text string, isErr bool) tea.Cmd {
+	m.notice = notice{id: m.notice.id + 1, text: text, isErr: isErr}
+	id := m.notice.id
+	return tea.Tick(m.noticeTTL, func(time.Time) tea.Msg { return clearNoticeMsg{id: id} })
+}
+
+// handleKey routes a key: quitting first, then the screen that owns keys.
+func (m Model) handleKey(k tea.KeyMsg) (Model, tea.Cmd) {
+	if k.Type == tea.KeyCtrlC {
 		return m, tea.Quit
+	}
+	switch m.focus {
+	case focusEditor:
+		return m.editorKey(k)
+	case focusLog:
+		return m.logKey(k)
+	}
+	if m.list.FilterState() == list.Filtering {
+		// Typed filter text is never a command.
+		return m.updateList(k)
+	}
+	switch {
+	case key.Matches(k, m.keys.Quit):
+		return m, tea.Quit
+	case key.Matches(k, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		return m, nil
+	case key.Matches(k, m.keys.Back):
+		return m.goBack(k)
+	case key.Matches(k, m.keys.Focus):
+		if m.focus == focusList {
+			m.focus = focusDetail
+		} else {
+			m.focus = focusList
+		}
+		return m, nil
+	case key.Matches(k, m.keys.Filter):
+		m.focus = focusList
+		return m.updateList(k)
+	case key.Matches(k, m.keys.Toggle):
+		return m.toggle()
+	case key.Matches(k, m.keys.ToggleAll):
+		return m.toggleAll()
+	case key.Matches(k, m.keys.Fire):
+		return m.fireSelected()
+	case key.Matches(k, m.keys.Edit):
+		return m.edit()
+	case key.Matches(k, m.keys.Copy):
+		return m.copyBody()
+	case key.Matches(k, m.keys.CopyCurl):
+		return m.copyCurl()
+	case key.Matches(k, m.keys.Log):
+		m.back, m.focus = m.focus, focusLog
+		return m, nil
+	}
+	if m.focus == focusDetail {
+		return m.scrollDetail(k)
+	}
+	return m.moveList(k)
+}
+
+// moveList moves the list cursor. Page keys move by a page of rows and
+// stop at the ends, where the list's own paging would not move at all.
+func (m Model) moveList(k tea.KeyMsg) (Model, tea.Cmd) {
+	n := len(m.list.VisibleItems())
+	per := max(m.list.Paginator.PerPage, 1)
+	switch {
+	case n == 0:
+	case key.Matches(k, m.keys.PageDown):
+		m.list.Select(min(m.list.Index()+per, n-1))
+		return m, nil
+	case key.Matches(k, m.keys.PageUp):
+		m.list.Select(max(m.list.Index()-per, 0))
+		return m, nil
+	}
+	return m.updateList(k)
+}
+
+func (m Model) updateList(k tea.KeyMsg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m.list, cmd = m.list.Update(k)
+	return m, cmd
+}
+
+func (m Model) scrollDetail(k tea.KeyMsg) (Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Home):
+		m.detail.vp.GotoTop()
+		return m, nil
+	case key.Matches(k, m.keys.End):
+		m.detail.vp.GotoBottom()
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.detail, cmd = m.detail.update(k)
+	return m, cmd
+}
+
+// goBack undoes the most recent thing: help, detail focus, a fired
+// response, then the filter.
+func (m Model) goBack(k tea.KeyMsg) (Model, tea.Cmd) {
+	switch {
+	case m.help.ShowAll:
+		m.help.ShowAll = false
+	case m.focus == focusDetail:
+		m.focus = focusList
+	case m.list.FilterState() == list.FilterApplied:
+		return m.updateList(k)
+	case m.detail.fired != nil:
+		var cmd tea.Cmd
+		m.detail, cmd = m.detail.show(m.detail.route, m.detail.kind, false)
+		return m, cmd
 	}
 	return m, nil
 }
 
+func (m Model) toggle() (Model, tea.Cmd) {
+	r := selectedRoute(m.list)
+	if r == nil {
+		return m, nil
+	}
+	kind := m.state.Toggle(r)
+	text := fmt.Sprintf("%s now answers %s", r.Key(), kind)
+	if v := r.Variant(kind); v != nil {
+		text += fmt.Sprintf(" (%d)", v.Status)
+	}
+	return m, m.setNotice(text, false)
+}
+
+// toggleAll sends every route to error while any is on success, and
+// every route back to success once all are on error.
+func (m Model) toggleAll() (Model, tea.Cmd) {
+	n := len(m.cat.Routes)
+	if m.state.ErrorCount() < n {
+		m.state.SetAll(catalog.Error)
+		return m, m.setNotice(fmt.Sprintf("all %s routes now answer error (T again: all success)", commas(n)), false)
+	}
+	m.state.SetAll(catalog.Success)
+	return m, m.setNotice(fmt.Sprintf("all %s routes back to success", commas(n)), false)
+}
+
+func (m Model) fireSelected() (Model, tea.Cmd) {
+	r := selectedRoute(m.list)
+	if r == nil {
+		return m, nil
+	}
+	return m.fire(fireRequest{route: r, target: sampleTarget(r), body: sampleBody(r)})
+}
+
+func (m Model) fire(req fireRequest) (Model, tea.Cmd) {
+	if !m.serving() {
+		return m, m.setNotice("cannot fire: "+m.notServingReason(), true)
+	}
+	m.fireSeq++
+	notice := m.setNotice(fmt.Sprintf("firing %s %s…", req.route.Method, req.target), false)
+	return m, tea.Batch(notice, fireCmd(m.fireSeq, m.client, m.now, m.cfg.ServerURL, req))
+}
+
+// fired shows a response if its route is still selected.
+func (m Model) fired(msg firedMsg) (Model, tea.Cmd) {
+	res := msg.res
+	var note tea.Cmd
+	if res.err != nil {
+		note = m.setNotice(res.err.Error(), true)
+	} else {
+		note = m.setNotice(fmt.Sprintf("%s %s → %d %s in %s", res.method, res.target, res.status,
+			http.StatusText(res.status), formatDuration(res.duration)), false)
+	}
+	if msg.route != m.detail.route || msg.seq != m.fireSeq {
+		return m, note
+	}
+	if !m.wide() && m.focus == focusList {
+		m.focus = focusDetail
+	}
+	var cmd tea.Cmd
+	m.detail, cmd = m.detail.showFired(res)
+	return m, tea.Batch(note, cmd)
+}
+
+func (m Model) edit() (Model, tea.Cmd) {
+	r := selectedRoute(m.list)
+	if r == nil {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.editor, cmd = m.editor.start(r)
+	m.back, m.focus = m.focus, focusEditor
+	return m, cmd
+}
+
+func (m Model) editorKey(k tea.KeyMsg) (Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Back):
+		m.focus = m.back
+		return m, nil
+	case key.Matches(k, m.keys.EditSubmit):
+		m.focus = m.back
+		return m.fire(m.editor.request())
+	case key.Matches(k, m.keys.EditNext):
+		var cmd tea.Cmd
+		m.editor, cmd = m.editor.next()
+		return m, cmd
+	}
+	var cmd tea.Cmd
+	m.editor, cmd = m.editor.update(k)
+	return m, cmd
+}
+
+func (m Model) logKey(k tea.KeyMsg) (Model, tea.Cmd) {
+	l := m.log
+	switch {
+	case key.Matches(k, m.keys.Quit):
+		return m, tea.Quit
+	case key.Matches(k, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+	case key.Matches(k, m.keys.Back):
+		if l.open {
+			m.log.open = false
+		} else {
+			m.focus = m.back
+		}
+	case key.Matches(k, m.keys.Log):
+		m.log.open = false
+		m.focus = m.back
+	case key.Matches(k, m.keys.Open):
+		var cmd tea.Cmd
+		m.log, cmd = l.openEntry()
+		return m, cmd
+	case key.Matches(k, m.keys.Copy):
+		body := l.shownBody()
+		if body == "" {
+			return m, m.setNotice("nothing to copy: the response body is empty", true)
+		}
+		return m, copyCmd(m.copyFn, body, "response body")
+	case l.open:
+		return m.scrollLogEntry(k)
+	case key.Matches(k, m.keys.Up):
+		m.log = l.move(-1)
+	case key.Matches(k, m.keys.Down):
+		m.log = l.move(1)
+	case key.Matches(k, m.keys.PageUp):
+		m.log = l.move(-l.rows())
+	case key.Matches(k, m.keys.PageDown):
+		m.log = l.move(l.rows())
+	case key.Matches(k, m.keys.Home):
+		m.log = l.moveTo(0)
+	case key.Matches(k, m.keys.End):
+		m.log = l.moveTo(len(l.entries) - 1)
+	}
+	return m, nil
+}
+
+func (m Model) scrollLogEntry(k tea.KeyMsg) (Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.Home):
+		m.log.vp.GotoTop()
+		return m, nil
+	case key.Matches(k, m.keys.End):
+		m.log.vp.GotoBottom()
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.log.vp, cmd = m.log.vp.Update(k)
+	return m, cmd
+}
+
+func (m Model) copyBody() (Model, tea.Cmd) {
+	what := "preview body"
+	if m.detail.fired != nil {
+		what = "response body"
+	}
+	if m.detail.plain == "" {
+		return m, m.setNotice("nothing to copy: the "+what+" is empty", true)
+	}
+	return m, copyCmd(m.copyFn, m.detail.plain, what)
+}
+
+func (m Model) copyCurl() (Model, tea.Cmd) {
+	c := m.detail.curl()
+	if c == "" {
+		return m, nil
+	}
+	return m, copyCmd(m.copyFn, c, "curl command")
+}
+
+func (m *Model) copied(msg copyMsg) tea.Cmd {
+	if msg.err != nil {
+		return m.setNotice("could not copy the "+msg.what+": "+msg.err.Error(), true)
+	}
+	return m.setNotice(fmt.Sprintf("copied %s bytes (%s)", commas(msg.bytes), msg.what), false)
+}
+
+// notServingReason says why nothing is listening, for the header and notices.
+func (m Model) notServingReason() string {
+	switch {
+	case m.cfg.NoServe:
+		return "browsing only (--no-serve)"
+	case m.stopped:
+		return "the server stopped"
+	case m.cfg.ServeError != nil:
+		msg := m.cfg.ServeError.Error()
+		if strings.Contains(msg, "in use") && !strings.Contains(msg, "--port") {
+			msg += " (try --port 0)"
+		}
+		return "not serving: " + msg
+	}
+	return "not serving"
+}
+
+// commas formats n with thousands separators: 1,234.
+func commas(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + commas(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// headerView is the catalog, the server and the counts, wrapped to fit.
+func (m Model) headerView() string {
+	s := m.styles
+	segs := []string{
+		s.app.title.Render("routedeck"),
+		s.app.name.Render(m.cat.Name) + s.app.dim.Render(" · "+commas(len(m.cat.Routes))+" routes"),
+	}
+	if m.serving() {
+		segs = append(segs, s.app.serving.Render("● serving "+m.cfg.ServerURL))
+	} else {
+		segs = append(segs, s.app.notServing.Render("○ "+m.notServingReason()))
+	}
+	reqs := commas(m.log.total) + " requests"
+	if m.log.total == 1 {
+		reqs = "1 request"
+	}
+	segs = append(segs, s.app.dim.Render(reqs))
+	if n := m.state.ErrorCount(); n > 0 {
+		segs = append(segs, s.app.errCount.Render(fmt.Sprintf("%s on error", commas(n))))
+	} else {
+		segs = append(segs, s.app.dim.Render("0 on error"))
+	}
+	return flow(segs, "   ", max(m.width, 1))
+}
+
+// flow lays segments out left to right, starting a new line when the next
+// one would not fit, and cuts any segment wider than the line.
+func flow(segs []string, gap string, width int) string {
+	var lines []string
+	cur := ""
+	for _, seg := range segs {
+		seg = ansi.Truncate(seg, width, "…")
+		switch {
+		case cur == "":
+			cur = seg
+		case ansi.StringWidth(cur)+len(gap)+ansi.StringWidth(seg) <= width:
+			cur += gap + seg
+		default:
+			lines = append(lines, cur)
+			cur = seg
+		}
+	}
+	return strings.Join(append(lines, cur), "\n")
+}
+
+// footerView is the notice, if any, over the help.
+func (m Model) footerView() string {
+	h := m.help.View(m.keys)
+	if m.notice.text == "" {
+		return h
+	}
+	st := m.styles.app.notice
+	if m.notice.isErr {
+		st = m.styles.app.noticeErr
+	}
+	return st.Render(ansi.Truncate(m.notice.text, max(m.width, 1), "…")) + "\n" + h
+}
+
 // View implements tea.Model.
-func (m Model) View() string { return "routedeck\n" }
+func (m Model) View() string {
+	if !m.ready {
+		return "routedeck: starting…"
+	}
+	if m.width < minWidth || m.height < minHeight {
+		msg := fmt.Sprintf("terminal too small\n%dx%d, need %dx%d", m.width, m.height, minWidth, minHeight)
+		return fitBlock(m.styles.app.tooSmall.Render(msg), m.width, m.height, false)
+	}
+	header, footer := m.headerView(), m.footerView()
+	bodyH := max(m.height-lipgloss.Height(header)-lipgloss.Height(footer), 1)
+	body := m.bodyView(bodyH)
+	return fitBlock(header+"\n"+body+"\n"+footer, m.width, m.height, false)
+}
+
+// bodyView draws the panes for the current screen.
+func (m Model) bodyView(h int) string {
+	s := m.styles
+	switch m.focus {
+	case focusLog:
+		return m.pane(s.pane.focused, m.log.view(m.dropped()), m.width, h)
+	case focusEditor:
+		if !m.wide() {
+			return m.pane(s.pane.focused, m.editor.view(), m.width, h)
+		}
+		lw := m.width * listPercent / 100
+		return lipgloss.JoinHorizontal(lipgloss.Top,
+			m.pane(s.pane.normal, m.list.View(), lw, h),
+			m.pane(s.pane.focused, m.editor.view(), m.width-lw, h))
+	}
+	listStyle, detailStyle := s.pane.normal, s.pane.normal
+	if m.focus == focusList {
+		listStyle = s.pane.focused
+	} else {
+		detailStyle = s.pane.focused
+	}
+	if !m.wide() {
+		if m.focus == focusDetail {
+			return m.pane(detailStyle, m.detail.view(), m.width, h)
+		}
+		return m.pane(listStyle, m.list.View(), m.width, h)
+	}
+	lw := m.width * listPercent / 100
+	return lipgloss.JoinHorizontal(lipgloss.Top,
+		m.pane(listStyle, m.list.View(), lw, h),
+		m.pane(detailStyle, m.detail.view(), m.width-lw, h))
+}
+
+func (m Model) dropped() int64 {
+	if m.cfg.Dropped == nil {
+		return 0
+	}
+	return m.cfg.Dropped()
+}
+
+// pane draws content in a bordered box of exactly w×h cells.
+func (m Model) pane(st lipgloss.Style, content string, w, h int) string {
+	fw, fh := st.GetFrameSize()
+	return st.Render(fitBlock(content, max(w-fw, 1), max(h-fh, 1), true))
+}
+
+// fitBlock cuts s to w×h cells; with padTo it also pads to exactly that.
+func fitBlock(s string, w, h int, padTo bool) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:max(h, 0)]
+	}
+	for i, l := range lines {
+		l = ansi.Truncate(l, w, "")
+		if padTo {
+			l = pad(l, w)
+		}
+		lines[i] = l
+	}
+	if padTo {
+		for len(lines) < h {
+			lines = append(lines, strings.Repeat(" ", w))
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,197 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/formatters"
+	"github.com/alecthomas/chroma/v2/lexers"
+	chromastyles "github.com/alecthomas/chroma/v2/styles"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/render"
+)
+
+// bodyTarget says which view asked for a body, so a late render for one
+// never lands in the other.
+type bodyTarget int
+
+const (
+	targetDetail bodyTarget = iota
+	targetLog
+)
+
+// bodyRenderedMsg carries a pretty-printed, highlighted body.
+type bodyRenderedMsg struct {
+	target bodyTarget
+	seq    int
+	plain  string // pretty-printed, no colour: what "copy" copies
+	styled string // highlighted and wrapped to the width asked for
+	err    error
+}
+
+// bodyJob is everything a body render needs, copied out of the model so
+// the command shares nothing with Update.
+type bodyJob struct {
+	target      bodyTarget
+	seq         int
+	width       int
+	color, dark bool
+
+	// Either a variant to render for req (a preview)...
+	variant *catalog.Variant
+	req     *render.Request
+	// ...or a body that came over the wire.
+	raw         string
+	contentType string
+}
+
+// renderBodyCmd renders, pretty-prints and highlights a body off the UI goroutine.
+func renderBodyCmd(j bodyJob) tea.Cmd {
+	return func() tea.Msg {
+		msg := bodyRenderedMsg{target: j.target, seq: j.seq}
+		raw, ct := j.raw, j.contentType
+		if j.variant != nil {
+			out, err := j.variant.Render(j.req)
+			if err != nil {
+				msg.err = fmt.Errorf("render %s body: %w", j.variant.Kind, err)
+				return msg
+			}
+			raw, ct = out, j.variant.ContentType
+		}
+		msg.plain, msg.styled = formatBody(raw, ct, j.width, j.color, j.dark)
+		return msg
+	}
+}
+
+// formatBody pretty-prints JSON and highlights it when colour is on.
+func formatBody(raw, contentType string, width int, color, dark bool) (plain, styled string) {
+	plain = strings.TrimRight(raw, "\n")
+	isJSON := strings.Contains(contentType, "json") || looksJSON(plain)
+	if isJSON {
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, []byte(plain), "", "  "); err == nil {
+			plain = buf.String()
+		}
+	}
+	styled = plain
+	if color && isJSON && plain != "" {
+		if h, err := highlightJSON(plain, dark); err == nil {
+			styled = strings.TrimRight(h, "\n")
+		}
+	}
+	if width > 0 {
+		styled = ansi.Hardwrap(styled, width, true)
+	}
+	return plain, styled
+}
+
+func looksJSON(s string) bool {
+	t := strings.TrimSpace(s)
+	return strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")
+}
+
+func highlightJSON(src string, dark bool) (string, error) {
+	lexer := lexers.Get("json")
+	if lexer == nil {
+		return "", fmt.Errorf("no json lexer")
+	}
+	lexer = chroma.Coalesce(lexer)
+	name := "github"
+	if dark {
+		name = "monokai"
+	}
+	style := chromastyles.Get(name)
+	formatter := formatters.Get("terminal256")
+	it, err := lexer.Tokenise(nil, src)
+	if err != nil {
+		return "", fmt.Errorf("highlight: %w", err)
+	}
+	var b strings.Builder
+	if err := formatter.Format(&b, style, it); err != nil {
+		return "", fmt.Errorf("highlight: %w", err)
+	}
+	return b.String(), nil
+}
+
+// sampleBody is a plausible form body for a POST, so a fired request
+// carries something the templates can echo back. Stripe takes forms.
+func sampleBody(r *catalog.Route) string {
+	if r.Method != "POST" {
+		return ""
+	}
+	switch r.Group {
+	case "payment_intents", "charges", "payouts", "topups", "transfers", "invoiceitems", "setup_intents":
+		if r.Group == "setup_intents" {
+			return "usage=off_session"
+		}
+		return "amount=2000&currency=usd"
+	case "refunds":
+		return "amount=1000"
+	case "prices":
+		return "unit_amount=2000&currency=usd&product=prod_NWjs8kKbJWmuuc"
+	case "customers":
+		return "email=jenny.rosen%40example.com&name=Jenny+Rosen"
+	case "products":
+		return "name=Gold+Plan"
+	case "coupons":
+		return "percent_off=25&duration=once"
+	}
+	return "metadata[order_id]=6735"
+}
+
+// curlCommand is a shell-ready curl for a request against base.
+func curlCommand(base, method, target, body string) string {
+	var b strings.Builder
+	b.WriteString("curl -sS")
+	if method != "GET" && (method != "POST" || body == "") {
+		b.WriteString(" -X " + method)
+	}
+	b.WriteString(" " + shellQuote(strings.TrimRight(base, "/")+target))
+	if body != "" {
+		for _, pair := range strings.Split(body, "&") {
+			if pair == "" {
+				continue
+			}
+			b.WriteString(" \\\n  -d " + shellQuote(pair))
+		}
+	}
+	return b.String()
+}
+
+// shellQuote single-quotes s when the shell would otherwise touch it.
+func shellQuote(s string) string {
+	safe := true
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=%+,@", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe && s != "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// sortedHeaders lists header lines "Key: value" alphabetically.
+func sortedHeaders(h map[string][]string) []string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var lines []string
+	for _, k := range keys {
+		for _, v := range h[k] {
+			lines = append(lines, k+": "+v)
+		}
+	}
+	return lines
+}

@@ -1,0 +1,299 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/routedeck/routedeck/catalog"
+)
+
+// firedResult is the answer to a request fired from the UI.
+type firedResult struct {
+	method, target, body string
+	status               int
+	duration             time.Duration
+	header               http.Header
+	respBody             string
+	err                  error
+}
+
+// detailModel shows one route: docs, variant tabs, the active variant's
+// headers and body (or a fired response), and the curl command.
+type detailModel struct {
+	vp      viewport.Model
+	styles  *styles
+	width   int
+	height  int
+	baseURL string
+
+	route *catalog.Route
+	kind  catalog.Kind
+	docs  string // rendered for width
+	fired *firedResult
+
+	seq     int // of the body render we are waiting for
+	pending bool
+	plain   string // the shown body, uncoloured (what "c" copies)
+	styled  string
+	bodyErr error
+	color   bool
+	dark    bool
+}
+
+func newDetailModel(s *styles, baseURL string) detailModel {
+	return detailModel{vp: viewport.New(0, 0), styles: s, baseURL: baseURL}
+}
+
+// setSize resizes the viewport; a new width re-renders docs and body.
+func (d detailModel) setSize(w, h int) (detailModel, tea.Cmd) {
+	w, h = max(w, 1), max(h, 1)
+	d.vp.Width, d.vp.Height = w, h
+	if w == d.width {
+		d.height = h
+		d.vp.SetYOffset(d.vp.YOffset)
+		return d, nil
+	}
+	d.width, d.height = w, h
+	if d.route == nil {
+		return d, nil
+	}
+	d.docs = renderDocs(d.route.Docs, w, d.styles)
+	return d.renderBody()
+}
+
+// show switches to route r (or refreshes it when its variant changed).
+// keepFired keeps a fired response on screen for the same route.
+func (d detailModel) show(r *catalog.Route, kind catalog.Kind, keepFired bool) (detailModel, tea.Cmd) {
+	same := d.route == r
+	if same && d.kind == kind && (keepFired || d.fired == nil) {
+		return d, nil
+	}
+	if !same {
+		d.route = r
+		d.docs = ""
+		if r != nil && d.width > 0 {
+			d.docs = renderDocs(r.Docs, d.width, d.styles)
+		}
+		d.vp.GotoTop()
+	}
+	if !same || !keepFired {
+		d.fired = nil
+	}
+	d.kind = kind
+	if r == nil {
+		d.plain, d.styled, d.pending = "", "", false
+		d.refresh()
+		return d, nil
+	}
+	return d.renderBody()
+}
+
+// showFired replaces the preview with a fired response.
+func (d detailModel) showFired(res *firedResult) (detailModel, tea.Cmd) {
+	d.fired = res
+	d.vp.GotoTop()
+	return d.renderBody()
+}
+
+// renderBody starts rendering the shown body for the current width.
+func (d detailModel) renderBody() (detailModel, tea.Cmd) {
+	d.seq++
+	d.pending = true
+	d.bodyErr = nil
+	d.refresh()
+	if d.width <= 0 || d.route == nil {
+		return d, nil
+	}
+	j := bodyJob{target: targetDetail, seq: d.seq, width: d.width, color: d.color, dark: d.dark}
+	switch {
+	case d.fired != nil && d.fired.err == nil:
+		j.raw, j.contentType = d.fired.respBody, d.fired.header.Get("Content-Type")
+	case d.fired != nil:
+		d.pending = false
+		d.plain, d.styled = "", ""
+		d.refresh()
+		return d, nil
+	default:
+		j.variant, j.req = d.route.Variant(d.kind), d.route.SampleRequest()
+		if j.variant == nil {
+			d.pending = false
+			d.refresh()
+			return d, nil
+		}
+	}
+	return d, renderBodyCmd(j)
+}
+
+// bodyRendered takes a finished render unless a newer one was asked for.
+func (d detailModel) bodyRendered(msg bodyRenderedMsg) detailModel {
+	if msg.seq != d.seq {
+		return d
+	}
+	d.pending = false
+	d.plain, d.styled, d.bodyErr = msg.plain, msg.styled, msg.err
+	d.refresh()
+	return d
+}
+
+func (d detailModel) update(msg tea.Msg) (detailModel, tea.Cmd) {
+	var cmd tea.Cmd
+	d.vp, cmd = d.vp.Update(msg)
+	return d, cmd
+}
+
+func (d detailModel) view() string { return d.vp.View() }
+
+// sampleTarget is the path the preview and fire use.
+func sampleTarget(r *catalog.Route) string { return r.SamplePath(r.SampleParams()) }
+
+// curl is the curl command for the selected route.
+func (d detailModel) curl() string {
+	if d.route == nil {
+		return ""
+	}
+	return curlCommand(d.baseURL, d.route.Method, sampleTarget(d.route), sampleBody(d.route))
+}
+
+// refresh rebuilds the viewport's content from the parts.
+func (d *detailModel) refresh() {
+	if d.route == nil {
+		d.vp.SetContent(d.styles.detail.muted.Render("No route selected."))
+		return
+	}
+	s := d.styles
+	r := d.route
+	w := max(d.width, 1)
+	var b strings.Builder
+	line := func(str string) { b.WriteString(str + "\n") }
+
+	line(s.methodStyle(r.Method).UnsetWidth().Render(r.Method) + " " + s.detail.path.Render(r.Path))
+	if r.Summary != "" {
+		line(ansi.Wrap(s.detail.summary.Render(r.Summary), w, ""))
+	}
+	if d.docs != "" {
+		line("")
+		line(d.docs)
+	}
+	line("")
+	line(ansi.Wrap(d.tabs(), w, ""))
+	if d.fired != nil {
+		d.writeFired(&b, w)
+	} else {
+		d.writePreview(&b, w)
+	}
+	line("")
+	line(s.detail.heading.Render("curl"))
+	line(ansi.Hardwrap(s.detail.curl.Render(d.curl()), w, true))
+	d.vp.SetContent(strings.TrimRight(b.String(), "\n"))
+}
+
+// tabs is "Success 200 │ Error 404" with the active variant marked.
+func (d *detailModel) tabs() string {
+	s := d.styles
+	parts := make([]string, 0, len(d.route.Variants))
+	for _, v := range d.route.Variants {
+		label := fmt.Sprintf("%s %d", kindTitle(v.Kind), v.Status)
+		if v.Kind == d.kind {
+			parts = append(parts, s.detail.tabActive.Render("● "+label))
+		} else {
+			parts = append(parts, s.detail.tabInactive.Render("○ "+label))
+		}
+	}
+	return strings.Join(parts, s.detail.tabSep.Render(" │ "))
+}
+
+func kindTitle(k catalog.Kind) string {
+	if k == catalog.Error {
+		return "Error"
+	}
+	return "Success"
+}
+
+func (d *detailModel) writePreview(b *strings.Builder, w int) {
+	s := d.styles
+	v := d.route.Variant(d.kind)
+	if v == nil {
+		return
+	}
+	if v.Label != "" {
+		b.WriteString(ansi.Wrap(s.detail.muted.Render(v.Label), w, "") + "\n")
+	}
+	b.WriteString("\n")
+	hdr := map[string][]string{"Content-Type": {v.ContentType}, "Request-Id": {"req_…"}}
+	for k, val := range v.Headers {
+		hdr[http.CanonicalHeaderKey(k)] = []string{val}
+	}
+	d.writeHeaders(b, hdr, w)
+	b.WriteString("\n")
+	d.writeBody(b)
+}
+
+func (d *detailModel) writeFired(b *strings.Builder, w int) {
+	s := d.styles
+	f := d.fired
+	b.WriteString("\n")
+	req := f.method + " " + f.target
+	if f.err != nil {
+		b.WriteString(s.detail.heading.Render("Response") + "  " + s.detail.errText.Render("failed") + "\n")
+		b.WriteString(ansi.Wrap(s.detail.muted.Render(req), w, "") + "\n")
+		b.WriteString(ansi.Wrap(s.detail.errText.Render(f.err.Error()), w, "") + "\n")
+		return
+	}
+	status := fmt.Sprintf("%d %s", f.status, http.StatusText(f.status))
+	b.WriteString(s.detail.heading.Render("Response") + "  " + s.statusStyle(f.status).Render(status) +
+		s.detail.muted.Render(" · "+formatDuration(f.duration)) + "\n")
+	b.WriteString(ansi.Wrap(s.detail.muted.Render(req), w, "") + "\n")
+	if f.body != "" {
+		b.WriteString(ansi.Hardwrap(s.detail.muted.Render("body: "+f.body), w, true) + "\n")
+	}
+	b.WriteString("\n")
+	d.writeHeaders(b, f.header, w)
+	b.WriteString("\n")
+	d.writeBody(b)
+}
+
+func (d *detailModel) writeHeaders(b *strings.Builder, h map[string][]string, w int) {
+	s := d.styles
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range h[k] {
+			b.WriteString(ansi.Hardwrap(s.detail.headerKey.Render(k+":")+" "+s.detail.headerVal.Render(v), w, true) + "\n")
+		}
+	}
+}
+
+func (d *detailModel) writeBody(b *strings.Builder) {
+	s := d.styles
+	switch {
+	case d.bodyErr != nil:
+		b.WriteString(ansi.Wrap(s.detail.errText.Render(d.bodyErr.Error()), max(d.width, 1), "") + "\n")
+	case d.pending:
+		b.WriteString(s.detail.muted.Render("rendering…") + "\n")
+	case d.plain == "":
+		b.WriteString(s.detail.muted.Render("(empty body)") + "\n")
+	default:
+		b.WriteString(d.styled + "\n")
+	}
+}
+
+// formatDuration rounds a duration for people: 850µs, 12.3ms, 1.2s.
+func formatDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond).String()
+	case d < time.Second:
+		return d.Round(100 * time.Microsecond).String()
+	}
+	return d.Round(10 * time.Millisecond).String()
+}

@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/list"
+)
+
+// keyMap is every binding the UI answers. updateKeybindings enables the
+// ones that apply to the current screen, so help only lists what works.
+type keyMap struct {
+	Up, Down, PageUp, PageDown, Home, End key.Binding
+
+	Filter key.Binding
+	Back   key.Binding
+	Focus  key.Binding
+
+	Toggle    key.Binding
+	ToggleAll key.Binding
+	Fire      key.Binding
+	Edit      key.Binding
+	Copy      key.Binding
+	CopyCurl  key.Binding
+	Log       key.Binding
+	Open      key.Binding
+
+	EditNext   key.Binding
+	EditSubmit key.Binding
+
+	Help key.Binding
+	Quit key.Binding
+}
+
+func defaultKeyMap() keyMap {
+	return keyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Home:     key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "first")),
+		End:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "last")),
+
+		Filter: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Focus:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "list/detail")),
+
+		Toggle:    key.NewBinding(key.WithKeys("t", " "), key.WithHelp("t/space", "toggle error")),
+		ToggleAll: key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "all error/success")),
+		Fire:      key.NewBinding(key.WithKeys("enter", "f"), key.WithHelp("enter/f", "fire")),
+		Edit:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit & fire")),
+		Copy:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy body")),
+		CopyCurl:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy curl")),
+		Log:       key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "request log")),
+		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open entry")),
+
+		EditNext:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
+		EditSubmit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "fire")),
+
+		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (k keyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Fire, k.Open, k.EditSubmit, k.EditNext, k.Toggle, k.Filter, k.Log, k.Focus, k.Back, k.Help, k.Quit}
+}
+
+// FullHelp implements help.KeyMap.
+func (k keyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+		{k.Toggle, k.ToggleAll, k.Fire, k.Edit, k.EditSubmit, k.EditNext},
+		{k.Copy, k.CopyCurl, k.Filter, k.Focus, k.Open},
+		{k.Log, k.Back, k.Help, k.Quit},
+	}
+}
+
+// listKeyMap narrows the list's own bindings to navigation and filtering:
+// the root owns every other key (h/l/f/b/u/d/q/? mean something else here).
+func listKeyMap(k keyMap) list.KeyMap {
+	km := list.DefaultKeyMap()
+	km.CursorUp = k.Up
+	km.CursorDown = k.Down
+	km.PrevPage = k.PageUp
+	km.NextPage = k.PageDown
+	km.GoToStart = k.Home
+	km.GoToEnd = k.End
+	km.Filter = k.Filter
+	km.ClearFilter = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"))
+	km.CancelWhileFiltering = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	km.AcceptWhileFiltering = key.NewBinding(key.WithKeys("enter", "tab", "up", "down"), key.WithHelp("enter", "apply filter"))
+	km.ShowFullHelp = key.NewBinding(key.WithDisabled())
+	km.CloseFullHelp = key.NewBinding(key.WithDisabled())
+	km.Quit = key.NewBinding(key.WithDisabled())
+	km.ForceQuit = key.NewBinding(key.WithDisabled())
+	return km
+}

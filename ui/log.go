@@ -1,0 +1,306 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/server"
+)
+
+// maxLogEntries is how many requests the log keeps; older ones are counted.
+const maxLogEntries = 1000
+
+// logModel is the request log: newest first, one row per request, and an
+// entry view showing one request and its response in full.
+type logModel struct {
+	styles  *styles
+	entries []server.Event // oldest first
+	older   int            // entries dropped to stay under maxLogEntries
+	total   int            // every request seen
+	cursor  int            // index in newest-first order
+	offset  int            // first row shown, newest-first
+	width   int
+	height  int
+
+	open    bool // an entry is shown in full
+	vp      viewport.Model
+	seq     int
+	entry   server.Event
+	plain   string
+	styled  string
+	pending bool
+	color   bool
+	dark    bool
+}
+
+func newLogModel(s *styles) logModel {
+	return logModel{styles: s, vp: viewport.New(0, 0)}
+}
+
+func (l logModel) setSize(w, h int) (logModel, tea.Cmd) {
+	w, h = max(w, 1), max(h, 1)
+	changed := w != l.width
+	l.width, l.height = w, h
+	l.vp.Width, l.vp.Height = w, max(h-1, 1)
+	l.clampScroll()
+	if changed && l.open {
+		return l.renderEntry()
+	}
+	return l, nil
+}
+
+// add appends requests, trimming the oldest past maxLogEntries. The
+// selected row stays on the same request unless it was the newest.
+func (l logModel) add(events ...server.Event) logModel {
+	l.total += len(events)
+	if l.cursor > 0 {
+		l.cursor += len(events)
+	}
+	l.entries = append(l.entries, events...)
+	if n := len(l.entries) - maxLogEntries; n > 0 {
+		l.older += n
+		// Copy so the backing array doesn't grow forever.
+		l.entries = append(make([]server.Event, 0, maxLogEntries+64), l.entries[n:]...)
+	}
+	l.cursor = min(l.cursor, max(len(l.entries)-1, 0))
+	if l.offset > 0 {
+		l.offset += len(events)
+	}
+	l.clampScroll()
+	return l
+}
+
+// at returns the i-th entry, newest first.
+func (l logModel) at(i int) server.Event { return l.entries[len(l.entries)-1-i] }
+
+func (l logModel) rows() int { return max(l.height-2, 1) } // title + column header
+
+func (l *logModel) clampScroll() {
+	n := len(l.entries)
+	l.cursor = max(0, min(l.cursor, n-1))
+	rows := l.rows()
+	if l.cursor < l.offset {
+		l.offset = l.cursor
+	}
+	if l.cursor >= l.offset+rows {
+		l.offset = l.cursor - rows + 1
+	}
+	l.offset = max(0, min(l.offset, max(n-rows, 0)))
+}
+
+// move moves the cursor by delta rows.
+func (l logModel) move(delta int) logModel {
+	l.cursor += delta
+	l.clampScroll()
+	return l
+}
+
+func (l logModel) moveTo(i int) logModel {
+	l.cursor = i
+	l.clampScroll()
+	return l
+}
+
+// openEntry shows the selected request in full.
+func (l logModel) openEntry() (logModel, tea.Cmd) {
+	if len(l.entries) == 0 {
+		return l, nil
+	}
+	l.open = true
+	l.entry = l.at(l.cursor)
+	l.vp.GotoTop()
+	return l.renderEntry()
+}
+
+func (l logModel) renderEntry() (logModel, tea.Cmd) {
+	l.seq++
+	l.pending = true
+	l.refreshEntry()
+	ct := ""
+	if l.entry.ResponseHeader != nil {
+		ct = l.entry.ResponseHeader.Get("Content-Type")
+	}
+	return l, renderBodyCmd(bodyJob{
+		target: targetLog, seq: l.seq, width: l.width, color: l.color, dark: l.dark,
+		raw: l.entry.ResponseBody, contentType: ct,
+	})
+}
+
+func (l logModel) bodyRendered(msg bodyRenderedMsg) logModel {
+	if msg.seq != l.seq || !l.open {
+		return l
+	}
+	l.pending = false
+	l.plain, l.styled = msg.plain, msg.styled
+	if msg.err != nil {
+		l.styled = msg.err.Error()
+	}
+	l.refreshEntry()
+	return l
+}
+
+// shownBody is what "c" copies in the log: the open entry's response body.
+func (l logModel) shownBody() string {
+	if l.open {
+		if l.plain != "" {
+			return l.plain
+		}
+		return l.entry.ResponseBody
+	}
+	if len(l.entries) == 0 {
+		return ""
+	}
+	return l.at(l.cursor).ResponseBody
+}
+
+func (l *logModel) refreshEntry() {
+	s := l.styles
+	e := l.entry
+	w := max(l.width, 1)
+	var b strings.Builder
+	target := e.Path
+	if e.Query != "" {
+		target += "?" + e.Query
+	}
+	b.WriteString(s.methodStyle(e.Method).UnsetWidth().Render(e.Method) + " " + s.detail.path.Render(target) + "\n")
+	b.WriteString(s.statusStyle(e.Status).Render(fmt.Sprint(e.Status)) + s.detail.muted.Render(" · "+formatDuration(e.Duration)+" · "+e.Time.Format("15:04:05.000")) + "\n")
+	route := e.Route
+	if route == "" {
+		route = "no matching route"
+	} else if e.Variant != "" {
+		route += " (" + string(e.Variant) + ")"
+	}
+	b.WriteString(ansi.Wrap(s.detail.muted.Render("route: "+route), w, "") + "\n")
+	if e.RequestID != "" {
+		b.WriteString(s.detail.muted.Render("request id: "+e.RequestID) + "\n")
+	}
+	section := func(title string) { b.WriteString("\n" + s.detail.heading.Render(title) + "\n") }
+	section("Request headers")
+	l.writeHeaders(&b, e.RequestHeader, w)
+	section("Request body")
+	if len(e.RequestBody) == 0 {
+		b.WriteString(s.detail.muted.Render("(empty)") + "\n")
+	} else {
+		b.WriteString(ansi.Hardwrap(string(e.RequestBody), w, true) + "\n")
+	}
+	section("Response headers")
+	l.writeHeaders(&b, e.ResponseHeader, w)
+	section("Response body")
+	switch {
+	case l.pending:
+		b.WriteString(s.detail.muted.Render("rendering…") + "\n")
+	case l.plain == "":
+		b.WriteString(s.detail.muted.Render("(empty)") + "\n")
+	default:
+		b.WriteString(l.styled + "\n")
+	}
+	l.vp.SetContent(strings.TrimRight(b.String(), "\n"))
+}
+
+func (l *logModel) writeHeaders(b *strings.Builder, h map[string][]string, w int) {
+	lines := sortedHeaders(h)
+	if len(lines) == 0 {
+		b.WriteString(l.styles.detail.muted.Render("(none)") + "\n")
+		return
+	}
+	for _, line := range lines {
+		k, v, _ := strings.Cut(line, ": ")
+		b.WriteString(ansi.Hardwrap(l.styles.detail.headerKey.Render(k+":")+" "+v, w, true) + "\n")
+	}
+}
+
+// title is "Requests 12" plus how many older ones were let go and lost.
+func (l logModel) title(dropped int64) string {
+	s := l.styles
+	t := s.log.title.Render("Request log") + s.log.dim.Render(fmt.Sprintf("  %d shown", len(l.entries)))
+	if l.older > 0 {
+		t += s.log.dim.Render(fmt.Sprintf(" · +%d older", l.older))
+	}
+	if dropped > 0 {
+		t += s.status.warn.Render(fmt.Sprintf(" · %d not logged (UI fell behind)", dropped))
+	}
+	return t
+}
+
+// Column widths of the log table.
+const (
+	colTime     = 8
+	colMethod   = methodWidth
+	colStatus   = 3
+	colDuration = 8
+	colVariant  = 7
+)
+
+func (l logModel) view(dropped int64) string {
+	s := l.styles
+	w := max(l.width, 1)
+	if l.open {
+		return ansi.Truncate(l.title(dropped)+s.log.dim.Render("  › entry"), w, "…") + "\n" + l.vp.View()
+	}
+	lines := []string{ansi.Truncate(l.title(dropped), w, "…")}
+	if len(l.entries) == 0 {
+		lines = append(lines, s.log.dim.Render("No requests yet. Fire one with enter, or point a client at the server."))
+		return strings.Join(lines, "\n")
+	}
+	// The path and route share what the fixed columns leave.
+	fixed := colTime + 1 + colMethod + colStatus + 1 + colDuration + 1 + colVariant + 2
+	flex := max(w-fixed, 8)
+	pathW := flex / 2
+	routeW := flex - pathW
+	hdr := fmt.Sprintf(" %-*s %-*s%-*s %-*s %-*s %-*s %*s", colTime, "time", colMethod, "method", pathW, "path",
+		routeW-1, "route", colVariant, "variant", colStatus, "st", colDuration, "took")
+	lines = append(lines, s.log.header.Render(ansi.Truncate(hdr, w, "")))
+	end := min(l.offset+l.rows(), len(l.entries))
+	for i := l.offset; i < end; i++ {
+		e := l.at(i)
+		target := e.Path
+		if e.Query != "" {
+			target += "?" + e.Query
+		}
+		route := e.Route
+		if route == "" {
+			route = "—"
+		}
+		variant := string(e.Variant)
+		if variant == "" {
+			variant = "—"
+		}
+		cursor := " "
+		rowStyle := s.log.row
+		if i == l.cursor {
+			cursor = s.route.cursor.String()
+			rowStyle = s.log.selected
+		}
+		row := cursor + s.log.dim.Render(e.Time.Format("15:04:05")) + " " +
+			s.methodStyle(e.Method).Render(e.Method) +
+			rowStyle.Render(pad(ansi.Truncate(target, pathW-1, "…"), pathW)) +
+			s.log.dim.Render(pad(ansi.Truncate(route, routeW-2, "…"), routeW-1)) + " " +
+			variantStyle(s, e.Variant).Render(pad(variant, colVariant)) + " " +
+			s.statusStyle(e.Status).Render(fmt.Sprintf("%3d", e.Status)) + " " +
+			s.log.dim.Render(fmt.Sprintf("%*s", colDuration, formatDuration(e.Duration)))
+		lines = append(lines, ansi.Truncate(row, w, ""))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// variantStyle colours a variant name: error red, success dim.
+func variantStyle(s *styles, k catalog.Kind) lipgloss.Style {
+	if k == catalog.Error {
+		return s.status.bad
+	}
+	return s.log.dim
+}
+
+// pad right-pads s with spaces to width cells.
+func pad(s string, width int) string {
+	if n := width - ansi.StringWidth(s); n > 0 {
+		return s + strings.Repeat(" ", n)
+	}
+	return s
+}

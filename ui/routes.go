@@ -1,0 +1,107 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/list"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/server"
+)
+
+// methodWidth fits the longest method badge ("DELETE", "OPTIONS" is cut).
+const methodWidth = 7
+
+// routeItem is one route in the list. filter is precomputed because the
+// list asks for it once per item on every keystroke of a filter.
+type routeItem struct {
+	route  *catalog.Route
+	filter string
+}
+
+func newRouteItem(r *catalog.Route) routeItem {
+	return routeItem{route: r, filter: r.Method + " " + r.Path + " " + r.Summary}
+}
+
+// FilterValue implements list.Item: the filter matches method, path and summary.
+func (i routeItem) FilterValue() string { return i.filter }
+
+// routeDelegate draws a route on two lines: badge, path and error marker;
+// then the group and summary, dimmed.
+type routeDelegate struct {
+	styles *styles
+	state  *server.State
+}
+
+const errMarker = "✗ error"
+
+func (d routeDelegate) Height() int                         { return 2 }
+func (d routeDelegate) Spacing() int                        { return 0 }
+func (d routeDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
+
+func (d routeDelegate) Render(w io.Writer, m list.Model, index int, item list.Item) {
+	it, ok := item.(routeItem)
+	if !ok {
+		return
+	}
+	s := d.styles
+	width := m.Width()
+	selected := index == m.Index()
+	cursor := s.route.noCursor.String()
+	if selected {
+		cursor = s.route.cursor.String()
+	}
+	badge := s.methodStyle(it.route.Method).Render(ansi.Truncate(it.route.Method, methodWidth-1, ""))
+
+	avail := width - 1 - methodWidth
+	marker := ""
+	if d.state != nil && d.state.Active(it.route) == catalog.Error {
+		marker = " " + s.route.errMark.Render(errMarker)
+		avail -= 1 + ansi.StringWidth(errMarker)
+	}
+	pathStyle := s.route.path
+	if selected {
+		pathStyle = s.route.selectedPath
+	}
+	path := ansi.Truncate(it.route.Path, max(avail, 0), "…")
+	line1 := cursor + badge + pathStyle.Render(path) + marker
+
+	sub := it.route.Group
+	if it.route.Summary != "" {
+		sub += " · " + it.route.Summary
+	}
+	sub = ansi.Truncate(sub, max(width-1-methodWidth, 0), "…")
+	line2 := cursor + strings.Repeat(" ", methodWidth) + s.route.group.Render(sub)
+
+	fmt.Fprint(w, ansi.Truncate(line1, width, "")+"\n"+ansi.Truncate(line2, width, ""))
+}
+
+// newRouteList builds the route list with the root's keys and styles.
+func newRouteList(cat *catalog.Catalog, st *server.State, s *styles, keys keyMap) list.Model {
+	items := make([]list.Item, len(cat.Routes))
+	for i, r := range cat.Routes {
+		items[i] = newRouteItem(r)
+	}
+	l := list.New(items, routeDelegate{styles: s, state: st}, 0, 0)
+	l.Title = "Routes"
+	l.Styles = s.list
+	l.KeyMap = listKeyMap(keys)
+	l.SetStatusBarItemName("route", "routes")
+	l.SetShowHelp(false)
+	l.SetShowPagination(false)
+	l.DisableQuitKeybindings()
+	l.FilterInput.Prompt = "/ "
+	return l
+}
+
+// selectedRoute is the highlighted route, or nil when the filter matches nothing.
+func selectedRoute(l list.Model) *catalog.Route {
+	if it, ok := l.SelectedItem().(routeItem); ok {
+		return it.route
+	}
+	return nil
+}
