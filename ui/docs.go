@@ -316,6 +316,11 @@ func (p *docParser) emit(s string, style lipgloss.Style) {
 	if s == "" {
 		return
 	}
+	if strings.TrimLeft(s, " ") == "" {
+		p.cur.text.WriteByte(' ')
+		p.cur.space = true
+		return
+	}
 	lead := len(s) - len(strings.TrimLeft(s, " "))
 	trail := len(s) - len(strings.TrimRight(s, " "))
 	core := s[lead : len(s)-trail]

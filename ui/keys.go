@@ -25,6 +25,8 @@ type keyMap struct {
 
 	EditNext   key.Binding
 	EditSubmit key.Binding
+	// Apply is the list's enter while a filter is typed, listed for help.
+	Apply key.Binding
 
 	Help key.Binding
 	Quit key.Binding
@@ -54,6 +56,7 @@ func defaultKeyMap() keyMap {
 
 		EditNext:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
 		EditSubmit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "fire")),
+		Apply:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
 
 		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -62,7 +65,7 @@ func defaultKeyMap() keyMap {
 
 // ShortHelp implements help.KeyMap.
 func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Fire, k.Open, k.EditSubmit, k.EditNext, k.Toggle, k.Filter, k.Log, k.Focus, k.Back, k.Help, k.Quit}
+	return []key.Binding{k.Apply, k.Fire, k.Open, k.EditSubmit, k.EditNext, k.Toggle, k.Filter, k.Log, k.Focus, k.Back, k.Help, k.Quit}
 }
 
 // FullHelp implements help.KeyMap.

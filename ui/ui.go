@@ -342,23 +342,29 @@ func (m *Model) updateKeybindings() {
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End} {
 		b.SetEnabled(!editing)
 	}
-	k.Filter.SetEnabled(browsing && !filtering)
-	k.Focus.SetEnabled(browsing && !filtering)
-	k.Toggle.SetEnabled(browsing && hasRoute)
-	k.ToggleAll.SetEnabled(browsing)
-	k.Fire.SetEnabled(browsing && hasRoute)
-	k.Edit.SetEnabled(browsing && hasRoute)
-	k.Copy.SetEnabled((browsing && hasRoute) || (inLog && len(m.log.entries) > 0))
-	k.CopyCurl.SetEnabled(browsing && hasRoute)
-	k.Log.SetEnabled(browsing || inLog)
+	// While a filter is typed, letters are text: only the list's keys work.
+	commands := browsing && !filtering
+	k.Apply.SetEnabled(browsing && filtering)
+	k.Filter.SetEnabled(commands)
+	k.Focus.SetEnabled(commands)
+	k.Toggle.SetEnabled(commands && hasRoute)
+	k.ToggleAll.SetEnabled(commands)
+	k.Fire.SetEnabled(commands && hasRoute)
+	k.Edit.SetEnabled(commands && hasRoute)
+	k.Copy.SetEnabled((commands && hasRoute) || (inLog && len(m.log.entries) > 0))
+	k.CopyCurl.SetEnabled(commands && hasRoute)
+	k.Log.SetEnabled(commands || inLog)
+	k.Help.SetEnabled(!filtering && !editing)
 	k.Open.SetEnabled(inLog && !m.log.open && len(m.log.entries) > 0)
 	k.EditNext.SetEnabled(editing)
 	k.EditSubmit.SetEnabled(editing)
 	k.Back.SetEnabled(inLog || editing || m.focus == focusDetail || m.list.FilterState() != list.Unfiltered ||
 		m.detail.fired != nil || m.help.ShowAll)
-	k.Quit.SetEnabled(!editing)
+	k.Quit.SetEnabled(!editing && !filtering)
 
 	switch {
+	case filtering:
+		k.Back.SetHelp("esc", "cancel filter")
 	case editing:
 		k.Back.SetHelp("esc", "cancel")
 	case inLog && m.log.open:
