@@ -142,8 +142,14 @@ func TestFireShowsRealResponse(t *testing.T) {
 		t.Error("view lacks 404 Not Found")
 	}
 
+	// esc goes back to the preview.
+	m = press(t, m, keyEsc)
+	if m.detail.fired != nil || !strings.Contains(m.View(), "Request-Id: req_…") {
+		t.Error("esc did not go back to the preview")
+	}
+
 	// Moving away drops the fired response.
-	m = press(t, m, keyRunes("j"))
+	m = press(t, m, keyEnter, keyRunes("j"))
 	if m.detail.fired != nil {
 		t.Error("fired response kept after the selection changed")
 	}
