@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/routedeck/routedeck/catalog"
@@ -68,7 +70,7 @@ func (d routeDelegate) Render(w io.Writer, m list.Model, index int, item list.It
 		pathStyle = s.route.selectedPath
 	}
 	path := ansi.Truncate(it.route.Path, max(avail, 0), "…")
-	line1 := cursor + badge + pathStyle.Render(path) + marker
+	line1 := cursor + badge + d.highlight(path, pathStyle, m.MatchesForItem(index), len(it.route.Method)+1) + marker
 
 	sub := it.route.Group
 	if it.route.Summary != "" {
@@ -78,6 +80,22 @@ func (d routeDelegate) Render(w io.Writer, m list.Model, index int, item list.It
 	line2 := cursor + strings.Repeat(" ", methodWidth) + s.route.group.Render(sub)
 
 	fmt.Fprint(w, ansi.Truncate(line1, width, "")+"\n"+ansi.Truncate(line2, width, ""))
+}
+
+// highlight underlines the path's runes the filter matched. matches index
+// the filter value, where the path starts at offset.
+func (d routeDelegate) highlight(path string, base lipgloss.Style, matches []int, offset int) string {
+	var idx []int
+	n := utf8.RuneCountInString(path)
+	for _, i := range matches {
+		if i -= offset; i >= 0 && i < n {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return base.Render(path)
+	}
+	return lipgloss.StyleRunes(path, idx, base.Inherit(d.styles.route.match), base)
 }
 
 // newRouteList builds the route list with the root's keys and styles.
