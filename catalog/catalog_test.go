@@ -268,3 +268,22 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+func TestDefaultFile(t *testing.T) {
+	if got, want := DefaultFile("GET", "/v1/customers/:customer/sources/:id", Error), "routes/v1/customers/_customer/sources/_id/get.error.hbs"; got != want {
+		t.Errorf("got %q; want %q", got, want)
+	}
+	fsys := fstest.MapFS{
+		ManifestName: {Data: []byte(`{"name": "x", "routes": [{"method": "delete", "path": "/v1/a/:id", "variants": [{"kind": "success", "status": 200}, {"kind": "error", "status": 404}]}]}`)},
+		"routes/v1/a/_id/delete.success.hbs": {Data: []byte(`{"deleted": true}`)},
+		"routes/v1/a/_id/delete.error.hbs":   {Data: []byte(`{"error": {}}`)},
+	}
+	cat, err := Load(fsys, Options{Eager: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cat.Routes[0].Variant(Success).Render(nil)
+	if err != nil || out != `{"deleted": true}` {
+		t.Errorf("got %q, %v", out, err)
+	}
+}

@@ -245,7 +245,7 @@ func buildRoute(fsys fs.FS, src string, mr manifestRoute, eager bool) (*Route, e
 			return nil, fmt.Errorf("route %s: %s variant: status %d is not an HTTP status", r.Key(), kind, mv.Status)
 		}
 		if mv.File == "" {
-			return nil, fmt.Errorf("route %s: %s variant: no \"file\"", r.Key(), kind)
+			mv.File = DefaultFile(method, mr.Path, kind)
 		}
 		if !fs.ValidPath(mv.File) {
 			return nil, fmt.Errorf("route %s: %s variant: file %q must be a relative path inside the catalog", r.Key(), kind, mv.File)
@@ -286,6 +286,31 @@ func joinName(src, file string) string {
 		return src + ": " + file
 	}
 	return filepath.Join(src, filepath.FromSlash(file))
+}
+
+// DefaultFile is where a variant's template lives when the manifest names
+// no file: "routes/v1/customers/_customer/get.success.hbs" for
+// GET /v1/customers/:customer (":" is not allowed in file names everywhere).
+func DefaultFile(method, routePath string, kind Kind) string {
+	var b strings.Builder
+	b.WriteString("routes")
+	for _, seg := range strings.Split(strings.Trim(routePath, "/"), "/") {
+		if seg == "" {
+			continue
+		}
+		b.WriteByte('/')
+		if seg[0] == ':' {
+			b.WriteByte('_')
+			seg = seg[1:]
+		}
+		b.WriteString(seg)
+	}
+	b.WriteByte('/')
+	b.WriteString(strings.ToLower(method))
+	b.WriteByte('.')
+	b.WriteString(string(kind))
+	b.WriteString(".hbs")
+	return b.String()
 }
 
 // defaultGroup is the first static segment after the version ("customers").

@@ -125,7 +125,11 @@ func checkJSON(t *testing.T, r *catalog.Route, v *catalog.Variant, j int, out st
 		t.Errorf("%s: success body (%s) has no id", r.Key(), object)
 	}
 	if j == 1 {
-		if md, ok := body["metadata"].(map[string]any); ok && r.Method == "POST" && strings.Contains(v.Source, "'metadata' 'map'") && md["k"] != "v" {
+		src, err := v.Source()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if md, ok := body["metadata"].(map[string]any); ok && r.Method == "POST" && strings.Contains(src, "'metadata' 'map'") && md["k"] != "v" {
 			t.Errorf("%s: metadata not reflected: %v", r.Key(), md)
 		}
 	}

@@ -8,6 +8,8 @@
 package main
 
 import (
+	"github.com/routedeck/routedeck/catalog"
+
 	"bytes"
 	"embed"
 	"encoding/json"
@@ -51,12 +53,14 @@ type manifestRoute struct {
 	Variants []manifestVariant `json:"variants"`
 }
 
+// manifestVariant omits what the loader defaults: contentType
+// application/json and the conventional file name (catalog.DefaultFile).
 type manifestVariant struct {
 	Kind        string `json:"kind"`
 	Label       string `json:"label"`
 	Status      int    `json:"status"`
-	ContentType string `json:"contentType"`
-	File        string `json:"file"`
+	ContentType string `json:"contentType,omitempty"`
+	File        string `json:"file,omitempty"`
 }
 
 func main() {
@@ -118,14 +122,11 @@ func generate() (map[string][]byte, map[string]int, error) {
 		}
 		m.Routes = append(m.Routes, mr)
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(m); err != nil {
+	data, err := encodeManifest(m)
+	if err != nil {
 		return nil, nil, err
 	}
-	files["catalog.json"] = b.Bytes()
+	files["catalog.json"] = data
 	return files, g.stats, nil
 }
 
@@ -175,12 +176,62 @@ func (g *gen) route(r seedRoute, files map[string][]byte) (manifestRoute, error)
 	}
 	file := s.file(r.Method, "success")
 	files[file] = []byte(body)
-	mr.Variants = append(mr.Variants, manifestVariant{Kind: "success", Label: labels[0], Status: 200, ContentType: ct, File: file})
+	mr.Variants = append(mr.Variants, variantEntry(r, "success", labels[0], 200, ct, file))
 	status, ebody := g.errorBody(r, s, p)
 	efile := s.file(r.Method, "error")
 	files[efile] = []byte(ebody)
-	mr.Variants = append(mr.Variants, manifestVariant{Kind: "error", Label: labels[1], Status: status, ContentType: "application/json", File: efile})
+	mr.Variants = append(mr.Variants, variantEntry(r, "error", labels[1], status, "application/json", efile))
 	return mr, nil
+}
+
+// variantEntry leaves out the fields that have their default value.
+func variantEntry(r seedRoute, kind, label string, status int, contentType, file string) manifestVariant {
+	v := manifestVariant{Kind: kind, Label: label, Status: status, ContentType: contentType, File: file}
+	if v.ContentType == "application/json" {
+		v.ContentType = ""
+	}
+	if v.File == catalog.DefaultFile(r.Method, r.Path, catalog.Kind(kind)) {
+		v.File = ""
+	}
+	return v
+}
+
+// encodeManifest writes the manifest with one route per line: compact
+// enough to load in about a millisecond, and easy to grep and diff.
+func encodeManifest(m manifest) ([]byte, error) {
+	var b bytes.Buffer
+	head, err := marshal(struct {
+		Name    string `json:"name"`
+		Version string `json:"version"`
+	}{m.Name, m.Version})
+	if err != nil {
+		return nil, err
+	}
+	b.Write(head[:len(head)-1]) // without the closing brace
+	b.WriteString(`,"routes":[` + "\n")
+	for i, r := range m.Routes {
+		line, err := marshal(r)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(line)
+		if i < len(m.Routes)-1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString("]}\n")
+	return b.Bytes(), nil
+}
+
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
 var tagRE = regexp.MustCompile(`<[^>]*>`)
