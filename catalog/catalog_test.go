@@ -274,7 +274,7 @@ func TestDefaultFile(t *testing.T) {
 		t.Errorf("got %q; want %q", got, want)
 	}
 	fsys := fstest.MapFS{
-		ManifestName: {Data: []byte(`{"name": "x", "routes": [{"method": "delete", "path": "/v1/a/:id", "variants": [{"kind": "success", "status": 200}, {"kind": "error", "status": 404}]}]}`)},
+		ManifestName:                         {Data: []byte(`{"name": "x", "routes": [{"method": "delete", "path": "/v1/a/:id", "variants": [{"kind": "success", "status": 200}, {"kind": "error", "status": 404}]}]}`)},
 		"routes/v1/a/_id/delete.success.hbs": {Data: []byte(`{"deleted": true}`)},
 		"routes/v1/a/_id/delete.error.hbs":   {Data: []byte(`{"error": {}}`)},
 	}
