@@ -11,6 +11,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,6 +45,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	// A mock server's heap is small and short-lived: collect less often and
+	// spend the CPU on requests.
+	debug.SetGCPercent(400)
 	out := bufio.NewWriter(stdout)
 	fmt.Fprintf(out, "routedeck: serving %d routes of %s on %s (Ctrl+C stops)\n",
 		len(srv.Catalog().Routes), srv.Catalog().Name, serverURL(ln))
@@ -65,8 +70,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return err
 }
 
-// logEvents writes one line per event, flushing whenever the queue is
-// empty so a busy server writes in batches and an idle one at once.
+// logBatchDelay is how long the logger waits after a batch before looking
+// again: under load it wakes a few hundred times a second instead of once
+// per request, and an idle server's line still appears at once.
+const logBatchDelay = 5 * time.Millisecond
+
+// logEvents writes one line per event. It blocks for the first event, then
+// writes whatever else has queued, flushes, and pauses briefly.
 func logEvents(w *bufio.Writer, events <-chan server.Event) {
 	for e := range events {
 		writeEventLine(w, e)
@@ -83,25 +93,42 @@ func logEvents(w *bufio.Writer, events <-chan server.Event) {
 			}
 		}
 		_ = w.Flush()
+		time.Sleep(logBatchDelay)
 	}
 	_ = w.Flush()
 }
 
+// writeEventLine writes "15:04:05.000 GET /path?q 200 success GET /route 41µs req_...".
 func writeEventLine(w *bufio.Writer, e server.Event) {
-	route := e.Route
-	if route == "" {
-		route = "(no route)"
-	}
-	variant := string(e.Variant)
-	if variant == "" {
-		variant = "-"
-	}
-	path := e.Path
+	var buf [32]byte
+	w.Write(e.Time.AppendFormat(buf[:0], "15:04:05.000"))
+	w.WriteByte(' ')
+	w.WriteString(e.Method)
+	w.WriteByte(' ')
+	w.WriteString(e.Path)
 	if e.Query != "" {
-		path += "?" + e.Query
+		w.WriteByte('?')
+		w.WriteString(e.Query)
 	}
-	fmt.Fprintf(w, "%s %s %s %d %s %s %s %s\n", e.Time.Format("15:04:05.000"), e.Method, path,
-		e.Status, variant, route, e.Duration.Round(time.Microsecond), e.RequestID)
+	w.WriteByte(' ')
+	w.Write(strconv.AppendInt(buf[:0], int64(e.Status), 10))
+	w.WriteByte(' ')
+	if e.Variant == "" {
+		w.WriteByte('-')
+	} else {
+		w.WriteString(string(e.Variant))
+	}
+	w.WriteByte(' ')
+	if e.Route == "" {
+		w.WriteString("(no route)")
+	} else {
+		w.WriteString(e.Route)
+	}
+	w.WriteByte(' ')
+	w.WriteString(e.Duration.Round(time.Microsecond).String())
+	w.WriteByte(' ')
+	w.WriteString(e.RequestID)
+	w.WriteByte('\n')
 }
 
 func serverURL(ln net.Listener) string {
