@@ -7,10 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/formatters"
-	"github.com/alecthomas/chroma/v2/lexers"
-	chromastyles "github.com/alecthomas/chroma/v2/styles"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
@@ -95,29 +91,6 @@ func formatBody(raw, contentType string, width int, color, dark bool) (plain, st
 func looksJSON(s string) bool {
 	t := strings.TrimSpace(s)
 	return strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")
-}
-
-func highlightJSON(src string, dark bool) (string, error) {
-	lexer := lexers.Get("json")
-	if lexer == nil {
-		return "", fmt.Errorf("no json lexer")
-	}
-	lexer = chroma.Coalesce(lexer)
-	name := "github"
-	if dark {
-		name = "monokai"
-	}
-	style := chromastyles.Get(name)
-	formatter := formatters.Get("terminal256")
-	it, err := lexer.Tokenise(nil, src)
-	if err != nil {
-		return "", fmt.Errorf("highlight: %w", err)
-	}
-	var b strings.Builder
-	if err := formatter.Format(&b, style, it); err != nil {
-		return "", fmt.Errorf("highlight: %w", err)
-	}
-	return b.String(), nil
 }
 
 // sampleBody is a plausible form body for a POST, so a fired request
