@@ -26,10 +26,11 @@ type routeItem struct {
 }
 
 func newRouteItem(r *catalog.Route) routeItem {
-	return routeItem{route: r, filter: r.Method + " " + r.Path + " " + r.Summary}
+	return routeItem{route: r, filter: filterValue(r)}
 }
 
-// FilterValue implements list.Item: the filter matches method, path and summary.
+// FilterValue implements list.Item: the filter matches method, path,
+// summary and docs (see filterRoutes).
 func (i routeItem) FilterValue() string { return i.filter }
 
 // routeDelegate draws a route on two lines: badge, path and error marker;
@@ -108,7 +109,12 @@ func newRouteList(cat *catalog.Catalog, st *server.State, s *styles, keys keyMap
 	l.Title = "Routes"
 	l.Styles = s.list
 	l.KeyMap = listKeyMap(keys)
-	l.SetStatusBarItemName("route", "routes")
+	// The status bar reads "12 of 384 routes".
+	of := fmt.Sprintf("of %d routes", len(items))
+	l.SetStatusBarItemName(of, of)
+	l.Styles.DividerDot = lipgloss.NewStyle()
+	l.Styles.StatusBarFilterCount = l.Styles.StatusBarFilterCount.Transform(func(string) string { return "" })
+	l.Filter = filterRoutes
 	l.SetShowHelp(false)
 	l.SetShowPagination(false)
 	l.DisableQuitKeybindings()

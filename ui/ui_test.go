@@ -407,7 +407,7 @@ func TestFilter(t *testing.T) {
 	if got := len(m.list.VisibleItems()); got != 1 {
 		t.Fatalf("%d routes match charges; want 1", got)
 	}
-	if !strings.Contains(m.View(), "1 route • 5 filtered") {
+	if !strings.Contains(m.View(), "1 of 6 routes") {
 		t.Errorf("count not shown:\n%s", m.View())
 	}
 	m = press(t, m, keyEnter)

@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"html"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/list"
+	"github.com/sahilm/fuzzy"
+
+	"github.com/routedeck/routedeck/catalog"
+)
+
+// filterValue is what the route filter searches: "get /v1/customers/:customer"
+// (the key, lower case) followed by the summary and the docs as plain text.
+// Lower-casing keeps rune offsets in the key, which the delegate underlines.
+func filterValue(r *catalog.Route) string {
+	return strings.ToLower(r.Method+" "+r.Path) + " " + strings.ToLower(r.Summary+" "+plainDocs(r.Docs))
+}
+
+// plainDocs strips tags and entities for searching.
+func plainDocs(s string) string {
+	var b strings.Builder
+	inTag := false
+	for _, c := range s {
+		switch {
+		case c == '<':
+			inTag = true
+		case c == '>':
+			inTag = false
+			b.WriteByte(' ')
+		case !inTag:
+			b.WriteRune(c)
+		}
+	}
+	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
+}
+
+// filterRoutes ranks routes for a filter term, best first:
+//  1. the route's key is the term ("GET /v1/customers/:customer");
+//  2. the key contains the term, earlier and shorter first;
+//  3. every word of the term appears somewhere (key, summary or docs);
+//  4. the key matches the term fuzzily (letters in order, as in "gcus").
+func filterRoutes(term string, targets []string) []list.Rank {
+	term = strings.ToLower(strings.TrimSpace(term))
+	if term == "" {
+		ranks := make([]list.Rank, len(targets))
+		for i := range targets {
+			ranks[i] = list.Rank{Index: i}
+		}
+		return ranks
+	}
+	if len(term) > 1 {
+		term = strings.TrimSuffix(term, "/")
+	}
+	words := strings.Fields(term)
+	type scored struct {
+		rank  list.Rank
+		tier  int
+		pos   int
+		width int
+	}
+	var hits []scored
+	keys := make([]string, len(targets))
+	taken := make([]bool, len(targets))
+	for i, t := range targets {
+		key := keyPart(t)
+		keys[i] = key
+		switch pos := strings.Index(key, term); {
+		case key == term || key[strings.IndexByte(key, ' ')+1:] == term:
+			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: span(0, len(key))}, 0, 0, len(key)})
+		case pos >= 0:
+			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: span(pos, len(term))}, 1, pos, len(key)})
+		case containsAll(t, words):
+			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: wordSpans(key, words)}, 2, 0, len(key)})
+		default:
+			continue
+		}
+		taken[i] = true
+	}
+	slices.SortStableFunc(hits, func(x, y scored) int {
+		if x.tier != y.tier {
+			return x.tier - y.tier
+		}
+		if x.pos != y.pos {
+			return x.pos - y.pos
+		}
+		return x.width - y.width
+	})
+	ranks := make([]list.Rank, 0, len(hits))
+	for _, h := range hits {
+		ranks = append(ranks, h.rank)
+	}
+	// Fuzzy matches come last, in catalog order, among the routes not
+	// already matched.
+	rest := make([]string, 0, len(keys)-len(hits))
+	restIndex := make([]int, 0, len(keys)-len(hits))
+	for i, k := range keys {
+		if !taken[i] {
+			rest = append(rest, k)
+			restIndex = append(restIndex, i)
+		}
+	}
+	for _, m := range fuzzy.FindNoSort(term, rest) {
+		ranks = append(ranks, list.Rank{Index: restIndex[m.Index], MatchedIndexes: m.MatchedIndexes})
+	}
+	return ranks
+}
+
+// keyPart is "method /path", the first two fields of a filter value.
+func keyPart(t string) string {
+	sp := strings.IndexByte(t, ' ')
+	if sp < 0 {
+		return t
+	}
+	if end := strings.IndexByte(t[sp+1:], ' '); end >= 0 {
+		return t[:sp+1+end]
+	}
+	return t
+}
+
+func containsAll(s string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(s, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func span(from, n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = from + i
+	}
+	return idx
+}
+
+func wordSpans(key string, words []string) []int {
+	var idx []int
+	for _, w := range words {
+		if p := strings.Index(key, w); p >= 0 {
+			idx = append(idx, span(p, len(w))...)
+		}
+	}
+	sort.Ints(idx)
+	return idx
+}
