@@ -95,15 +95,15 @@ func copyCmd(fn func(string) error, text, what string) tea.Cmd {
 	}
 }
 
-// systemClipboard copies through the terminal (OSC52, wrapped for tmux and
-// screen, so it works over ssh) and the native clipboard when there is one.
-// It only fails when neither route could be tried.
+// systemClipboard copies through the terminal (OSC52, so it works over
+// ssh) and the native clipboard when there is one. It only fails when
+// neither route could be tried. Inside tmux the sequence is sent as is,
+// not wrapped for passthrough: tmux with set-clipboard on keeps it in its
+// paste buffer and forwards it to the outer terminal, while passthrough is
+// off by default.
 func systemClipboard(text string) error {
 	seq := osc52.New(text)
-	switch {
-	case os.Getenv("TMUX") != "":
-		seq = seq.Tmux()
-	case strings.HasPrefix(os.Getenv("TERM"), "screen"):
+	if os.Getenv("TMUX") == "" && strings.HasPrefix(os.Getenv("TERM"), "screen") {
 		seq = seq.Screen()
 	}
 	_, oscErr := seq.WriteTo(os.Stdout)
