@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/routedeck/routedeck/catalog"
 )
 
 func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -153,6 +155,9 @@ func TestExportThenLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	file := m.Routes[0].Variants[0].File
+	if file == "" {
+		file = catalog.DefaultFile(m.Routes[0].Method, m.Routes[0].Path, catalog.Success)
+	}
 	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(file)), []byte("{{#if}}"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -270,14 +270,28 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
-// Listen opens host:port, with an error that says how to pick another
-// port when it is taken.
+// PortInUseError says the port is taken and how to pick another.
+type PortInUseError struct {
+	Host string
+	Port int
+}
+
+func (e *PortInUseError) Error() string {
+	return fmt.Sprintf("port %d on %s is already in use: stop the other server or pick another port with --port N (--port 0 picks a free one)", e.Port, e.Host)
+}
+
+// Short is the one-line form for a status bar.
+func (e *PortInUseError) Short() string {
+	return fmt.Sprintf("port %d is in use · try --port 0", e.Port)
+}
+
+// Listen opens host:port; a taken port is a *PortInUseError.
 func Listen(host string, port int) (net.Listener, error) {
 	addr := net.JoinHostPort(host, strconv.Itoa(port))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		if errors.Is(err, errAddrInUse) || strings.Contains(err.Error(), "address already in use") {
-			return nil, fmt.Errorf("port %d on %s is already in use: stop the other server or pick another port with --port N (--port 0 picks a free one)", port, host)
+		if errors.Is(err, errAddrInUse) {
+			return nil, &PortInUseError{Host: host, Port: port}
 		}
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}

@@ -4,6 +4,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -684,11 +685,11 @@ func (m Model) notServingReason() string {
 	case m.stopped:
 		return "the server stopped"
 	case m.cfg.ServeError != nil:
-		msg := m.cfg.ServeError.Error()
-		if strings.Contains(msg, "in use") && !strings.Contains(msg, "--port") {
-			msg += " (try --port 0)"
+		var inUse *server.PortInUseError
+		if errors.As(m.cfg.ServeError, &inUse) {
+			return "not serving: " + inUse.Short()
 		}
-		return "not serving: " + msg
+		return "not serving: " + m.cfg.ServeError.Error()
 	}
 	return "not serving"
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -175,8 +174,8 @@ func TestFireWhenNotServing(t *testing.T) {
 	}{
 		{"no-serve", func(c *Config) { c.ServerURL, c.NoServe = "", true }, []string{"browsing only (--no-serve)"}},
 		{"port taken", func(c *Config) {
-			c.ServerURL, c.ServeError = "", errors.New("port 12111 on 127.0.0.1 is already in use")
-		}, []string{"not serving: port 12111 on 127.0.0.1 is already in use", "--port 0"}},
+			c.ServerURL, c.ServeError = "", fmt.Errorf("listen: %w", &server.PortInUseError{Host: "127.0.0.1", Port: 12111})
+		}, []string{"not serving: port 12111 is in use · try --port 0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxSession drives the built binary in a real terminal.
+type tmuxSession struct {
+	t    *testing.T
+	name string
+}
+
+func newTmux(t *testing.T, width, height int, command string) *tmuxSession {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is not installed; .ci/run installs it")
+		}
+		t.Skip("tmux is not installed")
+	}
+	s := &tmuxSession{t: t, name: fmt.Sprintf("routedeck-%s-%d", t.Name(), os.Getpid())}
+	// A private server socket keeps the test away from the user's tmux.
+	s.run("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), command+"; sleep 60")
+	s.run("set-option", "-g", "set-clipboard", "on")
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.name, "kill-server").Run() })
+	return s
+}
+
+func (s *tmuxSession) run(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.name}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) keys(keys ...string)  { s.run(append([]string{"send-keys", "-t", s.name}, keys...)...) }
+func (s *tmuxSession) typeText(text string) { s.run("send-keys", "-t", s.name, "-l", text) }
+func (s *tmuxSession) screen() string       { return s.run("capture-pane", "-p", "-t", s.name) }
+
+// waitFor polls the screen until it shows every want, or fails with the last frame.
+func (s *tmuxSession) waitFor(want ...string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		frame := s.screen()
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(frame, w) {
+				missing = w
+				break
+			}
+		}
+		if missing == "" {
+			return frame
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the screen never showed %q:\n%s", missing, frame)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (s *tmuxSession) waitBuffer(want string) {
+	s.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		out, _ := exec.Command("tmux", "-L", s.name, "show-buffer").CombinedOutput()
+		if strings.Contains(string(out), want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("tmux's buffer never held %q; it holds:\n%.300s", want, out)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// TestTUIEndToEnd is the user's first session: filter to a route, switch
+// it to error, watch an outside request get the error and show up in the
+// log, switch back, fire a request and copy the body and the curl line.
+func TestTUIEndToEnd(t *testing.T) {
+	bin := binary(t)
+	port := freePort(t)
+	url := fmt.Sprintf("http://127.0.0.1:%d", port)
+	s := newTmux(t, 120, 40, fmt.Sprintf("%s --port %d", bin, port))
+	s.waitFor("384 routes", "● serving "+url, "0 requests")
+
+	s.keys("/")
+	s.typeText("GET /v1/customers/:customer")
+	s.keys("Enter")
+	s.waitFor("of 384 routes", "Retrieve a customer")
+	s.keys("t")
+	s.waitFor("✗ error", "● Error 404", "1 on error")
+
+	code, body := get(t, url+"/v1/customers/cus_X")
+	if code != 404 || !strings.Contains(body, "No such customer: 'cus_X'") {
+		t.Fatalf("after t: got %d %s", code, body)
+	}
+	s.keys("l")
+	s.waitFor("Request log", "/v1/customers/cus_X", "GET /v1/customers/:customer", "error", "404")
+	s.keys("Escape")
+	s.waitFor("● Error 404")
+
+	s.keys("t")
+	s.waitFor("● Success 200", "0 on error")
+	if code, _ := get(t, url+"/v1/customers/cus_X"); code != 200 {
+		t.Fatalf("after the second t: got %d", code)
+	}
+
+	s.keys("Enter")
+	s.waitFor("200 OK", "Request-Id: req_")
+	s.keys("c")
+	s.waitFor("copied")
+	s.waitBuffer(`"object": "customer"`)
+	s.keys("y")
+	s.waitBuffer("curl -sS " + url + "/v1/customers/cus_")
+
+	s.keys("q")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond); err != nil {
+			break // the server shut down with the UI
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server still answers after q")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestTUIPortTaken opens the UI anyway and says how to fix it.
+func TestTUIPortTaken(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	s := newTmux(t, 100, 30, fmt.Sprintf("%s --port %d", binary(t), port))
+	s.waitFor("384 routes", "not serving", "--port 0")
+	s.keys("q")
+}
