@@ -41,7 +41,9 @@ func (s *tmuxSession) run(args ...string) string {
 	return string(out)
 }
 
-func (s *tmuxSession) keys(keys ...string)  { s.run(append([]string{"send-keys", "-t", s.name}, keys...)...) }
+func (s *tmuxSession) keys(keys ...string) {
+	s.run(append([]string{"send-keys", "-t", s.name}, keys...)...)
+}
 func (s *tmuxSession) typeText(text string) { s.run("send-keys", "-t", s.name, "-l", text) }
 func (s *tmuxSession) screen() string       { return s.run("capture-pane", "-p", "-t", s.name) }
 
