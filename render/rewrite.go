@@ -91,7 +91,7 @@ func rewriteMustache(m string, hs helperSet) (string, error) {
 	if closeAt < open {
 		return m, nil
 	}
-	body, err := rewriteCall(m[open:closeAt], hs, true)
+	body, err := rewriteCall(m[open:closeAt], hs)
 	if err != nil {
 		return "", err
 	}
@@ -102,7 +102,7 @@ func rewriteMustache(m string, hs helperSet) (string, error) {
 // renamed by its positional argument count, and every sub expression is
 // rewritten in turn. A lone identifier in a mustache is a value lookup
 // unless it names a helper.
-func rewriteCall(s string, hs helperSet, top bool) (string, error) {
+func rewriteCall(s string, hs helperSet) (string, error) {
 	toks, err := tokenize(s)
 	if err != nil {
 		return "", err
@@ -111,12 +111,10 @@ func rewriteCall(s string, hs helperSet, top bool) (string, error) {
 		return s, nil
 	}
 	var b strings.Builder
+	// Positional arguments: every token after the callee but hash pairs (k=v).
 	args := 0
-	for i, t := range toks {
-		if i > 0 && !t.space {
-			continue
-		}
-		if i > 0 && t.text != "" && !strings.Contains(t.text, "=") {
+	for _, t := range toks[1:] {
+		if !strings.Contains(t.text, "=") || strings.HasPrefix(t.text, "(") || t.text[0] == '\'' || t.text[0] == '"' {
 			args++
 		}
 	}
@@ -132,14 +130,14 @@ func rewriteCall(s string, hs helperSet, top bool) (string, error) {
 				text = hs.callName(text, args)
 			}
 		case strings.HasPrefix(text, "("):
-			inner, err := rewriteCall(text[1:len(text)-1], hs, false)
+			inner, err := rewriteCall(text[1:len(text)-1], hs)
 			if err != nil {
 				return "", err
 			}
 			text = "(" + inner + ")"
 		case strings.Contains(text, "=("):
 			eq := strings.Index(text, "=(")
-			inner, err := rewriteCall(text[eq+2:len(text)-1], hs, false)
+			inner, err := rewriteCall(text[eq+2:len(text)-1], hs)
 			if err != nil {
 				return "", err
 			}
@@ -152,9 +150,8 @@ func rewriteCall(s string, hs helperSet, top bool) (string, error) {
 }
 
 type token struct {
-	pre   string // whitespace before the token
-	text  string
-	space bool
+	pre  string // whitespace before the token
+	text string
 }
 
 // tokenize splits an expression on white space, keeping quoted strings and
@@ -198,7 +195,7 @@ func tokenize(s string) ([]token, error) {
 		if depth != 0 {
 			return nil, fmt.Errorf("unbalanced '(' in %q", strings.TrimSpace(s))
 		}
-		toks = append(toks, token{pre: pre, text: s[j:k], space: true})
+		toks = append(toks, token{pre: pre, text: s[j:k]})
 		i = k
 	}
 	return toks, nil
