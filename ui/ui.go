@@ -492,7 +492,13 @@ func (m Model) goBack(k tea.KeyMsg) (Model, tea.Cmd) {
 	case m.focus == focusDetail:
 		m.focus = focusList
 	case m.list.FilterState() == list.FilterApplied:
-		return m.updateList(k)
+		// Clearing the filter keeps the selected route selected.
+		selected := selectedRoute(m.list)
+		m, cmd := m.updateList(k)
+		if selected != nil {
+			m.list.Select(selected.Index())
+		}
+		return m, cmd
 	case m.detail.fired != nil:
 		var cmd tea.Cmd
 		m.detail, cmd = m.detail.show(m.detail.route, m.detail.kind, false)

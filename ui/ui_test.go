@@ -417,6 +417,9 @@ func TestFilter(t *testing.T) {
 	if m.list.FilterState() != list.Unfiltered || len(m.list.VisibleItems()) != 6 {
 		t.Errorf("esc did not clear the filter")
 	}
+	if got := selectedRoute(m.list); got == nil || got.Key() != "GET /v1/charges" {
+		t.Errorf("after clearing the filter the selection moved to %v", got)
+	}
 	// The summary is searched too.
 	m = press(t, m, keyRunes("/"))
 	m = typeText(t, m, "balance")
