@@ -174,7 +174,8 @@ func (d *detailModel) refresh() {
 	line := func(str string) { b.WriteString(str + "\n") }
 
 	line(s.methodStyle(r.Method).UnsetWidth().Render(r.Method) + " " + s.detail.path.Render(r.Path))
-	if r.Summary != "" {
+	// The summary is often the docs' first sentence: show it once.
+	if r.Summary != "" && !strings.HasPrefix(plainDocs(r.Docs), strings.TrimSuffix(r.Summary, ".")) {
 		line(ansi.Wrap(s.detail.summary.Render(r.Summary), w, ""))
 	}
 	if d.docs != "" {

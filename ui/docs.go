@@ -258,7 +258,12 @@ func (p *docParser) closeLink() {
 	if p.href == "" || p.href == text || strings.HasPrefix(p.href, "#") {
 		return
 	}
-	p.emit(" ("+p.href+")", p.s.detail.link)
+	href := p.href
+	if strings.HasPrefix(href, "/") && !strings.HasPrefix(href, "//") {
+		// Stripe's docs link within stripe.com.
+		href = "https://stripe.com" + href
+	}
+	p.emit(" ("+href+")", p.s.detail.link)
 }
 
 func (p *docParser) text(raw string) {

@@ -19,6 +19,7 @@ func TestRenderDocs(t *testing.T) {
 		{"whitespace collapses", "<p>  a\n\t b   c </p>", 40, "a b c"},
 		{"code keeps its text", "<p>Set <code>amount</code> in cents.</p>", 40, "Set amount in cents."},
 		{"link keeps url", `<p>See <a href="https://stripe.com/docs">the docs</a>.</p>`, 60, "See the docs (https://stripe.com/docs)."},
+		{"relative link", `<p>With <a href="/docs/connect">Connect</a>, you can.</p>`, 80, "With Connect (https://stripe.com/docs/connect), you can."},
 		{"link that is its url", `<a href="https://x.io">https://x.io</a>`, 60, "https://x.io"},
 		{"bullets", "<ul><li>First</li><li>Second</li></ul>", 40, "• First\n• Second"},
 		{"ordered", "<ol><li>First</li><li>Second</li></ol>", 40, "1. First\n2. Second"},
