@@ -142,12 +142,6 @@ func (d detailModel) bodyRendered(msg bodyRenderedMsg) detailModel {
 	return d
 }
 
-func (d detailModel) update(msg tea.Msg) (detailModel, tea.Cmd) {
-	var cmd tea.Cmd
-	d.vp, cmd = d.vp.Update(msg)
-	return d, cmd
-}
-
 func (d detailModel) view() string { return d.vp.View() }
 
 // sampleTarget is the path the preview and fire use.

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/list"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -470,17 +471,22 @@ func (m Model) updateList(k tea.KeyMsg) (Model, tea.Cmd) {
 }
 
 func (m Model) scrollDetail(k tea.KeyMsg) (Model, tea.Cmd) {
-	switch {
-	case key.Matches(k, m.keys.Home):
-		m.detail.vp.GotoTop()
-		return m, nil
-	case key.Matches(k, m.keys.End):
-		m.detail.vp.GotoBottom()
-		return m, nil
-	}
 	var cmd tea.Cmd
-	m.detail, cmd = m.detail.update(k)
+	m.detail.vp, cmd = scrollViewport(m.detail.vp, m.keys, k)
 	return m, cmd
+}
+
+// scrollViewport gives a viewport home and end, and the rest of its keys.
+func scrollViewport(vp viewport.Model, keys keyMap, k tea.KeyMsg) (viewport.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, keys.Home):
+		vp.GotoTop()
+		return vp, nil
+	case key.Matches(k, keys.End):
+		vp.GotoBottom()
+		return vp, nil
+	}
+	return vp.Update(k)
 }
 
 // goBack undoes the most recent thing: help, detail focus, a fired
@@ -644,16 +650,8 @@ func (m Model) logKey(k tea.KeyMsg) (Model, tea.Cmd) {
 }
 
 func (m Model) scrollLogEntry(k tea.KeyMsg) (Model, tea.Cmd) {
-	switch {
-	case key.Matches(k, m.keys.Home):
-		m.log.vp.GotoTop()
-		return m, nil
-	case key.Matches(k, m.keys.End):
-		m.log.vp.GotoBottom()
-		return m, nil
-	}
 	var cmd tea.Cmd
-	m.log.vp, cmd = m.log.vp.Update(k)
+	m.log.vp, cmd = scrollViewport(m.log.vp, m.keys, k)
 	return m, cmd
 }
 
