@@ -14,14 +14,14 @@ import (
 func fixture(t testing.TB, keys ...string) fstest.MapFS {
 	t.Helper()
 	fsys := fstest.MapFS{}
-	m := manifest{Name: "Test"}
+	m := Manifest{Name: "Test"}
 	for i, key := range keys {
 		method, path, _ := strings.Cut(key, " ")
 		success := fmt.Sprintf("r%d.success.hbs", i)
 		errFile := fmt.Sprintf("r%d.error.hbs", i)
 		fsys[success] = &fstest.MapFile{Data: []byte(fmt.Sprintf(`{"route": %q}`, key))}
 		fsys[errFile] = &fstest.MapFile{Data: []byte(`{"error": {"type": "invalid_request_error", "message": "no"}}`)}
-		m.Routes = append(m.Routes, manifestRoute{Method: method, Path: path, Variants: []manifestVariant{
+		m.Routes = append(m.Routes, ManifestRoute{Method: method, Path: path, Variants: []ManifestVariant{
 			{Kind: "success", Status: 200, File: success},
 			{Kind: "error", Status: 404, File: errFile},
 		}})
@@ -132,22 +132,22 @@ func TestLoadErrors(t *testing.T) {
 			f["r0.success.hbs"] = &fstest.MapFile{Data: []byte("{\n\n\"a\": \"{{urlParam}}\"}")}
 		}, []string{"r0.success.hbs", "GET /v1/a", "line 3", "urlParam"}},
 		{"duplicate route", func(f fstest.MapFS) {
-			rewriteManifest(t, f, func(m *manifest) { m.Routes[1].Path = "/v1/a" })
+			rewriteManifest(t, f, func(m *Manifest) { m.Routes[1].Path = "/v1/a" })
 		}, []string{"catalog.json:", "GET /v1/a", "duplicate of route 1"}},
 		{"conflicting route", func(f fstest.MapFS) {
-			rewriteManifest(t, f, func(m *manifest) {
+			rewriteManifest(t, f, func(m *Manifest) {
 				m.Routes[0].Path = "/v1/b/:other"
 			})
 		}, []string{"catalog.json:", "GET /v1/b/:id", "conflicts with route 1"}},
 		{"missing variant", func(f fstest.MapFS) {
-			rewriteManifest(t, f, func(m *manifest) { m.Routes[1].Variants = m.Routes[1].Variants[:1] })
+			rewriteManifest(t, f, func(m *Manifest) { m.Routes[1].Variants = m.Routes[1].Variants[:1] })
 		}, []string{"catalog.json:", "GET /v1/b/:id", "no error variant"}},
 		{"missing file", func(f fstest.MapFS) { delete(f, "r0.error.hbs") }, []string{"r0.error.hbs", "GET /v1/a"}},
 		{"bad method", func(f fstest.MapFS) {
-			rewriteManifest(t, f, func(m *manifest) { m.Routes[0].Method = "FETCH" })
+			rewriteManifest(t, f, func(m *Manifest) { m.Routes[0].Method = "FETCH" })
 		}, []string{"catalog.json:", "FETCH"}},
 		{"brace params", func(f fstest.MapFS) {
-			rewriteManifest(t, f, func(m *manifest) { m.Routes[1].Path = "/v1/b/{id}" })
+			rewriteManifest(t, f, func(m *Manifest) { m.Routes[1].Path = "/v1/b/{id}" })
 		}, []string{"write parameters as :id"}},
 		{"no manifest", func(f fstest.MapFS) { delete(f, ManifestName) }, []string{"catalog.json"}},
 	}
@@ -170,9 +170,9 @@ func TestLoadErrors(t *testing.T) {
 
 // rewriteManifest edits the manifest and writes it one route per line, so
 // line numbers are predictable.
-func rewriteManifest(t *testing.T, f fstest.MapFS, edit func(*manifest)) {
+func rewriteManifest(t *testing.T, f fstest.MapFS, edit func(*Manifest)) {
 	t.Helper()
-	var m manifest
+	var m Manifest
 	if err := json.Unmarshal(f[ManifestName].Data, &m); err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func rewriteManifest(t *testing.T, f fstest.MapFS, edit func(*manifest)) {
 
 func TestDuplicateRouteLine(t *testing.T) {
 	f := fixture(t, "GET /v1/a", "GET /v1/b")
-	rewriteManifest(t, f, func(m *manifest) { m.Routes[1].Path = "/v1/a" })
+	rewriteManifest(t, f, func(m *Manifest) { m.Routes[1].Path = "/v1/a" })
 	_, err := Load(f, Options{})
 	if err == nil {
 		t.Fatal("no error")

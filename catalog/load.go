@@ -18,30 +18,34 @@ import (
 	"github.com/routedeck/routedeck/embed"
 )
 
-// manifest is catalog.json as written on disk.
-type manifest struct {
+// Manifest is catalog.json as written on disk. Exported for tools that
+// write catalogs (the generator of the embedded one).
+type Manifest struct {
 	Name    string          `json:"name"`
 	Version string          `json:"version,omitempty"`
-	Routes  []manifestRoute `json:"routes"`
+	Routes  []ManifestRoute `json:"routes"`
 }
 
-type manifestRoute struct {
+// ManifestRoute is one route of the manifest.
+type ManifestRoute struct {
 	Method   string            `json:"method"`
 	Path     string            `json:"path"`
 	Group    string            `json:"group,omitempty"`
 	Summary  string            `json:"summary,omitempty"`
 	Docs     string            `json:"docs,omitempty"`
 	Samples  map[string]string `json:"samples,omitempty"`
-	Variants []manifestVariant `json:"variants"`
+	Variants []ManifestVariant `json:"variants"`
 }
 
-type manifestVariant struct {
+// ManifestVariant is one variant of a route. An empty ContentType means
+// application/json and an empty File means DefaultFile.
+type ManifestVariant struct {
 	Kind        string            `json:"kind"`
 	Label       string            `json:"label,omitempty"`
 	Status      int               `json:"status"`
 	ContentType string            `json:"contentType,omitempty"`
 	Headers     map[string]string `json:"headers,omitempty"`
-	File        string            `json:"file"`
+	File        string            `json:"file,omitempty"`
 }
 
 // Options change how a catalog loads.
@@ -129,8 +133,8 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 }
 
 // parseManifest decodes catalog.json.
-func parseManifest(data []byte) (*manifest, error) {
-	var m manifest
+func parseManifest(data []byte) (*Manifest, error) {
+	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, jsonError(data, err)
 	}
@@ -209,7 +213,7 @@ var methods = map[string]bool{
 // buildRoute makes a Route of a manifest entry. With eager false the
 // templates are read on first use (the embedded catalog, whose files the
 // tests prove); otherwise every file is read now.
-func buildRoute(fsys fs.FS, src string, mr manifestRoute, eager bool) (*Route, error) {
+func buildRoute(fsys fs.FS, src string, mr ManifestRoute, eager bool) (*Route, error) {
 	method := strings.ToUpper(strings.TrimSpace(mr.Method))
 	if !methods[method] {
 		return nil, fmt.Errorf("route %q %q: unknown method %q", mr.Method, mr.Path, mr.Method)

@@ -37,32 +37,6 @@ type gen struct {
 	stats    map[string]int
 }
 
-type manifest struct {
-	Name    string          `json:"name"`
-	Version string          `json:"version"`
-	Routes  []manifestRoute `json:"routes"`
-}
-
-type manifestRoute struct {
-	Method   string            `json:"method"`
-	Path     string            `json:"path"`
-	Group    string            `json:"group"`
-	Summary  string            `json:"summary"`
-	Docs     string            `json:"docs"`
-	Samples  map[string]string `json:"samples,omitempty"`
-	Variants []manifestVariant `json:"variants"`
-}
-
-// manifestVariant omits what the loader defaults: contentType
-// application/json and the conventional file name (catalog.DefaultFile).
-type manifestVariant struct {
-	Kind        string `json:"kind"`
-	Label       string `json:"label"`
-	Status      int    `json:"status"`
-	ContentType string `json:"contentType,omitempty"`
-	File        string `json:"file,omitempty"`
-}
-
 func main() {
 	out := flag.String("out", "catalog", "catalog folder to write")
 	quiet := flag.Bool("q", false, "do not print a summary")
@@ -114,7 +88,7 @@ func generate() (map[string][]byte, map[string]int, error) {
 		return nil, nil, fmt.Errorf("routes.md: %w", err)
 	}
 	files := map[string][]byte{}
-	m := manifest{Name: "Stripe API", Version: sp.version}
+	m := catalog.Manifest{Name: "Stripe API", Version: sp.version}
 	for _, r := range seed {
 		mr, err := g.route(r, files)
 		if err != nil {
@@ -130,14 +104,14 @@ func generate() (map[string][]byte, map[string]int, error) {
 	return files, g.stats, nil
 }
 
-func (g *gen) route(r seedRoute, files map[string][]byte) (manifestRoute, error) {
+func (g *gen) route(r seedRoute, files map[string][]byte) (catalog.ManifestRoute, error) {
 	s := routeShape(r.Path)
 	p, err := g.planFor(r)
 	if err != nil {
-		return manifestRoute{}, err
+		return catalog.ManifestRoute{}, err
 	}
 	g.stats[p.source]++
-	mr := manifestRoute{
+	mr := catalog.ManifestRoute{
 		Method:  r.Method,
 		Path:    r.Path,
 		Group:   s.group(),
@@ -168,7 +142,7 @@ func (g *gen) route(r seedRoute, files map[string][]byte) (manifestRoute, error)
 	}
 	body, err := g.successBody(r, s, p)
 	if err != nil {
-		return manifestRoute{}, err
+		return catalog.ManifestRoute{}, err
 	}
 	ct := "application/json"
 	if p.kind == "pdf" {
@@ -185,8 +159,8 @@ func (g *gen) route(r seedRoute, files map[string][]byte) (manifestRoute, error)
 }
 
 // variantEntry leaves out the fields that have their default value.
-func variantEntry(r seedRoute, kind, label string, status int, contentType, file string) manifestVariant {
-	v := manifestVariant{Kind: kind, Label: label, Status: status, ContentType: contentType, File: file}
+func variantEntry(r seedRoute, kind, label string, status int, contentType, file string) catalog.ManifestVariant {
+	v := catalog.ManifestVariant{Kind: kind, Label: label, Status: status, ContentType: contentType, File: file}
 	if v.ContentType == "application/json" {
 		v.ContentType = ""
 	}
@@ -198,7 +172,7 @@ func variantEntry(r seedRoute, kind, label string, status int, contentType, file
 
 // encodeManifest writes the manifest with one route per line: compact
 // enough to load in about a millisecond, and easy to grep and diff.
-func encodeManifest(m manifest) ([]byte, error) {
+func encodeManifest(m catalog.Manifest) ([]byte, error) {
 	var b bytes.Buffer
 	head, err := marshal(struct {
 		Name    string `json:"name"`
