@@ -113,7 +113,7 @@ var undocumented = map[string]string{
 		"This older form is superseded by <code>POST /v1/disputes/:dispute</code>.</p>",
 	"POST /v1/charges/:charge/dispute/close": "<p>Closes the dispute on a charge, accepting it as lost. " +
 		"This older form is superseded by <code>POST /v1/disputes/:dispute/close</code>.</p>",
-	"GET /v1/customers/:customer/discount": "<p>Retrieves the discount applied to a customer.</p>",
+	"GET /v1/customers/:customer/discount":                                        "<p>Retrieves the discount applied to a customer.</p>",
 	"GET /v1/customers/:customer/subscriptions/:subscription_exposed_id/discount": "<p>Retrieves the discount applied to one of a customer's subscriptions.</p>",
 }
 
@@ -135,7 +135,7 @@ func (g *gen) route(r seedRoute, files map[string][]byte) (catalog.ManifestRoute
 		mr.Docs = undocumented[r.Method+" "+r.Path]
 	}
 	if mr.Summary == "" {
-		mr.Summary = firstSentence(r.Docs)
+		mr.Summary = firstSentence(mr.Docs)
 	}
 	if len(s.params) > 0 {
 		mr.Samples = map[string]string{}
