@@ -26,8 +26,8 @@ import (
 )
 
 // runServe serves headless until interrupted, one line per request on stdout.
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, rest, err := parseFlags("serve", args, stderr, func(fs *flag.FlagSet, o *options) {
+func runServe(ctx context.Context, args []string, stdout io.Writer) error {
+	o, rest, err := parseFlags("serve", args, func(fs *flag.FlagSet, o *options) {
 		servingFlags(fs, o)
 		fs.BoolVar(&o.quiet, "quiet", false, "")
 	})
@@ -146,8 +146,8 @@ type routeJSON struct {
 	Error   int    `json:"error_status"`
 }
 
-func runList(args []string, stdout, stderr io.Writer) error {
-	o, rest, err := parseFlags("list", args, stderr, func(fs *flag.FlagSet, o *options) {
+func runList(args []string, stdout io.Writer) error {
+	o, rest, err := parseFlags("list", args, func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.json, "json", false, "")
 	})
 	if err != nil {
@@ -184,8 +184,8 @@ func runList(args []string, stdout, stderr io.Writer) error {
 	return w.Flush()
 }
 
-func runShow(args []string, stdout, stderr io.Writer) error {
-	o, rest, err := parseFlags("show", args, stderr, func(fs *flag.FlagSet, o *options) {
+func runShow(args []string, stdout io.Writer) error {
+	o, rest, err := parseFlags("show", args, func(fs *flag.FlagSet, o *options) {
 		fs.Var(&o.params, "param", "")
 	})
 	if err != nil {
@@ -193,7 +193,7 @@ func runShow(args []string, stdout, stderr io.Writer) error {
 	}
 	// Flags may follow the route: show "GET /v1/x" --variant error.
 	if len(rest) > 1 {
-		o2, rest2, err := parseFlags("show", rest[1:], stderr, func(fs *flag.FlagSet, o *options) {
+		o2, rest2, err := parseFlags("show", rest[1:], func(fs *flag.FlagSet, o *options) {
 			fs.Var(&o.params, "param", "")
 		})
 		if err != nil {
@@ -278,8 +278,8 @@ func merge(dst, src *options) {
 	dst.params = append(dst.params, src.params...)
 }
 
-func runExport(args []string, stdout, stderr io.Writer) error {
-	o, rest, err := parseFlags("export", args, stderr, nil)
+func runExport(args []string, stdout io.Writer) error {
+	o, rest, err := parseFlags("export", args, nil)
 	if err != nil {
 		return err
 	}
@@ -301,8 +301,8 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 }
 
 // runTUI opens the terminal UI and serves the catalog while it runs.
-func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, rest, err := parseFlags("routedeck", args, stderr, func(fs *flag.FlagSet, o *options) {
+func runTUI(ctx context.Context, args []string, stdout io.Writer) error {
+	o, rest, err := parseFlags("routedeck", args, func(fs *flag.FlagSet, o *options) {
 		servingFlags(fs, o)
 		fs.BoolVar(&o.noServe, "no-serve", false, "")
 	})

@@ -24,10 +24,16 @@ func main() {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := dispatch(ctx, args, stdin, stdout, stderr)
+	err := dispatch(ctx, args, stdout)
 	var ue usageError
 	switch {
-	case err == nil, errors.Is(err, errHelp):
+	case err == nil:
+		return 0
+	case errors.Is(err, errHelp):
+		fmt.Fprint(stdout, usage)
+		return 0
+	case errors.Is(err, errVersion):
+		fmt.Fprintln(stdout, versionString())
 		return 0
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "routedeck: %v\n", err)
@@ -41,7 +47,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 }
 
-func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 	cmd := ""
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
@@ -52,15 +58,15 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			fmt.Fprintln(stdout, versionString())
 			return nil
 		}
-		return runTUI(ctx, args, stdout, stderr)
+		return runTUI(ctx, args, stdout)
 	case "serve":
-		return runServe(ctx, args, stdout, stderr)
+		return runServe(ctx, args, stdout)
 	case "list":
-		return runList(args, stdout, stderr)
+		return runList(args, stdout)
 	case "show":
-		return runShow(args, stdout, stderr)
+		return runShow(args, stdout)
 	case "export":
-		return runExport(args, stdout, stderr)
+		return runExport(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return nil

@@ -18,6 +18,20 @@ func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errOut.String()
 }
 
+func TestHelpAndVersionGoToStdout(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"export", "-h"}} {
+		code, out, errOut := runCmd(t, args...)
+		if code != 0 || !strings.Contains(out, "Usage:") || errOut != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+	for _, args := range [][]string{{"version"}, {"--version"}, {"serve", "--version"}, {"list", "--version"}} {
+		if code, out, _ := runCmd(t, args...); code != 0 || !strings.HasPrefix(out, "routedeck ") {
+			t.Errorf("%v: exit %d, stdout %q", args, code, out)
+		}
+	}
+}
+
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		name string
@@ -59,6 +73,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"version"}, 0, ""},
 		{[]string{"--version"}, 0, ""},
 		{[]string{"serve", "--help"}, 0, ""},
+		{[]string{"show", "--version"}, 0, ""},
+		{[]string{"list", "-h"}, 0, ""},
 		{[]string{"bogus"}, 2, `unknown command "bogus"`},
 		{[]string{"list", "--nope"}, 2, "-nope"},
 		{[]string{"serve", "--port", "abc"}, 2, "-port"},

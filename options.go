@@ -53,8 +53,12 @@ show:
 Per request, a Prefer header picks a variant: "Prefer: code=402" or "Prefer: example=error".
 `
 
-// errHelp means --help was asked for and printed.
-var errHelp = errors.New("help requested")
+// errHelp and errVersion mean --help or --version was asked for; run
+// prints the answer on stdout.
+var (
+	errHelp    = errors.New("help requested")
+	errVersion = errors.New("version requested")
+)
 
 type usageError struct{ msg string }
 
@@ -83,25 +87,28 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ", ") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 // parseFlags parses args for one command. serving adds --host/--port.
-func parseFlags(name string, args []string, stderr io.Writer, extra func(*flag.FlagSet, *options)) (*options, []string, error) {
+func parseFlags(name string, args []string, extra func(*flag.FlagSet, *options)) (*options, []string, error) {
 	o := &options{host: "127.0.0.1", port: 12111, variant: string(catalog.Success)}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.catalogDir, "catalog", "", "")
 	fs.StringVar(&o.variant, "variant", o.variant, "")
 	fs.Var(&o.sets, "set", "")
+	version := fs.Bool("version", false, "")
 	if extra != nil {
 		extra(fs, o)
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stderr, usage)
 			return nil, nil, errHelp
 		}
 		if name == "routedeck" {
 			return nil, nil, usageErrorf("%v", err)
 		}
 		return nil, nil, usageErrorf("%s: %v", name, err)
+	}
+	if *version {
+		return nil, nil, errVersion
 	}
 	if err := o.validate(); err != nil {
 		return nil, nil, err
