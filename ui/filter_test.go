@@ -2,6 +2,10 @@ package ui
 
 import (
 	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/list"
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/routedeck/routedeck/catalog"
 )
@@ -40,5 +44,62 @@ func TestFilterRanksExactRouteFirst(t *testing.T) {
 		if tt.first >= 0 && ranks[0].Index != tt.first {
 			t.Errorf("%q: first is %s; want %s", tt.term, routes[ranks[0].Index].Key(), routes[tt.first].Key())
 		}
+	}
+}
+
+// collectFilterResults runs a tagged list command and returns the filter
+// results it produced, still tagged.
+func collectFilterResults(t *testing.T, cmd tea.Cmd) []listMsg {
+	t.Helper()
+	var out []listMsg
+	var visit func(tea.Cmd)
+	visit = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		done := make(chan tea.Msg, 1)
+		go func() { done <- c() }()
+		select {
+		case msg := <-done:
+			lm, ok := msg.(listMsg)
+			if !ok {
+				return
+			}
+			switch inner := lm.msg.(type) {
+			case tea.BatchMsg:
+				for _, sub := range inner {
+					visit(tagListCmd(lm.seq, sub))
+				}
+			case list.FilterMatchesMsg:
+				out = append(out, lm)
+			}
+		case <-time.After(300 * time.Millisecond): // a cursor blink
+		}
+	}
+	visit(cmd)
+	return out
+}
+
+// A filter result for an older text that arrives last must not replace
+// the result for what the user typed.
+func TestFilterDropsStaleResults(t *testing.T) {
+	m, _ := newFixture(t, 120, 40)
+	m = press(t, m, keyRunes("/"))
+	m1, cmd1 := m.updateList(keyRunes("c"))
+	m2, cmd2 := m1.updateList(keyRunes("h"))
+	stale, fresh := collectFilterResults(t, cmd1), collectFilterResults(t, cmd2)
+	if len(stale) == 0 || len(fresh) == 0 {
+		t.Fatalf("got %d and %d filter results; want some of each", len(stale), len(fresh))
+	}
+	for _, msg := range append(fresh, stale...) {
+		next, _ := m2.Update(msg)
+		m2 = next.(Model)
+	}
+	var keys []string
+	for _, it := range m2.list.VisibleItems() {
+		keys = append(keys, it.(routeItem).route.Key())
+	}
+	if len(keys) != 1 || keys[0] != "GET /v1/charges" {
+		t.Errorf("visible after a late stale result: %v; want [GET /v1/charges]", keys)
 	}
 }

@@ -116,6 +116,8 @@ type Model struct {
 	copyFn func(string) error
 
 	list   list.Model
+	// filterSeq counts changes of the filter text; see listMsg.
+	filterSeq int
 	detail detailModel
 	log    logModel
 	editor editorModel
@@ -273,6 +275,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case errMsg:
 		cmd = m.setNotice(msg.Error(), true)
+	case listMsg:
+		m, cmd = m.listResult(msg)
 	default:
 		m, cmd = m.updateChildren(msg)
 	}
@@ -464,10 +468,57 @@ func (m Model) moveList(k tea.KeyMsg) (Model, tea.Cmd) {
 	return m.updateList(k)
 }
 
+// updateList passes a key to the list. The list filters in a command per
+// keystroke, and those commands run concurrently: a slow result for "GET
+// /v1/c" could land after the one for the whole term and replace it. So
+// every command the list returns is tagged with the filter text's version,
+// and results for an older text are dropped (listResult).
 func (m Model) updateList(k tea.KeyMsg) (Model, tea.Cmd) {
+	before := m.list.FilterValue()
 	var cmd tea.Cmd
 	m.list, cmd = m.list.Update(k)
-	return m, cmd
+	if m.list.FilterValue() != before {
+		m.filterSeq++
+	}
+	return m, tagListCmd(m.filterSeq, cmd)
+}
+
+// listMsg is a message from a list command, with the filter version it
+// was started under.
+type listMsg struct {
+	seq int
+	msg tea.Msg
+}
+
+func tagListCmd(seq int, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg { return listMsg{seq: seq, msg: cmd()} }
+}
+
+// listResult unwraps a tagged list message: batches are tagged again,
+// stale filter results dropped, anything else handled as usual.
+func (m Model) listResult(msg listMsg) (Model, tea.Cmd) {
+	switch inner := msg.msg.(type) {
+	case tea.BatchMsg:
+		cmds := make([]tea.Cmd, len(inner))
+		for i, c := range inner {
+			cmds[i] = tagListCmd(msg.seq, c)
+		}
+		return m, tea.Batch(cmds...)
+	case list.FilterMatchesMsg:
+		if msg.seq != m.filterSeq {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.list, cmd = m.list.Update(inner)
+		return m, cmd
+	case nil:
+		return m, nil
+	}
+	next, cmd := m.Update(msg.msg)
+	return next.(Model), cmd
 }
 
 func (m Model) scrollDetail(k tea.KeyMsg) (Model, tea.Cmd) {
