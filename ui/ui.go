@@ -115,16 +115,16 @@ type Model struct {
 	now    func() time.Time
 	copyFn func(string) error
 
-	list   list.Model
+	list list.Model
 	// filterSeq counts changes of the filter text; see listMsg.
 	filterSeq int
-	detail detailModel
-	log    logModel
-	editor editorModel
-	help   help.Model
-	keys   keyMap
-	styles *styles
-	focus  focus
+	detail    detailModel
+	log       logModel
+	editor    editorModel
+	help      help.Model
+	keys      keyMap
+	styles    *styles
+	focus     focus
 	// back is where the log or the editor returns to.
 	back focus
 
