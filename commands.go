@@ -335,14 +335,24 @@ func runTUI(ctx context.Context, args []string, stdout io.Writer) error {
 		cfg.Events = events
 		go func() { served <- srv.Serve(serveCtx, ln) }()
 	}
-	p := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithContext(ctx))
+	// Signals are ours (ctx), not bubbletea's: its handler sends QuitMsg
+	// without watching for the program's end, so a signal that lands as the
+	// program quits for another reason blocks its shutdown forever.
+	// p.Quit never blocks once the program is done, and a signal that
+	// arrives before Run starts is delivered when it does.
+	p := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithoutSignalHandler())
+	uiDone := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			p.Quit()
+		case <-uiDone:
+		}
+	}()
 	_, runErr := p.Run()
+	close(uiDone)
 	cancel()
 	serveErr := <-served
-	if errors.Is(runErr, tea.ErrProgramKilled) && ctx.Err() != nil {
-		// SIGTERM or SIGINT from outside: a clean stop.
-		return nil
-	}
 	if runErr != nil {
 		return runErr
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -24,9 +25,15 @@ func newTmux(t *testing.T, width, height int, command string) *tmuxSession {
 		}
 		t.Skip("tmux is not installed")
 	}
-	s := &tmuxSession{t: t, name: fmt.Sprintf("routedeck-%s-%d", t.Name(), os.Getpid())}
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, t.Name())
+	s := &tmuxSession{t: t, name: fmt.Sprintf("routedeck-%s-%d", name, os.Getpid())}
 	// A private server socket keeps the test away from the user's tmux.
-	s.run("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), command+"; sleep 60")
+	s.run("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), command+"; echo EXIT=$?; sleep 60")
 	s.run("set-option", "-g", "set-clipboard", "on")
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.name, "kill-server").Run() })
 	return s
@@ -159,4 +166,44 @@ func TestTUIPortTaken(t *testing.T) {
 	s := newTmux(t, 100, 30, fmt.Sprintf("%s --port %d", binary(t), port))
 	s.waitFor("384 routes", "not serving", "--port 0")
 	s.keys("q")
+}
+
+// appPID is the pid of the command the session runs (the shell's child).
+func (s *tmuxSession) appPID() int {
+	s.t.Helper()
+	shell := strings.TrimSpace(s.run("display-message", "-p", "-t", s.name, "#{pane_pid}"))
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		out, _ := exec.Command("pgrep", "-P", shell).Output()
+		if f := strings.Fields(string(out)); len(f) > 0 {
+			var pid int
+			fmt.Sscan(f[0], &pid)
+			return pid
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatal("the app never started")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// SIGTERM stops the UI and the server cleanly at any moment, even while
+// the program is still starting.
+func TestTUISIGTERM(t *testing.T) {
+	for _, early := range []bool{true, false} {
+		t.Run(fmt.Sprintf("early=%v", early), func(t *testing.T) {
+			s := newTmux(t, 100, 30, fmt.Sprintf("%s --port 0", binary(t)))
+			pid := s.appPID()
+			if !early {
+				s.waitFor("384 routes", "● serving")
+			}
+			if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			frame := s.waitFor("EXIT=0")
+			if strings.Contains(frame, "384 routes") {
+				t.Errorf("the UI is still on screen after exit:\n%s", frame)
+			}
+		})
+	}
 }
