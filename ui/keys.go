@@ -64,8 +64,9 @@ func defaultKeyMap() keyMap {
 }
 
 // ShortHelp implements help.KeyMap.
+// Help and quit come before the rest so narrow terminals still show them.
 func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Apply, k.Fire, k.Open, k.EditSubmit, k.EditNext, k.Toggle, k.Filter, k.Log, k.Focus, k.Back, k.Help, k.Quit}
+	return []key.Binding{k.Apply, k.Fire, k.Open, k.EditSubmit, k.EditNext, k.Toggle, k.Filter, k.Help, k.Quit, k.Log, k.Focus, k.Back}
 }
 
 // FullHelp implements help.KeyMap.
