@@ -185,3 +185,32 @@ func TestExportThenLoad(t *testing.T) {
 		t.Errorf("export over a catalog: exit %d: %s", code, stderr)
 	}
 }
+
+// Every route and variant of the embedded catalog shows as valid JSON (or
+// the quote PDF), never empty.
+func TestShowEveryRoute(t *testing.T) {
+	code, out, stderr := runCmd(t, "list", "--json")
+	if code != 0 {
+		t.Fatalf("list: %s", stderr)
+	}
+	var routes []struct{ Method, Path string }
+	if err := json.Unmarshal([]byte(out), &routes); err != nil {
+		t.Fatal(err)
+	}
+	if len(routes) != 384 {
+		t.Fatalf("list --json has %d routes; want 384", len(routes))
+	}
+	for _, r := range routes {
+		for _, variant := range []string{"success", "error"} {
+			key := r.Method + " " + r.Path
+			code, body, stderr := runCmd(t, "show", key, "--variant", variant)
+			switch {
+			case code != 0:
+				t.Errorf("show %q --variant %s: exit %d: %s", key, variant, code, stderr)
+			case strings.HasPrefix(body, "%PDF-") && variant == "success" && strings.HasSuffix(r.Path, "/pdf"):
+			case !json.Valid([]byte(body)) || len(strings.TrimSpace(body)) < 3:
+				t.Errorf("show %q --variant %s: not JSON: %.200s", key, variant, body)
+			}
+		}
+	}
+}
