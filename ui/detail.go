@@ -269,16 +269,23 @@ func (d *detailModel) writeHeaders(b *strings.Builder, h map[string][]string, w 
 }
 
 func (d *detailModel) writeBody(b *strings.Builder) {
-	s := d.styles
+	if d.bodyErr != nil {
+		b.WriteString(ansi.Wrap(d.styles.detail.errText.Render(d.bodyErr.Error()), max(d.width, 1), "") + "\n")
+		return
+	}
+	writeRenderedBody(b, d.styles, d.pending, d.plain, d.styled)
+}
+
+// writeRenderedBody writes a body rendered in the background: a placeholder
+// while it renders, a note when it is empty, else its highlighted text.
+func writeRenderedBody(b *strings.Builder, s *styles, pending bool, plain, styled string) {
 	switch {
-	case d.bodyErr != nil:
-		b.WriteString(ansi.Wrap(s.detail.errText.Render(d.bodyErr.Error()), max(d.width, 1), "") + "\n")
-	case d.pending:
+	case pending:
 		b.WriteString(s.detail.muted.Render("rendering…") + "\n")
-	case d.plain == "":
+	case plain == "":
 		b.WriteString(s.detail.muted.Render("(empty body)") + "\n")
 	default:
-		b.WriteString(d.styled + "\n")
+		b.WriteString(styled + "\n")
 	}
 }
 

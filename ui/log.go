@@ -192,14 +192,7 @@ func (l *logModel) refreshEntry() {
 	section("Response headers")
 	l.writeHeaders(&b, e.ResponseHeader, w)
 	section("Response body")
-	switch {
-	case l.pending:
-		b.WriteString(s.detail.muted.Render("rendering…") + "\n")
-	case l.plain == "":
-		b.WriteString(s.detail.muted.Render("(empty)") + "\n")
-	default:
-		b.WriteString(l.styled + "\n")
-	}
+	writeRenderedBody(&b, s, l.pending, l.plain, l.styled)
 	l.vp.SetContent(strings.TrimRight(b.String(), "\n"))
 }
 
