@@ -211,7 +211,7 @@ func FuzzRender(f *testing.F) {
 
 func BenchmarkExec(b *testing.B) {
 	src := strings.Repeat(`"field": "value", `, 60)
-	tpl, err := Compile("bench.hbs", `{"id": "{{urlParam 'customer'}}", `+src+`"created": {{now}}, "email": {{#reflect 'email' 'string'}}null{{/reflect}}}`)
+	tpl, err := Compile("bench.hbs", `{"id": "{{urlParam 'customer'}}", `+src+`"created": {{now}}, "email": {{#reflect 'email' 'string'}}null{{/reflect}} }`)
 	if err != nil {
 		b.Fatal(err)
 	}

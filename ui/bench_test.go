@@ -7,6 +7,7 @@ import (
 	"testing/fstest"
 
 	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/routedeck/routedeck/catalog"
@@ -88,7 +89,8 @@ func BenchmarkFilterKeystroke(b *testing.B) {
 	}
 }
 
-// runFilterCmd runs cmd and its batches until the list's filter result.
+// runFilterCmd runs cmd and its batches until the list's filter result,
+// which it returns still tagged with its filter version (listMsg).
 func runFilterCmd(cmd tea.Cmd) tea.Msg {
 	if cmd == nil {
 		return nil
@@ -100,10 +102,16 @@ func runFilterCmd(cmd tea.Cmd) tea.Msg {
 				return r
 			}
 		}
-	case nil:
-	default:
-		if fmt.Sprintf("%T", msg) == "list.FilterMatchesMsg" {
+	case listMsg:
+		switch inner := msg.msg.(type) {
+		case list.FilterMatchesMsg:
 			return msg
+		case tea.BatchMsg:
+			for _, c := range inner {
+				if r := runFilterCmd(tagListCmd(msg.seq, c)); r != nil {
+					return r
+				}
+			}
 		}
 	}
 	return nil
