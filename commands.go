@@ -191,19 +191,9 @@ func runShow(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// Flags may follow the route: show "GET /v1/x" --variant error.
-	if len(rest) > 1 {
-		o2, rest2, err := parseFlags("show", rest[1:], func(fs *flag.FlagSet, o *options) {
-			fs.Var(&o.params, "param", "")
-		})
-		if err != nil {
-			return err
-		}
-		if len(rest2) > 0 {
-			return usageErrorf("show: unexpected argument %q (quote the route: show \"GET /v1/customers/:customer\")", rest2[0])
-		}
-		merge(o, o2)
-		rest = rest[:1]
+	// An unquoted route arrives as two arguments: show GET /v1/customers/:customer.
+	if len(rest) == 2 && isMethod(rest[0]) {
+		rest = []string{rest[0] + " " + rest[1]}
 	}
 	if len(rest) != 1 {
 		return usageErrorf("show: want one route, e.g. routedeck show \"GET /v1/customers/:customer\"")
@@ -267,15 +257,13 @@ func paramList(r *catalog.Route) string {
 	return ":" + strings.Join(r.Params, ", :")
 }
 
-func merge(dst, src *options) {
-	if src.catalogDir != "" {
-		dst.catalogDir = src.catalogDir
+// isMethod reports whether s is an HTTP method name, in any case.
+func isMethod(s string) bool {
+	switch strings.ToUpper(s) {
+	case "GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS":
+		return true
 	}
-	if src.variant != string(catalog.Success) {
-		dst.variant = src.variant
-	}
-	dst.sets = append(dst.sets, src.sets...)
-	dst.params = append(dst.params, src.params...)
+	return false
 }
 
 func runExport(args []string, stdout io.Writer) error {

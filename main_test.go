@@ -80,6 +80,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"serve", "--port", "abc"}, 2, "-port"},
 		{[]string{"serve", "--variant", "teapot"}, 2, "--variant"},
 		{[]string{"show"}, 2, "want one route"},
+		{[]string{"show", "GET /v1/customers/:customer", "extra"}, 2, "want one route"},
+		{[]string{"serve", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"show", "GET /v1/nope"}, 2, `no route "GET /v1/nope"`},
 		{[]string{"list", "--set", "GET /v1/nope=error"}, 2, `no route "GET /v1/nope"`},
 		{[]string{"list", "--catalog", "/does/not/exist"}, 1, "/does/not/exist"},
@@ -144,6 +146,10 @@ func TestShow(t *testing.T) {
 	code, out, _ = runCmd(t, "show", "GET /v1/customers/cus_XYZ", "--variant", "error")
 	if code != 0 || !strings.Contains(out, "No such customer: 'cus_XYZ'") {
 		t.Errorf("exit %d: %s", code, out)
+	}
+	code, out, _ = runCmd(t, "show", "--variant", "error", "get", "/v1/customers/cus_U", "--param", "customer=cus_P")
+	if code != 0 || !strings.Contains(out, "No such customer: 'cus_P'") {
+		t.Errorf("unquoted route, flags on both sides: exit %d: %s", code, out)
 	}
 	code, _, stderr := runCmd(t, "show", "GET /v1/customers/:customer", "--param", "nope=1")
 	if code != 2 || !strings.Contains(stderr, ":nope") {

@@ -98,14 +98,24 @@ func parseFlags(name string, args []string, extra func(*flag.FlagSet, *options))
 	if extra != nil {
 		extra(fs, o)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, nil, errHelp
+	// Flags may come before or after the arguments:
+	// show "GET /v1/customers/:customer" --variant error.
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, nil, errHelp
+			}
+			if name == "routedeck" {
+				return nil, nil, usageErrorf("%v", err)
+			}
+			return nil, nil, usageErrorf("%s: %v", name, err)
 		}
-		if name == "routedeck" {
-			return nil, nil, usageErrorf("%v", err)
+		if fs.NArg() == 0 {
+			break
 		}
-		return nil, nil, usageErrorf("%s: %v", name, err)
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
 	if *version {
 		return nil, nil, errVersion
@@ -113,7 +123,7 @@ func parseFlags(name string, args []string, extra func(*flag.FlagSet, *options))
 	if err := o.validate(); err != nil {
 		return nil, nil, err
 	}
-	return o, fs.Args(), nil
+	return o, positional, nil
 }
 
 func servingFlags(fs *flag.FlagSet, o *options) {
