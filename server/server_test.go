@@ -331,7 +331,7 @@ func benchmarkEmbedded(b *testing.B, method, target, body string) {
 	}
 }
 
-// The two routes ../shared/bench/run-peers.sh measures.
+// The two routes the peer benchmark measures.
 func BenchmarkEmbeddedGetCustomer(b *testing.B) {
 	benchmarkEmbedded(b, "GET", "/v1/customers/cus_123", "")
 }
