@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,11 +23,34 @@ type Event struct {
 	Duration  time.Duration
 	RequestID string
 
-	// Request and response details, for the UI's request log.
-	RequestHeader  http.Header
-	RequestBody    []byte
-	ResponseHeader http.Header
-	ResponseBody   string
+	// Request and response details, for the UI's request log. Bodies hold
+	// at most MaxEventBody bytes; the sizes say how long they really were.
+	RequestHeader    http.Header
+	RequestBody      []byte
+	RequestBodySize  int
+	ResponseHeader   http.Header
+	ResponseBody     string
+	ResponseBodySize int
+}
+
+// MaxEventBody is how much of each body an event keeps, so that a full
+// subscriber queue or request log stays small whatever clients send.
+const MaxEventBody = 64 << 10
+
+// clipBytes returns b, or a copy of its first MaxEventBody bytes (a copy,
+// so the rest of a large body can be freed).
+func clipBytes(b []byte) []byte {
+	if len(b) <= MaxEventBody {
+		return b
+	}
+	return bytes.Clone(b[:MaxEventBody])
+}
+
+func clipString(s string) string {
+	if len(s) <= MaxEventBody {
+		return s
+	}
+	return strings.Clone(s[:MaxEventBody])
 }
 
 // hub fans events out to subscribers without ever blocking a handler: a

@@ -144,8 +144,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			RequestID: reqID,
 		}
 		if details {
-			e.RequestHeader, e.RequestBody = r.Header.Clone(), body
-			e.ResponseHeader, e.ResponseBody = h.Clone(), out
+			e.RequestHeader, e.RequestBody, e.RequestBodySize = r.Header.Clone(), clipBytes(body), len(body)
+			e.ResponseHeader, e.ResponseBody, e.ResponseBodySize = h.Clone(), clipString(out), len(out)
 		}
 		if route != nil {
 			e.Route = route.Key()

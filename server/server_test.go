@@ -216,6 +216,26 @@ func TestEvents(t *testing.T) {
 	}
 }
 
+// Events keep at most MaxEventBody of each body, and say how long it was.
+func TestEventBodiesAreClipped(t *testing.T) {
+	s := newTestServer(t)
+	events, cancel := s.Subscribe(1)
+	defer cancel()
+	big := "description=" + strings.Repeat("x", MaxBodyBytes-100)
+	w := send(s, "POST", "/v1/charges", big, nil)
+	e := <-events
+	if len(e.RequestBody) != MaxEventBody || e.RequestBodySize != len(big) {
+		t.Errorf("request body kept %d of %d; want %d of %d", len(e.RequestBody), e.RequestBodySize, MaxEventBody, len(big))
+	}
+	if len(e.ResponseBody) != MaxEventBody || e.ResponseBodySize != w.Body.Len() {
+		t.Errorf("response body kept %d of %d; want %d of %d", len(e.ResponseBody), e.ResponseBodySize, MaxEventBody, w.Body.Len())
+	}
+	send(s, "GET", "/v1/customers/c", "", nil)
+	if e := <-events; e.ResponseBodySize != len(e.ResponseBody) || e.ResponseBodySize == 0 {
+		t.Errorf("small body: kept %d of %d", len(e.ResponseBody), e.ResponseBodySize)
+	}
+}
+
 func TestSlowSubscriberNeverBlocks(t *testing.T) {
 	s := newTestServer(t)
 	_, cancel := s.Subscribe(2)

@@ -189,11 +189,36 @@ func (l *logModel) refreshEntry() {
 	} else {
 		b.WriteString(ansi.Hardwrap(string(e.RequestBody), w, true) + "\n")
 	}
+	l.writeClipped(&b, len(e.RequestBody), e.RequestBodySize)
 	section("Response headers")
 	l.writeHeaders(&b, e.ResponseHeader, w)
 	section("Response body")
 	writeRenderedBody(&b, s, l.pending, l.plain, l.styled)
+	l.writeClipped(&b, len(e.ResponseBody), e.ResponseBodySize)
 	l.vp.SetContent(strings.TrimRight(b.String(), "\n"))
+}
+
+// writeClipped notes a body the server kept only the start of.
+func (l *logModel) writeClipped(b *strings.Builder, kept, size int) {
+	if size > kept {
+		b.WriteString(l.styles.detail.muted.Render(fmt.Sprintf("… the log keeps the first %s of %s bytes", kib(kept), commas(size))) + "\n")
+	}
+}
+
+// kib writes a byte count in KiB when it is a whole number of them.
+func kib(n int) string {
+	if n >= 1024 && n%1024 == 0 {
+		return fmt.Sprintf("%d KiB", n/1024)
+	}
+	return commas(n) + " bytes"
+}
+
+// shownEntry is the entry the log shows: the open one, or the selected one.
+func (l logModel) shownEntry() server.Event {
+	if l.open || len(l.entries) == 0 {
+		return l.entry
+	}
+	return l.at(l.cursor)
 }
 
 func (l *logModel) writeHeaders(b *strings.Builder, h map[string][]string, w int) {

@@ -681,7 +681,11 @@ func (m Model) logKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		if body == "" {
 			return m, m.setNotice("nothing to copy: the response body is empty", true)
 		}
-		return m, copyCmd(m.copyFn, body, "response body")
+		what := "response body"
+		if e := l.shownEntry(); e.ResponseBodySize > len(e.ResponseBody) {
+			what = fmt.Sprintf("the first %s of a %s-byte response body", kib(len(e.ResponseBody)), commas(e.ResponseBodySize))
+		}
+		return m, copyCmd(m.copyFn, body, what)
 	case l.open:
 		return m.scrollLogEntry(k)
 	case key.Matches(k, m.keys.Up):

@@ -559,3 +559,28 @@ func TestResizeRerendersBody(t *testing.T) {
 		t.Error("body still pending after the render came back")
 	}
 }
+
+// A body the server clipped says so in the log and in the copy notice.
+func TestLogEntryClippedBody(t *testing.T) {
+	m, f := newFixture(t, 120, 40)
+	e := event(0, "POST", "/v1/charges", "POST /v1/charges", 200)
+	e.RequestBody, e.RequestBodySize = []byte(strings.Repeat("a", server.MaxEventBody)), 1_000_000
+	e.ResponseBody, e.ResponseBodySize = `{"id": "ch_1", "object": "charge"`, 200_000
+	m, _ = send(t, m, requestMsg(e))
+	m = press(t, m, keyRunes("l"), keyEnter)
+	view := ansi.Strip(m.log.vp.View())
+	m.log.vp.GotoBottom()
+	view += ansi.Strip(m.log.vp.View())
+	for _, want := range []string{"the log keeps the first 64 KiB of 1,000,000 bytes", "the log keeps the first 33 bytes of 200,000 bytes"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("entry view lacks %q:\n%s", want, view)
+		}
+	}
+	m = press(t, m, keyRunes("c"))
+	if got := f.lastCopied(t); got != e.ResponseBody {
+		t.Errorf("copied %q", got)
+	}
+	if want := "first 33 bytes of a 200,000-byte response body"; !strings.Contains(m.notice.text, want) {
+		t.Errorf("notice %q lacks %q", m.notice.text, want)
+	}
+}
