@@ -35,7 +35,7 @@ type Event struct {
 
 // MaxEventBody is how much of each body an event keeps, so that a full
 // subscriber queue or request log stays small whatever clients send.
-const MaxEventBody = 64 << 10
+const MaxEventBody = 16 << 10
 
 // clipBytes returns b, or a copy of its first MaxEventBody bytes (a copy,
 // so the rest of a large body can be freed).
