@@ -571,7 +571,7 @@ func TestLogEntryClippedBody(t *testing.T) {
 	view := ansi.Strip(m.log.vp.View())
 	m.log.vp.GotoBottom()
 	view += ansi.Strip(m.log.vp.View())
-	for _, want := range []string{"the log keeps the first 64 KiB of 1,000,000 bytes", "the log keeps the first 33 bytes of 200,000 bytes"} {
+	for _, want := range []string{"the log keeps the first 16 KiB of 1,000,000 bytes", "the log keeps the first 33 bytes of 200,000 bytes"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("entry view lacks %q:\n%s", want, view)
 		}
