@@ -100,11 +100,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		var err error
 		body, err = readBody(r)
-		if err != nil {
+		if errors.Is(err, errTooLarge) {
 			status, out = http.StatusRequestEntityTooLarge, stripeError("invalid_request_error", "request_too_large",
 				fmt.Sprintf("Request body too large: routedeck accepts at most %d bytes (1 MiB).", MaxBodyBytes), "")
 			h["Content-Type"] = jsonType
 			h["Connection"] = []string{"close"}
+			break
+		}
+		if err != nil {
+			status, out = http.StatusBadRequest, stripeError("invalid_request_error", "",
+				"routedeck could not read the request body: "+err.Error(), "")
+			h["Content-Type"] = jsonType
 			break
 		}
 		variant = s.pick(route, r.Header.Get("Prefer"))

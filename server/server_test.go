@@ -188,6 +188,27 @@ func TestBodyLimit(t *testing.T) {
 	}
 }
 
+// errReader fails partway, like a client that hangs up mid-body.
+type errReader struct{ n int }
+
+func (e *errReader) Read(p []byte) (int, error) {
+	if e.n > 0 {
+		e.n = 0
+		return copy(p, "amount=1"), nil
+	}
+	return 0, io.ErrUnexpectedEOF
+}
+
+func TestBodyReadErrorIsA400(t *testing.T) {
+	s := newTestServer(t)
+	req := httptest.NewRequest("POST", "/v1/charges", &errReader{n: 1})
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, req)
+	if w.Code != 400 || !strings.Contains(errorField(t, w, "message"), "could not read the request body") {
+		t.Errorf("got %d %s", w.Code, w.Body)
+	}
+}
+
 func TestRenderErrorIsA500AndServingGoesOn(t *testing.T) {
 	s := newTestServer(t)
 	w := send(s, "GET", "/v1/broken", "", nil)
