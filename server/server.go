@@ -83,6 +83,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := render.NewID("req")
 	h := w.Header()
 	h["Request-Id"] = []string{reqID}
+	if origin := r.Header.Get("Origin"); origin != "" {
+		// Browsers may call the mock directly (Stripe's API allows any origin).
+		h["Access-Control-Allow-Origin"] = []string{"*"}
+		h["Access-Control-Expose-Headers"] = exposeHeaders
+		if r.Method == http.MethodOptions {
+			s.preflight(w, r, start, reqID)
+			return
+		}
+	}
 
 	var (
 		body    []byte
@@ -156,6 +165,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if route != nil {
 			e.Route = route.Key()
+		}
+		s.hub.publish(e)
+	}
+}
+
+var exposeHeaders = []string{"Request-Id"}
+
+// preflight answers a browser's CORS preflight for any path, as Stripe does.
+func (s *Server) preflight(w http.ResponseWriter, r *http.Request, start time.Time, reqID string) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE")
+	if want := r.Header.Get("Access-Control-Request-Headers"); want != "" {
+		h.Set("Access-Control-Allow-Headers", want)
+	}
+	h.Set("Access-Control-Max-Age", "300")
+	h["Content-Length"] = []string{"0"}
+	w.WriteHeader(http.StatusNoContent)
+	if listening, details := s.hub.wanted(); listening {
+		e := Event{Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
+			Status: http.StatusNoContent, Duration: time.Since(start), RequestID: reqID}
+		if details {
+			e.RequestHeader, e.ResponseHeader = r.Header.Clone(), h.Clone()
 		}
 		s.hub.publish(e)
 	}

@@ -165,6 +165,30 @@ func TestPrefer(t *testing.T) {
 	}
 }
 
+func TestCORS(t *testing.T) {
+	s := newTestServer(t)
+	w := send(s, "OPTIONS", "/v1/charges", "", http.Header{
+		"Origin": {"http://localhost:3000"}, "Access-Control-Request-Method": {"POST"},
+		"Access-Control-Request-Headers": {"authorization, content-type"},
+	})
+	if w.Code != 204 || w.Header().Get("Access-Control-Allow-Origin") != "*" ||
+		!strings.Contains(w.Header().Get("Access-Control-Allow-Methods"), "POST") ||
+		w.Header().Get("Access-Control-Allow-Headers") != "authorization, content-type" {
+		t.Errorf("preflight: %d %v", w.Code, w.Header())
+	}
+	w = send(s, "GET", "/v1/customers/cus_1", "", http.Header{"Origin": {"http://localhost:3000"}})
+	if w.Code != 200 || w.Header().Get("Access-Control-Allow-Origin") != "*" || w.Header().Get("Access-Control-Expose-Headers") != "Request-Id" {
+		t.Errorf("CORS headers on a browser request: %v", w.Header())
+	}
+	w = send(s, "GET", "/v1/customers/cus_1", "", nil)
+	if w.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("CORS headers without an Origin: %v", w.Header())
+	}
+	if w := send(s, "OPTIONS", "/v1/charges", "", nil); w.Code != 404 {
+		t.Errorf("OPTIONS without Origin is not a preflight: got %d", w.Code)
+	}
+}
+
 func TestUnknownRoute(t *testing.T) {
 	s := newTestServer(t)
 	for _, tc := range [][2]string{{"GET", "/v1/foo"}, {"DELETE", "/v1/charges"}, {"GET", "/"}} {
