@@ -250,7 +250,7 @@ func (l logModel) title(dropped int64) string {
 const (
 	colTime     = 8
 	colMethod   = methodWidth
-	colStatus   = 3
+	colStatus   = 4
 	colDuration = 8
 	colVariant  = 7
 )
@@ -272,7 +272,7 @@ func (l logModel) view(dropped int64) string {
 	pathW := flex / 2
 	routeW := flex - pathW
 	hdr := fmt.Sprintf(" %-*s %-*s%-*s %-*s %-*s %-*s %*s", colTime, "time", colMethod, "method", pathW, "path",
-		routeW-1, "route", colVariant, "variant", colStatus, "st", colDuration, "took")
+		routeW-1, "route", colVariant, "variant", colStatus, "code", colDuration, "took")
 	lines = append(lines, s.log.header.Render(ansi.Truncate(hdr, w, "")))
 	end := min(l.offset+l.rows(), len(l.entries))
 	for i := l.offset; i < end; i++ {
@@ -300,7 +300,7 @@ func (l logModel) view(dropped int64) string {
 			rowStyle.Render(pad(ansi.Truncate(target, pathW-1, "…"), pathW)) +
 			s.log.dim.Render(pad(ansi.Truncate(route, routeW-2, "…"), routeW-1)) + " " +
 			variantStyle(s, e.Variant).Render(pad(variant, colVariant)) + " " +
-			s.statusStyle(e.Status).Render(fmt.Sprintf("%3d", e.Status)) + " " +
+			s.statusStyle(e.Status).Render(fmt.Sprintf("%-*d", colStatus, e.Status)) + " " +
 			s.log.dim.Render(fmt.Sprintf("%*s", colDuration, formatDuration(e.Duration)))
 		lines = append(lines, ansi.Truncate(row, w, ""))
 	}
