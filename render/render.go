@@ -11,6 +11,7 @@ package render
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/aymerick/raymond"
@@ -39,15 +40,21 @@ func Compile(name, source string) (*Template, error) {
 	}
 	prog, err := parser.Parse(rewritten)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %s", name, oneLine(err))
 	}
 	t := &Template{name: name, source: rewritten}
 	if t.plan = compilePlan(rewritten, prog); t.plan == nil {
 		if t.tpl, err = t.raymond(); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("%s: %s", name, oneLine(err))
 		}
 	}
 	return t, nil
+}
+
+// oneLine flattens raymond's two-line parse errors ("Parse error on line
+// 2:\nExpecting ...") so command-line errors stay on one line.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), ":\n", ": ")), " ")
 }
 
 // raymond returns the template parsed by raymond, with our helpers.

@@ -152,6 +152,9 @@ func TestCompileErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Compile(%q) = %v; want an error containing %q", tt.src, err, tt.want)
 		}
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Errorf("Compile(%q): error spans lines: %q", tt.src, err)
+		}
 	}
 }
 
