@@ -237,6 +237,9 @@ func TestExportRoundTrip(t *testing.T) {
 	if _, err := LoadDir(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "missing") {
 		t.Errorf("LoadDir(missing) = %v", err)
 	}
+	if cat, err := LoadDir(filepath.Join(dir, ManifestName)); err != nil || len(cat.Routes) != 2 {
+		t.Errorf("LoadDir(the manifest) = %v", err)
+	}
 }
 
 func FuzzMatch(f *testing.F) {

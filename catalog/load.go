@@ -67,7 +67,11 @@ func Embedded() (*Catalog, error) {
 func LoadDir(dir string) (*Catalog, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil, fmt.Errorf("catalog %s: %w", dir, err)
+		return nil, fmt.Errorf("catalog %s: %w", dir, unwrapPathError(err))
+	}
+	if !st.IsDir() && filepath.Base(dir) == ManifestName {
+		// The manifest itself names its folder.
+		return LoadDir(filepath.Dir(dir))
 	}
 	if !st.IsDir() {
 		return nil, fmt.Errorf("catalog %s: not a folder (want a folder holding %s)", dir, ManifestName)
