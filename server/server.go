@@ -73,8 +73,11 @@ func (s *Server) Dropped() int64 { return s.hub.dropped.Load() }
 // Close ends all subscriptions.
 func (s *Server) Close() { s.hub.close() }
 
-// jsonType is shared by every response; net/http only reads header values.
-var jsonType = []string{"application/json"}
+// Header values shared by every response; net/http only reads them.
+var (
+	jsonType      = []string{"application/json"}
+	exposeHeaders = []string{"Request-Id"}
+)
 
 // ServeHTTP answers one request: route, read the body, pick the variant,
 // render, write headers then status then body, publish the event.
@@ -83,14 +86,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := render.NewID("req")
 	h := w.Header()
 	h["Request-Id"] = []string{reqID}
-	if origin := r.Header.Get("Origin"); origin != "" {
+	fromBrowser := r.Header.Get("Origin") != ""
+	if fromBrowser {
 		// Browsers may call the mock directly (Stripe's API allows any origin).
 		h["Access-Control-Allow-Origin"] = []string{"*"}
 		h["Access-Control-Expose-Headers"] = exposeHeaders
-		if r.Method == http.MethodOptions {
-			s.preflight(w, r, start, reqID)
-			return
-		}
 	}
 
 	var (
@@ -102,6 +102,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	)
 	route, params, ok := s.cat.Match(r.Method, r.URL.Path)
 	switch {
+	case fromBrowser && r.Method == http.MethodOptions:
+		// A CORS preflight, for any path, as Stripe answers them.
+		status = http.StatusNoContent
+		h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE")
+		if want := r.Header.Get("Access-Control-Request-Headers"); want != "" {
+			h.Set("Access-Control-Allow-Headers", want)
+		}
+		h.Set("Access-Control-Max-Age", "300")
 	case !ok:
 		status, out = http.StatusNotFound, stripeError("invalid_request_error", "",
 			fmt.Sprintf("Unrecognized request URL (%s: %s). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.", r.Method, r.URL.Path), "")
@@ -165,28 +173,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if route != nil {
 			e.Route = route.Key()
-		}
-		s.hub.publish(e)
-	}
-}
-
-var exposeHeaders = []string{"Request-Id"}
-
-// preflight answers a browser's CORS preflight for any path, as Stripe does.
-func (s *Server) preflight(w http.ResponseWriter, r *http.Request, start time.Time, reqID string) {
-	h := w.Header()
-	h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE")
-	if want := r.Header.Get("Access-Control-Request-Headers"); want != "" {
-		h.Set("Access-Control-Allow-Headers", want)
-	}
-	h.Set("Access-Control-Max-Age", "300")
-	h["Content-Length"] = []string{"0"}
-	w.WriteHeader(http.StatusNoContent)
-	if listening, details := s.hub.wanted(); listening {
-		e := Event{Time: start, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-			Status: http.StatusNoContent, Duration: time.Since(start), RequestID: reqID}
-		if details {
-			e.RequestHeader, e.ResponseHeader = r.Header.Clone(), h.Clone()
 		}
 		s.hub.publish(e)
 	}
