@@ -199,31 +199,34 @@ func (r *Route) SamplePath(params map[string]string) string {
 	return b.String()
 }
 
-// samplePrefixes are Stripe's id prefixes for common parameter names.
-var samplePrefixes = map[string]string{
-	"account": "acct", "authorization": "iauth", "capability": "card_payments", "card": "card",
-	"cardholder": "ich", "charge": "ch", "configuration": "bpc", "coupon": "SUMMER25",
-	"credit_note": "cn", "customer": "cus", "dispute": "dp", "early_fraud_warning": "issfr",
-	"fee": "fee", "file": "file", "intent": "pi", "invoice": "in", "invoiceitem": "ii",
-	"item": "si", "link": "link", "location": "tml", "mandate": "mandate", "payment_method": "pm",
-	"payout": "po", "person": "person", "plan": "plan", "price": "price", "promotion_code": "promo",
-	"quote": "qt", "reader": "tmr", "refund": "re", "report_run": "frr", "review": "prv",
-	"schedule": "sub_sched", "session": "cs_test", "source": "src", "subscription_exposed_id": "sub",
-	"subscription_item": "si", "tax_rate": "txr", "token": "tok", "topup": "tu", "transaction": "txn",
-	"transfer": "tr", "value_list": "rsl", "webhook_endpoint": "we", "three_d_secure": "tdsrc",
-	"receiver": "btcrcv", "issuer_fraud_record": "issfr", "scheduled_query_run": "sqr", "key": "ephkey",
-	"domain": "apwc", "settlement": "ipi", "source_transaction": "srctxn", "report_type": "balance.summary.1",
-	"report": "frr", "rate_id": "txr", "mandate_notification": "mandate", "country": "US",
+// sampleIDPrefixes are Stripe's id prefixes for common parameter names.
+var sampleIDPrefixes = map[string]string{
+	"account": "acct", "authorization": "iauth", "card": "card", "cardholder": "ich", "charge": "ch",
+	"configuration": "bpc", "credit_note": "cn", "customer": "cus", "dispute": "dp",
+	"early_fraud_warning": "issfr", "fee": "fee", "file": "file", "intent": "pi", "invoice": "in",
+	"invoiceitem": "ii", "item": "si", "link": "link", "location": "tml", "mandate": "mandate",
+	"payment_method": "pm", "payout": "po", "person": "person", "plan": "plan", "price": "price",
+	"promotion_code": "promo", "quote": "qt", "reader": "tmr", "refund": "re", "report_run": "frr",
+	"review": "prv", "schedule": "sub_sched", "session": "cs_test", "source": "src",
+	"subscription_exposed_id": "sub", "subscription_item": "si", "tax_rate": "txr", "token": "tok",
+	"topup": "tu", "transaction": "txn", "transfer": "tr", "value_list": "rsl", "webhook_endpoint": "we",
+	"three_d_secure": "tdsrc", "receiver": "btcrcv", "issuer_fraud_record": "issfr",
+	"scheduled_query_run": "sqr", "key": "ephkey", "domain": "apwc", "settlement": "ipi",
+	"source_transaction": "srctxn", "report": "frr", "rate_id": "txr", "mandate_notification": "mandate",
+}
+
+// sampleValues are parameters whose values are names, not ids.
+var sampleValues = map[string]string{
+	"capability": "card_payments", "coupon": "SUMMER25", "report_type": "balance.summary.1", "country": "US",
 }
 
 // SampleValue derives a plausible value for a path parameter from its name.
 func SampleValue(name string) string {
-	prefix, ok := samplePrefixes[name]
-	if !ok {
-		return name + "_sample"
+	if v, ok := sampleValues[name]; ok {
+		return v
 	}
-	if strings.ContainsAny(prefix, ".") || prefix == "US" || prefix == "SUMMER25" || prefix == "card_payments" {
-		return prefix
+	if prefix, ok := sampleIDPrefixes[name]; ok {
+		return prefix + "_1Nv0FGQ9RKHgCVdK"
 	}
-	return prefix + "_1Nv0FGQ9RKHgCVdK"
+	return name + "_sample"
 }
