@@ -13,14 +13,8 @@ import (
 // Hostile request values never break a body: every route of the embedded
 // catalog, both variants, answers valid JSON (or its PDF).
 func TestEmbeddedHostileRequests(t *testing.T) {
-	cat, err := catalog.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(cat, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newEmbeddedServer(t)
+	cat := s.Catalog()
 	nasty := []string{`"quoted" \back\slash`, "new\nline\r\ttab\x00", "unicode ✓ 🎉 \u2028", "\xff\xfe invalid utf-8", strings.Repeat("long ", 20000)}
 	form := url.Values{}
 	for _, field := range []string{"amount", "currency", "email", "description", "name", "phone", "metadata[order_id]", "metadata[\"k\"]", "capture", "quantity"} {

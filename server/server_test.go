@@ -373,15 +373,22 @@ func BenchmarkServeHTTP(b *testing.B) {
 	}
 }
 
-func benchmarkEmbedded(b *testing.B, method, target, body string) {
+// newEmbeddedServer serves the catalog compiled into the binary.
+func newEmbeddedServer(t testing.TB) *Server {
+	t.Helper()
 	cat, err := catalog.Embedded()
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
 	s, err := New(cat, Options{})
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
+	return s
+}
+
+func benchmarkEmbedded(b *testing.B, method, target, body string) {
+	s := newEmbeddedServer(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		req := httptest.NewRequest(method, target, strings.NewReader(body))

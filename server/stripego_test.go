@@ -607,56 +607,11 @@ func TestStripeGoListIteration(t *testing.T) {
 		route string
 		iter  func() (int, error)
 	}
-	count := func(seq func(yield func(any, error) bool)) (int, error) {
-		n := 0
-		for _, err := range seq {
-			if err != nil {
-				return n, err
-			}
-			n++
-			if n > 1000 {
-				return n, errors.New("iteration does not end")
-			}
-		}
-		return n, nil
-	}
 	cases := []iterCase{
-		{"GET /v1/customers", func() (int, error) {
-			return count(func(yield func(any, error) bool) {
-				for c, err := range sc.V1Customers.List(ctx, nil) {
-					if !yield(c, err) {
-						return
-					}
-				}
-			})
-		}},
-		{"GET /v1/charges", func() (int, error) {
-			return count(func(yield func(any, error) bool) {
-				for c, err := range sc.V1Charges.List(ctx, nil) {
-					if !yield(c, err) {
-						return
-					}
-				}
-			})
-		}},
-		{"GET /v1/products", func() (int, error) {
-			return count(func(yield func(any, error) bool) {
-				for c, err := range sc.V1Products.List(ctx, nil) {
-					if !yield(c, err) {
-						return
-					}
-				}
-			})
-		}},
-		{"GET /v1/invoices", func() (int, error) {
-			return count(func(yield func(any, error) bool) {
-				for c, err := range sc.V1Invoices.List(ctx, nil) {
-					if !yield(c, err) {
-						return
-					}
-				}
-			})
-		}},
+		{"GET /v1/customers", func() (int, error) { return countItems(sc.V1Customers.List(ctx, nil)) }},
+		{"GET /v1/charges", func() (int, error) { return countItems(sc.V1Charges.List(ctx, nil)) }},
+		{"GET /v1/products", func() (int, error) { return countItems(sc.V1Products.List(ctx, nil)) }},
+		{"GET /v1/invoices", func() (int, error) { return countItems(sc.V1Invoices.List(ctx, nil)) }},
 	}
 	for _, c := range cases {
 		t.Run(c.route, func(t *testing.T) {
@@ -771,4 +726,19 @@ func TestStripeGoPathEcho(t *testing.T) {
 			t.Errorf("got %d %q, want 404 naming cus_ABC", se.HTTPStatusCode, se.Msg)
 		}
 	})
+}
+
+// countItems walks a list iterator, failing when it does not end.
+func countItems[T any](seq stripe.Seq2[T, error]) (int, error) {
+	n := 0
+	for _, err := range seq {
+		if err != nil {
+			return n, err
+		}
+		n++
+		if n > 1000 {
+			return n, errors.New("iteration does not end")
+		}
+	}
+	return n, nil
 }
