@@ -11,9 +11,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -328,6 +330,10 @@ func runTUI(ctx context.Context, args []string, stdout io.Writer) error {
 	// program quits for another reason blocks its shutdown forever.
 	// p.Quit never blocks once the program is done, and a signal that
 	// arrives before Run starts is delivered when it does.
+	// SIGHUP (the terminal closed, a tmux pane killed) quits the same way,
+	// so the terminal is restored rather than left in the alternate screen.
+	ctx, stopHup := signal.NotifyContext(ctx, syscall.SIGHUP)
+	defer stopHup()
 	p := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithoutSignalHandler())
 	uiDone := make(chan struct{})
 	go func() {

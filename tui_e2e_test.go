@@ -214,3 +214,21 @@ func TestTUISIGTERM(t *testing.T) {
 		})
 	}
 }
+
+// SIGHUP (the terminal went away, or a tmux pane was killed) ends the UI
+// like SIGTERM does: the terminal is left out of the alternate screen.
+func TestTUISIGHUPRestoresTerminal(t *testing.T) {
+	s := newTmux(t, 100, 30, fmt.Sprintf("%s --port 0", binary(t)))
+	pid := s.appPID()
+	s.waitFor("384 routes", "● serving")
+	if err := syscall.Kill(pid, syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	frame := s.waitFor("EXIT=")
+	if alt := strings.TrimSpace(s.run("display-message", "-p", "-t", s.name, "#{alternate_on}")); alt != "0" {
+		t.Errorf("the terminal is still in the alternate screen after SIGHUP:\n%s", frame)
+	}
+	if strings.Contains(frame, "384 routes") {
+		t.Errorf("the UI is still on screen after SIGHUP:\n%s", frame)
+	}
+}

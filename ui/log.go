@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/internal/termsafe"
 	"github.com/routedeck/routedeck/server"
 )
 
@@ -164,10 +165,7 @@ func (l *logModel) refreshEntry() {
 	e := l.entry
 	w := max(l.width, 1)
 	var b strings.Builder
-	target := e.Path
-	if e.Query != "" {
-		target += "?" + e.Query
-	}
+	target := eventTarget(e)
 	b.WriteString(s.methodStyle(e.Method).UnsetWidth().Render(e.Method) + " " + s.detail.path.Render(target) + "\n")
 	b.WriteString(s.statusStyle(e.Status).Render(fmt.Sprint(e.Status)) + s.detail.muted.Render(" · "+formatDuration(e.Duration)+" · "+e.Time.Format("15:04:05.000")) + "\n")
 	route := e.Route
@@ -176,9 +174,9 @@ func (l *logModel) refreshEntry() {
 	} else if e.Variant != "" {
 		route += " (" + string(e.Variant) + ")"
 	}
-	b.WriteString(ansi.Wrap(s.detail.muted.Render("route: "+route), w, "") + "\n")
+	b.WriteString(wrapWords(s.detail.muted.Render("route: "+termsafe.Line(route)), w) + "\n")
 	if e.RequestID != "" {
-		b.WriteString(s.detail.muted.Render("request id: "+e.RequestID) + "\n")
+		b.WriteString(s.detail.muted.Render("request id: "+termsafe.Line(e.RequestID)) + "\n")
 	}
 	section := func(title string) { b.WriteString("\n" + s.detail.heading.Render(title) + "\n") }
 	section("Request headers")
@@ -187,7 +185,7 @@ func (l *logModel) refreshEntry() {
 	if len(e.RequestBody) == 0 {
 		b.WriteString(s.detail.muted.Render("(empty)") + "\n")
 	} else {
-		b.WriteString(ansi.Hardwrap(string(e.RequestBody), w, true) + "\n")
+		b.WriteString(ansi.Hardwrap(termsafe.Text(termsafe.MaskSecrets(string(e.RequestBody))), w, true) + "\n")
 	}
 	l.writeClipped(&b, len(e.RequestBody), e.RequestBodySize)
 	section("Response headers")
@@ -277,11 +275,8 @@ func (l logModel) view(dropped int64) string {
 	end := min(l.offset+l.rows(), len(l.entries))
 	for i := l.offset; i < end; i++ {
 		e := l.at(i)
-		target := e.Path
-		if e.Query != "" {
-			target += "?" + e.Query
-		}
-		route := e.Route
+		target := eventTarget(e)
+		route := termsafe.Line(e.Route)
 		if route == "" {
 			route = "—"
 		}
@@ -305,6 +300,16 @@ func (l logModel) view(dropped int64) string {
 		lines = append(lines, ansi.Truncate(row, w, ""))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// eventTarget is the request's path and query, fit to show: control
+// characters escaped and secrets masked.
+func eventTarget(e server.Event) string {
+	t := e.Path
+	if e.Query != "" {
+		t += "?" + e.Query
+	}
+	return termsafe.Line(termsafe.MaskSecrets(t))
 }
 
 // variantStyle colours a variant name: error red, success dim.

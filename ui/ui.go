@@ -21,6 +21,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/internal/termsafe"
 	"github.com/routedeck/routedeck/server"
 )
 
@@ -250,7 +251,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height, m.ready = msg.Width, msg.Height, true
 	case tea.KeyMsg:
-		m, cmd = m.handleKey(msg)
+		m, cmd = m.keys1(msg)
 	case requestMsg:
 		m.log = m.log.add(server.Event(msg))
 		cmd = m.nextEvent()
@@ -391,9 +392,35 @@ func (m *Model) updateKeybindings() {
 
 // setNotice shows text in the footer until it expires.
 func (m *Model) setNotice(text string, isErr bool) tea.Cmd {
-	m.notice = notice{id: m.notice.id + 1, text: text, isErr: isErr}
+	m.notice = notice{id: m.notice.id + 1, text: termsafe.Line(text), isErr: isErr}
 	id := m.notice.id
 	return tea.Tick(m.noticeTTL, func(time.Time) tea.Msg { return clearNoticeMsg{id: id} })
+}
+
+// keys1 splits runes that were read together ("tj") into one key each,
+// except where they are text: bubbletea v1 delivers them as one KeyMsg,
+// which would match no binding and be lost.
+func (m Model) keys1(k tea.KeyMsg) (Model, tea.Cmd) {
+	if k.Type != tea.KeyRunes || len(k.Runes) < 2 || k.Paste || m.typing() {
+		return m.handleKey(k)
+	}
+	cmds := make([]tea.Cmd, 0, len(k.Runes))
+	for i, r := range k.Runes {
+		var cmd tea.Cmd
+		m, cmd = m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: k.Alt})
+		cmds = append(cmds, cmd)
+		// A key may open a text input ("/"): the rest is its text.
+		if rest := k.Runes[i+1:]; m.typing() && len(rest) > 0 {
+			m, cmd = m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: rest})
+			return m, tea.Batch(append(cmds, cmd)...)
+		}
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// typing reports whether keys are text for an input: the filter or the editor.
+func (m Model) typing() bool {
+	return m.focus == focusEditor || m.list.FilterState() == list.Filtering
 }
 
 // handleKey routes a key: quitting first, then the screen that owns keys.
