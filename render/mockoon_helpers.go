@@ -1,0 +1,635 @@
+package render
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/aymerick/raymond"
+)
+
+// mockoonHelpers are Mockoon's template helpers, each taking any number of
+// arguments as Mockoon's do. Built once and never changed.
+var mockoonHelpers map[string]mockoonHelper
+
+func init() {
+	// Assigned in init because some helpers (faker) refer back to the table.
+	mockoonHelpers = map[string]mockoonHelper{
+		// request
+		"body":          mBody,
+		"bodyRaw":       mBodyRaw,
+		"urlParam":      mURLParam,
+		"queryParam":    mQueryParam,
+		"queryParamRaw": mQueryParamRaw,
+		"header":        mHeader,
+		"cookie":        mCookie,
+		"method":        func(c *mcall) any { return c.request().Method },
+		// data
+		"faker":    mFaker,
+		"array":    mArray,
+		"oneOf":    mOneOf,
+		"someOf":   mSomeOf,
+		"object":   mObject,
+		"concat":   mConcat,
+		"int":      mInt,
+		"float":    mFloat,
+		"boolean":  func(*mcall) any { return rand.IntN(2) == 1 },
+		"uuid":     func(*mcall) any { return string(uuid()) },
+		"guid":     func(*mcall) any { return string(uuid()) },
+		"objectId": mObjectID,
+		"newline":  func(*mcall) any { return "\n" },
+		// dates
+		"now":           mNow,
+		"date":          mDate,
+		"dateFormat":    mDateFormat,
+		"dateTimeShift": mDateTimeShift,
+		// blocks and variables
+		"repeat":  mRepeat,
+		"switch":  mSwitch,
+		"case":    mCase,
+		"default": mDefault,
+		"setVar":  mSetVar,
+		"getVar":  mGetVar,
+		// JSON
+		"stringify":  mStringify,
+		"jsonParse":  mJSONParse,
+		"objectPath": mObjectPath,
+		"jsonPath":   mJSONPath,
+		// strings
+		"base64":       mBase64,
+		"base64Decode": mBase64Decode,
+		"lowercase":    func(c *mcall) any { return strings.ToLower(jsString(c.arg(0))) },
+		"uppercase":    func(c *mcall) any { return strings.ToUpper(jsString(c.arg(0))) },
+		"includes":     func(c *mcall) any { return strings.Contains(jsString(c.arg(0)), jsString(c.arg(1))) },
+		"split":        mSplit,
+		"join":         mJoin,
+		"len":          mLen,
+		// math and comparison
+		"add":      mathFold(func(a, b float64) float64 { return a + b }, false),
+		"subtract": mathFold(func(a, b float64) float64 { return a - b }, false),
+		"multiply": mathFold(func(a, b float64) float64 { return a * b }, false),
+		"divide":   mathFold(func(a, b float64) float64 { return a / b }, true),
+		"modulo":   mModulo,
+		"ceil":     mathOne(math.Ceil),
+		"floor":    mathOne(math.Floor),
+		"round":    mathOne(func(f float64) float64 { return math.Floor(f + 0.5) }),
+		"toFixed":  mToFixed,
+		"eq":       compare(func(a, b float64) bool { return a == b }),
+		"gt":       compare(func(a, b float64) bool { return a > b }),
+		"gte":      compare(func(a, b float64) bool { return a >= b }),
+		"lt":       compare(func(a, b float64) bool { return a < b }),
+		"lte":      compare(func(a, b float64) bool { return a <= b }),
+		"and":      mAnd,
+		"or":       mOr,
+		"not":      func(c *mcall) any { return !truthy(c.arg(0)) },
+	}
+}
+
+// ---- data ----
+
+func mArray(c *mcall) any {
+	out := make([]any, len(c.args))
+	for i, a := range c.args {
+		out[i] = toJS(a)
+	}
+	return out
+}
+
+// mOneOf picks one item of an array ({{oneOf (array 'a' 'b')}}); a second
+// argument true prints it as JSON. Several plain arguments are also
+// accepted ({{oneOf 'a' 'b'}}), which Mockoon would print as nothing.
+func mOneOf(c *mcall) any {
+	list, ok := c.arg(0).([]any)
+	if !ok {
+		if len(c.args) < 2 {
+			return ""
+		}
+		list = mArray(c).([]any)
+		return list[rand.IntN(len(list))]
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	item := list[rand.IntN(len(list))]
+	if len(c.args) >= 2 && truthy(c.args[1]) {
+		return raymond.SafeString(jsonStringify(item, ""))
+	}
+	return item
+}
+
+func mSomeOf(c *mcall) any {
+	list, ok := c.arg(0).([]any)
+	if !ok {
+		return ""
+	}
+	shuffled := append([]any(nil), list...)
+	rand.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	n := randomInt(toNumber(c.arg(1)), toNumber(c.arg(2)))
+	n = max(0, min(n, len(shuffled)))
+	picked := shuffled[:n]
+	if b, ok := c.arg(3).(bool); ok && b {
+		parts := make([]string, len(picked))
+		for i, p := range picked {
+			parts[i] = jsString(p)
+		}
+		return `["` + strings.Join(parts, `","`) + `"]`
+	}
+	return picked
+}
+
+// randomInt is Mockoon's RandomInt(min, max): an integer in [min, max].
+func randomInt(lo, hi float64) int {
+	if math.IsNaN(lo) {
+		lo = 0
+	}
+	if math.IsNaN(hi) {
+		hi = lo
+	}
+	a, b := int(math.Ceil(lo)), int(math.Floor(hi))
+	if b < a {
+		return a
+	}
+	return a + rand.IntN(b-a+1)
+}
+
+func mObject(c *mcall) any { return toJS(c.hash) }
+
+// mConcat joins its arguments' strings; arrays only are concatenated into one array.
+func mConcat(c *mcall) any {
+	allArrays := len(c.args) > 0
+	for _, a := range c.args {
+		if _, ok := a.([]any); !ok {
+			allArrays = false
+		}
+	}
+	if allArrays {
+		var out []any
+		for _, a := range c.args {
+			out = append(out, a.([]any)...)
+		}
+		return out
+	}
+	var b strings.Builder
+	for _, a := range c.args {
+		b.WriteString(jsString(a))
+	}
+	return b.String()
+}
+
+const maxSafeInteger = 1<<53 - 1
+
+// mInt is {{int}}, {{int max}} or {{int min max}}: a random integer.
+func mInt(c *mcall) any {
+	lo, hi := 0.0, float64(maxSafeInteger)
+	if len(c.args) >= 1 && isNumber(c.args[0]) {
+		lo = toNumber(c.args[0])
+	}
+	if len(c.args) >= 2 && isNumber(c.args[1]) {
+		hi = toNumber(c.args[1])
+	}
+	return float64(randomInt(lo, hi))
+}
+
+// mFloat is {{float}} or {{float min max}}: a random number with up to 10 decimals.
+func mFloat(c *mcall) any {
+	lo, hi := 0.0, 99999.0
+	if len(c.args) >= 1 && isNumber(c.args[0]) {
+		lo = toNumber(c.args[0])
+	}
+	if len(c.args) >= 2 && isNumber(c.args[1]) {
+		hi = toNumber(c.args[1])
+	}
+	f := lo + rand.Float64()*(hi-lo)
+	return math.Round(f*1e10) / 1e10
+}
+
+func mObjectID(c *mcall) any {
+	var b [12]byte
+	for i := range b {
+		b[i] = byte(rand.IntN(256))
+	}
+	return fmt.Sprintf("%x", b[:])
+}
+
+// ---- dates ----
+
+// mockoonDateLayout is the date-fns format Mockoon's dates default to.
+const mockoonDateLayout = "yyyy-MM-dd'T'HH:mm:ss.SSSxxx"
+
+func mNow(c *mcall) any {
+	layout := mockoonDateLayout
+	if s, ok := isString(c.arg(0)); ok {
+		layout = s
+	}
+	return formatDateFns(c.request().now().Local(), layout)
+}
+
+// mDate is {{date from to [format]}}: a random date between two dates.
+func mDate(c *mcall) any {
+	from, ok1 := isString(c.arg(0))
+	to, ok2 := isString(c.arg(1))
+	if len(c.args) < 2 || !ok1 || !ok2 {
+		return ""
+	}
+	a, errA := parseJSDate(from)
+	b, errB := parseJSDate(to)
+	if errA != nil || errB != nil {
+		panic(fmt.Errorf("date: invalid date %q or %q", from, to))
+	}
+	if b.Before(a) {
+		a, b = b, a
+	}
+	d := a
+	if span := b.Sub(a); span > 0 {
+		d = a.Add(time.Duration(rand.Int64N(int64(span) + 1)))
+	}
+	if layout, ok := isString(c.arg(2)); ok && len(c.args) == 3 {
+		return formatDateFns(d, layout)
+	}
+	return jsDateString(d)
+}
+
+func mDateFormat(c *mcall) any {
+	d, ok := toDate(c.arg(0))
+	layout, ok2 := isString(c.arg(1))
+	if !ok || !ok2 {
+		return ""
+	}
+	return formatDateFns(d, layout)
+}
+
+func mDateTimeShift(c *mcall) any {
+	d := c.request().now().Local()
+	if v, ok := c.hash["date"]; ok {
+		parsed, ok := toDate(v)
+		if !ok {
+			panic(fmt.Errorf("dateTimeShift: invalid date %q", jsString(v)))
+		}
+		d = parsed
+	}
+	n := func(k string) int {
+		f := toNumber(c.hash[k])
+		if math.IsNaN(f) {
+			return 0
+		}
+		return int(f)
+	}
+	d = d.AddDate(n("years"), n("months"), n("days"))
+	d = d.Add(time.Duration(n("hours"))*time.Hour + time.Duration(n("minutes"))*time.Minute + time.Duration(n("seconds"))*time.Second)
+	layout := mockoonDateLayout
+	if s, ok := isString(c.hash["format"]); ok {
+		layout = s
+	}
+	return formatDateFns(d, layout)
+}
+
+// toDate accepts a Date or a date string as JavaScript's new Date() does.
+func toDate(v any) (time.Time, bool) {
+	switch x := v.(type) {
+	case time.Time:
+		return x, true
+	case float64:
+		return time.UnixMilli(int64(x)), true
+	case int:
+		return time.UnixMilli(int64(x)), true
+	}
+	s, ok := isString(v)
+	if !ok {
+		return time.Time{}, false
+	}
+	d, err := parseJSDate(s)
+	return d, err == nil
+}
+
+// parseJSDate parses the ISO forms JavaScript's Date accepts: a date alone
+// ("2019", "2019-05", "2019-05-04") is UTC, a date-time without offset is
+// local time.
+func parseJSDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, l := range []string{"2006", "2006-01", "2006-01-02"} {
+		if t, err := time.ParseInLocation(l, s, time.UTC); err == nil {
+			return t, nil
+		}
+	}
+	for _, l := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000Z07:00", "2006-01-02T15:04Z07:00"} {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, nil
+		}
+	}
+	for _, l := range []string{"2006-01-02T15:04:05.999999999", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(l, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	for _, l := range []string{"Mon Jan 02 2006 15:04:05 GMT-0700", time.RFC1123, time.RFC1123Z} {
+		head := s
+		if i := strings.Index(s, " ("); i > 0 {
+			head = s[:i]
+		}
+		if t, err := time.Parse(l, head); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("invalid date %q", s)
+}
+
+// ---- blocks and variables ----
+
+// mRepeat is {{#repeat n}} or {{#repeat min max}}: the block n times, with
+// @index, @total, @first and @last, joined by commas unless comma=false.
+func mRepeat(c *mcall) any {
+	var count int
+	switch len(c.args) {
+	case 1:
+		count = int(toNumber(c.args[0]))
+	case 2:
+		count = randomInt(toNumber(c.args[0]), toNumber(c.args[1]))
+	default:
+		panic(fmt.Errorf("the repeat helper requires a numeric param"))
+	}
+	comma := true
+	if b, ok := c.hash["comma"].(bool); ok && !b {
+		comma = false
+	}
+	var out strings.Builder
+	for i := range max(count, 0) {
+		frame := c.opts.NewDataFrame()
+		frame.Set("index", i)
+		frame.Set("total", count)
+		frame.Set("first", i == 0)
+		frame.Set("last", i == count-1)
+		out.WriteString(c.opts.FnData(frame))
+		if !comma {
+			continue
+		}
+		s := strings.TrimRight(out.String(), " \t\r\n")
+		out.Reset()
+		out.WriteString(s)
+		if i < count-1 && !strings.HasSuffix(s, ",") {
+			out.WriteByte(',')
+		} else if i == count-1 && strings.HasSuffix(s, ",") {
+			s = strings.TrimSuffix(s, ",")
+			out.Reset()
+			out.WriteString(s)
+		}
+		out.WriteByte('\n')
+	}
+	return raymond.SafeString(out.String())
+}
+
+// switch/case/default keep their state in the block's data frame, as
+// Mockoon keeps it in Handlebars' data.
+const (
+	switchValueKey = "__switchValue"
+	switchFoundKey = "__switchFound"
+)
+
+func mSwitch(c *mcall) any {
+	frame := c.opts.NewDataFrame()
+	frame.Set(switchValueKey, jsString(c.arg(0)))
+	frame.Set(switchFoundKey, &switchState{})
+	return raymond.SafeString(c.opts.FnData(frame))
+}
+
+type switchState struct{ found bool }
+
+func mCase(c *mcall) any {
+	st, _ := c.opts.Data(switchFoundKey).(*switchState)
+	if st == nil || st.found || len(c.args) < 1 {
+		return ""
+	}
+	if want, _ := c.opts.Data(switchValueKey).(string); jsString(c.args[0]) != want {
+		return ""
+	}
+	st.found = true
+	return raymond.SafeString(c.opts.Fn())
+}
+
+func mDefault(c *mcall) any {
+	st, _ := c.opts.Data(switchFoundKey).(*switchState)
+	if st != nil && st.found {
+		return ""
+	}
+	return raymond.SafeString(c.opts.Fn())
+}
+
+func mSetVar(c *mcall) any {
+	if len(c.args) >= 2 {
+		c.opts.DataFrame().Set(jsString(c.args[0]), c.args[1])
+	}
+	return nil
+}
+
+func mGetVar(c *mcall) any {
+	if len(c.args) < 1 {
+		return nil
+	}
+	return c.opts.Data(jsString(c.args[0]))
+}
+
+// ---- JSON ----
+
+func mStringify(c *mcall) any {
+	switch v := c.arg(0).(type) {
+	case []any, *jsObject, map[string]any:
+		return jsonStringify(v, "  ")
+	default:
+		return v
+	}
+}
+
+func mJSONParse(c *mcall) any {
+	s, ok := isString(c.arg(0))
+	if !ok {
+		return nil
+	}
+	v, err := parseJSON([]byte(s))
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// mObjectPath is {{objectPath obj 'a.b.0'}}: the value at a dotted path.
+func mObjectPath(c *mcall) any {
+	path, _ := isString(c.arg(1))
+	v, ok := lookupPath(c.arg(0), splitPath(path))
+	if !ok {
+		return nil
+	}
+	return v
+}
+
+// mJSONPath is {{jsonPath obj '$.a.b[0]'}} for the common JSONPath forms:
+// dotted members, [n] indices, ['member'] and [*].
+func mJSONPath(c *mcall) any {
+	path, _ := isString(c.arg(1))
+	data := c.arg(0)
+	if s, ok := isString(data); ok {
+		parsed, err := parseJSON([]byte(s))
+		if err != nil {
+			return nil
+		}
+		data = parsed
+	}
+	results := evalJSONPath(data, path)
+	switch len(results) {
+	case 0:
+		return nil
+	case 1:
+		return results[0]
+	}
+	return results
+}
+
+// ---- strings ----
+
+func mBase64(c *mcall) any {
+	s := jsString(c.arg(0))
+	if len(c.args) == 0 {
+		s = c.opts.Fn()
+	}
+	return raymond.SafeString(base64.StdEncoding.EncodeToString([]byte(s)))
+}
+
+func mBase64Decode(c *mcall) any {
+	s := jsString(c.arg(0))
+	if len(c.args) == 0 {
+		s = c.opts.Fn()
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		b, _ = base64.RawStdEncoding.DecodeString(strings.TrimRight(s, "="))
+	}
+	return raymond.SafeString(b)
+}
+
+func mSplit(c *mcall) any {
+	s, ok := isString(c.arg(0))
+	if !ok || s == "" {
+		return ""
+	}
+	sep, ok := c.arg(1).(string)
+	if !ok || sep == "" {
+		sep = " "
+	}
+	parts := strings.Split(s, sep)
+	out := make([]any, len(parts))
+	for i, p := range parts {
+		out[i] = p
+	}
+	return out
+}
+
+func mJoin(c *mcall) any {
+	arr, ok := c.arg(0).([]any)
+	if !ok {
+		return c.arg(0)
+	}
+	sep, ok := c.arg(1).(string)
+	if !ok {
+		sep = ", "
+	}
+	parts := make([]string, len(arr))
+	for i, e := range arr {
+		parts[i] = jsString(e)
+	}
+	return strings.Join(parts, sep)
+}
+
+func mLen(c *mcall) any {
+	switch v := c.arg(0).(type) {
+	case []any:
+		return float64(len(v))
+	case string:
+		return float64(len([]rune(v)))
+	case raymond.SafeString:
+		return float64(len([]rune(string(v))))
+	}
+	return 0.0
+}
+
+// ---- math and comparison ----
+
+// mathFold reduces the arguments left to right, skipping the ones that are
+// not numbers (and zero divisors), as Mockoon does. No argument prints nothing.
+func mathFold(op func(a, b float64) float64, skipZero bool) mockoonHelper {
+	return func(c *mcall) any {
+		if len(c.args) == 0 {
+			return ""
+		}
+		acc := toNumber(c.args[0])
+		for _, a := range c.args[1:] {
+			n := toNumber(a)
+			if math.IsNaN(n) || skipZero && n == 0 {
+				continue
+			}
+			acc = op(acc, n)
+		}
+		return acc
+	}
+}
+
+func mathOne(op func(float64) float64) mockoonHelper {
+	return func(c *mcall) any {
+		if len(c.args) == 0 {
+			return ""
+		}
+		return op(toNumber(c.args[0]))
+	}
+}
+
+func mModulo(c *mcall) any {
+	if len(c.args) < 2 || toNumber(c.args[1]) == 0 {
+		return ""
+	}
+	return math.Mod(toNumber(c.args[0]), toNumber(c.args[1]))
+}
+
+func mToFixed(c *mcall) any {
+	n, d := toNumber(c.arg(0)), toNumber(c.arg(1))
+	if math.IsNaN(n) {
+		n = 0
+	}
+	if math.IsNaN(d) {
+		d = 0
+	}
+	return fmt.Sprintf("%.*f", int(d), n)
+}
+
+func compare(op func(a, b float64) bool) mockoonHelper {
+	return func(c *mcall) any {
+		// eq also compares strings that are not numbers.
+		a, b := toNumber(c.arg(0)), toNumber(c.arg(1))
+		if math.IsNaN(a) || math.IsNaN(b) {
+			sa, okA := isString(c.arg(0))
+			sb, okB := isString(c.arg(1))
+			if okA && okB {
+				return op(float64(strings.Compare(sa, sb)), 0)
+			}
+			return false
+		}
+		return op(a, b)
+	}
+}
+
+func mAnd(c *mcall) any {
+	for _, a := range c.args {
+		if !truthy(a) {
+			return false
+		}
+	}
+	return true
+}
+
+func mOr(c *mcall) any {
+	for _, a := range c.args {
+		if truthy(a) {
+			return true
+		}
+	}
+	return false
+}
