@@ -23,12 +23,13 @@ import (
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/internal/termsafe"
 	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/ui"
 )
 
 // runServe serves headless until interrupted, one line per request on stdout.
-func runServe(ctx context.Context, args []string, stdout io.Writer) error {
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, rest, err := parseFlags("serve", args, func(fs *flag.FlagSet, o *options) {
 		servingFlags(fs, o)
 		fs.BoolVar(&o.quiet, "quiet", false, "")
@@ -46,6 +47,9 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	ln, err := server.Listen(o.host, o.port)
 	if err != nil {
 		return err
+	}
+	if w := exposureWarning(o.host, ln); w != "" {
+		fmt.Fprintln(stderr, w)
 	}
 	// A mock server's heap is small and short-lived: collect less often and
 	// spend the CPU on requests.
@@ -101,16 +105,18 @@ func logEvents(w *bufio.Writer, events <-chan server.Event) {
 }
 
 // writeEventLine writes "15:04:05.000 GET /path?q 200 success GET /route 41µs req_...".
+// What came from the request is shown escaped (one request, one line, no
+// terminal control sequences) with Stripe secrets masked.
 func writeEventLine(w *bufio.Writer, e server.Event) {
 	var buf [32]byte
 	w.Write(e.Time.AppendFormat(buf[:0], "15:04:05.000"))
 	w.WriteByte(' ')
-	w.WriteString(e.Method)
+	w.WriteString(termsafe.Line(e.Method))
 	w.WriteByte(' ')
-	w.WriteString(e.Path)
+	w.WriteString(termsafe.Line(termsafe.MaskSecrets(e.Path)))
 	if e.Query != "" {
 		w.WriteByte('?')
-		w.WriteString(e.Query)
+		w.WriteString(termsafe.Line(termsafe.MaskSecrets(e.Query)))
 	}
 	w.WriteByte(' ')
 	w.Write(strconv.AppendInt(buf[:0], int64(e.Status), 10))
@@ -118,13 +124,13 @@ func writeEventLine(w *bufio.Writer, e server.Event) {
 	if e.Variant == "" {
 		w.WriteByte('-')
 	} else {
-		w.WriteString(string(e.Variant))
+		w.WriteString(termsafe.Line(string(e.Variant)))
 	}
 	w.WriteByte(' ')
 	if e.Route == "" {
 		w.WriteString("(no route)")
 	} else {
-		w.WriteString(e.Route)
+		w.WriteString(termsafe.Line(e.Route))
 	}
 	w.WriteByte(' ')
 	w.WriteString(e.Duration.Round(time.Microsecond).String())
@@ -133,8 +139,27 @@ func writeEventLine(w *bufio.Writer, e server.Event) {
 	w.WriteByte('\n')
 }
 
+// serverURL is a URL clients can use: a listener on every interface
+// (0.0.0.0, ::) is reached locally through 127.0.0.1.
 func serverURL(ln net.Listener) string {
+	if a, ok := ln.Addr().(*net.TCPAddr); ok && a.IP.IsUnspecified() {
+		return "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(a.Port))
+	}
 	return "http://" + ln.Addr().String()
+}
+
+// exposureWarning is a one-line warning when ln listens beyond loopback,
+// or "" when only this machine can reach it.
+func exposureWarning(host string, ln net.Listener) string {
+	a, ok := ln.Addr().(*net.TCPAddr)
+	if !ok || a.IP.IsLoopback() {
+		return ""
+	}
+	where := "on " + a.IP.String()
+	if a.IP.IsUnspecified() {
+		where = "on every network interface"
+	}
+	return fmt.Sprintf("routedeck: warning: --host %s listens %s: the mock is reachable from the network; --host 127.0.0.1 keeps it on this machine", host, where)
 }
 
 // routeJSON is one element of `list --json`.

@@ -141,3 +141,84 @@ func exitCode(err error) int {
 	}
 	return -1
 }
+
+// Whatever a request holds, serve prints it as one line of printable text:
+// control characters escaped (no retitled terminal, no forged log line),
+// Stripe secrets masked.
+func TestServeLogLineIsEscaped(t *testing.T) {
+	_, url, lines := startServe(t)
+	code, _ := get(t, url+"/v1/customers/%1b%5d2;PWNED%07x%0a12:00:00.000%20GET%20forged%20200?key=sk_test_51SecretKey4242&c=%9b31m")
+	if code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	if !lines.Scan() {
+		t.Fatalf("no log line: %v", lines.Err())
+	}
+	line := lines.Text()
+	for _, c := range line {
+		if c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) {
+			t.Fatalf("log line holds control character %U: %q", c, line)
+		}
+	}
+	for _, want := range []string{`/v1/customers/\x1b]2;PWNED\x07x\n12:00:00.000 GET forged 200`, "key=sk_test_…4242", " 200 success GET /v1/customers/:customer "} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log line %q does not contain %q", line, want)
+		}
+	}
+	if strings.Contains(line, "SecretKey") {
+		t.Errorf("log line shows the secret key: %q", line)
+	}
+	// The next request is the next line: nothing was forged in between.
+	get(t, url+"/v1/customers/cus_next")
+	if !lines.Scan() || !strings.Contains(lines.Text(), "GET /v1/customers/cus_next 200") {
+		t.Errorf("next line %q", lines.Text())
+	}
+}
+
+// Beyond loopback, serve says on stderr that the mock is reachable from the
+// network, and prints a URL that works.
+func TestServeBeyondLoopbackWarns(t *testing.T) {
+	for _, tc := range []struct {
+		host string
+		warn bool
+	}{{"0.0.0.0", true}, {"::", true}, {"127.0.0.1", false}, {"localhost", false}} {
+		t.Run(tc.host, func(t *testing.T) {
+			cmd := exec.Command(binary(t), "serve", "--port", "0", "--host", tc.host)
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+			lines := bufio.NewScanner(stdout)
+			if !lines.Scan() {
+				t.Fatalf("serve printed nothing; stderr %q", stderr.String())
+			}
+			url := regexp.MustCompile(`http://\S+`).FindString(lines.Text())
+			if url == "" {
+				t.Fatalf("first line %q names no URL", lines.Text())
+			}
+			// http://[::]:PORT and http://0.0.0.0:PORT are not addresses a
+			// browser or another machine's client can use.
+			if strings.Contains(url, "[::]") || strings.Contains(url, "0.0.0.0") {
+				t.Errorf("printed URL %s is not one a client can use", url)
+			}
+			if code, _ := get(t, url+"/v1/customers/cus_1"); code != 200 {
+				t.Errorf("%s: status %d", url, code)
+			}
+			_ = cmd.Process.Signal(syscall.SIGINT)
+			_ = cmd.Wait()
+			warned := strings.Contains(stderr.String(), "reachable from the network")
+			if warned != tc.warn {
+				t.Errorf("--host %s: stderr %q; want a warning: %v", tc.host, stderr.String(), tc.warn)
+			}
+			if tc.warn && strings.Count(stderr.String(), "\n") != 1 {
+				t.Errorf("want one warning line, got %q", stderr.String())
+			}
+		})
+	}
+}

@@ -24,7 +24,7 @@ func main() {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := dispatch(ctx, args, stdout)
+	err := dispatch(ctx, args, stdout, stderr)
 	var ue usageError
 	switch {
 	case err == nil:
@@ -47,7 +47,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 }
 
-func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cmd := ""
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
@@ -60,7 +60,7 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return runTUI(ctx, args, stdout)
 	case "serve":
-		return runServe(ctx, args, stdout)
+		return runServe(ctx, args, stdout, stderr)
 	case "list":
 		return runList(args, stdout)
 	case "show":

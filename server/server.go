@@ -100,7 +100,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		route   *catalog.Route
 		variant catalog.Kind
 	)
-	route, params, ok := s.cat.Match(r.Method, r.URL.Path)
+	method := r.Method
+	if method == http.MethodHead {
+		// HEAD is a GET without the body (net/http drops what we write).
+		method = http.MethodGet
+	}
+	route, params, ok := s.cat.Match(method, r.URL.Path)
 	switch {
 	case fromBrowser && r.Method == http.MethodOptions:
 		// A CORS preflight, for any path, as Stripe answers them.

@@ -411,3 +411,44 @@ func BenchmarkEmbeddedGetCustomer(b *testing.B) {
 func BenchmarkEmbeddedPostCharge(b *testing.B) {
 	benchmarkEmbedded(b, "POST", "/v1/charges", "amount=2000&currency=usd&source=tok_visa")
 }
+
+// HEAD is answered for every GET route, over a real connection: the GET's
+// status and headers, no body.
+func TestHeadAnswersEveryGetRoute(t *testing.T) {
+	s := newEmbeddedServer(t)
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	n := 0
+	for _, r := range s.Catalog().Routes {
+		if r.Method != http.MethodGet {
+			continue
+		}
+		n++
+		path := r.SamplePath(r.SampleParams())
+		get, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(get.Body)
+		get.Body.Close()
+		head, err := http.Head(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		headBody, _ := io.ReadAll(head.Body)
+		head.Body.Close()
+		if head.StatusCode != get.StatusCode || head.Header.Get("Content-Type") != get.Header.Get("Content-Type") ||
+			head.Header.Get("Request-Id") == "" || len(headBody) != 0 {
+			t.Fatalf("HEAD %s: %d %v %d body bytes; GET: %d %v", path, head.StatusCode, head.Header, len(headBody), get.StatusCode, get.Header)
+		}
+		if cl := head.Header.Get("Content-Length"); cl == "" || cl == "0" && len(body) != 0 {
+			t.Errorf("HEAD %s: Content-Length %q", path, cl)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no GET routes")
+	}
+	if resp, err := http.Head(ts.URL + "/v1/nope"); err != nil || resp.StatusCode != 404 {
+		t.Errorf("HEAD of an unknown route: %v %v", resp, err)
+	}
+}
