@@ -1,0 +1,78 @@
+package store
+
+import (
+	"cmp"
+	"slices"
+)
+
+// entry is one stored object with its scalar index. Entries are never
+// changed once stored (a Put stores a new one), so a snapshot can hold
+// them without a lock.
+type entry struct {
+	obj    Object
+	seq    uint64 // the order the id was first stored; breaks ties in Created
+	fields fields
+}
+
+// order compares entries oldest first.
+func order(a *entry, created int64, seq uint64) int {
+	if c := cmp.Compare(a.obj.Created, created); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.seq, seq)
+}
+
+// index holds entries oldest first. Appending the newest is O(1); other
+// inserts and removals move the tail.
+type index []*entry
+
+// search returns the position of the first entry at or after (created, seq).
+func (x index) search(created int64, seq uint64) int {
+	i, _ := slices.BinarySearchFunc(x, created, func(e *entry, c int64) int { return order(e, c, seq) })
+	return i
+}
+
+func (x *index) insert(e *entry) {
+	n := len(*x)
+	if n == 0 || order((*x)[n-1], e.obj.Created, e.seq) < 0 {
+		*x = append(*x, e)
+		return
+	}
+	*x = slices.Insert(*x, x.search(e.obj.Created, e.seq), e)
+}
+
+// remove drops e (matched by position key) and reports whether it was held.
+func (x *index) remove(e *entry) bool {
+	i := x.search(e.obj.Created, e.seq)
+	if i >= len(*x) || (*x)[i].seq != e.seq {
+		return false
+	}
+	(*x)[i] = nil
+	*x = slices.Delete(*x, i, i+1)
+	return true
+}
+
+// bounds returns the positions [lo, hi) of entries created within r.
+func (x index) bounds(r Range) (int, int) {
+	lo, hi := 0, len(x)
+	firstAtOrAfter := func(t int64) int {
+		i, _ := slices.BinarySearchFunc(x, t, func(e *entry, t int64) int { return cmp.Compare(e.obj.Created, t) })
+		return i
+	}
+	if r.Gte != nil {
+		lo = max(lo, firstAtOrAfter(*r.Gte))
+	}
+	if r.Gt != nil && *r.Gt < 1<<63-1 {
+		lo = max(lo, firstAtOrAfter(*r.Gt+1))
+	}
+	if r.Lte != nil && *r.Lte < 1<<63-1 {
+		hi = min(hi, firstAtOrAfter(*r.Lte+1))
+	}
+	if r.Lt != nil {
+		hi = min(hi, firstAtOrAfter(*r.Lt))
+	}
+	if r.Gt != nil && *r.Gt == 1<<63-1 {
+		lo = hi
+	}
+	return lo, max(lo, hi)
+}

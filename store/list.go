@@ -1,0 +1,102 @@
+package store
+
+import (
+	"errors"
+	"slices"
+)
+
+// errTwoCursors is the error of a Query with both cursors.
+var errTwoCursors = errors.New("store: a list takes starting_after or ending_before, not both")
+
+// page selects one page of x (oldest first) for q; cursors are looked up
+// in ids. The caller holds the store's read lock.
+func page(x index, q Query, ids map[string]*entry) (Page, error) {
+	if q.StartingAfter != "" && q.EndingBefore != "" {
+		return Page{}, errTwoCursors
+	}
+	if q.Limit < 0 {
+		return Page{}, errors.New("store: a list limit must not be negative")
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = DefaultLimit
+	}
+	match := matcher(q)
+	lo, hi := x.bounds(q.Created)
+	p := Page{TotalCount: -1}
+	if q.TotalCount {
+		p.TotalCount = count(x[lo:hi], match)
+	}
+	switch {
+	case q.EndingBefore != "":
+		c := ids[q.EndingBefore]
+		if c == nil {
+			return Page{}, &NotFoundError{ID: q.EndingBefore, Param: "ending_before"}
+		}
+		lo = max(lo, x.search(c.obj.Created, c.seq+1))
+		// Walk up from the cursor: the closest newer objects, then newest first.
+		for i := lo; i < hi; i++ {
+			if e := x[i]; match(e) {
+				if len(p.Data) == limit {
+					p.HasMore = true
+					break
+				}
+				p.Data = append(p.Data, e.obj)
+			}
+		}
+		slices.Reverse(p.Data)
+	default:
+		if q.StartingAfter != "" {
+			c := ids[q.StartingAfter]
+			if c == nil {
+				return Page{}, &NotFoundError{ID: q.StartingAfter, Param: "starting_after"}
+			}
+			hi = min(hi, x.search(c.obj.Created, c.seq))
+		}
+		for i := hi - 1; i >= lo; i-- {
+			if e := x[i]; match(e) {
+				if len(p.Data) == limit {
+					p.HasMore = true
+					break
+				}
+				p.Data = append(p.Data, e.obj)
+			}
+		}
+	}
+	if p.Data == nil {
+		p.Data = []Object{}
+	}
+	return p, nil
+}
+
+func count(x index, match func(*entry) bool) int {
+	n := 0
+	for _, e := range x {
+		if match(e) {
+			n++
+		}
+	}
+	return n
+}
+
+// matcher turns the filters of q into one predicate.
+func matcher(q Query) func(*entry) bool {
+	type eq struct{ field, value string }
+	var eqs []eq
+	for f, v := range q.Equal {
+		eqs = append(eqs, eq{f, v})
+	}
+	typ, fn := q.Type, q.Match
+	return func(e *entry) bool {
+		if typ != "" && e.obj.Type != typ {
+			return false
+		}
+		for _, c := range eqs {
+			f, ok := e.fields.lookup(e.obj.JSON, c.field)
+			if !ok || !f.equals(e.obj.JSON, c.value) {
+				return false
+			}
+		}
+		return fn == nil || fn(e.obj)
+	}
+}

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// eventLog holds the events, oldest first, bounded by Memory.maxEvents.
+type eventLog struct {
+	byID map[string]*entry
+	idx  index
+}
+
+// keyLog holds the idempotency records, bounded by Memory.maxKeys; order
+// lists the keys oldest first.
+type keyLog struct {
+	byKey map[string]*IdempotencyRecord
+	order []string
+}
+
+// AppendEvent adds ev to the event log, dropping the oldest event when
+// the log is full. An id already in the log is an error.
+func (m *Memory) AppendEvent(_ context.Context, ev Object) (Object, error) {
+	e, err := m.prepare(ev)
+	if err != nil {
+		return Object{}, fmt.Errorf("store: append event: %w", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.events.byID[ev.ID] != nil {
+		return Object{}, fmt.Errorf("store: append event: id %q is already in the log", ev.ID)
+	}
+	m.nextSeq++
+	e.seq = m.nextSeq
+	m.addEvent(e)
+	m.changed(OpEvent, e.obj.Type, e.obj.ID)
+	return e.obj, nil
+}
+
+// addEvent logs e, dropping the oldest past the cap; the caller holds mu.
+func (m *Memory) addEvent(e *entry) {
+	for len(m.events.idx) >= m.maxEvents {
+		oldest := m.events.idx[0]
+		m.events.idx.remove(oldest)
+		delete(m.events.byID, oldest.obj.ID)
+	}
+	m.events.byID[e.obj.ID] = e
+	m.events.idx.insert(e)
+}
+
+// GetEvent returns the event with id.
+func (m *Memory) GetEvent(_ context.Context, id string) (Object, error) {
+	m.mu.RLock()
+	e := m.events.byID[id]
+	m.mu.RUnlock()
+	if e == nil {
+		return Object{}, &NotFoundError{ID: id}
+	}
+	return e.obj, nil
+}
+
+// ListEvents returns one page of events, newest first. Query.Parent and
+// Query.Type filter as for objects; cursors name events.
+func (m *Memory) ListEvents(_ context.Context, q Query) (Page, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	x := m.events.idx
+	if q.Parent != "" {
+		parent, match := q.Parent, q.Match
+		q.Match = func(o Object) bool { return o.Parent == parent && (match == nil || match(o)) }
+	}
+	return page(x, q, m.events.byID)
+}
+
+// LookupIdempotency returns the record kept for key.
+func (m *Memory) LookupIdempotency(_ context.Context, key string) (IdempotencyRecord, bool, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if r := m.keys.byKey[key]; r != nil {
+		return r.copy(), true, nil
+	}
+	return IdempotencyRecord{}, false, nil
+}
+
+// RecordIdempotency keeps rec unless its key is kept already, dropping
+// the oldest record past the cap.
+func (m *Memory) RecordIdempotency(_ context.Context, rec IdempotencyRecord) (IdempotencyRecord, bool, error) {
+	if rec.Key == "" {
+		return IdempotencyRecord{}, false, errors.New("store: an idempotency record needs a key")
+	}
+	if rec.Created.IsZero() {
+		rec.Created = m.now()
+	}
+	rec.Header = rec.Header.Clone()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if r := m.keys.byKey[rec.Key]; r != nil {
+		return r.copy(), false, nil
+	}
+	kept := rec
+	m.addKey(&kept)
+	m.changed(OpIdempotency, "", rec.Key)
+	rec.Header = rec.Header.Clone()
+	return rec, true, nil
+}
+
+// addKey keeps r, dropping the oldest past the cap; the caller holds mu.
+func (m *Memory) addKey(r *IdempotencyRecord) {
+	for len(m.keys.order) >= m.maxKeys {
+		delete(m.keys.byKey, m.keys.order[0])
+		m.keys.order[0] = ""
+		m.keys.order = m.keys.order[1:]
+	}
+	m.keys.byKey[r.Key] = r
+	m.keys.order = append(m.keys.order, r.Key)
+}
+
+// copy returns r with its own header map, so callers cannot change the
+// kept record.
+func (r *IdempotencyRecord) copy() IdempotencyRecord {
+	c := *r
+	c.Header = r.Header.Clone()
+	return c
+}

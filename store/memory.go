@@ -1,0 +1,420 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults for Options.
+const (
+	// DefaultMaxObjects is how many objects a store holds unless told.
+	DefaultMaxObjects = 100_000
+	// DefaultMaxEvents is how many events the event log keeps; past it
+	// the oldest are dropped.
+	DefaultMaxEvents = 10_000
+	// DefaultMaxIdempotencyKeys is how many idempotency records are kept;
+	// past it the oldest are dropped.
+	DefaultMaxIdempotencyKeys = 10_000
+	// DefaultSaveEvery is how often a store with a file saves it, when
+	// anything changed since the last save.
+	DefaultSaveEvery = 5 * time.Second
+	// DefaultLimit is the page size of a Query without a Limit.
+	DefaultLimit = 10
+)
+
+// Options configure a Memory store. The zero value is a valid
+// configuration: an empty store in memory only, with the default caps.
+type Options struct {
+	// MaxObjects caps the stored objects (default DefaultMaxObjects).
+	MaxObjects int
+	// MaxEvents caps the event log (default DefaultMaxEvents).
+	MaxEvents int
+	// MaxIdempotencyKeys caps the idempotency records (default
+	// DefaultMaxIdempotencyKeys).
+	MaxIdempotencyKeys int
+	// Seed is the store's start: these objects, in order (so the last is
+	// the newest among equal Created). Reset goes back to them. With a
+	// Path whose file exists, the file is loaded instead.
+	Seed []Object
+	// Path is the state file ("" for memory only). New loads it if it
+	// exists; the store saves to it every SaveEvery and on Close.
+	Path string
+	// SaveEvery is the period of saves to Path (default
+	// DefaultSaveEvery; negative for no periodic saves, only Close).
+	SaveEvery time.Duration
+	// OnSaveError, if set, receives the errors of periodic saves. The
+	// store never prints.
+	OnSaveError func(error)
+	// Now is the clock for objects without "created" (default time.Now).
+	Now func() time.Time
+}
+
+// Memory is the embedded Store: objects, events and idempotency records in
+// memory, optionally saved to a file. Use New; call Close when done.
+type Memory struct {
+	max, maxEvents, maxKeys int
+	path                    string
+	now                     func() time.Time
+	onSaveError             func(error)
+	seed                    []*entry
+
+	mu       sync.RWMutex
+	byID     map[string]*entry
+	all      index
+	byType   map[string]*index
+	children map[string]*index
+	events   eventLog
+	keys     keyLog
+	nextSeq  uint64
+	version  uint64
+	subs     map[*chan Change]struct{}
+	closed   bool
+
+	dropped atomic.Int64
+	saveMu  sync.Mutex // one save at a time
+	saved   uint64     // the version last saved; under saveMu
+	stop    chan struct{}
+	done    chan struct{}
+}
+
+var _ Store = (*Memory)(nil)
+
+// New builds a store. With opts.Path set it loads that file if it exists
+// (an unreadable or corrupt file is an error naming the file and the byte
+// offset, and the file is left as it is), else it starts from opts.Seed.
+func New(opts Options) (*Memory, error) {
+	m := &Memory{
+		max:         cmp0(opts.MaxObjects, DefaultMaxObjects),
+		maxEvents:   cmp0(opts.MaxEvents, DefaultMaxEvents),
+		maxKeys:     cmp0(opts.MaxIdempotencyKeys, DefaultMaxIdempotencyKeys),
+		path:        opts.Path,
+		now:         opts.Now,
+		onSaveError: opts.OnSaveError,
+		subs:        map[*chan Change]struct{}{},
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	if len(opts.Seed) > m.max {
+		return nil, fmt.Errorf("store: the seed has %d objects, more than the maximum of %d", len(opts.Seed), m.max)
+	}
+	seen := make(map[string]bool, len(opts.Seed))
+	for i, obj := range opts.Seed {
+		e, err := m.prepare(obj)
+		if err != nil {
+			return nil, fmt.Errorf("store: seed object %d: %w", i, err)
+		}
+		if seen[obj.ID] {
+			return nil, fmt.Errorf("store: seed object %d: id %q appears twice", i, obj.ID)
+		}
+		seen[obj.ID] = true
+		e.seq = uint64(i + 1)
+		m.seed = append(m.seed, e)
+	}
+	m.clear()
+	loaded := false
+	if m.path != "" {
+		var err error
+		if loaded, err = m.load(m.path); err != nil {
+			return nil, err
+		}
+	}
+	if !loaded {
+		m.reseed()
+	}
+	m.saved = m.version
+	if m.path != "" && opts.SaveEvery >= 0 {
+		m.startSaving(cmp0(opts.SaveEvery, DefaultSaveEvery))
+	}
+	return m, nil
+}
+
+func cmp0[T int | time.Duration](v, def T) T {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// prepare checks obj and builds its entry (without a sequence number).
+func (m *Memory) prepare(obj Object) (*entry, error) {
+	if obj.ID == "" {
+		return nil, errors.New("object has no id")
+	}
+	if obj.Type == "" {
+		return nil, fmt.Errorf("object %q has no type", obj.ID)
+	}
+	if err := checkJSON(obj.JSON); err != nil {
+		return nil, fmt.Errorf("object %q: %w", obj.ID, err)
+	}
+	fs, created, ok := scanTop(obj.JSON)
+	if obj.Created == 0 {
+		if ok {
+			obj.Created = created
+		} else {
+			obj.Created = m.now().Unix()
+		}
+	}
+	return &entry{obj: obj, fields: fs}, nil
+}
+
+// clear empties the store; the caller holds mu (or owns m alone).
+func (m *Memory) clear() {
+	m.byID = map[string]*entry{}
+	m.all = nil
+	m.byType = map[string]*index{}
+	m.children = map[string]*index{}
+	m.events = eventLog{byID: map[string]*entry{}}
+	m.keys = keyLog{byKey: map[string]*IdempotencyRecord{}}
+	m.nextSeq = 0
+}
+
+// reseed stores the seed; the caller holds mu, on an empty store.
+func (m *Memory) reseed() {
+	for _, e := range m.seed {
+		m.add(e)
+	}
+	m.nextSeq = uint64(len(m.seed))
+}
+
+// Get returns the object with id.
+func (m *Memory) Get(_ context.Context, id string) (Object, error) {
+	m.mu.RLock()
+	e := m.byID[id]
+	m.mu.RUnlock()
+	if e == nil {
+		return Object{}, &NotFoundError{ID: id}
+	}
+	return e.obj, nil
+}
+
+// Put stores obj. Its JSON must be one JSON object.
+func (m *Memory) Put(_ context.Context, obj Object) (Object, error) {
+	e, err := m.prepare(obj)
+	if err != nil {
+		return Object{}, fmt.Errorf("store: put: %w", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := m.byID[obj.ID]
+	if old == nil {
+		if len(m.byID) >= m.max {
+			return Object{}, &FullError{Max: m.max, ID: obj.ID}
+		}
+		m.nextSeq++
+		e.seq = m.nextSeq
+		m.add(e)
+	} else {
+		e.seq = old.seq
+		m.replace(old, e)
+	}
+	m.changed(OpPut, e.obj.Type, e.obj.ID)
+	return e.obj, nil
+}
+
+// add indexes a new entry; the caller holds mu.
+func (m *Memory) add(e *entry) {
+	m.byID[e.obj.ID] = e
+	m.all.insert(e)
+	indexIn(m.byType, e.obj.Type).insert(e)
+	if e.obj.Parent != "" {
+		indexIn(m.children, e.obj.Parent).insert(e)
+	}
+}
+
+// drop unindexes an entry; the caller holds mu.
+func (m *Memory) drop(e *entry) {
+	delete(m.byID, e.obj.ID)
+	m.all.remove(e)
+	removeFrom(m.byType, e.obj.Type, e)
+	if e.obj.Parent != "" {
+		removeFrom(m.children, e.obj.Parent, e)
+	}
+}
+
+// replace swaps old for e (same id); in place when they sort and group
+// the same, which is the common update.
+func (m *Memory) replace(old, e *entry) {
+	same := old.obj.Created == e.obj.Created && old.obj.Type == e.obj.Type && old.obj.Parent == e.obj.Parent
+	if !same {
+		m.drop(old)
+		m.add(e)
+		return
+	}
+	m.byID[e.obj.ID] = e
+	swap := func(x *index) {
+		if i := x.search(old.obj.Created, old.seq); i < len(*x) && (*x)[i] == old {
+			(*x)[i] = e
+		}
+	}
+	swap(&m.all)
+	swap(m.byType[e.obj.Type])
+	if e.obj.Parent != "" {
+		swap(m.children[e.obj.Parent])
+	}
+}
+
+func indexIn(m map[string]*index, k string) *index {
+	x := m[k]
+	if x == nil {
+		x = &index{}
+		m[k] = x
+	}
+	return x
+}
+
+func removeFrom(m map[string]*index, k string, e *entry) {
+	if x := m[k]; x != nil {
+		x.remove(e)
+		if len(*x) == 0 {
+			delete(m, k)
+		}
+	}
+}
+
+// Delete removes the object with id (and, with cascade, its descendants).
+func (m *Memory) Delete(_ context.Context, id string, cascade bool) ([]Object, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e := m.byID[id]
+	if e == nil {
+		return nil, &NotFoundError{ID: id}
+	}
+	gone := []*entry{e}
+	if cascade {
+		// Breadth first: parents before children, each level newest first.
+		for i := 0; i < len(gone); i++ {
+			if kids := m.children[gone[i].obj.ID]; kids != nil {
+				for _, k := range slices.Backward(*kids) {
+					gone = append(gone, k)
+				}
+			}
+		}
+	}
+	out := make([]Object, 0, len(gone))
+	for _, g := range gone {
+		if m.byID[g.obj.ID] != g {
+			continue // already gone (an object listed under two ancestors)
+		}
+		m.drop(g)
+		out = append(out, g.obj)
+		m.changed(OpDelete, g.obj.Type, g.obj.ID)
+	}
+	return out, nil
+}
+
+// List returns one page of objects, newest first.
+func (m *Memory) List(_ context.Context, q Query) (Page, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var x index
+	switch {
+	case q.Parent != "":
+		if p := m.children[q.Parent]; p != nil {
+			x = *p
+		}
+	case q.Type != "":
+		if t := m.byType[q.Type]; t != nil {
+			x = *t
+		}
+		q.Type = "" // every entry of x has it
+	default:
+		x = m.all
+	}
+	return page(x, q, m.byID)
+}
+
+// Reset puts the store back to its seed.
+func (m *Memory) Reset(context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.clear()
+	m.reseed()
+	m.changed(OpReset, "", "")
+	return nil
+}
+
+// Stats counts what the store holds.
+func (m *Memory) Stats() Stats {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	types := make(map[string]int, len(m.byType))
+	for t, x := range m.byType {
+		types[t] = len(*x)
+	}
+	return Stats{
+		Version:         m.version,
+		Objects:         len(m.byID),
+		Types:           types,
+		Events:          len(m.events.idx),
+		IdempotencyKeys: len(m.keys.byKey),
+		Dropped:         m.dropped.Load(),
+	}
+}
+
+// Subscribe returns a channel of changes and a function that ends it.
+func (m *Memory) Subscribe(buffer int) (<-chan Change, func()) {
+	ch := make(chan Change, max(buffer, 1))
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		close(ch)
+		return ch, func() {}
+	}
+	m.subs[&ch] = struct{}{}
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			if _, ok := m.subs[&ch]; ok {
+				delete(m.subs, &ch)
+				close(ch)
+			}
+		})
+	}
+}
+
+// changed counts a change and tells subscribers without blocking; the
+// caller holds mu for writing.
+func (m *Memory) changed(op Op, typ, id string) {
+	m.version++
+	c := Change{Version: m.version, Op: op, Type: typ, ID: id}
+	for ch := range m.subs {
+		select {
+		case *ch <- c:
+		default:
+			m.dropped.Add(1)
+		}
+	}
+}
+
+// Close stops periodic saves, saves to the file (if any) and ends every
+// subscription. The store stays readable and writable in memory.
+func (m *Memory) Close() error {
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return nil
+	}
+	m.closed = true
+	for _, ch := range slices.Collect(maps.Keys(m.subs)) {
+		delete(m.subs, ch)
+		close(*ch)
+	}
+	m.mu.Unlock()
+	if m.stop != nil {
+		close(m.stop)
+		<-m.done
+	}
+	if m.path == "" {
+		return nil
+	}
+	return m.saveIfChanged()
+}

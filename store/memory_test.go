@@ -1,0 +1,427 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+var ctx = context.Background()
+
+func TestPutGetDelete(t *testing.T) {
+	m := newMemory(t, Options{})
+	want := customer("cus_1", 1, 1700000000)
+	mustPut(t, m, want)
+	got, err := m.Get(ctx, "cus_1")
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if got.JSON != want.JSON || got.Type != "customer" || got.Created != 1700000000 {
+		t.Fatalf("Get = %+v; want the stored object byte for byte, created from its JSON", got)
+	}
+
+	// An update replaces the object and keeps its place.
+	upd := customer("cus_1", 2, 1700000000)
+	mustPut(t, m, upd)
+	if got, _ := m.Get(ctx, "cus_1"); got.JSON != upd.JSON {
+		t.Fatalf("after update Get = %s; want the new JSON", got.JSON)
+	}
+
+	gone, err := m.Delete(ctx, "cus_1", false)
+	if err != nil || len(gone) != 1 || gone[0].JSON != upd.JSON {
+		t.Fatalf("Delete = %v, %v; want the deleted object", gone, err)
+	}
+	_, err = m.Get(ctx, "cus_1")
+	var nf *NotFoundError
+	if !errors.Is(err, ErrNotFound) || !errors.As(err, &nf) || nf.ID != "cus_1" {
+		t.Fatalf("Get after delete: %v; want a NotFoundError for cus_1", err)
+	}
+	if _, err := m.Delete(ctx, "cus_1", false); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("second Delete: %v; want ErrNotFound", err)
+	}
+	if n := len(mustList(t, m, Query{}).Data); n != 0 {
+		t.Fatalf("list after delete has %d objects", n)
+	}
+}
+
+func TestPutRejectsBadObjects(t *testing.T) {
+	m := newMemory(t, Options{})
+	for _, tc := range []struct {
+		obj  Object
+		want string
+	}{
+		{Object{Type: "customer", JSON: `{}`}, "no id"},
+		{Object{ID: "cus_1", JSON: `{}`}, "no type"},
+		{Object{ID: "cus_1", Type: "customer", JSON: `{"id": "cus_1",}`}, "invalid JSON"},
+		{Object{ID: "cus_1", Type: "customer", JSON: `[1, 2]`}, "not an object"},
+		{Object{ID: "cus_1", Type: "customer", JSON: ``}, "invalid JSON"},
+		{Object{ID: "cus_1", Type: "customer", JSON: `{} {}`}, "invalid JSON"},
+	} {
+		_, err := m.Put(ctx, tc.obj)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Put(%+v) = %v; want an error saying %q", tc.obj, err, tc.want)
+		}
+	}
+	if s := m.Stats(); s.Objects != 0 || s.Version != 0 {
+		t.Errorf("rejected puts changed the store: %+v", s)
+	}
+}
+
+func TestCreatedDefaultsToNow(t *testing.T) {
+	now := time.Unix(1800000000, 0)
+	m := newMemory(t, Options{Now: func() time.Time { return now }})
+	got := mustPut(t, m, Object{ID: "x_1", Type: "thing", JSON: `{"id":"x_1","created":"yesterday"}`})
+	if got.Created != now.Unix() {
+		t.Errorf("Created = %d; want now (%d) when the JSON has no integer created", got.Created, now.Unix())
+	}
+	got = mustPut(t, m, Object{ID: "x_2", Type: "thing", Created: 5, JSON: `{"created":7}`})
+	if got.Created != 5 {
+		t.Errorf("Created = %d; want the caller's 5", got.Created)
+	}
+}
+
+func TestListPagesNewestFirst(t *testing.T) {
+	m := newMemory(t, Options{})
+	// 25 customers over 5 seconds: ties in created go by the order stored.
+	var want []string
+	for i := range 25 {
+		id := fmt.Sprintf("cus_%02d", i)
+		mustPut(t, m, customer(id, i, 1700000000+int64(i/5)))
+		want = append([]string{id}, want...)
+	}
+	mustPut(t, m, card("card_1", "cus_00", 1700000100)) // another type, newer than all
+
+	// Forward with starting_after, as stripe-go's auto-paging does.
+	var got []string
+	q := Query{Type: "customer", Limit: 10, TotalCount: true}
+	for pages := 0; ; pages++ {
+		p := mustList(t, m, q)
+		if p.TotalCount != 25 {
+			t.Fatalf("TotalCount = %d; want 25", p.TotalCount)
+		}
+		for _, o := range p.Data {
+			got = append(got, o.ID)
+		}
+		if !p.HasMore {
+			if pages != 2 || len(p.Data) != 5 {
+				t.Fatalf("last page %d has %d objects; want page 2 with 5", pages, len(p.Data))
+			}
+			break
+		}
+		q.StartingAfter = p.Data[len(p.Data)-1].ID
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("pages gave\n%v\nwant\n%v", got, want)
+	}
+
+	// Backward with ending_before from the oldest: the closest newer ones.
+	p := mustList(t, m, Query{Type: "customer", Limit: 3, EndingBefore: "cus_00"})
+	if ids(p.Data) != "cus_03,cus_02,cus_01" || !p.HasMore {
+		t.Fatalf("ending_before cus_00 = %s (has_more %v); want cus_03,cus_02,cus_01 with more", ids(p.Data), p.HasMore)
+	}
+	p = mustList(t, m, Query{Type: "customer", Limit: 3, EndingBefore: "cus_22"})
+	if ids(p.Data) != "cus_24,cus_23" || p.HasMore {
+		t.Fatalf("ending_before cus_22 = %s (has_more %v); want cus_24,cus_23 and no more", ids(p.Data), p.HasMore)
+	}
+
+	// Everything, any type: the card is newest; the default limit is 10.
+	p = mustList(t, m, Query{})
+	if len(p.Data) != DefaultLimit || p.Data[0].ID != "card_1" || !p.HasMore || p.TotalCount != -1 {
+		t.Fatalf("list all = %s, has_more %v, total %d", ids(p.Data), p.HasMore, p.TotalCount)
+	}
+
+	// Cursor errors name the parameter.
+	_, err := m.List(ctx, Query{StartingAfter: "cus_nope"})
+	var nf *NotFoundError
+	if !errors.As(err, &nf) || nf.Param != "starting_after" || nf.ID != "cus_nope" {
+		t.Fatalf("unknown cursor: %v; want a NotFoundError for starting_after", err)
+	}
+	if _, err := m.List(ctx, Query{StartingAfter: "cus_01", EndingBefore: "cus_02"}); err == nil {
+		t.Fatal("both cursors: no error")
+	}
+	if p := mustList(t, m, Query{Type: "invoice"}); len(p.Data) != 0 || p.Data == nil || p.HasMore {
+		t.Fatalf("empty type lists %+v; want an empty, non-nil page", p)
+	}
+}
+
+func TestListFilters(t *testing.T) {
+	m := newMemory(t, Options{})
+	for i := range 30 {
+		mustPut(t, m, customer(fmt.Sprintf("cus_%02d", i), i, 1700000000+int64(i)))
+	}
+	mustPut(t, m, Object{ID: "cus_esc", Type: "customer", Created: 1700000100,
+		JSON: `{"id":"cus_esc","email":"a\u0040b.com","active":true,"amount":100,"name":null}`})
+
+	for _, tc := range []struct {
+		name string
+		q    Query
+		want string
+	}{
+		{"email", Query{Type: "customer", Equal: map[string]string{"email": "user3@example.com"}}, "cus_24,cus_17,cus_10,cus_03"},
+		{"escaped string", Query{Type: "customer", Equal: map[string]string{"email": "a@b.com"}}, "cus_esc"},
+		{"boolean", Query{Equal: map[string]string{"active": "true"}}, "cus_esc"},
+		{"boolean mismatch", Query{Equal: map[string]string{"active": "false"}}, ""},
+		{"number", Query{Equal: map[string]string{"balance": "7"}}, "cus_07"},
+		{"null never matches", Query{Equal: map[string]string{"name": "null"}}, ""},
+		{"nested never matches", Query{Equal: map[string]string{"metadata": "{}"}}, ""},
+		{"two fields", Query{Equal: map[string]string{"email": "user3@example.com", "balance": "10"}}, "cus_10"},
+		{"created gte lt", Query{Created: Range{Gte: i64(1700000010), Lt: i64(1700000013)}}, "cus_12,cus_11,cus_10"},
+		{"created gt lte", Query{Created: Range{Gt: i64(1700000010), Lte: i64(1700000012)}}, "cus_12,cus_11"},
+		{"created empty range", Query{Created: Range{Gt: i64(1700000012), Lt: i64(1700000010)}}, ""},
+		{"match", Query{Match: func(o Object) bool { return strings.HasSuffix(o.ID, "5") }, Limit: 2}, "cus_25,cus_15"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.q.TotalCount = true
+			p := mustList(t, m, tc.q)
+			if got := ids(p.Data); got != tc.want {
+				t.Fatalf("got %q; want %q", got, tc.want)
+			}
+			if tc.q.Limit == 0 && p.TotalCount != len(p.Data) {
+				t.Fatalf("TotalCount %d; want %d", p.TotalCount, len(p.Data))
+			}
+		})
+	}
+
+	// A filtered page continues from a cursor that does not itself match.
+	p := mustList(t, m, Query{Equal: map[string]string{"email": "user3@example.com"}, StartingAfter: "cus_20", Limit: 1})
+	if ids(p.Data) != "cus_17" || !p.HasMore {
+		t.Fatalf("filtered page after cus_20 = %s (has_more %v); want cus_17 with more", ids(p.Data), p.HasMore)
+	}
+}
+
+func TestParentsAndCascade(t *testing.T) {
+	m := newMemory(t, Options{})
+	mustPut(t, m, customer("cus_a", 1, 100))
+	mustPut(t, m, customer("cus_b", 2, 100))
+	mustPut(t, m, card("card_1", "cus_a", 101))
+	mustPut(t, m, card("card_2", "cus_a", 102))
+	mustPut(t, m, card("card_3", "cus_b", 103))
+	mustPut(t, m, Object{ID: "ba_1", Type: "bank_account", Parent: "cus_a", JSON: `{"created":104}`})
+	mustPut(t, m, Object{ID: "vr_1", Type: "verification", Parent: "ba_1", JSON: `{"created":105}`})
+
+	if p := mustList(t, m, Query{Parent: "cus_a"}); ids(p.Data) != "ba_1,card_2,card_1" {
+		t.Fatalf("children of cus_a = %s", ids(p.Data))
+	}
+	if p := mustList(t, m, Query{Parent: "cus_a", Type: "card", Limit: 1}); ids(p.Data) != "card_2" || !p.HasMore {
+		t.Fatalf("cards of cus_a = %s (has_more %v)", ids(p.Data), p.HasMore)
+	}
+
+	// Without cascade the children stay, still listed under the parent id.
+	if gone, _ := m.Delete(ctx, "cus_b", false); ids(gone) != "cus_b" {
+		t.Fatalf("Delete cus_b = %s", ids(gone))
+	}
+	if p := mustList(t, m, Query{Parent: "cus_b"}); ids(p.Data) != "card_3" {
+		t.Fatalf("children of deleted cus_b = %s; want card_3 kept", ids(p.Data))
+	}
+
+	// With cascade the parent, its children and theirs go.
+	gone, err := m.Delete(ctx, "cus_a", true)
+	if err != nil || ids(gone) != "cus_a,ba_1,card_2,card_1,vr_1" {
+		t.Fatalf("cascade Delete = %s, %v", ids(gone), err)
+	}
+	if p := mustList(t, m, Query{}); ids(p.Data) != "card_3" {
+		t.Fatalf("after cascade the store holds %s; want card_3", ids(p.Data))
+	}
+	if s := m.Stats(); s.Objects != 1 || s.Types["card"] != 1 || len(s.Types) != 1 {
+		t.Fatalf("Stats after cascade = %+v", s)
+	}
+	// Moving an object to another parent moves it between lists.
+	mustPut(t, m, card("card_3", "cus_c", 103))
+	if p := mustList(t, m, Query{Parent: "cus_b"}); len(p.Data) != 0 {
+		t.Fatalf("cus_b still lists %s after card_3 moved", ids(p.Data))
+	}
+	if p := mustList(t, m, Query{Parent: "cus_c"}); ids(p.Data) != "card_3" {
+		t.Fatalf("cus_c lists %s; want card_3", ids(p.Data))
+	}
+}
+
+func TestCapRefusesNewObjects(t *testing.T) {
+	m := newMemory(t, Options{MaxObjects: 3})
+	for i := range 3 {
+		mustPut(t, m, customer(fmt.Sprintf("cus_%d", i), i, int64(i+1)))
+	}
+	_, err := m.Put(ctx, customer("cus_3", 3, 4))
+	var full *FullError
+	if !errors.Is(err, ErrFull) || !errors.As(err, &full) || full.Max != 3 || full.ID != "cus_3" {
+		t.Fatalf("Put past the cap: %v; want a FullError for cus_3 at 3", err)
+	}
+	if !strings.Contains(err.Error(), "maximum of 3") {
+		t.Errorf("error %q does not state the cap", err)
+	}
+	if p := mustList(t, m, Query{}); ids(p.Data) != "cus_2,cus_1,cus_0" {
+		t.Fatalf("the cap evicted something: %s", ids(p.Data))
+	}
+	mustPut(t, m, customer("cus_0", 9, 1)) // an update is not a new object
+	if _, err := m.Delete(ctx, "cus_1", false); err != nil {
+		t.Fatal(err)
+	}
+	mustPut(t, m, customer("cus_3", 3, 4)) // room again
+	if _, err := New(Options{MaxObjects: 1, Seed: []Object{customer("a", 1, 1), customer("b", 2, 2)}}); err == nil {
+		t.Fatal("a seed past the cap was accepted")
+	}
+}
+
+func TestIdempotencyRecords(t *testing.T) {
+	m := newMemory(t, Options{MaxIdempotencyKeys: 3})
+	if _, ok, _ := m.LookupIdempotency(ctx, "k1"); ok {
+		t.Fatal("lookup of an unknown key found a record")
+	}
+	rec := IdempotencyRecord{Key: "k1", Fingerprint: "POST /v1/customers email=a", Status: 200,
+		Header: http.Header{"Request-Id": {"req_1"}}, Body: `{"id":"cus_1"}`}
+	kept, stored, err := m.RecordIdempotency(ctx, rec)
+	if err != nil || !stored || kept.Body != rec.Body || kept.Created.IsZero() {
+		t.Fatalf("first record = %+v, %v, %v", kept, stored, err)
+	}
+	rec.Header.Set("Request-Id", "changed by the caller")
+	kept.Header.Set("Request-Id", "changed too")
+
+	// A second request with the key gets the first record back.
+	again, stored, _ := m.RecordIdempotency(ctx, IdempotencyRecord{Key: "k1", Fingerprint: "other", Body: "x"})
+	if stored || again.Fingerprint != "POST /v1/customers email=a" || again.Header.Get("Request-Id") != "req_1" {
+		t.Fatalf("second record = %+v, stored %v; want the first one, unchanged", again, stored)
+	}
+	got, ok, _ := m.LookupIdempotency(ctx, "k1")
+	if !ok || got.Body != `{"id":"cus_1"}` || got.Status != 200 || got.Header.Get("Request-Id") != "req_1" {
+		t.Fatalf("lookup = %+v, %v", got, ok)
+	}
+
+	// Past the cap the oldest records go.
+	for _, k := range []string{"k2", "k3", "k4", "k5"} {
+		if _, _, err := m.RecordIdempotency(ctx, IdempotencyRecord{Key: k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k, want := range map[string]bool{"k1": false, "k2": false, "k3": true, "k4": true, "k5": true} {
+		if _, ok, _ := m.LookupIdempotency(ctx, k); ok != want {
+			t.Errorf("key %s kept = %v; want %v", k, ok, want)
+		}
+	}
+	if s := m.Stats(); s.IdempotencyKeys != 3 {
+		t.Errorf("Stats.IdempotencyKeys = %d; want 3", s.IdempotencyKeys)
+	}
+	if _, _, err := m.RecordIdempotency(ctx, IdempotencyRecord{}); err == nil {
+		t.Error("a record without a key was accepted")
+	}
+}
+
+func TestEventLog(t *testing.T) {
+	m := newMemory(t, Options{MaxEvents: 4})
+	ev := func(i int, typ string) Object {
+		id := fmt.Sprintf("evt_%d", i)
+		return Object{ID: id, Type: "event", Parent: "cus_1",
+			JSON: fmt.Sprintf(`{"id":%q,"object":"event","type":%q,"created":%d}`, id, typ, 1000+i)}
+	}
+	for i := range 6 {
+		typ := "customer.created"
+		if i%2 == 1 {
+			typ = "customer.updated"
+		}
+		if _, err := m.AppendEvent(ctx, ev(i, typ)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := m.ListEvents(ctx, Query{TotalCount: true})
+	if err != nil || ids(p.Data) != "evt_5,evt_4,evt_3,evt_2" || p.TotalCount != 4 {
+		t.Fatalf("events = %s (total %d), %v; want the newest 4", ids(p.Data), p.TotalCount, err)
+	}
+	p, _ = m.ListEvents(ctx, Query{Equal: map[string]string{"type": "customer.updated"}, Parent: "cus_1"})
+	if ids(p.Data) != "evt_5,evt_3" {
+		t.Fatalf("updated events = %s", ids(p.Data))
+	}
+	if _, err := m.GetEvent(ctx, "evt_0"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("dropped event: %v; want ErrNotFound", err)
+	}
+	if got, err := m.GetEvent(ctx, "evt_4"); err != nil || !strings.Contains(got.JSON, `"evt_4"`) {
+		t.Fatalf("GetEvent = %+v, %v", got, err)
+	}
+	if _, err := m.AppendEvent(ctx, ev(5, "x")); err == nil {
+		t.Fatal("a repeated event id was accepted")
+	}
+	if _, err := m.Get(ctx, "evt_4"); !errors.Is(err, ErrNotFound) {
+		t.Fatal("events are not objects: Get found one")
+	}
+	if s := m.Stats(); s.Events != 4 || s.Objects != 0 {
+		t.Fatalf("Stats = %+v", s)
+	}
+}
+
+func TestSeedAndReset(t *testing.T) {
+	seed := []Object{customer("cus_fixture", 1, 100), card("card_fixture", "cus_fixture", 100)}
+	m := newMemory(t, Options{Seed: seed})
+	if p := mustList(t, m, Query{}); ids(p.Data) != "card_fixture,cus_fixture" {
+		t.Fatalf("seeded store lists %s; want the seed, the later one first", ids(p.Data))
+	}
+	mustPut(t, m, customer("cus_new", 2, 200))
+	mustPut(t, m, customer("cus_fixture", 3, 100))
+	if _, err := m.Delete(ctx, "card_fixture", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.AppendEvent(ctx, Object{ID: "evt_1", Type: "event", JSON: `{}`}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := m.RecordIdempotency(ctx, IdempotencyRecord{Key: "k"}); err != nil {
+		t.Fatal(err)
+	}
+	before := m.Stats().Version
+	if err := m.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p := mustList(t, m, Query{}); ids(p.Data) != "card_fixture,cus_fixture" {
+		t.Fatalf("after Reset the store lists %s; want the seed", ids(p.Data))
+	}
+	if got, _ := m.Get(ctx, "cus_fixture"); got.JSON != seed[0].JSON {
+		t.Fatal("Reset kept the update of a seed object")
+	}
+	if s := m.Stats(); s.Events != 0 || s.IdempotencyKeys != 0 || s.Objects != 2 || s.Version <= before {
+		t.Fatalf("Stats after Reset = %+v", s)
+	}
+	// New objects after a reset still sort newest.
+	mustPut(t, m, Object{ID: "x", Type: "thing", Created: 100, JSON: `{}`})
+	if p := mustList(t, m, Query{Limit: 1}); ids(p.Data) != "x" {
+		t.Fatalf("newest after reset = %s; want x", ids(p.Data))
+	}
+	for _, bad := range [][]Object{
+		{customer("a", 1, 1), customer("a", 2, 2)},
+		{{ID: "b", Type: "t", JSON: "nope"}},
+	} {
+		if _, err := New(Options{Seed: bad}); err == nil || !strings.Contains(err.Error(), "seed object") {
+			t.Errorf("bad seed: %v; want an error naming the seed object", err)
+		}
+	}
+}
+
+func TestSubscribeNeverBlocks(t *testing.T) {
+	m := newMemory(t, Options{})
+	ch, cancel := m.Subscribe(2)
+	mustPut(t, m, customer("cus_1", 1, 1))
+	if _, err := m.Delete(ctx, "cus_1", false); err != nil {
+		t.Fatal(err)
+	}
+	mustPut(t, m, customer("cus_2", 2, 2)) // the buffer is full: dropped, not blocked
+	if c := <-ch; c.Op != OpPut || c.ID != "cus_1" || c.Type != "customer" || c.Version != 1 {
+		t.Fatalf("first change = %+v", c)
+	}
+	if c := <-ch; c.Op != OpDelete || c.ID != "cus_1" || c.Version != 2 {
+		t.Fatalf("second change = %+v", c)
+	}
+	if s := m.Stats(); s.Dropped != 1 || s.Version != 3 {
+		t.Fatalf("Stats = %+v; want 1 dropped at version 3", s)
+	}
+	cancel()
+	cancel()
+	if _, open := <-ch; open {
+		t.Fatal("channel still open after cancel")
+	}
+	ch2, cancel2 := m.Subscribe(1)
+	defer cancel2()
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, open := <-ch2; open {
+		t.Fatal("channel still open after Close")
+	}
+}
