@@ -23,8 +23,8 @@ type field struct {
 type kind uint8
 
 const (
-	kindString kind = iota + 1
-	kindEscaped     // a string with escapes: decode before comparing
+	kindString  kind = iota + 1
+	kindEscaped      // a string with escapes: decode before comparing
 	kindNumber
 	kindBool
 	kindNull

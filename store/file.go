@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -218,7 +219,8 @@ func (m *Memory) startSaving(period time.Duration) {
 }
 
 // FileError is the error of a state file that cannot be loaded: its path,
-// the byte offset of the problem and what it is.
+// the byte offset of the problem (counting from 0: the bad byte, the start
+// of the bad record, or the end of a truncated file) and what it is.
 type FileError struct {
 	Path   string
 	Offset int64
@@ -260,7 +262,11 @@ func (m *Memory) decode(data []byte) error {
 		err := json.Unmarshal(data, &v)
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return &FileError{Offset: se.Offset, Err: fmt.Errorf("not valid JSON: %w", err)}
+			at := se.Offset // just past the bad byte, or the end for a truncated file
+			if at > 0 && !strings.HasPrefix(se.Error(), "unexpected end") {
+				at--
+			}
+			return &FileError{Offset: at, Err: fmt.Errorf("not valid JSON: %w", err)}
 		}
 		return &FileError{Err: fmt.Errorf("not valid JSON: %w", err)}
 	}
@@ -268,20 +274,23 @@ func (m *Memory) decode(data []byte) error {
 	if err := d.expect('{'); err != nil {
 		return err
 	}
+	head := [...]string{"format", "version"}
 	seenHead := 0
 	for d.dec.More() {
+		keyAt := d.start()
 		key, err := d.key()
 		if err != nil {
 			return err
 		}
-		if seenHead < 2 && key != [2]string{"format", "version"}[seenHead] {
-			return d.fail(fmt.Errorf("expected %q, found %q: not a routedeck state file", [2]string{"format", "version"}[seenHead], key))
+		if seenHead < len(head) && key != head[seenHead] {
+			return &FileError{Offset: keyAt, Err: fmt.Errorf("expected %q, found %q: not a routedeck state file", head[seenHead], key)}
 		}
+		valueAt := d.start()
 		switch key {
 		case "format":
 			var f string
 			if err := d.value(&f); err != nil || f != fileFormat {
-				return d.fail(fmt.Errorf("format is %q, not %q: not a routedeck state file", f, fileFormat))
+				return &FileError{Offset: valueAt, Err: fmt.Errorf("format is not %q: not a routedeck state file", fileFormat)}
 			}
 			seenHead++
 		case "version":
@@ -290,17 +299,15 @@ func (m *Memory) decode(data []byte) error {
 				return err
 			}
 			if v != fileVersion {
-				return d.fail(fmt.Errorf("format version %d; this routedeck reads version %d", v, fileVersion))
+				return &FileError{Offset: valueAt, Err: fmt.Errorf("format version %d; this routedeck reads version %d", v, fileVersion)}
 			}
 			seenHead++
 		case "next_seq":
-			if err := d.value(&m.nextSeq); err != nil {
-				return err
-			}
+			err = d.value(&m.nextSeq)
 		case "objects":
-			err = d.records(func(r fileRecord) error { return m.loadObject(r) })
+			err = d.records(m.loadObject)
 		case "events":
-			err = d.records(func(r fileRecord) error { return m.loadEvent(r) })
+			err = d.records(m.loadEvent)
 		case "idempotency":
 			err = d.keys(m)
 		default:
@@ -311,8 +318,8 @@ func (m *Memory) decode(data []byte) error {
 			return err
 		}
 	}
-	if seenHead < 2 {
-		return d.fail(errors.New("no format and version: not a routedeck state file"))
+	if seenHead < len(head) {
+		return &FileError{Offset: 0, Err: errors.New("no format and version: not a routedeck state file")}
 	}
 	for _, e := range m.all {
 		m.nextSeq = max(m.nextSeq, e.seq)
@@ -376,8 +383,6 @@ func (d *fileDecoder) start() int64 {
 	}
 	return i
 }
-
-func (d *fileDecoder) fail(err error) error { return &FileError{Offset: d.start(), Err: err} }
 
 func (d *fileDecoder) expect(delim json.Delim) error {
 	at := d.start()
