@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // field is one top-level scalar of a stored object, as offsets into its
@@ -38,7 +39,11 @@ type fields []field
 // "created" if that is an integer. Keys with escapes or longer than 64 KiB
 // are not indexed: filters cannot name them.
 func scanTop(js string) (fields, int64, bool) {
-	var fs fields
+	type top struct {
+		name string
+		f    field // kind 0: not indexed
+	}
+	var tops []top
 	var created int64
 	hasCreated := false
 	i := skipSpace(js, 0)
@@ -60,27 +65,38 @@ func scanTop(js string) (fields, int64, bool) {
 		i = skipSpace(js, i+1) // the colon
 		f, next := scanValue(js, i)
 		i = next
-		if f.kind == 0 || kEsc || kEnd-kStart > math.MaxUint16 {
+		name := js[kStart:kEnd]
+		if kEsc && json.Unmarshal([]byte(js[kStart-1:kEnd+1]), &name) != nil {
 			continue
 		}
-		f.key, f.klen = uint32(kStart), uint16(kEnd-kStart)
-		fs = append(fs, f)
-		if js[kStart:kEnd] == "created" && f.kind == kindNumber {
-			if n, err := strconv.ParseInt(js[f.val:f.val+f.vlen], 10, 64); err == nil {
-				created, hasCreated = n, true
-			}
+		if name == "created" {
+			n, err := strconv.ParseInt(js[f.val:f.val+f.vlen], 10, 64)
+			created, hasCreated = n, f.kind == kindNumber && err == nil
+		}
+		if kEsc || kEnd-kStart > math.MaxUint16 {
+			f.kind = 0 // a name filters cannot use
+		}
+		f.key, f.klen = uint32(kStart), uint16(min(kEnd-kStart, math.MaxUint16))
+		tops = append(tops, top{name, f})
+	}
+	// Sort by name; of repeated names the last wins, as in encoding/json.
+	slices.SortStableFunc(tops, func(a, b top) int { return strings.Compare(a.name, b.name) })
+	kept := func(i int) bool {
+		return tops[i].f.kind != 0 && (i+1 == len(tops) || tops[i+1].name != tops[i].name)
+	}
+	n := 0
+	for i := range tops {
+		if kept(i) {
+			n++
 		}
 	}
-	// Sort by key; of duplicate keys the last wins, as in encoding/json.
-	slices.SortStableFunc(fs, func(a, b field) int { return strings.Compare(a.name(js), b.name(js)) })
-	out := fs[:0]
-	for i, f := range fs {
-		if i+1 < len(fs) && fs[i+1].name(js) == f.name(js) {
-			continue
+	fs := make(fields, 0, n) // exactly: the index lives as long as the object
+	for i, t := range tops {
+		if kept(i) {
+			fs = append(fs, t.f)
 		}
-		out = append(out, f)
 	}
-	return slices.Clip(out), created, hasCreated
+	return fs, created, hasCreated
 }
 
 // scanValue reads the value at i and returns its field (kind 0 for an
@@ -113,19 +129,26 @@ func scanValue(js string, i int) (field, int) {
 }
 
 // stringEnd returns the offset of the closing quote of the string opening
-// at i, and whether the string has escapes.
+// at i, and whether its text differs from its value (escapes, or bytes
+// that are not UTF-8, which decoding replaces).
 func stringEnd(js string, i int) (int, bool) {
-	esc := false
+	special := false
 	for j := i + 1; j < len(js); j++ {
-		switch js[j] {
-		case '\\':
-			esc = true
+		switch c := js[j]; {
+		case c == '\\':
+			special = true
 			j++
-		case '"':
-			return j, esc
+		case c == '"':
+			if special {
+				text := js[i+1 : j]
+				special = strings.IndexByte(text, '\\') >= 0 || !utf8.ValidString(text)
+			}
+			return j, special
+		case c >= utf8.RuneSelf:
+			special = true
 		}
 	}
-	return len(js), esc
+	return len(js), special
 }
 
 // skipNested returns the offset after the object or array opening at i.

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// FuzzScanTop checks the top-level index against encoding/json: every
+// scalar field is found with its decoded value, nothing else is, and
+// "created" is read as encoding/json reads it.
+func FuzzScanTop(f *testing.F) {
+	for _, seed := range []string{
+		customer("cus_1", 1, 1700000000).JSON,
+		`{"a":1,"a":{"x":1}}`,
+		`{"a":{},"a":"s"}`,
+		`{"a\u0062":"x","ab":"y"}`,
+		`{"ab":"y","a\u0062":"x"}`,
+		`{"s":"a\"b\\c\u00e9","n":-1.5e3,"t":true,"f":false,"z":null,"arr":["}",{"]":1}],"created":12}`,
+		`{"created":1,"created":"x"}`,
+		` { } `,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, js string) {
+		if checkJSON(js) != nil {
+			return
+		}
+		var top map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(js), &top); err != nil {
+			t.Fatalf("valid object did not decode: %v", err)
+		}
+		fs, created, hasCreated := scanTop(js)
+		var c int64
+		cErr := json.Unmarshal(top["created"], &c)
+		if wantHas := top["created"] != nil && cErr == nil; hasCreated != wantHas || (wantHas && c != created) {
+			t.Fatalf("created = %d, %v; encoding/json reads %s", created, hasCreated, top["created"])
+		}
+		for _, f := range fs {
+			if _, ok := top[f.name(js)]; !ok {
+				t.Fatalf("indexed %q, which is not a top-level field", f.name(js))
+			}
+		}
+		for name, raw := range top {
+			f, ok := fs.lookup(js, name)
+			scalar := len(raw) > 0 && raw[0] != '{' && raw[0] != '['
+			if !scalar || raw[0] == 'n' {
+				if ok && f.kind != kindNull {
+					t.Fatalf("field %q (%s) indexed as %v", name, raw, f.kind)
+				}
+				continue
+			}
+			if !ok {
+				// Only names that need escapes in the JSON may be left out.
+				if strings.Contains(js, `"`+name+`"`) && !bytes.Contains([]byte(js), []byte(`\`)) {
+					t.Fatalf("scalar field %q not indexed", name)
+				}
+				continue
+			}
+			want := string(raw)
+			if raw[0] == '"' {
+				if err := json.Unmarshal(raw, &want); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !f.equals(js, want) {
+				t.Fatalf("field %q does not equal %q", name, want)
+			}
+			if f.equals(js, want+"x") {
+				t.Fatalf("field %q equals %q too", name, want+"x")
+			}
+		}
+	})
+}
+
+func TestLookupMissesUnknownNames(t *testing.T) {
+	js := `{"b":"2","a":1,"c":true}`
+	fs, _, _ := scanTop(js)
+	for i, name := range []string{"a", "b", "c"} {
+		f, ok := fs.lookup(js, name)
+		if !ok || !f.equals(js, []string{"1", "2", "true"}[i]) {
+			t.Errorf("lookup %q = %+v, %v", name, f, ok)
+		}
+	}
+	for _, name := range []string{"", "aa", "d", strconv.Itoa(1)} {
+		if _, ok := fs.lookup(js, name); ok {
+			t.Errorf("lookup %q found a field", name)
+		}
+	}
+}
