@@ -25,7 +25,7 @@ type kind uint8
 
 const (
 	kindString  kind = iota + 1
-	kindEscaped      // a string with escapes: decode before comparing
+	kindEscaped      // a string whose text is not its value: decode before comparing
 	kindNumber
 	kindBool
 	kindNull
@@ -34,11 +34,27 @@ const (
 // fields is a stored object's scalar index, sorted by key.
 type fields []field
 
-// scanTop indexes the top-level scalar fields of js, which must be one
-// valid JSON object (checked by the caller), and returns its top-level
-// "created" if that is an integer. Keys with escapes or longer than 64 KiB
-// are not indexed: filters cannot name them.
-func scanTop(js string) (fields, int64, bool) {
+// maxDepth bounds nesting, as encoding/json does.
+const maxDepth = 10000
+
+// errNotObject is the error of a Put whose JSON is not one JSON object.
+var errNotObject = errors.New("JSON is not an object")
+
+// syntaxError is a JSON syntax error at a byte offset of an object.
+type syntaxError struct {
+	offset int
+	msg    string
+}
+
+func (e *syntaxError) Error() string {
+	return fmt.Sprintf("invalid JSON at byte %d: %s", e.offset, e.msg)
+}
+
+// scanTop checks that js is one valid JSON object (what json.Valid
+// accepts) and, in the same pass, indexes its top-level scalar fields and
+// reads its top-level "created" if that is an integer. Keys with escapes
+// or longer than 64 KiB are not indexed: filters cannot name them.
+func scanTop(js string) (fields, int64, bool, error) {
 	type top struct {
 		name string
 		f    field // kind 0: not indexed
@@ -46,38 +62,62 @@ func scanTop(js string) (fields, int64, bool) {
 	var tops []top
 	var created int64
 	hasCreated := false
+	s := scanner{js: js}
 	i := skipSpace(js, 0)
 	if i >= len(js) || js[i] != '{' {
-		return nil, 0, false
-	}
-	i++
-	for {
-		i = skipSpace(js, i)
-		if i >= len(js) || js[i] == '}' {
-			break
+		if i < len(js) && js[i] == '[' {
+			return nil, 0, false, errNotObject
 		}
-		if js[i] == ',' {
+		if _, err := s.value(i); err != nil {
+			return nil, 0, false, err
+		}
+		return nil, 0, false, errNotObject
+	}
+	i = skipSpace(js, i+1)
+	for i < len(js) && js[i] != '}' {
+		if len(tops) > 0 {
+			if js[i] != ',' {
+				return nil, 0, false, s.fail(i, "after object value")
+			}
 			i = skipSpace(js, i+1)
 		}
+		if i >= len(js) || js[i] != '"' {
+			return nil, 0, false, s.fail(i, "looking for beginning of object key string")
+		}
+		kEnd, kSpecial, err := s.str(i)
+		if err != nil {
+			return nil, 0, false, err
+		}
 		kStart := i + 1
-		kEnd, kEsc := stringEnd(js, i)
 		i = skipSpace(js, kEnd+1)
-		i = skipSpace(js, i+1) // the colon
-		f, next := scanValue(js, i)
-		i = next
+		if i >= len(js) || js[i] != ':' {
+			return nil, 0, false, s.fail(i, "after object key")
+		}
+		i = skipSpace(js, i+1)
+		f, next, err := s.scalar(i)
+		if err != nil {
+			return nil, 0, false, err
+		}
+		i = skipSpace(js, next)
 		name := js[kStart:kEnd]
-		if kEsc && json.Unmarshal([]byte(js[kStart-1:kEnd+1]), &name) != nil {
-			continue
+		if kSpecial {
+			_ = json.Unmarshal([]byte(js[kStart-1:kEnd+1]), &name) // valid: checked above
 		}
 		if name == "created" {
 			n, err := strconv.ParseInt(js[f.val:f.val+f.vlen], 10, 64)
 			created, hasCreated = n, f.kind == kindNumber && err == nil
 		}
-		if kEsc || kEnd-kStart > math.MaxUint16 {
+		if kSpecial || kEnd-kStart > math.MaxUint16 {
 			f.kind = 0 // a name filters cannot use
 		}
 		f.key, f.klen = uint32(kStart), uint16(min(kEnd-kStart, math.MaxUint16))
 		tops = append(tops, top{name, f})
+	}
+	if i >= len(js) {
+		return nil, 0, false, s.fail(i, "in object")
+	}
+	if i = skipSpace(js, i+1); i < len(js) {
+		return nil, 0, false, s.fail(i, "after top-level value")
 	}
 	// Sort by name; of repeated names the last wins, as in encoding/json.
 	slices.SortStableFunc(tops, func(a, b top) int { return strings.Compare(a.name, b.name) })
@@ -96,78 +136,214 @@ func scanTop(js string) (fields, int64, bool) {
 			fs = append(fs, t.f)
 		}
 	}
-	return fs, created, hasCreated
+	return fs, created, hasCreated, nil
 }
 
-// scanValue reads the value at i and returns its field (kind 0 for an
+// scanner validates JSON values inside one object's text.
+type scanner struct {
+	js    string
+	depth int
+}
+
+func (s *scanner) fail(i int, where string) error {
+	if i >= len(s.js) {
+		return &syntaxError{i, "unexpected end of JSON input"}
+	}
+	return &syntaxError{i, fmt.Sprintf("invalid character %q %s", s.js[i], where)}
+}
+
+// scalar validates the value at i and returns its field (kind 0 for an
 // object or array) and the offset after it.
-func scanValue(js string, i int) (field, int) {
-	switch c := js[i]; {
+func (s *scanner) scalar(i int) (field, int, error) {
+	if i >= len(s.js) {
+		return field{}, i, s.fail(i, "")
+	}
+	var k kind
+	switch c := s.js[i]; {
 	case c == '"':
-		end, esc := stringEnd(js, i)
-		k := kindString
-		if esc {
+		end, special, err := s.str(i)
+		if err != nil {
+			return field{}, 0, err
+		}
+		k = kindString
+		if special {
 			k = kindEscaped
 		}
-		return field{kind: k, val: uint32(i + 1), vlen: uint32(end - i - 1)}, end + 1
+		return field{kind: k, val: uint32(i + 1), vlen: uint32(end - i - 1)}, end + 1, nil
 	case c == '{' || c == '[':
-		return field{}, skipNested(js, i)
+		end, err := s.value(i)
+		return field{}, end, err
+	case c == 't' || c == 'f':
+		k = kindBool
+	case c == 'n':
+		k = kindNull
 	default:
-		end := i
-		for end < len(js) && !strings.ContainsRune(",}] \t\r\n", rune(js[end])) {
-			end++
+		k = kindNumber
+	}
+	end, err := s.value(i)
+	if err != nil {
+		return field{}, 0, err
+	}
+	return field{kind: k, val: uint32(i), vlen: uint32(end - i)}, end, nil
+}
+
+// value validates the value at i and returns the offset after it.
+func (s *scanner) value(i int) (int, error) {
+	js := s.js
+	if i >= len(js) {
+		return i, s.fail(i, "")
+	}
+	switch c := js[i]; {
+	case c == '"':
+		end, _, err := s.str(i)
+		return end + 1, err
+	case c == '{' || c == '[':
+		return s.nested(i)
+	case c == '-' || (c >= '0' && c <= '9'):
+		return s.number(i)
+	}
+	for _, lit := range [...]string{"true", "false", "null"} {
+		if strings.HasPrefix(js[i:], lit) {
+			return i + len(lit), nil
 		}
-		k := kindNumber
-		switch c {
-		case 't', 'f':
-			k = kindBool
-		case 'n':
-			k = kindNull
+		if lit[0] == js[i] {
+			for j := 1; j < len(lit); j++ {
+				if i+j >= len(js) || js[i+j] != lit[j] {
+					return 0, s.fail(i+j, "in literal "+lit)
+				}
+			}
 		}
-		return field{kind: k, val: uint32(i), vlen: uint32(end - i)}, end
+	}
+	return 0, s.fail(i, "looking for beginning of value")
+}
+
+// nested validates the object or array at i.
+func (s *scanner) nested(i int) (int, error) {
+	js := s.js
+	if s.depth++; s.depth > maxDepth {
+		return 0, &syntaxError{i, "exceeded max depth"}
+	}
+	defer func() { s.depth-- }()
+	closer, isObject := byte(']'), js[i] == '{'
+	if isObject {
+		closer = '}'
+	}
+	i = skipSpace(js, i+1)
+	for n := 0; ; n++ {
+		if i < len(js) && js[i] == closer {
+			return i + 1, nil
+		}
+		if n > 0 {
+			if i >= len(js) || js[i] != ',' {
+				return 0, s.fail(i, "after value")
+			}
+			i = skipSpace(js, i+1)
+		}
+		if isObject {
+			if i >= len(js) || js[i] != '"' {
+				return 0, s.fail(i, "looking for beginning of object key string")
+			}
+			end, _, err := s.str(i)
+			if err != nil {
+				return 0, err
+			}
+			i = skipSpace(js, end+1)
+			if i >= len(js) || js[i] != ':' {
+				return 0, s.fail(i, "after object key")
+			}
+			i = skipSpace(js, i+1)
+		}
+		end, err := s.value(i)
+		if err != nil {
+			return 0, err
+		}
+		i = skipSpace(js, end)
 	}
 }
 
-// stringEnd returns the offset of the closing quote of the string opening
-// at i, and whether its text differs from its value (escapes, or bytes
-// that are not UTF-8, which decoding replaces).
-func stringEnd(js string, i int) (int, bool) {
+// str validates the string opening at i. It returns the offset of its
+// closing quote and whether its text differs from its value (escapes, or
+// bytes that are not UTF-8, which decoding replaces).
+func (s *scanner) str(i int) (int, bool, error) {
+	js := s.js
 	special := false
 	for j := i + 1; j < len(js); j++ {
 		switch c := js[j]; {
-		case c == '\\':
-			special = true
-			j++
 		case c == '"':
 			if special {
 				text := js[i+1 : j]
 				special = strings.IndexByte(text, '\\') >= 0 || !utf8.ValidString(text)
 			}
-			return j, special
+			return j, special, nil
+		case c == '\\':
+			special = true
+			j++
+			if j >= len(js) {
+				return 0, false, s.fail(j, "")
+			}
+			switch js[j] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				for k := j + 1; k <= j+4; k++ {
+					if k >= len(js) || !isHex(js[k]) {
+						return 0, false, s.fail(k, "in \\u hexadecimal character escape")
+					}
+				}
+				j += 4
+			default:
+				return 0, false, s.fail(j, "in string escape code")
+			}
+		case c < 0x20:
+			return 0, false, s.fail(j, "in string literal")
 		case c >= utf8.RuneSelf:
 			special = true
 		}
 	}
-	return len(js), special
+	return 0, false, s.fail(len(js), "")
 }
 
-// skipNested returns the offset after the object or array opening at i.
-func skipNested(js string, i int) int {
-	depth := 0
-	for ; i < len(js); i++ {
-		switch js[i] {
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				return i + 1
-			}
-		case '"':
-			i, _ = stringEnd(js, i)
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+// number validates the number at i: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?.
+func (s *scanner) number(i int) (int, error) {
+	js := s.js
+	digits := func(j int) int {
+		for j < len(js) && js[j] >= '0' && js[j] <= '9' {
+			j++
+		}
+		return j
+	}
+	j := i
+	if js[j] == '-' {
+		j++
+	}
+	switch {
+	case j < len(js) && js[j] == '0':
+		j++
+	case j < len(js) && js[j] >= '1' && js[j] <= '9':
+		j = digits(j)
+	default:
+		return 0, s.fail(j, "in numeric literal")
+	}
+	if j < len(js) && js[j] == '.' {
+		if k := digits(j + 1); k > j+1 {
+			j = k
+		} else {
+			return 0, s.fail(j+1, "after decimal point in numeric literal")
 		}
 	}
-	return i
+	if j < len(js) && (js[j] == 'e' || js[j] == 'E') {
+		j++
+		if j < len(js) && (js[j] == '+' || js[j] == '-') {
+			j++
+		}
+		if k := digits(j); k > j {
+			j = k
+		} else {
+			return 0, s.fail(j, "in exponent of numeric literal")
+		}
+	}
+	return j, nil
 }
 
 func skipSpace(js string, i int) int {
@@ -181,11 +357,21 @@ func (f field) name(js string) string { return js[f.key : f.key+uint32(f.klen)] 
 
 // lookup returns the field named name.
 func (fs fields) lookup(js, name string) (field, bool) {
+	f, at := fs.find(js, name, -1)
+	return f, at >= 0
+}
+
+// find returns the field named name and its position (-1 if there is
+// none), trying position guess first.
+func (fs fields) find(js, name string, guess int) (field, int) {
+	if guess >= 0 && guess < len(fs) && int(fs[guess].klen) == len(name) && fs[guess].name(js) == name {
+		return fs[guess], guess
+	}
 	i, ok := slices.BinarySearchFunc(fs, name, func(f field, n string) int { return strings.Compare(f.name(js), n) })
 	if !ok {
-		return field{}, false
+		return field{}, -1
 	}
-	return fs[i], true
+	return fs[i], i
 }
 
 // equals tells whether the field's value, as text, is want.
@@ -202,21 +388,4 @@ func (f field) equals(js, want string) bool {
 		return s == want
 	}
 	return false
-}
-
-// errNotObject is the error of a Put whose JSON is not one JSON object.
-var errNotObject = errors.New("JSON is not an object")
-
-// checkJSON reports whether js is one valid JSON object.
-func checkJSON(js string) error {
-	if !json.Valid([]byte(js)) {
-		var v any
-		err := json.Unmarshal([]byte(js), &v)
-		return fmt.Errorf("invalid JSON: %w", err)
-	}
-	i := skipSpace(js, 0)
-	if i >= len(js) || js[i] != '{' {
-		return errNotObject
-	}
-	return nil
 }

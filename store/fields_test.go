@@ -21,18 +21,24 @@ func FuzzScanTop(f *testing.F) {
 		`{"s":"a\"b\\c\u00e9","n":-1.5e3,"t":true,"f":false,"z":null,"arr":["}",{"]":1}],"created":12}`,
 		`{"created":1,"created":"x"}`,
 		` { } `,
+		`{"a":tru}`, `{"a":1.}`, `{"a":-}`, `{"a":01}`, `{"a":1e}`, `{"a":"\x"}`, `{"a":"\u12g4"}`,
+		"{\"a\":\"\x01\"}", `{"a":[1,]}`, `{"a":{"b"}}`, `{"a":1}x`, `{"a" 1}`, `{,}`, `[]`, `"x"`, ``, `{`,
 	} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, js string) {
-		if checkJSON(js) != nil {
+		fs, created, hasCreated, err := scanTop(js)
+		isObject := json.Valid([]byte(js)) && strings.TrimLeft(js, " \t\r\n")[0] == '{'
+		if (err == nil) != isObject {
+			t.Fatalf("scanTop error %v; encoding/json says valid object = %v", err, isObject)
+		}
+		if err != nil {
 			return
 		}
 		var top map[string]json.RawMessage
 		if err := json.Unmarshal([]byte(js), &top); err != nil {
 			t.Fatalf("valid object did not decode: %v", err)
 		}
-		fs, created, hasCreated := scanTop(js)
 		var c int64
 		cErr := json.Unmarshal(top["created"], &c)
 		if wantHas := top["created"] != nil && cErr == nil; hasCreated != wantHas || (wantHas && c != created) {
@@ -77,7 +83,10 @@ func FuzzScanTop(f *testing.F) {
 
 func TestLookupMissesUnknownNames(t *testing.T) {
 	js := `{"b":"2","a":1,"c":true}`
-	fs, _, _ := scanTop(js)
+	fs, _, _, err := scanTop(js)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, name := range []string{"a", "b", "c"} {
 		f, ok := fs.lookup(js, name)
 		if !ok || !f.equals(js, []string{"1", "2", "true"}[i]) {

@@ -25,7 +25,11 @@ func page(x index, q Query, ids map[string]*entry) (Page, error) {
 	lo, hi := x.bounds(q.Created)
 	p := Page{TotalCount: -1}
 	if q.TotalCount {
-		p.TotalCount = count(x[lo:hi], match)
+		if q.Type == "" && len(q.Equal) == 0 && q.Match == nil {
+			p.TotalCount = hi - lo
+		} else {
+			p.TotalCount = count(x[lo:hi], match)
+		}
 	}
 	switch {
 	case q.EndingBefore != "":
@@ -81,21 +85,26 @@ func count(x index, match func(*entry) bool) int {
 
 // matcher turns the filters of q into one predicate.
 func matcher(q Query) func(*entry) bool {
-	type eq struct{ field, value string }
-	var eqs []eq
+	type eq struct {
+		field, value string
+		guess        int // where the field was in the last object: objects of a type share a layout
+	}
+	eqs := make([]eq, 0, len(q.Equal))
 	for f, v := range q.Equal {
-		eqs = append(eqs, eq{f, v})
+		eqs = append(eqs, eq{field: f, value: v})
 	}
 	typ, fn := q.Type, q.Match
 	return func(e *entry) bool {
 		if typ != "" && e.obj.Type != typ {
 			return false
 		}
-		for _, c := range eqs {
-			f, ok := e.fields.lookup(e.obj.JSON, c.field)
-			if !ok || !f.equals(e.obj.JSON, c.value) {
+		for i := range eqs {
+			c := &eqs[i]
+			f, at := e.fields.find(e.obj.JSON, c.field, c.guess)
+			if at < 0 || !f.equals(e.obj.JSON, c.value) {
 				return false
 			}
+			c.guess = at
 		}
 		return fn == nil || fn(e.obj)
 	}

@@ -150,10 +150,10 @@ func (m *Memory) prepare(obj Object) (*entry, error) {
 	if obj.Type == "" {
 		return nil, fmt.Errorf("object %q has no type", obj.ID)
 	}
-	if err := checkJSON(obj.JSON); err != nil {
+	fs, created, ok, err := scanTop(obj.JSON)
+	if err != nil {
 		return nil, fmt.Errorf("object %q: %w", obj.ID, err)
 	}
-	fs, created, ok := scanTop(obj.JSON)
 	if obj.Created == 0 {
 		if ok {
 			obj.Created = created

@@ -1,0 +1,161 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// heapAfterGC is the live heap, measured after a full collection.
+func heapAfterGC() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// customers makes n customer objects, ten per second of created.
+func customers(n int) []Object {
+	objs := make([]Object, n)
+	for i := range objs {
+		objs[i] = customer(fmt.Sprintf("cus_%07d", i), i, 1700000000+int64(i/10))
+	}
+	return objs
+}
+
+// TestMemoryPerObject measures what a stored object costs beyond its JSON
+// (the JSON is made before measuring, so only the store's own memory
+// counts), and for comparison what a parsed copy (map[string]any) costs.
+// The target is at most 4 KiB beyond the JSON size.
+func TestMemoryPerObject(t *testing.T) {
+	const n = 20_000
+	objs := customers(n)
+	jsonSize := len(objs[0].JSON)
+
+	before := heapAfterGC()
+	m, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range objs {
+		mustPut(t, m, o)
+	}
+	store := float64(heapAfterGC()-before) / n
+	runtime.KeepAlive(m)
+
+	before = heapAfterGC()
+	parsed := make([]map[string]any, n)
+	for i, o := range objs {
+		if err := json.Unmarshal([]byte(o.JSON), &parsed[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	parsedCost := float64(heapAfterGC()-before) / n
+	runtime.KeepAlive(parsed)
+
+	t.Logf("customer JSON: %d bytes; the store costs %.0f bytes per object beyond it; a parsed copy (map[string]any) would cost %.0f bytes (%.1fx the JSON)",
+		jsonSize, store, parsedCost, parsedCost/float64(jsonSize))
+	if store > 4096 {
+		t.Errorf("the store costs %.0f bytes per object beyond its JSON; the target is at most 4096", store)
+	}
+}
+
+// BenchmarkStore100k measures a store holding 100,000 customers (about
+// 1.4 KB of JSON each) and 1,000 cards under one customer. Run with
+//
+//	go test ./store -run '^$' -bench Store100k -benchmem
+func BenchmarkStore100k(b *testing.B) {
+	const n = 100_000
+	objs := customers(n)
+	m, err := New(Options{MaxObjects: 2 * n})
+	if err != nil {
+		b.Fatal(err)
+	}
+	before := heapAfterGC()
+	for _, o := range objs {
+		mustPut(b, m, o)
+	}
+	b.ReportMetric(float64(heapAfterGC()-before)/n, "heap-B/object")
+	parent := objs[n/2].ID
+	for i := range 1000 {
+		mustPut(b, m, card(fmt.Sprintf("card_%04d", i), parent, 1700000000+int64(i)))
+	}
+	mid := objs[n/2].ID
+
+	b.Run("get", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if _, err := m.Get(ctx, objs[i%n].ID); err != nil {
+				b.Fatal(err)
+			}
+			i += 7919
+		}
+	})
+	b.Run("put-update", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if _, err := m.Put(ctx, objs[i%n]); err != nil {
+				b.Fatal(err)
+			}
+			i += 7919
+		}
+	})
+	b.Run("put-new", func(b *testing.B) {
+		fresh := make([]Object, min(b.N, n))
+		for i := range fresh {
+			fresh[i] = customer(fmt.Sprintf("cus_new_%07d", i), i, 1800000000+int64(i))
+		}
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			o := fresh[i%len(fresh)]
+			if _, err := m.Put(ctx, o); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		for _, o := range fresh {
+			m.Delete(ctx, o.ID, false)
+		}
+	})
+	for _, bc := range []struct {
+		name string
+		q    Query
+	}{
+		{"list-first-page", Query{Type: "customer", Limit: 10}},
+		{"list-100-after-cursor", Query{Type: "customer", Limit: 100, StartingAfter: mid}},
+		{"list-ending-before", Query{Type: "customer", Limit: 10, EndingBefore: mid}},
+		{"list-created-range", Query{Type: "customer", Limit: 10, Created: Range{Lt: i64(1700000000 + n/20)}}},
+		{"list-total-count", Query{Type: "customer", Limit: 10, TotalCount: true}},
+		{"list-filter-email", Query{Type: "customer", Limit: 10, Equal: map[string]string{"email": "user3@example.com"}}},
+		{"list-by-parent", Query{Parent: parent, Type: "card", Limit: 10}},
+		{"list-filter-one-in-100k", Query{Type: "customer", Limit: 10, Equal: map[string]string{"balance": "0"}}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				p, err := m.List(ctx, bc.q)
+				if err != nil || len(p.Data) == 0 {
+					b.Fatalf("%v, %d objects", err, len(p.Data))
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSave10k measures a save of 10,000 customers to a real file.
+func BenchmarkSave10k(b *testing.B) {
+	m, err := New(Options{Path: filepath.Join(b.TempDir(), "state.json"), SaveEvery: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, o := range customers(10_000) {
+		mustPut(b, m, o)
+	}
+	for b.Loop() {
+		if err := m.Save(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
