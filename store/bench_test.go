@@ -31,7 +31,7 @@ func customers(n int) []Object {
 // counts), and for comparison what a parsed copy (map[string]any) costs.
 // The target is at most 4 KiB beyond the JSON size.
 func TestMemoryPerObject(t *testing.T) {
-	const n = 20_000
+	const n = 5_000
 	objs := customers(n)
 	jsonSize := len(objs[0].JSON)
 
