@@ -51,12 +51,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if w := exposureWarning(o.host, ln); w != "" {
 		fmt.Fprintln(stderr, w)
 	}
+	tlsLn, err := listenHTTPS(o.host, o.httpsPort)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	// A mock server's heap is small and short-lived: collect less often and
 	// spend the CPU on requests.
 	debug.SetGCPercent(400)
 	out := bufio.NewWriter(stdout)
-	fmt.Fprintf(out, "routedeck: serving %d routes of %s on %s (Ctrl+C stops)\n",
-		len(srv.Catalog().Routes), srv.Catalog().Name, serverURL(ln))
+	fmt.Fprintf(out, "routedeck: serving %d routes of %s on %s and %s (Ctrl+C stops)\n",
+		len(srv.Catalog().Routes), srv.Catalog().Name, serverURL(ln), "https"+strings.TrimPrefix(serverURL(tlsLn), "http"))
 	if err := out.Flush(); err != nil {
 		return err
 	}
@@ -71,9 +76,25 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else {
 		close(done)
 	}
+	tlsDone := make(chan error, 1)
+	go func() { tlsDone <- srv.ServeTLS(ctx, tlsLn) }()
 	err = srv.Serve(ctx, ln)
+	tlsErr := <-tlsDone
 	<-done
+	if err == nil {
+		err = tlsErr
+	}
 	return err
+}
+
+// listenHTTPS opens the HTTPS port; a taken port says which flag moves it.
+func listenHTTPS(host string, port int) (net.Listener, error) {
+	ln, err := server.Listen(host, port)
+	var inUse *server.PortInUseError
+	if errors.As(err, &inUse) {
+		return nil, fmt.Errorf("https port %d on %s is already in use: stop the other server or pick another port with --https-port N (--https-port 0 picks a free one)", port, host)
+	}
+	return ln, err
 }
 
 // logBatchDelay is how long the logger waits after a batch before looking
@@ -349,6 +370,11 @@ func runTUI(ctx context.Context, args []string, stdout io.Writer) error {
 		defer unsubscribe()
 		cfg.Events = events
 		go func() { served <- srv.Serve(serveCtx, ln) }()
+		// HTTPS beside it, as stripe-mock has; best effort, since the UI
+		// already shows whether the HTTP port is served.
+		if tlsLn, err := listenHTTPS(o.host, o.httpsPort); err == nil {
+			go func() { _ = srv.ServeTLS(serveCtx, tlsLn) }()
+		}
 	}
 	// Signals are ours (ctx), not bubbletea's: its handler sends QuitMsg
 	// without watching for the program's end, so a signal that lands as the

@@ -43,6 +43,7 @@ func TestValidate(t *testing.T) {
 		{"bad variant", options{host: "127.0.0.1", variant: "teapot"}, "--variant"},
 		{"bad port", options{host: "127.0.0.1", variant: "success", port: 70000}, "--port 70000"},
 		{"negative port", options{host: "127.0.0.1", variant: "success", port: -1}, "--port -1"},
+		{"bad https port", options{host: "127.0.0.1", variant: "success", port: 1, httpsPort: 65536}, "--https-port 65536"},
 		{"empty host", options{host: " ", variant: "success"}, "--host"},
 		{"set ok", options{host: "h", variant: "success", sets: multiFlag{"GET /v1/customers/:customer=error"}}, ""},
 		{"set without kind", options{host: "h", variant: "success", sets: multiFlag{"GET /v1/customers"}}, "--set"},

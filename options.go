@@ -44,6 +44,8 @@ Flags (every command):
 Serving (routedeck, serve):
   --host HOST            address to listen on (default 127.0.0.1)
   --port N               port to listen on (default 12111; 0 picks a free one and prints it)
+  --https-port N         HTTPS port beside it, HTTP/2, self-signed certificate, as stripe-mock
+                         has (default 12112; 0 picks a free one, as does --port 0)
   --no-serve             (routedeck only) browse without serving
   --quiet                (serve only) no log line per request
 show:
@@ -75,6 +77,7 @@ type options struct {
 	sets       multiFlag
 	host       string
 	port       int
+	httpsPort  int
 	noServe    bool
 	quiet      bool
 	json       bool
@@ -88,7 +91,7 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 // parseFlags parses args for one command. serving adds --host/--port.
 func parseFlags(name string, args []string, extra func(*flag.FlagSet, *options)) (*options, []string, error) {
-	o := &options{host: "127.0.0.1", port: 12111, variant: string(catalog.Success)}
+	o := &options{host: "127.0.0.1", port: 12111, httpsPort: 12112, variant: string(catalog.Success)}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.catalogDir, "catalog", "", "")
@@ -120,6 +123,12 @@ func parseFlags(name string, args []string, extra func(*flag.FlagSet, *options))
 	if *version {
 		return nil, nil, errVersion
 	}
+	// --port 0 asks for free ports: HTTPS too, unless it was given.
+	httpsGiven := false
+	fs.Visit(func(f *flag.Flag) { httpsGiven = httpsGiven || f.Name == "https-port" })
+	if o.port == 0 && !httpsGiven {
+		o.httpsPort = 0
+	}
 	if err := o.validate(); err != nil {
 		return nil, nil, err
 	}
@@ -129,6 +138,7 @@ func parseFlags(name string, args []string, extra func(*flag.FlagSet, *options))
 func servingFlags(fs *flag.FlagSet, o *options) {
 	fs.StringVar(&o.host, "host", o.host, "")
 	fs.IntVar(&o.port, "port", o.port, "")
+	fs.IntVar(&o.httpsPort, "https-port", o.httpsPort, "")
 }
 
 // validate checks flag values that do not need the catalog.
@@ -138,6 +148,9 @@ func (o *options) validate() error {
 	}
 	if o.port < 0 || o.port > 65535 {
 		return usageErrorf("--port %d: want 0 to 65535", o.port)
+	}
+	if o.httpsPort < 0 || o.httpsPort > 65535 {
+		return usageErrorf("--https-port %d: want 0 to 65535", o.httpsPort)
 	}
 	if strings.TrimSpace(o.host) == "" {
 		return usageErrorf("--host: empty")

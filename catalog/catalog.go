@@ -49,7 +49,11 @@ func (k Kind) Other() Kind {
 type Catalog struct {
 	Name    string
 	Version string
-	Routes  []*Route
+	// StripeMockVersion names the stripe-mock release whose spec and
+	// fixtures the catalog was generated from; the server sends it as
+	// Stripe-Mock-Version, which stripe-go's test suite requires.
+	StripeMockVersion string
+	Routes            []*Route
 
 	byKey map[string]*Route
 	tree  *node
@@ -62,6 +66,9 @@ type Route struct {
 	Group   string // resource group, e.g. "customers"
 	Summary string // one line
 	Docs    string // HTML, as Stripe writes it
+	// Source says where the route comes from: "seed" (the original
+	// listing), "spec" (Stripe's OpenAPI spec), or "" (a user's catalog).
+	Source string
 	// Samples are example values for the path parameters, used by previews
 	// and by requests fired from the UI.
 	Samples  map[string]string

@@ -21,9 +21,12 @@ import (
 // Manifest is catalog.json as written on disk. Exported for tools that
 // write catalogs (the generator of the embedded one).
 type Manifest struct {
-	Name    string          `json:"name"`
-	Version string          `json:"version,omitempty"`
-	Routes  []ManifestRoute `json:"routes"`
+	Name    string `json:"name"`
+	Version string `json:"version,omitempty"`
+	// StripeMockVersion names the stripe-mock release whose spec and
+	// fixtures the catalog was generated from ("0.203.0"), if any.
+	StripeMockVersion string          `json:"stripeMockVersion,omitempty"`
+	Routes            []ManifestRoute `json:"routes"`
 }
 
 // ManifestRoute is one route of the manifest.
@@ -33,6 +36,7 @@ type ManifestRoute struct {
 	Group    string            `json:"group,omitempty"`
 	Summary  string            `json:"summary,omitempty"`
 	Docs     string            `json:"docs,omitempty"`
+	Source   string            `json:"source,omitempty"`
 	Samples  map[string]string `json:"samples,omitempty"`
 	Variants []ManifestVariant `json:"variants"`
 }
@@ -104,11 +108,12 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 		return fmt.Sprintf("%s:%d", name, lines[i])
 	}
 	c := &Catalog{
-		Name:    m.Name,
-		Version: m.Version,
-		Routes:  make([]*Route, 0, len(m.Routes)),
-		byKey:   make(map[string]*Route, len(m.Routes)),
-		tree:    &node{},
+		Name:              m.Name,
+		Version:           m.Version,
+		StripeMockVersion: m.StripeMockVersion,
+		Routes:            make([]*Route, 0, len(m.Routes)),
+		byKey:             make(map[string]*Route, len(m.Routes)),
+		tree:              &node{},
 	}
 	if c.Name == "" {
 		c.Name = "Untitled catalog"
@@ -232,6 +237,7 @@ func buildRoute(fsys fs.FS, src string, mr ManifestRoute, eager bool) (*Route, e
 		Group:    mr.Group,
 		Summary:  mr.Summary,
 		Docs:     mr.Docs,
+		Source:   mr.Source,
 		Samples:  mr.Samples,
 		Params:   params,
 		segments: segs,

@@ -35,6 +35,8 @@ type Server struct {
 	cat   *catalog.Catalog
 	state *State
 	hub   *hub
+	// mockVersion is the Stripe-Mock-Version header value, if the catalog has one.
+	mockVersion []string
 }
 
 // New builds a server for cat.
@@ -46,7 +48,11 @@ func New(cat *catalog.Catalog, opts Options) (*Server, error) {
 	if kind == "" {
 		kind = catalog.Success
 	}
-	return &Server{cat: cat, state: NewState(cat, kind), hub: newHub()}, nil
+	s := &Server{cat: cat, state: NewState(cat, kind), hub: newHub()}
+	if cat.StripeMockVersion != "" {
+		s.mockVersion = []string{cat.StripeMockVersion}
+	}
+	return s, nil
 }
 
 // Catalog is the catalog being served.
@@ -86,6 +92,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := render.NewID("req")
 	h := w.Header()
 	h["Request-Id"] = []string{reqID}
+	if s.mockVersion != nil {
+		// stripe-go's test suite checks for it before it runs.
+		h["Stripe-Mock-Version"] = s.mockVersion
+	}
 	fromBrowser := r.Header.Get("Origin") != ""
 	if fromBrowser {
 		// Browsers may call the mock directly (Stripe's API allows any origin).

@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -88,7 +89,11 @@ func generate() (map[string][]byte, map[string]int, error) {
 		return nil, nil, fmt.Errorf("routes.md: %w", err)
 	}
 	files := map[string][]byte{}
-	m := catalog.Manifest{Name: "Stripe API", Version: sp.version}
+	mockVersion, err := stripeMockVersion()
+	if err != nil {
+		return nil, nil, err
+	}
+	m := catalog.Manifest{Name: "Stripe API", Version: sp.version, StripeMockVersion: mockVersion}
 	for _, r := range seed {
 		mr, err := g.route(r, files)
 		if err != nil {
@@ -102,6 +107,23 @@ func generate() (map[string][]byte, map[string]int, error) {
 	}
 	files["catalog.json"] = data
 	return files, g.stats, nil
+}
+
+// stripeMockVersion is the version of the stripe-mock module the spec and
+// fixtures come from, as stripe-mock's releases write it ("0.203.0").
+func stripeMockVersion() (string, error) {
+	info, ok := debug.ReadBuildInfo()
+	if ok {
+		for _, d := range info.Deps {
+			if d.Path == "github.com/stripe/stripe-mock" {
+				if d.Replace != nil {
+					d = d.Replace
+				}
+				return strings.TrimPrefix(d.Version, "v"), nil
+			}
+		}
+	}
+	return "", fmt.Errorf("cannot tell which stripe-mock version is linked (no module build info)")
 }
 
 // undocumented holds docs for the few listed routes whose listing has
@@ -191,9 +213,10 @@ func variantEntry(r seedRoute, kind, label string, status int, contentType, file
 func encodeManifest(m catalog.Manifest) ([]byte, error) {
 	var b bytes.Buffer
 	head, err := marshal(struct {
-		Name    string `json:"name"`
-		Version string `json:"version"`
-	}{m.Name, m.Version})
+		Name              string `json:"name"`
+		Version           string `json:"version"`
+		StripeMockVersion string `json:"stripeMockVersion"`
+	}{m.Name, m.Version, m.StripeMockVersion})
 	if err != nil {
 		return nil, err
 	}
