@@ -169,8 +169,8 @@ func now1(layout any, options *raymond.Options) raymond.SafeString {
 const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 // newID returns a fresh Stripe-style id: the prefix, "_" and 14 random characters.
-func newID(prefix any) raymond.SafeString {
-	return raymond.SafeString(escapeJSON(NewID(str(prefix))))
+func newID(prefix any, options *raymond.Options) raymond.SafeString {
+	return raymond.SafeString(escapeJSON(requestOf(options).newID(str(prefix))))
 }
 
 // NewID returns prefix_ followed by 14 random alphanumerics ("req" gives a Request-Id).

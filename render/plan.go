@@ -24,39 +24,47 @@ type step struct {
 	dynamic func(req *Request, b *strings.Builder)
 }
 
+// fastHelper is a helper a plan calls directly: its argument count and a
+// maker of the step for literal arguments.
+type fastHelper struct {
+	arity int
+	make  func(args []string) func(req *Request, b *strings.Builder)
+}
+
 // fastHelpers are the helpers a plan can call directly, by raymond name
-// (after rewriteArity) and their literal arguments.
-var fastHelpers = map[string]func(args []string) func(req *Request, b *strings.Builder){
-	"urlParam": func(a []string) func(*Request, *strings.Builder) {
+// (after rewriteArity). A call whose argument count is not the helper's
+// arity is left to raymond, so a plan never indexes past its arguments.
+var fastHelpers = map[string]fastHelper{
+	"urlParam": {1, func(a []string) func(*Request, *strings.Builder) {
 		return func(r *Request, b *strings.Builder) { b.WriteString(urlParamCore(r, a[0])) }
-	},
-	"queryParam__1": func(a []string) func(*Request, *strings.Builder) {
+	}},
+	"queryParam__1": {1, func(a []string) func(*Request, *strings.Builder) {
 		return func(r *Request, b *strings.Builder) { b.WriteString(queryParamCore(r, a[0], "")) }
-	},
-	"queryParam__2": func(a []string) func(*Request, *strings.Builder) {
+	}},
+	"queryParam__2": {2, func(a []string) func(*Request, *strings.Builder) {
 		return func(r *Request, b *strings.Builder) { b.WriteString(queryParamCore(r, a[0], a[1])) }
-	},
-	"body__1": func(a []string) func(*Request, *strings.Builder) {
+	}},
+	"body__1": {1, func(a []string) func(*Request, *strings.Builder) {
 		return func(r *Request, b *strings.Builder) { b.WriteString(bodyCore(r, a[0], "")) }
-	},
-	"body__2": func(a []string) func(*Request, *strings.Builder) {
+	}},
+	"body__2": {2, func(a []string) func(*Request, *strings.Builder) {
 		return func(r *Request, b *strings.Builder) { b.WriteString(bodyCore(r, a[0], a[1])) }
-	},
-	"header__1": func(a []string) func(*Request, *strings.Builder) {
+	}},
+	"header__1": {1, func(a []string) func(*Request, *strings.Builder) {
 		return func(r *Request, b *strings.Builder) { b.WriteString(headerCore(r, a[0], "")) }
-	},
-	"header__2": func(a []string) func(*Request, *strings.Builder) {
+	}},
+	"header__2": {2, func(a []string) func(*Request, *strings.Builder) {
 		return func(r *Request, b *strings.Builder) { b.WriteString(headerCore(r, a[0], a[1])) }
-	},
-	"now__0": func(a []string) func(*Request, *strings.Builder) {
+	}},
+	"now__0": {0, func(a []string) func(*Request, *strings.Builder) {
 		return func(r *Request, b *strings.Builder) { b.WriteString(nowCore(r, "")) }
-	},
-	"now__1": func(a []string) func(*Request, *strings.Builder) {
+	}},
+	"now__1": {1, func(a []string) func(*Request, *strings.Builder) {
 		return func(r *Request, b *strings.Builder) { b.WriteString(nowCore(r, a[0])) }
-	},
-	"id": func(a []string) func(*Request, *strings.Builder) {
-		return func(r *Request, b *strings.Builder) { b.WriteString(escapeJSON(NewID(a[0]))) }
-	},
+	}},
+	"id": {1, func(a []string) func(*Request, *strings.Builder) {
+		return func(r *Request, b *strings.Builder) { b.WriteString(escapeJSON(r.newID(a[0]))) }
+	}},
 }
 
 // compilePlan returns a plan for a parsed template (source already
@@ -77,11 +85,11 @@ func compilePlan(source string, prog *ast.Program) *plan {
 			if !ok {
 				return nil
 			}
-			mk, ok := fastHelpers[name]
-			if !ok {
+			h, ok := fastHelpers[name]
+			if !ok || len(args) != h.arity {
 				return nil
 			}
-			p.steps = append(p.steps, step{dynamic: mk(args)})
+			p.steps = append(p.steps, step{dynamic: h.make(args)})
 		case *ast.BlockStatement:
 			name, args, ok := literalCall(n.Expression)
 			if !ok || name != "reflect" || len(args) != 2 || !reflectKinds[args[1]] || n.Inverse != nil || n.Program == nil {

@@ -5,12 +5,15 @@
 //
 // Helpers are registered per template, never globally, and may have several
 // arities (Mockoon's `queryParam 'x'` and `queryParam 'x' 'default'`): a
-// call is renamed by its argument count before parsing, because raymond
-// requires every helper to have exactly one arity.
+// call is renamed by its argument count, found on raymond's own parse of the
+// template, because raymond requires every helper to have exactly one arity.
 package render
 
 import (
+	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -33,14 +36,24 @@ type Template struct {
 }
 
 // Compile parses a template once. name appears in errors (a file or route).
+// Everything that can be known before a request is checked here, with the
+// line: syntax, nesting depth and size, unknown helpers and faker paths,
+// argument counts.
 func Compile(name, source string) (*Template, error) {
-	rewritten, err := rewriteArity(source, defaultHelpers)
+	if len(source) > MaxTemplateBytes {
+		return nil, fmt.Errorf("%s: template is %d bytes; at most %d (1 MiB) are allowed", name, len(source), MaxTemplateBytes)
+	}
+	scan, err := scanBlocks(source)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	prog, err := parser.Parse(rewritten)
+	prog, err := parser.Parse(source)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s", name, oneLine(err))
+		return nil, fmt.Errorf("%s: %w", name, parseError(err, scan))
+	}
+	rewritten, err := rewriteArity(source, prog, defaultHelpers)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	t := &Template{name: name, source: rewritten}
 	if t.plan = compilePlan(rewritten, prog); t.plan == nil {
@@ -50,6 +63,33 @@ func Compile(name, source string) (*Template, error) {
 	}
 	return t, nil
 }
+
+// parseError words raymond's parse error. A block left open is reported
+// where it opens, not at the end of the file where the parser noticed.
+func parseError(err error, scan scanResult) error {
+	switch {
+	case scan.mismatch != "":
+		return errorAt(scan.mismatchLine, "%s", scan.mismatch)
+	case scan.unclosed != nil:
+		b := scan.unclosed
+		return errorAt(b.line, "{{#%s}} is never closed (no {{/%s}})", b.name, b.name)
+	}
+	msg := oneLine(err)
+	if m := raymondParseError.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		msg = m[2]
+		if l := raymondLexerError.FindStringSubmatch(msg); l != nil {
+			msg = l[1]
+		}
+		return errorAt(line, "%s", msg)
+	}
+	return errors.New(msg)
+}
+
+var (
+	raymondParseError = regexp.MustCompile(`^Parse error on line (\d+): (.*)$`)
+	raymondLexerError = regexp.MustCompile(`^Lexer error Token: Error\{"(.*)"\}$`)
+)
 
 // oneLine flattens raymond's two-line parse errors ("Parse error on line
 // 2:\nExpecting ...") so command-line errors stay on one line.
@@ -72,11 +112,17 @@ func (t *Template) raymond() (*raymond.Template, error) {
 func (t *Template) Name() string { return t.name }
 
 // Exec renders the template for one request. A helper's failure (an unknown
-// faker, a bad argument) is returned as an error naming the template, never a panic.
-func (t *Template) Exec(req *Request) (string, error) {
+// faker, a bad argument) and any panic while rendering are returned as an
+// error naming the template, never a panic.
+func (t *Template) Exec(req *Request) (out string, err error) {
 	if req == nil {
 		req = &Request{}
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = "", fmt.Errorf("%s: template failed: %v", t.name, p)
+		}
+	}()
 	if t.plan != nil {
 		return t.plan.exec(req), nil
 	}
@@ -86,7 +132,7 @@ func (t *Template) Exec(req *Request) (string, error) {
 func (t *Template) execRaymond(tpl *raymond.Template, req *Request) (out string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("%s: template failed: %v", t.name, p)
+			out, err = "", fmt.Errorf("%s: template failed: %v", t.name, p)
 		}
 	}()
 	frame := raymond.NewDataFrame()

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aymerick/raymond/parser"
 )
 
 func exec(t *testing.T, src string, req *Request) string {
@@ -130,11 +132,16 @@ func TestEscaping(t *testing.T) {
 }
 
 func TestArityRewrite(t *testing.T) {
-	got, err := rewriteArity(`a {{queryParam 'x'}} {{queryParam "y z" 'd'}} {{#if (body 'a' 'b')}}{{now}}{{/if}} {{! {{body}} }} {{{body 'q'}}}`, defaultHelpers)
+	src := `a {{queryParam 'x'}} {{queryParam "y z" 'd'}} {{#if (body 'a' 'b')}}{{now}}{{/if}} {{! {{body}} }} {{{body 'q'}}} {{queryParam "a\" 'b'\""}} {{#each (array (body 'x') 'y') }}{{this}}{{/each}} \{{body 'not a call'}}`
+	prog, err := parser.Parse(src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `a {{queryParam__1 'x'}} {{queryParam__2 "y z" 'd'}} {{#if (body__2 'a' 'b')}}{{now__0}}{{/if}} {{! {{body}} }} {{{body__1 'q'}}}`
+	got, err := rewriteArity(src, prog, defaultHelpers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `a {{queryParam__1 'x'}} {{queryParam__2 "y z" 'd'}} {{#if (body__2 'a' 'b')}}{{now__0}}{{/if}} {{! {{body}} }} {{{body__1 'q'}}} {{queryParam__1 "a\" 'b'\""}} {{#each (array__2 (body__1 'x') 'y') }}{{this}}{{/each}} \{{body 'not a call'}}`
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
@@ -144,8 +151,9 @@ func TestCompileErrors(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{"{\n  \"a\": \"{{queryParam 'a' 'b' 'c'}}\"\n}", `line 2: helper "queryParam" takes 1 to 2 argument(s), not 3`},
 		{"{{#if x}}", "test.hbs"},
-		{"{{body 'unterminated}}", "unterminated string"},
-		{"{{oneOf (array 'a'}}", "unbalanced"},
+		{"{{body 'unterminated}}", "test.hbs: line 1: Unterminated string"},
+		{"{\n{{oneOf (array 'a'}}", "test.hbs: line 2: Expecting CloseSexpr"},
+		{"{{#if x}}\n{{else}}\n", "test.hbs: line 1: {{#if}} is never closed"},
 	}
 	for _, tt := range tests {
 		_, err := Compile("test.hbs", tt.src)
@@ -160,7 +168,7 @@ func TestCompileErrors(t *testing.T) {
 
 // A failing helper is an error value naming the template, not a panic.
 func TestExecErrors(t *testing.T) {
-	for _, src := range []string{`{{faker 'no.such'}}`, `{{#reflect 'a' 'weird'}}x{{/reflect}}`} {
+	for _, src := range []string{`{{faker (queryParam 'k' 'no.such')}}`, `{{#reflect 'a' (queryParam 'k' 'weird')}}x{{/reflect}}`} {
 		tpl, err := Compile("route.hbs", src)
 		if err != nil {
 			t.Fatal(err)

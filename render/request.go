@@ -30,6 +30,9 @@ type Request struct {
 	form    url.Values
 	json    any
 	decoded bool
+	// ids makes the ids of the `id` helper; nil means NewID. Tests set it
+	// to compare renderings byte for byte.
+	ids func(prefix string) string
 }
 
 // NewRequest builds a Request from an incoming HTTP request whose body has
@@ -56,6 +59,13 @@ func (r *Request) QueryValue(key string) (string, bool) {
 		return "", false
 	}
 	return vs[0], true
+}
+
+func (r *Request) newID(prefix string) string {
+	if r.ids != nil {
+		return r.ids(prefix)
+	}
+	return NewID(prefix)
 }
 
 func (r *Request) now() time.Time {

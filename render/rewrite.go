@@ -2,214 +2,262 @@ package render
 
 import (
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/aymerick/raymond/ast"
 )
 
-// rewriteArity renames every call of a helper that has several arities to
-// the name registered for its argument count ("queryParam 'a' 'b'" becomes
-// "queryParam__2 'a' 'b'"), in mustaches and in (sub expressions). A call
-// with an argument count the helper does not take is an error naming the
-// line, so a template fails at load rather than at request time.
-func rewriteArity(src string, hs helperSet) (string, error) {
-	if !strings.Contains(src, "{{") {
-		return src, nil
-	}
-	var out strings.Builder
-	out.Grow(len(src) + 64)
-	i := 0
-	for {
-		start := strings.Index(src[i:], "{{")
-		if start < 0 {
-			out.WriteString(src[i:])
-			return out.String(), nil
-		}
-		start += i
-		out.WriteString(src[i:start])
-		// Comments and raw blocks pass through untouched.
-		if strings.HasPrefix(src[start:], "{{!") {
-			end := commentEnd(src, start)
-			if end < 0 {
-				out.WriteString(src[start:])
-				return out.String(), nil
-			}
-			out.WriteString(src[start:end])
-			i = end
-			continue
-		}
-		end := strings.Index(src[start:], "}}")
-		if end < 0 {
-			// Let the parser report the unclosed mustache.
-			out.WriteString(src[start:])
-			return out.String(), nil
-		}
-		end += start + 2
-		// Triple-stash: include the third brace.
-		if strings.HasPrefix(src[start:], "{{{") && end < len(src) && src[end] == '}' {
-			end++
-		}
-		expr, err := rewriteMustache(src[start:end], hs)
-		if err != nil {
-			line := strings.Count(src[:start], "\n") + 1
-			return "", fmt.Errorf("line %d: %w", line, err)
-		}
-		out.WriteString(expr)
-		i = end
-	}
+// builtins are raymond's own helpers, which templates may call. Its `log`
+// is left out: it writes to the process's log, under the terminal UI.
+var builtins = map[string]bool{"if": true, "unless": true, "with": true, "each": true, "lookup": true, "equal": true}
+
+// MaxEachDepth is how deeply {{#each}} blocks may nest. Each level may
+// repeat its body up to 16 times (the largest `array`), so nesting
+// multiplies the output: three levels already repeat the inner body 4,096
+// times.
+const MaxEachDepth = 3
+
+// blockOnly are the helpers that render their block: called without one,
+// raymond renders the enclosing block instead, recursing without end.
+var blockOnly = map[string]bool{"reflect": true, "if": true, "unless": true, "each": true, "with": true}
+
+// checker walks a template's AST (raymond's own, so quotes, escapes, sub
+// expressions and hash arguments count exactly as raymond counts them). It
+// rejects what would fail or render nothing at request time (unknown
+// helpers, wrong argument counts, unknown faker paths, partials) with the
+// line, and renames every call of a helper that has several arities to the
+// name registered for its argument count ("queryParam 'a' 'b'" becomes
+// "queryParam__2 'a' 'b'"), in the AST and, through edits, in the source.
+type checker struct {
+	src   string
+	hs    helperSet
+	edits []edit
 }
 
-func commentEnd(src string, start int) int {
-	if strings.HasPrefix(src[start:], "{{!--") {
-		if e := strings.Index(src[start:], "--}}"); e >= 0 {
-			return start + e + 4
-		}
-		return -1
-	}
-	if e := strings.Index(src[start:], "}}"); e >= 0 {
-		return start + e + 2
-	}
-	return -1
-}
-
-// rewriteMustache rewrites one "{{...}}" (with its braces).
-func rewriteMustache(m string, hs helperSet) (string, error) {
-	// Find the body between the opening braces (plus an optional sigil) and the closing ones.
-	open := 2
-	for open < len(m) && (m[open] == '{' || m[open] == '~') {
-		open++
-	}
-	if open < len(m) && (m[open] == '#' || m[open] == '/' || m[open] == '^' || m[open] == '>' || m[open] == '&') {
-		// Block opens are rewritten like calls; closes and partials are left alone.
-		if m[open] != '#' {
-			return m, nil
-		}
-		open++
-	}
-	closeAt := len(m) - 2
-	for closeAt > open && (m[closeAt-1] == '}' || m[closeAt-1] == '~') {
-		closeAt--
-	}
-	if closeAt < open {
-		return m, nil
-	}
-	body, err := rewriteCall(m[open:closeAt], hs)
-	if err != nil {
-		return "", err
-	}
-	return m[:open] + body + m[closeAt:], nil
-}
-
-// rewriteCall rewrites "name arg arg (sub ...) key=val": the callee is
-// renamed by its positional argument count, and every sub expression is
-// rewritten in turn. A lone identifier in a mustache is a value lookup
-// unless it names a helper.
-func rewriteCall(s string, hs helperSet) (string, error) {
-	toks, err := tokenize(s)
-	if err != nil {
-		return "", err
-	}
-	if len(toks) == 0 {
-		return s, nil
-	}
-	var b strings.Builder
-	// Positional arguments: every token after the callee but hash pairs (k=v).
-	args := 0
-	for _, t := range toks[1:] {
-		if !strings.Contains(t.text, "=") || strings.HasPrefix(t.text, "(") || t.text[0] == '\'' || t.text[0] == '"' {
-			args++
-		}
-	}
-	for i, t := range toks {
-		b.WriteString(t.pre)
-		text := t.text
-		switch {
-		case i == 0:
-			if arities, ok := hs[text]; ok {
-				if _, ok := arities[args]; !ok {
-					return "", fmt.Errorf("helper %q takes %s argument(s), not %d", text, arityList(arities), args)
-				}
-				text = hs.callName(text, args)
-			}
-		case strings.HasPrefix(text, "("):
-			inner, err := rewriteCall(text[1:len(text)-1], hs)
-			if err != nil {
-				return "", err
-			}
-			text = "(" + inner + ")"
-		case strings.Contains(text, "=("):
-			eq := strings.Index(text, "=(")
-			inner, err := rewriteCall(text[eq+2:len(text)-1], hs)
-			if err != nil {
-				return "", err
-			}
-			text = text[:eq+2] + inner + ")"
-		}
-		b.WriteString(text)
-	}
-	b.WriteString(trailing(s))
-	return b.String(), nil
-}
-
-type token struct {
-	pre  string // whitespace before the token
+// edit inserts text at a byte offset of the source.
+type edit struct {
+	at   int
 	text string
 }
 
-// tokenize splits an expression on white space, keeping quoted strings and
-// balanced parentheses whole.
-func tokenize(s string) ([]token, error) {
-	var toks []token
-	i := 0
-	for i < len(s) {
-		j := i
-		for j < len(s) && isSpace(s[j]) {
-			j++
-		}
-		if j >= len(s) {
-			break
-		}
-		pre := s[i:j]
-		k := j
-		depth := 0
-		for k < len(s) {
-			c := s[k]
-			if c == '"' || c == '\'' {
-				end := strings.IndexByte(s[k+1:], c)
-				if end < 0 {
-					return nil, fmt.Errorf("unterminated string in %q", strings.TrimSpace(s))
-				}
-				k += end + 2
-				continue
-			}
-			if c == '(' {
-				depth++
-			} else if c == ')' {
-				depth--
-				if depth < 0 {
-					return nil, fmt.Errorf("unbalanced ')' in %q", strings.TrimSpace(s))
-				}
-			} else if isSpace(c) && depth == 0 {
-				break
-			}
-			k++
-		}
-		if depth != 0 {
-			return nil, fmt.Errorf("unbalanced '(' in %q", strings.TrimSpace(s))
-		}
-		toks = append(toks, token{pre: pre, text: s[j:k]})
-		i = k
-	}
-	return toks, nil
+// lineError is a template error at a line of its source.
+type lineError struct {
+	line int
+	msg  string
 }
 
-func trailing(s string) string {
-	end := len(s)
-	for end > 0 && isSpace(s[end-1]) {
-		end--
-	}
-	return s[end:]
+func (e *lineError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
+
+func errorAt(line int, format string, args ...any) error {
+	return &lineError{line: line, msg: fmt.Sprintf(format, args...)}
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+// rewriteArity checks prog (parsed from src) and returns src with the
+// renames applied; prog is renamed in place to match it.
+func rewriteArity(src string, prog *ast.Program, hs helperSet) (string, error) {
+	c := &checker{src: src, hs: hs}
+	if err := c.program(prog, false, 0); err != nil {
+		return "", err
+	}
+	if len(c.edits) == 0 {
+		return src, nil
+	}
+	sort.Slice(c.edits, func(i, j int) bool { return c.edits[i].at < c.edits[j].at })
+	var b strings.Builder
+	b.Grow(len(src) + 4*len(c.edits))
+	last := 0
+	for _, e := range c.edits {
+		b.WriteString(src[last:e.at])
+		b.WriteString(e.text)
+		last = e.at
+	}
+	b.WriteString(src[last:])
+	return b.String(), nil
+}
+
+// program checks statements; scoped is true inside {{#each}} and {{#with}},
+// where a bare name is a value of the current item, and eachs counts the
+// {{#each}} blocks around p.
+func (c *checker) program(p *ast.Program, scoped bool, eachs int) error {
+	if p == nil {
+		return nil
+	}
+	for _, n := range p.Body {
+		switch n := n.(type) {
+		case *ast.MustacheStatement:
+			if err := c.call(n.Expression, false, scoped); err != nil {
+				return err
+			}
+		case *ast.BlockStatement:
+			if err := c.call(n.Expression, true, scoped); err != nil {
+				return err
+			}
+			name := n.Expression.HelperName()
+			inner, innerEachs := scoped || name == "each" || name == "with", eachs
+			if name == "each" {
+				if innerEachs++; innerEachs > MaxEachDepth {
+					return errorAt(n.Line, "{{#each}} blocks nested more than %d deep", MaxEachDepth)
+				}
+			}
+			if err := c.program(n.Program, inner, innerEachs); err != nil {
+				return err
+			}
+			if err := c.program(n.Inverse, scoped, eachs); err != nil {
+				return err
+			}
+		case *ast.PartialStatement:
+			return errorAt(n.Line, "partials ({{> name}}) are not supported")
+		}
+	}
+	return nil
+}
+
+// call checks one expression: a mustache's, a block's or a sub
+// expression's. An expression with arguments calls a helper; a bare name is
+// a helper call when the helper exists, else a value of the current item.
+func (c *checker) call(e *ast.Expression, block, scoped bool) error {
+	if e == nil {
+		return nil
+	}
+	for _, p := range e.Params {
+		if err := c.param(p, scoped); err != nil {
+			return err
+		}
+	}
+	if e.Hash != nil {
+		for _, pair := range e.Hash.Pairs {
+			if err := c.param(pair.Val, scoped); err != nil {
+				return err
+			}
+		}
+	}
+	path, isPath := e.Path.(*ast.PathExpression)
+	name := e.HelperName()
+	isCall := len(e.Params) > 0 || e.Hash != nil
+	if name == "" {
+		if isCall && isPath {
+			return errorAt(path.Line, "%q is not a helper", path.Original)
+		}
+		return nil
+	}
+	if blockOnly[name] && !block {
+		return errorAt(path.Line, "%q needs a block: {{#%s ...}}...{{/%s}}", name, name, name)
+	}
+	arities, ours := c.hs[name]
+	switch {
+	case ours:
+	case builtins[name]:
+		return nil
+	case isCall || !scoped:
+		msg := fmt.Sprintf("unknown helper %q", name)
+		if near := c.nearest(name); near != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", near)
+		}
+		if !isCall {
+			msg += "; outside {{#each}} and {{#with}} a template has no values to look up"
+		}
+		return errorAt(path.Line, "%s", msg)
+	default:
+		return nil // a value of the current item
+	}
+	args := len(e.Params)
+	if _, ok := arities[args]; !ok {
+		return errorAt(path.Line, "helper %q takes %s argument(s), not %d", name, arityList(arities), args)
+	}
+	if err := c.literalArgs(name, e, path.Line); err != nil {
+		return err
+	}
+	if call := c.hs.callName(name, args); call != name {
+		if err := c.rename(path, name, call); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// literalArgs checks the arguments that can be checked before any request.
+func (c *checker) literalArgs(name string, e *ast.Expression, line int) error {
+	lit := func(i int) (string, bool) {
+		if i >= len(e.Params) {
+			return "", false
+		}
+		s, ok := e.Params[i].(*ast.StringLiteral)
+		if !ok {
+			return "", false
+		}
+		return s.Value, true
+	}
+	switch name {
+	case "faker":
+		if p, ok := lit(0); ok {
+			if _, known := fakers[p]; !known {
+				return errorAt(line, "unknown faker path %q", p)
+			}
+		}
+	case "reflect":
+		if k, ok := lit(1); ok && !reflectKinds[k] {
+			return errorAt(line, "reflect: unknown type %q (want string, integer, number, boolean or map)", k)
+		}
+	}
+	return nil
+}
+
+func (c *checker) param(n ast.Node, scoped bool) error {
+	if sub, ok := n.(*ast.SubExpression); ok {
+		return c.call(sub.Expression, false, scoped)
+	}
+	return nil
+}
+
+// rename makes path call the helper registered as call, in the AST and
+// in the source.
+func (c *checker) rename(path *ast.PathExpression, name, call string) error {
+	at := path.Pos
+	switch {
+	case strings.HasPrefix(c.src[at:], name):
+		at += len(name)
+	default:
+		return errorAt(path.Line, "cannot read the call of %q", name)
+	}
+	c.edits = append(c.edits, edit{at: at, text: call[len(name):]})
+	path.Parts[0] = call
+	path.Original = call
+	return nil
+}
+
+// nearest suggests a helper whose name is one or two edits away.
+func (c *checker) nearest(name string) string {
+	best, bestD := "", 3
+	for h := range c.hs {
+		if d := distance(strings.ToLower(name), strings.ToLower(h)); d < bestD || d == bestD && h < best {
+			best, bestD = h, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance of a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
 
 func arityList(arities map[int]any) string {
 	lo, hi := -1, -1
@@ -222,7 +270,7 @@ func arityList(arities map[int]any) string {
 		}
 	}
 	if lo == hi {
-		return fmt.Sprint(lo)
+		return strconv.Itoa(lo)
 	}
 	if hi-lo+1 == len(arities) {
 		return fmt.Sprintf("%d to %d", lo, hi)
@@ -230,7 +278,7 @@ func arityList(arities map[int]any) string {
 	var ns []string
 	for n := lo; n <= hi; n++ {
 		if _, ok := arities[n]; ok {
-			ns = append(ns, fmt.Sprint(n))
+			ns = append(ns, strconv.Itoa(n))
 		}
 	}
 	return strings.Join(ns, " or ")

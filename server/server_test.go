@@ -35,7 +35,7 @@ func testCatalog(t testing.TB) *catalog.Catalog {
 		"cus.get.error.hbs": {Data: []byte(`{"error": {"type": "invalid_request_error", "code": "resource_missing", "message": "No such customer: '{{urlParam 'customer'}}'"}}`)},
 		"ch.post.hbs":       {Data: []byte(`{"id": "{{id 'ch'}}", "object": "charge", "amount": {{#reflect 'amount' 'integer'}}100{{/reflect}}, "description": {{#reflect 'description' 'string'}}null{{/reflect}} }`)},
 		"ch.post.error.hbs": {Data: []byte(`{"error": {"type": "card_error", "code": "card_declined", "decline_code": "generic_decline", "message": "Your card was declined."}}`)},
-		"broken.hbs":        {Data: []byte(`{"name": "{{faker 'no.such.path'}}"}`)},
+		"broken.hbs":        {Data: []byte(`{"name": "{{faker (queryParam 'kind' 'person.firstName')}}"}`)},
 	}
 	cat, err := catalog.Load(fsys, catalog.Options{Eager: true})
 	if err != nil {
@@ -235,7 +235,7 @@ func TestBodyReadErrorIsA400(t *testing.T) {
 
 func TestRenderErrorIsA500AndServingGoesOn(t *testing.T) {
 	s := newTestServer(t)
-	w := send(s, "GET", "/v1/broken", "", nil)
+	w := send(s, "GET", "/v1/broken?kind=no.such.path", "", nil)
 	msg := errorField(t, w, "message")
 	if w.Code != 500 || errorField(t, w, "type") != "api_error" || !strings.Contains(msg, "GET /v1/broken") || !strings.Contains(msg, "no.such.path") {
 		t.Errorf("got %d %s", w.Code, w.Body)
