@@ -37,6 +37,10 @@ type detailModel struct {
 	kind  catalog.Kind
 	docs  string // rendered for width
 	fired *firedResult
+	// firedTop scrolls a fresh fired response into view: the docs above
+	// it scroll away (k or home brings them back).
+	firedTop bool
+	tabsLine int
 
 	seq     int // of the body render we are waiting for
 	pending bool
@@ -84,7 +88,7 @@ func (d detailModel) show(r *catalog.Route, kind catalog.Kind, keepFired bool) (
 		d.vp.GotoTop()
 	}
 	if !same || !keepFired {
-		d.fired = nil
+		d.fired, d.firedTop = nil, false
 	}
 	d.kind = kind
 	if r == nil {
@@ -98,7 +102,7 @@ func (d detailModel) show(r *catalog.Route, kind catalog.Kind, keepFired bool) (
 // showFired replaces the preview with a fired response.
 func (d detailModel) showFired(res *firedResult) (detailModel, tea.Cmd) {
 	d.fired = res
-	d.vp.GotoTop()
+	d.firedTop = true
 	return d.renderBody()
 }
 
@@ -139,6 +143,7 @@ func (d detailModel) bodyRendered(msg bodyRenderedMsg) detailModel {
 	d.pending = false
 	d.plain, d.styled, d.bodyErr = msg.plain, msg.styled, msg.err
 	d.refresh()
+	d.firedTop = false
 	return d
 }
 
@@ -177,6 +182,7 @@ func (d *detailModel) refresh() {
 		line(d.docs)
 	}
 	line("")
+	d.tabsLine = strings.Count(b.String(), "\n")
 	line(wrapWords(d.tabs(), w))
 	if d.fired != nil {
 		d.writeFired(&b, w)
@@ -185,8 +191,11 @@ func (d *detailModel) refresh() {
 	}
 	line("")
 	line(s.detail.heading.Render("curl"))
-	line(ansi.Hardwrap(s.detail.curl.Render(d.curl()), w, true))
+	line(s.detail.curl.Render(wrapCommand(d.curl(), w)))
 	d.vp.SetContent(strings.TrimRight(b.String(), "\n"))
+	if d.fired != nil && d.firedTop {
+		d.vp.SetYOffset(d.tabsLine)
+	}
 }
 
 // tabs is "Success 200 │ Error 404" with the active variant marked.

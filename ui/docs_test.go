@@ -88,3 +88,20 @@ func TestWrapWordsKeepsTokens(t *testing.T) {
 		}
 	}
 }
+
+func TestWrapCommandKeepsTokens(t *testing.T) {
+	cmd := "curl -sS http://127.0.0.1:12111/v1/payment_intents/pi_1PgafyB7WZ01zgkWSjxsAJo3/confirm \\\n  -d amount=2000 \\\n  -d currency=usd"
+	got := wrapCommand(cmd, 85)
+	want := "curl -sS \\\n  http://127.0.0.1:12111/v1/payment_intents/pi_1PgafyB7WZ01zgkWSjxsAJo3/confirm \\\n  -d amount=2000 \\\n  -d currency=usd"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	// Every line still fits, and a token wider than the line is the only thing cut.
+	for _, w := range []int{20, 40} {
+		for _, l := range strings.Split(wrapCommand(cmd, w), "\n") {
+			if ansi.StringWidth(l) > w {
+				t.Errorf("width %d: line %q too wide", w, l)
+			}
+		}
+	}
+}

@@ -16,12 +16,14 @@ type keyMap struct {
 
 	Toggle    key.Binding
 	ToggleAll key.Binding
-	Fire      key.Binding
-	Edit      key.Binding
-	Copy      key.Binding
-	CopyCurl  key.Binding
-	Log       key.Binding
-	Open      key.Binding
+	// ErrorsOnly lists only the routes on error.
+	ErrorsOnly key.Binding
+	Fire       key.Binding
+	Edit       key.Binding
+	Copy       key.Binding
+	CopyCurl   key.Binding
+	Log        key.Binding
+	Open       key.Binding
 
 	EditNext   key.Binding
 	EditSubmit key.Binding
@@ -37,7 +39,7 @@ func defaultKeyMap() keyMap {
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", " "), key.WithHelp("pgdn/space", "page down")),
 		Home:     key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "first")),
 		End:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "last")),
 
@@ -45,14 +47,15 @@ func defaultKeyMap() keyMap {
 		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Focus:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "list/detail")),
 
-		Toggle:    key.NewBinding(key.WithKeys("t", " "), key.WithHelp("t/space", "toggle error")),
-		ToggleAll: key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "all error/success")),
-		Fire:      key.NewBinding(key.WithKeys("enter", "f"), key.WithHelp("enter/f", "fire")),
-		Edit:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit & fire")),
-		Copy:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy body")),
-		CopyCurl:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy curl")),
-		Log:       key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "request log")),
-		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open entry")),
+		Toggle:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "toggle error")),
+		ToggleAll:  key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "all error/back")),
+		ErrorsOnly: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "only on error")),
+		Fire:       key.NewBinding(key.WithKeys("enter", "f"), key.WithHelp("enter/f", "fire")),
+		Edit:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit & fire")),
+		Copy:       key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy body")),
+		CopyCurl:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy curl")),
+		Log:        key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "request log")),
+		Open:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open entry")),
 
 		EditNext:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
 		EditSubmit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "fire")),
@@ -73,7 +76,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Toggle, k.ToggleAll, k.Fire, k.Edit, k.EditSubmit, k.EditNext},
+		{k.Toggle, k.ToggleAll, k.ErrorsOnly, k.Fire, k.Edit, k.EditSubmit, k.EditNext},
 		{k.Copy, k.CopyCurl, k.Filter, k.Focus, k.Open},
 		{k.Log, k.Back, k.Help, k.Quit},
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/internal/termsafe"
 	"github.com/routedeck/routedeck/server"
 )
 
@@ -33,59 +34,173 @@ func newRouteItem(r *catalog.Route) routeItem {
 // summary and docs (see filterRoutes).
 func (i routeItem) FilterValue() string { return i.filter }
 
-// routeDelegate draws a route on two lines: badge, path and error marker;
-// then the group and summary, dimmed.
-type routeDelegate struct {
-	styles *styles
-	state  *server.State
-}
+// routeDelegate only tells the list how tall a row is; routesView draws
+// the rows, scrolling smoothly rather than by pages.
+type routeDelegate struct{}
 
 const errMarker = "✗ error"
 
-func (d routeDelegate) Height() int                         { return 2 }
-func (d routeDelegate) Spacing() int                        { return 0 }
-func (d routeDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
+func (d routeDelegate) Height() int                                  { return 1 }
+func (d routeDelegate) Spacing() int                                 { return 0 }
+func (d routeDelegate) Update(tea.Msg, *list.Model) tea.Cmd          { return nil }
+func (d routeDelegate) Render(io.Writer, list.Model, int, list.Item) {}
 
-func (d routeDelegate) Render(w io.Writer, m list.Model, index int, item list.Item) {
-	it, ok := item.(routeItem)
-	if !ok {
-		return
+// routeRows is the route list's scroll position.
+type routeRows struct {
+	offset int // first visible item
+}
+
+// rowHeight is 2 (route, then group and summary) where there is room,
+// else 1, so an 80x24 terminal shows a screenful of routes.
+func (m Model) rowHeight() int {
+	if m.wide() && m.height >= 30 {
+		return 2
 	}
-	s := d.styles
-	width := m.Width()
-	selected := index == m.Index()
+	return 1
+}
+
+// listRows is how many routes the list pane shows at once.
+func (m Model) listRows() int {
+	return max((m.list.Height()-1)/m.rowHeight(), 1)
+}
+
+// scrollList keeps the cursor in view, moving the window as little as
+// possible (smooth scrolling, not pages).
+func (m Model) scrollList() Model {
+	n, rows, i := len(m.list.VisibleItems()), m.listRows(), m.list.Index()
+	off := m.rows.offset
+	if i < off {
+		off = i
+	}
+	if i >= off+rows {
+		off = i - rows + 1
+	}
+	m.rows.offset = max(0, min(off, n-rows))
+	return m
+}
+
+// routesView is the list pane: a title line with the position ("12/384")
+// or the filter being typed, then a window of routes around the cursor.
+func (m Model) routesView(w, h int) string {
+	s := m.styles
+	items := m.list.VisibleItems()
+	n := len(items)
+	pos := fmt.Sprintf("%s/%s", commas(min(m.list.Index()+1, n)), commas(n))
+	if m.list.FilterState() != list.Unfiltered {
+		pos += " of " + commas(len(m.cat.Routes))
+	}
+	if m.errorsOnly {
+		pos += " on error"
+	}
+	var left string
+	switch m.list.FilterState() {
+	case list.Filtering:
+		left = m.list.FilterInput.View()
+	case list.FilterApplied:
+		left = s.list.FilterPrompt.Render("/ ") + s.route.dim.Render(termsafe.Line(m.list.FilterValue()))
+	default:
+		left = s.list.Title.Render("Routes")
+		if m.errorsOnly {
+			left += s.route.errMark.Render(" on error")
+		}
+	}
+	title := spread(left, s.route.dim.Render(pos), w)
+	lines := []string{title}
+	if n == 0 {
+		msg := "No routes."
+		if m.list.FilterState() != list.Unfiltered {
+			msg = "Nothing matched. esc: back to all routes."
+		} else if m.errorsOnly {
+			msg = "No route is on error. E: all routes."
+		}
+		return title + "\n" + s.list.NoItems.Render(msg)
+	}
+	rh := m.rowHeight()
+	end := min(m.rows.offset+max((h-1)/rh, 1), n)
+	for i := m.rows.offset; i < end; i++ {
+		it, ok := items[i].(routeItem)
+		if !ok {
+			continue
+		}
+		lines = append(lines, m.routeRow(it, i, w, rh)...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// spread puts left and right on one line of width w, cutting left first.
+func spread(left, right string, w int) string {
+	rw := ansi.StringWidth(right)
+	if rw+2 > w {
+		return ansi.Truncate(left, w, "…")
+	}
+	left = ansi.Truncate(left, w-rw-1, "…")
+	return left + strings.Repeat(" ", max(w-rw-ansi.StringWidth(left), 1)) + right
+}
+
+// routeRow draws one route: cursor, method, path (shortened in the
+// middle so its last segment shows), the error marker, and the group and
+// summary after it or on a second line.
+func (m Model) routeRow(it routeItem, index, width, rh int) []string {
+	s := m.styles
+	selected := index == m.list.Index()
 	cursor := s.route.noCursor.String()
-	if selected {
-		cursor = s.route.cursor.String()
-	}
-	badge := s.methodStyle(it.route.Method).Render(ansi.Truncate(it.route.Method, methodWidth-1, ""))
-
-	avail := width - 1 - methodWidth
-	marker := ""
-	if d.state != nil && d.state.Active(it.route) == catalog.Error {
-		marker = " " + s.route.errMark.Render(errMarker)
-		avail -= 1 + ansi.StringWidth(errMarker)
-	}
 	pathStyle := s.route.path
 	if selected {
-		pathStyle = s.route.selectedPath
+		cursor, pathStyle = s.route.cursor.String(), s.route.selectedPath
 	}
-	path := ansi.Truncate(it.route.Path, max(avail, 0), "…")
-	line1 := cursor + badge + d.highlight(path, pathStyle, m.MatchesForItem(index), len(it.route.Method)+1) + marker
-
-	sub := it.route.Group
-	if it.route.Summary != "" {
-		sub += " · " + it.route.Summary
+	r := it.route
+	badge := s.methodStyle(r.Method).Render(ansi.Truncate(r.Method, methodWidth-1, ""))
+	avail := width - 1 - methodWidth
+	marker := ""
+	if m.state.Active(r) == catalog.Error {
+		mk := errMarker
+		if ansi.StringWidth(r.Path)+1+ansi.StringWidth(mk) > avail {
+			mk = "✗" // the path matters more than the word
+		}
+		marker = " " + s.route.errMark.Render(mk)
+		avail -= 1 + ansi.StringWidth(mk)
 	}
-	sub = ansi.Truncate(sub, max(width-1-methodWidth, 0), "…")
-	line2 := cursor + strings.Repeat(" ", methodWidth) + s.route.group.Render(sub)
+	path := shortenMiddle(r.Path, max(avail, 1))
+	var shown string
+	if path == r.Path {
+		shown = highlight(path, pathStyle, s.route.match, m.list.MatchesForItem(index), len(r.Method)+1)
+	} else {
+		shown = pathStyle.Render(path)
+	}
+	line1 := cursor + badge + shown + marker
+	sub := r.Group
+	if r.Summary != "" {
+		sub += " · " + r.Summary
+	}
+	if rh == 1 {
+		// The summary follows on the same line when there is room for it.
+		if room := width - ansi.StringWidth(line1) - 3; room >= 12 {
+			line1 += "  " + s.route.group.Render(ansi.Truncate(r.Summary, room, "…"))
+		}
+		return []string{ansi.Truncate(line1, width, "")}
+	}
+	line2 := cursor + strings.Repeat(" ", methodWidth) + s.route.group.Render(ansi.Truncate(sub, max(width-1-methodWidth, 0), "…"))
+	return []string{ansi.Truncate(line1, width, ""), ansi.Truncate(line2, width, "")}
+}
 
-	fmt.Fprint(w, ansi.Truncate(line1, width, "")+"\n"+ansi.Truncate(line2, width, ""))
+// shortenMiddle fits a path into w cells by cutting its middle, keeping
+// its start and its last segment: /v1/payment_int…/confirm.
+func shortenMiddle(p string, w int) string {
+	if ansi.StringWidth(p) <= w {
+		return p
+	}
+	i := strings.LastIndexByte(p, '/')
+	if i <= 0 || ansi.StringWidth(p[i:])+2 > w {
+		// The last segment alone is too long: keep its end.
+		return "…" + ansi.TruncateLeft(p, ansi.StringWidth(p)-(w-1), "")
+	}
+	tail := p[i:]
+	return ansi.Truncate(p[:i], w-ansi.StringWidth(tail)-1, "") + "…" + tail
 }
 
 // highlight underlines the path's runes the filter matched. matches index
 // the filter value, where the path starts at offset.
-func (d routeDelegate) highlight(path string, base lipgloss.Style, matches []int, offset int) string {
+func highlight(path string, base, match lipgloss.Style, matches []int, offset int) string {
 	var idx []int
 	n := utf8.RuneCountInString(path)
 	for _, i := range matches {
@@ -96,7 +211,7 @@ func (d routeDelegate) highlight(path string, base lipgloss.Style, matches []int
 	if len(idx) == 0 {
 		return base.Render(path)
 	}
-	return lipgloss.StyleRunes(path, idx, base.Inherit(d.styles.route.match), base)
+	return lipgloss.StyleRunes(path, idx, base.Inherit(match), base)
 }
 
 // newRouteList builds the route list with the root's keys and styles.
@@ -105,7 +220,7 @@ func newRouteList(cat *catalog.Catalog, st *server.State, s *styles, keys keyMap
 	for i, r := range cat.Routes {
 		items[i] = newRouteItem(r)
 	}
-	l := list.New(items, routeDelegate{styles: s, state: st}, 0, 0)
+	l := list.New(items, routeDelegate{}, 0, 0)
 	l.Title = "Routes"
 	l.Styles = s.list
 	l.KeyMap = listKeyMap(keys)

@@ -82,7 +82,8 @@ func defaultStyles() styles {
 	s.app.tooSmall = ns().Foreground(p.warn)
 
 	s.pane.normal = ns().Border(lipgloss.RoundedBorder()).BorderForeground(p.border)
-	s.pane.focused = ns().Border(lipgloss.RoundedBorder()).BorderForeground(p.focus)
+	// Focus shows in the border's shape too, for NO_COLOR.
+	s.pane.focused = ns().Border(lipgloss.ThickBorder()).BorderForeground(p.focus)
 
 	badge := ns().Bold(true).Width(methodWidth)
 	s.route.get = badge.Foreground(p.get)

@@ -117,6 +117,15 @@ type Model struct {
 	copyFn func(string) error
 
 	list list.Model
+	rows routeRows
+	// errorsOnly lists only the routes on error.
+	errorsOnly bool
+	// preFilter is the route selected before a filter was typed: leaving
+	// the filter without a choice selects it again.
+	preFilter *catalog.Route
+	// mix is the set of routes on error before T sent them all there, so
+	// T again restores it.
+	mix []*catalog.Route
 	// filterSeq counts changes of the filter text; see listMsg.
 	filterSeq int
 	detail    detailModel
@@ -133,9 +142,10 @@ type Model struct {
 	ready         bool
 	stopped       bool
 
-	notice    notice
-	noticeTTL time.Duration
-	fireSeq   int
+	notice     notice
+	noticeTTL  time.Duration
+	helpOffset int
+	fireSeq    int
 }
 
 var _ tea.Model = Model{}
@@ -283,6 +293,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	var layoutCmd, syncCmd tea.Cmd
 	m, layoutCmd = m.layout()
+	m = m.scrollList()
 	m, syncCmd = m.sync()
 	m.updateKeybindings()
 	return m, tea.Batch(cmd, layoutCmd, syncCmd)
@@ -329,7 +340,11 @@ func (m Model) layout() (Model, tea.Cmd) {
 	innerH := max(bodyH-fh, 1)
 	if m.list.Width() != listW-fw || m.list.Height() != innerH {
 		m.list.SetSize(max(listW-fw, 1), innerH)
+		// The filter is drawn by routesView, which fits it; a width here
+		// would pad it with spaces.
+		m.list.FilterInput.Width = 0
 	}
+	m.helpOffset = max(0, min(m.helpOffset, len(m.fullHelpLines(m.width-fw))-(innerH-1)))
 	var cmds [2]tea.Cmd
 	m.detail, cmds[0] = m.detail.setSize(detailW-fw, innerH)
 	m.log, cmds[1] = m.log.setSize(m.width-fw, innerH)
@@ -354,13 +369,16 @@ func (m *Model) updateKeybindings() {
 	k.Apply.SetEnabled(browsing && filtering)
 	k.Filter.SetEnabled(commands)
 	k.Focus.SetEnabled(commands)
+	serving := m.serving()
 	k.Toggle.SetEnabled(commands && hasRoute)
 	k.ToggleAll.SetEnabled(commands)
-	k.Fire.SetEnabled(commands && hasRoute)
-	k.Edit.SetEnabled(commands && hasRoute)
+	k.ErrorsOnly.SetEnabled(commands)
+	k.Fire.SetEnabled(commands && hasRoute && serving)
+	k.Edit.SetEnabled(commands && hasRoute && serving)
 	k.Copy.SetEnabled((commands && hasRoute) || (inLog && len(m.log.entries) > 0))
 	k.CopyCurl.SetEnabled(commands && hasRoute)
-	k.Log.SetEnabled(commands || inLog)
+	// Without a server there is no log, unless it stopped after requests.
+	k.Log.SetEnabled((commands && (serving || m.log.total > 0)) || inLog)
 	k.Help.SetEnabled(!filtering && !editing)
 	k.Open.SetEnabled(inLog && !m.log.open && len(m.log.entries) > 0)
 	k.EditNext.SetEnabled(editing)
@@ -387,6 +405,16 @@ func (m *Model) updateKeybindings() {
 		k.Log.SetHelp("l", "close log")
 	} else {
 		k.Log.SetHelp("l", "request log")
+	}
+	if m.errorsOnly {
+		k.ErrorsOnly.SetHelp("E", "all routes")
+	} else {
+		k.ErrorsOnly.SetHelp("E", "only on error")
+	}
+	if m.help.ShowAll {
+		k.Help.SetHelp("?", "close help")
+	} else {
+		k.Help.SetHelp("?", "help")
 	}
 }
 
@@ -428,6 +456,16 @@ func (m Model) handleKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	if k.Type == tea.KeyCtrlC {
 		return m, tea.Quit
 	}
+	if m.tooSmall() {
+		// Nothing may happen that the user cannot see: only quitting works.
+		if k.String() == "q" {
+			return m, tea.Quit
+		}
+		return m, nil
+	}
+	if m.help.ShowAll {
+		return m.helpKey(k)
+	}
 	switch m.focus {
 	case focusEditor:
 		return m.editorKey(k)
@@ -436,7 +474,7 @@ func (m Model) handleKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	}
 	if m.list.FilterState() == list.Filtering {
 		// Typed filter text is never a command.
-		return m.updateList(k)
+		return m.filterKey(k)
 	}
 	switch {
 	case key.Matches(k, m.keys.Quit):
@@ -455,7 +493,12 @@ func (m Model) handleKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(k, m.keys.Filter):
 		m.focus = focusList
+		if m.list.FilterState() == list.Unfiltered {
+			m.preFilter = selectedRoute(m.list)
+		}
 		return m.updateList(k)
+	case key.Matches(k, m.keys.ErrorsOnly):
+		return m.showErrorsOnly(!m.errorsOnly)
 	case key.Matches(k, m.keys.Toggle):
 		return m.toggle()
 	case key.Matches(k, m.keys.ToggleAll):
@@ -482,7 +525,7 @@ func (m Model) handleKey(k tea.KeyMsg) (Model, tea.Cmd) {
 // stop at the ends, where the list's own paging would not move at all.
 func (m Model) moveList(k tea.KeyMsg) (Model, tea.Cmd) {
 	n := len(m.list.VisibleItems())
-	per := max(m.list.Paginator.PerPage, 1)
+	per := m.listRows()
 	switch {
 	case n == 0:
 	case key.Matches(k, m.keys.PageDown):
@@ -579,9 +622,7 @@ func (m Model) goBack(k tea.KeyMsg) (Model, tea.Cmd) {
 		// Clearing the filter keeps the selected route selected.
 		selected := selectedRoute(m.list)
 		m, cmd := m.updateList(k)
-		if selected != nil {
-			m.list.Select(selected.Index())
-		}
+		m.selectInList(selected)
 		return m, cmd
 	case m.detail.fired != nil:
 		var cmd tea.Cmd
@@ -597,24 +638,112 @@ func (m Model) toggle() (Model, tea.Cmd) {
 		return m, nil
 	}
 	kind := m.state.Toggle(r)
+	m.mix = nil
 	text := fmt.Sprintf("%s now answers %s", r.Key(), kind)
+	if !m.serving() {
+		text = fmt.Sprintf("%s: the preview shows %s (nothing is served)", r.Key(), kind)
+	}
 	if v := r.Variant(kind); v != nil {
 		text += fmt.Sprintf(" (%d)", v.Status)
 	}
 	return m, m.setNotice(text, false)
 }
 
-// toggleAll sends every route to error while any is on success, and
-// every route back to success once all are on error.
+// toggleAll sends every route to error while any is on success. Once all
+// are on error it restores the mix from before (the routes that were on
+// error stay there), or sends all back to success if there was none.
 func (m Model) toggleAll() (Model, tea.Cmd) {
 	n := len(m.cat.Routes)
 	if m.state.ErrorCount() < n {
+		m.mix = m.mix[:0]
+		for _, r := range m.cat.Routes {
+			if m.state.Active(r) == catalog.Error {
+				m.mix = append(m.mix, r)
+			}
+		}
 		m.state.SetAll(catalog.Error)
-		return m, m.setNotice(fmt.Sprintf("all %s routes now answer error (T again: all success)", commas(n)), false)
+		again := "all success"
+		if len(m.mix) > 0 {
+			again = fmt.Sprintf("back to the %s on error before", commas(len(m.mix)))
+		}
+		return m, m.setNotice(fmt.Sprintf("all %s routes now answer error (T again: %s)", commas(n), again), false)
 	}
 	m.state.SetAll(catalog.Success)
+	restored := len(m.mix)
+	for _, r := range m.mix {
+		m.state.Set(r, catalog.Error)
+	}
+	m.mix = nil
+	if restored > 0 {
+		return m, m.setNotice(fmt.Sprintf("back to the earlier mix: %s on error, the rest success", commas(restored)), false)
+	}
 	return m, m.setNotice(fmt.Sprintf("all %s routes back to success", commas(n)), false)
 }
+
+// showErrorsOnly lists only the routes on error, or all routes again,
+// keeping the selected route selected when it is still listed.
+func (m Model) showErrorsOnly(on bool) (Model, tea.Cmd) {
+	selected := selectedRoute(m.list)
+	m.errorsOnly = on
+	items := make([]list.Item, 0, len(m.cat.Routes))
+	for _, r := range m.cat.Routes {
+		if !on || m.state.Active(r) == catalog.Error {
+			items = append(items, newRouteItem(r))
+		}
+	}
+	cmd := tagListCmd(m.filterSeq, m.list.SetItems(items))
+	m.list.Select(0)
+	m.selectInList(selected)
+	return m, cmd
+}
+
+// selectInList moves the cursor to r if it is listed.
+func (m *Model) selectInList(r *catalog.Route) {
+	if r == nil {
+		return
+	}
+	for i, it := range m.list.VisibleItems() {
+		if ri, ok := it.(routeItem); ok && ri.route == r {
+			m.list.Select(i)
+			return
+		}
+	}
+}
+
+// filterKey passes a key to the filter being typed. Leaving it without a
+// choice (esc, or enter on no match) selects the route from before.
+func (m Model) filterKey(k tea.KeyMsg) (Model, tea.Cmd) {
+	cancel := k.Type == tea.KeyEsc || (k.Type == tea.KeyEnter && len(m.list.VisibleItems()) == 0)
+	m, cmd := m.updateList(k)
+	if cancel && m.list.FilterState() != list.Filtering {
+		if m.list.FilterState() == list.FilterApplied {
+			// enter with nothing matched: back to all routes.
+			m.list.ResetFilter()
+			m.filterSeq++
+		}
+		m.list.Select(0)
+		m.selectInList(m.preFilter)
+	}
+	return m, cmd
+}
+
+// helpKey scrolls and closes the help screen; quitting still works.
+func (m Model) helpKey(k tea.KeyMsg) (Model, tea.Cmd) {
+	switch {
+	case k.String() == "q":
+		return m, tea.Quit
+	case key.Matches(k, m.keys.Help), k.Type == tea.KeyEsc:
+		m.help.ShowAll = false
+	case key.Matches(k, m.keys.Down):
+		m.helpOffset++
+	case key.Matches(k, m.keys.Up):
+		m.helpOffset = max(m.helpOffset-1, 0)
+	}
+	return m, nil
+}
+
+// tooSmall reports whether the terminal is below the smallest layout.
+func (m Model) tooSmall() bool { return m.width < minWidth || m.height < minHeight }
 
 func (m Model) fireSelected() (Model, tea.Cmd) {
 	r := selectedRoute(m.list)
@@ -792,62 +921,68 @@ func commas(n int) string {
 	return s
 }
 
-// headerView is the catalog, the server and the counts, wrapped to fit.
+// headerView is one line: the app, the catalog, the server and the
+// counts. When they do not fit, what matters least is shortened first.
 func (m Model) headerView() string {
 	s := m.styles
-	segs := []string{
-		s.app.title.Render("routedeck"),
-		s.app.name.Render(m.cat.Name) + s.app.dim.Render(" · "+commas(len(m.cat.Routes))+" routes"),
-	}
-	if m.serving() {
-		segs = append(segs, s.app.serving.Render("● serving "+m.cfg.ServerURL))
-	} else {
-		segs = append(segs, s.app.notServing.Render("○ "+m.notServingReason()))
+	w := max(m.width, 1)
+	routes := commas(len(m.cat.Routes)) + " routes"
+	server := []string{s.app.serving.Render("● serving " + m.cfg.ServerURL), s.app.serving.Render("● " + shortURL(m.cfg.ServerURL))}
+	if !m.serving() {
+		reason := m.notServingReason()
+		server = []string{s.app.notServing.Render("○ " + reason), s.app.notServing.Render("○ not serving")}
 	}
 	reqs := commas(m.log.total) + " requests"
 	if m.log.total == 1 {
 		reqs = "1 request"
 	}
-	segs = append(segs, s.app.dim.Render(reqs))
-	if n := m.state.ErrorCount(); n > 0 {
-		segs = append(segs, s.app.errCount.Render(fmt.Sprintf("%s on error", commas(n))))
-	} else {
-		segs = append(segs, s.app.dim.Render("0 on error"))
+	errs, errStyle := m.state.ErrorCount(), s.app.dim
+	if errs > 0 {
+		errStyle = s.app.errCount
 	}
-	return flow(segs, "   ", max(m.width, 1))
-}
-
-// flow lays segments out left to right, starting a new line when the next
-// one would not fit, and cuts any segment wider than the line.
-func flow(segs []string, gap string, width int) string {
-	var lines []string
-	cur := ""
-	for _, seg := range segs {
-		seg = ansi.Truncate(seg, width, "…")
-		switch {
-		case cur == "":
-			cur = seg
-		case ansi.StringWidth(cur)+len(gap)+ansi.StringWidth(seg) <= width:
-			cur += gap + seg
-		default:
-			lines = append(lines, cur)
-			cur = seg
+	title := s.app.title.Render("routedeck")
+	catalogName := s.app.name.Render(termsafe.Line(m.cat.Name)) + s.app.dim.Render(" · "+routes)
+	rs, es := s.app.dim.Render(commas(m.log.total)+" req"), errStyle.Render(commas(errs)+" err")
+	levels := [][]string{
+		{title, catalogName, server[0], s.app.dim.Render(reqs), errStyle.Render(commas(errs) + " on error")},
+		{title, s.app.dim.Render(routes), server[0], s.app.dim.Render(reqs), errStyle.Render(commas(errs) + " on error")},
+		{title, server[0], rs, es},
+		{server[0], rs, es},
+		{title, s.app.dim.Render(routes), server[1], rs, es},
+		{title, server[1], rs, es},
+		{server[1], rs, es},
+	}
+	for i, segs := range levels {
+		gap := "   "
+		if i >= 1 {
+			gap = "  "
+		}
+		if line := strings.Join(segs, gap); ansi.StringWidth(line) <= w {
+			return line
 		}
 	}
-	return strings.Join(append(lines, cur), "\n")
+	return ansi.Truncate(strings.Join(levels[len(levels)-1], " "), w, "…")
 }
 
-// footerView is the notice, if any, over the help.
-func (m Model) footerView() string {
-	h := m.help.View(m.keys)
-	if m.notice.text == "" {
-		return h
+// shortURL is a server URL without its scheme and loopback host: ":12111".
+func shortURL(u string) string {
+	u = strings.TrimPrefix(strings.TrimPrefix(u, "http://"), "https://")
+	if h, port, ok := strings.Cut(u, ":"); ok && (h == "127.0.0.1" || h == "localhost") {
+		return ":" + port
 	}
+	return u
+}
+
+// footerView is the status line (kept even when empty, so the layout
+// never jumps) over one line of keys.
+func (m Model) footerView() string {
+	w := max(m.width, 1)
+	h := m.shortHelpView(w)
 	st := m.styles.app.notice
 	if m.notice.isErr {
 		st = m.styles.app.noticeErr
 	}
-	return st.Render(ansi.Truncate(m.notice.text, max(m.width, 1), "…")) + "\n" + h
+	return st.Render(ansi.Truncate(m.notice.text, w, "…")) + "\n" + h
 }
 
 // View implements tea.Model.
@@ -855,8 +990,8 @@ func (m Model) View() string {
 	if !m.ready {
 		return "routedeck: starting…"
 	}
-	if m.width < minWidth || m.height < minHeight {
-		msg := fmt.Sprintf("terminal too small\n%dx%d, need %dx%d", m.width, m.height, minWidth, minHeight)
+	if m.tooSmall() {
+		msg := fmt.Sprintf("terminal too small\n%dx%d, need %dx%d\nq quits", m.width, m.height, minWidth, minHeight)
 		return fitBlock(m.styles.app.tooSmall.Render(msg), m.width, m.height, false)
 	}
 	header, footer := m.headerView(), m.footerView()
@@ -865,20 +1000,25 @@ func (m Model) View() string {
 	return fitBlock(header+"\n"+body+"\n"+footer, m.width, m.height, false)
 }
 
-// bodyView draws the panes for the current screen.
+// bodyView draws the panes for the current screen. The focused pane has
+// a thick border and a marker, so focus shows without colour too.
 func (m Model) bodyView(h int) string {
 	s := m.styles
+	if m.help.ShowAll {
+		return m.pane(s.pane.focused, func(w, h int) string { return m.helpView(w, h) }, m.width, h)
+	}
+	listView := func(w, h int) string { return m.routesView(w, h) }
 	switch m.focus {
 	case focusLog:
-		return m.pane(s.pane.focused, m.log.view(m.dropped()), m.width, h)
+		return m.pane(s.pane.focused, func(int, int) string { return m.log.view(m.dropped()) }, m.width, h)
 	case focusEditor:
 		if !m.wide() {
-			return m.pane(s.pane.focused, m.editor.view(), m.width, h)
+			return m.pane(s.pane.focused, func(int, int) string { return m.editor.view() }, m.width, h)
 		}
 		lw := m.width * listPercent / 100
 		return lipgloss.JoinHorizontal(lipgloss.Top,
-			m.pane(s.pane.normal, m.list.View(), lw, h),
-			m.pane(s.pane.focused, m.editor.view(), m.width-lw, h))
+			m.pane(s.pane.normal, listView, lw, h),
+			m.pane(s.pane.focused, func(int, int) string { return m.editor.view() }, m.width-lw, h))
 	}
 	listStyle, detailStyle := s.pane.normal, s.pane.normal
 	if m.focus == focusList {
@@ -886,16 +1026,17 @@ func (m Model) bodyView(h int) string {
 	} else {
 		detailStyle = s.pane.focused
 	}
+	detailView := func(int, int) string { return m.detail.view() }
 	if !m.wide() {
 		if m.focus == focusDetail {
-			return m.pane(detailStyle, m.detail.view(), m.width, h)
+			return m.pane(detailStyle, detailView, m.width, h)
 		}
-		return m.pane(listStyle, m.list.View(), m.width, h)
+		return m.pane(listStyle, listView, m.width, h)
 	}
 	lw := m.width * listPercent / 100
 	return lipgloss.JoinHorizontal(lipgloss.Top,
-		m.pane(listStyle, m.list.View(), lw, h),
-		m.pane(detailStyle, m.detail.view(), m.width-lw, h))
+		m.pane(listStyle, listView, lw, h),
+		m.pane(detailStyle, detailView, m.width-lw, h))
 }
 
 func (m Model) dropped() int64 {
@@ -905,10 +1046,12 @@ func (m Model) dropped() int64 {
 	return m.cfg.Dropped()
 }
 
-// pane draws content in a bordered box of exactly w×h cells.
-func (m Model) pane(st lipgloss.Style, content string, w, h int) string {
+// pane draws content, made for the inner size, in a bordered box of
+// exactly w×h cells.
+func (m Model) pane(st lipgloss.Style, content func(w, h int) string, w, h int) string {
 	fw, fh := st.GetFrameSize()
-	return st.Render(fitBlock(content, max(w-fw, 1), max(h-fh, 1), true))
+	iw, ih := max(w-fw, 1), max(h-fh, 1)
+	return st.Render(fitBlock(content(iw, ih), iw, ih, true))
 }
 
 // fitBlock cuts s to w×h cells; with padTo it also pads to exactly that.

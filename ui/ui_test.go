@@ -81,9 +81,14 @@ func TestToggleSwitchesServerVariant(t *testing.T) {
 			t.Errorf("view lacks %q", want)
 		}
 	}
+	// space pages, as in a pager; it never flips the server.
 	m = press(t, m, keySpace)
+	if got := f.srv.State().Active(r); got != catalog.Error {
+		t.Errorf("state after space = %s; want error still", got)
+	}
+	m = press(t, m, keyRunes("k"), keyRunes("k"), keyRunes("k"), keyRunes("k"), keyRunes("k"), keyRunes("k"), keyRunes("t"))
 	if got := f.srv.State().Active(r); got != catalog.Success {
-		t.Errorf("state after space = %s; want success", got)
+		t.Errorf("state after t again = %s; want success", got)
 	}
 	if strings.Contains(m.View(), errMarker) {
 		t.Error("error marker still shown after toggling back")
@@ -106,9 +111,18 @@ func TestToggleAll(t *testing.T) {
 	if got := get(t, f, "GET", "/v1/balance"); got != 401 {
 		t.Errorf("balance status %d; want 401", got)
 	}
+	// T again restores the mix from before: the one route on error.
 	m = press(t, m, keyRunes("T"))
+	if got := f.srv.State().ErrorCount(); got != 1 || f.srv.State().Active(f.cat.Routes[0]) != catalog.Error {
+		t.Errorf("after second T: %d on error; want the 1 from before", got)
+	}
+	if !strings.Contains(m.notice.text, "back to the earlier mix: 1 on error") {
+		t.Errorf("notice = %q", m.notice.text)
+	}
+	// From no route on error, T T ends with none.
+	m = press(t, m, keyRunes("t"), keyRunes("T"), keyRunes("T"))
 	if got := f.srv.State().ErrorCount(); got != 0 {
-		t.Errorf("after second T: %d on error; want 0", got)
+		t.Errorf("after t T T: %d on error; want 0", got)
 	}
 	if !strings.Contains(m.notice.text, "back to success") {
 		t.Errorf("notice = %q", m.notice.text)
@@ -184,10 +198,13 @@ func TestFireWhenNotServing(t *testing.T) {
 			if _, ok := hasMsg[firedMsg](msgs); ok {
 				t.Fatal("fired although not serving")
 			}
-			if !m.notice.isErr || !strings.HasPrefix(m.notice.text, "cannot fire") {
-				t.Errorf("notice = %+v", m.notice)
-			}
 			v := m.View()
+			// Only what works is offered: no firing, editing or log.
+			for _, absent := range []string{"fire", "request log", "edit"} {
+				if strings.Contains(v, absent) {
+					t.Errorf("not serving, yet the view offers %q:\n%s", absent, v)
+				}
+			}
 			for _, want := range append(tt.want, "○ ") {
 				if !strings.Contains(v, want) {
 					t.Errorf("view lacks %q", want)
@@ -406,7 +423,7 @@ func TestFilter(t *testing.T) {
 	if got := len(m.list.VisibleItems()); got != 1 {
 		t.Fatalf("%d routes match charges; want 1", got)
 	}
-	if !strings.Contains(m.View(), "1 of 6 routes") {
+	if !strings.Contains(m.View(), "1/1 of 6") {
 		t.Errorf("count not shown:\n%s", m.View())
 	}
 	m = press(t, m, keyEnter)
@@ -476,7 +493,7 @@ func TestNarrowShowsOnePane(t *testing.T) {
 func TestHelpToggle(t *testing.T) {
 	m, _ := newFixture(t, 120, 40)
 	m = press(t, m, keyRunes("?"))
-	if !m.help.ShowAll || !strings.Contains(m.View(), "all error/success") {
+	if !m.help.ShowAll || !strings.Contains(m.View(), "all error/back") {
 		t.Fatal("? did not show the full help")
 	}
 	m = press(t, m, keyRunes("?"))

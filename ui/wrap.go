@@ -57,3 +57,39 @@ func wrapLine(s string, width int) string {
 	lines = append(lines, cur.String())
 	return strings.Join(lines, "\n")
 }
+
+// wrapCommand fits a shell command to width without breaking a token:
+// a line too long is continued with " \" on the next line, indented, as
+// one would type it, so it still pastes and runs. Only a token wider than
+// the whole width is cut.
+func wrapCommand(cmd string, width int) string {
+	width = max(width, 4)
+	var out []string
+	for _, line := range strings.Split(cmd, "\n") {
+		if ansi.StringWidth(line) <= width {
+			out = append(out, line)
+			continue
+		}
+		cont := strings.HasSuffix(line, " \\")
+		line = strings.TrimSuffix(line, " \\")
+		indent := line[:len(line)-len(strings.TrimLeft(line, " "))]
+		words := strings.Fields(line)
+		cur := indent
+		for _, w := range words {
+			switch {
+			case strings.TrimSpace(cur) == "":
+				cur += w
+			case ansi.StringWidth(cur)+1+ansi.StringWidth(w)+2 <= width:
+				cur += " " + w
+			default:
+				out = append(out, cur+" \\")
+				cur = "  " + w
+			}
+		}
+		if cont {
+			cur += " \\"
+		}
+		out = append(out, strings.Split(ansi.Hardwrap(cur, width, true), "\n")...)
+	}
+	return strings.Join(out, "\n")
+}
