@@ -64,7 +64,8 @@ func TestMemoryPerObject(t *testing.T) {
 }
 
 // BenchmarkStore100k measures a store holding 100,000 customers (about
-// 1.4 KB of JSON each) and 1,000 cards under one customer. Run with
+// 1.2 KB of JSON each) and 1,000 cards under one customer. The filtered
+// lists use value indexes (built before timing). Run with
 //
 //	go test ./store -run '^$' -bench Store100k -benchmem
 func BenchmarkStore100k(b *testing.B) {
@@ -134,6 +135,9 @@ func BenchmarkStore100k(b *testing.B) {
 		{"list-filter-one-in-100k", Query{Type: "customer", Limit: 10, Equal: map[string]string{"balance": "0"}}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
+			if _, err := m.List(ctx, bc.q); err != nil { // builds a value index once
+				b.Fatal(err)
+			}
 			for b.Loop() {
 				p, err := m.List(ctx, bc.q)
 				if err != nil || len(p.Data) == 0 {

@@ -22,7 +22,11 @@
 // are equality on top-level fields, a Created range and an optional
 // predicate. A list selects by type, by parent (and type) or over
 // everything; each selection is a sorted index, so a page costs a binary
-// search plus the page (and, for sparse filters, the objects skipped).
+// search plus the page and the objects its filters skip. A field filtered
+// on over more than a thousand objects gets its own index on first use
+// (value to objects, kept by every write from then on, at most 16
+// fields), so a filter that matches few of 100,000 objects still answers
+// in microseconds.
 //
 // Deleting an object can cascade to its children and theirs. Put of a new
 // object past Options.MaxObjects returns a *FullError: nothing is ever

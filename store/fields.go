@@ -381,11 +381,14 @@ func (f field) equals(js, want string) bool {
 	case kindString, kindNumber, kindBool:
 		return raw == want
 	case kindEscaped:
-		var s string
-		if err := json.Unmarshal([]byte(`"`+raw+`"`), &s); err != nil {
-			return false
-		}
-		return s == want
+		return decodeString(raw) == want
 	}
 	return false
+}
+
+// decodeString decodes the text of a JSON string (checked valid).
+func decodeString(raw string) string {
+	var s string
+	_ = json.Unmarshal([]byte(`"`+raw+`"`), &s)
+	return s
 }

@@ -9,8 +9,11 @@ import (
 var errTwoCursors = errors.New("store: a list takes starting_after or ending_before, not both")
 
 // page selects one page of x (oldest first) for q; cursors are looked up
-// in ids. The caller holds the store's read lock.
-func page(x index, q Query, ids map[string]*entry) (Page, error) {
+// in ids. x may hold more than q selects (every filter, Type and Parent
+// included, is checked); exact says it holds only objects of q's Type and
+// Parent, so a count without filters needs no scan. The caller holds the
+// store's read lock.
+func page(x index, exact bool, q Query, ids map[string]*entry) (Page, error) {
 	if q.StartingAfter != "" && q.EndingBefore != "" {
 		return Page{}, errTwoCursors
 	}
@@ -23,9 +26,9 @@ func page(x index, q Query, ids map[string]*entry) (Page, error) {
 	}
 	match := matcher(q)
 	lo, hi := x.bounds(q.Created)
-	p := Page{TotalCount: -1}
+	p := Page{TotalCount: -1, Data: make([]Object, 0, min(limit, hi-lo))}
 	if q.TotalCount {
-		if q.Type == "" && len(q.Equal) == 0 && q.Match == nil {
+		if exact && len(q.Equal) == 0 && q.Match == nil {
 			p.TotalCount = hi - lo
 		} else {
 			p.TotalCount = count(x[lo:hi], match)
@@ -67,9 +70,6 @@ func page(x index, q Query, ids map[string]*entry) (Page, error) {
 			}
 		}
 	}
-	if p.Data == nil {
-		p.Data = []Object{}
-	}
 	return p, nil
 }
 
@@ -93,9 +93,9 @@ func matcher(q Query) func(*entry) bool {
 	for f, v := range q.Equal {
 		eqs = append(eqs, eq{field: f, value: v})
 	}
-	typ, fn := q.Type, q.Match
+	typ, parent, fn := q.Type, q.Parent, q.Match
 	return func(e *entry) bool {
-		if typ != "" && e.obj.Type != typ {
+		if (typ != "" && e.obj.Type != typ) || (parent != "" && e.obj.Parent != parent) {
 			return false
 		}
 		for i := range eqs {

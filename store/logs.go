@@ -65,12 +65,7 @@ func (m *Memory) GetEvent(_ context.Context, id string) (Object, error) {
 func (m *Memory) ListEvents(_ context.Context, q Query) (Page, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	x := m.events.idx
-	if q.Parent != "" {
-		parent, match := q.Parent, q.Match
-		q.Match = func(o Object) bool { return o.Parent == parent && (match == nil || match(o)) }
-	}
-	return page(x, q, m.events.byID)
+	return page(m.events.idx, q.Type == "" && q.Parent == "", q, m.events.byID)
 }
 
 // LookupIdempotency returns the record kept for key.

@@ -59,6 +59,7 @@ type Options struct {
 // memory, optionally saved to a file. Use New; call Close when done.
 type Memory struct {
 	max, maxEvents, maxKeys int
+	valueIndexMin           int
 	path                    string
 	now                     func() time.Time
 	onSaveError             func(error)
@@ -69,6 +70,7 @@ type Memory struct {
 	all      index
 	byType   map[string]*index
 	children map[string]*index
+	values   map[string]valueIndex // by field name; see valueindex.go
 	events   eventLog
 	keys     keyLog
 	nextSeq  uint64
@@ -90,13 +92,14 @@ var _ Store = (*Memory)(nil)
 // offset, and the file is left as it is), else it starts from opts.Seed.
 func New(opts Options) (*Memory, error) {
 	m := &Memory{
-		max:         cmp0(opts.MaxObjects, DefaultMaxObjects),
-		maxEvents:   cmp0(opts.MaxEvents, DefaultMaxEvents),
-		maxKeys:     cmp0(opts.MaxIdempotencyKeys, DefaultMaxIdempotencyKeys),
-		path:        opts.Path,
-		now:         opts.Now,
-		onSaveError: opts.OnSaveError,
-		subs:        map[*chan Change]struct{}{},
+		max:           cmp0(opts.MaxObjects, DefaultMaxObjects),
+		maxEvents:     cmp0(opts.MaxEvents, DefaultMaxEvents),
+		maxKeys:       cmp0(opts.MaxIdempotencyKeys, DefaultMaxIdempotencyKeys),
+		path:          opts.Path,
+		now:           opts.Now,
+		onSaveError:   opts.OnSaveError,
+		subs:          map[*chan Change]struct{}{},
+		valueIndexMin: valueIndexMin,
 	}
 	if m.now == nil {
 		m.now = time.Now
@@ -170,6 +173,7 @@ func (m *Memory) clear() {
 	m.all = nil
 	m.byType = map[string]*index{}
 	m.children = map[string]*index{}
+	m.values = map[string]valueIndex{}
 	m.events = eventLog{byID: map[string]*entry{}}
 	m.keys = keyLog{byKey: map[string]*IdempotencyRecord{}}
 	m.nextSeq = 0
@@ -226,6 +230,7 @@ func (m *Memory) add(e *entry) {
 	if e.obj.Parent != "" {
 		indexIn(m.children, e.obj.Parent).insert(e)
 	}
+	m.addValues(e)
 }
 
 // drop unindexes an entry; the caller holds mu.
@@ -236,6 +241,7 @@ func (m *Memory) drop(e *entry) {
 	if e.obj.Parent != "" {
 		removeFrom(m.children, e.obj.Parent, e)
 	}
+	m.dropValues(e)
 }
 
 // replace swaps old for e (same id); in place when they sort and group
@@ -248,16 +254,12 @@ func (m *Memory) replace(old, e *entry) {
 		return
 	}
 	m.byID[e.obj.ID] = e
-	swap := func(x *index) {
-		if i := x.search(old.obj.Created, old.seq); i < len(*x) && (*x)[i] == old {
-			(*x)[i] = e
-		}
-	}
-	swap(&m.all)
-	swap(m.byType[e.obj.Type])
+	m.all.swap(old, e)
+	m.byType[e.obj.Type].swap(old, e)
 	if e.obj.Parent != "" {
-		swap(m.children[e.obj.Parent])
+		m.children[e.obj.Parent].swap(old, e)
 	}
+	m.replaceValues(old, e)
 }
 
 func indexIn(m map[string]*index, k string) *index {
@@ -311,23 +313,28 @@ func (m *Memory) Delete(_ context.Context, id string, cascade bool) ([]Object, e
 
 // List returns one page of objects, newest first.
 func (m *Memory) List(_ context.Context, q Query) (Page, error) {
+	m.indexValues(q)
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	var x index
+	exact := q.Parent == "" || q.Type == "" // a selection by parent holds every type
+	return page(m.narrowest(q, m.selection(q)), exact, q, m.byID)
+}
+
+// selection is the index q's Parent or Type selects; the caller holds mu.
+func (m *Memory) selection(q Query) index {
+	var x *index
 	switch {
 	case q.Parent != "":
-		if p := m.children[q.Parent]; p != nil {
-			x = *p
-		}
+		x = m.children[q.Parent]
 	case q.Type != "":
-		if t := m.byType[q.Type]; t != nil {
-			x = *t
-		}
-		q.Type = "" // every entry of x has it
+		x = m.byType[q.Type]
 	default:
-		x = m.all
+		return m.all
 	}
-	return page(x, q, m.byID)
+	if x == nil {
+		return nil
+	}
+	return *x
 }
 
 // Reset puts the store back to its seed.

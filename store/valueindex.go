@@ -1,0 +1,147 @@
+package store
+
+import "strings"
+
+// Lists filtered by a field (customer=, email=, status=) over a large
+// store would scan every object. So the first such list over more than
+// valueIndexMin objects builds an index of that field (value to objects,
+// newest last, like every index) and writes keep it from then on; a list
+// then walks only the objects with the value. At most maxValueIndexes
+// fields are indexed; past that, filters scan.
+const (
+	valueIndexMin   = 1000
+	maxValueIndexes = 16
+)
+
+// valueIndex maps a field's values (as Query.Equal states them) to the
+// objects that have them.
+type valueIndex map[string]*index
+
+// valueOf is the text Query.Equal compares for the field name of e, and
+// whether e has a scalar, non-null value there.
+func valueOf(e *entry, name string) (string, bool) {
+	f, ok := e.fields.lookup(e.obj.JSON, name)
+	if !ok || f.kind == kindNull {
+		return "", false
+	}
+	return f.text(e.obj.JSON), true
+}
+
+// addValues and dropValues keep the value indexes; the caller holds mu.
+func (m *Memory) addValues(e *entry) {
+	for name, vi := range m.values {
+		if v, ok := valueOf(e, name); ok {
+			vi.add(v, e)
+		}
+	}
+}
+
+func (m *Memory) dropValues(e *entry) {
+	for name, vi := range m.values {
+		if v, ok := valueOf(e, name); ok {
+			removeFrom(vi, v, e)
+		}
+	}
+}
+
+// replaceValues swaps old for e (same position) in the value indexes.
+func (m *Memory) replaceValues(old, e *entry) {
+	for name, vi := range m.values {
+		ov, oldOK := valueOf(old, name)
+		nv, newOK := valueOf(e, name)
+		switch {
+		case oldOK && newOK && ov == nv:
+			vi[ov].swap(old, e)
+		default:
+			if oldOK {
+				removeFrom(vi, ov, old)
+			}
+			if newOK {
+				vi.add(nv, e)
+			}
+		}
+	}
+}
+
+func (vi valueIndex) add(v string, e *entry) {
+	x := vi[v]
+	if x == nil {
+		x = &index{}
+		vi[strings.Clone(v)] = x // not a slice of e's JSON, which a later Put may drop
+	}
+	x.insert(e)
+}
+
+// indexValues builds the indexes q's filters want, when its selection is
+// large enough to be worth it. It takes the write lock only to build.
+func (m *Memory) indexValues(q Query) {
+	if len(q.Equal) == 0 {
+		return
+	}
+	m.mu.RLock()
+	missing := false
+	for name := range q.Equal {
+		if _, ok := m.values[name]; !ok {
+			missing = true
+		}
+	}
+	want := missing && len(m.values) < maxValueIndexes && len(m.selection(q)) > m.valueIndexMin
+	m.mu.RUnlock()
+	if !want {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for name := range q.Equal {
+		if _, ok := m.values[name]; ok || len(m.values) >= maxValueIndexes {
+			continue
+		}
+		vi := valueIndex{}
+		for _, e := range m.all {
+			if v, ok := valueOf(e, name); ok {
+				vi.add(v, e)
+			}
+		}
+		m.values[name] = vi
+	}
+}
+
+// narrowest returns the smallest index that holds every object q can
+// match: x (the selection by parent or type) or the objects with one of
+// q's filtered values. The caller holds mu.
+func (m *Memory) narrowest(q Query, x index) index {
+	for name, want := range q.Equal {
+		vi, ok := m.values[name]
+		if !ok {
+			continue
+		}
+		y := vi[want]
+		if y == nil {
+			return nil // indexed, and no object has the value
+		}
+		if len(*y) < len(x) {
+			x = *y
+		}
+	}
+	return x
+}
+
+// swap puts e where old is (same position key).
+func (x *index) swap(old, e *entry) {
+	if x == nil {
+		return
+	}
+	if i := x.search(old.obj.Created, old.seq); i < len(*x) && (*x)[i] == old {
+		(*x)[i] = e
+	}
+}
+
+// text is the value Query.Equal compares: strings decoded, other scalars
+// as written.
+func (f field) text(js string) string {
+	raw := js[f.val : f.val+f.vlen]
+	if f.kind == kindEscaped {
+		return decodeString(raw)
+	}
+	return raw
+}
