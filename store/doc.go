@@ -49,10 +49,12 @@
 // # Concurrency and the change feed
 //
 // Every method is safe for concurrent use: one read-write lock guards the
-// maps and indexes, and stored entries are immutable, so reads share them
-// and a save copies pointers, not objects. Subscribe feeds a UI the
-// changes without ever blocking a writer; Stats gives counts per type and
-// a version that grows with every change.
+// maps and indexes. An update that keeps an object's place overwrites it
+// in place, so it costs no index work; a save copies the entries (not the
+// JSON, which strings share) under the read lock and writes the file
+// without holding it. Subscribe feeds a UI the changes without ever
+// blocking a writer; Stats gives counts per type and a version that grows
+// with every change.
 //
 // Store is the interface the rules above use; Memory is the embedded
 // implementation. A shared backend can implement Store later.

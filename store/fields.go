@@ -59,7 +59,7 @@ func scanTop(js string) (fields, int64, bool, error) {
 		name string
 		f    field // kind 0: not indexed
 	}
-	var tops []top
+	tops := make([]top, 0, 32) // on the stack for most objects
 	var created int64
 	hasCreated := false
 	s := scanner{js: js}
@@ -101,7 +101,7 @@ func scanTop(js string) (fields, int64, bool, error) {
 		i = skipSpace(js, next)
 		name := js[kStart:kEnd]
 		if kSpecial {
-			_ = json.Unmarshal([]byte(js[kStart-1:kEnd+1]), &name) // valid: checked above
+			name = decodeString(name)
 		}
 		if name == "created" {
 			n, err := strconv.ParseInt(js[f.val:f.val+f.vlen], 10, 64)

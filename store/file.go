@@ -47,14 +47,22 @@ type fileKey struct {
 	Created     time.Time   `json:"created"`
 }
 
-// snapshot is what a save writes, taken under the read lock. Entries are
-// immutable, so copying the slices is enough.
+// snapshot is what a save writes, copied under the read lock (entries
+// change in place, so it copies them, not pointers to them).
 type snapshot struct {
 	version uint64
 	nextSeq uint64
-	objects []*entry
-	events  []*entry
+	objects []entry
+	events  []entry
 	keys    []IdempotencyRecord
+}
+
+func copyEntries(x index) []entry {
+	out := make([]entry, len(x))
+	for i, e := range x {
+		out[i] = *e
+	}
+	return out
 }
 
 func (m *Memory) snapshot() snapshot {
@@ -63,8 +71,8 @@ func (m *Memory) snapshot() snapshot {
 	s := snapshot{
 		version: m.version,
 		nextSeq: m.nextSeq,
-		objects: append([]*entry(nil), m.all...),
-		events:  append([]*entry(nil), m.events.idx...),
+		objects: copyEntries(m.all),
+		events:  copyEntries(m.events.idx),
 		keys:    make([]IdempotencyRecord, 0, len(m.keys.order)),
 	}
 	for _, k := range m.keys.order {
@@ -178,7 +186,7 @@ func encode(w *bufio.Writer, s snapshot) error {
 
 // encodeEntries writes a list of records, each object's JSON as is
 // (json.Marshal would compact it).
-func encodeEntries(w *bufio.Writer, name string, es []*entry) error {
+func encodeEntries(w *bufio.Writer, name string, es []entry) error {
 	w.WriteString(",\n\"" + name + "\":[")
 	for i, e := range es {
 		b, err := json.Marshal(fileRecord{ID: e.obj.ID, Type: e.obj.Type, Parent: e.obj.Parent, Created: e.obj.Created, Seq: e.seq})

@@ -5,9 +5,9 @@ import (
 	"slices"
 )
 
-// entry is one stored object with its scalar index. Entries are never
-// changed once stored (a Put stores a new one), so a snapshot can hold
-// them without a lock.
+// entry is one stored object with its scalar index. An update that keeps
+// the object's place overwrites its entry in place, under the write lock;
+// readers copy what they need under the read lock.
 type entry struct {
 	obj    Object
 	seq    uint64 // the order the id was first stored; breaks ties in Created

@@ -182,7 +182,8 @@ func (m *Memory) clear() {
 // reseed stores the seed; the caller holds mu, on an empty store.
 func (m *Memory) reseed() {
 	for _, e := range m.seed {
-		m.add(e)
+		c := *e // stored entries change in place; the seed must not
+		m.add(&c)
 	}
 	m.nextSeq = uint64(len(m.seed))
 }
@@ -190,12 +191,11 @@ func (m *Memory) reseed() {
 // Get returns the object with id.
 func (m *Memory) Get(_ context.Context, id string) (Object, error) {
 	m.mu.RLock()
-	e := m.byID[id]
-	m.mu.RUnlock()
-	if e == nil {
-		return Object{}, &NotFoundError{ID: id}
+	defer m.mu.RUnlock()
+	if e := m.byID[id]; e != nil {
+		return e.obj, nil
 	}
-	return e.obj, nil
+	return Object{}, &NotFoundError{ID: id}
 }
 
 // Put stores obj. Its JSON must be one JSON object.
@@ -216,7 +216,7 @@ func (m *Memory) Put(_ context.Context, obj Object) (Object, error) {
 		m.add(e)
 	} else {
 		e.seq = old.seq
-		m.replace(old, e)
+		e = m.replace(old, e)
 	}
 	m.changed(OpPut, e.obj.Type, e.obj.ID)
 	return e.obj, nil
@@ -244,22 +244,19 @@ func (m *Memory) drop(e *entry) {
 	m.dropValues(e)
 }
 
-// replace swaps old for e (same id); in place when they sort and group
-// the same, which is the common update.
-func (m *Memory) replace(old, e *entry) {
+// replace puts e in the place of old (same id). When they sort and group
+// the same, which is the common update, old is overwritten in place, so
+// the indexes (which point at it) need no change; the caller holds mu.
+func (m *Memory) replace(old, e *entry) *entry {
 	same := old.obj.Created == e.obj.Created && old.obj.Type == e.obj.Type && old.obj.Parent == e.obj.Parent
 	if !same {
 		m.drop(old)
 		m.add(e)
-		return
-	}
-	m.byID[e.obj.ID] = e
-	m.all.swap(old, e)
-	m.byType[e.obj.Type].swap(old, e)
-	if e.obj.Parent != "" {
-		m.children[e.obj.Parent].swap(old, e)
+		return e
 	}
 	m.replaceValues(old, e)
+	*old = *e
+	return old
 }
 
 func indexIn(m map[string]*index, k string) *index {

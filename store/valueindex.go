@@ -44,21 +44,20 @@ func (m *Memory) dropValues(e *entry) {
 	}
 }
 
-// replaceValues swaps old for e (same position) in the value indexes.
+// replaceValues moves old (about to be overwritten by e, in place) to
+// e's values in the value indexes.
 func (m *Memory) replaceValues(old, e *entry) {
 	for name, vi := range m.values {
 		ov, oldOK := valueOf(old, name)
 		nv, newOK := valueOf(e, name)
-		switch {
-		case oldOK && newOK && ov == nv:
-			vi[ov].swap(old, e)
-		default:
-			if oldOK {
-				removeFrom(vi, ov, old)
-			}
-			if newOK {
-				vi.add(nv, e)
-			}
+		if oldOK == newOK && ov == nv {
+			continue
+		}
+		if oldOK {
+			removeFrom(vi, ov, old)
+		}
+		if newOK {
+			vi.add(nv, old)
 		}
 	}
 }
@@ -124,16 +123,6 @@ func (m *Memory) narrowest(q Query, x index) index {
 		}
 	}
 	return x
-}
-
-// swap puts e where old is (same position key).
-func (x *index) swap(old, e *entry) {
-	if x == nil {
-		return
-	}
-	if i := x.search(old.obj.Created, old.seq); i < len(*x) && (*x)[i] == old {
-		(*x)[i] = e
-	}
 }
 
 // text is the value Query.Equal compares: strings decoded, other scalars
