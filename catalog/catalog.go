@@ -103,7 +103,7 @@ type Variant struct {
 // read loads the template text once.
 func (v *Variant) read() error {
 	v.readOnce.Do(func() {
-		data, err := fs.ReadFile(v.fsys, v.File)
+		data, err := readFile(v.fsys, v.File)
 		v.source, v.readErr = string(data), err
 	})
 	return v.readErr

@@ -124,21 +124,21 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"malformed manifest", func(f fstest.MapFS) {
 			f[ManifestName] = &fstest.MapFile{Data: []byte("{\n  \"name\": \"x\",\n  \"routes\": [\n    {\"method\": \"GET\",,}\n  ]\n}")}
-		}, []string{"catalog.json", "line 4"}},
+		}, []string{"catalog.json:4:", "invalid character"}},
 		{"template syntax error", func(f fstest.MapFS) {
 			f["r1.error.hbs"] = &fstest.MapFile{Data: []byte("{\n\"a\": \"{{#if x}}\"\n}")}
-		}, []string{"r1.error.hbs", "GET /v1/b/:id", "error variant", "line"}},
+		}, []string{"r1.error.hbs:2:", "GET /v1/b/:id", "error variant", "never closed"}},
 		{"helper arity", func(f fstest.MapFS) {
 			f["r0.success.hbs"] = &fstest.MapFile{Data: []byte("{\n\n\"a\": \"{{urlParam}}\"}")}
-		}, []string{"r0.success.hbs", "GET /v1/a", "line 3", "urlParam"}},
+		}, []string{"r0.success.hbs:3:", "GET /v1/a", "urlParam"}},
 		{"duplicate route", func(f fstest.MapFS) {
 			rewriteManifest(t, f, func(m *Manifest) { m.Routes[1].Path = "/v1/a" })
-		}, []string{"catalog.json:", "GET /v1/a", "duplicate of route 1"}},
+		}, []string{"catalog.json:", "GET /v1/a", "duplicate of the route on line 4"}},
 		{"conflicting route", func(f fstest.MapFS) {
 			rewriteManifest(t, f, func(m *Manifest) {
 				m.Routes[0].Path = "/v1/b/:other"
 			})
-		}, []string{"catalog.json:", "GET /v1/b/:id", "conflicts with route 1"}},
+		}, []string{"catalog.json:", "GET /v1/b/:id", "conflicts with the route on line 4"}},
 		{"missing variant", func(f fstest.MapFS) {
 			rewriteManifest(t, f, func(m *Manifest) { m.Routes[1].Variants = m.Routes[1].Variants[:1] })
 		}, []string{"catalog.json:", "GET /v1/b/:id", "no error variant"}},

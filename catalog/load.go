@@ -7,15 +7,18 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"mime"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
 
 	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/render"
 )
 
 // Manifest is catalog.json as written on disk. Exported for tools that
@@ -80,7 +83,15 @@ func LoadDir(dir string) (*Catalog, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("catalog %s: not a folder (want a folder holding %s)", dir, ManifestName)
 	}
-	return Load(os.DirFS(dir), Options{Eager: true, Source: dir})
+	// Every file is opened through the root, which refuses links (and
+	// "..") that lead outside the folder. Loading from disk is eager, so
+	// nothing is read after the root closes.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", dir, unwrapPathError(err))
+	}
+	defer root.Close()
+	return Load(root.FS(), Options{Eager: true, Source: dir})
 }
 
 // Load reads a catalog from fsys. Every problem is an error naming the
@@ -90,22 +101,38 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 	if src == "" {
 		src = "catalog"
 	}
-	data, err := fs.ReadFile(fsys, ManifestName)
+	data, err := readFile(fsys, ManifestName)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", joinName(src, ManifestName), err)
 	}
 	m, err := parseManifest(data)
 	if err != nil {
+		var le *lineError
+		if errors.As(err, &le) {
+			return nil, fmt.Errorf("%s:%d: %s", joinName(src, ManifestName), le.line, le.msg)
+		}
 		return nil, fmt.Errorf("%s: %w", joinName(src, ManifestName), err)
 	}
 	// Line numbers are only needed for errors: find them then.
+	line := func(i int) int {
+		starts, err := routeStarts(data)
+		if err != nil || i >= len(starts) {
+			return 0
+		}
+		return lineAt(data, starts[i])
+	}
 	where := func(i int) string {
 		name := joinName(src, ManifestName)
-		lines, err := routeLines(data)
-		if err != nil || i >= len(lines) {
-			return fmt.Sprintf("%s: route %d", name, i+1)
+		if l := line(i); l > 0 {
+			return fmt.Sprintf("%s:%d", name, l)
 		}
-		return fmt.Sprintf("%s:%d", name, lines[i])
+		return fmt.Sprintf("%s: route %d", name, i+1)
+	}
+	routeAt := func(r *Route) string {
+		if l := line(r.index); l > 0 {
+			return fmt.Sprintf("the route on line %d", l)
+		}
+		return fmt.Sprintf("route %d", r.index+1)
 	}
 	c := &Catalog{
 		Name:              m.Name,
@@ -125,10 +152,13 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 		}
 		r.index = len(c.Routes)
 		if prev, dup := c.byKey[r.Key()]; dup {
-			return nil, fmt.Errorf("%s: route %s: duplicate of route %d", where(i), r.Key(), prev.index+1)
+			return nil, fmt.Errorf("%s: route %s: duplicate of %s", where(i), r.Key(), routeAt(prev))
 		}
-		if err := c.tree.insert(r); err != nil {
-			return nil, fmt.Errorf("%s: route %s: %w", where(i), r.Key(), err)
+		if prev := c.tree.insert(r); prev != nil {
+			if prev.Path == r.Path || cleanPath(prev.Path) == cleanPath(r.Path) {
+				return nil, fmt.Errorf("%s: route %s: duplicate of %s", where(i), r.Key(), routeAt(prev))
+			}
+			return nil, fmt.Errorf("%s: route %s: conflicts with %s (%s): the same requests match both", where(i), r.Key(), routeAt(prev), prev.Key())
 		}
 		c.byKey[r.Key()] = r
 		c.Routes = append(c.Routes, r)
@@ -141,11 +171,12 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 	return c, nil
 }
 
-// parseManifest decodes catalog.json.
+// parseManifest decodes catalog.json. Its errors are *lineError where the
+// line is known, worded in the manifest's terms.
 func parseManifest(data []byte) (*Manifest, error) {
 	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, jsonError(data, err)
+		return nil, manifestError(data, err)
 	}
 	if len(m.Routes) == 0 {
 		return nil, fmt.Errorf("no routes (want a \"routes\" array)")
@@ -153,15 +184,27 @@ func parseManifest(data []byte) (*Manifest, error) {
 	return &m, nil
 }
 
-// routeLines walks the manifest's tokens to find where each element of
-// "routes" starts.
-func routeLines(data []byte) ([]int, error) {
+// lineError is a manifest error at a line.
+type lineError struct {
+	line int
+	msg  string
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
+
+// lineAt is the 1-based line of a byte offset.
+func lineAt(data []byte, off int) int {
+	return 1 + bytes.Count(data[:max(0, min(off, len(data)))], []byte("\n"))
+}
+
+// routeStarts walks the manifest's tokens to find the offset where each
+// element of "routes" starts.
+func routeStarts(data []byte) ([]int, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if _, err := dec.Token(); err != nil { // {
 		return nil, err
 	}
-	var lines []int
-	line, counted := 1, int64(0)
+	var starts []int
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -175,18 +218,16 @@ func routeLines(data []byte) ([]int, error) {
 			}
 			continue
 		}
-		if _, err := dec.Token(); err != nil { // [
-			return nil, err
+		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+			return nil, fmt.Errorf("routes is not an array")
 		}
 		for dec.More() {
-			off := dec.InputOffset()
+			off := int(dec.InputOffset())
 			// Skip the separator and spaces between the previous element and this one.
-			for off < int64(len(data)) && (data[off] == ',' || data[off] == ' ' || data[off] == '\n' || data[off] == '\r' || data[off] == '\t') {
+			for off < len(data) && (data[off] == ',' || data[off] == ' ' || data[off] == '\n' || data[off] == '\r' || data[off] == '\t') {
 				off++
 			}
-			line += bytes.Count(data[counted:off], []byte("\n"))
-			counted = off
-			lines = append(lines, line)
+			starts = append(starts, off)
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
 				return nil, err
@@ -196,22 +237,99 @@ func routeLines(data []byte) ([]int, error) {
 			return nil, err
 		}
 	}
-	return lines, nil
+	return starts, nil
 }
 
-// jsonError adds a line number to encoding/json's errors.
-func jsonError(data []byte, err error) error {
+// manifestError words encoding/json's errors for someone editing the
+// manifest: the line, the route, the field as the manifest names it and
+// what it must be. No Go type names.
+func manifestError(data []byte, err error) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		return fmt.Errorf("line %d: %v", 1+bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n")), err)
+		return &lineError{lineAt(data, int(se.Offset)), strings.TrimPrefix(se.Error(), "json: ")}
 	case errors.As(err, &te):
-		return fmt.Errorf("line %d: field %s: %v", 1+bytes.Count(data[:min(int(te.Offset), len(data))], []byte("\n")), te.Field, err)
+		field := te.Field
+		where := ""
+		if rest, ok := strings.CutPrefix(field, "routes."); ok {
+			field = rest
+			where = routeLabel(data, int(te.Offset)) + ": "
+		}
+		return &lineError{lineAt(data, int(te.Offset)), fmt.Sprintf("%s%s must be %s, not %s", where, fieldWords(field), wantWords(te.Type), foundWords(te.Value))}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Errorf("unexpected end of file")
 	}
 	return err
+}
+
+// routeLabel names the route holding a byte offset: `route "GET /x"`, or
+// `route 3` when its method or path is not text.
+func routeLabel(data []byte, off int) string {
+	starts, err := routeStarts(data)
+	i := -1
+	if err == nil {
+		for k, s := range starts {
+			if s <= off {
+				i = k
+			}
+		}
+	}
+	if i < 0 {
+		return "a route"
+	}
+	var r struct {
+		Method, Path any
+	}
+	dec := json.NewDecoder(bytes.NewReader(data[starts[i]:]))
+	if dec.Decode(&r) == nil {
+		method, ok1 := r.Method.(string)
+		p, ok2 := r.Path.(string)
+		if ok1 && ok2 {
+			return fmt.Sprintf("route %q", strings.ToUpper(method)+" "+p)
+		}
+	}
+	return fmt.Sprintf("route %d", i+1)
+}
+
+// fieldWords turns "variants.status" into "variant status".
+func fieldWords(field string) string {
+	parts := strings.Split(field, ".")
+	for i, p := range parts {
+		if p == "variants" && i < len(parts)-1 {
+			parts[i] = "variant"
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func wantWords(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	}
+	return "an object"
+}
+
+// foundWords describes the JSON value encoding/json found ("string",
+// "number 200.5", "bool", "array", "object").
+func foundWords(v string) string {
+	switch {
+	case strings.HasPrefix(v, "number "):
+		return strings.TrimPrefix(v, "number ")
+	case v == "bool":
+		return "true or false"
+	case v == "array" || v == "object":
+		return "an " + v
+	}
+	return "a " + v
 }
 
 var methods = map[string]bool{
@@ -340,8 +458,11 @@ func defaultGroup(segs []string) string {
 	return "other"
 }
 
-// compileAll parses every template concurrently and reports the first
-// error in catalog order.
+// compileAll parses every template concurrently and renders each once
+// with its route's sample request, so a template that would fail, or
+// (for JSON variants) render invalid JSON, is reported now rather than on
+// every request. It reports the first error in catalog order, naming the
+// file and, where known, the line.
 func (c *Catalog) compileAll(src string) error {
 	var variants []*Variant
 	owners := map[*Variant]*Route{}
@@ -359,7 +480,7 @@ func (c *Catalog) compileAll(src string) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				_, errs[i] = variants[i].Template()
+				errs[i] = variants[i].check(owners[variants[i]])
 			}
 		}()
 	}
@@ -369,13 +490,44 @@ func (c *Catalog) compileAll(src string) error {
 	close(next)
 	wg.Wait()
 	for i, err := range errs {
-		if err != nil {
-			v := variants[i]
-			msg := strings.TrimPrefix(err.Error(), v.File+": ")
-			return fmt.Errorf("%s: route %s (%s variant): template error: %s", joinName(src, v.File), owners[v].Key(), v.Kind, msg)
+		if err == nil {
+			continue
 		}
+		v := variants[i]
+		file := joinName(src, v.File)
+		var le *render.LineError
+		if errors.As(err, &le) {
+			file = fmt.Sprintf("%s:%d", file, le.Line)
+			err = errors.New(le.Msg)
+		}
+		msg := strings.TrimPrefix(err.Error(), v.File+": ")
+		return fmt.Errorf("%s: route %s (%s variant): %s", file, owners[v].Key(), v.Kind, msg)
 	}
 	return nil
+}
+
+// check compiles the variant's template and renders it once with the
+// route's sample request.
+func (v *Variant) check(r *Route) error {
+	tpl, err := v.Template()
+	if err != nil {
+		return err
+	}
+	if isJSON(v.ContentType) {
+		return tpl.CheckJSON(r.SampleRequest())
+	}
+	_, err = tpl.Exec(r.SampleRequest())
+	return err
+}
+
+// isJSON reports whether a content type is JSON (application/json or a
+// +json type such as application/problem+json).
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
 // Export writes the embedded catalog (or any catalog fs) to dir, so a user
@@ -416,4 +568,41 @@ func cleanPath(p string) string {
 		p = "/" + p
 	}
 	return path.Clean(p)
+}
+
+// maxManifestBytes bounds catalog.json (the embedded one is well under 1 MiB).
+const maxManifestBytes = 64 << 20
+
+// readFile reads a catalog file, refusing files too large to be a
+// manifest or template before reading them, and wording the refusal of a
+// link that leads outside the catalog folder.
+func readFile(fsys fs.FS, name string) ([]byte, error) {
+	limit := int64(render.MaxTemplateBytes)
+	if name == ManifestName {
+		limit = maxManifestBytes
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, readError(err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > limit {
+		return nil, fmt.Errorf("%d bytes, more than the %d MiB allowed", st.Size(), limit>>20)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, readError(err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("more than the %d MiB allowed", limit>>20)
+	}
+	return data, nil
+}
+
+// readError words os.Root's refusal of a path that leaves the folder.
+func readError(err error) error {
+	if strings.Contains(err.Error(), "path escapes from parent") {
+		return errors.New("refused: a link leading outside the catalog folder")
+	}
+	return unwrapPathError(err)
 }

@@ -51,7 +51,8 @@ func splitPattern(p string) (segs, params []string, err error) {
 	return segs, params, nil
 }
 
-func (n *node) insert(r *Route) error {
+// insert adds r, or returns the route already answering the same requests.
+func (n *node) insert(r *Route) *Route {
 	cur := n
 	for _, s := range r.segments {
 		if s[0] == ':' {
@@ -75,7 +76,7 @@ func (n *node) insert(r *Route) error {
 		cur.routes = map[string]*Route{}
 	}
 	if prev, ok := cur.routes[r.Method]; ok {
-		return fmt.Errorf("conflicts with route %d (%s): the same requests match both", prev.index+1, prev.Key())
+		return prev
 	}
 	cur.routes[r.Method] = r
 	return nil

@@ -42,18 +42,6 @@ type edit struct {
 	text string
 }
 
-// lineError is a template error at a line of its source.
-type lineError struct {
-	line int
-	msg  string
-}
-
-func (e *lineError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
-
-func errorAt(line int, format string, args ...any) error {
-	return &lineError{line: line, msg: fmt.Sprintf(format, args...)}
-}
-
 // rewriteArity checks prog (parsed from src) and returns src with the
 // renames applied; prog is renamed in place to match it.
 func rewriteArity(src string, prog *ast.Program, hs helperSet) (string, error) {
