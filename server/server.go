@@ -5,7 +5,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +12,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,17 +25,34 @@ import (
 // MaxBodyBytes is the largest request body the server reads (1 MiB).
 const MaxBodyBytes = 1 << 20
 
+// MaxDiscardBytes is how much of an oversized body the server reads and
+// throws away before its 413, so that clients which send the whole body
+// before reading the answer get to read it.
+const MaxDiscardBytes = 64 << 20
+
+// DefaultBodyTimeout is how long a client has to send a request body.
+const DefaultBodyTimeout = 10 * time.Second
+
+// initialBodyBuffer is the body buffer's first size when the announced
+// length is unknown or large; it doubles as bytes arrive.
+const initialBodyBuffer = 4 << 10
+
 // Options configure a Server.
 type Options struct {
 	// Variant is the starting variant of every route (default success).
 	Variant catalog.Kind
+	// BodyTimeout is how long a client has to send a request's body once
+	// its headers are in (default DefaultBodyTimeout). A body still
+	// arriving then is answered 408 and its connection closed.
+	BodyTimeout time.Duration
 }
 
 // Server is an http.Handler serving one catalog.
 type Server struct {
-	cat   *catalog.Catalog
-	state *State
-	hub   *hub
+	cat         *catalog.Catalog
+	state       *State
+	hub         *hub
+	bodyTimeout time.Duration
 	// mockVersion is the Stripe-Mock-Version header value, if the catalog has one.
 	mockVersion []string
 }
@@ -48,7 +66,11 @@ func New(cat *catalog.Catalog, opts Options) (*Server, error) {
 	if kind == "" {
 		kind = catalog.Success
 	}
-	s := &Server{cat: cat, state: NewState(cat, kind), hub: newHub()}
+	bodyTimeout := opts.BodyTimeout
+	if bodyTimeout <= 0 {
+		bodyTimeout = DefaultBodyTimeout
+	}
+	s := &Server{cat: cat, state: NewState(cat, kind), hub: newHub(), bodyTimeout: bodyTimeout}
 	if cat.StripeMockVersion != "" {
 		s.mockVersion = []string{cat.StripeMockVersion}
 	}
@@ -131,7 +153,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h["Content-Type"] = jsonType
 	default:
 		var err error
-		body, err = readBody(r)
+		body, err = s.readBody(w, r)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			status, out = http.StatusRequestTimeout, stripeError("invalid_request_error", "",
+				fmt.Sprintf("The request body did not arrive within %gs: routedeck closed the connection. Send the body with the request.", s.bodyTimeout.Seconds()), "")
+			h["Content-Type"] = jsonType
+			h["Connection"] = []string{"close"}
+			break
+		}
 		if errors.Is(err, errTooLarge) {
 			status, out = http.StatusRequestEntityTooLarge, stripeError("invalid_request_error", "request_too_large",
 				fmt.Sprintf("Request body too large: routedeck accepts at most %d bytes (1 MiB).", MaxBodyBytes), "")
@@ -227,27 +256,88 @@ func (s *Server) pick(r *catalog.Route, prefer string) catalog.Kind {
 	return active
 }
 
-// readBody reads at most MaxBodyBytes; a larger body is an error.
-func readBody(r *http.Request) ([]byte, error) {
-	if r.Body == nil || r.Body == http.NoBody {
+// readBody reads the request body, at most MaxBodyBytes, before the body
+// deadline. Its buffer grows as bytes arrive, never ahead of them to an
+// announced length, so clients that announce a large body and send little
+// cost little. A body over the limit is read on and discarded, up to
+// MaxDiscardBytes, so that a client which sends the whole body before
+// reading (Python's urllib) is not reset before it reads the 413.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return nil, nil
 	}
 	if r.ContentLength > MaxBodyBytes {
-		return nil, errTooLarge
+		if r.ContentLength > MaxDiscardBytes || expectsContinue(r) {
+			// Too large to read through, or the client waits for our
+			// word before sending: refuse at once.
+			return nil, errTooLarge
+		}
 	}
-	// Read into one buffer of the announced size rather than growing one.
-	var buf bytes.Buffer
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+	// The deadline is set here rather than as the server's ReadTimeout so
+	// that it starts with the body and ends with it.
+	setReadDeadline(w, time.Now().Add(s.bodyTimeout))
+	defer setReadDeadline(w, time.Time{})
+	if r.ContentLength > MaxBodyBytes {
+		return nil, discard(r.Body)
 	}
-	if _, err := buf.ReadFrom(io.LimitReader(r.Body, MaxBodyBytes+1)); err != nil {
-		return nil, err
+	data, err := readLimited(r.Body, r.ContentLength)
+	if errors.Is(err, errTooLarge) {
+		return nil, discard(r.Body)
 	}
-	data := buf.Bytes()
-	if len(data) > MaxBodyBytes {
-		return nil, errTooLarge
+	return data, err
+}
+
+// readLimited reads body to EOF into a buffer that starts small (or at the
+// announced size, when that is small) and doubles as bytes arrive.
+func readLimited(body io.Reader, announced int64) ([]byte, error) {
+	size := initialBodyBuffer
+	if announced > 0 && announced < initialBodyBuffer {
+		size = int(announced) + 1 // +1: room to see EOF without growing
 	}
-	return data, nil
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			if len(buf) > MaxBodyBytes {
+				return nil, errTooLarge
+			}
+			buf = slices.Grow(buf, min(len(buf), MaxBodyBytes+1-len(buf)))
+		}
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > MaxBodyBytes {
+			return nil, errTooLarge
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// discard reads what is left of an oversized body, up to MaxDiscardBytes,
+// and reports errTooLarge whatever happens: the answer is a 413 anyway.
+func discard(body io.Reader) error {
+	_, _ = io.CopyN(io.Discard, body, MaxDiscardBytes)
+	return errTooLarge
+}
+
+// setReadDeadline sets the read deadline of w's connection, as
+// http.ResponseController does, without its allocations on the common path
+// (net/http's own writers). Writers that cannot take one (a recorder in
+// tests) are left alone.
+func setReadDeadline(w http.ResponseWriter, t time.Time) {
+	switch d := w.(type) {
+	case interface{ SetReadDeadline(time.Time) error }:
+		_ = d.SetReadDeadline(t)
+	case interface{ Unwrap() http.ResponseWriter }:
+		_ = http.NewResponseController(w).SetReadDeadline(t)
+	}
+}
+
+func expectsContinue(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Expect"), "100-continue")
 }
 
 var errTooLarge = errors.New("request body too large")
