@@ -206,6 +206,21 @@ func encodeEntries(w *bufio.Writer, name string, es []entry) error {
 	return err
 }
 
+// checkWritable tells now, rather than at the first save, whether saves
+// to path can work: its folder must exist and take a new file.
+func checkWritable(path string) error {
+	probe, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("state file %s: cannot save there: %w", path, err)
+	}
+	name := probe.Name()
+	_ = probe.Close()
+	if err := os.Remove(name); err != nil {
+		return fmt.Errorf("state file %s: %w", path, err)
+	}
+	return nil
+}
+
 // startSaving saves every period (when anything changed) until Close.
 func (m *Memory) startSaving(period time.Duration) {
 	m.stop, m.done = make(chan struct{}), make(chan struct{})
@@ -265,7 +280,10 @@ func (m *Memory) load(path string) (bool, error) {
 // decode fills the empty store from a state file's bytes; errors are
 // *FileError without the path.
 func (m *Memory) decode(data []byte) error {
-	if !json.Valid(data) {
+	err := m.decodeRecords(data)
+	if err != nil && !json.Valid(data) {
+		// Report the syntax error where it is in the file, which the
+		// streaming decoder does not tell.
 		var v any
 		err := json.Unmarshal(data, &v)
 		var se *json.SyntaxError
@@ -278,6 +296,11 @@ func (m *Memory) decode(data []byte) error {
 		}
 		return &FileError{Err: fmt.Errorf("not valid JSON: %w", err)}
 	}
+	return err
+}
+
+// decodeRecords reads the file's records into the store.
+func (m *Memory) decodeRecords(data []byte) error {
 	d := fileDecoder{dec: json.NewDecoder(bytes.NewReader(data)), data: data}
 	if err := d.expect('{'); err != nil {
 		return err

@@ -184,6 +184,10 @@ func TestCorruptStateFile(t *testing.T) {
 			}
 		})
 	}
+	missing := filepath.Join(dir, "no-such-folder", "state.json")
+	if _, err := New(Options{Path: missing}); err == nil || !strings.HasPrefix(err.Error(), "state file "+missing+": cannot save there") {
+		t.Fatalf("a state file in a missing folder: %v; want an error naming it", err)
+	}
 	if _, err := New(Options{Path: dir}); err == nil || !strings.Contains(err.Error(), dir) {
 		t.Fatalf("a folder as the state file: %v; want an error naming it", err)
 	}

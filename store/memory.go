@@ -127,6 +127,9 @@ func New(opts Options) (*Memory, error) {
 		if loaded, err = m.load(m.path); err != nil {
 			return nil, err
 		}
+		if err := checkWritable(m.path); err != nil {
+			return nil, err
+		}
 	}
 	if !loaded {
 		m.reseed()
