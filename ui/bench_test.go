@@ -60,7 +60,7 @@ func bigCatalog(b *testing.B, n int) *catalog.Catalog {
 
 func bigModel(b *testing.B) Model {
 	cat := bigCatalog(b, 10_000)
-	m := New(Config{Catalog: cat, Clipboard: func(string) error { return nil }})
+	m := New(Config{Catalog: cat, Clipboard: func(string) (string, error) { return "", nil }})
 	// A blinking cursor's timer would be timed along with the filter.
 	m.list.FilterInput.Cursor.SetMode(cursor.CursorStatic)
 	tm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})

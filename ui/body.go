@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 
@@ -121,20 +122,33 @@ func sampleBody(r *catalog.Route) string {
 	return "metadata[order_id]=6735"
 }
 
+// curlHeaders are the request headers a copied curl command keeps: the
+// ones that change what Stripe (and routedeck) answer. Credentials are
+// left out so they never land in a clipboard.
+var curlHeaders = []string{"Idempotency-Key", "Prefer", "Stripe-Account", "Stripe-Version"}
+
 // curlCommand is a shell-ready curl for a request against base.
-func curlCommand(base, method, target, body string) string {
+func curlCommand(base, method, target, body string, header http.Header) string {
 	var b strings.Builder
 	b.WriteString("curl -sS")
 	if method != "GET" && (method != "POST" || body == "") {
 		b.WriteString(" -X " + method)
 	}
 	b.WriteString(" " + shellQuote(strings.TrimRight(base, "/")+target))
-	if body != "" {
+	for _, k := range curlHeaders {
+		for _, v := range header.Values(k) {
+			b.WriteString(" \\\n  -H " + shellQuote(k+": "+v))
+		}
+	}
+	switch {
+	case body == "":
+	case looksJSON(body):
+		b.WriteString(" \\\n  -H 'Content-Type: application/json' \\\n  -d " + shellQuote(body))
+	default:
 		for _, pair := range strings.Split(body, "&") {
-			if pair == "" {
-				continue
+			if pair != "" {
+				b.WriteString(" \\\n  -d " + shellQuote(pair))
 			}
-			b.WriteString(" \\\n  -d " + shellQuote(pair))
 		}
 	}
 	return b.String()

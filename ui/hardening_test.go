@@ -103,3 +103,22 @@ func TestFiredResponseIsEscaped(t *testing.T) {
 }
 
 var _ = tea.KeyMsg{}
+
+// y in the log copies the logged request as curl (defect 8 of issue 7).
+func TestLogCopiesCurl(t *testing.T) {
+	m, f := newFixture(t, 120, 40)
+	e := event(0, "POST", "/v1/customers", "POST /v1/customers", 200)
+	e.Query = "expand[]=sources"
+	e.RequestBody = []byte("email=jenny%40example.com&name=Jenny")
+	e.RequestHeader = http.Header{"Idempotency-Key": {"k1"}, "Authorization": {"Bearer sk_test_123456789"}}
+	m, _ = send(t, m, requestMsg(e))
+	m = press(t, m, keyRunes("l"), keyRunes("y"))
+	got := f.lastCopied(t)
+	want := "curl -sS 'http://127.0.0.1:12111/v1/customers?expand[]=sources' \\\n  -H 'Idempotency-Key: k1' \\\n  -d email=jenny%40example.com \\\n  -d name=Jenny"
+	if got != want {
+		t.Errorf("copied\n%s\nwant\n%s", got, want)
+	}
+	if !strings.Contains(m.notice.text, "copied") || !strings.Contains(m.notice.text, "curl command") {
+		t.Errorf("notice = %q", m.notice.text)
+	}
+}

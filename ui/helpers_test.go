@@ -67,14 +67,14 @@ type fixture struct {
 	copyErr error
 }
 
-func (f *fixture) clipboard(s string) error {
+func (f *fixture) clipboard(s string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.copyErr != nil {
-		return f.copyErr
+		return "", f.copyErr
 	}
 	f.copied = append(f.copied, s)
-	return nil
+	return "the test clipboard", nil
 }
 
 func (f *fixture) lastCopied(t *testing.T) string {
@@ -115,9 +115,9 @@ func newFixtureWith(t *testing.T, w, h int, edit func(*Config)) (Model, *fixture
 	edit(&cfg)
 	m := New(cfg)
 	// A blinking cursor is a timer; tests want no timers.
-	for i := range m.editor.inputs {
-		m.editor.inputs[i].Cursor.SetMode(cursor.CursorStatic)
-	}
+	m.editor.target.Cursor.SetMode(cursor.CursorStatic)
+	m.editor.headers.Cursor.SetMode(cursor.CursorStatic)
+	m.editor.body.Cursor.SetMode(cursor.CursorStatic)
 	m.list.FilterInput.Cursor.SetMode(cursor.CursorStatic)
 	m.noticeTTL = time.Millisecond // the expiry tick returns at once; send drops it
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: w, Height: h})

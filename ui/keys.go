@@ -58,7 +58,7 @@ func defaultKeyMap() keyMap {
 		Open:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open entry")),
 
 		EditNext:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
-		EditSubmit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "fire")),
+		EditSubmit: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
 		Apply:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
 
 		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),

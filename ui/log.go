@@ -211,6 +211,19 @@ func kib(n int) string {
 	return commas(n) + " bytes"
 }
 
+// curl is the shown request as a curl command against base.
+func (l logModel) curl(base string) string {
+	if len(l.entries) == 0 && !l.open {
+		return ""
+	}
+	e := l.shownEntry()
+	target := e.Path
+	if e.Query != "" {
+		target += "?" + e.Query
+	}
+	return curlCommand(base, e.Method, target, string(e.RequestBody), e.RequestHeader)
+}
+
 // shownEntry is the entry the log shows: the open one, or the selected one.
 func (l logModel) shownEntry() server.Event {
 	if l.open || len(l.entries) == 0 {
@@ -236,7 +249,7 @@ func (l logModel) title(dropped int64) string {
 	s := l.styles
 	t := s.log.title.Render("Request log") + s.log.dim.Render(fmt.Sprintf("  %d shown", len(l.entries)))
 	if l.older > 0 {
-		t += s.log.dim.Render(fmt.Sprintf(" · +%d older", l.older))
+		t += s.log.dim.Render(fmt.Sprintf(" · %s older dropped", commas(l.older)))
 	}
 	if dropped > 0 {
 		t += s.status.warn.Render(fmt.Sprintf(" · %d not logged (UI fell behind)", dropped))

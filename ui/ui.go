@@ -44,9 +44,9 @@ type Config struct {
 	Client *http.Client
 	// Now is the clock fired requests are timed with; nil means time.Now.
 	Now func() time.Time
-	// Clipboard writes copied text; nil means the terminal (OSC52) and the
-	// system clipboard.
-	Clipboard func(text string) error
+	// Clipboard writes copied text and says where it went; nil means the
+	// system clipboard, tmux's buffer and the terminal (OSC 52).
+	Clipboard func(text string) (where string, err error)
 }
 
 // Layout limits.
@@ -114,7 +114,7 @@ type Model struct {
 	state  *server.State
 	client *http.Client
 	now    func() time.Time
-	copyFn func(string) error
+	copyFn func(string) (string, error)
 
 	list list.Model
 	rows routeRows
@@ -348,7 +348,7 @@ func (m Model) layout() (Model, tea.Cmd) {
 	var cmds [2]tea.Cmd
 	m.detail, cmds[0] = m.detail.setSize(detailW-fw, innerH)
 	m.log, cmds[1] = m.log.setSize(m.width-fw, innerH)
-	m.editor = m.editor.setSize(detailW - fw)
+	m.editor = m.editor.setSize(detailW-fw, innerH)
 	return m, tea.Batch(cmds[:]...)
 }
 
@@ -376,7 +376,7 @@ func (m *Model) updateKeybindings() {
 	k.Fire.SetEnabled(commands && hasRoute && serving)
 	k.Edit.SetEnabled(commands && hasRoute && serving)
 	k.Copy.SetEnabled((commands && hasRoute) || (inLog && len(m.log.entries) > 0))
-	k.CopyCurl.SetEnabled(commands && hasRoute)
+	k.CopyCurl.SetEnabled((commands && hasRoute) || (inLog && len(m.log.entries) > 0))
 	// Without a server there is no log, unless it stopped after requests.
 	k.Log.SetEnabled((commands && (serving || m.log.total > 0)) || inLog)
 	k.Help.SetEnabled(!filtering && !editing)
@@ -391,7 +391,7 @@ func (m *Model) updateKeybindings() {
 	case filtering:
 		k.Back.SetHelp("esc", "cancel filter")
 	case editing:
-		k.Back.SetHelp("esc", "cancel")
+		k.Back.SetHelp("esc", "close")
 	case inLog && m.log.open:
 		k.Back.SetHelp("esc", "back to log")
 	case inLog:
@@ -797,14 +797,20 @@ func (m Model) edit() (Model, tea.Cmd) {
 func (m Model) editorKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	switch {
 	case key.Matches(k, m.keys.Back):
+		m.editor = m.editor.save()
 		m.focus = m.back
 		return m, nil
-	case key.Matches(k, m.keys.EditSubmit):
+	case key.Matches(k, m.keys.EditSubmit), k.Type == tea.KeyEnter && m.editor.focus == fieldTarget:
+		m.editor = m.editor.save()
 		m.focus = m.back
 		return m.fire(m.editor.request())
 	case key.Matches(k, m.keys.EditNext):
 		var cmd tea.Cmd
-		m.editor, cmd = m.editor.next()
+		delta := 1
+		if k.Type == tea.KeyShiftTab {
+			delta = -1
+		}
+		m.editor, cmd = m.editor.next(delta)
 		return m, cmd
 	}
 	var cmd tea.Cmd
@@ -842,6 +848,15 @@ func (m Model) logKey(k tea.KeyMsg) (Model, tea.Cmd) {
 			what = fmt.Sprintf("the first %s of a %s-byte response body", kib(len(e.ResponseBody)), commas(e.ResponseBodySize))
 		}
 		return m, copyCmd(m.copyFn, body, what)
+	case key.Matches(k, m.keys.CopyCurl):
+		c := l.curl(baseURL(m.cfg.ServerURL))
+		if c == "" {
+			return m, m.setNotice("nothing to copy: no request is selected", true)
+		}
+		if e := l.shownEntry(); e.RequestBodySize > len(e.RequestBody) {
+			return m, m.setNotice("cannot copy as curl: the log kept only the start of this request's body", true)
+		}
+		return m, copyCmd(m.copyFn, c, "curl command")
 	case l.open:
 		return m.scrollLogEntry(k)
 	case key.Matches(k, m.keys.Up):
@@ -889,7 +904,7 @@ func (m *Model) copied(msg copyMsg) tea.Cmd {
 	if msg.err != nil {
 		return m.setNotice("could not copy the "+msg.what+": "+msg.err.Error(), true)
 	}
-	return m.setNotice(fmt.Sprintf("copied %s bytes (%s)", commas(msg.bytes), msg.what), false)
+	return m.setNotice(fmt.Sprintf("copied %s bytes (%s) to %s", commas(msg.bytes), msg.what, msg.where), false)
 }
 
 // notServingReason says why nothing is listening, for the header and notices.

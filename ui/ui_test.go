@@ -215,7 +215,7 @@ func TestFireWhenNotServing(t *testing.T) {
 }
 
 func TestEditThenFire(t *testing.T) {
-	m, _ := newFixture(t, 120, 40)
+	m, f := newFixture(t, 120, 40)
 	m = press(t, m, keyRunes("e"))
 	if m.focus != focusEditor {
 		t.Fatalf("focus = %v; want editor", m.focus)
@@ -228,28 +228,57 @@ func TestEditThenFire(t *testing.T) {
 	}
 	m = typeText(t, m, "=1")
 	m = press(t, m, keyTab)
+	m = typeText(t, m, "Prefer: code=404")
+	m = press(t, m, keyEnter)
+	m = typeText(t, m, "Idempotency-Key: k1")
+	m = press(t, m, keyTab)
+	m.editor.body.SetValue("")
 	m = typeText(t, m, "name=Jo")
-	m, msgs = send(t, m, keyEnter)
+	m = press(t, m, keyEnter) // a new line in the body, not a send
+	m = typeText(t, m, "&x=2")
+	m, msgs = send(t, m, tea.KeyMsg{Type: tea.KeyCtrlS})
 	fm, ok := hasMsg[firedMsg](msgs)
 	if !ok {
-		t.Fatal("enter in the editor fired nothing")
+		t.Fatal("ctrl+s in the editor fired nothing")
 	}
 	if fm.res.target != "/v1/customers/cus_NffrFeUfNV2Hib?q=1" {
 		t.Errorf("target = %q", fm.res.target)
 	}
-	if fm.res.body != "name=Jo" {
+	if fm.res.body != "name=Jo\n&x=2" {
 		t.Errorf("body = %q", fm.res.body)
+	}
+	// The Prefer header reached the server: it answered the error variant.
+	if fm.res.status != 404 {
+		t.Errorf("status = %d; want 404 from Prefer: code=404", fm.res.status)
 	}
 	if m.focus != focusList || m.detail.fired == nil {
 		t.Errorf("after firing: focus %v, fired %v", m.focus, m.detail.fired)
 	}
 
-	// esc cancels without firing.
+	// The editor remembers the route's last request; esc keeps the edit
+	// without firing.
 	m = press(t, m, keyRunes("e"))
+	if got := m.editor.headers.Value(); got != "Prefer: code=404\nIdempotency-Key: k1" {
+		t.Errorf("headers not remembered: %q", got)
+	}
+	if got := m.editor.target.Value(); got != "/v1/customers/cus_NffrFeUfNV2Hib?q=1" {
+		t.Errorf("path not remembered: %q", got)
+	}
+	m = typeText(t, m, "&r=2")
 	m, msgs = send(t, m, keyEsc)
 	if _, ok := hasMsg[firedMsg](msgs); ok || m.focus != focusList {
 		t.Errorf("esc: fired %v, focus %v", ok, m.focus)
 	}
+	// Another route starts from its own sample.
+	m = press(t, m, keyRunes("j"), keyRunes("e"))
+	if got := m.editor.target.Value(); got != "/v1/customers" {
+		t.Errorf("second route's path = %q", got)
+	}
+	m = press(t, m, keyEsc, keyRunes("k"), keyRunes("e"))
+	if got := m.editor.target.Value(); got != "/v1/customers/cus_NffrFeUfNV2Hib?q=1&r=2" {
+		t.Errorf("the esc'd edit was not kept: %q", got)
+	}
+	_ = f
 }
 
 func TestCopyBodyAndCurl(t *testing.T) {
@@ -266,7 +295,7 @@ func TestCopyBodyAndCurl(t *testing.T) {
 	if cm.bytes != len(body) || cm.err != nil {
 		t.Errorf("copyMsg = %+v", cm)
 	}
-	if want := fmt.Sprintf("copied %d bytes (preview body)", len(body)); m.notice.text != want {
+	if want := fmt.Sprintf("copied %d bytes (preview body) to the test clipboard", len(body)); m.notice.text != want {
 		t.Errorf("notice = %q; want %q", m.notice.text, want)
 	}
 
@@ -367,7 +396,7 @@ func TestRequestLogKeepsNewestThousand(t *testing.T) {
 	}
 	m = press(t, m, keyRunes("l"))
 	v := m.View()
-	for _, want := range []string{"+5 older", "1,005 requests"} {
+	for _, want := range []string{"5 older dropped", "1,005 requests"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q", want)
 		}
