@@ -11,6 +11,7 @@ import (
 type entry struct {
 	obj    Object
 	seq    uint64 // the order the id was first stored; breaks ties in Created
+	rev    uint64 // counts the updates of the object, for Update
 	fields fields
 }
 

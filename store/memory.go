@@ -104,6 +104,9 @@ func New(opts Options) (*Memory, error) {
 	if m.now == nil {
 		m.now = time.Now
 	}
+	if m.max < 0 || m.maxEvents < 0 || m.maxKeys < 0 {
+		return nil, fmt.Errorf("store: a maximum must not be negative (objects %d, events %d, idempotency keys %d)", m.max, m.maxEvents, m.maxKeys)
+	}
 	if len(opts.Seed) > m.max {
 		return nil, fmt.Errorf("store: the seed has %d objects, more than the maximum of %d", len(opts.Seed), m.max)
 	}
@@ -218,11 +221,54 @@ func (m *Memory) Put(_ context.Context, obj Object) (Object, error) {
 		e.seq = m.nextSeq
 		m.add(e)
 	} else {
-		e.seq = old.seq
 		e = m.replace(old, e)
 	}
 	m.changed(OpPut, e.obj.Type, e.obj.ID)
 	return e.obj, nil
+}
+
+// Update changes the object with id atomically. fn runs without the lock
+// held; if another write changed the object meanwhile, fn runs again on
+// the newer object.
+func (m *Memory) Update(_ context.Context, id string, fn func(Object) (Object, error)) (Object, error) {
+	for {
+		m.mu.RLock()
+		cur := m.byID[id]
+		var obj Object
+		var rev uint64
+		if cur != nil {
+			obj, rev = cur.obj, cur.rev
+		}
+		m.mu.RUnlock()
+		if cur == nil {
+			return Object{}, &NotFoundError{ID: id}
+		}
+		next, err := fn(obj)
+		if err != nil {
+			return Object{}, err
+		}
+		if next.ID != id {
+			return Object{}, fmt.Errorf("store: update %q: the new version has id %q", id, next.ID)
+		}
+		e, err := m.prepare(next)
+		if err != nil {
+			return Object{}, fmt.Errorf("store: update: %w", err)
+		}
+		m.mu.Lock()
+		old := m.byID[id]
+		if old == nil {
+			m.mu.Unlock()
+			return Object{}, &NotFoundError{ID: id}
+		}
+		if old != cur || old.rev != rev {
+			m.mu.Unlock()
+			continue // changed meanwhile: start again from the new version
+		}
+		out := m.replace(old, e).obj // copied under the lock: the entry changes in place
+		m.changed(OpPut, out.Type, out.ID)
+		m.mu.Unlock()
+		return out, nil
+	}
 }
 
 // add indexes a new entry; the caller holds mu.
@@ -251,6 +297,7 @@ func (m *Memory) drop(e *entry) {
 // the same, which is the common update, old is overwritten in place, so
 // the indexes (which point at it) need no change; the caller holds mu.
 func (m *Memory) replace(old, e *entry) *entry {
+	e.seq, e.rev = old.seq, old.rev+1
 	same := old.obj.Created == e.obj.Created && old.obj.Type == e.obj.Type && old.obj.Parent == e.obj.Parent
 	if !same {
 		m.drop(old)

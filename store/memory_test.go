@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -263,6 +265,9 @@ func TestCapRefusesNewObjects(t *testing.T) {
 	if _, err := New(Options{MaxObjects: 1, Seed: []Object{customer("a", 1, 1), customer("b", 2, 2)}}); err == nil {
 		t.Fatal("a seed past the cap was accepted")
 	}
+	if _, err := New(Options{MaxObjects: -1}); err == nil || !strings.Contains(err.Error(), "negative") {
+		t.Fatalf("a negative cap: %v", err)
+	}
 }
 
 func TestIdempotencyRecords(t *testing.T) {
@@ -423,5 +428,64 @@ func TestSubscribeNeverBlocks(t *testing.T) {
 	}
 	if _, open := <-ch2; open {
 		t.Fatal("channel still open after Close")
+	}
+}
+
+func TestUpdateIsAtomic(t *testing.T) {
+	m := newMemory(t, Options{})
+	mustPut(t, m, Object{ID: "ctr", Type: "counter", JSON: `{"n":0,"created":1}`})
+	bump := func(o Object) (Object, error) {
+		fs, _, _, err := scanTop(o.JSON)
+		if err != nil {
+			return o, err
+		}
+		f, _ := fs.lookup(o.JSON, "n")
+		n, err := strconv.Atoi(f.text(o.JSON))
+		if err != nil {
+			return o, err
+		}
+		o.JSON = fmt.Sprintf(`{"n":%d,"created":1}`, n+1)
+		return o, nil
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(2)
+		go func() { // updaters
+			defer wg.Done()
+			for range 100 {
+				if _, err := m.Update(ctx, "ctr", bump); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+		go func() { // plain puts of other objects and reads in between
+			defer wg.Done()
+			for i := range 100 {
+				mustPut(t, m, Object{ID: fmt.Sprint("o", i), Type: "other", JSON: `{}`})
+				_, _ = m.Get(ctx, "ctr")
+			}
+		}()
+	}
+	wg.Wait()
+	if got, _ := m.Get(ctx, "ctr"); got.JSON != `{"n":400,"created":1}` {
+		t.Fatalf("after 400 concurrent updates: %s", got.JSON)
+	}
+
+	boom := errors.New("boom")
+	if _, err := m.Update(ctx, "ctr", func(o Object) (Object, error) { return o, boom }); err != boom {
+		t.Fatalf("fn's error: %v", err)
+	}
+	if _, err := m.Update(ctx, "ctr", func(o Object) (Object, error) { o.ID = "other"; return o, nil }); err == nil {
+		t.Fatal("an update changing the id was accepted")
+	}
+	if _, err := m.Update(ctx, "ctr", func(o Object) (Object, error) { o.JSON = "[]"; return o, nil }); err == nil {
+		t.Fatal("an update to invalid JSON was accepted")
+	}
+	if _, err := m.Update(ctx, "nope", bump); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("update of a missing id: %v", err)
+	}
+	if got, _ := m.Get(ctx, "ctr"); got.JSON != `{"n":400,"created":1}` {
+		t.Fatalf("failed updates changed the object: %s", got.JSON)
 	}
 }

@@ -19,6 +19,12 @@ type Store interface {
 	// it as stored (with Created filled in). Storing a new object past
 	// the cap returns a *FullError.
 	Put(ctx context.Context, obj Object) (Object, error)
+	// Update changes the object with id atomically: fn gets the stored
+	// object and returns its new version (same ID), and no other write
+	// lands in between (fn may run again if one would have). An error
+	// from fn is returned as is and nothing changes; a missing id is an
+	// error wrapping ErrNotFound.
+	Update(ctx context.Context, id string, fn func(Object) (Object, error)) (Object, error)
 	// Delete removes the object with id and returns it. With cascade its
 	// children (and theirs) go too and follow it in the result; without,
 	// they stay. A missing id is an error wrapping ErrNotFound.
