@@ -34,7 +34,10 @@
 // records (key and request fingerprint to a recorded response) are
 // bounded instead, the oldest dropped past Options.MaxEvents and
 // Options.MaxIdempotencyKeys. Whether a second request with a key is a
-// replay or a conflict is the caller's decision, from the record.
+// replay or a conflict is the caller's decision, from the record; a
+// record with Status 0 reserves a key while its first request runs.
+// Update changes one object atomically (read, modify, write with no other
+// write in between), which merges of request parameters need.
 //
 // # Start, reset and durability
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // eventLog holds the events, oldest first, bounded by Memory.maxEvents.
@@ -78,8 +79,9 @@ func (m *Memory) LookupIdempotency(_ context.Context, key string) (IdempotencyRe
 	return IdempotencyRecord{}, false, nil
 }
 
-// RecordIdempotency keeps rec unless its key is kept already, dropping
-// the oldest record past the cap.
+// RecordIdempotency keeps rec unless its key is kept already (or
+// reserved with rec's fingerprint), dropping the oldest record past the
+// cap.
 func (m *Memory) RecordIdempotency(_ context.Context, rec IdempotencyRecord) (IdempotencyRecord, bool, error) {
 	if rec.Key == "" {
 		return IdempotencyRecord{}, false, errors.New("store: an idempotency record needs a key")
@@ -90,11 +92,16 @@ func (m *Memory) RecordIdempotency(_ context.Context, rec IdempotencyRecord) (Id
 	rec.Header = rec.Header.Clone()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if r := m.keys.byKey[rec.Key]; r != nil {
+	r := m.keys.byKey[rec.Key]
+	switch {
+	case r == nil:
+		kept := rec
+		m.addKey(&kept)
+	case r.Status == 0 && rec.Status != 0 && r.Fingerprint == rec.Fingerprint:
+		*r = rec // the reserving request's response; the key keeps its age
+	default:
 		return r.copy(), false, nil
 	}
-	kept := rec
-	m.addKey(&kept)
 	m.changed(OpIdempotency, "", rec.Key)
 	rec.Header = rec.Header.Clone()
 	return rec, true, nil
@@ -117,4 +124,19 @@ func (r *IdempotencyRecord) copy() IdempotencyRecord {
 	c := *r
 	c.Header = r.Header.Clone()
 	return c
+}
+
+// ForgetIdempotency drops the record for key.
+func (m *Memory) ForgetIdempotency(_ context.Context, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.keys.byKey[key] == nil {
+		return nil
+	}
+	delete(m.keys.byKey, key)
+	if i := slices.Index(m.keys.order, key); i >= 0 {
+		m.keys.order = slices.Delete(m.keys.order, i, i+1)
+	}
+	m.changed(OpIdempotency, "", key)
+	return nil
 }

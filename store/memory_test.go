@@ -313,6 +313,45 @@ func TestIdempotencyRecords(t *testing.T) {
 	}
 }
 
+func TestIdempotencyReservations(t *testing.T) {
+	m := newMemory(t, Options{})
+	reserve := IdempotencyRecord{Key: "k", Fingerprint: "fp"}
+	if _, stored, _ := m.RecordIdempotency(ctx, reserve); !stored {
+		t.Fatal("the reservation was not stored")
+	}
+	// A second request with the key, while the first runs, sees the reservation.
+	if got, stored, _ := m.RecordIdempotency(ctx, reserve); stored || got.Status != 0 {
+		t.Fatalf("second reservation = %+v, stored %v; want the first, in progress", got, stored)
+	}
+	// A response with another fingerprint does not replace it.
+	if _, stored, _ := m.RecordIdempotency(ctx, IdempotencyRecord{Key: "k", Fingerprint: "other", Status: 200}); stored {
+		t.Fatal("a response with another fingerprint replaced the reservation")
+	}
+	// The reserving request's response does.
+	if got, stored, _ := m.RecordIdempotency(ctx, IdempotencyRecord{Key: "k", Fingerprint: "fp", Status: 200, Body: "{}"}); !stored || got.Status != 200 {
+		t.Fatalf("the response = %+v, stored %v", got, stored)
+	}
+	if got, _, _ := m.LookupIdempotency(ctx, "k"); got.Status != 200 || got.Body != "{}" {
+		t.Fatalf("lookup after the response = %+v", got)
+	}
+	// A recorded response is final.
+	if _, stored, _ := m.RecordIdempotency(ctx, IdempotencyRecord{Key: "k", Fingerprint: "fp", Status: 201}); stored {
+		t.Fatal("a recorded response was replaced")
+	}
+	if err := m.ForgetIdempotency(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := m.LookupIdempotency(ctx, "k"); ok {
+		t.Fatal("a forgotten key is still kept")
+	}
+	if s := m.Stats(); s.IdempotencyKeys != 0 {
+		t.Fatalf("Stats.IdempotencyKeys = %d after forgetting", s.IdempotencyKeys)
+	}
+	if err := m.ForgetIdempotency(ctx, "never"); err != nil {
+		t.Fatalf("forgetting an unknown key: %v", err)
+	}
+}
+
 func TestEventLog(t *testing.T) {
 	m := newMemory(t, Options{MaxEvents: 4})
 	ev := func(i int, typ string) Object {

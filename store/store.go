@@ -37,7 +37,12 @@ type Store interface {
 	// RecordIdempotency keeps rec unless its key is already kept. It
 	// returns the record now kept for the key and whether it is rec, so
 	// of two concurrent requests with one key exactly one is recorded.
+	// A record with Status 0 reserves the key for a request in progress:
+	// a later record with the same fingerprint and a status replaces it.
 	RecordIdempotency(ctx context.Context, rec IdempotencyRecord) (IdempotencyRecord, bool, error)
+	// ForgetIdempotency drops the record for key (a reservation whose
+	// request will not be recorded); a missing key is not an error.
+	ForgetIdempotency(ctx context.Context, key string) error
 
 	// AppendEvent adds an event (an object, usually of type "event") to
 	// the event log. The log is bounded: past its cap the oldest go.
@@ -132,7 +137,8 @@ type IdempotencyRecord struct {
 	// caller that finds a record compares it to decide between replay
 	// and conflict.
 	Fingerprint string
-	// Status, Header and Body are the recorded response.
+	// Status, Header and Body are the recorded response; Status 0 marks
+	// a reservation (see Store.RecordIdempotency).
 	Status int
 	Header http.Header
 	Body   string
