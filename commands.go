@@ -29,7 +29,9 @@ import (
 )
 
 // runServe serves headless until interrupted, one line per request on stdout.
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// The first signal (ctx) shuts down gracefully; a second one (now) ends
+// at once.
+func runServe(ctx context.Context, now <-chan struct{}, args []string, stdout, stderr io.Writer) error {
 	o, rest, err := parseFlags("serve", args, func(fs *flag.FlagSet, o *options) {
 		servingFlags(fs, o)
 		fs.BoolVar(&o.quiet, "quiet", false, "")
@@ -76,15 +78,48 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else {
 		close(done)
 	}
-	tlsDone := make(chan error, 1)
-	go func() { tlsDone <- srv.ServeTLS(ctx, tlsLn) }()
-	err = srv.Serve(ctx, ln)
-	tlsErr := <-tlsDone
-	<-done
-	if err == nil {
-		err = tlsErr
+	served := make(chan error, 1)
+	go func() {
+		tlsDone := make(chan error, 1)
+		go func() { tlsDone <- srv.ServeTLS(ctx, tlsLn) }()
+		err := srv.Serve(ctx, ln)
+		if tlsErr := <-tlsDone; err == nil {
+			err = tlsErr
+		}
+		<-done
+		served <- err
+	}()
+	stopping := ctx.Done()
+	for {
+		select {
+		case err := <-served:
+			return err
+		case <-stopping:
+			stopping = nil
+			if n := srv.InFlight(); n > 0 {
+				fmt.Fprintf(stderr, "routedeck: stopping: waiting up to %v for %s to finish (Ctrl+C again stops at once)\n", srv.ShutdownGrace(), requests(n))
+			}
+		case <-now:
+			_ = out.Flush()
+			n := srv.InFlight()
+			verb := "were"
+			if n == 1 {
+				verb = "was"
+			}
+			return fmt.Errorf("%w: %s %s cut off", errStoppedAtOnce, requests(n), verb)
+		}
 	}
-	return err
+}
+
+// errStoppedAtOnce means a second signal stopped serve without waiting.
+var errStoppedAtOnce = errors.New("stopped at once")
+
+// requests is "1 request" or "n requests".
+func requests(n int) string {
+	if n == 1 {
+		return "1 request"
+	}
+	return strconv.Itoa(n) + " requests"
 }
 
 // listenHTTPS opens the HTTPS port; a taken port says which flag moves it.

@@ -4,7 +4,9 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -48,25 +50,7 @@ func binary(t *testing.T) string {
 // startServe runs `routedeck serve` and returns its base URL and its log lines.
 func startServe(t *testing.T, args ...string) (*exec.Cmd, string, *bufio.Scanner) {
 	t.Helper()
-	cmd := exec.Command(binary(t), append([]string{"serve", "--port", "0"}, args...)...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() {
-		t.Fatalf("serve printed nothing: %v", lines.Err())
-	}
-	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(lines.Text())
-	if url == "" {
-		t.Fatalf("first line %q names no URL", lines.Text())
-	}
-	return cmd, url, lines
+	return startServeStderr(t, os.Stderr, args...)
 }
 
 func get(t *testing.T, url string, header ...string) (int, string) {
@@ -221,4 +205,95 @@ func TestServeBeyondLoopbackWarns(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stalledRequest opens a request that announces a body and never sends it,
+// so a graceful shutdown has to wait for it.
+func stalledRequest(t *testing.T, url string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	fmt.Fprintf(conn, "POST /v1/charges HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+	time.Sleep(200 * time.Millisecond) // let the server take it
+}
+
+// waitExit waits up to limit for cmd to end and returns its exit code, how
+// long it took, and its stderr.
+func waitExit(t *testing.T, cmd *exec.Cmd, lines *bufio.Scanner, limit time.Duration) (int, time.Duration) {
+	t.Helper()
+	start := time.Now()
+	done := make(chan error, 1)
+	go func() {
+		for lines.Scan() {
+		}
+		done <- cmd.Wait()
+	}()
+	select {
+	case err := <-done:
+		return exitCode(err), time.Since(start)
+	case <-time.After(limit):
+		t.Fatalf("serve still running after %v", limit)
+		return 0, 0
+	}
+}
+
+// A second Ctrl+C (or SIGTERM) ends serve at once, with exit code 130 and a
+// line saying what was cut off.
+func TestServeSecondSignalStopsAtOnce(t *testing.T) {
+	var stderr strings.Builder
+	cmd, url, lines := startServeStderr(t, &stderr)
+	stalledRequest(t, url)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	time.Sleep(300 * time.Millisecond)
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	code, took := waitExit(t, cmd, lines, 4*time.Second)
+	if code != 130 || took > 2*time.Second {
+		t.Errorf("exit %d after %v; want 130 at once", code, took)
+	}
+	if !strings.Contains(stderr.String(), "1 request was cut off") || !strings.Contains(stderr.String(), "again") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+// Running out of the shutdown grace exits 1 and says how many requests were
+// cut off, not "context deadline exceeded".
+func TestServeShutdownGraceRunsOut(t *testing.T) {
+	var stderr strings.Builder
+	cmd, url, lines := startServeStderr(t, &stderr)
+	stalledRequest(t, url)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	code, took := waitExit(t, cmd, lines, 10*time.Second)
+	if code != 1 || took < 4*time.Second {
+		t.Errorf("exit %d after %v; want 1 after the 5s grace", code, took)
+	}
+	if !strings.Contains(stderr.String(), "1 request was cut off") || strings.Contains(stderr.String(), "deadline exceeded") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+// startServeStderr is startServe with stderr going to stderr.
+func startServeStderr(t *testing.T, stderr io.Writer, args ...string) (*exec.Cmd, string, *bufio.Scanner) {
+	t.Helper()
+	cmd := exec.Command(binary(t), append([]string{"serve", "--port", "0"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() {
+		t.Fatalf("serve printed nothing: %v", lines.Err())
+	}
+	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(lines.Text())
+	if url == "" {
+		t.Fatalf("first line %q names no URL", lines.Text())
+	}
+	return cmd, url, lines
 }

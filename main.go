@@ -19,12 +19,36 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// run is main without os.Exit, for tests. It returns the exit code: 0 ok,
-// 1 runtime error, 2 usage error, 130 interrupted.
+// run is main without os.Exit, for tests. It returns the exit code:
+//
+//	0    ok; serve stopped by Ctrl+C or SIGTERM once every open request finished
+//	1    runtime error; serve's shutdown grace ran out (it says how many requests it cut off)
+//	2    usage error
+//	130  interrupted: Ctrl+C in the terminal UI, or a second Ctrl+C or SIGTERM to serve
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	err := dispatch(ctx, args, stdout, stderr)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancel(context.Background())
+	finished := make(chan struct{})
+	defer close(finished)
+	// The first signal stops gracefully (ctx); a second one stops at once.
+	now := make(chan struct{})
+	go func() {
+		defer cancel()
+		select {
+		case <-sigs:
+			cancel()
+		case <-finished:
+			return
+		}
+		select {
+		case <-sigs:
+			close(now)
+		case <-finished:
+		}
+	}()
+	err := dispatch(ctx, now, args, stdout, stderr)
 	var ue usageError
 	switch {
 	case err == nil:
@@ -41,13 +65,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	case errors.Is(err, tea.ErrInterrupted):
 		return 130
+	case errors.Is(err, errStoppedAtOnce):
+		fmt.Fprintf(stderr, "routedeck: %v\n", err)
+		return 130
 	default:
 		fmt.Fprintf(stderr, "routedeck: %v\n", err)
 		return 1
 	}
 }
 
-func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// dispatch runs one command. ctx ends at the first signal; now is closed
+// at the second.
+func dispatch(ctx context.Context, now <-chan struct{}, args []string, stdout, stderr io.Writer) error {
 	cmd := ""
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
@@ -60,7 +89,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return runTUI(ctx, args, stdout)
 	case "serve":
-		return runServe(ctx, args, stdout, stderr)
+		return runServe(ctx, now, args, stdout, stderr)
 	case "list":
 		return runList(args, stdout)
 	case "show":

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/routedeck/routedeck/catalog"
@@ -29,6 +30,10 @@ const MaxBodyBytes = 1 << 20
 // throws away before its 413, so that clients which send the whole body
 // before reading the answer get to read it.
 const MaxDiscardBytes = 64 << 20
+
+// DefaultShutdownGrace is how long open requests get to finish once
+// serving stops.
+const DefaultShutdownGrace = 5 * time.Second
 
 // DefaultBodyTimeout is how long a client has to send a request body.
 const DefaultBodyTimeout = 10 * time.Second
@@ -45,6 +50,9 @@ type Options struct {
 	// its headers are in (default DefaultBodyTimeout). A body still
 	// arriving then is answered 408 and its connection closed.
 	BodyTimeout time.Duration
+	// ShutdownGrace is how long open requests get to finish once serving
+	// stops (default DefaultShutdownGrace).
+	ShutdownGrace time.Duration
 }
 
 // Server is an http.Handler serving one catalog.
@@ -53,6 +61,8 @@ type Server struct {
 	state       *State
 	hub         *hub
 	bodyTimeout time.Duration
+	grace       time.Duration
+	inFlight    atomic.Int64 // requests being handled
 	// mockVersion is the Stripe-Mock-Version header value, if the catalog has one.
 	mockVersion []string
 }
@@ -70,7 +80,11 @@ func New(cat *catalog.Catalog, opts Options) (*Server, error) {
 	if bodyTimeout <= 0 {
 		bodyTimeout = DefaultBodyTimeout
 	}
-	s := &Server{cat: cat, state: NewState(cat, kind), hub: newHub(), bodyTimeout: bodyTimeout}
+	grace := opts.ShutdownGrace
+	if grace <= 0 {
+		grace = DefaultShutdownGrace
+	}
+	s := &Server{cat: cat, state: NewState(cat, kind), hub: newHub(), bodyTimeout: bodyTimeout, grace: grace}
 	if cat.StripeMockVersion != "" {
 		s.mockVersion = []string{cat.StripeMockVersion}
 	}
@@ -98,6 +112,12 @@ func (s *Server) SubscribeSummary(buffer int) (<-chan Event, func()) {
 // Dropped is how many events slow subscribers lost.
 func (s *Server) Dropped() int64 { return s.hub.dropped.Load() }
 
+// InFlight is how many requests are being handled right now.
+func (s *Server) InFlight() int { return int(s.inFlight.Load()) }
+
+// ShutdownGrace is how long open requests get once serving stops.
+func (s *Server) ShutdownGrace() time.Duration { return s.grace }
+
 // Close ends all subscriptions.
 func (s *Server) Close() { s.hub.close() }
 
@@ -110,6 +130,8 @@ var (
 // ServeHTTP answers one request: route, read the body, pick the variant,
 // render, write headers then status then body, publish the event.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
 	start := time.Now()
 	reqID := render.NewID("req")
 	h := w.Header()
@@ -379,7 +401,8 @@ func (s *Server) HTTPServer() *http.Server {
 }
 
 // Serve serves on ln until ctx is done, then shuts down gracefully (open
-// requests get up to five seconds) and ends all subscriptions.
+// requests get the shutdown grace, then are cut off: a *CutOffError) and
+// ends all subscriptions.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := s.HTTPServer()
 	errc := make(chan error, 1)
@@ -393,12 +416,40 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := hs.Shutdown(shutdownCtx)
-	<-errc
+	err := s.shutdown(hs, errc)
 	s.Close()
 	return err
+}
+
+// shutdown stops hs gracefully; once the grace runs out it closes the
+// connections left and says how many requests that cut off.
+func (s *Server) shutdown(hs *http.Server, errc <-chan error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.grace)
+	defer cancel()
+	err := hs.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		n := s.InFlight()
+		_ = hs.Close()
+		err = &CutOffError{Requests: n, Grace: s.grace}
+	}
+	<-errc
+	return err
+}
+
+// CutOffError says the shutdown grace ran out while requests were open.
+type CutOffError struct {
+	Requests int // requests being handled when the grace ran out
+	Grace    time.Duration
+}
+
+func (e *CutOffError) Error() string {
+	switch e.Requests {
+	case 0:
+		return fmt.Sprintf("stopped after the %v shutdown grace: closed connections still sending a request", e.Grace)
+	case 1:
+		return fmt.Sprintf("stopped after the %v shutdown grace: 1 request was cut off", e.Grace)
+	}
+	return fmt.Sprintf("stopped after the %v shutdown grace: %d requests were cut off", e.Grace, e.Requests)
 }
 
 // PortInUseError says the port is taken and how to pick another.

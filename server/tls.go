@@ -86,9 +86,5 @@ func (s *Server) ServeTLS(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := hs.Shutdown(shutdownCtx)
-	<-errc
-	return err
+	return s.shutdown(hs, errc)
 }
