@@ -54,10 +54,22 @@ type Catalog struct {
 	// Stripe-Mock-Version, which stripe-go's test suite requires.
 	StripeMockVersion string
 	Routes            []*Route
+	// Warnings are what an imported file has that the catalog cannot serve
+	// as written (a Mockoon rule, a callback...): commands print them on
+	// stderr and the UI can show them. The catalog serves everything else.
+	Warnings []string
 
 	byKey map[string]*Route
 	tree  *node
+	// foldCase matches static path text case-insensitively (Mockoon's
+	// routes); parameter values keep their case.
+	foldCase bool
+	fsys     fs.FS
 }
+
+// Files is the catalog as a folder: the manifest and its templates, as
+// Export writes them.
+func (c *Catalog) Files() fs.FS { return c.fsys }
 
 // Route is one method + path.
 type Route struct {
@@ -89,6 +101,9 @@ type Variant struct {
 	Headers     map[string]string
 	// File is the template's path inside the catalog folder.
 	File string
+	// Templating is the template's dialect: routedeck's helpers (""),
+	// Mockoon's ("mockoon") or none, the file is the body ("none").
+	Templating render.Dialect
 
 	fsys     fs.FS
 	readOnce sync.Once
@@ -143,7 +158,7 @@ func (v *Variant) Template() (*render.Template, error) {
 			v.err = err
 			return
 		}
-		v.tpl, v.err = render.Compile(v.File, src)
+		v.tpl, v.err = render.CompileDialect(v.File, src, v.Templating)
 	})
 	return v.tpl, v.err
 }
@@ -194,8 +209,8 @@ func (r *Route) SamplePath(params map[string]string) string {
 	var b strings.Builder
 	for _, seg := range r.segments {
 		b.WriteByte('/')
-		if strings.HasPrefix(seg, ":") {
-			b.WriteString(params[seg[1:]])
+		if prefix, name, suffix, ok := splitSegment(seg); ok {
+			b.WriteString(prefix + params[name] + suffix)
 		} else {
 			b.WriteString(seg)
 		}

@@ -28,8 +28,11 @@ type Manifest struct {
 	Version string `json:"version,omitempty"`
 	// StripeMockVersion names the stripe-mock release whose spec and
 	// fixtures the catalog was generated from ("0.203.0"), if any.
-	StripeMockVersion string          `json:"stripeMockVersion,omitempty"`
-	Routes            []ManifestRoute `json:"routes"`
+	StripeMockVersion string `json:"stripeMockVersion,omitempty"`
+	// CaseInsensitive matches static path text regardless of case, as
+	// Mockoon does.
+	CaseInsensitive bool            `json:"caseInsensitive,omitempty"`
+	Routes          []ManifestRoute `json:"routes"`
 }
 
 // ManifestRoute is one route of the manifest.
@@ -53,6 +56,8 @@ type ManifestVariant struct {
 	ContentType string            `json:"contentType,omitempty"`
 	Headers     map[string]string `json:"headers,omitempty"`
 	File        string            `json:"file,omitempty"`
+	// Templating is "" (routedeck's helpers), "mockoon" or "none".
+	Templating string `json:"templating,omitempty"`
 }
 
 // Options change how a catalog loads.
@@ -141,6 +146,8 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 		Routes:            make([]*Route, 0, len(m.Routes)),
 		byKey:             make(map[string]*Route, len(m.Routes)),
 		tree:              &node{},
+		foldCase:          m.CaseInsensitive,
+		fsys:              fsys,
 	}
 	if c.Name == "" {
 		c.Name = "Untitled catalog"
@@ -154,7 +161,7 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 		if prev, dup := c.byKey[r.Key()]; dup {
 			return nil, fmt.Errorf("%s: route %s: duplicate of %s", where(i), r.Key(), routeAt(prev))
 		}
-		if prev := c.tree.insert(r); prev != nil {
+		if prev := c.tree.insert(r, c.foldCase); prev != nil {
 			if prev.Path == r.Path || cleanPath(prev.Path) == cleanPath(r.Path) {
 				return nil, fmt.Errorf("%s: route %s: duplicate of %s", where(i), r.Key(), routeAt(prev))
 			}
@@ -382,7 +389,11 @@ func buildRoute(fsys fs.FS, src string, mr ManifestRoute, eager bool) (*Route, e
 		if !fs.ValidPath(mv.File) {
 			return nil, fmt.Errorf("route %s: %s variant: file %q must be a relative path inside the catalog", r.Key(), kind, mv.File)
 		}
-		v := &Variant{Kind: kind, Label: mv.Label, Status: mv.Status, ContentType: mv.ContentType, Headers: mv.Headers, File: mv.File, fsys: fsys}
+		dialect, err := render.ParseDialect(mv.Templating)
+		if err != nil {
+			return nil, fmt.Errorf("route %s: %s variant: %w", r.Key(), kind, err)
+		}
+		v := &Variant{Kind: kind, Label: mv.Label, Status: mv.Status, ContentType: mv.ContentType, Headers: mv.Headers, File: mv.File, Templating: dialect, fsys: fsys}
 		if eager {
 			if err := v.read(); err != nil {
 				return nil, fmt.Errorf("route %s: %s variant: %s: %w", r.Key(), kind, joinName(src, mv.File), unwrapPathError(err))
@@ -431,11 +442,8 @@ func DefaultFile(method, routePath string, kind Kind) string {
 			continue
 		}
 		b.WriteByte('/')
-		if seg[0] == ':' {
-			b.WriteByte('_')
-			seg = seg[1:]
-		}
-		b.WriteString(seg)
+		// ":" is not allowed in file names everywhere: "_" stands for it.
+		b.WriteString(strings.ReplaceAll(seg, ":", "_"))
 	}
 	b.WriteByte('/')
 	b.WriteString(strings.ToLower(method))
@@ -512,6 +520,11 @@ func (v *Variant) check(r *Route) error {
 	tpl, err := v.Template()
 	if err != nil {
 		return err
+	}
+	if v.Templating != render.Routedeck {
+		// An imported file is served as written, as its own tool serves
+		// it: a body that is broken there is broken here too.
+		return nil
 	}
 	if isJSON(v.ContentType) {
 		return tpl.CheckJSON(r.SampleRequest())

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -11,8 +12,45 @@ import (
 // dead-ends ("/v1/invoices/upcoming/pay" still reaches ":invoice/pay").
 type node struct {
 	static map[string]*node
-	param  *node
-	routes map[string]*Route // by method
+	// affixed are parameters with literal text around them in one segment
+	// (":name:verb", "query.:ext"), tried after static segments and before
+	// a bare parameter, longest literal text first.
+	affixed []*affixNode
+	param   *node
+	routes  map[string]*Route // by method
+}
+
+// affixNode is one segment of the form prefix + :param + suffix.
+type affixNode struct {
+	prefix, suffix string
+	next           *node
+}
+
+// splitSegment splits a pattern segment into the literal text around its
+// parameter: ":id" → ("", "id", ""), ":name:cancel" → ("", "name",
+// ":cancel"), "query.:ext" → ("query.", "ext", ""). A colon that does not
+// start the segment or follow a "." or "-" is literal text
+// ("files:annotate", Google's custom methods). ok is false for a static segment.
+func splitSegment(s string) (prefix, param, suffix string, ok bool) {
+	start := -1
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' && (i == 0 || s[i-1] == '.' || s[i-1] == '-') {
+			start = i
+			break
+		}
+	}
+	if start < 0 {
+		return "", "", "", false
+	}
+	end := start + 1
+	for end < len(s) && isParamChar(s[end]) {
+		end++
+	}
+	return s[:start], s[start+1 : end], s[end:], true
+}
+
+func isParamChar(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // splitPattern validates a route path and returns its segments and
@@ -30,37 +68,51 @@ func splitPattern(p string) (segs, params []string, err error) {
 	}
 	seen := map[string]bool{}
 	for _, s := range strings.Split(trimmed, "/") {
-		switch {
-		case s == "":
+		if s == "" {
 			return nil, nil, fmt.Errorf("empty segment (//)")
-		case s[0] == ':':
-			name := s[1:]
+		}
+		if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+			return nil, nil, fmt.Errorf("write parameters as :%s, not %s", s[1:len(s)-1], s)
+		}
+		if _, name, suffix, ok := splitSegment(s); ok {
 			if name == "" {
-				return nil, nil, fmt.Errorf("parameter without a name (\"/:\")")
+				return nil, nil, fmt.Errorf("parameter without a name in %q", s)
+			}
+			if _, _, _, again := splitSegment("x" + suffix); again { // a colon right after the name is literal
+				return nil, nil, fmt.Errorf("segment %q has two parameters (one per segment)", s)
 			}
 			if seen[name] {
 				return nil, nil, fmt.Errorf("parameter :%s appears twice", name)
 			}
 			seen[name] = true
 			params = append(params, name)
-		case strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}"):
-			return nil, nil, fmt.Errorf("write parameters as :%s, not %s", s[1:len(s)-1], s)
 		}
 		segs = append(segs, s)
 	}
 	return segs, params, nil
 }
 
-// insert adds r, or returns the route already answering the same requests.
-func (n *node) insert(r *Route) *Route {
+// insert adds r, or returns the route already answering the same
+// requests. foldCase keys static text in lower case.
+func (n *node) insert(r *Route, foldCase bool) *Route {
 	cur := n
 	for _, s := range r.segments {
-		if s[0] == ':' {
-			if cur.param == nil {
-				cur.param = &node{}
+		if prefix, _, suffix, ok := splitSegment(s); ok {
+			if prefix == "" && suffix == "" {
+				if cur.param == nil {
+					cur.param = &node{}
+				}
+				cur = cur.param
+				continue
 			}
-			cur = cur.param
+			if foldCase {
+				prefix, suffix = asciiLower(prefix), asciiLower(suffix)
+			}
+			cur = cur.affix(prefix, suffix)
 			continue
+		}
+		if foldCase {
+			s = asciiLower(s)
 		}
 		if cur.static == nil {
 			cur.static = map[string]*node{}
@@ -82,6 +134,22 @@ func (n *node) insert(r *Route) *Route {
 	return nil
 }
 
+// affix returns the child for prefix + :param + suffix, adding it in
+// matching order (longest literal text first).
+func (n *node) affix(prefix, suffix string) *node {
+	for _, a := range n.affixed {
+		if a.prefix == prefix && a.suffix == suffix {
+			return a.next
+		}
+	}
+	a := &affixNode{prefix: prefix, suffix: suffix, next: &node{}}
+	n.affixed = append(n.affixed, a)
+	slices.SortStableFunc(n.affixed, func(x, y *affixNode) int {
+		return len(y.prefix) + len(y.suffix) - len(x.prefix) - len(x.suffix)
+	})
+	return a.next
+}
+
 // Match finds the route for a request's method and path. The query string
 // must already be stripped; a trailing slash and repeated slashes are
 // tolerated. params holds the path parameters by name.
@@ -93,7 +161,11 @@ func (c *Catalog) Match(method, urlPath string) (r *Route, params map[string]str
 	p = strings.Trim(p, "/")
 	var values [16]string
 	vals := values[:0]
-	r, vals = c.tree.match(method, p, vals)
+	if c.foldCase {
+		r, vals = c.tree.match(method, p, asciiLower(p), vals)
+	} else {
+		r, vals = c.tree.match(method, p, p, vals)
+	}
 	if r == nil {
 		return nil, nil, false
 	}
@@ -106,8 +178,10 @@ func (c *Catalog) Match(method, urlPath string) (r *Route, params map[string]str
 	return r, params, true
 }
 
-// match consumes one segment of rest per level.
-func (n *node) match(method, rest string, vals []string) (*Route, []string) {
+// match consumes one segment of rest per level. key is rest as the static
+// segments are keyed (lower case when the catalog folds case); parameter
+// values come from rest.
+func (n *node) match(method, rest, key string, vals []string) (*Route, []string) {
 	if rest == "" {
 		if r, ok := n.routes[method]; ok {
 			return r, vals
@@ -115,15 +189,41 @@ func (n *node) match(method, rest string, vals []string) (*Route, []string) {
 		return nil, vals
 	}
 	seg, tail, _ := strings.Cut(rest, "/")
-	if next, ok := n.static[seg]; ok {
-		if r, v := next.match(method, tail, vals); r != nil {
+	keySeg, keyTail := key[:len(seg)], key[min(len(seg)+1, len(key)):]
+	if next, ok := n.static[keySeg]; ok {
+		if r, v := next.match(method, tail, keyTail, vals); r != nil {
 			return r, v
 		}
 	}
+	for _, a := range n.affixed {
+		if len(keySeg) > len(a.prefix)+len(a.suffix) && strings.HasPrefix(keySeg, a.prefix) && strings.HasSuffix(keySeg, a.suffix) {
+			value := seg[len(a.prefix) : len(seg)-len(a.suffix)]
+			if r, v := a.next.match(method, tail, keyTail, append(vals, value)); r != nil {
+				return r, v
+			}
+		}
+	}
 	if n.param != nil && seg != "" {
-		if r, v := n.param.match(method, tail, append(vals, seg)); r != nil {
+		if r, v := n.param.match(method, tail, keyTail, append(vals, seg)); r != nil {
 			return r, v
 		}
 	}
 	return nil, vals
+}
+
+// asciiLower lowers ASCII letters only, so a path keeps its byte length
+// and parameter values can be cut from the original at the same offsets.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }

@@ -1,0 +1,535 @@
+// Package mockoon imports Mockoon environments: a Mockoon file (a bare
+// environment, or Mockoon's {source, data} export) becomes a routedeck
+// catalog with the same routes, answered the way Mockoon answers them by
+// default.
+//
+// A routedeck route has two variants. The success variant is Mockoon's
+// default response (the one marked default, else the first); the error
+// variant is the route's first response with a status of 400 or more. A
+// route with no such response gets a plain 500 error variant, labelled as
+// routedeck's own. What the catalog cannot serve as written (further
+// responses, rules, response modes, latency, callbacks, CRUD and WebSocket
+// routes, proxy mode...) is listed in Catalog.Warnings, never dropped
+// silently.
+package mockoon
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"mime"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing/fstest"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/render"
+)
+
+// Open reads the Mockoon file at path and builds its catalog. FILE bodies
+// are read relative to the file's folder; none may leave it.
+func Open(file string) (*catalog.Catalog, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, unwrapPathError(err))
+	}
+	cat, err := Import(data, file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return cat, nil
+}
+
+// Import builds the catalog of a Mockoon file's contents. file names it in
+// messages and locates FILE bodies ("" reads none).
+func Import(data []byte, file string) (*catalog.Catalog, error) {
+	fsys, warnings, err := Convert(data, file)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := catalog.Load(fsys, catalog.Options{Eager: true, Source: filepath.Base(file) + " (Mockoon)"})
+	if err != nil {
+		return nil, err
+	}
+	cat.Warnings = warnings
+	return cat, nil
+}
+
+// Convert turns a Mockoon file's contents into a routedeck catalog folder
+// (catalog.json and one template per variant) and the list of what the
+// catalog does not serve as Mockoon would.
+func Convert(data []byte, file string) (fstest.MapFS, []string, error) {
+	c := &converter{
+		fsys:   fstest.MapFS{},
+		files:  map[string]bool{},
+		seen:   map[string]string{},
+		notes:  map[string][]string{},
+		dir:    filepath.Dir(file),
+		noFile: file == "",
+	}
+	env, err := parse(data, c.warn)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.env = env
+	defer func() {
+		if c.root != nil {
+			c.root.Close()
+		}
+	}()
+	name := env.Name
+	if name == "" {
+		name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	}
+	m := catalog.Manifest{Name: name, CaseInsensitive: true}
+	for _, r := range env.Routes {
+		m.Routes = append(m.Routes, c.route(r)...)
+	}
+	if len(m.Routes) == 0 {
+		return nil, nil, errors.New("the environment has no HTTP routes routedeck can serve")
+	}
+	c.environmentNotes()
+	manifest, err := marshalManifest(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.fsys[catalog.ManifestName] = &fstest.MapFile{Data: manifest, Mode: 0o644}
+	return c.fsys, c.warnings(), nil
+}
+
+type converter struct {
+	env    *environment
+	fsys   fstest.MapFS
+	files  map[string]bool   // template paths taken, lower case
+	seen   map[string]string // route shape -> the route that owns it
+	notes  map[string][]string
+	order  []string
+	first  []string // warnings that stand alone, in order
+	dir    string
+	noFile bool
+	root   *os.Root
+}
+
+// warn records a warning about the whole file.
+func (c *converter) warn(format string, args ...any) {
+	c.first = append(c.first, fmt.Sprintf(format, args...))
+}
+
+// note records that route has a feature routedeck does not serve; notes
+// are grouped per feature into one warning each.
+func (c *converter) note(feature, route string) {
+	if _, ok := c.notes[feature]; !ok {
+		c.order = append(c.order, feature)
+	}
+	c.notes[feature] = append(c.notes[feature], route)
+}
+
+func (c *converter) warnings() []string {
+	out := append([]string(nil), c.first...)
+	for _, feature := range c.order {
+		routes := c.notes[feature]
+		examples := routes[:min(3, len(routes))]
+		more := ""
+		if len(routes) > 3 {
+			more = fmt.Sprintf(" and %d more", len(routes)-3)
+		}
+		noun := "routes"
+		if len(routes) == 1 {
+			noun = "route"
+		}
+		out = append(out, fmt.Sprintf("%s: %d %s (%s%s)", feature, len(routes), noun, strings.Join(examples, ", "), more))
+	}
+	return out
+}
+
+func (c *converter) environmentNotes() {
+	if c.env.ProxyMode {
+		c.warn("proxy mode (to %s) is not supported: routes the file lacks answer 404", c.env.ProxyHost)
+	}
+	if c.env.TLSOptions.Enabled {
+		c.warn("TLS is not supported: routes are served over plain HTTP")
+	}
+	if c.env.Latency > 0 {
+		c.warn("the environment's latency (%d ms) is not applied", c.env.Latency)
+	}
+	if len(c.env.Callbacks) > 0 {
+		c.warn("callbacks are not supported: %d defined, none is called", len(c.env.Callbacks))
+	}
+}
+
+var allMethods = []string{"get", "post", "put", "patch", "delete", "head", "options"}
+
+// route converts one Mockoon route into its manifest routes (several for
+// Mockoon's "all" method), or none when it cannot be served.
+func (c *converter) route(r *route) []catalog.ManifestRoute {
+	p, err := routePath(c.env.EndpointPrefix, r.Endpoint)
+	label := strings.ToUpper(r.Method) + " " + p
+	if err != nil {
+		c.note("not served: "+err.Error(), strings.ToUpper(r.Method)+" /"+r.Endpoint)
+		return nil
+	}
+	switch r.Type {
+	case "ws":
+		c.note("not served: WebSocket routes", label)
+		return nil
+	case "crud":
+		c.note("CRUD routes answer with their default response, not from their data bucket", label)
+	}
+	if len(r.Responses) == 0 {
+		c.note("not served: routes without responses", label)
+		return nil
+	}
+	if r.Enabled != nil && !*r.Enabled {
+		c.note("served although disabled in the file", label)
+	}
+	methods := []string{r.Method}
+	if r.Method == "all" {
+		methods = allMethods
+	} else if !slices.Contains(allMethods, r.Method) {
+		c.note("not served: method "+strings.ToUpper(r.Method), label)
+		return nil
+	}
+	var out []catalog.ManifestRoute
+	for _, method := range methods {
+		key := strings.ToUpper(method) + " " + p
+		if owner, dup := c.seen[shape(method, p)]; dup {
+			if r.Method != "all" {
+				c.note("not served: an earlier route answers the same requests", key+" (after "+owner+")")
+			}
+			continue
+		}
+		c.seen[shape(method, p)] = key
+		out = append(out, c.variants(r, method, p, key))
+	}
+	return out
+}
+
+// variants maps a route's responses onto success and error.
+func (c *converter) variants(r *route, method, p, key string) catalog.ManifestRoute {
+	success := r.Responses[0]
+	for _, res := range r.Responses {
+		if *res.Default {
+			success = res
+			break
+		}
+	}
+	var failure *response
+	for _, res := range r.Responses {
+		if res.status >= 400 {
+			failure = res
+			break
+		}
+	}
+	served := 1
+	if failure != nil && failure != success {
+		served = 2
+	}
+	if extra := len(r.Responses) - served; extra > 0 {
+		c.note("more responses than the two routedeck serves (the default and the first error)", key)
+	}
+	if r.ResponseMode != nil && *r.ResponseMode != "" && *r.ResponseMode != "DISABLE_RULES" {
+		c.note("response mode "+*r.ResponseMode+" is not applied (the default response is served)", key)
+	}
+	for _, res := range r.Responses {
+		if len(res.Rules) > 0 {
+			c.note("response rules are not evaluated (the default response is served)", key)
+			break
+		}
+	}
+	for _, res := range r.Responses {
+		if res.Latency > 0 {
+			c.note("response latency is not applied", key)
+			break
+		}
+	}
+	for _, res := range r.Responses {
+		if len(res.Callbacks) > 0 {
+			c.note("callbacks are not called", key)
+			break
+		}
+	}
+	if success.status < 200 {
+		c.note(fmt.Sprintf("status %d cannot end a response: clients see it, then 200", success.status), key)
+	}
+	mr := catalog.ManifestRoute{
+		Method:   strings.ToUpper(method),
+		Path:     p,
+		Summary:  firstLine(r.Documentation),
+		Docs:     r.Documentation,
+		Samples:  samples(success.Body),
+		Variants: []catalog.ManifestVariant{c.variant(success, catalog.Success, method, p, key)},
+	}
+	if failure != nil {
+		mr.Variants = append(mr.Variants, c.variant(failure, catalog.Error, method, p, key))
+	} else {
+		mr.Variants = append(mr.Variants, c.fallbackError(method, p))
+	}
+	return mr
+}
+
+// fallbackError is the error variant of a route whose file has none.
+func (c *converter) fallbackError(method, p string) catalog.ManifestVariant {
+	file := c.templateFile(method, p, catalog.Error)
+	c.fsys[file] = &fstest.MapFile{Data: []byte(`{"error": "Internal Server Error"}`), Mode: 0o644}
+	return catalog.ManifestVariant{
+		Kind: string(catalog.Error), Label: "500 (routedeck's: the file has no error response)",
+		Status: 500, ContentType: "application/json", File: file, Templating: string(render.Literal),
+	}
+}
+
+// variant converts one Mockoon response.
+func (c *converter) variant(res *response, kind catalog.Kind, method, p, key string) catalog.ManifestVariant {
+	headers, contentType := c.headers(res)
+	body, templating := res.Body, string(render.Mockoon)
+	switch res.BodyType {
+	case "FILE":
+		body, contentType, templating = c.fileBody(res, contentType, key)
+	case "DATABUCKET":
+		body = c.bucketBody(res, key)
+	}
+	if res.DisableTemplating {
+		templating = string(render.Literal)
+	}
+	if templating == string(render.Mockoon) {
+		if missing := render.MockoonUnsupported(body); len(missing) > 0 {
+			for _, h := range missing {
+				c.note("helper "+h+" is not supported (prints nothing)", key)
+			}
+		}
+	}
+	if contentType == "" {
+		// Mockoon sets no Content-Type of its own: Express's default answers.
+		contentType = "text/html; charset=utf-8"
+		if res.BodyType == "FILE" {
+			contentType = "application/octet-stream"
+		}
+	}
+	label := res.Label
+	if label == "" {
+		label = fmt.Sprint(res.status)
+	}
+	file := c.templateFile(method, p, kind)
+	c.fsys[file] = &fstest.MapFile{Data: []byte(body), Mode: 0o644}
+	return catalog.ManifestVariant{
+		Kind: string(kind), Label: label, Status: res.status, ContentType: contentType,
+		Headers: headers, File: file, Templating: templating,
+	}
+}
+
+// headers merges the environment's headers and the response's (which win),
+// and takes Content-Type out.
+func (c *converter) headers(res *response) (map[string]string, string) {
+	merged := map[string]string{}
+	names := map[string]string{} // canonical -> as written
+	add := func(hs []header, override bool) {
+		seen := map[string]bool{}
+		for _, h := range hs {
+			k := strings.TrimSpace(h.Key)
+			if k == "" {
+				continue
+			}
+			lk := strings.ToLower(k)
+			prev, ok := merged[lk]
+			switch {
+			case ok && override && !seen[lk]:
+				merged[lk] = h.Value
+			case ok:
+				merged[lk] = prev + ", " + h.Value
+			default:
+				merged[lk] = h.Value
+			}
+			seen[lk] = true
+			names[lk] = k
+		}
+	}
+	add(c.env.Headers, false)
+	add(res.Headers, true)
+	contentType := merged["content-type"]
+	delete(merged, "content-type")
+	out := make(map[string]string, len(merged))
+	for lk, v := range merged {
+		out[names[lk]] = v
+	}
+	if len(out) == 0 {
+		out = nil
+	}
+	return out, contentType
+}
+
+// fileBody reads a FILE body relative to the environment's folder. Text
+// files are templates (unless templating is off); others are sent as they are.
+func (c *converter) fileBody(res *response, contentType, key string) (body, ctype, templating string) {
+	fp := res.FilePath
+	if contentType == "" {
+		contentType = mime.TypeByExtension(path.Ext(fp))
+	}
+	templating = string(render.Mockoon)
+	if !templatable(contentType) {
+		templating = string(render.Literal)
+	}
+	switch {
+	case strings.Contains(fp, "{{"):
+		c.note("file paths with templates are not supported (empty body)", key)
+		return "", contentType, string(render.Literal)
+	case c.noFile:
+		c.note("file bodies are not read without the file's folder (empty body)", key)
+		return "", contentType, string(render.Literal)
+	}
+	if c.root == nil {
+		root, err := os.OpenRoot(c.dir)
+		if err != nil {
+			c.note("file bodies cannot be read: "+err.Error(), key)
+			return "", contentType, string(render.Literal)
+		}
+		c.root = root
+	}
+	rel := fp
+	if filepath.IsAbs(rel) {
+		if r, err := filepath.Rel(c.dir, rel); err == nil {
+			rel = r
+		}
+	}
+	data, err := fs.ReadFile(c.root.FS(), filepath.ToSlash(filepath.Clean(rel)))
+	if err != nil {
+		c.note(fmt.Sprintf("file %s cannot be read, it must be inside %s (empty body)", fp, c.dir), key)
+		return "", contentType, string(render.Literal)
+	}
+	return string(data), contentType, templating
+}
+
+// templatable says whether Mockoon runs templates in a file of this type.
+func templatable(contentType string) bool {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	return mt == "" || strings.HasPrefix(mt, "text/") || strings.Contains(mt, "json") ||
+		strings.Contains(mt, "xml") || strings.Contains(mt, "javascript") || strings.Contains(mt, "csv")
+}
+
+// bucketBody serves a DATABUCKET response with the bucket's initial value.
+func (c *converter) bucketBody(res *response, key string) string {
+	for _, b := range c.env.Data {
+		if b.UUID == res.DatabucketID || b.ID == res.DatabucketID {
+			c.note("data buckets are served with their initial value (changes are not kept)", key)
+			return b.Value
+		}
+	}
+	c.note("the response's data bucket does not exist (empty body)", key)
+	return ""
+}
+
+// templateFile picks a unique template path for a variant, safe on every
+// file system (no ":", unique regardless of case).
+func (c *converter) templateFile(method, p string, kind catalog.Kind) string {
+	base := catalog.DefaultFile(method, p, kind)
+	file := base
+	for i := 2; c.files[strings.ToLower(file)] || !fs.ValidPath(file); i++ {
+		if !fs.ValidPath(file) {
+			base = fmt.Sprintf("routes/%s.%s.hbs", strings.ToLower(method), kind)
+		}
+		file = strings.TrimSuffix(base, ".hbs") + fmt.Sprintf(".%d.hbs", i)
+	}
+	c.files[strings.ToLower(file)] = true
+	return file
+}
+
+// routePath joins the endpoint prefix and the endpoint into a routedeck
+// path, refusing Express patterns routedeck cannot match.
+func routePath(prefix, endpoint string) (string, error) {
+	p := "/" + strings.Trim(strings.Trim(prefix, "/")+"/"+strings.Trim(endpoint, "/"), "/")
+	for strings.Contains(p, "//") {
+		p = strings.ReplaceAll(p, "//", "/")
+	}
+	if strings.ContainsAny(p, "*()+?") {
+		return "", errors.New("paths with Express patterns (*, ?, +, parentheses)")
+	}
+	if strings.ContainsAny(p, " \t#") {
+		return "", errors.New("paths with spaces or #")
+	}
+	return p, nil
+}
+
+// shape is what makes two routes answer the same requests: the method and
+// the path with parameter names erased, in lower case.
+func shape(method, p string) string {
+	segs := strings.Split(strings.ToLower(p), "/")
+	for i, s := range segs {
+		segs[i] = paramName.ReplaceAllString(s, "${1}:")
+	}
+	return strings.ToUpper(method) + " " + strings.Join(segs, "/")
+}
+
+var paramName = regexp.MustCompile(`(^|[.-]):[A-Za-z0-9_]+`)
+
+// switchCase finds {{#switch (urlParam 'name')}} followed by its first
+// {{#case 'value'}}: a path parameter value the template answers.
+var switchCase = regexp.MustCompile(`\{\{#\s*switch\s+\(urlParam\s+'([^']+)'\)\s*\}\}\s*\{\{#\s*case\s+'([^']*)'`)
+
+// samples derives sample path parameters from a template: the first case
+// of a switch over a parameter, so previews show a filled-in answer.
+func samples(body string) map[string]string {
+	ms := switchCase.FindAllStringSubmatch(body, -1)
+	if len(ms) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for _, m := range ms {
+		if _, ok := out[m[1]]; !ok {
+			out[m[1]] = m[2]
+		}
+	}
+	return out
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+// fakerName finds the method name of each faker call.
+var fakerName = regexp.MustCompile(`(faker\s+)(['"])([A-Za-z0-9]+\.[A-Za-z0-9]+)(['"])`)
+
+// renameFakers rewrites Faker.js names of files older than Mockoon's
+// migration 29 to today's, as Mockoon's migration does (and the v5 names
+// its oldest files use, which Mockoon no longer runs).
+func renameFakers(body string) string {
+	if !strings.Contains(body, "faker") {
+		return body
+	}
+	return fakerName.ReplaceAllStringFunc(body, func(m string) string {
+		parts := fakerName.FindStringSubmatch(m)
+		if to, ok := render.FakerV5Names[parts[3]]; ok {
+			return parts[1] + parts[2] + to + parts[4]
+		}
+		return m
+	})
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func asError[T error](err error, target *T) bool { return errors.As(err, target) }
+
+// marshalManifest writes the manifest as export writes it: indented, with
+// "<" and "&" left alone.
+func marshalManifest(m catalog.Manifest) ([]byte, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
+		return nil, fmt.Errorf("write manifest: %w", err)
+	}
+	return []byte(b.String()), nil
+}
