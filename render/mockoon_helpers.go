@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"math"
@@ -354,30 +355,29 @@ func mRepeat(c *mcall) any {
 	if b, ok := c.hash["comma"].(bool); ok && !b {
 		comma = false
 	}
-	var out strings.Builder
+	var out []byte
 	for i := range max(count, 0) {
 		frame := c.opts.NewDataFrame()
 		frame.Set("index", i)
 		frame.Set("total", count)
 		frame.Set("first", i == 0)
 		frame.Set("last", i == count-1)
-		out.WriteString(c.opts.FnData(frame))
+		out = append(out, c.opts.FnData(frame)...)
 		if !comma {
 			continue
 		}
-		s := strings.TrimRight(out.String(), " \t\r\n")
-		out.Reset()
-		out.WriteString(s)
-		if i < count-1 && !strings.HasSuffix(s, ",") {
-			out.WriteByte(',')
-		} else if i == count-1 && strings.HasSuffix(s, ",") {
-			s = strings.TrimSuffix(s, ",")
-			out.Reset()
-			out.WriteString(s)
+		// Trim the white space the block leaves, put a comma between items
+		// (unless the block wrote one) and none after the last.
+		out = bytes.TrimRight(out, " \t\r\n")
+		switch ends := len(out) > 0 && out[len(out)-1] == ','; {
+		case i < count-1 && !ends:
+			out = append(out, ',')
+		case i == count-1 && ends:
+			out = out[:len(out)-1]
 		}
-		out.WriteByte('\n')
+		out = append(out, '\n')
 	}
-	return raymond.SafeString(out.String())
+	return raymond.SafeString(out)
 }
 
 // switch/case/default keep their state in the block's data frame, as
