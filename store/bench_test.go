@@ -1,4 +1,4 @@
-package store
+package store_test
 
 import (
 	"encoding/json"
@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/routedeck/routedeck/store"
 )
 
 // heapAfterGC is the live heap, measured after a full collection.
@@ -20,8 +22,8 @@ func heapAfterGC() uint64 {
 }
 
 // customers makes n customer objects, ten per second of created.
-func customers(n int) []Object {
-	objs := make([]Object, n)
+func customers(n int) []store.Object {
+	objs := make([]store.Object, n)
 	for i := range objs {
 		objs[i] = customer(fmt.Sprintf("cus_%07d", i), i, 1700000000+int64(i/10))
 	}
@@ -38,7 +40,7 @@ func TestMemoryPerObject(t *testing.T) {
 	jsonSize := len(objs[0].JSON)
 
 	before := heapAfterGC()
-	m, err := New(Options{})
+	m, err := store.New(store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +75,7 @@ func TestMemoryPerObject(t *testing.T) {
 func BenchmarkStore100k(b *testing.B) {
 	const n = 100_000
 	objs := customers(n)
-	m, err := New(Options{MaxObjects: 2 * n})
+	m, err := store.New(store.Options{MaxObjects: 2 * n})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -107,7 +109,7 @@ func BenchmarkStore100k(b *testing.B) {
 		}
 	})
 	b.Run("put-new", func(b *testing.B) {
-		fresh := make([]Object, min(b.N, n))
+		fresh := make([]store.Object, min(b.N, n))
 		for i := range fresh {
 			fresh[i] = customer(fmt.Sprintf("cus_new_%07d", i), i, 1800000000+int64(i))
 		}
@@ -125,16 +127,16 @@ func BenchmarkStore100k(b *testing.B) {
 	})
 	for _, bc := range []struct {
 		name string
-		q    Query
+		q    store.Query
 	}{
-		{"list-first-page", Query{Type: "customer", Limit: 10}},
-		{"list-100-after-cursor", Query{Type: "customer", Limit: 100, StartingAfter: mid}},
-		{"list-ending-before", Query{Type: "customer", Limit: 10, EndingBefore: mid}},
-		{"list-created-range", Query{Type: "customer", Limit: 10, Created: Range{Lt: i64(1700000000 + n/20)}}},
-		{"list-total-count", Query{Type: "customer", Limit: 10, TotalCount: true}},
-		{"list-filter-email", Query{Type: "customer", Limit: 10, Equal: map[string]string{"email": "user3@example.com"}}},
-		{"list-by-parent", Query{Parent: parent, Type: "card", Limit: 10}},
-		{"list-filter-one-in-100k", Query{Type: "customer", Limit: 10, Equal: map[string]string{"balance": "0"}}},
+		{"list-first-page", store.Query{Type: "customer", Limit: 10}},
+		{"list-100-after-cursor", store.Query{Type: "customer", Limit: 100, StartingAfter: mid}},
+		{"list-ending-before", store.Query{Type: "customer", Limit: 10, EndingBefore: mid}},
+		{"list-created-range", store.Query{Type: "customer", Limit: 10, Created: store.Range{Lt: i64(1700000000 + n/20)}}},
+		{"list-total-count", store.Query{Type: "customer", Limit: 10, TotalCount: true}},
+		{"list-filter-email", store.Query{Type: "customer", Limit: 10, Equal: map[string]string{"email": "user3@example.com"}}},
+		{"list-by-parent", store.Query{Parent: parent, Type: "card", Limit: 10}},
+		{"list-filter-one-in-100k", store.Query{Type: "customer", Limit: 10, Equal: map[string]string{"balance": "0"}}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			if _, err := m.List(ctx, bc.q); err != nil { // builds a value index once
@@ -157,11 +159,11 @@ func BenchmarkStore100k(b *testing.B) {
 var fileObjects = flag.Int("file-objects", 10_000, "objects in the state file BenchmarkFile saves and loads")
 
 // BenchmarkFile measures a save of customers to a real state file and a
-// start from it (New with Path: read, check, index).
+// start from it (store.New with Path: read, check, index).
 func BenchmarkFile(b *testing.B) {
 	n := *fileObjects
 	path := filepath.Join(b.TempDir(), "state.json")
-	m, err := New(Options{Path: path, SaveEvery: -1, MaxObjects: n})
+	m, err := store.New(store.Options{Path: path, SaveEvery: -1, MaxObjects: n})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -183,7 +185,7 @@ func BenchmarkFile(b *testing.B) {
 	})
 	b.Run(fmt.Sprintf("load-%d", n), func(b *testing.B) {
 		for b.Loop() {
-			l, err := New(Options{Path: path, SaveEvery: -1, MaxObjects: n})
+			l, err := store.New(store.Options{Path: path, SaveEvery: -1, MaxObjects: n})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -60,5 +60,6 @@
 // with every change.
 //
 // Store is the interface the rules above use; Memory is the embedded
-// implementation. A shared backend can implement Store later.
+// implementation. A shared backend can implement Store later: package
+// storetest holds the behaviour tests every implementation must pass.
 package store

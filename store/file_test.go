@@ -1,4 +1,4 @@
-package store
+package store_test
 
 import (
 	"bytes"
@@ -10,29 +10,31 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/routedeck/routedeck/store"
 )
 
 // filled returns a store at path with objects, children, events and
 // idempotency records, closed (so saved).
-func filled(t *testing.T, path string) []Object {
+func filled(t *testing.T, path string) []store.Object {
 	t.Helper()
-	m, err := New(Options{Path: path, SaveEvery: -1, Seed: []Object{customer("cus_fixture", 0, 50)}})
+	m, err := store.New(store.Options{Path: path, SaveEvery: -1, Seed: []store.Object{customer("cus_fixture", 0, 50)}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var all []Object
+	var all []store.Object
 	for i := range 5 {
 		all = append(all, mustPut(t, m, customer(fmt.Sprintf("cus_%d", i), i, 100)))
 	}
 	all = append(all, mustPut(t, m, card("card_1", "cus_1", 100)))
-	all = append(all, mustPut(t, m, Object{ID: "odd", Type: "thing", JSON: "{\n\t\"html\": \"<b>&</b>\", \"uni\": \"\u00e9\\u00e9\", \"created\": 100\n}"}))
+	all = append(all, mustPut(t, m, store.Object{ID: "odd", Type: "thing", JSON: "{\n\t\"html\": \"<b>&</b>\", \"uni\": \"\u00e9\\u00e9\", \"created\": 100\n}"}))
 	if _, err := m.Delete(ctx, "cus_3", false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.AppendEvent(ctx, Object{ID: "evt_1", Type: "event", Parent: "cus_1", JSON: `{"id":"evt_1","type":"customer.created","created":101}`}); err != nil {
+	if _, err := m.AppendEvent(ctx, store.Object{ID: "evt_1", Type: "event", Parent: "cus_1", JSON: `{"id":"evt_1","type":"customer.created","created":101}`}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := m.RecordIdempotency(ctx, IdempotencyRecord{Key: "k1", Fingerprint: "fp", Status: 200,
+	if _, _, err := m.RecordIdempotency(ctx, store.IdempotencyRecord{Key: "k1", Fingerprint: "fp", Status: 200,
 		Header: http.Header{"Request-Id": {"req_1"}}, Body: "{\n  \"id\": \"cus_1\"\n}"}); err != nil {
 		t.Fatal(err)
 	}
@@ -46,8 +48,8 @@ func TestStateFileSurvivesRestart(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	filled(t, path)
 
-	m := newMemory(t, Options{Path: path, SaveEvery: -1, Seed: []Object{customer("cus_other_seed", 0, 1)}})
-	p := mustList(t, m, Query{Limit: 100})
+	m := newMemory(t, store.Options{Path: path, SaveEvery: -1, Seed: []store.Object{customer("cus_other_seed", 0, 1)}})
+	p := mustList(t, m, store.Query{Limit: 100})
 	if got := ids(p.Data); got != "odd,card_1,cus_4,cus_2,cus_1,cus_0,cus_fixture" {
 		t.Fatalf("after restart the store lists %s", got)
 	}
@@ -63,10 +65,10 @@ func TestStateFileSurvivesRestart(t *testing.T) {
 			t.Fatalf("JSON changed across a restart: %q", got.JSON)
 		}
 	}
-	if p := mustList(t, m, Query{Parent: "cus_1"}); ids(p.Data) != "card_1" {
+	if p := mustList(t, m, store.Query{Parent: "cus_1"}); ids(p.Data) != "card_1" {
 		t.Fatalf("children after restart: %s", ids(p.Data))
 	}
-	if p, _ := m.ListEvents(ctx, Query{Parent: "cus_1"}); ids(p.Data) != "evt_1" {
+	if p, _ := m.ListEvents(ctx, store.Query{Parent: "cus_1"}); ids(p.Data) != "evt_1" {
 		t.Fatalf("events after restart: %s", ids(p.Data))
 	}
 	rec, ok, _ := m.LookupIdempotency(ctx, "k1")
@@ -75,14 +77,14 @@ func TestStateFileSurvivesRestart(t *testing.T) {
 	}
 	// A new object with the same created is newer than every loaded one.
 	mustPut(t, m, customer("cus_9", 9, 100))
-	if p := mustList(t, m, Query{Limit: 1}); ids(p.Data) != "cus_9" {
+	if p := mustList(t, m, store.Query{Limit: 1}); ids(p.Data) != "cus_9" {
 		t.Fatalf("newest after restart = %s", ids(p.Data))
 	}
 	// Reset goes to this run's seed, not to the file.
 	if err := m.Reset(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if p := mustList(t, m, Query{}); ids(p.Data) != "cus_other_seed" {
+	if p := mustList(t, m, store.Query{}); ids(p.Data) != "cus_other_seed" {
 		t.Fatalf("after Reset: %s", ids(p.Data))
 	}
 }
@@ -103,7 +105,7 @@ func TestSaveIsAtomicAndVersioned(t *testing.T) {
 		t.Fatalf("the folder holds %d files; want only the state file (no temporary files left)", len(entries))
 	}
 	// A save that cannot write leaves the old file as it was.
-	m := newMemory(t, Options{Path: path, SaveEvery: -1})
+	m := newMemory(t, store.Options{Path: path, SaveEvery: -1})
 	mustPut(t, m, customer("cus_new", 1, 1))
 	if err := os.Chmod(dir, 0o500); err != nil {
 		t.Fatal(err)
@@ -121,11 +123,11 @@ func TestSaveIsAtomicAndVersioned(t *testing.T) {
 	if err := m.Save(); err != nil {
 		t.Fatal(err)
 	}
-	m2 := newMemory(t, Options{Path: path, SaveEvery: -1})
+	m2 := newMemory(t, store.Options{Path: path, SaveEvery: -1})
 	if _, err := m2.Get(ctx, "cus_new"); err != nil {
 		t.Fatalf("saved object not loaded: %v", err)
 	}
-	if err := (&Memory{}).Save(); err == nil {
+	if err := (&store.Memory{}).Save(); err == nil {
 		t.Fatal("Save without a path gave no error")
 	}
 }
@@ -165,10 +167,10 @@ func TestCorruptStateFile(t *testing.T) {
 			}
 			old := time.Now().Add(-time.Hour)
 			os.Chtimes(path, old, old)
-			_, err := New(Options{Path: path, SaveEvery: time.Millisecond})
-			var fe *FileError
+			_, err := store.New(store.Options{Path: path, SaveEvery: time.Millisecond})
+			var fe *store.FileError
 			if !errors.As(err, &fe) {
-				t.Fatalf("New: %v; want a *FileError", err)
+				t.Fatalf("New: %v; want a *store.FileError", err)
 			}
 			if fe.Path != path || fe.Offset != int64(tc.offset) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %q (offset %d); want %s at byte %d saying %q", err, fe.Offset, path, tc.offset, tc.want)
@@ -185,17 +187,17 @@ func TestCorruptStateFile(t *testing.T) {
 		})
 	}
 	missing := filepath.Join(dir, "no-such-folder", "state.json")
-	if _, err := New(Options{Path: missing}); err == nil || !strings.HasPrefix(err.Error(), "state file "+missing+": cannot save there") {
+	if _, err := store.New(store.Options{Path: missing}); err == nil || !strings.HasPrefix(err.Error(), "state file "+missing+": cannot save there") {
 		t.Fatalf("a state file in a missing folder: %v; want an error naming it", err)
 	}
-	if _, err := New(Options{Path: dir}); err == nil || !strings.Contains(err.Error(), dir) {
+	if _, err := store.New(store.Options{Path: dir}); err == nil || !strings.Contains(err.Error(), dir) {
 		t.Fatalf("a folder as the state file: %v; want an error naming it", err)
 	}
 	tiny := filepath.Join(dir, "tiny.json")
 	if err := os.WriteFile(tiny, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(Options{Path: tiny, MaxObjects: 2}); err == nil || !strings.Contains(err.Error(), "maximum of 2") {
+	if _, err := store.New(store.Options{Path: tiny, MaxObjects: 2}); err == nil || !strings.Contains(err.Error(), "maximum of 2") {
 		t.Fatalf("a file past the cap: %v", err)
 	}
 }
@@ -203,7 +205,7 @@ func TestCorruptStateFile(t *testing.T) {
 func TestPeriodicSave(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	var saveErrs []error
-	m := newMemory(t, Options{Path: path, SaveEvery: 10 * time.Millisecond, OnSaveError: func(err error) { saveErrs = append(saveErrs, err) }})
+	m := newMemory(t, store.Options{Path: path, SaveEvery: 10 * time.Millisecond, OnSaveError: func(err error) { saveErrs = append(saveErrs, err) }})
 	mustPut(t, m, customer("cus_1", 1, 1))
 	// Poll for the save (bounded); the test asserts that it happens, not when.
 	deadline := time.Now().Add(10 * time.Second)

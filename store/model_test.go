@@ -1,4 +1,4 @@
-package store
+package store_test
 
 import (
 	"cmp"
@@ -8,10 +8,12 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/routedeck/routedeck/store"
 )
 
 // model is a deliberately simple store: a map and a sort per list. The
-// random test below runs the same operations on it and on Memory (with
+// random test below runs the same operations on it and on store.Memory (with
 // value indexes built at once, and never) and compares every list.
 type model struct {
 	objs    map[string]modelObj
@@ -19,11 +21,11 @@ type model struct {
 }
 
 type modelObj struct {
-	obj Object
+	obj store.Object
 	seq uint64
 }
 
-func (md *model) put(o Object) {
+func (md *model) put(o store.Object) {
 	if o.Created == 0 {
 		var top struct{ Created int64 }
 		_ = json.Unmarshal([]byte(o.JSON), &top)
@@ -69,7 +71,7 @@ func newestFirst(a, b modelObj) int {
 	return cmp.Compare(b.seq, a.seq)
 }
 
-func (md *model) matches(o Object, q Query) bool {
+func (md *model) matches(o store.Object, q store.Query) bool {
 	if (q.Type != "" && o.Type != q.Type) || (q.Parent != "" && o.Parent != q.Parent) {
 		return false
 	}
@@ -98,9 +100,9 @@ func (md *model) matches(o Object, q Query) bool {
 	return true
 }
 
-func (md *model) list(q Query) (string, bool, int, error) {
+func (md *model) list(q store.Query) (string, bool, int, error) {
 	if q.Limit == 0 {
-		q.Limit = DefaultLimit
+		q.Limit = store.DefaultLimit
 	}
 	all := make([]modelObj, 0, len(md.objs))
 	for _, o := range md.objs {
@@ -121,14 +123,14 @@ func (md *model) list(q Query) (string, bool, int, error) {
 	if q.StartingAfter != "" {
 		c, ok := md.objs[q.StartingAfter]
 		if !ok {
-			return "", false, 0, ErrNotFound
+			return "", false, 0, store.ErrNotFound
 		}
 		page = slices.DeleteFunc(slices.Clone(hits), func(o modelObj) bool { return newestFirst(o, c) <= 0 })
 	}
 	if q.EndingBefore != "" {
 		c, ok := md.objs[q.EndingBefore]
 		if !ok {
-			return "", false, 0, ErrNotFound
+			return "", false, 0, store.ErrNotFound
 		}
 		newer := slices.DeleteFunc(slices.Clone(hits), func(o modelObj) bool { return newestFirst(o, c) >= 0 })
 		more := len(newer) > q.Limit
@@ -140,7 +142,7 @@ func (md *model) list(q Query) (string, bool, int, error) {
 }
 
 func modelIDs(os []modelObj) string {
-	out := make([]Object, len(os))
+	out := make([]store.Object, len(os))
 	for i, o := range os {
 		out[i] = o.obj
 	}
@@ -151,16 +153,16 @@ func modelIDs(os []modelObj) string {
 // and compares random lists (filters, cursors, counts) with the model.
 func TestListsAgreeWithModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	seed := []Object{customer("cus_seed", 0, 5)}
-	indexed := newMemory(t, Options{Seed: seed})
-	indexed.valueIndexMin = 0 // index every filtered field at once
-	scanning := newMemory(t, Options{Seed: seed})
-	scanning.valueIndexMin = 1 << 30 // never index
+	seed := []store.Object{customer("cus_seed", 0, 5)}
+	indexed := newMemory(t, store.Options{Seed: seed})
+	store.SetValueIndexMin(indexed, 0) // index every filtered field at once
+	scanning := newMemory(t, store.Options{Seed: seed})
+	store.SetValueIndexMin(scanning, 1<<30) // never index
 	md := &model{objs: map[string]modelObj{}}
 	md.put(seed[0])
 
 	statuses := []string{"active", "canceled", "past_due"}
-	randomObject := func() Object {
+	randomObject := func() store.Object {
 		id := fmt.Sprintf("obj_%d", rng.IntN(120))
 		typ := []string{"customer", "subscription"}[rng.IntN(2)]
 		parent := []string{"", "cus_seed", "obj_1", "obj_2"}[rng.IntN(4)]
@@ -170,10 +172,10 @@ func TestListsAgreeWithModel(t *testing.T) {
 		if rng.IntN(5) == 0 {
 			js = fmt.Sprintf(`{"id":%q,"status":null,"email":"u\u0031@x.io","created":%d}`, id, rng.IntN(10))
 		}
-		return Object{ID: id, Type: typ, Parent: parent, JSON: js}
+		return store.Object{ID: id, Type: typ, Parent: parent, JSON: js}
 	}
-	randomQuery := func() Query {
-		q := Query{Limit: rng.IntN(6), TotalCount: rng.IntN(2) == 0}
+	randomQuery := func() store.Query {
+		q := store.Query{Limit: rng.IntN(6), TotalCount: rng.IntN(2) == 0}
 		if rng.IntN(2) == 0 {
 			q.Type = []string{"customer", "subscription", "card"}[rng.IntN(3)]
 		}
@@ -218,10 +220,10 @@ func TestListsAgreeWithModel(t *testing.T) {
 		case r < 70:
 			id, cascade := fmt.Sprintf("obj_%d", rng.IntN(120)), rng.IntN(2) == 0
 			want := md.delete(id, cascade)
-			for _, s := range []*Memory{indexed, scanning} {
+			for _, s := range []*store.Memory{indexed, scanning} {
 				gone, err := s.Delete(ctx, id, cascade)
-				if len(want) == 0 && !errors.Is(err, ErrNotFound) {
-					t.Fatalf("step %d: Delete(%s) = %v; want ErrNotFound", step, id, err)
+				if len(want) == 0 && !errors.Is(err, store.ErrNotFound) {
+					t.Fatalf("step %d: Delete(%s) = %v; want store.ErrNotFound", step, id, err)
 				}
 				if len(want) > 0 && (err != nil || len(gone) != len(want)) {
 					t.Fatalf("step %d: Delete(%s, %v) = %s, %v; want %v", step, id, cascade, ids(gone), err, want)
@@ -235,10 +237,10 @@ func TestListsAgreeWithModel(t *testing.T) {
 		default:
 			q := randomQuery()
 			want, wantMore, wantTotal, wantErr := md.list(q)
-			for name, s := range map[string]*Memory{"indexed": indexed, "scanning": scanning} {
+			for name, s := range map[string]*store.Memory{"indexed": indexed, "scanning": scanning} {
 				p, err := s.List(ctx, q)
 				if wantErr != nil || err != nil {
-					if !errors.Is(err, ErrNotFound) || wantErr == nil {
+					if !errors.Is(err, store.ErrNotFound) || wantErr == nil {
 						t.Fatalf("step %d %s: List(%+v) error %v; model %v", step, name, q, err, wantErr)
 					}
 					continue
@@ -250,7 +252,7 @@ func TestListsAgreeWithModel(t *testing.T) {
 			}
 		}
 	}
-	if n := len(indexed.values); n == 0 {
+	if n := store.ValueIndexes(indexed); n == 0 {
 		t.Fatal("the indexed store built no value index")
 	}
 }
