@@ -160,9 +160,10 @@ func logEvents(w *bufio.Writer, events <-chan server.Event) {
 	_ = w.Flush()
 }
 
-// writeEventLine writes "15:04:05.000 GET /path?q 200 success GET /route 41µs req_...".
-// What came from the request is shown escaped (one request, one line, no
-// terminal control sequences) with Stripe secrets masked.
+// writeEventLine writes "15:04:05.000 GET /path?q 200 success GET /route 41µs req_...",
+// then any warnings ("warning: unknown parameter foo"). What came from the
+// request is shown escaped (one request, one line, no terminal control
+// sequences) with Stripe secrets masked.
 func writeEventLine(w *bufio.Writer, e server.Event) {
 	var buf [32]byte
 	w.Write(e.Time.AppendFormat(buf[:0], "15:04:05.000"))
@@ -192,6 +193,15 @@ func writeEventLine(w *bufio.Writer, e server.Event) {
 	w.WriteString(e.Duration.Round(time.Microsecond).String())
 	w.WriteByte(' ')
 	w.WriteString(e.RequestID)
+	for i, warn := range e.Warnings {
+		if i == 0 {
+			w.WriteString(" warning: ")
+		} else {
+			w.WriteString("; ")
+		}
+		// Warnings name request parameters: escape them for the terminal.
+		w.WriteString(termsafe.Line(warn))
+	}
 	w.WriteByte('\n')
 }
 

@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/embed"
 	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/stripe"
 )
 
 // Version is set at build time with -ldflags "-X main.Version=v1.2.3".
@@ -48,6 +50,8 @@ Serving (routedeck, serve):
                          has (default 12112; 0 picks a free one, as does --port 0)
   --no-serve             (routedeck only) browse without serving
   --quiet                (serve only) no log line per request
+  --strict               refuse unknown parameters as Stripe does (400 parameter_unknown);
+                         without it they are warnings in the log
 show:
   --variant KIND         render the error or success variant
   --param name=value     a path parameter's value; repeatable (default: a sample)
@@ -80,6 +84,8 @@ type options struct {
 	httpsPort  int
 	noServe    bool
 	quiet      bool
+	serving    bool
+	strict     bool
 	json       bool
 	params     multiFlag
 }
@@ -136,9 +142,11 @@ func parseFlags(name string, args []string, extra func(*flag.FlagSet, *options))
 }
 
 func servingFlags(fs *flag.FlagSet, o *options) {
+	o.serving = true
 	fs.StringVar(&o.host, "host", o.host, "")
 	fs.IntVar(&o.port, "port", o.port, "")
 	fs.IntVar(&o.httpsPort, "https-port", o.httpsPort, "")
+	fs.BoolVar(&o.strict, "strict", false, "")
 }
 
 // validate checks flag values that do not need the catalog.
@@ -200,7 +208,13 @@ func (o *options) newServer() (*server.Server, error) {
 		return nil, err
 	}
 	kind, _ := catalog.ParseKind(o.variant)
-	srv, err := server.New(cat, server.Options{Variant: kind})
+	sopts := server.Options{Variant: kind}
+	if o.serving && cat.Name == stripe.CatalogName {
+		// Stripe's rules (validation from the spec, expand[]) apply to the
+		// Stripe catalog, embedded or exported, not to other APIs.
+		sopts.Rules = stripe.New(cat, embed.Stripe, stripe.Options{Strict: o.strict})
+	}
+	srv, err := server.New(cat, sopts)
 	if err != nil {
 		return nil, err
 	}

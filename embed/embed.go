@@ -1,5 +1,6 @@
 // Package embed holds the Stripe catalog compiled into routedeck: the
-// manifest (catalog/catalog.json) and one Handlebars template per variant.
+// manifest (catalog/catalog.json) and one Handlebars template per variant,
+// and the data of the Stripe rules (stripe.json).
 // The files are written by `go generate ./embed` (see internal/gencatalog);
 // edit the generator, not the files.
 package embed
@@ -9,10 +10,16 @@ import (
 	"io/fs"
 )
 
-//go:generate go run ../internal/gencatalog -out catalog
+//go:generate go run ../internal/gencatalog -out catalog -rules stripe.json
 
 //go:embed all:catalog
 var files embed.FS
+
+// Stripe is the data of package stripe's rules: every operation's
+// parameters and every resource's expandable fields, with fixtures.
+//
+//go:embed stripe.json
+var Stripe []byte
 
 // Catalog is the embedded catalog folder, rooted at its manifest.
 var Catalog fs.FS = mustSub(files, "catalog")

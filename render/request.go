@@ -51,10 +51,7 @@ func NewRequest(r *http.Request, params map[string]string, body []byte) *Request
 
 // QueryValue returns the first value of a query parameter.
 func (r *Request) QueryValue(key string) (string, bool) {
-	if r.Query == nil && r.RawQuery != "" {
-		r.Query, _ = url.ParseQuery(r.RawQuery)
-	}
-	vs, ok := r.Query[key]
+	vs, ok := r.QueryValues()[key]
 	if !ok || len(vs) == 0 {
 		return "", false
 	}
@@ -66,6 +63,27 @@ func (r *Request) newID(prefix string) string {
 		return r.ids(prefix)
 	}
 	return NewID(prefix)
+}
+
+// QueryValues returns the parsed query (nil when there is none).
+func (r *Request) QueryValues() url.Values {
+	if r.Query == nil && r.RawQuery != "" {
+		r.Query, _ = url.ParseQuery(r.RawQuery)
+	}
+	return r.Query
+}
+
+// BodyForm returns the body parsed as a form, nil when it is empty or JSON.
+// The body is parsed once, for the templates and rules alike.
+func (r *Request) BodyForm() url.Values {
+	r.decode()
+	return r.form
+}
+
+// BodyJSON returns the body parsed as JSON, nil unless it is JSON.
+func (r *Request) BodyJSON() any {
+	r.decode()
+	return r.json
 }
 
 func (r *Request) now() time.Time {

@@ -22,6 +22,9 @@ type Event struct {
 	Status    int
 	Duration  time.Duration
 	RequestID string
+	// Warnings are what the rules noticed without refusing the request,
+	// such as unknown parameters ("unknown parameter foo").
+	Warnings []string
 
 	// Request and response details, for the UI's request log. Bodies hold
 	// at most MaxEventBody bytes; the sizes say how long they really were.

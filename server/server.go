@@ -53,6 +53,9 @@ type Options struct {
 	// ShutdownGrace is how long open requests get to finish once serving
 	// stops (default DefaultShutdownGrace).
 	ShutdownGrace time.Duration
+	// Rules, when set, check requests and finish success bodies (package
+	// stripe's validation and expand[] for the Stripe catalog).
+	Rules Rules
 }
 
 // Server is an http.Handler serving one catalog.
@@ -65,6 +68,7 @@ type Server struct {
 	inFlight    atomic.Int64 // requests being handled
 	// mockVersion is the Stripe-Mock-Version header value, if the catalog has one.
 	mockVersion []string
+	rules       Rules
 }
 
 // New builds a server for cat.
@@ -84,7 +88,7 @@ func New(cat *catalog.Catalog, opts Options) (*Server, error) {
 	if grace <= 0 {
 		grace = DefaultShutdownGrace
 	}
-	s := &Server{cat: cat, state: NewState(cat, kind), hub: newHub(), bodyTimeout: bodyTimeout, grace: grace}
+	s := &Server{cat: cat, state: NewState(cat, kind), hub: newHub(), bodyTimeout: bodyTimeout, grace: grace, rules: opts.Rules}
 	if cat.StripeMockVersion != "" {
 		s.mockVersion = []string{cat.StripeMockVersion}
 	}
@@ -148,11 +152,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	var (
-		body    []byte
-		status  int
-		out     string
-		route   *catalog.Route
-		variant catalog.Kind
+		body     []byte
+		status   int
+		out      string
+		route    *catalog.Route
+		variant  catalog.Kind
+		warnings []string
 	)
 	method := r.Method
 	if method == http.MethodHead {
@@ -199,12 +204,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		variant = s.pick(route, r.Header.Get("Prefer"))
 		v := route.Variant(variant)
 		req := render.NewRequest(r, params, body)
+		if s.rules != nil {
+			var refused *APIError
+			warnings, refused = s.rules.Check(route, req)
+			if refused != nil && variant == catalog.Success {
+				variant, status, out = "", refused.Status, refused.body()
+				h["Content-Type"] = jsonType
+				break
+			}
+		}
 		rendered, err := v.Render(req)
 		if err != nil {
 			status, out = http.StatusInternalServerError, stripeError("api_error", "",
 				fmt.Sprintf("routedeck could not render %s (%s variant): %v", route.Key(), variant, err), "")
 			h["Content-Type"] = jsonType
 			break
+		}
+		if s.rules != nil && variant == catalog.Success {
+			finished, refused := s.rules.Finish(route, req, rendered)
+			if refused != nil {
+				variant, status, out = "", refused.Status, refused.body()
+				h["Content-Type"] = jsonType
+				break
+			}
+			rendered = finished
 		}
 		status, out = v.Status, rendered
 		if v.ContentType == "application/json" {
@@ -232,6 +255,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Status:    status,
 			Duration:  time.Since(start),
 			RequestID: reqID,
+			Warnings:  warnings,
 		}
 		if details {
 			e.RequestHeader, e.RequestBody, e.RequestBodySize = r.Header.Clone(), clipBytes(body), len(body)

@@ -24,6 +24,8 @@ import (
 	"strings"
 
 	stripemock "github.com/stripe/stripe-mock/embedded"
+
+	"github.com/routedeck/routedeck/stripe"
 )
 
 //go:embed routes.md
@@ -41,7 +43,14 @@ type gen struct {
 func main() {
 	out := flag.String("out", "catalog", "catalog folder to write")
 	quiet := flag.Bool("q", false, "do not print a summary")
+	rules := flag.String("rules", "", "also write the data of package stripe's rules (validation, expand) to this file")
 	flag.Parse()
+	if *rules != "" {
+		if err := writeRules(*rules); err != nil {
+			fmt.Fprintln(os.Stderr, "gencatalog:", err)
+			os.Exit(1)
+		}
+	}
 	files, stats, err := generate()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gencatalog:", err)
@@ -93,7 +102,7 @@ func generate() (map[string][]byte, map[string]int, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	m := catalog.Manifest{Name: "Stripe API", Version: sp.version, StripeMockVersion: mockVersion}
+	m := catalog.Manifest{Name: stripe.CatalogName, Version: sp.version, StripeMockVersion: mockVersion}
 	for _, r := range seed {
 		mr, err := g.route(r, files)
 		if err != nil {

@@ -1,0 +1,34 @@
+package server
+
+import (
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/render"
+)
+
+// Rules add an API's semantics to the answers of a catalog's routes: the
+// embedded Stripe catalog's (validation, expand[]) live in package stripe.
+// Methods must be safe for concurrent use.
+type Rules interface {
+	// Check looks at a request before its variant renders. A non-nil
+	// error is answered instead of the success variant (an error variant
+	// is served as it is); warnings (unknown parameters) go to the
+	// request's event either way.
+	Check(route *catalog.Route, req *render.Request) (warnings []string, err *APIError)
+	// Finish may change a rendered success body, or refuse the request.
+	Finish(route *catalog.Route, req *render.Request, body string) (string, *APIError)
+}
+
+// APIError is an answer in Stripe's error envelope.
+type APIError struct {
+	Status  int
+	Type    string // invalid_request_error, api_error, ...
+	Code    string // parameter_missing, ...; "" for none
+	Message string
+	Param   string // the parameter at fault; "" for none
+}
+
+// Error is the message.
+func (e *APIError) Error() string { return e.Message }
+
+// body is the error as JSON text.
+func (e *APIError) body() string { return stripeError(e.Type, e.Code, e.Message, e.Param) }
