@@ -277,42 +277,97 @@ func (l logModel) view(dropped int64) string {
 		lines = append(lines, s.log.dim.Render("No requests yet. Fire one with enter, or point a client at the server."))
 		return strings.Join(lines, "\n")
 	}
-	// The path and route share what the fixed columns leave.
-	fixed := colTime + 1 + colMethod + colStatus + 1 + colDuration + 1 + colVariant + 2
-	flex := max(w-fixed, 8)
-	pathW := flex / 2
-	routeW := flex - pathW
-	hdr := fmt.Sprintf(" %-*s %-*s%-*s %-*s %-*s %-*s %*s", colTime, "time", colMethod, "method", pathW, "path",
-		routeW-1, "route", colVariant, "variant", colStatus, "code", colDuration, "took")
-	lines = append(lines, s.log.header.Render(ansi.Truncate(hdr, w, "")))
+	cols := logColumns(w)
+	lines = append(lines, s.log.header.Render(ansi.Truncate(cols.header(), w, "")))
 	end := min(l.offset+l.rows(), len(l.entries))
 	for i := l.offset; i < end; i++ {
-		e := l.at(i)
-		target := eventTarget(e)
+		lines = append(lines, ansi.Truncate(l.row(i, cols), w, ""))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// logCols is the log table's layout for a width: narrow terminals drop
+// the time, the variant and the duration before the path shrinks.
+type logCols struct {
+	time, variant, took bool
+	path, route         int
+}
+
+func logColumns(w int) logCols {
+	c := logCols{time: w >= 90, variant: w >= 100, took: w >= 60}
+	fixed := 1 + colMethod + colStatus
+	if c.time {
+		fixed += colTime + 1
+	}
+	if c.variant {
+		fixed += colVariant + 1
+	}
+	if c.took {
+		fixed += colDuration + 1
+	}
+	flex := max(w-fixed, 8)
+	if w < 70 {
+		c.path = flex // the route column goes too
+		return c
+	}
+	c.path = flex / 2
+	c.route = flex - c.path
+	return c
+}
+
+func (c logCols) header() string {
+	h := " "
+	if c.time {
+		h += pad("time", colTime+1)
+	}
+	h += pad("method", colMethod) + pad("path", c.path)
+	if c.route > 0 {
+		h += pad("route", c.route)
+	}
+	if c.variant {
+		h += pad("variant", colVariant+1)
+	}
+	h += pad("code", colStatus)
+	if c.took {
+		h += fmt.Sprintf(" %*s", colDuration, "took")
+	}
+	return h
+}
+
+// row draws the i-th entry, newest first. Paths and routes are shortened
+// in the middle, keeping the last segment.
+func (l logModel) row(i int, c logCols) string {
+	s := l.styles
+	e := l.at(i)
+	cursor, rowStyle := " ", s.log.row
+	if i == l.cursor {
+		cursor, rowStyle = s.route.cursor.String(), s.log.selected
+	}
+	row := cursor
+	if c.time {
+		row += s.log.dim.Render(e.Time.Format("15:04:05")) + " "
+	}
+	row += s.methodStyle(e.Method).Render(termsafe.Line(e.Method)) +
+		rowStyle.Render(pad(shortenMiddle(eventTarget(e), c.path-1), c.path))
+	if c.route > 0 {
 		route := termsafe.Line(e.Route)
 		if route == "" {
 			route = "—"
 		}
+		row += s.log.dim.Render(pad(shortenMiddle(route, c.route-1), c.route))
+	}
+	if c.variant {
 		variant := string(e.Variant)
 		if variant == "" {
 			variant = "—"
 		}
-		cursor := " "
-		rowStyle := s.log.row
-		if i == l.cursor {
-			cursor = s.route.cursor.String()
-			rowStyle = s.log.selected
-		}
-		row := cursor + s.log.dim.Render(e.Time.Format("15:04:05")) + " " +
-			s.methodStyle(e.Method).Render(e.Method) +
-			rowStyle.Render(pad(ansi.Truncate(target, pathW-1, "…"), pathW)) +
-			s.log.dim.Render(pad(ansi.Truncate(route, routeW-2, "…"), routeW-1)) + " " +
-			variantStyle(s, e.Variant).Render(pad(variant, colVariant)) + " " +
-			s.statusStyle(e.Status).Render(fmt.Sprintf("%-*d", colStatus, e.Status)) + " " +
-			s.log.dim.Render(fmt.Sprintf("%*s", colDuration, formatDuration(e.Duration)))
-		lines = append(lines, ansi.Truncate(row, w, ""))
+		row += variantStyle(s, e.Variant).Render(pad(variant, colVariant)) + " "
 	}
-	return strings.Join(lines, "\n")
+	row += s.statusStyle(e.Status).Render(fmt.Sprintf("%-*d", colStatus, e.Status))
+	if c.took {
+		row += " " + s.log.dim.Render(fmt.Sprintf("%*s", colDuration, formatDuration(e.Duration)))
+	}
+	return row
 }
 
 // eventTarget is the request's path and query, fit to show: control
