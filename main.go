@@ -50,18 +50,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}()
 	err := dispatch(ctx, now, args, stdout, stderr)
 	var ue usageError
+	var he helpError
 	switch {
 	case err == nil:
 		return 0
-	case errors.Is(err, errHelp):
-		fmt.Fprint(stdout, usage)
+	case errors.As(err, &he):
+		fmt.Fprint(stdout, helpText(he.cmd))
 		return 0
 	case errors.Is(err, errVersion):
 		fmt.Fprintln(stdout, versionString())
 		return 0
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "routedeck: %v\n", err)
-		fmt.Fprintln(stderr, "Run 'routedeck --help' for usage.")
+		if ue.cmd != "" {
+			fmt.Fprintf(stderr, "Run 'routedeck %s --help' for usage.\n", ue.cmd)
+		} else {
+			fmt.Fprintln(stderr, "Run 'routedeck --help' for usage.")
+		}
 		return 2
 	case errors.Is(err, tea.ErrInterrupted):
 		return 130
@@ -75,12 +80,27 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // dispatch runs one command. ctx ends at the first signal; now is closed
-// at the second.
+// at the second. Usage errors and --help name the command they are about.
 func dispatch(ctx context.Context, now <-chan struct{}, args []string, stdout, stderr io.Writer) error {
 	cmd := ""
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
+	err := runCommand(ctx, now, cmd, args, stdout, stderr)
+	if _, known := commandHelp[cmd]; known {
+		var ue usageError
+		if errors.As(err, &ue) && ue.cmd == "" {
+			ue.cmd = cmd
+			return ue
+		}
+		if isHelp(err) {
+			return helpError{cmd: cmd}
+		}
+	}
+	return err
+}
+
+func runCommand(ctx context.Context, now <-chan struct{}, cmd string, args []string, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "":
 		if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
@@ -97,9 +117,20 @@ func dispatch(ctx context.Context, now <-chan struct{}, args []string, stdout, s
 	case "export":
 		return runExport(args, stdout)
 	case "version":
+		for _, a := range args {
+			if a == "-h" || a == "-help" || a == "--help" {
+				return errHelp
+			}
+		}
 		fmt.Fprintln(stdout, versionString())
 		return nil
 	case "help":
+		// routedeck help serve: the command's --help.
+		if len(args) > 0 {
+			if _, ok := commandHelp[args[0]]; ok {
+				return helpError{cmd: args[0]}
+			}
+		}
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:

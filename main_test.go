@@ -221,3 +221,99 @@ func TestShowEveryRoute(t *testing.T) {
 		}
 	}
 }
+
+// Each command's --help describes that command: its usage line and its own
+// flags, not the flags of other commands.
+func TestCommandHelpDescribesTheCommand(t *testing.T) {
+	tests := []struct {
+		cmd     string
+		has     []string
+		hasNot  []string
+		helpArg string
+	}{
+		{"serve", []string{"routedeck serve [flags]", "--port", "--host", "--quiet", "--https-port", "--set", "Ctrl+C"}, []string{"--param", "--json", "--no-serve", "export DIR"}, "--help"},
+		{"list", []string{"routedeck list [flags]", "--json", "--catalog", "--set"}, []string{"--port", "--param", "--quiet"}, "-h"},
+		{"show", []string{`routedeck show "METHOD /path" [flags]`, "--param", "--variant"}, []string{"--port", "--json", "--quiet"}, "--help"},
+		{"export", []string{"routedeck export DIR", "catalog.json"}, []string{"--port", "--json", "--param", "--variant"}, "--help"},
+		{"version", []string{"routedeck version"}, []string{"--port", "--json", "--catalog"}, "--help"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cmd, func(t *testing.T) {
+			code, out, errOut := runCmd(t, tt.cmd, tt.helpArg)
+			if code != 0 || errOut != "" || !strings.HasPrefix(out, "Usage:\n") {
+				t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+			}
+			for _, s := range tt.has {
+				if !strings.Contains(out, s) {
+					t.Errorf("%s --help lacks %q:\n%s", tt.cmd, s, out)
+				}
+			}
+			for _, s := range tt.hasNot {
+				if strings.Contains(out, s) {
+					t.Errorf("%s --help mentions %q, which is not this command's:\n%s", tt.cmd, s, out)
+				}
+			}
+			if _, same, _ := runCmd(t, "help", tt.cmd); same != out {
+				t.Errorf("routedeck help %s differs from %s --help:\n%s", tt.cmd, tt.cmd, same)
+			}
+		})
+	}
+	// The overview names every command.
+	_, out, _ := runCmd(t, "--help")
+	for _, cmd := range []string{"serve", "list", "show", "export", "version"} {
+		if !strings.Contains(out, "routedeck "+cmd) {
+			t.Errorf("routedeck --help does not name %s", cmd)
+		}
+	}
+}
+
+// Errors spell flags as the docs do (--port, never -port) and point to the
+// command's own help.
+func TestFlagErrorsSpellFlagsAsTheDocs(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--port", "abc"}, `serve: --port "abc": want a number`},
+		{[]string{"serve", "-port", "abc"}, `serve: --port "abc": want a number`},
+		{[]string{"list", "--nope"}, "list: unknown flag --nope"},
+		{[]string{"serve", "--port"}, "serve: --port needs a value"},
+		{[]string{"list", "--json=maybe"}, `list: --json "maybe": want true or false`},
+		{[]string{"--nope"}, "unknown flag --nope"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, _, stderr := runCmd(t, tt.args...)
+			if code != 2 || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want %q", code, stderr, tt.want)
+			}
+			for _, line := range strings.Split(stderr, "\n") {
+				if strings.Contains(" "+line, " -") && !strings.Contains(" "+line, " --") {
+					t.Errorf("single-dash flag in %q", line)
+				}
+			}
+			cmd := "routedeck"
+			if tt.args[0] != "--nope" {
+				cmd += " " + tt.args[0]
+			}
+			if !strings.Contains(stderr, "Run '"+cmd+" --help' for usage.") {
+				t.Errorf("stderr %q does not point to %s --help", stderr, cmd)
+			}
+		})
+	}
+}
+
+// The README promises only what works: the module is not published, so
+// installing it by its path at @latest fails.
+func TestReadmeInstallsFromAClone(t *testing.T) {
+	data, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "go install github.com/routedeck/routedeck@") {
+		t.Error("README tells users to go install the unpublished module by its path")
+	}
+	if !strings.Contains(string(data), "`go install .`") {
+		t.Error("README does not say how to install from a clone")
+	}
+}

@@ -37,6 +37,7 @@ Usage:
   routedeck show "METHOD /path"     print a route's rendered body
   routedeck export DIR              write the embedded catalog to DIR for editing
   routedeck version                 print the version
+  routedeck COMMAND --help          what one command does and its flags
 
 Flags (every command):
   --catalog DIR          load a catalog folder (as written by export) instead of the embedded one
@@ -59,14 +60,13 @@ show:
 Per request, a Prefer header picks a variant: "Prefer: code=402" or "Prefer: example=error".
 `
 
-// errHelp and errVersion mean --help or --version was asked for; run
-// prints the answer on stdout.
-var (
-	errHelp    = errors.New("help requested")
-	errVersion = errors.New("version requested")
-)
+// errVersion means --version was asked for; run prints the version on
+// stdout.
+var errVersion = errors.New("version requested")
 
-type usageError struct{ msg string }
+// usageError is a mistake in the command line; cmd names the command whose
+// --help to point to ("" for routedeck's own).
+type usageError struct{ msg, cmd string }
 
 func (e usageError) Error() string { return e.msg }
 
@@ -116,9 +116,9 @@ func parseFlags(name string, args []string, extra func(*flag.FlagSet, *options))
 				return nil, nil, errHelp
 			}
 			if name == "routedeck" {
-				return nil, nil, usageErrorf("%v", err)
+				return nil, nil, usageErrorf("%s", flagError(err))
 			}
-			return nil, nil, usageErrorf("%s: %v", name, err)
+			return nil, nil, usageErrorf("%s: %s", name, flagError(err))
 		}
 		if fs.NArg() == 0 {
 			break

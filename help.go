@@ -1,0 +1,127 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+)
+
+// Shared flag descriptions, so each command's help says the same thing.
+const (
+	catalogFlags = `  --catalog DIR          load a catalog folder (as written by export) instead of the embedded one
+  --variant KIND         the starting variant of every route: success or error (default success)
+  --set "METHOD /path=KIND"
+                         the starting variant of one route; repeatable
+`
+	servingFlagsHelp = `  --host HOST            address to listen on (default 127.0.0.1; anything else is reachable
+                         from the network, and serve warns so)
+  --port N               port to listen on (default 12111; 0 picks a free one and prints it)
+  --https-port N         HTTPS port beside it, HTTP/2, self-signed certificate, as stripe-mock
+                         has (default 12112; 0 picks a free one, as does --port 0)
+`
+	preferHelp = `Per request, a Prefer header picks a variant: "Prefer: code=402" or "Prefer: example=error".
+`
+)
+
+// commandHelp is each command's --help.
+var commandHelp = map[string]string{
+	"serve": `Usage:
+  routedeck serve [flags]
+
+Serves every route of the catalog headless, one log line per request on stdout
+(request text escaped, Stripe secrets masked). Ctrl+C or SIGTERM stops it once open
+requests finish (up to 5 s); a second Ctrl+C stops it at once.
+
+Flags:
+` + servingFlagsHelp + catalogFlags + `  --quiet                no log line per request
+
+` + preferHelp,
+	"list": `Usage:
+  routedeck list [flags]
+
+Prints the catalog's routes: method, path, active variant and summary.
+
+Flags:
+  --json                 a JSON array of {method, path, group, summary, active, ...}
+` + catalogFlags,
+	"show": `Usage:
+  routedeck show "METHOD /path" [flags]
+
+Prints a route's rendered body. The route is a pattern ("GET /v1/customers/:customer")
+or a concrete path ("GET /v1/customers/cus_123").
+
+Flags:
+  --variant KIND         render the error or success variant (default success)
+  --param name=value     a path parameter's value; repeatable (default: a sample)
+  --catalog DIR          load a catalog folder (as written by export) instead of the embedded one
+  --set "METHOD /path=KIND"
+                         render the variant this sets for the route
+`,
+	"export": `Usage:
+  routedeck export DIR
+
+Writes the embedded catalog to DIR (catalog.json and one template per variant), for
+editing; then run routedeck --catalog DIR. DIR must not hold a catalog already.
+`,
+	"version": `Usage:
+  routedeck version
+
+Prints routedeck's version. --version does the same anywhere.
+`,
+}
+
+// helpText is cmd's --help, or the overview for "" and the terminal UI.
+func helpText(cmd string) string {
+	if h, ok := commandHelp[cmd]; ok {
+		return h
+	}
+	return usage
+}
+
+// helpError means --help was asked for; run prints the command's help on
+// stdout.
+type helpError struct{ cmd string }
+
+func (e helpError) Error() string { return "help requested" }
+
+// errHelp matches any helpError with errors.Is.
+var errHelp = helpError{}
+
+func (e helpError) Is(target error) bool {
+	_, ok := target.(helpError)
+	return ok
+}
+
+// Messages of the flag package, which names flags with one dash.
+var (
+	flagUndefined = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
+	flagNoValue   = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
+	flagBadValue  = regexp.MustCompile(`^invalid value (".*") for flag -+([^:]*): (.*)$`)
+	flagBadBool   = regexp.MustCompile(`^invalid boolean value (".*") for -+([^:]*): .*$`)
+)
+
+// flagError rewrites a flag package error the way the docs spell flags
+// (--port, not -port), in a few words.
+func flagError(err error) string {
+	msg := err.Error()
+	if m := flagUndefined.FindStringSubmatch(msg); m != nil {
+		return "unknown flag --" + m[1]
+	}
+	if m := flagNoValue.FindStringSubmatch(msg); m != nil {
+		return "--" + m[1] + " needs a value"
+	}
+	if m := flagBadBool.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("--%s %s: want true or false", m[2], m[1])
+	}
+	if m := flagBadValue.FindStringSubmatch(msg); m != nil {
+		reason := m[3]
+		if reason == "parse error" || reason == "value out of range" {
+			reason = "want a number"
+		}
+		return fmt.Sprintf("--%s %s: %s", m[2], m[1], reason)
+	}
+	return msg
+}
+
+// isHelp reports whether err asks for help.
+func isHelp(err error) bool { return errors.Is(err, errHelp) }
