@@ -191,3 +191,44 @@ func TestManifestErrorsAreWordedForUsers(t *testing.T) {
 		})
 	}
 }
+
+// FuzzLoadManifest feeds any manifest (and one template) to the loader:
+// it never panics, its errors are one line, and a catalog that loads is
+// whole: every route has both variants and its sample path matches it.
+func FuzzLoadManifest(f *testing.F) {
+	seed := string(fixture(f, "GET /v1/a", "POST /v1/b/:id")[ManifestName].Data)
+	f.Add(seed, `{"a": "{{urlParam 'id'}}"}`)
+	f.Add(`{"name": "x", "routes": [{"method": "get", "path": "/v1/x/:id/", "samples": {"id": "x_1"}, "variants": [{"kind": "error", "status": 404, "file": "t.hbs", "headers": {"X": "y"}}, {"kind": "Success", "status": 200, "file": "t.hbs", "contentType": "text/plain"}]}]}`, `{{body 'a'}}`)
+	f.Add(`{"routes": [{"method": "GET", "path": "/v1/{id}", "variants": [{"kind": "success", "status": "200"}]}]}`, `{{#each}}`)
+	f.Add(`{"routes": [{"method": "GET", "path": "/", "variants": [{"kind": "success", "status": 200, "file": "../t.hbs"}, {"kind": "error", "status": 600, "file": "t.hbs"}]}]}`, `[`)
+	f.Add("{\n\"routes\": [\n1,\n{\"path\": 7}]}", "")
+	f.Fuzz(func(t *testing.T, manifest, tmpl string) {
+		fsys := fstest.MapFS{ManifestName: {Data: []byte(manifest)}, "t.hbs": {Data: []byte(tmpl)}}
+		for name, file := range fixture(t, "GET /v1/a", "POST /v1/b/:id") {
+			if name != ManifestName {
+				fsys[name] = file
+			}
+		}
+		cat, err := Load(fsys, Options{Eager: true, Source: "cat"})
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error spans lines: %q", err)
+			}
+			for _, leak := range []string{"Go struct", "of type", "catalog.Manifest"} {
+				if strings.Contains(err.Error(), leak) {
+					t.Fatalf("error leaks Go types: %q", err)
+				}
+			}
+			return
+		}
+		for _, r := range cat.Routes {
+			if r.Variant(Success) == nil || r.Variant(Error) == nil {
+				t.Fatalf("%s lacks a variant", r.Key())
+			}
+			got, _, ok := cat.Match(r.Method, r.SamplePath(r.SampleParams()))
+			if !ok || got != r {
+				t.Fatalf("%s: its sample path %q does not match it", r.Key(), r.SamplePath(r.SampleParams()))
+			}
+		}
+	})
+}
