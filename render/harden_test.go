@@ -299,3 +299,26 @@ func FuzzBodyJSON(f *testing.F) {
 		}
 	})
 }
+
+// Block helpers called without a block overflowed the stack in the
+// Mockoon dialect too; deep nesting is refused there as well.
+func TestMockoonDialectLimits(t *testing.T) {
+	for src, want := range map[string]string{
+		"{{#if 1}}\n{{if 1}}{{/if}}":                                                    `line 2: "if" needs a block`,
+		"{{#each (array 1 2)}}{{base64}}{{/each}}":                                      `"base64" needs a block`,
+		"{{#switch 'a'}}{{case 'a'}}{{/switch}}":                                        `"case" needs a block`,
+		strings.Repeat("{{#if 1}}", MaxDepth+1) + strings.Repeat("{{/if}}", MaxDepth+1): "nested more than",
+	} {
+		_, err := CompileDialect("m.hbs", src, Mockoon)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CompileDialect(%.50q) = %v; want %q", src, err, want)
+		}
+	}
+	tpl, err := CompileDialect("m.hbs", "{{#if 1}}{{base64 'x'}}{{/if}}", Mockoon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := tpl.Exec(nil); err != nil || out != "eA==" {
+		t.Errorf("got %q, %v", out, err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aymerick/raymond"
+	"github.com/aymerick/raymond/parser"
 )
 
 // Dialect names the helpers a template may call and how its output is
@@ -68,6 +69,12 @@ const missingHelper = "__missing"
 // the print wrapper), parses it and registers exactly the helper arities it
 // uses.
 func compileMockoon(name, source string) (*Template, error) {
+	if len(source) > MaxTemplateBytes {
+		return nil, fmt.Errorf("%s: template is %d bytes; at most %d (1 MiB) are allowed", name, len(source), MaxTemplateBytes)
+	}
+	if _, err := scanBlocks(source); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	rw := &mockoonRewriter{used: map[string]mockoonCall{}}
 	rewritten, err := rw.rewrite(source)
 	if err != nil {
@@ -78,6 +85,16 @@ func compileMockoon(name, source string) (*Template, error) {
 		p := &plan{}
 		p.text(rewritten)
 		return &Template{name: name, source: source, plan: p}, nil
+	}
+	// Only inside a block can a block helper called without one recurse.
+	if strings.Contains(rewritten, "#") {
+		prog, err := parser.Parse(rewritten)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s", name, oneLine(err))
+		}
+		if err := checkBlockCalls(prog, mockoonBlockOnly); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	tpl, err := raymond.Parse(rewritten)
 	if err != nil {
@@ -100,6 +117,22 @@ func MockoonUnsupported(source string) []string {
 		return nil
 	}
 	return rw.missing
+}
+
+// mockoonBlockOnly reports the Mockoon helpers that render their block
+// (with this many arguments): called without a block inside another
+// block, raymond would render the enclosing block again, without end.
+func mockoonBlockOnly(name string, args int) bool {
+	if i := strings.LastIndex(name, "__"); i > 0 {
+		name = name[:i]
+	}
+	switch name {
+	case "if", "unless", "each", "with", "equal", "case", "default":
+		return true
+	case "base64", "base64Decode":
+		return args == 0
+	}
+	return false
 }
 
 // mockoonCall is one helper at one argument count.

@@ -21,7 +21,7 @@ const MaxEachDepth = 3
 
 // blockOnly are the helpers that render their block: called without one,
 // raymond renders the enclosing block instead, recursing without end.
-var blockOnly = map[string]bool{"reflect": true, "if": true, "unless": true, "each": true, "with": true}
+var blockOnly = map[string]bool{"reflect": true, "if": true, "unless": true, "each": true, "with": true, "equal": true}
 
 // checker walks a template's AST (raymond's own, so quotes, escapes, sub
 // expressions and hash arguments count exactly as raymond counts them). It
@@ -270,4 +270,61 @@ func arityList(arities map[int]any) string {
 		}
 	}
 	return strings.Join(ns, " or ")
+}
+
+// checkBlockCalls finds a call, outside a block of its own, of a helper
+// that renders its block (isBlockOnly, given the name and argument count).
+func checkBlockCalls(prog *ast.Program, isBlockOnly func(name string, args int) bool) error {
+	var expr func(e *ast.Expression, block bool) error
+	var program func(p *ast.Program) error
+	expr = func(e *ast.Expression, block bool) error {
+		if e == nil {
+			return nil
+		}
+		if name := e.HelperName(); name != "" && !block && isBlockOnly(name, len(e.Params)) {
+			if i := strings.LastIndex(name, "__"); i > 0 {
+				name = name[:i] // as the template wrote it, before the arity rename
+			}
+			return errorAt(e.Line, "%q needs a block: {{#%s ...}}...{{/%s}}", name, name, name)
+		}
+		params := e.Params
+		if e.Hash != nil {
+			for _, p := range e.Hash.Pairs {
+				params = append(params[:len(params):len(params)], p.Val)
+			}
+		}
+		for _, p := range params {
+			if sub, ok := p.(*ast.SubExpression); ok {
+				if err := expr(sub.Expression, false); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	program = func(p *ast.Program) error {
+		if p == nil {
+			return nil
+		}
+		for _, n := range p.Body {
+			switch n := n.(type) {
+			case *ast.MustacheStatement:
+				if err := expr(n.Expression, false); err != nil {
+					return err
+				}
+			case *ast.BlockStatement:
+				if err := expr(n.Expression, true); err != nil {
+					return err
+				}
+				if err := program(n.Program); err != nil {
+					return err
+				}
+				if err := program(n.Inverse); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return program(prog)
 }
