@@ -30,12 +30,22 @@ const (
 )
 
 type fileRecord struct {
-	ID      string          `json:"id"`
-	Type    string          `json:"type"`
-	Parent  string          `json:"parent,omitempty"`
-	Created int64           `json:"created"`
-	Seq     uint64          `json:"seq"`
-	JSON    json.RawMessage `json:"json,omitempty"`
+	ID      string  `json:"id"`
+	Type    string  `json:"type"`
+	Parent  string  `json:"parent,omitempty"`
+	Created int64   `json:"created"`
+	Seq     uint64  `json:"seq"`
+	JSON    rawJSON `json:"json,omitempty"`
+}
+
+// rawJSON takes a JSON value's text as it is, into a string: one copy,
+// where json.RawMessage and then a string would be two.
+type rawJSON string
+
+// UnmarshalJSON keeps b's text.
+func (r *rawJSON) UnmarshalJSON(b []byte) error {
+	*r = rawJSON(b)
+	return nil
 }
 
 type fileKey struct {
