@@ -2,10 +2,10 @@ package store
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -30,22 +30,12 @@ const (
 )
 
 type fileRecord struct {
-	ID      string  `json:"id"`
-	Type    string  `json:"type"`
-	Parent  string  `json:"parent,omitempty"`
-	Created int64   `json:"created"`
-	Seq     uint64  `json:"seq"`
-	JSON    rawJSON `json:"json,omitempty"`
-}
-
-// rawJSON takes a JSON value's text as it is, into a string: one copy,
-// where json.RawMessage and then a string would be two.
-type rawJSON string
-
-// UnmarshalJSON keeps b's text.
-func (r *rawJSON) UnmarshalJSON(b []byte) error {
-	*r = rawJSON(b)
-	return nil
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Parent  string `json:"parent,omitempty"`
+	Created int64  `json:"created"`
+	Seq     uint64 `json:"seq"`
+	JSON    string `json:"-"` // written and read as is, not through encoding/json
 }
 
 type fileKey struct {
@@ -269,7 +259,7 @@ func (e *FileError) Unwrap() error { return e.Err }
 // load replaces the (empty) store with the file at path. It reports
 // false when there is no file. It never writes the file.
 func (m *Memory) load(path string) (bool, error) {
-	data, err := os.ReadFile(path)
+	data, err := readString(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
@@ -287,95 +277,28 @@ func (m *Memory) load(path string) (bool, error) {
 	return true, nil
 }
 
-// decode fills the empty store from a state file's bytes; errors are
-// *FileError without the path.
-func (m *Memory) decode(data []byte) error {
-	err := m.decodeRecords(data)
-	if err != nil && !json.Valid(data) {
-		// Report the syntax error where it is in the file, which the
-		// streaming decoder does not tell.
-		var v any
-		err := json.Unmarshal(data, &v)
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			at := se.Offset // just past the bad byte, or the end for a truncated file
-			if at > 0 && !strings.HasPrefix(se.Error(), "unexpected end") {
-				at--
-			}
-			return &FileError{Offset: at, Err: fmt.Errorf("not valid JSON: %w", err)}
-		}
-		return &FileError{Err: fmt.Errorf("not valid JSON: %w", err)}
+// readString reads a file into a string without a second copy.
+func readString(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
 	}
-	return err
-}
-
-// decodeRecords reads the file's records into the store.
-func (m *Memory) decodeRecords(data []byte) error {
-	d := fileDecoder{dec: json.NewDecoder(bytes.NewReader(data)), data: data}
-	if err := d.expect('{'); err != nil {
-		return err
+	defer f.Close()
+	var b strings.Builder
+	if st, err := f.Stat(); err == nil {
+		b.Grow(int(st.Size()) + 1)
 	}
-	head := [...]string{"format", "version"}
-	seenHead := 0
-	for d.dec.More() {
-		keyAt := d.start()
-		key, err := d.key()
-		if err != nil {
-			return err
-		}
-		if seenHead < len(head) && key != head[seenHead] {
-			return &FileError{Offset: keyAt, Err: fmt.Errorf("expected %q, found %q: not a routedeck state file", head[seenHead], key)}
-		}
-		valueAt := d.start()
-		switch key {
-		case "format":
-			var f string
-			if err := d.value(&f); err != nil || f != fileFormat {
-				return &FileError{Offset: valueAt, Err: fmt.Errorf("format is not %q: not a routedeck state file", fileFormat)}
-			}
-			seenHead++
-		case "version":
-			var v int
-			if err := d.value(&v); err != nil {
-				return err
-			}
-			if v != fileVersion {
-				return &FileError{Offset: valueAt, Err: fmt.Errorf("format version %d; this routedeck reads version %d", v, fileVersion)}
-			}
-			seenHead++
-		case "next_seq":
-			err = d.value(&m.nextSeq)
-		case "objects":
-			err = d.records(m.loadObject)
-		case "events":
-			err = d.records(m.loadEvent)
-		case "idempotency":
-			err = d.keys(m)
-		default:
-			var skip json.RawMessage
-			err = d.value(&skip)
-		}
-		if err != nil {
-			return err
-		}
+	if _, err := io.Copy(&b, f); err != nil {
+		return "", err
 	}
-	if seenHead < len(head) {
-		return &FileError{Offset: 0, Err: errors.New("no format and version: not a routedeck state file")}
-	}
-	for _, e := range m.all {
-		m.nextSeq = max(m.nextSeq, e.seq)
-	}
-	for _, e := range m.events.idx {
-		m.nextSeq = max(m.nextSeq, e.seq)
-	}
-	return nil
+	return b.String(), nil
 }
 
 func (m *Memory) entryOf(r fileRecord) (*entry, error) {
 	if r.Seq == 0 {
 		return nil, fmt.Errorf("%q has no seq", r.ID)
 	}
-	e, err := m.prepare(Object{ID: r.ID, Type: r.Type, Parent: r.Parent, Created: r.Created, JSON: string(r.JSON)})
+	e, err := m.prepare(Object{ID: r.ID, Type: r.Type, Parent: r.Parent, Created: r.Created, JSON: strings.Clone(r.JSON)})
 	if err != nil {
 		return nil, err
 	}
@@ -408,84 +331,4 @@ func (m *Memory) loadEvent(r fileRecord) error {
 	}
 	m.addEvent(e)
 	return nil
-}
-
-// fileDecoder walks a state file's tokens, knowing each value's offset.
-type fileDecoder struct {
-	dec  *json.Decoder
-	data []byte
-}
-
-// start is the offset where the next value begins.
-func (d *fileDecoder) start() int64 {
-	i := d.dec.InputOffset()
-	for i < int64(len(d.data)) && bytes.IndexByte([]byte(" \t\r\n,:"), d.data[i]) >= 0 {
-		i++
-	}
-	return i
-}
-
-func (d *fileDecoder) expect(delim json.Delim) error {
-	at := d.start()
-	tok, err := d.dec.Token()
-	if err != nil || tok != delim {
-		return &FileError{Offset: at, Err: fmt.Errorf("expected %q", string(delim))}
-	}
-	return nil
-}
-
-func (d *fileDecoder) key() (string, error) {
-	at := d.start()
-	tok, err := d.dec.Token()
-	k, ok := tok.(string)
-	if err != nil || !ok {
-		return "", &FileError{Offset: at, Err: errors.New("expected a field name")}
-	}
-	return k, nil
-}
-
-func (d *fileDecoder) value(v any) error {
-	at := d.start()
-	if err := d.dec.Decode(v); err != nil {
-		return &FileError{Offset: at, Err: err}
-	}
-	return nil
-}
-
-// records decodes an array of records, passing each to add; an error
-// names the record's offset.
-func (d *fileDecoder) records(add func(fileRecord) error) error {
-	if err := d.expect('['); err != nil {
-		return err
-	}
-	for d.dec.More() {
-		at := d.start()
-		var r fileRecord
-		if err := d.dec.Decode(&r); err != nil {
-			return &FileError{Offset: at, Err: err}
-		}
-		if err := add(r); err != nil {
-			return &FileError{Offset: at, Err: err}
-		}
-	}
-	return d.expect(']')
-}
-
-func (d *fileDecoder) keys(m *Memory) error {
-	if err := d.expect('['); err != nil {
-		return err
-	}
-	for d.dec.More() {
-		at := d.start()
-		var k fileKey
-		if err := d.dec.Decode(&k); err != nil {
-			return &FileError{Offset: at, Err: err}
-		}
-		if k.Key == "" || m.keys.byKey[k.Key] != nil {
-			return &FileError{Offset: at, Err: fmt.Errorf("idempotency key %q is empty or appears twice", k.Key)}
-		}
-		r := IdempotencyRecord(k)
-		m.addKey(&r)
-	}
-	return d.expect(']')
 }

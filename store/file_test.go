@@ -158,7 +158,11 @@ func TestCorruptStateFile(t *testing.T) {
 		{"no header", `{}`, 0, "not a routedeck state file"},
 		{"duplicate id", strings.Replace(s, `"id":"cus_2"`, `"id":"cus_1"`, 1), strings.Index(s, `{"id":"cus_2"`), `"cus_1" appears twice`},
 		{"object not a JSON object", s[:jsonAt] + `"x","z":` + s[jsonAt:], cus1, "not an object"},
-		{"wrong type", strings.Replace(s, `{"id":"cus_1","type":"customer"`, `{"id":"cus_1","type":7`, 1), cus1, "cannot unmarshal number"},
+		{"wrong type", strings.Replace(s, `{"id":"cus_1","type":"customer"`, `{"id":"cus_1","type":7`, 1), cus1 + len(`{"id":"cus_1","type":`), `"type": expected a string`},
+		{"bad number", strings.Replace(s, `"id":"cus_1","type":"customer","created":100`, `"id":"cus_1","type":"customer","created":1.5`, 1), cus1 + len(`{"id":"cus_1","type":"customer","created":`), `"created": created is not an integer`},
+		{"bad key record", strings.Replace(s, `"key":"k1"`, `"key":5`, 1), strings.Index(s, `{"key":"k1"`), "cannot unmarshal number"},
+		{"trailing bytes", s + "x", len(s), "invalid character 'x' after top-level value"},
+		{"objects not a list", strings.Replace(s, `"objects":[`, `"objects":{"a":1},"x":[`, 1), strings.Index(s, `"objects":[`) + len(`"objects":`), "expected a list"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".json")
