@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -39,6 +40,7 @@ func runServe(ctx context.Context, now <-chan struct{}, args []string, stdout, s
 	if err != nil {
 		return err
 	}
+	o.stderr = stderr
 	if len(rest) > 0 {
 		return usageErrorf("serve: unexpected argument %q", rest[0])
 	}
@@ -239,13 +241,14 @@ type routeJSON struct {
 	Error   int    `json:"error_status"`
 }
 
-func runList(args []string, stdout io.Writer) error {
+func runList(args []string, stdout, stderr io.Writer) error {
 	o, rest, err := parseFlags("list", args, func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.json, "json", false, "")
 	})
 	if err != nil {
 		return err
 	}
+	o.stderr = stderr
 	if len(rest) > 0 {
 		return usageErrorf("list: unexpected argument %q", rest[0])
 	}
@@ -277,13 +280,14 @@ func runList(args []string, stdout io.Writer) error {
 	return w.Flush()
 }
 
-func runShow(args []string, stdout io.Writer) error {
+func runShow(args []string, stdout, stderr io.Writer) error {
 	o, rest, err := parseFlags("show", args, func(fs *flag.FlagSet, o *options) {
 		fs.Var(&o.params, "param", "")
 	})
 	if err != nil {
 		return err
 	}
+	o.stderr = stderr
 	// An unquoted route arrives as two arguments: show GET /v1/customers/:customer.
 	if len(rest) == 2 && isMethod(rest[0]) {
 		rest = []string{rest[0] + " " + rest[1]}
@@ -359,36 +363,48 @@ func isMethod(s string) bool {
 	return false
 }
 
-func runExport(args []string, stdout io.Writer) error {
+func runExport(args []string, stdout, stderr io.Writer) error {
 	o, rest, err := parseFlags("export", args, nil)
 	if err != nil {
 		return err
 	}
+	o.stderr = stderr
 	if len(rest) != 1 {
 		return usageErrorf("export: want one folder, e.g. routedeck export ./my-catalog")
 	}
-	if o.catalogDir != "" {
-		return usageErrorf("export: --catalog is not used; export writes the embedded catalog")
-	}
 	dir := rest[0]
+	files, what := fs.FS(embed.Catalog), "the embedded catalog"
+	if o.catalogDir != "" {
+		// --catalog FILE converts it (a Mockoon environment) into a folder.
+		cat, err := o.loadCatalog()
+		if err != nil {
+			return err
+		}
+		files, what = cat.Files(), "the catalog of "+o.catalogDir
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	if err := catalog.Export(embed.Catalog, dir); err != nil {
+	if err := catalog.Export(files, dir); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "routedeck: wrote the embedded catalog to %s; edit it and run routedeck --catalog %s\n", dir, dir)
+	fmt.Fprintf(stdout, "routedeck: wrote %s to %s; edit it and run routedeck --catalog %s\n", what, dir, dir)
 	return nil
 }
 
 // runTUI opens the terminal UI and serves the catalog while it runs.
-func runTUI(ctx context.Context, args []string, stdout io.Writer) error {
+func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, rest, err := parseFlags("routedeck", args, func(fs *flag.FlagSet, o *options) {
 		servingFlags(fs, o)
 		fs.BoolVar(&o.noServe, "no-serve", false, "")
 	})
 	if err != nil {
 		return err
+	}
+	o.stderr = stderr
+	// routedeck FILE|DIR opens that catalog, as --catalog does.
+	if len(rest) == 1 && o.catalogDir == "" {
+		o.catalogDir, rest = rest[0], nil
 	}
 	if len(rest) > 0 {
 		return usageErrorf("unexpected argument %q", rest[0])

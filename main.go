@@ -107,15 +107,15 @@ func runCommand(ctx context.Context, now <-chan struct{}, cmd string, args []str
 			fmt.Fprintln(stdout, versionString())
 			return nil
 		}
-		return runTUI(ctx, args, stdout)
+		return runTUI(ctx, args, stdout, stderr)
 	case "serve":
 		return runServe(ctx, now, args, stdout, stderr)
 	case "list":
-		return runList(args, stdout)
+		return runList(args, stdout, stderr)
 	case "show":
-		return runShow(args, stdout)
+		return runShow(args, stdout, stderr)
 	case "export":
-		return runExport(args, stdout)
+		return runExport(args, stdout, stderr)
 	case "version":
 		for _, a := range args {
 			if a == "-h" || a == "-help" || a == "--help" {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/catalog/source"
 	"github.com/routedeck/routedeck/embed"
 	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/stripe"
@@ -31,16 +32,18 @@ func versionString() string {
 const usage = `routedeck explores and mocks the Stripe API from a terminal.
 
 Usage:
-  routedeck [flags]                 open the terminal UI and serve every route
+  routedeck [PATH] [flags]          open the terminal UI and serve every route (of PATH:
+                                    a catalog folder or a Mockoon environment file)
   routedeck serve [flags]           serve headless, one log line per request
   routedeck list [--json] [flags]   print the routes
   routedeck show "METHOD /path"     print a route's rendered body
-  routedeck export DIR              write the embedded catalog to DIR for editing
+  routedeck export DIR              write the embedded catalog (or --catalog's) to DIR for editing
   routedeck version                 print the version
   routedeck COMMAND --help          what one command does and its flags
 
 Flags (every command):
-  --catalog DIR          load a catalog folder (as written by export) instead of the embedded one
+  --catalog PATH         load a catalog folder (as written by export) or a Mockoon
+                         environment file instead of the embedded catalog
   --variant KIND         the starting variant of every route: success or error (default success)
   --set "METHOD /path=KIND"
                          the starting variant of one route; repeatable
@@ -77,6 +80,7 @@ func usageErrorf(format string, args ...any) error {
 // options are the flags shared by every command.
 type options struct {
 	catalogDir string
+	stderr     io.Writer // for the warnings of an imported catalog
 	variant    string
 	sets       multiFlag
 	host       string
@@ -193,12 +197,23 @@ func splitSet(s string) (route string, kind catalog.Kind, err error) {
 	return route, kind, nil
 }
 
-// loadCatalog loads --catalog or the embedded catalog.
+// loadCatalog loads --catalog (a catalog folder or a Mockoon file) or the
+// embedded catalog. What an imported file has that the catalog does not
+// serve is printed on stderr, one line each.
 func (o *options) loadCatalog() (*catalog.Catalog, error) {
-	if o.catalogDir != "" {
-		return catalog.LoadDir(o.catalogDir)
+	if o.catalogDir == "" {
+		return catalog.Embedded()
 	}
-	return catalog.Embedded()
+	cat, err := source.Open(o.catalogDir)
+	if err != nil {
+		return nil, err
+	}
+	if o.stderr != nil {
+		for _, w := range cat.Warnings {
+			fmt.Fprintf(o.stderr, "routedeck: %s: %s\n", o.catalogDir, w)
+		}
+	}
+	return cat, nil
 }
 
 // newServer loads the catalog and applies --variant and --set.
