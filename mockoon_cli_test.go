@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,5 +68,25 @@ func TestMockoonWarningsOnStderr(t *testing.T) {
 	}
 	if !strings.Contains(errOut, "routedeck: "+file+": helper ") || strings.Contains(out, "helper") {
 		t.Fatalf("want the warnings on stderr only:\nstdout %s\nstderr %s", out, errOut)
+	}
+}
+
+func TestMockoonStripeFileIsServedAsWritten(t *testing.T) {
+	file := "../shared/reference/mockoon-stripe.json"
+	if _, err := os.Stat(file); err != nil {
+		t.Skipf("Mockoon test data not found: %v", err)
+	}
+	o := &options{catalogDir: file, variant: "success", serving: true, strict: true}
+	srv, err := o.newServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The file's own answer, not Stripe's validation (--strict refuses unknown parameters).
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/v1/charges", strings.NewReader("not_a_stripe_param=1"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	srv.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Fatalf("POST /v1/charges: %d %.300s; want the file's 200", rec.Code, rec.Body)
 	}
 }

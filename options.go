@@ -224,7 +224,9 @@ func (o *options) newServer() (*server.Server, error) {
 	}
 	kind, _ := catalog.ParseKind(o.variant)
 	sopts := server.Options{Variant: kind}
-	if o.serving && cat.Name == stripe.CatalogName {
+	// Stripe's rules are for Stripe's catalog, not for a Mockoon file that
+	// happens to share its name.
+	if o.serving && cat.Name == stripe.CatalogName && cat.Imported == "" {
 		// Stripe's rules (validation from the spec, expand[]) apply to the
 		// Stripe catalog, embedded or exported, not to other APIs.
 		sopts.Rules = stripe.New(cat, embed.Stripe, stripe.Options{Strict: o.strict})

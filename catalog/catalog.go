@@ -58,6 +58,9 @@ type Catalog struct {
 	// as written (a Mockoon rule, a callback...): commands print them on
 	// stderr and the UI can show them. The catalog serves everything else.
 	Warnings []string
+	// Imported names the format the catalog was converted from ("Mockoon"),
+	// empty for a routedeck catalog.
+	Imported string
 
 	byKey map[string]*Route
 	tree  *node

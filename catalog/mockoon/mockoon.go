@@ -56,7 +56,7 @@ func Import(data []byte, file string) (*catalog.Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	cat.Warnings = warnings
+	cat.Warnings, cat.Imported = warnings, "Mockoon"
 	return cat, nil
 }
 
