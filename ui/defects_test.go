@@ -84,3 +84,31 @@ func TestDocsLinksNotBroken(t *testing.T) {
 		t.Errorf("the link is broken:\n%s", m.detail.vp.View())
 	}
 }
+
+// Variant tabs preview any variant without touching what the server answers.
+func TestPreviewTabs(t *testing.T) {
+	m, f := newFixture(t, 120, 40)
+	r := selectedRoute(m.list)
+	m = press(t, m, keyRunes("]"))
+	if got := f.srv.State().Active(r); got != catalog.Success {
+		t.Fatalf("] changed the server to %s", got)
+	}
+	if get(t, f, "GET", "/v1/customers/cus_1") != 200 {
+		t.Error("] changed what the server answers")
+	}
+	v := m.View()
+	for _, want := range []string{"● Success 200 │ [○ Error 404]", "Preview only: the server answers Success", "resource_missing"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("after ]: view lacks %q:\n%s", want, v)
+		}
+	}
+	m = press(t, m, keyRunes("1"))
+	if v := m.View(); !strings.Contains(v, "[● Success 200] │ ○ Error 404") || strings.Contains(v, "Preview only") {
+		t.Errorf("after 1:\n%s", v)
+	}
+	// t still flips the server, and the tab then follows it.
+	m = press(t, m, keyRunes("2"), keyRunes("t"))
+	if v := m.View(); !strings.Contains(v, "○ Success 200 │ [● Error 404]") || strings.Contains(v, "Preview only") {
+		t.Errorf("after 2 t:\n%s", v)
+	}
+}

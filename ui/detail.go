@@ -34,9 +34,11 @@ type detailModel struct {
 	baseURL string
 
 	route *catalog.Route
-	kind  catalog.Kind
-	docs  string // rendered for width
-	fired *firedResult
+	kind  catalog.Kind // the variant the server answers with
+	// preview is the index of the variant tab shown, or -1 to follow kind.
+	preview int
+	docs    string // rendered for width
+	fired   *firedResult
 	// firedTop scrolls a fresh fired response into view: the docs above
 	// it scroll away (k or home brings them back).
 	firedTop bool
@@ -81,6 +83,7 @@ func (d detailModel) show(r *catalog.Route, kind catalog.Kind, keepFired bool) (
 	}
 	if !same {
 		d.route = r
+		d.preview = -1
 		d.docs = ""
 		if r != nil && d.width > 0 {
 			d.docs = renderDocs(r.Docs, d.width, d.styles)
@@ -125,7 +128,7 @@ func (d detailModel) renderBody() (detailModel, tea.Cmd) {
 		d.refresh()
 		return d, nil
 	default:
-		j.variant, j.req = d.route.Variant(d.kind), d.route.SampleRequest()
+		j.variant, j.req = d.shownVariant(), d.route.SampleRequest()
 		if j.variant == nil {
 			d.pending = false
 			d.refresh()
@@ -198,16 +201,59 @@ func (d *detailModel) refresh() {
 	}
 }
 
-// tabs is "Success 200 │ Error 404" with the active variant marked.
+// shownVariant is the variant tab on screen: the one picked with [ ] or
+// a digit, else the one the server answers with.
+func (d detailModel) shownVariant() *catalog.Variant {
+	if d.route == nil {
+		return nil
+	}
+	if d.preview >= 0 && d.preview < len(d.route.Variants) {
+		return d.route.Variants[d.preview]
+	}
+	return d.route.Variant(d.kind)
+}
+
+// selectTab previews variant i (wrapping), without touching the server.
+func (d detailModel) selectTab(i int) (detailModel, tea.Cmd) {
+	if d.route == nil || len(d.route.Variants) == 0 {
+		return d, nil
+	}
+	n := len(d.route.Variants)
+	d.preview = (i%n + n) % n
+	if d.route.Variants[d.preview].Kind == d.kind {
+		d.preview = -1 // the served one: follow it again
+	}
+	d.fired, d.firedTop = nil, false
+	return d.renderBody()
+}
+
+// tabIndex is the index of the shown tab.
+func (d detailModel) tabIndex() int {
+	v := d.shownVariant()
+	for i, x := range d.route.Variants {
+		if x == v {
+			return i
+		}
+	}
+	return 0
+}
+
+// tabs is "[● Success 200] │ ○ Error 404": ● marks what the server
+// answers, brackets the tab shown.
 func (d *detailModel) tabs() string {
 	s := d.styles
 	parts := make([]string, 0, len(d.route.Variants))
 	for _, v := range d.route.Variants {
 		label := fmt.Sprintf("%s %d", kindTitle(v.Kind), v.Status)
+		mark := "○ "
 		if v.Kind == d.kind {
-			parts = append(parts, s.detail.tabActive.Render("● "+label))
+			mark = "● " // what the server answers
+		}
+		if v == d.shownVariant() {
+			// The tab shown: brackets, so it reads without colour too.
+			parts = append(parts, s.detail.tabActive.Render("["+mark+label+"]"))
 		} else {
-			parts = append(parts, s.detail.tabInactive.Render("○ "+label))
+			parts = append(parts, s.detail.tabInactive.Render(mark+label))
 		}
 	}
 	return strings.Join(parts, s.detail.tabSep.Render(" │ "))
@@ -222,9 +268,12 @@ func kindTitle(k catalog.Kind) string {
 
 func (d *detailModel) writePreview(b *strings.Builder, w int) {
 	s := d.styles
-	v := d.route.Variant(d.kind)
+	v := d.shownVariant()
 	if v == nil {
 		return
+	}
+	if v.Kind != d.kind {
+		b.WriteString(wrapWords(s.detail.banner.Render(fmt.Sprintf("Preview only: the server answers %s (t switches it)", kindTitle(d.kind))), w) + "\n")
 	}
 	if v.Label != "" {
 		b.WriteString(wrapWords(s.detail.muted.Render(v.Label), w) + "\n")

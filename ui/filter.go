@@ -38,10 +38,15 @@ func plainDocs(s string) string {
 }
 
 // filterRoutes ranks routes for a filter term, best first:
-//  1. the route's key is the term ("GET /v1/customers/:customer");
+//  1. the route's key is the term ("GET /v1/customers/:customer"), or the
+//     term is a concrete request the route answers ("/v1/customers/cus_1",
+//     "GET /v1/payment_intents/pi_1/confirm"), its method first;
 //  2. the key contains the term, earlier and shorter first;
-//  3. every word of the term appears somewhere (key, summary or docs);
-//  4. the key matches the term fuzzily (letters in order, as in "gcus").
+//  3. every word of the term appears in the key ("delete customer");
+//  4. every word appears somewhere (key, summary or docs);
+//  5. the key matches the term fuzzily (letters in order, as in "gcus"),
+//     for a single word that is not an id or a path: "cus_" must not pull
+//     in every route with a c, a u and an s.
 func filterRoutes(term string, targets []string) []list.Rank {
 	term = strings.ToLower(strings.TrimSpace(term))
 	if term == "" {
@@ -55,6 +60,8 @@ func filterRoutes(term string, targets []string) []list.Rank {
 		term = strings.TrimSuffix(term, "/")
 	}
 	words := strings.Fields(term)
+	reqMethod, reqPath := splitRequest(term)
+	plain := plainWords(words)
 	type scored struct {
 		rank  list.Rank
 		tier  int
@@ -69,11 +76,16 @@ func filterRoutes(term string, targets []string) []list.Rank {
 		keys[i] = key
 		switch pos := strings.Index(key, term); {
 		case key == term || key[strings.IndexByte(key, ' ')+1:] == term:
-			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: span(0, len(key))}, 0, 0, len(key)})
+			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: span(0, len(key))}, 0, -1000, len(key)})
+		case reqPath != "" && answers(key, reqMethod, reqPath) > 0:
+			// Method and static segments that match count for more.
+			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: span(0, len(key))}, 0, -answers(key, reqMethod, reqPath), len(key)})
 		case pos >= 0:
 			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: span(pos, len(term))}, 1, pos, len(key)})
-		case containsAll(t, words):
+		case len(words) > 1 && containsAll(key, words):
 			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: wordSpans(key, words)}, 2, 0, len(key)})
+		case len(plain) > 0 && containsAll(t, plain):
+			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: wordSpans(key, words)}, 3, 0, len(key)})
 		default:
 			continue
 		}
@@ -102,10 +114,89 @@ func filterRoutes(term string, targets []string) []list.Rank {
 			restIndex = append(restIndex, i)
 		}
 	}
+	if len(words) != 1 || strings.ContainsAny(term, "/_") {
+		return ranks
+	}
 	for _, m := range fuzzy.FindNoSort(term, rest) {
 		ranks = append(ranks, list.Rank{Index: restIndex[m.Index], MatchedIndexes: m.MatchedIndexes})
 	}
 	return ranks
+}
+
+// splitRequest reads a term as a request, "[method] /path[?query]"; path
+// is "" when the term is not one.
+func splitRequest(term string) (method, path string) {
+	f := strings.Fields(term)
+	switch {
+	case len(f) == 1 && strings.HasPrefix(f[0], "/"):
+		path = f[0]
+	case len(f) == 2 && strings.HasPrefix(f[1], "/"):
+		method, path = f[0], f[1]
+	default:
+		return "", ""
+	}
+	path, _, _ = strings.Cut(path, "?")
+	if strings.Contains(path, ":") {
+		return "", "" // a route's own pattern, not a request
+	}
+	return method, strings.TrimSuffix(path, "/")
+}
+
+// answers scores how well the route with key ("post /v1/x/:id/confirm")
+// answers a request: 0 when it does not; else one point per segment, two
+// per static one, and a bonus when the method matches too.
+func answers(key, method, path string) int {
+	km, kp, _ := strings.Cut(key, " ")
+	ks, ps := strings.Split(kp, "/"), strings.Split(path, "/")
+	if len(ks) != len(ps) {
+		return 0
+	}
+	score := 1
+	for i := range ks {
+		switch {
+		case ks[i] == ps[i]:
+			score += 2
+		case strings.HasPrefix(ks[i], ":") && ps[i] != "" && !strings.HasPrefix(ps[i], ":"):
+			score++
+		default:
+			return 0
+		}
+	}
+	if method == km {
+		score += 100
+	}
+	return score
+}
+
+// idLike reports whether a word is a Stripe id or id prefix (cus_, pi_3Mt):
+// letters, an underscore, then letters and digits. Such words name an
+// object, not a route, so they are not searched for in docs.
+func idLike(w string) bool {
+	prefix, rest, ok := strings.Cut(w, "_")
+	if !ok || len(prefix) < 2 || len(prefix) > 8 || strings.Contains(rest, "_") {
+		return false
+	}
+	for _, c := range prefix {
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	for _, c := range rest {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func plainWords(words []string) []string {
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		if !idLike(w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // keyPart is "method /path", the first two fields of a filter value.

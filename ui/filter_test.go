@@ -103,3 +103,39 @@ func TestFilterDropsStaleResults(t *testing.T) {
 		t.Errorf("visible after a late stale result: %v; want [GET /v1/charges]", keys)
 	}
 }
+
+// The filter finds what people type into the real catalog.
+func TestFilterFindsWhatPeopleType(t *testing.T) {
+	cat, err := catalog.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets := make([]string, len(cat.Routes))
+	for i, r := range cat.Routes {
+		targets[i] = filterValue(r)
+	}
+	tests := []struct{ term, first string }{
+		{"/v1/customers/cus_ABC", "GET /v1/customers/:customer"},
+		{"GET /v1/payment_intents/pi_123/confirm", "POST /v1/payment_intents/:intent/confirm"},
+		{"POST /v1/payment_intents/pi_123/confirm", "POST /v1/payment_intents/:intent/confirm"},
+		{"payment_intents confirm", "POST /v1/payment_intents/:intent/confirm"},
+		{"delete customer", "DELETE /v1/customers/:customer"},
+		{"/v1/invoices/upcoming", "GET /v1/invoices/upcoming"},
+	}
+	for _, tt := range tests {
+		ranks := filterRoutes(tt.term, targets)
+		if len(ranks) == 0 {
+			t.Errorf("%q matched nothing", tt.term)
+			continue
+		}
+		if got := cat.Routes[ranks[0].Index].Key(); got != tt.first {
+			t.Errorf("%q: first is %s; want %s", tt.term, got, tt.first)
+		}
+	}
+	// An id prefix names no route: it pulls in nothing unrelated.
+	for _, term := range []string{"cus_", "pi_3Mtw"} {
+		if ranks := filterRoutes(term, targets); len(ranks) > 0 {
+			t.Errorf("%q matched %d routes, first %s", term, len(ranks), cat.Routes[ranks[0].Index].Key())
+		}
+	}
+}

@@ -16,6 +16,8 @@ type keyMap struct {
 
 	Toggle    key.Binding
 	ToggleAll key.Binding
+	// PrevTab, NextTab and Tab pick the variant tab to preview.
+	PrevTab, NextTab, Tab key.Binding
 	// ErrorsOnly lists only the routes on error.
 	ErrorsOnly key.Binding
 	Fire       key.Binding
@@ -49,6 +51,9 @@ func defaultKeyMap() keyMap {
 
 		Toggle:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "toggle error")),
 		ToggleAll:  key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "all error/back")),
+		PrevTab:    key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous variant")),
+		NextTab:    key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next variant")),
+		Tab:        key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "preview variant")),
 		ErrorsOnly: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "only on error")),
 		Fire:       key.NewBinding(key.WithKeys("enter", "f"), key.WithHelp("enter/f", "fire")),
 		Edit:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit & fire")),
@@ -76,7 +81,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Toggle, k.ToggleAll, k.ErrorsOnly, k.Fire, k.Edit, k.EditSubmit, k.EditNext},
+		{k.Toggle, k.ToggleAll, k.ErrorsOnly, k.NextTab, k.PrevTab, k.Tab, k.Fire, k.Edit, k.EditSubmit, k.EditNext},
 		{k.Copy, k.CopyCurl, k.Filter, k.Focus, k.Open},
 		{k.Log, k.Back, k.Help, k.Quit},
 	}

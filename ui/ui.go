@@ -373,6 +373,10 @@ func (m *Model) updateKeybindings() {
 	k.Toggle.SetEnabled(commands && hasRoute)
 	k.ToggleAll.SetEnabled(commands)
 	k.ErrorsOnly.SetEnabled(commands)
+	multi := hasRoute && m.detail.route != nil && len(m.detail.route.Variants) > 1
+	k.NextTab.SetEnabled(commands && multi)
+	k.PrevTab.SetEnabled(commands && multi)
+	k.Tab.SetEnabled(commands && multi)
 	k.Fire.SetEnabled(commands && hasRoute && serving)
 	k.Edit.SetEnabled(commands && hasRoute && serving)
 	k.Copy.SetEnabled((commands && hasRoute) || (inLog && len(m.log.entries) > 0))
@@ -503,6 +507,8 @@ func (m Model) handleKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m.toggle()
 	case key.Matches(k, m.keys.ToggleAll):
 		return m.toggleAll()
+	case key.Matches(k, m.keys.NextTab), key.Matches(k, m.keys.PrevTab), key.Matches(k, m.keys.Tab):
+		return m.previewTab(k)
 	case key.Matches(k, m.keys.Fire):
 		return m.fireSelected()
 	case key.Matches(k, m.keys.Edit):
@@ -678,6 +684,29 @@ func (m Model) toggleAll() (Model, tea.Cmd) {
 		return m, m.setNotice(fmt.Sprintf("back to the earlier mix: %s on error, the rest success", commas(restored)), false)
 	}
 	return m, m.setNotice(fmt.Sprintf("all %s routes back to success", commas(n)), false)
+}
+
+// previewTab shows another variant tab in the detail; the server keeps
+// answering as before (t changes that).
+func (m Model) previewTab(k tea.KeyMsg) (Model, tea.Cmd) {
+	if m.detail.route == nil {
+		return m, nil
+	}
+	i := m.detail.tabIndex()
+	switch {
+	case key.Matches(k, m.keys.NextTab):
+		i++
+	case key.Matches(k, m.keys.PrevTab):
+		i--
+	default:
+		i = int(k.Runes[0] - '1')
+		if i >= len(m.detail.route.Variants) {
+			return m, nil
+		}
+	}
+	var cmd tea.Cmd
+	m.detail, cmd = m.detail.selectTab(i)
+	return m, cmd
 }
 
 // showErrorsOnly lists only the routes on error, or all routes again,
