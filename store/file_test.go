@@ -241,3 +241,31 @@ func TestPeriodicSave(t *testing.T) {
 		t.Fatalf("save errors: %v", saveErrs)
 	}
 }
+
+func TestRepeatedSeqInStateFile(t *testing.T) {
+	// A hand-edited file may give two objects one seq; both load, and
+	// deleting one leaves the other.
+	path := filepath.Join(t.TempDir(), "state.json")
+	doc := `{"format":"routedeck-store","version":1,"objects":[
+{"id":"a","type":"t","created":5,"seq":1,"json":{}},
+{"id":"b","type":"t","created":5,"seq":1,"json":{}}]}`
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := newMemory(t, store.Options{Path: path, SaveEvery: -1})
+	for _, id := range []string{"a", "b"} {
+		if _, err := m.Delete(ctx, id, false); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []store.Query{{}, {Type: "t"}} {
+			for _, o := range mustList(t, m, q).Data {
+				if o.ID == id {
+					t.Fatalf("deleted %s is still listed", id)
+				}
+			}
+		}
+	}
+	if n := m.Stats().Objects; n != 0 {
+		t.Fatalf("%d objects left", n)
+	}
+}

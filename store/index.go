@@ -42,15 +42,17 @@ func (x *index) insert(e *entry) {
 	*x = slices.Insert(*x, x.search(e.obj.Created, e.seq), e)
 }
 
-// remove drops e (matched by position key) and reports whether it was held.
+// remove drops e and reports whether it was held. Entries with e's key
+// are compared by identity: a hand-edited state file can repeat a seq.
 func (x *index) remove(e *entry) bool {
-	i := x.search(e.obj.Created, e.seq)
-	if i >= len(*x) || (*x)[i].seq != e.seq {
-		return false
+	for i := x.search(e.obj.Created, e.seq); i < len(*x) && order((*x)[i], e.obj.Created, e.seq) == 0; i++ {
+		if (*x)[i] == e {
+			(*x)[i] = nil
+			*x = slices.Delete(*x, i, i+1)
+			return true
+		}
 	}
-	(*x)[i] = nil
-	*x = slices.Delete(*x, i, i+1)
-	return true
+	return false
 }
 
 // bounds returns the positions [lo, hi) of entries created within r.

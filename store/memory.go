@@ -349,7 +349,7 @@ func (m *Memory) Delete(_ context.Context, id string, cascade bool) ([]Object, e
 	out := make([]Object, 0, len(gone))
 	for _, g := range gone {
 		if m.byID[g.obj.ID] != g {
-			continue // already gone (an object listed under two ancestors)
+			continue // already gone: parents that form a cycle
 		}
 		m.drop(g)
 		out = append(out, g.obj)
