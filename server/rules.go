@@ -14,8 +14,9 @@ type Rules interface {
 	// is served as it is); warnings (unknown parameters) go to the
 	// request's event either way.
 	Check(route *catalog.Route, req *render.Request) (warnings []string, err *APIError)
-	// Finish may change a rendered success body, or refuse the request.
-	Finish(route *catalog.Route, req *render.Request, body string) (string, *APIError)
+	// Finish may change a rendered success body, or refuse the request;
+	// warnings join Check's.
+	Finish(route *catalog.Route, req *render.Request, body string) (out string, warnings []string, err *APIError)
 }
 
 // APIError is an answer in Stripe's error envelope.

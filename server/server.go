@@ -221,7 +221,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		if s.rules != nil && variant == catalog.Success {
-			finished, refused := s.rules.Finish(route, req, rendered)
+			finished, more, refused := s.rules.Finish(route, req, rendered)
+			warnings = append(warnings, more...)
 			if refused != nil {
 				variant, status, out = "", refused.Status, refused.body()
 				h["Content-Type"] = jsonType

@@ -39,7 +39,7 @@ func BenchmarkCheckCreate(b *testing.B) {
 		if _, e := rules.Check(route, req); e != nil {
 			b.Fatal(e)
 		}
-		if _, e := rules.Finish(route, req, "{}"); e != nil {
+		if _, _, e := rules.Finish(route, req, "{}"); e != nil {
 			b.Fatal(e)
 		}
 	}
@@ -69,7 +69,7 @@ func BenchmarkParseCheckCreate(b *testing.B) {
 		if _, e := rules.Check(route, req); e != nil {
 			b.Fatal(e)
 		}
-		if _, e := rules.Finish(route, req, "{}"); e != nil {
+		if _, _, e := rules.Finish(route, req, "{}"); e != nil {
 			b.Fatal(e)
 		}
 	}
@@ -94,7 +94,7 @@ func BenchmarkExpand(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, e := rules.Finish(route, render.NewRequest(hr, params, nil), body); e != nil {
+		if _, _, e := rules.Finish(route, render.NewRequest(hr, params, nil), body); e != nil {
 			b.Fatal(e)
 		}
 	}

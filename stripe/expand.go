@@ -92,6 +92,24 @@ type expander struct {
 	d       *Data
 	objects Objects
 	names   map[string]string // schema name → object value
+	// strict refuses a path Stripe cannot expand; otherwise the path is
+	// skipped with a warning, as stripe-mock ignores it.
+	strict bool
+}
+
+// expansion is one request's expand[]: the paths skipped are warnings.
+type expansion struct {
+	*expander
+	warnings []string
+}
+
+// cannot refuses a path (strict) or notes it as a warning and returns nil.
+func (x *expansion) cannot(path, hint string) *server.APIError {
+	if x.strict {
+		return cannotExpand(path, hint)
+	}
+	x.warnings = append(x.warnings, "cannot expand "+path)
+	return nil
 }
 
 func cannotExpand(path, hint string) *server.APIError {
@@ -104,7 +122,7 @@ func cannotExpand(path, hint string) *server.APIError {
 
 // expand applies paths to a rendered body. A body that is not a JSON
 // object is returned as it is.
-func (x *expander) expand(body []byte, paths []string) ([]byte, *server.APIError) {
+func (x *expansion) expand(body []byte, paths []string) ([]byte, *server.APIError) {
 	s, found, err := member(body, "object")
 	if err != nil || !found {
 		return body, nil
@@ -116,7 +134,10 @@ func (x *expander) expand(body []byte, paths []string) ([]byte, *server.APIError
 	case "list", "search_result":
 		for _, seg := range slices.Sorted(mapKeys(t)) {
 			if seg != "data" {
-				return nil, cannotExpand(seg, "data."+seg)
+				if e := x.cannot(seg, "data."+seg); e != nil {
+					return nil, e
+				}
+				delete(t, seg)
 			}
 		}
 		out, apiErr = x.listData(body, "", t["data"], "data.")
@@ -146,12 +167,15 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 }
 
 // object expands t in the object b of the given shape; at is the path so far.
-func (x *expander) object(b []byte, shape string, t pathTree, at string) ([]byte, *server.APIError) {
+func (x *expansion) object(b []byte, shape string, t pathTree, at string) ([]byte, *server.APIError) {
 	fields := x.d.Shapes[shape]
 	for _, key := range slices.Sorted(mapKeys(t)) {
 		f, ok := fields[key]
 		if !ok {
-			return nil, cannotExpand(at+key, "")
+			if e := x.cannot(at+key, ""); e != nil {
+				return nil, e
+			}
+			continue
 		}
 		sub := t[key]
 		s, found, err := member(b, key)
@@ -180,7 +204,7 @@ func (x *expander) object(b []byte, shape string, t pathTree, at string) ([]byte
 
 // field returns the new value of one field (nil: leave it), given its
 // current value cur (nil when absent) in the parent object.
-func (x *expander) field(parent []byte, f Field, cur []byte, sub pathTree, at, key string) ([]byte, *server.APIError) {
+func (x *expansion) field(parent []byte, f Field, cur []byte, sub pathTree, at, key string) ([]byte, *server.APIError) {
 	isNull := cur == nil || string(cur) == "null"
 	switch {
 	case f.Item != "":
@@ -192,7 +216,9 @@ func (x *expander) field(parent []byte, f Field, cur []byte, sub pathTree, at, k
 		}
 		for _, seg := range slices.Sorted(mapKeys(sub)) {
 			if seg != "data" {
-				return nil, cannotExpand(at+seg, "")
+				if e := x.cannot(at+seg, ""); e != nil {
+					return nil, e
+				}
 			}
 		}
 		return x.listData(cur, f.Item, sub["data"], at+"data.")
@@ -221,7 +247,7 @@ func (x *expander) field(parent []byte, f Field, cur []byte, sub pathTree, at, k
 
 // one expands an id (or null) into the resource's object, then expands
 // the paths below it.
-func (x *expander) one(resource string, cur []byte, sub pathTree, at string) ([]byte, *server.APIError) {
+func (x *expansion) one(resource string, cur []byte, sub pathTree, at string) ([]byte, *server.APIError) {
 	var obj []byte
 	if c := bytes.TrimSpace(cur); len(c) > 0 && c[0] == '{' {
 		obj = c // already an object
@@ -256,7 +282,7 @@ func (x *expander) stub(resource, id string) []byte {
 
 // newList builds the list object of a field that is absent until
 // expanded, such as a checkout session's line_items.
-func (x *expander) newList(parent []byte, item, key string) []byte {
+func (x *expansion) newList(parent []byte, item, key string) []byte {
 	id, object := "", ""
 	if s, ok, _ := member(parent, "id"); ok {
 		id = stringValue(parent, s)
@@ -275,7 +301,7 @@ func (x *expander) newList(parent []byte, item, key string) []byte {
 
 // listData expands t in every element of a list object's data; item is
 // the elements' shape ("" to read it from each element's "object").
-func (x *expander) listData(list []byte, item string, t pathTree, at string) ([]byte, *server.APIError) {
+func (x *expansion) listData(list []byte, item string, t pathTree, at string) ([]byte, *server.APIError) {
 	if len(t) == 0 {
 		return list, nil
 	}
@@ -299,7 +325,7 @@ func (x *expander) listData(list []byte, item string, t pathTree, at string) ([]
 }
 
 // eachElement rebuilds an array with f applied to each element.
-func (x *expander) eachElement(arr []byte, f func([]byte) ([]byte, *server.APIError)) ([]byte, *server.APIError) {
+func (x *expansion) eachElement(arr []byte, f func([]byte) ([]byte, *server.APIError)) ([]byte, *server.APIError) {
 	els, err := elements(arr)
 	if err != nil {
 		return nil, nil

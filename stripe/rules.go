@@ -93,7 +93,7 @@ func New(cat *catalog.Catalog, data []byte, opts Options) *Rules {
 			for o, schema := range t.Objects {
 				names[schema] = o
 			}
-			return &expander{d: t, objects: objects, names: names}, nil
+			return &expander{d: t, objects: objects, names: names, strict: opts.Strict}, nil
 		})
 		return l, nil
 	})
@@ -181,9 +181,11 @@ func (r *Rules) Check(route *catalog.Route, req *render.Request) ([]string, *ser
 	return warnings, nil
 }
 
-// Finish applies expand[] to a rendered success body. A request without
-// expand[] costs a look at its parameter names.
-func (r *Rules) Finish(route *catalog.Route, req *render.Request, body string) (string, *server.APIError) {
+// Finish applies expand[] to a rendered success body. A path Stripe
+// cannot expand is refused with Strict and otherwise skipped with a
+// warning (stripe-mock ignores such paths, and clients' tests rely on it).
+// A request without expand[] costs a look at its parameter names.
+func (r *Rules) Finish(route *catalog.Route, req *render.Request, body string) (string, []string, *server.APIError) {
 	var paths []string
 	if route.Method == http.MethodPost {
 		if j := req.BodyJSON(); j != nil {
@@ -196,19 +198,20 @@ func (r *Rules) Finish(route *catalog.Route, req *render.Request, body string) (
 		paths = expandPaths(req.QueryValues())
 	}
 	if len(paths) == 0 {
-		return body, nil
+		return body, nil, nil
 	}
 	l, err := r.load()
 	if err != nil {
-		return "", dataError(err)
+		return "", nil, dataError(err)
 	}
 	x, err := l.expander()
 	if err != nil {
-		return "", dataError(err)
+		return "", nil, dataError(err)
 	}
-	out, apiErr := x.expand([]byte(body), paths)
+	run := &expansion{expander: x}
+	out, apiErr := run.expand([]byte(body), paths)
 	if apiErr != nil {
-		return "", apiErr
+		return "", nil, apiErr
 	}
-	return string(out), nil
+	return string(out), run.warnings, nil
 }

@@ -309,6 +309,26 @@ func TestExpandRoundTrips(t *testing.T) {
 	}
 }
 
+// Without Strict, a path Stripe cannot expand is skipped with a warning,
+// as stripe-mock skips it (stripe-go's own tests send such paths).
+func TestUnexpandablePathWarnsWhenLenient(t *testing.T) {
+	srv, ts := newServer(t, stripe.Options{})
+	events, stop := srv.SubscribeSummary(8)
+	defer stop()
+	status, body, raw := call(t, ts, "POST", "/v1/customers", "expand[0]=foo&expand[1]=bar")
+	if status != 200 || body["object"] != "customer" {
+		t.Fatalf("status %d\n%s", status, raw)
+	}
+	select {
+	case e := <-events:
+		if want := "cannot expand bar|cannot expand foo"; strings.Join(e.Warnings, "|") != want {
+			t.Errorf("warnings %q; want %q", e.Warnings, want)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no event")
+	}
+}
+
 func TestExpandLineItemsOnCreate(t *testing.T) {
 	_, ts := newServer(t, stripe.Options{})
 	status, body, raw := call(t, ts, "POST", "/v1/checkout/sessions", "mode=payment&line_items[0][price]=price_1&expand[]=line_items")
