@@ -109,7 +109,7 @@ func (t *Template) jsonErrorLine(req *Request) int {
 	if err != nil {
 		return 0
 	}
-	tagged := &Template{name: t.name, source: b.String()}
+	tagged := &Template{name: t.name, source: b.String(), variadic: t.variadic}
 	if tagged.plan = compilePlan(tagged.source, marked); tagged.plan == nil {
 		if tagged.tpl, err = tagged.raymond(); err != nil {
 			return 0

@@ -15,8 +15,13 @@ import (
 )
 
 // helperSet maps a helper name to its implementations by argument count
-// (not counting raymond's trailing *Options).
+// (not counting raymond's trailing *Options). A helper that takes any
+// number of arguments has a mockoonHelper under anyCount; each template
+// registers it for the counts it calls it with.
 type helperSet map[string]map[int]any
+
+// anyCount is the helperSet key of a helper taking any number of arguments.
+const anyCount = -1
 
 // defaultHelpers is built once and never changed.
 var defaultHelpers = helperSet{
@@ -29,7 +34,7 @@ var defaultHelpers = helperSet{
 	"reflect":    {2: reflectParam},
 	"faker":      {1: fakerHelper},
 	"oneOf":      {1: oneOf},
-	"array":      arrayArities(),
+	"array":      {anyCount: mockoonHelper(arrayHelper)},
 	"int":        {0: int0, 2: int2},
 	"float":      {0: float0, 2: float2},
 	"boolean":    {0: boolean},
@@ -43,6 +48,10 @@ func Names() []string {
 	for name, arities := range defaultHelpers {
 		var ns []string
 		for n := range arities {
+			if n == anyCount {
+				ns = append(ns, "any")
+				continue
+			}
 			ns = append(ns, strconv.Itoa(n))
 		}
 		sort.Strings(ns)
@@ -57,7 +66,9 @@ func (hs helperSet) register(tpl *raymond.Template) {
 	m := make(map[string]any, len(hs)*2)
 	for name, arities := range hs {
 		for n, fn := range arities {
-			m[hs.callName(name, n)] = fn
+			if n != anyCount {
+				m[hs.callName(name, n)] = fn
+			}
 		}
 	}
 	tpl.RegisterHelpers(m)
@@ -66,21 +77,10 @@ func (hs helperSet) register(tpl *raymond.Template) {
 // callName is the name raymond knows a helper call by: the plain name when
 // the helper has one arity, "name__N" otherwise.
 func (hs helperSet) callName(name string, arity int) string {
-	if len(hs[name]) == 1 {
+	if _, anyArgs := hs[name][anyCount]; len(hs[name]) == 1 && !anyArgs {
 		return name
 	}
 	return name + "__" + strconv.Itoa(arity)
-}
-
-// maxArray is how many items the `array` helper takes.
-const maxArray = 16
-
-func arrayArities() map[int]any {
-	m := make(map[int]any, maxArray+1)
-	for n := 0; n <= maxArray; n++ {
-		m[n] = makeArray(n)
-	}
-	return m
 }
 
 // ---- request helpers ----
@@ -276,54 +276,8 @@ func oneOf(items any) raymond.SafeString {
 	return raymond.SafeString(escapeJSON(list[rand.IntN(len(list))]))
 }
 
-func makeArray(n int) any {
-	switch n {
-	case 0:
-		return func() []string { return []string{} }
-	case 1:
-		return func(a any) []string { return strs(a) }
-	case 2:
-		return func(a, b any) []string { return strs(a, b) }
-	case 3:
-		return func(a, b, c any) []string { return strs(a, b, c) }
-	case 4:
-		return func(a, b, c, d any) []string { return strs(a, b, c, d) }
-	case 5:
-		return func(a, b, c, d, e any) []string { return strs(a, b, c, d, e) }
-	case 6:
-		return func(a, b, c, d, e, f any) []string { return strs(a, b, c, d, e, f) }
-	case 7:
-		return func(a, b, c, d, e, f, g any) []string { return strs(a, b, c, d, e, f, g) }
-	case 8:
-		return func(a, b, c, d, e, f, g, h any) []string { return strs(a, b, c, d, e, f, g, h) }
-	case 9:
-		return func(a, b, c, d, e, f, g, h, i any) []string { return strs(a, b, c, d, e, f, g, h, i) }
-	case 10:
-		return func(a, b, c, d, e, f, g, h, i, j any) []string { return strs(a, b, c, d, e, f, g, h, i, j) }
-	case 11:
-		return func(a, b, c, d, e, f, g, h, i, j, k any) []string { return strs(a, b, c, d, e, f, g, h, i, j, k) }
-	case 12:
-		return func(a, b, c, d, e, f, g, h, i, j, k, l any) []string {
-			return strs(a, b, c, d, e, f, g, h, i, j, k, l)
-		}
-	case 13:
-		return func(a, b, c, d, e, f, g, h, i, j, k, l, m any) []string {
-			return strs(a, b, c, d, e, f, g, h, i, j, k, l, m)
-		}
-	case 14:
-		return func(a, b, c, d, e, f, g, h, i, j, k, l, m, n any) []string {
-			return strs(a, b, c, d, e, f, g, h, i, j, k, l, m, n)
-		}
-	case 15:
-		return func(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o any) []string {
-			return strs(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o)
-		}
-	default:
-		return func(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p any) []string {
-			return strs(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)
-		}
-	}
-}
+// arrayHelper is {{array 'a' 'b' ...}} with any number of items.
+func arrayHelper(c *mcall) any { return strs(c.args...) }
 
 func strs(vs ...any) []string {
 	out := make([]string, len(vs))

@@ -2,6 +2,7 @@ package render
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"regexp"
@@ -208,5 +209,35 @@ func TestJSNumber(t *testing.T) {
 		if got := jsNumber(f); got != want {
 			t.Errorf("jsNumber(%v) = %q; want %q", f, got, want)
 		}
+	}
+}
+
+// Defect: `array` took at most 16 items in our own templates.
+func TestArrayTakesAnyNumberOfItems(t *testing.T) {
+	items := make([]string, 40)
+	for i := range items {
+		items[i] = fmt.Sprintf("'i%d'", i)
+	}
+	src := `{{json (array ` + strings.Join(items, " ") + `)}} {{json (array 'a' 'b')}} {{oneOf (array ` + strings.Join(items, " ") + `)}}`
+	tpl, err := Compile("t.hbs", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := tpl.Exec(&Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(out, " ")
+	var got []string
+	if err := json.Unmarshal([]byte(parts[0]), &got); err != nil || len(got) != 40 || got[39] != "i39" {
+		t.Fatalf("array of 40: %q (%v)", parts[0], err)
+	}
+	if parts[1] != `["a","b"]` || !strings.HasPrefix(parts[2], "i") {
+		t.Fatalf("got %q", out)
+	}
+	// Nested {{#each}} over long arrays would multiply the output without end.
+	long := `{{#each (array ` + strings.Join(items, " ") + `)}}`
+	if _, err := Compile("t.hbs", long+long+long+"x{{/each}}{{/each}}{{/each}}"); err == nil || !strings.Contains(err.Error(), "repeat their body 64000 times") {
+		t.Fatalf("three nested eachs of 40 items: %v; want the repeat limit", err)
 	}
 }

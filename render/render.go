@@ -29,6 +29,9 @@ type Template struct {
 	// tpl runs the others.
 	plan *plan
 	tpl  *raymond.Template
+	// variadic are the helpers this template calls with an argument count
+	// of their own (array), by the name the rewrite gave each call.
+	variadic map[string]any
 
 	once    sync.Once
 	rtpl    *raymond.Template
@@ -51,11 +54,11 @@ func Compile(name, source string) (*Template, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, parseError(err, scan))
 	}
-	rewritten, err := rewriteArity(source, prog, defaultHelpers)
+	rewritten, variadic, err := rewriteArity(source, prog, defaultHelpers)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	t := &Template{name: name, source: rewritten}
+	t := &Template{name: name, source: rewritten, variadic: variadic}
 	if t.plan = compilePlan(rewritten, prog); t.plan == nil {
 		if t.tpl, err = t.raymond(); err != nil {
 			return nil, fmt.Errorf("%s: %s", name, oneLine(err))
@@ -103,6 +106,7 @@ func (t *Template) raymond() (*raymond.Template, error) {
 		t.rtpl, t.rtplErr = raymond.Parse(t.source)
 		if t.rtplErr == nil {
 			defaultHelpers.register(t.rtpl)
+			t.rtpl.RegisterHelpers(t.variadic)
 		}
 	})
 	return t.rtpl, t.rtplErr

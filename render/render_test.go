@@ -137,7 +137,7 @@ func TestArityRewrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := rewriteArity(src, prog, defaultHelpers)
+	got, _, err := rewriteArity(src, prog, defaultHelpers)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,11 +13,14 @@ import (
 // is left out: it writes to the process's log, under the terminal UI.
 var builtins = map[string]bool{"if": true, "unless": true, "with": true, "each": true, "lookup": true, "equal": true}
 
-// MaxEachDepth is how deeply {{#each}} blocks may nest. Each level may
-// repeat its body up to 16 times (the largest `array`), so nesting
-// multiplies the output: three levels already repeat the inner body 4,096
-// times.
-const MaxEachDepth = 3
+// MaxEachDepth is how deeply {{#each}} blocks may nest, and MaxEachRepeat
+// how many times nested {{#each}} blocks may repeat the innermost body in
+// all: each level repeats its body once per item of its `array`, so
+// nesting multiplies the output.
+const (
+	MaxEachDepth  = 3
+	MaxEachRepeat = 4096
+)
 
 // blockOnly are the helpers that render their block: called without one,
 // raymond renders the enclosing block instead, recursing without end.
@@ -34,6 +37,12 @@ type checker struct {
 	src   string
 	hs    helperSet
 	edits []edit
+	// variadic are the calls of helpers that take any number of arguments,
+	// by the name they were renamed to, built for their argument count.
+	variadic map[string]any
+	// repeat is how many times the enclosing {{#each}} blocks repeat the
+	// statement being checked.
+	repeat int
 }
 
 // edit inserts text at a byte offset of the source.
@@ -44,13 +53,16 @@ type edit struct {
 
 // rewriteArity checks prog (parsed from src) and returns src with the
 // renames applied; prog is renamed in place to match it.
-func rewriteArity(src string, prog *ast.Program, hs helperSet) (string, error) {
-	c := &checker{src: src, hs: hs}
+//
+// Calls of helpers that take any number of arguments (`array`) are
+// returned as the raymond helpers to register, by their renamed names.
+func rewriteArity(src string, prog *ast.Program, hs helperSet) (string, map[string]any, error) {
+	c := &checker{src: src, hs: hs, repeat: 1}
 	if err := c.program(prog, false, 0); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if len(c.edits) == 0 {
-		return src, nil
+		return src, c.variadic, nil
 	}
 	sort.Slice(c.edits, func(i, j int) bool { return c.edits[i].at < c.edits[j].at })
 	var b strings.Builder
@@ -62,7 +74,7 @@ func rewriteArity(src string, prog *ast.Program, hs helperSet) (string, error) {
 		last = e.at
 	}
 	b.WriteString(src[last:])
-	return b.String(), nil
+	return b.String(), c.variadic, nil
 }
 
 // program checks statements; scoped is true inside {{#each}} and {{#with}},
@@ -84,12 +96,18 @@ func (c *checker) program(p *ast.Program, scoped bool, eachs int) error {
 			}
 			name := n.Expression.HelperName()
 			inner, innerEachs := scoped || name == "each" || name == "with", eachs
+			outer := c.repeat
 			if name == "each" {
 				if innerEachs++; innerEachs > MaxEachDepth {
 					return errorAt(n.Line, "{{#each}} blocks nested more than %d deep", MaxEachDepth)
 				}
+				if c.repeat *= eachCount(n.Expression); c.repeat > MaxEachRepeat {
+					return errorAt(n.Line, "nested {{#each}} blocks repeat their body %d times; at most %d", c.repeat, MaxEachRepeat)
+				}
 			}
-			if err := c.program(n.Program, inner, innerEachs); err != nil {
+			err := c.program(n.Program, inner, innerEachs)
+			c.repeat = outer
+			if err != nil {
 				return err
 			}
 			if err := c.program(n.Inverse, scoped, eachs); err != nil {
@@ -151,18 +169,44 @@ func (c *checker) call(e *ast.Expression, block, scoped bool) error {
 		return nil // a value of the current item
 	}
 	args := len(e.Params)
-	if _, ok := arities[args]; !ok {
+	_, fixed := arities[args]
+	variadic, anyArgs := arities[anyCount].(mockoonHelper)
+	if !fixed && !anyArgs {
 		return errorAt(path.Line, "helper %q takes %s argument(s), not %d", name, arityList(arities), args)
 	}
 	if err := c.literalArgs(name, e, path.Line); err != nil {
 		return err
 	}
-	if call := c.hs.callName(name, args); call != name {
+	call := c.hs.callName(name, args)
+	if !fixed {
+		if c.variadic == nil {
+			c.variadic = map[string]any{}
+		}
+		c.variadic[call] = mockoonFunc(mockoonCall{fn: variadic, arity: args})
+	}
+	if call != name {
 		if err := c.rename(path, name, call); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// eachCount is how many items an {{#each}} over a literal (array ...)
+// repeats its body: the array's argument count (1 for anything else).
+func eachCount(e *ast.Expression) int {
+	if e == nil || len(e.Params) != 1 {
+		return 1
+	}
+	sub, ok := e.Params[0].(*ast.SubExpression)
+	if !ok || sub.Expression == nil {
+		return 1
+	}
+	name := sub.Expression.HelperName()
+	if name != "array" && !strings.HasPrefix(name, "array__") {
+		return 1
+	}
+	return max(1, len(sub.Expression.Params))
 }
 
 // literalArgs checks the arguments that can be checked before any request.
@@ -248,6 +292,9 @@ func distance(a, b string) int {
 }
 
 func arityList(arities map[int]any) string {
+	if _, ok := arities[anyCount]; ok {
+		return "any number of"
+	}
 	lo, hi := -1, -1
 	for n := range arities {
 		if lo < 0 || n < lo {
