@@ -148,6 +148,11 @@ func writeFile(path string, s snapshot) (err error) {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("store: save %s: %w", path, err)
 	}
+	// Make the rename itself durable where the system allows it.
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
 	return nil
 }
 
