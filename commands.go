@@ -48,6 +48,11 @@ func runServe(ctx context.Context, now <-chan struct{}, args []string, stdout, s
 	if err != nil {
 		return err
 	}
+	return serveHeadless(ctx, now, o, srv, stdout, stderr)
+}
+
+// serveHeadless is serve once the flags are read and the server built.
+func serveHeadless(ctx context.Context, now <-chan struct{}, o *options, srv *server.Server, stdout, stderr io.Writer) error {
 	ln, err := server.Listen(o.host, o.port)
 	if err != nil {
 		return err
@@ -61,8 +66,13 @@ func runServe(ctx context.Context, now <-chan struct{}, args []string, stdout, s
 		return err
 	}
 	// A mock server's heap is small and short-lived: collect less often and
-	// spend the CPU on requests.
+	// spend the CPU on requests; but collect harder as memory nears 64 MiB
+	// (unless GOMEMLIMIT says otherwise), so that a crowd of slow clients
+	// cannot make a garbage heap five times their size.
 	debug.SetGCPercent(400)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(64 << 20)
+	}
 	out := bufio.NewWriter(stdout)
 	fmt.Fprintf(out, "routedeck: serving %d routes of %s on %s and %s (Ctrl+C stops)\n",
 		len(srv.Catalog().Routes), srv.Catalog().Name, serverURL(ln), "https"+strings.TrimPrefix(serverURL(tlsLn), "http"))

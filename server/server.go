@@ -39,8 +39,11 @@ const DefaultShutdownGrace = 5 * time.Second
 const DefaultBodyTimeout = 10 * time.Second
 
 // initialBodyBuffer is the body buffer's first size when the announced
-// length is unknown or large; it doubles as bytes arrive.
-const initialBodyBuffer = 4 << 10
+// length is unknown or large; it doubles as bytes arrive. A body announced
+// smaller than smallBody gets its exact size at once.
+const smallBody = 8 << 10
+
+const initialBodyBuffer = 512
 
 // Options configure a Server.
 type Options struct {
@@ -338,7 +341,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 // announced size, when that is small) and doubles as bytes arrive.
 func readLimited(body io.Reader, announced int64) ([]byte, error) {
 	size := initialBodyBuffer
-	if announced > 0 && announced < initialBodyBuffer {
+	if announced > 0 && announced < smallBody {
 		size = int(announced) + 1 // +1: room to see EOF without growing
 	}
 	buf := make([]byte, 0, size)
