@@ -156,6 +156,10 @@ func TestManifestErrorsAreWordedForUsers(t *testing.T) {
 		{"headers as a list", "    {\"method\": \"POST\", \"path\": \"/y\", \"variants\": [{\"kind\": \"success\", \"status\": 200, \"headers\": [\"a\"]}]}",
 			`cat/catalog.json:4: route "POST /y": variant headers must be an object, not an array`},
 		{"routes as an object", `    "a": 1`, `cat/catalog.json:`},
+		{"misspelt field", "    {\"method\": \"GET\", \"path\": \"/x\",\n     \"variants\": [{\"kind\": \"success\", \"stauts\": 200}, " + ok + "]}",
+			`cat/catalog.json:5: route "GET /x": unknown field "stauts"`},
+		{"trailing text", "    {\"method\": \"GET\", \"path\": \"/v1/a\", \"variants\": [{\"kind\": \"success\", \"status\": 200, \"file\": \"r0.success.hbs\"}, " + ok + "]}\n  ]\n}\n}",
+			`cat/catalog.json:7: unexpected text after`},
 		{"name as a number", "", ``},
 		{"duplicate", "    {\"method\": \"GET\", \"path\": \"/v1/a\", \"variants\": [{\"kind\": \"success\", \"status\": 200, \"file\": \"r0.success.hbs\"}, " + ok + "]},\n\n" +
 			"    {\"method\": \"GET\", \"path\": \"/v1/a/\", \"variants\": [{\"kind\": \"success\", \"status\": 200, \"file\": \"r0.success.hbs\"}, " + ok + "]}",

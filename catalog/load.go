@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -182,8 +183,15 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 // line is known, worded in the manifest's terms.
 func parseManifest(data []byte) (*Manifest, error) {
 	var m Manifest
-	if err := json.Unmarshal(data, &m); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	// A misspelt field ("stauts", "contentype") would otherwise be ignored
+	// without a word.
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
 		return nil, manifestError(data, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, &lineError{lineAt(data, int(dec.InputOffset())), "unexpected text after the manifest's closing brace"}
 	}
 	if len(m.Routes) == 0 {
 		return nil, fmt.Errorf("no routes (want a \"routes\" array)")
@@ -264,10 +272,39 @@ func manifestError(data []byte, err error) error {
 			where = routeLabel(data, int(te.Offset)) + ": "
 		}
 		return &lineError{lineAt(data, int(te.Offset)), fmt.Sprintf("%s%s must be %s, not %s", where, fieldWords(field), wantWords(te.Type), foundWords(te.Value))}
-	case errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return fmt.Errorf("unexpected end of file")
 	}
+	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return unknownField(data, field)
+	}
 	return err
+}
+
+// unknownField words encoding/json's unknown field error with the line
+// and route where the field (quoted, as json quotes it) first appears.
+func unknownField(data []byte, quoted string) error {
+	name, err := strconv.Unquote(quoted)
+	if err != nil {
+		name = strings.Trim(quoted, `"`)
+	}
+	key, _ := json.Marshal(name)
+	for off := 0; ; {
+		i := bytes.Index(data[off:], key)
+		if i < 0 {
+			return fmt.Errorf("unknown field %s", key)
+		}
+		i += off
+		rest := bytes.TrimLeft(data[i+len(key):], " \t\r\n")
+		if len(rest) > 0 && rest[0] == ':' {
+			where := ""
+			if label := routeLabel(data, i); label != "a route" {
+				where = label + ": "
+			}
+			return &lineError{lineAt(data, i), fmt.Sprintf("%sunknown field %s", where, key)}
+		}
+		off = i + len(key)
+	}
 }
 
 // routeLabel names the route holding a byte offset: `route "GET /x"`, or
