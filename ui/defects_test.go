@@ -112,3 +112,55 @@ func TestPreviewTabs(t *testing.T) {
 		t.Errorf("after 2 t:\n%s", v)
 	}
 }
+
+// The log is a workspace: filter, errors only, flip the entry's route,
+// fire it again, pause, clear.
+func TestLogWorkspace(t *testing.T) {
+	m, f := newFixture(t, 120, 40)
+	m, _ = send(t, m, requestMsg(event(0, "GET", "/v1/customers/cus_1", "GET /v1/customers/:customer", 200)))
+	m, _ = send(t, m, requestMsg(event(1, "POST", "/v1/payment_intents", "POST /v1/payment_intents", 402)))
+	m, _ = send(t, m, requestMsg(event(2, "GET", "/v1/charges", "GET /v1/charges", 200)))
+	m = press(t, m, keyRunes("l"), keyRunes("/"))
+	m = typeText(t, m, "customers")
+	m = press(t, m, keyEnter)
+	if m.log.n() != 1 || m.log.at(0).Path != "/v1/customers/cus_1" {
+		t.Fatalf("filter customers shows %d entries", m.log.n())
+	}
+	if v := m.View(); !strings.Contains(v, "/ customers") || strings.Contains(v, "/v1/charges") {
+		t.Errorf("filtered log:\n%s", v)
+	}
+	// t flips the entry's route; f fires it again.
+	m = press(t, m, keyRunes("t"))
+	if got := f.srv.State().Active(f.cat.Routes[0]); got != catalog.Error {
+		t.Errorf("t in the log: route on %s", got)
+	}
+	m, msgs := send(t, m, keyRunes("f"))
+	fm, ok := hasMsg[firedMsg](msgs)
+	if !ok || fm.res.status != 404 || fm.res.target != "/v1/customers/cus_1" {
+		t.Errorf("f in the log: %+v", fm.res)
+	}
+	// esc in the filter clears it; E shows errors only.
+	m = press(t, m, keyRunes("/"), keyEsc, keyRunes("E"))
+	if m.log.n() != 1 || m.log.at(0).Status != 402 {
+		t.Errorf("errors only shows %d entries", m.log.n())
+	}
+	m = press(t, m, keyRunes("E"))
+	// Paused, new requests don't move the selection.
+	m = press(t, m, keyRunes("p"))
+	sel := m.log.at(m.log.cursor).Path
+	m, _ = send(t, m, requestMsg(event(3, "GET", "/v1/balance", "GET /v1/balance", 200)))
+	if got := m.log.at(m.log.cursor).Path; got != sel {
+		t.Errorf("paused: selection moved from %s to %s", sel, got)
+	}
+	if !strings.Contains(m.View(), "paused, 1 new") {
+		t.Errorf("paused log does not say so:\n%s", m.View())
+	}
+	m = press(t, m, keyRunes("p"))
+	if m.log.cursor != 0 {
+		t.Error("following again does not go to the newest")
+	}
+	m = press(t, m, keyRunes("x"))
+	if m.log.n() != 0 || m.log.total != 4 {
+		t.Errorf("x: %d entries, %d total", m.log.n(), m.log.total)
+	}
+}

@@ -26,6 +26,8 @@ type keyMap struct {
 	CopyCurl   key.Binding
 	Log        key.Binding
 	Open       key.Binding
+	// Refire, Pause and Clear act in the log.
+	Refire, Pause, Clear key.Binding
 
 	EditNext   key.Binding
 	EditSubmit key.Binding
@@ -61,6 +63,9 @@ func defaultKeyMap() keyMap {
 		CopyCurl:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy curl")),
 		Log:        key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "request log")),
 		Open:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open entry")),
+		Refire:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fire again")),
+		Pause:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
+		Clear:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "clear log")),
 
 		EditNext:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
 		EditSubmit: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
@@ -74,7 +79,7 @@ func defaultKeyMap() keyMap {
 // ShortHelp implements help.KeyMap.
 // Help and quit come before the rest so narrow terminals still show them.
 func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Apply, k.Fire, k.Open, k.EditSubmit, k.EditNext, k.Toggle, k.Filter, k.Help, k.Quit, k.Log, k.Focus, k.Back}
+	return []key.Binding{k.Apply, k.Fire, k.Open, k.EditSubmit, k.EditNext, k.Toggle, k.Filter, k.Help, k.Quit, k.Log, k.Refire, k.Pause, k.Focus, k.Back}
 }
 
 // FullHelp implements help.KeyMap.
@@ -82,7 +87,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Toggle, k.ToggleAll, k.ErrorsOnly, k.NextTab, k.PrevTab, k.Tab, k.Fire, k.Edit, k.EditSubmit, k.EditNext},
-		{k.Copy, k.CopyCurl, k.Filter, k.Focus, k.Open},
+		{k.Copy, k.CopyCurl, k.Filter, k.Focus, k.Open, k.Refire, k.Pause, k.Clear},
 		{k.Log, k.Back, k.Help, k.Quit},
 	}
 }

@@ -2,8 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -38,10 +41,91 @@ type logModel struct {
 	pending bool
 	color   bool
 	dark    bool
+
+	// The log as a workspace: a filter (route, status, path), errors
+	// only, and a pause that keeps new requests from moving the rows.
+	filter     textinput.Model
+	filtering  bool
+	errorsOnly bool
+	paused     bool
+	unseen     int   // requests that arrived while paused
+	vis        []int // indexes into entries, newest first; nil: all
 }
 
 func newLogModel(s *styles) logModel {
-	return logModel{styles: s, vp: viewport.New(0, 0)}
+	f := textinput.New()
+	f.Prompt = "/ "
+	f.Placeholder = "route, status or path"
+	return logModel{styles: s, vp: viewport.New(0, 0), filter: f}
+}
+
+// narrowed reports whether a filter or errors-only hides some entries.
+func (l logModel) narrowed() bool { return l.filter.Value() != "" || l.errorsOnly }
+
+// matches reports whether e passes the filter and errors-only.
+func (l logModel) matches(e server.Event) bool {
+	if l.errorsOnly && e.Status < 400 {
+		return false
+	}
+	term := strings.ToLower(strings.TrimSpace(l.filter.Value()))
+	if term == "" {
+		return true
+	}
+	hay := strings.ToLower(e.Method + " " + e.Path + "?" + e.Query + " " + e.Route + " " + string(e.Variant) + " " + strconv.Itoa(e.Status))
+	for _, w := range strings.Fields(term) {
+		if !strings.Contains(hay, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// refilter recomputes the visible entries, keeping the selected one
+// selected when it is still shown.
+func (l logModel) refilter() logModel {
+	var selected *server.Event
+	if l.n() > 0 {
+		selected = l.ptr(l.cursor)
+	}
+	l.vis = nil
+	if l.narrowed() {
+		l.vis = []int{}
+		for i := len(l.entries) - 1; i >= 0; i-- {
+			if l.matches(l.entries[i]) {
+				l.vis = append(l.vis, i)
+			}
+		}
+	}
+	l.cursor, l.offset = 0, 0
+	for i := range l.n() {
+		if l.ptr(i) == selected {
+			l.cursor = i
+		}
+	}
+	l.clampScroll()
+	return l
+}
+
+// n is how many entries are shown.
+func (l logModel) n() int {
+	if l.vis != nil {
+		return len(l.vis)
+	}
+	return len(l.entries)
+}
+
+func (l logModel) ptr(i int) *server.Event {
+	if l.vis != nil {
+		return &l.entries[l.vis[i]]
+	}
+	return &l.entries[len(l.entries)-1-i]
+}
+
+// clear forgets every entry (the request count stays).
+func (l logModel) clear() logModel {
+	l.entries, l.vis, l.older, l.unseen = nil, nil, 0, 0
+	l.cursor, l.offset, l.open = 0, 0, false
+	return l.refilter()
 }
 
 func (l logModel) setSize(w, h int) (logModel, tea.Cmd) {
@@ -60,8 +144,25 @@ func (l logModel) setSize(w, h int) (logModel, tea.Cmd) {
 // selected row stays on the same request unless it was the newest.
 func (l logModel) add(events ...server.Event) logModel {
 	l.total += len(events)
-	if l.cursor > 0 {
-		l.cursor += len(events)
+	shown := len(events)
+	if l.narrowed() {
+		shown = 0
+		for _, e := range events {
+			if l.matches(e) {
+				shown++
+			}
+		}
+	}
+	// Paused, the rows stay put however many arrive; following, the
+	// cursor stays on the newest unless the user moved it.
+	if l.cursor > 0 || l.paused {
+		l.cursor += shown
+		if l.offset > 0 || l.paused {
+			l.offset += shown
+		}
+	}
+	if l.paused {
+		l.unseen += shown
 	}
 	l.entries = append(l.entries, events...)
 	if n := len(l.entries) - maxLogEntries; n > 0 {
@@ -69,21 +170,23 @@ func (l logModel) add(events ...server.Event) logModel {
 		// Copy so the backing array doesn't grow forever.
 		l.entries = append(make([]server.Event, 0, maxLogEntries+64), l.entries[n:]...)
 	}
-	l.cursor = min(l.cursor, max(len(l.entries)-1, 0))
-	if l.offset > 0 {
-		l.offset += len(events)
+	if l.narrowed() {
+		cur, off := l.cursor, l.offset
+		l = l.refilter()
+		l.cursor, l.offset = cur, off
 	}
+	l.cursor = min(l.cursor, max(l.n()-1, 0))
 	l.clampScroll()
 	return l
 }
 
-// at returns the i-th entry, newest first.
-func (l logModel) at(i int) server.Event { return l.entries[len(l.entries)-1-i] }
+// at returns the i-th shown entry, newest first.
+func (l logModel) at(i int) server.Event { return *l.ptr(i) }
 
 func (l logModel) rows() int { return max(l.height-2, 1) } // title + column header
 
 func (l *logModel) clampScroll() {
-	n := len(l.entries)
+	n := l.n()
 	l.cursor = max(0, min(l.cursor, n-1))
 	rows := l.rows()
 	if l.cursor < l.offset {
@@ -110,7 +213,7 @@ func (l logModel) moveTo(i int) logModel {
 
 // openEntry shows the selected request in full.
 func (l logModel) openEntry() (logModel, tea.Cmd) {
-	if len(l.entries) == 0 {
+	if l.n() == 0 {
 		return l, nil
 	}
 	l.open = true
@@ -154,7 +257,7 @@ func (l logModel) shownBody() string {
 		}
 		return l.entry.ResponseBody
 	}
-	if len(l.entries) == 0 {
+	if l.n() == 0 {
 		return ""
 	}
 	return l.at(l.cursor).ResponseBody
@@ -213,7 +316,7 @@ func kib(n int) string {
 
 // curl is the shown request as a curl command against base.
 func (l logModel) curl(base string) string {
-	if len(l.entries) == 0 && !l.open {
+	if l.n() == 0 && !l.open {
 		return ""
 	}
 	e := l.shownEntry()
@@ -226,7 +329,7 @@ func (l logModel) curl(base string) string {
 
 // shownEntry is the entry the log shows: the open one, or the selected one.
 func (l logModel) shownEntry() server.Event {
-	if l.open || len(l.entries) == 0 {
+	if l.open || l.n() == 0 {
 		return l.entry
 	}
 	return l.at(l.cursor)
@@ -247,7 +350,16 @@ func (l *logModel) writeHeaders(b *strings.Builder, h map[string][]string, w int
 // title is "Requests 12" plus how many older ones were let go and lost.
 func (l logModel) title(dropped int64) string {
 	s := l.styles
-	t := s.log.title.Render("Request log") + s.log.dim.Render(fmt.Sprintf("  %d shown", len(l.entries)))
+	t := s.log.title.Render("Request log") + s.log.dim.Render(fmt.Sprintf("  %s shown", commas(l.n())))
+	if l.narrowed() {
+		t += s.log.dim.Render(" of " + commas(len(l.entries)))
+	}
+	if l.errorsOnly {
+		t += s.status.bad.Render(" · errors only")
+	}
+	if l.paused {
+		t += s.status.warn.Render(fmt.Sprintf(" · paused, %s new", commas(l.unseen)))
+	}
 	if l.older > 0 {
 		t += s.log.dim.Render(fmt.Sprintf(" · %s older dropped", commas(l.older)))
 	}
@@ -273,13 +385,20 @@ func (l logModel) view(dropped int64) string {
 		return ansi.Truncate(l.title(dropped)+s.log.dim.Render("  › entry"), w, "…") + "\n" + l.vp.View()
 	}
 	lines := []string{ansi.Truncate(l.title(dropped), w, "…")}
-	if len(l.entries) == 0 {
+	if l.filtering || l.filter.Value() != "" {
+		lines[0] = ansi.Truncate(l.filter.View(), w, "…")
+	}
+	switch {
+	case len(l.entries) == 0:
 		lines = append(lines, s.log.dim.Render("No requests yet. Fire one with enter, or point a client at the server."))
+		return strings.Join(lines, "\n")
+	case l.n() == 0:
+		lines = append(lines, s.log.dim.Render("No request matches. esc clears the filter, E shows all statuses."))
 		return strings.Join(lines, "\n")
 	}
 	cols := logColumns(w)
 	lines = append(lines, s.log.header.Render(ansi.Truncate(cols.header(), w, "")))
-	end := min(l.offset+l.rows(), len(l.entries))
+	end := min(l.offset+l.rows(), l.n())
 	for i := l.offset; i < end; i++ {
 		lines = append(lines, ansi.Truncate(l.row(i, cols), w, ""))
 	}
@@ -394,4 +513,55 @@ func pad(s string, width int) string {
 		return s + strings.Repeat(" ", n)
 	}
 	return s
+}
+
+// update handles the keys that only move within the log: the cursor,
+// the filter, errors only, pause and clear. The root handles the rest
+// (opening, copying, flipping and firing need more than the log).
+func (l logModel) update(k tea.KeyMsg, keys keyMap) (logModel, tea.Cmd) {
+	if l.filtering {
+		switch k.Type {
+		case tea.KeyEnter:
+			l.filtering = false
+			l.filter.Blur()
+			return l, nil
+		case tea.KeyEsc:
+			l.filtering = false
+			l.filter.Blur()
+			l.filter.SetValue("")
+			return l.refilter(), nil
+		}
+		var cmd tea.Cmd
+		l.filter, cmd = l.filter.Update(k)
+		return l.refilter(), cmd
+	}
+	switch {
+	case key.Matches(k, keys.Filter):
+		l.filtering = true
+		return l, l.filter.Focus()
+	case key.Matches(k, keys.ErrorsOnly):
+		l.errorsOnly = !l.errorsOnly
+		return l.refilter(), nil
+	case key.Matches(k, keys.Pause):
+		l.paused = !l.paused
+		if !l.paused {
+			l.unseen = 0
+			l = l.moveTo(0)
+		}
+	case key.Matches(k, keys.Clear):
+		return l.clear(), nil
+	case key.Matches(k, keys.Up):
+		l = l.move(-1)
+	case key.Matches(k, keys.Down):
+		l = l.move(1)
+	case key.Matches(k, keys.PageUp):
+		l = l.move(-l.rows())
+	case key.Matches(k, keys.PageDown):
+		l = l.move(l.rows())
+	case key.Matches(k, keys.Home):
+		l = l.moveTo(0)
+	case key.Matches(k, keys.End):
+		l = l.moveTo(l.n() - 1)
+	}
+	return l, nil
 }

@@ -379,12 +379,26 @@ func (m *Model) updateKeybindings() {
 	k.Tab.SetEnabled(commands && multi)
 	k.Fire.SetEnabled(commands && hasRoute && serving)
 	k.Edit.SetEnabled(commands && hasRoute && serving)
-	k.Copy.SetEnabled((commands && hasRoute) || (inLog && len(m.log.entries) > 0))
-	k.CopyCurl.SetEnabled((commands && hasRoute) || (inLog && len(m.log.entries) > 0))
+	logRows := inLog && !m.log.filtering && m.log.n() > 0
+	k.Copy.SetEnabled((commands && hasRoute) || logRows)
+	k.CopyCurl.SetEnabled((commands && hasRoute) || logRows)
+	k.Refire.SetEnabled(logRows && serving)
+	k.Pause.SetEnabled(inLog && !m.log.open && !m.log.filtering)
+	k.Clear.SetEnabled(logRows && !m.log.open)
+	if m.log.paused {
+		k.Pause.SetHelp("p", "follow")
+	} else {
+		k.Pause.SetHelp("p", "pause")
+	}
 	// Without a server there is no log, unless it stopped after requests.
 	k.Log.SetEnabled((commands && (serving || m.log.total > 0)) || inLog)
 	k.Help.SetEnabled(!filtering && !editing)
-	k.Open.SetEnabled(inLog && !m.log.open && len(m.log.entries) > 0)
+	k.Open.SetEnabled(logRows && !m.log.open)
+	if inLog && !m.log.open {
+		k.Filter.SetEnabled(!m.log.filtering)
+		k.ErrorsOnly.SetEnabled(!m.log.filtering)
+		k.Toggle.SetEnabled(logRows)
+	}
 	k.EditNext.SetEnabled(editing)
 	k.EditSubmit.SetEnabled(editing)
 	k.Back.SetEnabled(inLog || editing || m.focus == focusDetail || m.list.FilterState() != list.Unfiltered ||
@@ -452,7 +466,7 @@ func (m Model) keys1(k tea.KeyMsg) (Model, tea.Cmd) {
 
 // typing reports whether keys are text for an input: the filter or the editor.
 func (m Model) typing() bool {
-	return m.focus == focusEditor || m.list.FilterState() == list.Filtering
+	return m.focus == focusEditor || m.list.FilterState() == list.Filtering || (m.focus == focusLog && m.log.filtering)
 }
 
 // handleKey routes a key: quitting first, then the screen that owns keys.
@@ -849,6 +863,12 @@ func (m Model) editorKey(k tea.KeyMsg) (Model, tea.Cmd) {
 
 func (m Model) logKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	l := m.log
+	if l.filtering {
+		// Typed filter text is never a command.
+		var cmd tea.Cmd
+		m.log, cmd = l.update(k, m.keys)
+		return m, cmd
+	}
 	switch {
 	case key.Matches(k, m.keys.Quit):
 		return m, tea.Quit
@@ -888,20 +908,63 @@ func (m Model) logKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m, copyCmd(m.copyFn, c, "curl command")
 	case l.open:
 		return m.scrollLogEntry(k)
-	case key.Matches(k, m.keys.Up):
-		m.log = l.move(-1)
-	case key.Matches(k, m.keys.Down):
-		m.log = l.move(1)
-	case key.Matches(k, m.keys.PageUp):
-		m.log = l.move(-l.rows())
-	case key.Matches(k, m.keys.PageDown):
-		m.log = l.move(l.rows())
-	case key.Matches(k, m.keys.Home):
-		m.log = l.moveTo(0)
-	case key.Matches(k, m.keys.End):
-		m.log = l.moveTo(len(l.entries) - 1)
+	case key.Matches(k, m.keys.Toggle):
+		return m.toggleLogged()
+	case key.Matches(k, m.keys.Refire):
+		return m.refire()
+	default:
+		var cmd tea.Cmd
+		m.log, cmd = l.update(k, m.keys)
+		return m, cmd
 	}
 	return m, nil
+}
+
+// loggedRoute is the catalog route of the selected log entry.
+func (m Model) loggedRoute() (*catalog.Route, server.Event) {
+	if m.log.n() == 0 && !m.log.open {
+		return nil, server.Event{}
+	}
+	e := m.log.shownEntry()
+	for _, r := range m.cat.Routes {
+		if r.Key() == e.Route {
+			return r, e
+		}
+	}
+	return nil, e
+}
+
+// toggleLogged flips the route of the selected log entry.
+func (m Model) toggleLogged() (Model, tea.Cmd) {
+	r, e := m.loggedRoute()
+	if r == nil {
+		return m, m.setNotice(fmt.Sprintf("%s %s matched no route: nothing to flip", e.Method, e.Path), true)
+	}
+	kind := m.state.Toggle(r)
+	m.mix = nil
+	return m, m.setNotice(fmt.Sprintf("%s now answers %s", r.Key(), kind), false)
+}
+
+// refire sends the selected log entry's request again.
+func (m Model) refire() (Model, tea.Cmd) {
+	r, e := m.loggedRoute()
+	if r == nil {
+		return m, m.setNotice(fmt.Sprintf("%s %s matched no route: cannot fire it", e.Method, e.Path), true)
+	}
+	if e.RequestBodySize > len(e.RequestBody) {
+		return m, m.setNotice("cannot fire again: the log kept only the start of this request's body", true)
+	}
+	target := e.Path
+	if e.Query != "" {
+		target += "?" + e.Query
+	}
+	h := http.Header{}
+	for _, k := range curlHeaders {
+		for _, v := range e.RequestHeader.Values(k) {
+			h.Add(k, v)
+		}
+	}
+	return m.fire(fireRequest{route: r, target: target, header: h, body: string(e.RequestBody)})
 }
 
 func (m Model) scrollLogEntry(k tea.KeyMsg) (Model, tea.Cmd) {
