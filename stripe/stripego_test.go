@@ -124,3 +124,38 @@ func TestStripeGoStrictUnknownParameter(t *testing.T) {
 		t.Fatalf("lenient: %v %+v", err, c)
 	}
 }
+
+// Parameters of the API version stripe-go v82 pins (2025-08-27.basil)
+// that the current spec no longer lists are accepted, even with Strict:
+// stripe-go's own suite sends them (TestPromotionCodeNew, TestAccountNew).
+func TestStripeGoOlderAPIVersionParams(t *testing.T) {
+	sc := stripeGoClient(t, stripe.Options{Strict: true})
+	ctx := context.Background()
+	pc, err := sc.V1PromotionCodes.Create(ctx, &stripego.PromotionCodeCreateParams{
+		Code: stripego.String("MYCODE"), Coupon: stripego.String("co_123"), Customer: stripego.String("cus_123"),
+	})
+	if err != nil || pc.Object != "promotion_code" {
+		t.Errorf("promotion code with coupon: %v", err)
+	}
+	acct, err := sc.V1Accounts.Create(ctx, &stripego.AccountCreateParams{
+		Country:         stripego.String("CA"),
+		ExternalAccount: &stripego.AccountExternalAccountParams{Token: stripego.String("tok_123")},
+	})
+	if err != nil || acct.Object != "account" {
+		t.Errorf("account with an external_account hash: %v", err)
+	}
+	pm, err := sc.V1PaymentMethods.Create(ctx, &stripego.PaymentMethodCreateParams{
+		Type: stripego.String("card"),
+		Card: &stripego.PaymentMethodCreateCardParams{Token: stripego.String("tok_visa")},
+	})
+	if err != nil || pm.Object != "payment_method" {
+		t.Errorf("payment method from a card token: %v", err)
+	}
+	sub, err := sc.V1Subscriptions.Create(ctx, &stripego.SubscriptionCreateParams{
+		Customer: stripego.String("cus_123"),
+		Items:    []*stripego.SubscriptionCreateItemParams{{Plan: stripego.String("plan_123")}},
+	})
+	if err != nil || sub.Object != "subscription" {
+		t.Errorf("subscription with a plan: %v", err)
+	}
+}

@@ -127,17 +127,6 @@ func (c *checker) walk(node int, key string, at int, vs []string) {
 		}
 		return
 	}
-	if len(n.AnyOf) > 0 {
-		// Further segments mean an object or an array alternative.
-		for _, a := range n.AnyOf {
-			if t := c.nodes.get(a).Type; t == "object" || t == "array" {
-				c.walk(a, key, at, vs)
-				return
-			}
-		}
-		c.fail(typeError(n, c.nodes, key[:at], "an object"))
-		return
-	}
 	rest := key[at:]
 	j := strings.IndexByte(rest, ']')
 	if rest[0] != '[' || j < 0 {
@@ -145,6 +134,37 @@ func (c *checker) walk(node int, key string, at int, vs []string) {
 		return
 	}
 	from, to := at+1, at+j
+	if len(n.AnyOf) > 0 {
+		// Further segments mean an object or an array alternative: the
+		// first that knows the next one (card[token] picks the token
+		// object of card's two), else the first of either kind.
+		first := 0
+		for _, a := range n.AnyOf {
+			switch an := c.nodes.get(a); an.Type {
+			case "object":
+				if _, ok := an.Props[key[from:to]]; ok || an.Extra != 0 {
+					c.walk(a, key, at, vs)
+					return
+				}
+			case "array":
+				if seg := key[from:to]; seg == "" || strings.Trim(seg, "0123456789") == "" {
+					c.walk(a, key, at, vs)
+					return
+				}
+			default:
+				continue
+			}
+			if first == 0 {
+				first = a
+			}
+		}
+		if first == 0 {
+			c.fail(typeError(n, c.nodes, key[:at], "an object"))
+			return
+		}
+		c.walk(first, key, at, vs)
+		return
+	}
 	switch n.Type {
 	case "":
 		return

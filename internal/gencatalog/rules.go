@@ -9,6 +9,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -92,6 +93,9 @@ func generateRules() ([]byte, error) {
 			}
 		}
 	}
+	if err := g.legacy(); err != nil {
+		return nil, err
+	}
 	// Objects nobody can expand need no entry.
 	for o, name := range g.data.Objects {
 		if _, ok := g.data.Shapes[name]; !ok {
@@ -99,6 +103,129 @@ func generateRules() ([]byte, error) {
 		}
 	}
 	return encodeRules(&g.data)
+}
+
+// legacyParams are parameters Stripe takes that the spec does not list:
+// those of older API versions, which clients pinned to them still send
+// (stripe-go v82 pins 2025-08-27.basil), and one the spec's own text
+// allows. Without them, stripe-go's own tests would be refused.
+var legacyParams = []struct {
+	op   string // "POST /v1/promotion_codes"
+	at   string // the object the parameter belongs to: "" (top level), "items[]"
+	name string
+	node stripe.Node // what it takes; added as an alternative if the spec has the name
+	// replaces is the required parameter of the current version this one
+	// stands in for; it is no longer required (a request with neither
+	// passes: the data has no "one of these" rule).
+	replaces string
+}{
+	// basil: a promotion code names its coupon; dahlia: promotion[coupon].
+	{"POST /v1/promotion_codes", "", "coupon", stripe.Node{Type: "string"}, "promotion"},
+	// "You can provide either a token ... or a dictionary" (the spec's description).
+	{"POST /v1/accounts", "", "external_account", stripe.Node{Type: "object", Extra: anyNodeIndex}, ""},
+	{"POST /v1/accounts/:account", "", "external_account", stripe.Node{Type: "object", Extra: anyNodeIndex}, ""},
+	// basil: subscription items may name a plan; schedule phases iterate.
+	{"POST /v1/subscriptions", "items[]", "plan", stripe.Node{Type: "string"}, ""},
+	{"POST /v1/subscriptions/:subscription_exposed_id", "items[]", "plan", stripe.Node{Type: "string"}, ""},
+	{"POST /v1/subscription_items", "", "plan", stripe.Node{Type: "string"}, ""},
+	{"POST /v1/subscription_schedules", "phases[][items][]", "plan", stripe.Node{Type: "string"}, ""},
+	{"POST /v1/subscription_schedules", "phases[]", "iterations", stripe.Node{Type: "integer"}, ""},
+	{"POST /v1/subscription_schedules/:schedule", "phases[][items][]", "plan", stripe.Node{Type: "string"}, ""},
+	{"POST /v1/subscription_schedules/:schedule", "phases[]", "iterations", stripe.Node{Type: "integer"}, ""},
+	// basil: canceling a subscription can invoice now and prorate.
+	{"DELETE /v1/subscriptions/:subscription_exposed_id", "", "invoice_now", stripe.Node{Type: "boolean"}, ""},
+	{"DELETE /v1/subscriptions/:subscription_exposed_id", "", "prorate", stripe.Node{Type: "boolean"}, ""},
+}
+
+// anyNodeIndex is the node that accepts anything; legacy adds it first.
+const anyNodeIndex = -1
+
+// legacy adds legacyParams to their operations. Nodes are shared between
+// operations, so each change copies the nodes on its path.
+func (g *rulesGen) legacy() error {
+	anyNode := g.add(stripe.Node{})
+	for _, l := range legacyParams {
+		root, ok := g.data.Ops[l.op]
+		if !ok {
+			return fmt.Errorf("legacy parameter %s of %s: the spec has no such operation", l.name, l.op)
+		}
+		node := l.node
+		if node.Extra == anyNodeIndex {
+			node.Extra = anyNode
+		}
+		added := g.add(node)
+		var segs []string
+		for _, s := range strings.FieldsFunc(strings.ReplaceAll(l.at, "[]", "[*]"), func(r rune) bool { return r == '[' || r == ']' }) {
+			segs = append(segs, s)
+		}
+		patched, err := g.patch(root, segs, func(n stripe.Node) stripe.Node {
+			n.Props = maps.Clone(n.Props)
+			if n.Props == nil {
+				n.Props = map[string]int{}
+			}
+			if have, ok := n.Props[l.name]; ok && have != added {
+				added = g.add(stripe.Node{AnyOf: []int{have, added}})
+			}
+			n.Props[l.name] = added
+			if l.replaces != "" {
+				n.Required = slices.DeleteFunc(slices.Clone(n.Required), func(r string) bool { return r == l.replaces })
+			}
+			return n
+		})
+		if err != nil {
+			return fmt.Errorf("legacy parameter %s of %s: %w", l.name, l.op, err)
+		}
+		g.data.Ops[l.op] = patched
+	}
+	return nil
+}
+
+// patch returns the index of a copy of node idx in which the object at
+// segs ("*" for an array's items) is changed by f.
+func (g *rulesGen) patch(idx int, segs []string, f func(stripe.Node) stripe.Node) (int, error) {
+	n := g.data.Nodes[idx]
+	if len(n.AnyOf) > 0 {
+		want := "object"
+		if len(segs) > 0 && segs[0] == "*" {
+			want = "array"
+		}
+		n.AnyOf = slices.Clone(n.AnyOf)
+		for i, a := range n.AnyOf {
+			if g.data.Nodes[a].Type == want {
+				p, err := g.patch(a, segs, f)
+				if err != nil {
+					return 0, err
+				}
+				n.AnyOf[i] = p
+				return g.add(n), nil
+			}
+		}
+		return 0, fmt.Errorf("no %s alternative", want)
+	}
+	if len(segs) == 0 {
+		if n.Type != "object" {
+			return 0, fmt.Errorf("not an object")
+		}
+		return g.add(f(n)), nil
+	}
+	switch {
+	case segs[0] == "*" && n.Type == "array":
+		p, err := g.patch(n.Items, segs[1:], f)
+		if err != nil {
+			return 0, err
+		}
+		n.Items = p
+	case n.Type == "object" && n.Props[segs[0]] != 0:
+		p, err := g.patch(n.Props[segs[0]], segs[1:], f)
+		if err != nil {
+			return 0, err
+		}
+		n.Props = maps.Clone(n.Props)
+		n.Props[segs[0]] = p
+	default:
+		return 0, fmt.Errorf("no member %s", segs[0])
+	}
+	return g.add(n), nil
 }
 
 type rulesGen struct {
