@@ -249,6 +249,8 @@ type routeJSON struct {
 	Active  string `json:"active"`
 	Success int    `json:"success_status"`
 	Error   int    `json:"error_status"`
+	// Source is "seed" or "spec" for the embedded catalog; omitted for others.
+	Source string `json:"source,omitempty"`
 }
 
 func runList(args []string, stdout, stderr io.Writer) error {
@@ -275,6 +277,7 @@ func runList(args []string, stdout, stderr io.Writer) error {
 				Method: r.Method, Path: r.Path, Group: r.Group, Summary: r.Summary,
 				Active:  string(state.Active(r)),
 				Success: r.Variant(catalog.Success).Status, Error: r.Variant(catalog.Error).Status,
+				Source: r.Source,
 			}
 		}
 		enc := json.NewEncoder(w)

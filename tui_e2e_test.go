@@ -112,12 +112,12 @@ func TestTUIEndToEnd(t *testing.T) {
 	port := freePort(t)
 	url := fmt.Sprintf("http://127.0.0.1:%d", port)
 	s := newTmux(t, 120, 40, fmt.Sprintf("%s --port %d", bin, port))
-	s.waitFor("384 routes", "● serving "+url, "0 requests")
+	s.waitFor("650 routes", "● serving "+url, "0 requests")
 
 	s.keys("/")
 	s.typeText("GET /v1/customers/:customer")
 	s.keys("Enter")
-	s.waitFor("of 384", "Retrieve a customer")
+	s.waitFor("of 650", "Retrieve a customer")
 	s.keys("t")
 	s.waitFor("✗ error", "● Error 404", "1 on error")
 
@@ -166,7 +166,7 @@ func TestTUIPortTaken(t *testing.T) {
 	defer ln.Close()
 	port := ln.Addr().(*net.TCPAddr).Port
 	s := newTmux(t, 100, 30, fmt.Sprintf("%s --port %d", binary(t), port))
-	s.waitFor("384 routes", "not serving", "--port 0")
+	s.waitFor("650 routes", "not serving", "--port 0")
 	s.keys("q")
 }
 
@@ -197,7 +197,7 @@ func TestTUISIGTERM(t *testing.T) {
 			s := newTmux(t, 100, 30, fmt.Sprintf("%s --port 0", binary(t)))
 			pid := s.appPID()
 			if !early {
-				s.waitFor("384 routes", "● serving")
+				s.waitFor("650 routes", "● serving")
 			}
 			if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
 				t.Fatal(err)
@@ -208,7 +208,7 @@ func TestTUISIGTERM(t *testing.T) {
 			if !strings.Contains(frame, "EXIT=0") && !(early && strings.Contains(frame, "EXIT=143")) {
 				t.Errorf("exit after SIGTERM:\n%s", frame)
 			}
-			if strings.Contains(frame, "384 routes") {
+			if strings.Contains(frame, "650 routes") {
 				t.Errorf("the UI is still on screen after exit:\n%s", frame)
 			}
 		})
@@ -220,7 +220,7 @@ func TestTUISIGTERM(t *testing.T) {
 func TestTUISIGHUPRestoresTerminal(t *testing.T) {
 	s := newTmux(t, 100, 30, fmt.Sprintf("%s --port 0", binary(t)))
 	pid := s.appPID()
-	s.waitFor("384 routes", "● serving")
+	s.waitFor("650 routes", "● serving")
 	if err := syscall.Kill(pid, syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func TestTUISIGHUPRestoresTerminal(t *testing.T) {
 	if alt := strings.TrimSpace(s.run("display-message", "-p", "-t", s.name, "#{alternate_on}")); alt != "0" {
 		t.Errorf("the terminal is still in the alternate screen after SIGHUP:\n%s", frame)
 	}
-	if strings.Contains(frame, "384 routes") {
+	if strings.Contains(frame, "650 routes") {
 		t.Errorf("the UI is still on screen after SIGHUP:\n%s", frame)
 	}
 }

@@ -157,11 +157,12 @@ func nested[T any]() objectType {
 	}
 }
 
-// retiredObject decodes objects whose APIs stripe-go no longer has (3D
-// Secure, Bitcoin, orders, SKUs, recipients, usage records, ...). Its fields
+// plainObject decodes objects stripe-go v82 has no type for: retired APIs
+// (3D Secure, Bitcoin, orders, SKUs, recipients, usage records, ...) and
+// APIs newer than its API version (payment records, ...). Its fields
 // are typed the way Stripe documents them, so a wrongly typed value still
 // fails to decode.
-type retiredObject struct {
+type plainObject struct {
 	stripe.APIResource
 	ID       string            `json:"id"`
 	Object   string            `json:"object"`
@@ -249,28 +250,108 @@ var stripeGoTypes = map[string]objectType{
 	"transfer_reversal":             resource[stripe.TransferReversal](),
 	"webhook_endpoint":              resource[stripe.WebhookEndpoint](),
 
+	// Objects of APIs added to the catalog from Stripe's OpenAPI spec.
+	"account_session":                     resource[stripe.AccountSession](),
+	"apps.secret":                         resource[stripe.AppsSecret](),
+	"billing.alert":                       resource[stripe.BillingAlert](),
+	"billing.credit_balance_summary":      resource[stripe.BillingCreditBalanceSummary](),
+	"billing.credit_balance_transaction":  resource[stripe.BillingCreditBalanceTransaction](),
+	"billing.credit_grant":                resource[stripe.BillingCreditGrant](),
+	"billing.meter":                       resource[stripe.BillingMeter](),
+	"billing.meter_event":                 resource[stripe.BillingMeterEvent](),
+	"billing.meter_event_adjustment":      resource[stripe.BillingMeterEventAdjustment](),
+	"billing.meter_event_summary":         nested[stripe.BillingMeterEventSummary](),
+	"cash_balance":                        resource[stripe.CashBalance](),
+	"climate.order":                       resource[stripe.ClimateOrder](),
+	"climate.product":                     resource[stripe.ClimateProduct](),
+	"climate.supplier":                    resource[stripe.ClimateSupplier](),
+	"confirmation_token":                  resource[stripe.ConfirmationToken](),
+	"customer_cash_balance_transaction":   resource[stripe.CustomerCashBalanceTransaction](),
+	"customer_session":                    resource[stripe.CustomerSession](),
+	"entitlements.active_entitlement":     resource[stripe.EntitlementsActiveEntitlement](),
+	"entitlements.feature":                resource[stripe.EntitlementsFeature](),
+	"financial_connections.account":       resource[stripe.FinancialConnectionsAccount](),
+	"financial_connections.account_owner": nested[stripe.FinancialConnectionsAccountOwner](),
+	"financial_connections.session":       resource[stripe.FinancialConnectionsSession](),
+	"financial_connections.transaction":   resource[stripe.FinancialConnectionsTransaction](),
+	"forwarding.request":                  resource[stripe.ForwardingRequest](),
+	"funding_instructions":                resource[stripe.FundingInstructions](),
+	"invoice_payment":                     resource[stripe.InvoicePayment](),
+	"invoice_rendering_template":          resource[stripe.InvoiceRenderingTemplate](),
+	"issuing.personalization_design":      resource[stripe.IssuingPersonalizationDesign](),
+	"issuing.physical_bundle":             resource[stripe.IssuingPhysicalBundle](),
+	"issuing.token":                       resource[stripe.IssuingToken](),
+	"payment_link":                        resource[stripe.PaymentLink](),
+	"payment_method_configuration":        resource[stripe.PaymentMethodConfiguration](),
+	"payment_method_domain":               resource[stripe.PaymentMethodDomain](),
+	"product_feature":                     resource[stripe.ProductFeature](),
+	"shipping_rate":                       resource[stripe.ShippingRate](),
+	"tax.calculation":                     resource[stripe.TaxCalculation](),
+	"tax.calculation_line_item":           nested[stripe.TaxCalculationLineItem](),
+	"tax.registration":                    resource[stripe.TaxRegistration](),
+	"tax.settings":                        resource[stripe.TaxSettings](),
+	"tax.transaction":                     resource[stripe.TaxTransaction](),
+	"tax.transaction_line_item":           nested[stripe.TaxTransactionLineItem](),
+	"terminal.configuration":              resource[stripe.TerminalConfiguration](),
+	"test_helpers.test_clock":             resource[stripe.TestHelpersTestClock](),
+	"treasury.credit_reversal":            resource[stripe.TreasuryCreditReversal](),
+	"treasury.debit_reversal":             resource[stripe.TreasuryDebitReversal](),
+	"treasury.financial_account":          resource[stripe.TreasuryFinancialAccount](),
+	"treasury.financial_account_features": resource[stripe.TreasuryFinancialAccountFeatures](),
+	"treasury.inbound_transfer":           resource[stripe.TreasuryInboundTransfer](),
+	"treasury.outbound_payment":           resource[stripe.TreasuryOutboundPayment](),
+	"treasury.outbound_transfer":          resource[stripe.TreasuryOutboundTransfer](),
+	"treasury.received_credit":            resource[stripe.TreasuryReceivedCredit](),
+	"treasury.received_debit":             resource[stripe.TreasuryReceivedDebit](),
+	"treasury.transaction":                resource[stripe.TreasuryTransaction](),
+	"treasury.transaction_entry":          resource[stripe.TreasuryTransactionEntry](),
+
 	// Objects whose APIs stripe-go v82 no longer carries.
-	"bitcoin_receiver":            resource[retiredObject](),
-	"bitcoin_transaction":         resource[retiredObject](),
-	"exchange_rate":               resource[retiredObject](),
-	"issuer_fraud_record":         resource[retiredObject](),
-	"issuing.settlement":          resource[retiredObject](),
-	"order":                       resource[retiredObject](),
-	"order_return":                resource[retiredObject](),
-	"recipient":                   resource[retiredObject](),
-	"sku":                         resource[retiredObject](),
-	"source_mandate_notification": resource[retiredObject](),
-	"three_d_secure":              resource[retiredObject](),
-	"usage_record":                resource[retiredObject](),
-	"usage_record_summary":        resource[retiredObject](),
+	"bitcoin_receiver":            resource[plainObject](),
+	"bitcoin_transaction":         resource[plainObject](),
+	"exchange_rate":               resource[plainObject](),
+	"issuer_fraud_record":         resource[plainObject](),
+	"issuing.settlement":          resource[plainObject](),
+	"order":                       resource[plainObject](),
+	"order_return":                resource[plainObject](),
+	"recipient":                   resource[plainObject](),
+	"sku":                         resource[plainObject](),
+	"source_mandate_notification": resource[plainObject](),
+	"three_d_secure":              resource[plainObject](),
+	"usage_record":                resource[plainObject](),
+	"usage_record_summary":        resource[plainObject](),
+
+	// Objects newer than stripe-go v82's API version.
+	"balance_settings":                        resource[plainObject](),
+	"billing.feedback_option":                 resource[plainObject](),
+	"payment_attempt_record":                  resource[plainObject](),
+	"payment_intent_amount_details_line_item": resource[plainObject](),
+	"payment_record":                          resource[plainObject](),
+	"radar.payment_evaluation":                resource[plainObject](),
+	"sigma.sigma_api_query":                   resource[plainObject](),
+	"tax.association":                         resource[plainObject](),
+	"terminal.onboarding_link":                resource[plainObject](),
+	"terminal.refund":                         resource[plainObject](),
 }
 
 // idless are objects Stripe returns without an id.
 var idless = map[string]bool{
-	"account_link":              true,
-	"balance":                   true,
-	"login_link":                true,
-	"terminal.connection_token": true,
+	"account_link":                        true,
+	"account_session":                     true,
+	"balance":                             true,
+	"balance_settings":                    true,
+	"billing.credit_balance_summary":      true,
+	"billing.meter_event":                 true,
+	"billing.meter_event_adjustment":      true,
+	"cash_balance":                        true,
+	"customer_session":                    true,
+	"funding_instructions":                true,
+	"login_link":                          true,
+	"tax.settings":                        true,
+	"terminal.connection_token":           true,
+	"terminal.onboarding_link":            true,
+	"terminal.refund":                     true,
+	"treasury.financial_account_features": true,
 }
 
 // idlessRoutes return an object that normally has an id, without one.

@@ -294,6 +294,7 @@ var knownPrefixes = map[string]string{
 	"setup_intent": "seti", "refund": "re", "dispute": "dp", "order": "or", "order_return": "orret",
 	"sku": "sku", "recipient": "rp", "bitcoin_receiver": "btcrcv", "three_d_secure": "tdsrc",
 	"issuer_fraud_record": "issfr", "usage_record": "mbur", "mandate_notification": "srcmn",
+	"product_feature": "prodft", "deleted_discount": "di",
 }
 
 // idPrefix is the prefix of a Stripe id ("cus" for cus_NffrFeUfNV2Hib).

@@ -79,7 +79,12 @@ func generate() (map[string][]byte, map[string]int, error) {
 	}
 	res := fx.get("resources")
 	for i, k := range res.keys {
-		g.fixtures[k] = res.vals[i]
+		f := res.vals[i]
+		if id := f.get("id"); id != nil && id.kind == 's' && id.str == "" && knownPrefixes[k] != "" {
+			// A few fixtures have an empty id; Stripe never sends one.
+			f.set("id", strNode(knownPrefixes[k]+"_"+fakeIDTail))
+		}
+		g.fixtures[k] = f
 	}
 	retired, _ := retiredFS.ReadDir("retired")
 	for _, e := range retired {
@@ -103,7 +108,7 @@ func generate() (map[string][]byte, map[string]int, error) {
 		return nil, nil, err
 	}
 	m := catalog.Manifest{Name: stripe.CatalogName, Version: sp.version, StripeMockVersion: mockVersion}
-	for _, r := range seed {
+	for _, r := range mergeRoutes(seed, g.specRoutes(seed)) {
 		mr, err := g.route(r, files)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s %s: %w", r.Method, r.Path, err)
@@ -161,6 +166,7 @@ func (g *gen) route(r seedRoute, files map[string][]byte) (catalog.ManifestRoute
 		Group:   s.group(),
 		Summary: p.summary,
 		Docs:    r.Docs,
+		Source:  r.Source,
 	}
 	if mr.Docs == "" {
 		mr.Docs = undocumented[r.Method+" "+r.Path]

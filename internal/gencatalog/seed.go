@@ -14,6 +14,7 @@ type seedRoute struct {
 	Path   string
 	Docs   string
 	Labels []string
+	Source string // "seed", or "spec" for the spec's routes the listing lacks
 }
 
 // parseSeed reads the route listing in its order.
@@ -54,7 +55,7 @@ func parseSeed(data []byte) ([]seedRoute, error) {
 			if !ok {
 				return nil, fmt.Errorf("bad route heading %q", line)
 			}
-			routes = append(routes, seedRoute{Method: method, Path: strings.ReplaceAll(strings.TrimSpace(path), `\_`, "_")})
+			routes = append(routes, seedRoute{Method: method, Path: strings.ReplaceAll(strings.TrimSpace(path), `\_`, "_"), Source: "seed"})
 			cur = &routes[len(routes)-1]
 			inVariant = false
 		case strings.HasPrefix(line, "### "):
