@@ -211,8 +211,9 @@ func writeEventLine(w *bufio.Writer, e server.Event) {
 		} else {
 			w.WriteString("; ")
 		}
-		// Warnings name request parameters: escape them for the terminal.
-		w.WriteString(termsafe.Line(warn))
+		// Warnings name request parameters: escape them for the terminal
+		// and mask any secret a client put in a name.
+		w.WriteString(termsafe.Line(termsafe.MaskSecrets(warn)))
 	}
 	w.WriteByte('\n')
 }

@@ -131,7 +131,7 @@ func exitCode(err error) int {
 // Stripe secrets masked.
 func TestServeLogLineIsEscaped(t *testing.T) {
 	_, url, lines := startServe(t)
-	code, _ := get(t, url+"/v1/customers/%1b%5d2;PWNED%07x%0a12:00:00.000%20GET%20forged%20200?key=sk_test_51SecretKey4242&c=%9b31m")
+	code, _ := get(t, url+"/v1/customers/%1b%5d2;PWNED%07x%0a12:00:00.000%20GET%20forged%20200?key=sk_test_51SecretKey4242&c=%9b31m&sk_live_51NameSecret9999=1")
 	if code != 200 {
 		t.Fatalf("status %d", code)
 	}
@@ -149,8 +149,8 @@ func TestServeLogLineIsEscaped(t *testing.T) {
 			t.Errorf("log line %q does not contain %q", line, want)
 		}
 	}
-	if strings.Contains(line, "SecretKey") {
-		t.Errorf("log line shows the secret key: %q", line)
+	if strings.Contains(line, "SecretKey") || strings.Contains(line, "NameSecret") {
+		t.Errorf("log line shows a secret key: %q", line)
 	}
 	// The next request is the next line: nothing was forged in between.
 	get(t, url+"/v1/customers/cus_next")
