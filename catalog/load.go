@@ -68,6 +68,9 @@ type Options struct {
 	Eager bool
 	// Source names the catalog in errors (a folder, or "embedded catalog").
 	Source string
+	// Manifest, when set, is the catalog's manifest already decoded (an
+	// importer builds one): catalog.json in fsys is not read.
+	Manifest *Manifest
 }
 
 // Embedded loads the catalog compiled into the binary. Its templates are
@@ -107,17 +110,19 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 	if src == "" {
 		src = "catalog"
 	}
-	data, err := readFile(fsys, ManifestName)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", joinName(src, ManifestName), err)
-	}
-	m, err := parseManifest(data)
-	if err != nil {
-		var le *lineError
-		if errors.As(err, &le) {
-			return nil, fmt.Errorf("%s:%d: %s", joinName(src, ManifestName), le.line, le.msg)
+	m, data := opts.Manifest, []byte(nil)
+	if m == nil {
+		var err error
+		if data, err = readFile(fsys, ManifestName); err != nil {
+			return nil, fmt.Errorf("%s: %w", joinName(src, ManifestName), err)
 		}
-		return nil, fmt.Errorf("%s: %w", joinName(src, ManifestName), err)
+		if m, err = parseManifest(data); err != nil {
+			var le *lineError
+			if errors.As(err, &le) {
+				return nil, fmt.Errorf("%s:%d: %s", joinName(src, ManifestName), le.line, le.msg)
+			}
+			return nil, fmt.Errorf("%s: %w", joinName(src, ManifestName), err)
+		}
 	}
 	// Line numbers are only needed for errors: find them then.
 	line := func(i int) int {

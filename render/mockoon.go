@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/aymerick/raymond"
-	"github.com/aymerick/raymond/parser"
 )
 
 // Dialect names the helpers a template may call and how its output is
@@ -87,14 +86,9 @@ func compileMockoon(name, source string) (*Template, error) {
 		return &Template{name: name, source: source, plan: p}, nil
 	}
 	// Only inside a block can a block helper called without one recurse.
-	if strings.Contains(rewritten, "#") {
-		prog, err := parser.Parse(rewritten)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s", name, oneLine(err))
-		}
-		if err := checkBlockCalls(prog, mockoonBlockOnly); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
+	// The rewrite saw every call (a second parse costs as much as the first).
+	if rw.blockless != "" && strings.Contains(rewritten, "#") {
+		return nil, fmt.Errorf("%s: %w", name, errorAt(rw.blocklessLine, "%q needs a block: {{#%s ...}}...{{/%s}}", rw.blockless, rw.blockless, rw.blockless))
 	}
 	tpl, err := raymond.Parse(rewritten)
 	if err != nil {
@@ -174,6 +168,11 @@ type mockoonRewriter struct {
 	used    map[string]mockoonCall
 	missing []string
 	blocks  []string // open block names, renamed, to rename their closes
+	// blockless is the first helper that renders a block called without
+	// one, and its line.
+	blockless     string
+	blocklessLine int
+	line          int // of the mustache being rewritten
 }
 
 func (rw *mockoonRewriter) rewrite(src string) (string, error) {
@@ -218,6 +217,7 @@ func (rw *mockoonRewriter) rewrite(src string) (string, error) {
 			out.WriteString(src[start:])
 			break
 		}
+		rw.line = strings.Count(src[:start], "\n") + 1
 		m, err := rw.mustache(src[start:end])
 		if err != nil {
 			return "", fmt.Errorf("line %d: %w", strings.Count(src[:start], "\n")+1, err)
@@ -283,7 +283,7 @@ func (rw *mockoonRewriter) mustache(m string) (string, error) {
 	}
 	switch trimmed[0] {
 	case '#':
-		inner, name, err := rw.call(trimmed[1:], false, false)
+		inner, name, err := rw.call(trimmed[1:], false, false, true)
 		if err != nil {
 			return "", err
 		}
@@ -305,7 +305,7 @@ func (rw *mockoonRewriter) mustache(m string) (string, error) {
 	if trimmed == "else" || strings.HasPrefix(trimmed, "else ") {
 		return m, nil
 	}
-	inner, _, err := rw.call(trimmed, true, triple || trimmed[0] == '&')
+	inner, _, err := rw.call(trimmed, true, triple || trimmed[0] == '&', false)
 	if err != nil {
 		return "", err
 	}
@@ -314,8 +314,9 @@ func (rw *mockoonRewriter) mustache(m string) (string, error) {
 
 // call rewrites "name arg k=v (sub ...)". At top level the result is
 // wrapped in the print helper (raw: without HTML escaping, for {{{x}}}).
+// block says the call opens a block.
 // It returns the rewritten text and the callee's new name.
-func (rw *mockoonRewriter) call(s string, top, raw bool) (string, string, error) {
+func (rw *mockoonRewriter) call(s string, top, raw, block bool) (string, string, error) {
 	toks, err := tokenize(s)
 	if err != nil {
 		return "", "", err
@@ -331,7 +332,7 @@ func (rw *mockoonRewriter) call(s string, top, raw bool) (string, string, error)
 		text := t.text
 		switch {
 		case strings.HasPrefix(text, "("):
-			inner, _, err := rw.call(text[1:len(text)-1], false, false)
+			inner, _, err := rw.call(text[1:len(text)-1], false, false, false)
 			if err != nil {
 				return "", "", err
 			}
@@ -340,7 +341,7 @@ func (rw *mockoonRewriter) call(s string, top, raw bool) (string, string, error)
 		case isHashPair(text):
 			eq := strings.IndexByte(text, '=')
 			if v := text[eq+1:]; strings.HasPrefix(v, "(") && strings.HasSuffix(v, ")") {
-				inner, _, err := rw.call(v[1:len(v)-1], false, false)
+				inner, _, err := rw.call(v[1:len(v)-1], false, false, false)
 				if err != nil {
 					return "", "", err
 				}
@@ -350,6 +351,9 @@ func (rw *mockoonRewriter) call(s string, top, raw bool) (string, string, error)
 			args++
 		}
 		parts = append(parts, text)
+	}
+	if !block && rw.blockless == "" && mockoonBlockOnly(callee, args) {
+		rw.blockless, rw.blocklessLine = callee, rw.line
 	}
 	name := callee
 	fn, isHelper := mockoonHelpers[callee]

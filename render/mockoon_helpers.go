@@ -78,7 +78,7 @@ func init() {
 		"floor":    mathOne(math.Floor),
 		"round":    mathOne(func(f float64) float64 { return math.Floor(f + 0.5) }),
 		"toFixed":  mToFixed,
-		"eq":       compare(func(a, b float64) bool { return a == b }),
+		"eq":       mEq,
 		"gt":       compare(func(a, b float64) bool { return a > b }),
 		"gte":      compare(func(a, b float64) bool { return a >= b }),
 		"lt":       compare(func(a, b float64) bool { return a < b }),
@@ -194,9 +194,10 @@ func mInt(c *mcall) any {
 	return float64(randomInt(lo, hi))
 }
 
-// mFloat is {{float}} or {{float min max}}: a random number with up to 10 decimals.
+// mFloat is {{float}} or {{float min max}}: a random number with up to 10
+// decimals, from 0 to 1 unless told (Faker's number.float).
 func mFloat(c *mcall) any {
-	lo, hi := 0.0, 99999.0
+	lo, hi := 0.0, 1.0
 	if len(c.args) >= 1 && isNumber(c.args[0]) {
 		lo = toNumber(c.args[0])
 	}
@@ -455,10 +456,22 @@ func mJSONParse(c *mcall) any {
 
 // mObjectPath is {{objectPath obj 'a.b.0'}}: the value at a dotted path.
 func mObjectPath(c *mcall) any {
-	path, _ := isString(c.arg(1))
-	v, ok := lookupPath(c.arg(0), splitPath(path))
-	if !ok {
+	if len(c.args) < 2 {
 		return nil
+	}
+	path, _ := isString(c.arg(1))
+	data := c.arg(0)
+	if s, ok := isString(data); ok {
+		if parsed, err := parseJSON([]byte(s)); err == nil {
+			data = parsed
+		}
+	}
+	v, ok := lookupPath(data, splitPath(path))
+	if !ok {
+		if len(c.args) >= 3 && c.args[2] != nil {
+			return c.args[2]
+		}
+		return ""
 	}
 	return v
 }
@@ -600,20 +613,48 @@ func mToFixed(c *mcall) any {
 	return fmt.Sprintf("%.*f", int(d), n)
 }
 
+// compare is gt, gte, lt and lte: both sides as numbers, false when
+// either is not one.
 func compare(op func(a, b float64) bool) mockoonHelper {
 	return func(c *mcall) any {
-		// eq also compares strings that are not numbers.
 		a, b := toNumber(c.arg(0)), toNumber(c.arg(1))
 		if math.IsNaN(a) || math.IsNaN(b) {
-			sa, okA := isString(c.arg(0))
-			sb, okB := isString(c.arg(1))
-			if okA && okB {
-				return op(float64(strings.Compare(sa, sb)), 0)
-			}
 			return false
 		}
 		return op(a, b)
 	}
+}
+
+// mEq is JavaScript's ===: the same type and value. A SafeString (what
+// body and queryParam print) is an object, equal to nothing else.
+func mEq(c *mcall) any {
+	a, b := c.arg(0), c.arg(1)
+	ta, tb := jsTypeof(a), jsTypeof(b)
+	if ta != tb {
+		return false
+	}
+	switch ta {
+	case "number":
+		return toNumber(a) == toNumber(b)
+	case "string", "boolean", "undefined":
+		return a == b
+	}
+	return false
+}
+
+// jsTypeof is JavaScript's typeof for the values helpers pass around.
+func jsTypeof(v any) string {
+	switch v.(type) {
+	case nil:
+		return "undefined"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case float64, int, int64:
+		return "number"
+	}
+	return "object"
 }
 
 func mAnd(c *mcall) any {

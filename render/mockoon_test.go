@@ -162,6 +162,9 @@ func TestMockoonHelpers(t *testing.T) {
 		{`{{#repeat 3}}{{@index}}{{/repeat}}`, "0,\n1,\n2\n"},
 		{`{{faker 'number.int' min=7 max=7}} {{faker 'number.int' 0}}`, "7 0"},
 		{`\{{urlParam 'id'}}`, `{{urlParam 'id'}}`},
+		{`{{#if (eq 1 '1')}}y{{else}}n{{/if}}{{#if (eq 2 2)}}y{{/if}}{{#if (eq (queryParam 'limit') '3')}}y{{else}}n{{/if}}`, "nyn"},
+		{`{{objectPath (jsonParse '{"a":1}') 'b' 'dflt'}}{{objectPath '{"a":{"b":2}}' 'a.b'}}`, "dflt2"},
+		{`{{#if (lt (float) 1)}}ok{{/if}}`, "ok"},
 		{`{{unknownHelper 'a'}}|{{setData 'x' 1}}`, "|"},
 	}
 	for _, tt := range tests {

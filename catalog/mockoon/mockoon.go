@@ -25,6 +25,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing/fstest"
 
 	"github.com/routedeck/routedeck/catalog"
@@ -48,11 +49,11 @@ func Open(file string) (*catalog.Catalog, error) {
 // Import builds the catalog of a Mockoon file's contents. file names it in
 // messages and locates FILE bodies ("" reads none).
 func Import(data []byte, file string) (*catalog.Catalog, error) {
-	fsys, warnings, err := Convert(data, file)
+	fsys, m, warnings, err := convert(data, file)
 	if err != nil {
 		return nil, err
 	}
-	cat, err := catalog.Load(fsys, catalog.Options{Eager: true, Source: filepath.Base(file) + " (Mockoon)"})
+	cat, err := catalog.Load(fsys, catalog.Options{Eager: true, Source: filepath.Base(file) + " (Mockoon)", Manifest: m})
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +64,13 @@ func Import(data []byte, file string) (*catalog.Catalog, error) {
 // Convert turns a Mockoon file's contents into a routedeck catalog folder
 // (catalog.json and one template per variant) and the list of what the
 // catalog does not serve as Mockoon would.
-func Convert(data []byte, file string) (fstest.MapFS, []string, error) {
+func Convert(data []byte, file string) (fs.FS, []string, error) {
+	fsys, _, warnings, err := convert(data, file)
+	return fsys, warnings, err
+}
+
+// convert is Convert, also returning the manifest it wrote.
+func convert(data []byte, file string) (*folder, *catalog.Manifest, []string, error) {
 	c := &converter{
 		fsys:   fstest.MapFS{},
 		files:  map[string]bool{},
@@ -74,7 +81,7 @@ func Convert(data []byte, file string) (fstest.MapFS, []string, error) {
 	}
 	env, err := parse(data, c.warn)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	c.env = env
 	defer func() {
@@ -91,15 +98,11 @@ func Convert(data []byte, file string) (fstest.MapFS, []string, error) {
 		m.Routes = append(m.Routes, c.route(r)...)
 	}
 	if len(m.Routes) == 0 {
-		return nil, nil, errors.New("the environment has no HTTP routes routedeck can serve")
+		return nil, nil, nil, errors.New("the environment has no HTTP routes routedeck can serve")
 	}
 	c.environmentNotes()
-	manifest, err := marshalManifest(m)
-	if err != nil {
-		return nil, nil, err
-	}
-	c.fsys[catalog.ManifestName] = &fstest.MapFile{Data: manifest, Mode: 0o644}
-	return c.fsys, c.warnings(), nil
+	c.fsys[catalog.ManifestName] = &fstest.MapFile{Mode: 0o644}
+	return &folder{MapFS: c.fsys, manifest: &m}, &m, c.warnings(), nil
 }
 
 type converter struct {
@@ -455,14 +458,26 @@ func routePath(prefix, endpoint string) (string, error) {
 // shape is what makes two routes answer the same requests: the method and
 // the path with parameter names erased, in lower case.
 func shape(method, p string) string {
-	segs := strings.Split(strings.ToLower(p), "/")
-	for i, s := range segs {
-		segs[i] = paramName.ReplaceAllString(s, "${1}:")
+	var b strings.Builder
+	b.WriteString(strings.ToUpper(method))
+	b.WriteByte(' ')
+	p = strings.ToLower(p)
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		b.WriteByte(c)
+		// A parameter starts a segment or follows "." or "-"; its name goes.
+		if c == ':' && (i == 0 || p[i-1] == '/' || p[i-1] == '.' || p[i-1] == '-') {
+			for i+1 < len(p) && isNameChar(p[i+1]) {
+				i++
+			}
+		}
 	}
-	return strings.ToUpper(method) + " " + strings.Join(segs, "/")
+	return b.String()
 }
 
-var paramName = regexp.MustCompile(`(^|[.-]):[A-Za-z0-9_]+`)
+func isNameChar(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
 
 // switchCase finds {{#switch (urlParam 'name')}} followed by its first
 // {{#case 'value'}}: a path parameter value the template answers.
@@ -520,6 +535,54 @@ func unwrapPathError(err error) error {
 }
 
 func asError[T error](err error, target *T) bool { return errors.As(err, target) }
+
+// folder is the converted catalog as files. catalog.json is written when
+// first read (by export): loading takes the manifest as it is.
+type folder struct {
+	fstest.MapFS
+	manifest *catalog.Manifest
+	once     sync.Once
+	err      error
+}
+
+func (f *folder) write() {
+	f.once.Do(func() {
+		var data []byte
+		if data, f.err = marshalManifest(*f.manifest); f.err == nil {
+			f.MapFS[catalog.ManifestName].Data = data
+		}
+	})
+}
+
+// Open opens a file, writing catalog.json first if it is the one.
+func (f *folder) Open(name string) (fs.File, error) {
+	if name == catalog.ManifestName {
+		if f.write(); f.err != nil {
+			return nil, f.err
+		}
+	}
+	return f.MapFS.Open(name)
+}
+
+// ReadFile reads a file, writing catalog.json first if it is the one.
+func (f *folder) ReadFile(name string) ([]byte, error) {
+	if name == catalog.ManifestName {
+		if f.write(); f.err != nil {
+			return nil, f.err
+		}
+	}
+	return f.MapFS.ReadFile(name)
+}
+
+// Stat describes a file, writing catalog.json first if it is the one.
+func (f *folder) Stat(name string) (fs.FileInfo, error) {
+	if name == catalog.ManifestName {
+		if f.write(); f.err != nil {
+			return nil, f.err
+		}
+	}
+	return f.MapFS.Stat(name)
+}
 
 // marshalManifest writes the manifest as export writes it: indented, with
 // "<" and "&" left alone.

@@ -1,6 +1,8 @@
 package mockoon_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -296,6 +298,56 @@ func BenchmarkOpenLargest(b *testing.B) {
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
 	for b.Loop() {
 		if _, err := mockoon.Open(largest); err != nil {
+			b.Fatal(err)
+		}
+	}
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+	cpu := time.Duration(after.Utime.Nano()+after.Stime.Nano()-before.Utime.Nano()-before.Stime.Nano()) * time.Nanosecond
+	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+}
+
+// BenchmarkOpen4MB opens a 4 MB environment, the size the issue's start-up
+// target names, made of the test files' routes (each copy under its own
+// prefix so no two routes collide).
+func BenchmarkOpen4MB(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join(environments, "*.json"))
+	if len(files) == 0 {
+		b.Skip("no Mockoon test files")
+	}
+	var routes []json.RawMessage
+	size := 0
+	for copyN := 0; size < 4<<20; copyN++ {
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var env struct {
+				Routes []map[string]any `json:"routes"`
+			}
+			if err := json.Unmarshal(data, &env); err != nil {
+				b.Fatal(err)
+			}
+			for _, r := range env.Routes {
+				r["endpoint"] = fmt.Sprintf("c%d/%s/%v", copyN, strings.TrimSuffix(filepath.Base(f), ".json"), r["endpoint"])
+				raw, _ := json.Marshal(r)
+				routes = append(routes, raw)
+				size += len(raw)
+			}
+		}
+	}
+	all, _ := json.Marshal(routes)
+	file := filepath.Join(b.TempDir(), "big.json")
+	env := `{"uuid": "big", "lastMigration": 33, "name": "Big", "routes": ` + string(all) + `}`
+	if err := os.WriteFile(file, []byte(env), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d routes, %d bytes", len(routes), len(env))
+	b.SetBytes(int64(len(env)))
+	var before, after syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	for b.Loop() {
+		if _, err := mockoon.Open(file); err != nil {
 			b.Fatal(err)
 		}
 	}
