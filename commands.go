@@ -411,6 +411,7 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	o, rest, err := parseFlags("routedeck", args, func(fs *flag.FlagSet, o *options) {
 		servingFlags(fs, o)
 		fs.BoolVar(&o.noServe, "no-serve", false, "")
+		fs.BoolVar(&o.noMouse, "no-mouse", false, "")
 	})
 	if err != nil {
 		return err
@@ -460,7 +461,12 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	// so the terminal is restored rather than left in the alternate screen.
 	ctx, stopHup := signal.NotifyContext(ctx, syscall.SIGHUP)
 	defer stopHup()
-	p := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithoutSignalHandler())
+	progOpts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler()}
+	if !o.noMouse {
+		// The wheel scrolls the pane under the pointer; clicks select.
+		progOpts = append(progOpts, tea.WithMouseCellMotion())
+	}
+	p := tea.NewProgram(ui.New(cfg), progOpts...)
 	uiDone := make(chan struct{})
 	go func() {
 		select {

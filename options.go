@@ -53,6 +53,7 @@ Serving (routedeck, serve):
   --https-port N         HTTPS port beside it, HTTP/2, self-signed certificate, as stripe-mock
                          has (default 12112; 0 picks a free one, as does --port 0)
   --no-serve             (routedeck only) browse without serving
+  --no-mouse             (routedeck only) leave the mouse to the terminal (select, copy)
   --quiet                (serve only) no log line per request
   --strict               refuse unknown parameters as Stripe does (400 parameter_unknown);
                          without it they are warnings in the log
@@ -87,6 +88,7 @@ type options struct {
 	port       int
 	httpsPort  int
 	noServe    bool
+	noMouse    bool
 	quiet      bool
 	serving    bool
 	strict     bool

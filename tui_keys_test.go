@@ -255,3 +255,40 @@ func post(t *testing.T, url, form string) (int, string) {
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(body)
 }
+
+// The mouse: the app asks the terminal for clicks and the wheel, and a
+// click selects a route; --no-mouse leaves the mouse to the terminal.
+func TestTUIMouse(t *testing.T) {
+	s, _ := startTUI(t, 120, 40)
+	flag := func() string {
+		return strings.TrimSpace(s.run("display-message", "-p", "-t", s.name, "#{mouse_button_flag}"))
+	}
+	if got := flag(); got != "1" {
+		t.Fatalf("the app did not ask for mouse events (mouse_button_flag %q)", got)
+	}
+	// A left click (SGR encoding, 1-based) on the fourth route row.
+	frame := s.screen()
+	row := 0
+	for i, l := range strings.Split(frame, "\n") {
+		if strings.Contains(l, "DELETE /v1/account ") {
+			row = i
+		}
+	}
+	if row == 0 {
+		t.Fatalf("no DELETE /v1/account row:\n%s", frame)
+	}
+	var hex []string
+	for _, b := range []byte(fmt.Sprintf("\x1b[<0;%d;%dM\x1b[<0;%d;%dm", 10, row+1, 10, row+1)) {
+		hex = append(hex, fmt.Sprintf("%02x", b))
+	}
+	s.run(append([]string{"send-keys", "-t", s.name, "-H"}, hex...)...)
+	s.waitFor("▌DELETE /v1/account ", "Delete an account")
+
+	t.Run("no-mouse", func(t *testing.T) {
+		s := newTmux(t, 120, 40, binary(t)+" --port 0 --no-mouse")
+		s.waitFor("● serving")
+		if got := strings.TrimSpace(s.run("display-message", "-p", "-t", s.name, "#{mouse_button_flag}")); got != "0" {
+			t.Errorf("--no-mouse: the app still asks for mouse events (mouse_button_flag %q)", got)
+		}
+	})
+}

@@ -97,18 +97,18 @@ func TestPreviewTabs(t *testing.T) {
 		t.Error("] changed what the server answers")
 	}
 	v := m.View()
-	for _, want := range []string{"● Success 200 │ [○ Error 404]", "Preview only: the server answers Success", "resource_missing"} {
+	for _, want := range []string{" ● Success 200 │[○ Error 404]", "Preview only: the server answers Success", "resource_missing"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("after ]: view lacks %q:\n%s", want, v)
 		}
 	}
 	m = press(t, m, keyRunes("1"))
-	if v := m.View(); !strings.Contains(v, "[● Success 200] │ ○ Error 404") || strings.Contains(v, "Preview only") {
+	if v := m.View(); !strings.Contains(v, "[● Success 200]│ ○ Error 404 ") || strings.Contains(v, "Preview only") {
 		t.Errorf("after 1:\n%s", v)
 	}
 	// t still flips the server, and the tab then follows it.
 	m = press(t, m, keyRunes("2"), keyRunes("t"))
-	if v := m.View(); !strings.Contains(v, "○ Success 200 │ [● Error 404]") || strings.Contains(v, "Preview only") {
+	if v := m.View(); !strings.Contains(v, " ○ Success 200 │[● Error 404]") || strings.Contains(v, "Preview only") {
 		t.Errorf("after 2 t:\n%s", v)
 	}
 }

@@ -238,25 +238,30 @@ func (d detailModel) tabIndex() int {
 	return 0
 }
 
-// tabs is "[● Success 200] │ ○ Error 404": ● marks what the server
-// answers, brackets the tab shown.
+// tabLabel is a tab's text without brackets: "● Success 200".
+func (d detailModel) tabLabel(v *catalog.Variant) string {
+	mark := "○ "
+	if v.Kind == d.kind {
+		mark = "● " // what the server answers
+	}
+	return mark + fmt.Sprintf("%s %d", kindTitle(v.Kind), v.Status)
+}
+
+// tabs is "[● Success 200] │  ○ Error 404 ": ● marks what the server
+// answers, brackets the tab shown. Every tab takes the same room with or
+// without brackets, so tabs don't move when another is picked.
 func (d *detailModel) tabs() string {
 	s := d.styles
 	parts := make([]string, 0, len(d.route.Variants))
+	shown := d.shownVariant()
 	for _, v := range d.route.Variants {
-		label := fmt.Sprintf("%s %d", kindTitle(v.Kind), v.Status)
-		mark := "○ "
-		if v.Kind == d.kind {
-			mark = "● " // what the server answers
-		}
-		if v == d.shownVariant() {
-			// The tab shown: brackets, so it reads without colour too.
-			parts = append(parts, s.detail.tabActive.Render("["+mark+label+"]"))
+		if v == shown {
+			parts = append(parts, s.detail.tabActive.Render("["+d.tabLabel(v)+"]"))
 		} else {
-			parts = append(parts, s.detail.tabInactive.Render(mark+label))
+			parts = append(parts, s.detail.tabInactive.Render(" "+d.tabLabel(v)+" "))
 		}
 	}
-	return strings.Join(parts, s.detail.tabSep.Render(" │ "))
+	return strings.Join(parts, s.detail.tabSep.Render("│"))
 }
 
 func kindTitle(k catalog.Kind) string {

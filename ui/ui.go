@@ -262,6 +262,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height, m.ready = msg.Width, msg.Height, true
 	case tea.KeyMsg:
 		m, cmd = m.keys1(msg)
+	case tea.MouseMsg:
+		m, cmd = m.mouse(msg)
 	case requestMsg:
 		m.log = m.log.add(server.Event(msg))
 		cmd = m.nextEvent()
