@@ -18,6 +18,8 @@ const (
   --port N               port to listen on (default 12111; 0 picks a free one and prints it)
   --https-port N         HTTPS port beside it, HTTP/2, self-signed certificate, as stripe-mock
                          has (default 12112; 0 picks a free one, as does --port 0)
+  --strict               refuse unknown parameters and unexpandable expand[] paths as Stripe
+                         does; without it they are warnings in the log (Stripe catalog only)
 `
 	preferHelp = `Per request, a Prefer header picks a variant: "Prefer: code=402" or "Prefer: example=error".
 `

@@ -55,8 +55,8 @@ Serving (routedeck, serve):
   --no-serve             (routedeck only) browse without serving
   --no-mouse             (routedeck only) leave the mouse to the terminal (select, copy)
   --quiet                (serve only) no log line per request
-  --strict               refuse unknown parameters as Stripe does (400 parameter_unknown);
-                         without it they are warnings in the log
+  --strict               refuse unknown parameters and unexpandable expand[] paths as Stripe
+                         does; without it they are warnings in the log (Stripe catalog only)
 show:
   --variant KIND         render the error or success variant
   --param name=value     a path parameter's value; repeatable (default: a sample)

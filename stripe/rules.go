@@ -18,6 +18,11 @@
 // ("latest_invoice.customer", "data.customer" on lists) and fields absent
 // until expanded (a checkout session's line_items). The objects come from
 // an Objects: the spec's fixtures, with the id set to the one expanded.
+// A path Stripe cannot expand is a warning, or with Strict Stripe's 400.
+//
+// The spec describes the newest API version only; the parameters of older
+// versions that pinned clients still send are added by the generator
+// (legacyParams in internal/gencatalog/rules.go).
 package stripe
 
 import (
@@ -117,12 +122,6 @@ func cut(key string) (string, string, bool) {
 func dataError(err error) *server.APIError {
 	return &server.APIError{Status: http.StatusInternalServerError, Type: "api_error",
 		Message: fmt.Sprintf("routedeck: the Stripe rules data does not load: %v", err)}
-}
-
-// Has reports whether the spec knows the route's operation.
-func (r *Rules) Has(route *catalog.Route) bool {
-	l, err := r.load()
-	return err == nil && l.ops[route.Index()] != 0
 }
 
 // Check validates a request's parameters against its operation: the
