@@ -1,0 +1,504 @@
+package webhook
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultRetries is the retry schedule of a Sender whose Options leave it
+// nil: after a failed attempt, wait 5 s, then 30 s, 2 min, 10 min and 30 min
+// before the next; six attempts over about 43 minutes in all, then the
+// delivery has failed. (Stripe retries for three days; a mock's sessions
+// are shorter.)
+func DefaultRetries() []time.Duration {
+	return []time.Duration{5 * time.Second, 30 * time.Second, 2 * time.Minute, 10 * time.Minute, 30 * time.Minute}
+}
+
+// Defaults of Options.
+const (
+	DefaultQueueSize = 1000
+	DefaultWorkers   = 4
+	DefaultLogSize   = 500
+)
+
+// Options tune a Sender. The zero value is Stripe's behaviour with the
+// defaults above.
+type Options struct {
+	// Retries are the waits before each retry of a failed delivery. nil
+	// means DefaultRetries(); an empty, non-nil slice means no retries.
+	Retries []time.Duration
+	// Timeout is how long an endpoint has to answer; 0 means Timeout (10 s).
+	Timeout time.Duration
+	// QueueSize bounds the deliveries a Sender holds at once: queued,
+	// being sent, or waiting to be retried. A delivery past the bound is
+	// dropped and counted. 0 means DefaultQueueSize.
+	QueueSize int
+	// Workers is how many deliveries run at once; 0 means DefaultWorkers.
+	Workers int
+	// LogSize is how many events the delivery log keeps (the oldest go
+	// first); 0 means DefaultLogSize.
+	LogSize int
+	// Client sends the deliveries; nil means NewClient().
+	Client *http.Client
+}
+
+// State is where a delivery stands.
+type State string
+
+// The states of a delivery.
+const (
+	// Pending: queued or being sent.
+	Pending State = "pending"
+	// Retrying: an attempt failed; another follows at NextRetry.
+	Retrying State = "retrying"
+	// Delivered: the endpoint answered 2xx.
+	Delivered State = "delivered"
+	// Failed: every attempt failed.
+	Failed State = "failed"
+	// Dropped: the queue was full; nothing was sent.
+	Dropped State = "dropped"
+	// Canceled: the endpoint was removed or disabled before the attempt.
+	Canceled State = "canceled"
+)
+
+// Delivery is an event's delivery to one endpoint.
+type Delivery struct {
+	EndpointID string    `json:"endpoint"`
+	URL        string    `json:"url"`
+	State      State     `json:"state"`
+	Attempts   []Attempt `json:"attempts"`
+	// NextRetry is when the next attempt starts, while Retrying.
+	NextRetry time.Time `json:"next_retry,omitzero"`
+}
+
+// Record is one event in the delivery log with its deliveries.
+type Record struct {
+	Event      Event      `json:"event"`
+	Payload    []byte     `json:"-"`
+	Deliveries []Delivery `json:"deliveries"`
+}
+
+// Result reports one change of a delivery to subscribers: an attempt, a
+// drop or a cancellation.
+type Result struct {
+	EventID    string
+	EventType  string
+	EndpointID string
+	URL        string
+	State      State
+	// Attempt is the attempt just made (zero for a drop or cancellation)
+	// and Number its number, from 1.
+	Attempt Attempt
+	Number  int
+	// NextRetry is when the next attempt starts, while Retrying.
+	NextRetry time.Time
+}
+
+// Stats counts a Sender's deliveries since it started.
+type Stats struct {
+	// InQueue are the deliveries held now: queued, being sent or waiting
+	// to be retried.
+	InQueue int
+	// Delivered, Failed, Dropped and Canceled count deliveries that ended
+	// so; Attempts counts every attempt.
+	Delivered, Failed, Dropped, Canceled, Attempts int64
+	// ResultsDropped counts results a slow subscriber did not take.
+	ResultsDropped int64
+}
+
+// record is a logged event; its deliveries are guarded by Sender.mu.
+type record struct {
+	event      Event
+	once       sync.Once
+	payload    []byte
+	deliveries []*Delivery
+}
+
+// body is the event's JSON, the same bytes for every delivery, made once
+// (by a worker, off the caller's path).
+func (r *record) body() []byte {
+	r.once.Do(func() {
+		b, err := json.Marshal(r.event)
+		if err != nil {
+			// NewEvent checked that the object is JSON; a hand-made
+			// Event may not be.
+			b = []byte(fmt.Sprintf(`{"id":%q,"object":"event","error":"the event's data is not JSON"}`, r.event.ID))
+		}
+		r.payload = b
+	})
+	return r.payload
+}
+
+type job struct {
+	rec      *record
+	d        *Delivery
+	attempts int  // attempts made by this job
+	retry    bool // false for a manual redelivery: one attempt
+}
+
+// Sender delivers events to the endpoints of a Registry: Send queues and
+// returns at once; workers deliver, retry on the schedule and keep the
+// delivery log. It is safe for concurrent use. Close stops it.
+type Sender struct {
+	reg     *Registry
+	opts    Options
+	jobs    chan *job
+	ctx     context.Context
+	cancel  context.CancelFunc
+	workers sync.WaitGroup
+
+	inQueue                                                  atomic.Int64
+	delivered, failed, dropped, canceled, attempts, resDrops atomic.Int64
+
+	mu     sync.Mutex
+	log    map[string]*record
+	ring   []string // event ids in a ring of LogSize; ring[next] is the oldest once full
+	next   int
+	timers map[*time.Timer]struct{}
+	subs   map[int]chan Result
+	nextID int
+	closed bool
+}
+
+// NewSender starts a sender for the endpoints of reg.
+func NewSender(reg *Registry, opts Options) *Sender {
+	if opts.Retries == nil {
+		opts.Retries = DefaultRetries()
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = Timeout
+	}
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = DefaultQueueSize
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = DefaultWorkers
+	}
+	if opts.LogSize <= 0 {
+		opts.LogSize = DefaultLogSize
+	}
+	if opts.Client == nil {
+		opts.Client = NewClient()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Sender{
+		reg:    reg,
+		opts:   opts,
+		jobs:   make(chan *job, opts.QueueSize),
+		ctx:    ctx,
+		cancel: cancel,
+		log:    map[string]*record{},
+		ring:   make([]string, opts.LogSize),
+		timers: map[*time.Timer]struct{}{},
+		subs:   map[int]chan Result{},
+	}
+	for range opts.Workers {
+		s.workers.Add(1)
+		go s.work()
+	}
+	return s
+}
+
+// Options returns the sender's options with the defaults filled in.
+func (s *Sender) Options() Options {
+	o := s.opts
+	o.Retries = slices.Clone(o.Retries)
+	return o
+}
+
+// Send queues e for every enabled endpoint that wants its type, setting
+// its pending_webhooks, and logs it. It never blocks: a delivery that
+// finds the queue full is dropped, counted in Stats and reported to
+// subscribers. It returns how many deliveries were queued and dropped.
+func (s *Sender) Send(e Event) (queued, dropped int) {
+	eps := s.reg.Wanting(e.Type)
+	e.PendingWebhooks = len(eps)
+	rec := &record{event: e, deliveries: make([]*Delivery, len(eps))}
+	jobs := make([]*job, 0, len(eps))
+	for i, ep := range eps {
+		d := &Delivery{EndpointID: ep.ID, URL: ep.URL, State: Pending}
+		rec.deliveries[i] = d
+		if s.reserve() {
+			jobs = append(jobs, &job{rec: rec, d: d, retry: true})
+		} else {
+			d.State = Dropped
+		}
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		s.release(len(jobs))
+		return 0, 0
+	}
+	s.remember(rec)
+	for _, d := range rec.deliveries {
+		if d.State == Dropped {
+			dropped++
+			s.dropped.Add(1)
+			s.publish(Result{EventID: e.ID, EventType: e.Type, EndpointID: d.EndpointID, URL: d.URL, State: Dropped})
+		}
+	}
+	s.mu.Unlock()
+	for _, j := range jobs {
+		s.jobs <- j // never blocks: a reserved slot guarantees room
+	}
+	return len(jobs), dropped
+}
+
+// Redeliver sends a logged event once more to each endpoint it went to
+// that still exists, one attempt each (as Stripe's "resend"). It returns
+// how many deliveries were queued.
+func (s *Sender) Redeliver(eventID string) (int, error) {
+	s.mu.Lock()
+	rec, ok := s.log[eventID]
+	if !ok || s.closed {
+		s.mu.Unlock()
+		return 0, fmt.Errorf("no event %q in the delivery log (it keeps the last %d)", eventID, s.opts.LogSize)
+	}
+	var jobs []*job
+	full := 0
+	for _, d := range rec.deliveries {
+		if _, ok := s.reg.Get(d.EndpointID); !ok {
+			continue
+		}
+		if !s.reserve() {
+			full++
+			s.dropped.Add(1)
+			continue
+		}
+		d.State = Pending
+		d.NextRetry = time.Time{}
+		jobs = append(jobs, &job{rec: rec, d: d})
+	}
+	s.mu.Unlock()
+	for _, j := range jobs {
+		s.jobs <- j
+	}
+	if full > 0 {
+		return len(jobs), fmt.Errorf("event %s: the delivery queue is full (%d held); %d redeliveries dropped", eventID, s.opts.QueueSize, full)
+	}
+	if len(jobs) == 0 {
+		return 0, fmt.Errorf("event %s: none of its endpoints exists any more", eventID)
+	}
+	return len(jobs), nil
+}
+
+// reserve takes a queue slot; false means the queue is full.
+func (s *Sender) reserve() bool {
+	if s.inQueue.Add(1) > int64(s.opts.QueueSize) {
+		s.inQueue.Add(-1)
+		return false
+	}
+	return true
+}
+
+func (s *Sender) release(n int) { s.inQueue.Add(-int64(n)) }
+
+// remember adds rec to the log, forgetting the oldest past LogSize.
+// s.mu is held.
+func (s *Sender) remember(rec *record) {
+	if old := s.ring[s.next]; old != "" {
+		delete(s.log, old)
+	}
+	s.ring[s.next] = rec.event.ID
+	s.next = (s.next + 1) % len(s.ring)
+	s.log[rec.event.ID] = rec
+}
+
+func (s *Sender) work() {
+	defer s.workers.Done()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case j := <-s.jobs:
+			s.attempt(j)
+		}
+	}
+}
+
+// attempt makes one attempt of j and decides what follows.
+func (s *Sender) attempt(j *job) {
+	ev := j.rec.event
+	ep, ok := s.reg.Get(j.d.EndpointID)
+	if !ok || ep.Disabled {
+		s.mu.Lock()
+		j.d.State = Canceled
+		j.d.NextRetry = time.Time{}
+		s.publish(Result{EventID: ev.ID, EventType: ev.Type, EndpointID: j.d.EndpointID, URL: j.d.URL, State: Canceled})
+		s.mu.Unlock()
+		s.canceled.Add(1)
+		s.release(1)
+		return
+	}
+	a := Deliver(s.ctx, s.opts.Client, ep.URL, ep.Secret, j.rec.body(), s.opts.Timeout)
+	if s.ctx.Err() != nil {
+		// Closed mid-attempt: the attempt says nothing about the endpoint.
+		s.release(1)
+		return
+	}
+	s.attempts.Add(1)
+	j.attempts++
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	j.d.Attempts = append(j.d.Attempts, a)
+	j.d.URL = ep.URL
+	res := Result{EventID: ev.ID, EventType: ev.Type, EndpointID: ep.ID, URL: ep.URL, Attempt: a, Number: len(j.d.Attempts)}
+	switch {
+	case a.OK():
+		j.d.State = Delivered
+		j.d.NextRetry = time.Time{}
+		s.delivered.Add(1)
+		s.release(1)
+	case j.retry && j.attempts <= len(s.opts.Retries) && !s.closed:
+		wait := s.opts.Retries[j.attempts-1]
+		j.d.State = Retrying
+		j.d.NextRetry = time.Now().Add(wait)
+		res.NextRetry = j.d.NextRetry
+		var t *time.Timer
+		t = time.AfterFunc(wait, func() {
+			s.mu.Lock()
+			delete(s.timers, t)
+			closed := s.closed
+			s.mu.Unlock()
+			if closed {
+				return
+			}
+			s.jobs <- j // the job kept its slot: never blocks
+		})
+		s.timers[t] = struct{}{}
+	default:
+		j.d.State = Failed
+		j.d.NextRetry = time.Time{}
+		s.failed.Add(1)
+		s.release(1)
+	}
+	res.State = j.d.State
+	s.publish(res)
+}
+
+// publish sends r to every subscriber that has room. s.mu is held.
+func (s *Sender) publish(r Result) {
+	for _, ch := range s.subs {
+		select {
+		case ch <- r:
+		default:
+			s.resDrops.Add(1)
+		}
+	}
+}
+
+// Subscribe returns a channel of results with room for buffer of them
+// (results a full channel cannot take are counted in Stats and lost) and
+// a function that ends the subscription and closes the channel.
+func (s *Sender) Subscribe(buffer int) (<-chan Result, func()) {
+	ch := make(chan Result, max(buffer, 1))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		close(ch)
+		return ch, func() {}
+	}
+	id := s.nextID
+	s.nextID++
+	s.subs[id] = ch
+	return ch, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if c, ok := s.subs[id]; ok {
+			delete(s.subs, id)
+			close(c)
+		}
+	}
+}
+
+// Stats returns the sender's counts.
+func (s *Sender) Stats() Stats {
+	return Stats{
+		InQueue:        int(s.inQueue.Load()),
+		Delivered:      s.delivered.Load(),
+		Failed:         s.failed.Load(),
+		Dropped:        s.dropped.Load(),
+		Canceled:       s.canceled.Load(),
+		Attempts:       s.attempts.Load(),
+		ResultsDropped: s.resDrops.Load(),
+	}
+}
+
+// Log returns the logged events, newest first, with their deliveries.
+func (s *Sender) Log() []Record {
+	s.mu.Lock()
+	recs := make([]*record, 0, len(s.log))
+	for i := range s.ring {
+		id := s.ring[(s.next-1-i+2*len(s.ring))%len(s.ring)]
+		if id == "" {
+			break
+		}
+		recs = append(recs, s.log[id])
+	}
+	out := make([]Record, len(recs))
+	for i, r := range recs {
+		out[i] = snapshot(r)
+	}
+	s.mu.Unlock()
+	for i, r := range recs {
+		out[i].Payload = r.body()
+	}
+	return out
+}
+
+// Lookup returns one logged event with its deliveries.
+func (s *Sender) Lookup(eventID string) (Record, bool) {
+	s.mu.Lock()
+	r, ok := s.log[eventID]
+	var out Record
+	if ok {
+		out = snapshot(r)
+	}
+	s.mu.Unlock()
+	if ok {
+		out.Payload = r.body()
+	}
+	return out, ok
+}
+
+// snapshot copies a record's deliveries. s.mu is held.
+func snapshot(r *record) Record {
+	out := Record{Event: r.event, Deliveries: make([]Delivery, len(r.deliveries))}
+	for i, d := range r.deliveries {
+		out.Deliveries[i] = *d
+		out.Deliveries[i].Attempts = slices.Clone(d.Attempts)
+	}
+	return out
+}
+
+// Close stops the sender: queued deliveries and retries are abandoned
+// (their state stays as it was), attempts under way are cut off, and
+// every subscription's channel is closed.
+func (s *Sender) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	for t := range s.timers {
+		t.Stop()
+	}
+	s.timers = nil
+	s.mu.Unlock()
+	s.cancel()
+	s.workers.Wait()
+	s.mu.Lock()
+	for id, ch := range s.subs {
+		delete(s.subs, id)
+		close(ch)
+	}
+	s.mu.Unlock()
+}
