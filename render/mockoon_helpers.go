@@ -356,8 +356,21 @@ func mRepeat(c *mcall) any {
 	if b, ok := c.hash["comma"].(bool); ok && !b {
 		comma = false
 	}
+	budget, _ := c.opts.Data(repeatBudgetKey).(*int)
+	if budget == nil {
+		// One budget for the whole render: nested blocks see the pointer.
+		budget = new(int)
+		*budget = maxRepeats
+		c.opts.DataFrame().Set(repeatBudgetKey, budget)
+	}
 	var out []byte
 	for i := range max(count, 0) {
+		if *budget--; *budget < 0 {
+			panic(fmt.Errorf("repeat: more than %d repetitions in one response", maxRepeats))
+		}
+		if len(out) > maxRepeatOutput {
+			panic(fmt.Errorf("repeat: more than %d bytes of output", maxRepeatOutput))
+		}
 		frame := c.opts.NewDataFrame()
 		frame.Set("index", i)
 		frame.Set("total", count)
@@ -380,6 +393,16 @@ func mRepeat(c *mcall) any {
 	}
 	return raymond.SafeString(out)
 }
+
+// A render may repeat blocks at most maxRepeats times in all, and one
+// repeat may write at most maxRepeatOutput bytes, so no template can hold a
+// request (or the process's memory) without end. Mockoon has no such limit;
+// its sample files repeat 5,000 times at most.
+const (
+	maxRepeats      = 100_000
+	maxRepeatOutput = 16 << 20
+	repeatBudgetKey = "__repeatBudget"
+)
 
 // switch/case/default keep their state in the block's data frame, as
 // Mockoon keeps it in Handlebars' data.

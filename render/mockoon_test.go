@@ -244,3 +244,25 @@ func TestArrayTakesAnyNumberOfItems(t *testing.T) {
 		t.Fatalf("three nested eachs of 40 items: %v; want the repeat limit", err)
 	}
 }
+
+// Defect: {{#repeat}} with a huge count held a request without end.
+func TestMockoonRepeatIsBounded(t *testing.T) {
+	for _, src := range []string{
+		`{{#repeat 100000000}}x{{/repeat}}`,
+		`{{#repeat 100000}}{{#repeat 100000}}{{/repeat}}{{/repeat}}`,
+		`{{#repeat 90000}}{{#repeat 2}}{{/repeat}}{{/repeat}}`,
+	} {
+		start := time.Now()
+		_, err := renderMockoon(src, &Request{})
+		if err == nil || !strings.Contains(err.Error(), "repeat: more than") {
+			t.Errorf("%s: %v; want the repeat limit", src, err)
+		}
+		if d := time.Since(start); d > 20*time.Second {
+			t.Errorf("%s took %v", src, d)
+		}
+	}
+	out, err := renderMockoon(`{{#repeat 5000 comma=false}}x{{/repeat}}`, &Request{})
+	if err != nil || len(out) != 5000 {
+		t.Fatalf("5,000 repeats: %d bytes, %v", len(out), err)
+	}
+}
