@@ -322,3 +322,23 @@ func TestMockoonDialectLimits(t *testing.T) {
 		t.Errorf("got %q, %v", out, err)
 	}
 }
+
+// The Mockoon dialect reads escaped quotes as raymond does too, and an
+// error while rendering stays on one line.
+func TestMockoonEscapedQuote(t *testing.T) {
+	tpl, err := CompileDialect("m.hbs", `{"q": "{{queryParam "a\" 'b'\""}}"}`, Mockoon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := tpl.Exec(&Request{RawQuery: url.Values{`a" 'b'"`: {"v"}}.Encode()})
+	if err != nil || out != `{"q": "v"}` {
+		t.Errorf("got %q, %v", out, err)
+	}
+	tpl, err = Compile("t.hbs", `{{faker (queryParam 'k' 'no.such')}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tpl.Exec(nil); err == nil || strings.Contains(err.Error(), "\n") {
+		t.Errorf("Exec error %q; want one line", err)
+	}
+}

@@ -238,11 +238,11 @@ func mustacheEnd(src string, start int) (int, bool) {
 		c := src[k]
 		switch {
 		case c == '"' || c == '\'':
-			e := strings.IndexByte(src[k+1:], c)
+			e := stringEnd(src, k)
 			if e < 0 {
 				return 0, false
 			}
-			k += e + 2
+			k = e + 1
 		case c == '}' && k+1 < len(src) && src[k+1] == '}':
 			end := k + 2
 			if strings.HasPrefix(src[start:], "{{{") && end < len(src) && src[end] == '}' {

@@ -143,7 +143,8 @@ func (t *Template) execRaymond(tpl *raymond.Template, req *Request) (out string,
 	frame.Set(requestKey, req)
 	out, err = tpl.ExecWith(emptyContext, frame)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", t.name, err)
+		// raymond adds the node on further lines: keep errors on one line.
+		return "", fmt.Errorf("%s: %s", t.name, oneLine(err))
 	}
 	return out, nil
 }

@@ -44,11 +44,11 @@ func tokenize(s string) ([]token, error) {
 		for k < len(s) {
 			c := s[k]
 			if c == '"' || c == '\'' {
-				end := strings.IndexByte(s[k+1:], c)
+				end := stringEnd(s, k)
 				if end < 0 {
 					return nil, fmt.Errorf("unterminated string in %q", strings.TrimSpace(s))
 				}
-				k += end + 2
+				k = end + 1
 				continue
 			}
 			if c == '(' {
@@ -73,3 +73,15 @@ func tokenize(s string) ([]token, error) {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// stringEnd returns the index of the quote closing the string that opens
+// at s[start], or -1. As in raymond's lexer, a quote preceded by a
+// backslash does not close it.
+func stringEnd(s string, start int) int {
+	for k := start + 1; k < len(s); k++ {
+		if s[k] == s[start] && s[k-1] != '\\' {
+			return k
+		}
+	}
+	return -1
+}
