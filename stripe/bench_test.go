@@ -113,3 +113,25 @@ func BenchmarkParseCreate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFirstCheck measures the worst a first request after start-up
+// pays for the rules: reading the data (New does it in the background, so
+// it is usually done) and parsing the nodes of one create.
+func BenchmarkFirstCheck(b *testing.B) {
+	cat, err := embeddedCatalog()
+	if err != nil {
+		b.Fatal(err)
+	}
+	route, params, ok := cat.Match("POST", "/v1/payment_intents")
+	if !ok {
+		b.Fatal("no route")
+	}
+	hr := httptest.NewRequest("POST", "/v1/payment_intents", strings.NewReader(typicalCreate))
+	hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for b.Loop() {
+		rules := stripe.New(cat, embed.Stripe, stripe.Options{})
+		if _, e := rules.Check(route, render.NewRequest(hr, params, []byte(typicalCreate))); e != nil {
+			b.Fatal(e)
+		}
+	}
+}

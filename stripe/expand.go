@@ -147,12 +147,6 @@ func (x *expansion) expand(body []byte, paths []string) ([]byte, *server.APIErro
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	if bytes.HasPrefix(bytes.TrimLeft(body, " "), []byte("{\n")) {
-		var b bytes.Buffer
-		if json.Indent(&b, out, "", "  ") == nil {
-			out = append(b.Bytes(), '\n')
-		}
-	}
 	return out, nil
 }
 
@@ -324,22 +318,20 @@ func (x *expansion) listData(list []byte, item string, t pathTree, at string) ([
 	return splice(list, s, data), nil
 }
 
-// eachElement rebuilds an array with f applied to each element.
+// eachElement applies f to each element of an array, in place, so that
+// the array keeps its layout.
 func (x *expansion) eachElement(arr []byte, f func([]byte) ([]byte, *server.APIError)) ([]byte, *server.APIError) {
 	els, err := elements(arr)
 	if err != nil {
 		return nil, nil
 	}
-	out := []byte{'['}
-	for i, s := range els {
+	for i := len(els) - 1; i >= 0; i-- {
+		s := els[i]
 		v, apiErr := f(arr[s.start:s.end])
 		if apiErr != nil {
 			return nil, apiErr
 		}
-		if i > 0 {
-			out = append(out, ',')
-		}
-		out = append(out, v...)
+		arr = splice(arr, s, v)
 	}
-	return append(out, ']'), nil
+	return arr, nil
 }

@@ -1,6 +1,7 @@
 package stripe
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 )
@@ -118,6 +119,9 @@ func keyIs(quoted []byte, key string) bool {
 	if len(quoted) == len(key)+2 && string(quoted[1:len(quoted)-1]) == key {
 		return true
 	}
+	if !bytes.ContainsRune(quoted, '\\') {
+		return false
+	}
 	var s string
 	return json.Unmarshal(quoted, &s) == nil && s == key
 }
@@ -147,12 +151,35 @@ func elements(b []byte) ([]span, error) {
 	}
 }
 
-// splice replaces s in b with v.
+// splice replaces s in b with v. A compact v going into an indented text
+// is indented to match the line it starts on, so that an expanded body
+// reads like the rest.
 func splice(b []byte, s span, v []byte) []byte {
+	v = indentFor(b, s.start, v)
 	out := make([]byte, 0, len(b)-(s.end-s.start)+len(v))
 	out = append(out, b[:s.start]...)
 	out = append(out, v...)
 	return append(out, b[s.end:]...)
+}
+
+// indentFor indents a compact v for position pos of b, when b is indented.
+func indentFor(b []byte, pos int, v []byte) []byte {
+	if bytes.IndexByte(v, '\n') >= 0 || len(v) < 2 || (v[0] != '{' && v[0] != '[') {
+		return v
+	}
+	line := bytes.LastIndexByte(b[:pos], '\n')
+	if line < 0 {
+		return v
+	}
+	prefix := b[line+1 : skipSpace(b, line+1)]
+	if bytes.IndexByte(prefix, '\n') >= 0 || len(prefix) > pos-line-1 {
+		return v
+	}
+	var out bytes.Buffer
+	if json.Indent(&out, v, string(prefix), "  ") != nil {
+		return v
+	}
+	return out.Bytes()
 }
 
 // addMember inserts "key": v at the start of the object b.
@@ -162,8 +189,22 @@ func addMember(b []byte, key string, v []byte) ([]byte, error) {
 		return nil, errBadJSON
 	}
 	k, _ := json.Marshal(key)
+	j := skipSpace(b, i+1)
+	if j < len(b) && b[j] != '}' && bytes.IndexByte(b[i+1:j], '\n') >= 0 {
+		// An indented object: the new member gets a line of its own.
+		prefix := string(b[bytes.LastIndexByte(b[:j], '\n')+1 : j])
+		var val bytes.Buffer
+		if bytes.IndexByte(v, '\n') >= 0 || json.Indent(&val, v, prefix, "  ") != nil {
+			val.Reset()
+			val.Write(v)
+		}
+		ins := "\n" + prefix + string(k) + ": " + val.String() + ","
+		out := make([]byte, 0, len(b)+len(ins))
+		out = append(append(append(out, b[:i+1]...), ins...), b[i+1:]...)
+		return out, nil
+	}
 	ins := append(append(k, ':'), v...)
-	if j := skipSpace(b, i+1); j < len(b) && b[j] != '}' {
+	if j < len(b) && b[j] != '}' {
 		ins = append(ins, ',')
 	}
 	return splice(b, span{i + 1, i + 1}, ins), nil

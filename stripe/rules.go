@@ -67,8 +67,8 @@ type loaded struct {
 var _ server.Rules = (*Rules)(nil)
 
 // New prepares the rules for cat from the generated data (embed.Stripe).
-// The data is read in the background; the first request waits for it if
-// it must.
+// The operations are read in the background, the expansion tables on the
+// first expand[]; a request waits for what it needs if it must.
 func New(cat *catalog.Catalog, data []byte, opts Options) *Rules {
 	r := &Rules{opts: opts}
 	r.load = sync.OnceValues(func() (*loaded, error) {
@@ -102,11 +102,9 @@ func New(cat *catalog.Catalog, data []byte, opts Options) *Rules {
 		})
 		return l, nil
 	})
-	go func() {
-		if l, err := r.load(); err == nil {
-			_, _ = l.expander()
-		}
-	}()
+	// The operations table is cheap (BenchmarkOpenData) and every request
+	// needs it; the expansion tables cost more and wait for an expand[].
+	go func() { _, _ = r.load() }()
 	return r
 }
 
