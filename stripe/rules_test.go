@@ -1,6 +1,7 @@
 package stripe_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -363,5 +364,33 @@ func TestNoExpandLeavesBodyAlone(t *testing.T) {
 	_, _, b := call(t, without, "GET", "/v1/payment_intents/pi_1", "")
 	if a != b {
 		t.Errorf("bodies differ:\n%s\n---\n%s", a, b)
+	}
+}
+
+// An expanded body is laid out like the template's: indented two spaces,
+// the inserted objects too.
+func TestExpandKeepsLayout(t *testing.T) {
+	_, ts := newServer(t, stripe.Options{})
+	for _, c := range []struct{ method, target, form string }{
+		{"GET", "/v1/payment_intents/pi_1?expand[]=customer&expand[]=latest_charge", ""},
+		{"GET", "/v1/charges?expand[]=data.customer", ""},
+		{"GET", "/v1/subscriptions/sub_1?expand[]=latest_invoice.customer", ""},
+		{"POST", "/v1/checkout/sessions", "mode=payment&expand[]=line_items"},
+	} {
+		_, _, raw := call(t, ts, c.method, c.target, c.form)
+		var compact, indented bytes.Buffer
+		if err := json.Compact(&compact, []byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Indent(&indented, compact.Bytes(), "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := strings.TrimSpace(raw), indented.String(); got != want {
+			i := 0
+			for i < len(got) && i < len(want) && got[i] == want[i] {
+				i++
+			}
+			t.Errorf("%s %s: layout differs at byte %d:\n%.200s\nwant\n%.200s", c.method, c.target, i, got[max(0, i-80):], want[max(0, i-80):])
+		}
 	}
 }
