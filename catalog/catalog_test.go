@@ -46,6 +46,9 @@ func TestMatch(t *testing.T) {
 		"GET /v1/credit_notes/preview",
 		"GET /v1/credit_notes/:id",
 		"GET /v1/customers",
+		"GET /v1/charges/search",
+		"POST /v1/charges/:charge",
+		"GET /v1/charges/:charge/refunds",
 	), Options{Eager: true})
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +62,8 @@ func TestMatch(t *testing.T) {
 		{"GET", "/v1/invoices/upcoming", "GET /v1/invoices/upcoming", map[string]string{}},
 		{"GET", "/v1/invoices/upcoming/lines", "GET /v1/invoices/upcoming/lines", map[string]string{}},
 		{"GET", "/v1/invoices/in_1/lines", "GET /v1/invoices/:invoice/lines", map[string]string{"invoice": "in_1"}},
-		{"POST", "/v1/invoices/upcoming/pay", "POST /v1/invoices/:invoice/pay", map[string]string{"invoice": "upcoming"}},
+		// Literal segments always beat parameters: "upcoming" is never an invoice id.
+		{"POST", "/v1/invoices/upcoming/pay", "", nil},
 		{"GET", "/v1/credit_notes/preview", "GET /v1/credit_notes/preview", map[string]string{}},
 		{"GET", "/v1/credit_notes/cn_1", "GET /v1/credit_notes/:id", map[string]string{"id": "cn_1"}},
 		{"GET", "/v1/customers/cus_1/sources/card_2", "GET /v1/customers/:customer/sources/:id", map[string]string{"customer": "cus_1", "id": "card_2"}},
@@ -70,6 +74,14 @@ func TestMatch(t *testing.T) {
 		{"POST", "/v1/customers/cus_1", "", nil},
 		{"GET", "/v1/invoices/in_1/lines/extra", "", nil},
 		{"GET", "/", "", nil},
+		// A literal path that lacks the method is not an id, nor are its
+		// unknown sub-paths: 404, never a 200 of the wrong type.
+		{"GET", "/v1/charges/search", "GET /v1/charges/search", map[string]string{}},
+		{"POST", "/v1/charges/search", "", nil},
+		{"POST", "/v1/charges/search/", "", nil},
+		{"POST", "/v1/charges/ch_1", "POST /v1/charges/:charge", map[string]string{"charge": "ch_1"}},
+		{"GET", "/v1/charges/search/refunds", "", nil},
+		{"GET", "/v1/charges/search/foo", "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {

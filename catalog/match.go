@@ -6,10 +6,11 @@ import (
 	"strings"
 )
 
-// node is one path segment of the routing tree. Static children are tried
-// before the parameter child, so "/v1/invoices/upcoming" beats
-// "/v1/invoices/:invoice", and matching backtracks when a static branch
-// dead-ends ("/v1/invoices/upcoming/pay" still reaches ":invoice/pay").
+// node is one path segment of the routing tree. A segment that names a
+// static child always takes it, never a parameter: "/v1/invoices/upcoming"
+// beats "/v1/invoices/:invoice", and "POST /v1/charges/search" or
+// "/v1/invoices/upcoming/pay" match nothing (404) rather than answer for an
+// id "search" or "upcoming" with an object of the wrong kind.
 type node struct {
 	static map[string]*node
 	// affixed are parameters with literal text around them in one segment
@@ -191,9 +192,7 @@ func (n *node) match(method, rest, key string, vals []string) (*Route, []string)
 	seg, tail, _ := strings.Cut(rest, "/")
 	keySeg, keyTail := key[:len(seg)], key[min(len(seg)+1, len(key)):]
 	if next, ok := n.static[keySeg]; ok {
-		if r, v := next.match(method, tail, keyTail, vals); r != nil {
-			return r, v
-		}
+		return next.match(method, tail, keyTail, vals)
 	}
 	for _, a := range n.affixed {
 		if len(keySeg) > len(a.prefix)+len(a.suffix) && strings.HasPrefix(keySeg, a.prefix) && strings.HasSuffix(keySeg, a.suffix) {

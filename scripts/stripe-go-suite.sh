@@ -8,9 +8,9 @@
 # Environment:
 #   STRIPE_GO_VERSION  the stripe-go release to test with (default v82.5.1)
 #   SUITE_JSON         also keep `go test -json` output in this file
-# Exit status: 0 when every failing test is listed in
-# scripts/stripe-go-suite.allowed (tests that pin stripe-mock's placeholder
-# bytes), 1 otherwise.
+# Exit status: 0 when every failing test is listed (as "package TestName")
+# in scripts/stripe-go-suite.allowed: tests that pin stripe-mock's
+# placeholder bytes (the quote PDF). 1 otherwise.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)

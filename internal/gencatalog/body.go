@@ -89,6 +89,9 @@ func (g *gen) successBody(r seedRoute, s shapeInfo, p plan) (string, error) {
 			out.set("next_page", &node{kind: 'z', str: "null"})
 		}
 		out.set("url", tplNode(`"`+s.urlTemplate()+`"`))
+		if p.kind == "search" {
+			out.set("total_count", &node{kind: 'n', str: "1"})
+		}
 		return out.pretty(), nil
 	case "deleted":
 		base := strings.TrimPrefix(p.resource, "deleted_")
