@@ -53,12 +53,44 @@ func Import(data []byte, file string) (*catalog.Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	cat, err := catalog.Load(fsys, catalog.Options{Eager: true, Source: filepath.Base(file) + " (Mockoon)", Manifest: m})
+	opts := catalog.Options{Eager: true, Source: filepath.Base(file) + " (Mockoon)", Manifest: m}
+	cat, err := catalog.Load(fsys, opts)
 	if err != nil {
-		return nil, err
+		// One broken template does not keep Mockoon from serving the other
+		// routes: it answers that route with the error. Neither does it here.
+		opts.Eager = false
+		lazy, lerr := catalog.Load(fsys, opts)
+		if lerr != nil {
+			return nil, err
+		}
+		broken := templateErrors(lazy)
+		if len(broken) == 0 {
+			return nil, err
+		}
+		cat, warnings = lazy, append(warnings, broken...)
 	}
 	cat.Warnings, cat.Imported = warnings, "Mockoon"
 	return cat, nil
+}
+
+// templateErrors compiles every template of a lazily loaded catalog and
+// lists the ones that fail: they answer 500 with their error.
+func templateErrors(cat *catalog.Catalog) []string {
+	var out []string
+	n := 0
+	for _, r := range cat.Routes {
+		for _, v := range r.Variants {
+			if _, err := v.Template(); err != nil {
+				if n++; n <= 10 {
+					out = append(out, fmt.Sprintf("template error, answers 500: %s (%s variant): %v", r.Key(), v.Kind, err))
+				}
+			}
+		}
+	}
+	if n > 10 {
+		out = append(out, fmt.Sprintf("template errors in %d more variants", n-10))
+	}
+	return out
 }
 
 // Convert turns a Mockoon file's contents into a routedeck catalog folder
@@ -288,6 +320,12 @@ func (c *converter) fallbackError(method, p string) catalog.ManifestVariant {
 // variant converts one Mockoon response.
 func (c *converter) variant(res *response, kind catalog.Kind, method, p, key string) catalog.ManifestVariant {
 	headers, contentType := c.headers(res)
+	for _, v := range headers {
+		if strings.Contains(v, "{{") {
+			c.note("header templates are not rendered (sent as written)", key)
+			break
+		}
+	}
 	body, templating := res.Body, string(render.Mockoon)
 	switch res.BodyType {
 	case "FILE":
