@@ -50,6 +50,10 @@ func splitSegment(s string) (prefix, param, suffix string, ok bool) {
 	return s[:start], s[start+1 : end], s[end:], true
 }
 
+// SplitSegment is splitSegment for importers, which must read paths the
+// way matching does.
+func SplitSegment(s string) (prefix, param, suffix string, ok bool) { return splitSegment(s) }
+
 func isParamChar(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing/fstest"
@@ -104,12 +105,12 @@ func Convert(data []byte, file string) (fs.FS, []string, error) {
 // convert is Convert, also returning the manifest it wrote.
 func convert(data []byte, file string) (*folder, *catalog.Manifest, []string, error) {
 	c := &converter{
-		fsys:   fstest.MapFS{},
-		files:  map[string]bool{},
-		seen:   map[string]string{},
-		notes:  map[string][]string{},
-		dir:    filepath.Dir(file),
-		noFile: file == "",
+		fsys:    fstest.MapFS{},
+		files:   map[string]bool{},
+		earlier: map[string][]earlierRoute{},
+		notes:   map[string][]string{},
+		dir:     filepath.Dir(file),
+		noFile:  file == "",
 	}
 	env, err := parse(data, c.warn)
 	if err != nil {
@@ -138,16 +139,16 @@ func convert(data []byte, file string) (*folder, *catalog.Manifest, []string, er
 }
 
 type converter struct {
-	env    *environment
-	fsys   fstest.MapFS
-	files  map[string]bool   // template paths taken, lower case
-	seen   map[string]string // route shape -> the route that owns it
-	notes  map[string][]string
-	order  []string
-	first  []string // warnings that stand alone, in order
-	dir    string
-	noFile bool
-	root   *os.Root
+	env     *environment
+	fsys    fstest.MapFS
+	files   map[string]bool           // template paths taken, lower case
+	earlier map[string][]earlierRoute // by "METHOD segment-count"
+	notes   map[string][]string
+	order   []string
+	first   []string // warnings that stand alone, in order
+	dir     string
+	noFile  bool
+	root    *os.Root
 }
 
 // warn records a warning about the whole file.
@@ -230,18 +231,67 @@ func (c *converter) route(r *route) []catalog.ManifestRoute {
 		return nil
 	}
 	var out []catalog.ManifestRoute
+	segs := strings.Split(strings.Trim(strings.ToLower(p), "/"), "/")
 	for _, method := range methods {
 		key := strings.ToUpper(method) + " " + p
-		if owner, dup := c.seen[shape(method, p)]; dup {
+		// Mockoon tries routes in order: a route whose every request an
+		// earlier route answers is never served there, so not here either.
+		// (Where routes only overlap, matching already agrees: the more
+		// specific one wins, and Mockoon's order puts it first or shadows it.)
+		group := strings.ToUpper(method) + " " + strconv.Itoa(len(segs))
+		if owner := c.coveredBy(group, segs); owner != "" {
 			if r.Method != "all" {
 				c.note("not served: an earlier route answers the same requests", key+" (after "+owner+")")
 			}
 			continue
 		}
-		c.seen[shape(method, p)] = key
+		c.earlier[group] = append(c.earlier[group], earlierRoute{segs: segs, key: key})
 		out = append(out, c.variants(r, method, p, key))
 	}
 	return out
+}
+
+// earlierRoute is a route already converted, in lower case segments.
+type earlierRoute struct {
+	segs []string
+	key  string
+}
+
+// coveredBy returns the earlier route (of the same method and length)
+// that answers every request segs would, or "".
+func (c *converter) coveredBy(group string, segs []string) string {
+	for _, e := range c.earlier[group] {
+		if covers(e.segs, segs) {
+			return e.key
+		}
+	}
+	return ""
+}
+
+// covers reports whether pattern a matches every path pattern b matches,
+// segment by segment.
+func covers(a, b []string) bool {
+	for i := range a {
+		aPre, _, aSuf, aParam := catalog.SplitSegment(a[i])
+		bPre, _, bSuf, bParam := catalog.SplitSegment(b[i])
+		switch {
+		case !aParam:
+			if bParam || a[i] != b[i] {
+				return false
+			}
+		case aPre == "" && aSuf == "":
+			// :name matches any segment.
+		case !bParam:
+			if len(b[i]) <= len(aPre)+len(aSuf) || !strings.HasPrefix(b[i], aPre) || !strings.HasSuffix(b[i], aSuf) {
+				return false
+			}
+		default:
+			if bPre == "" && bSuf == "" || !strings.HasPrefix(bPre, aPre) || !strings.HasSuffix(bSuf, aSuf) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // variants maps a route's responses onto success and error.
@@ -491,30 +541,6 @@ func routePath(prefix, endpoint string) (string, error) {
 		return "", errors.New("paths with spaces or #")
 	}
 	return p, nil
-}
-
-// shape is what makes two routes answer the same requests: the method and
-// the path with parameter names erased, in lower case.
-func shape(method, p string) string {
-	var b strings.Builder
-	b.WriteString(strings.ToUpper(method))
-	b.WriteByte(' ')
-	p = strings.ToLower(p)
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		b.WriteByte(c)
-		// A parameter starts a segment or follows "." or "-"; its name goes.
-		if c == ':' && (i == 0 || p[i-1] == '/' || p[i-1] == '.' || p[i-1] == '-') {
-			for i+1 < len(p) && isNameChar(p[i+1]) {
-				i++
-			}
-		}
-	}
-	return b.String()
-}
-
-func isNameChar(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // switchCase finds {{#switch (urlParam 'name')}} followed by its first

@@ -378,3 +378,36 @@ func TestABrokenTemplateBreaksOnlyItsRoute(t *testing.T) {
 		t.Fatalf("GET /broken: %d %s; want 500 naming the template error", resp.StatusCode, body)
 	}
 }
+
+// Mockoon tries routes in the file's order: a route that an earlier one
+// answers entirely is never served; one that only overlaps still is.
+func TestRouteOrderAsMockoon(t *testing.T) {
+	env := `{"uuid": "x", "lastMigration": 33, "routes": [
+	  {"method": "get", "endpoint": "a/:id", "responses": [{"body": "a-param"}]},
+	  {"method": "get", "endpoint": "a/me", "responses": [{"body": "a-me"}]},
+	  {"method": "get", "endpoint": "b/me", "responses": [{"body": "b-me"}]},
+	  {"method": "get", "endpoint": "b/:id", "responses": [{"body": "b-param"}]},
+	  {"method": "post", "endpoint": "c/:name:cancel", "responses": [{"body": "c-cancel"}]},
+	  {"method": "post", "endpoint": "c/x:cancel", "responses": [{"body": "c-x"}]},
+	  {"method": "all", "endpoint": "d", "responses": [{"body": "d-all"}]},
+	  {"method": "get", "endpoint": "D", "responses": [{"body": "d-get"}]}]}`
+	cat, err := mockoon.Import([]byte(env), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := strings.Join(cat.Warnings, "\n")
+	for _, want := range []string{"GET /a/me (after GET /a/:id)", "POST /c/x:cancel (after POST /c/:name:cancel)", "GET /D (after GET /d)"} {
+		if !strings.Contains(w, want) {
+			t.Errorf("warnings lack %q:\n%s", want, w)
+		}
+	}
+	ts := serve(t, cat)
+	for path, want := range map[string]string{"/a/me": "a-param", "/a/x": "a-param", "/b/me": "b-me", "/b/x": "b-param", "/d": "d-all"} {
+		if _, body := do(t, "GET", ts.URL+path); body != want {
+			t.Errorf("GET %s = %q; want %q", path, body, want)
+		}
+	}
+	if _, body := do(t, "POST", ts.URL+"/c/x:cancel"); body != "c-cancel" {
+		t.Errorf("POST /c/x:cancel = %q; want c-cancel", body)
+	}
+}
