@@ -65,6 +65,7 @@ Flags:
 Writes the embedded catalog to DIR (catalog.json and one template per variant), for
 editing; then run routedeck --catalog DIR. DIR must not hold a catalog already.
 `,
+	"trigger": triggerHelp(),
 	"version": `Usage:
   routedeck version
 

@@ -116,6 +116,8 @@ func runCommand(ctx context.Context, now <-chan struct{}, cmd string, args []str
 		return runShow(args, stdout, stderr)
 	case "export":
 		return runExport(args, stdout, stderr)
+	case "trigger":
+		return runTrigger(ctx, args, stdout)
 	case "version":
 		for _, a := range args {
 			if a == "-h" || a == "-help" || a == "--help" {
@@ -134,6 +136,6 @@ func runCommand(ctx context.Context, now <-chan struct{}, cmd string, args []str
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
-		return usageErrorf("unknown command %q (want serve, list, show, export or version)", cmd)
+		return usageErrorf("unknown command %q (want serve, list, show, export, trigger or version)", cmd)
 	}
 }

@@ -38,6 +38,7 @@ Usage:
   routedeck list [--json] [flags]   print the routes
   routedeck show "METHOD /path"     print a route's rendered body
   routedeck export DIR              write the embedded catalog (or --catalog's) to DIR for editing
+  routedeck trigger TYPE --to URL   send one signed webhook event to a handler (no server)
   routedeck version                 print the version
   routedeck COMMAND --help          what one command does and its flags
 

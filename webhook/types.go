@@ -206,6 +206,15 @@ func (e *UnknownTypeError) Error() string {
 	return msg + " (see the list of event types in 'routedeck trigger --help')"
 }
 
+// CheckType returns an *UnknownTypeError, with close matches, for a type
+// routedeck does not know, and nil for one it does.
+func CheckType(eventType string) error {
+	if _, ok := types()[eventType]; !ok {
+		return &UnknownTypeError{Type: eventType, Close: closeMatches(eventType, Types())}
+	}
+	return nil
+}
+
 // Sample makes a sample data.object and data.previous_attributes for an
 // event type from fixtures, the sample object of each resource by name
 // (as in package stripe's Data.Fixtures): the resource's fixture, changed
@@ -215,7 +224,7 @@ func (e *UnknownTypeError) Error() string {
 func Sample(eventType string, fixtures map[string]json.RawMessage, now time.Time) (object, previous json.RawMessage, err error) {
 	t, ok := types()[eventType]
 	if !ok {
-		return nil, nil, &UnknownTypeError{Type: eventType, Close: closeMatches(eventType, Types())}
+		return nil, nil, CheckType(eventType)
 	}
 	raw, ok := fixtures[t.resource]
 	if !ok {
@@ -248,21 +257,29 @@ func Sample(eventType string, fixtures map[string]json.RawMessage, now time.Time
 	return object, previous, nil
 }
 
-// closeMatches are the known types within a small edit distance of s, or
-// sharing its resource prefix, closest first, at most five.
+// closeMatches are the known types within a small edit distance of s,
+// closest first; when none is that close, those of the same resource
+// (the part before the last dot) or containing s. At most five.
 func closeMatches(s string, known []string) []string {
 	type scored struct {
 		name string
 		d    int
 	}
-	var found []scored
-	limit := max(2, len(s)/4)
+	var near, related []scored
+	limit := max(2, len(s)/6)
 	for _, k := range known {
 		d := editDistance(s, k)
-		prefix := strings.Contains(s, ".") && strings.HasPrefix(k, s[:strings.LastIndex(s, ".")+1])
-		if d <= limit || prefix || (len(s) >= 4 && strings.Contains(k, s)) {
-			found = append(found, scored{k, d})
+		switch {
+		case d <= limit:
+			near = append(near, scored{k, d})
+		case strings.Contains(s, ".") && strings.HasPrefix(k, s[:strings.LastIndex(s, ".")+1]),
+			len(s) >= 4 && strings.Contains(k, s):
+			related = append(related, scored{k, d})
 		}
+	}
+	found := near
+	if len(found) == 0 {
+		found = related
 	}
 	sort.SliceStable(found, func(i, j int) bool { return found[i].d < found[j].d })
 	var out []string
