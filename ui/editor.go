@@ -173,6 +173,6 @@ func (e editorModel) view() string {
 	b.WriteString(e.headers.View() + "\n\n")
 	b.WriteString(label(fieldBody, "Body") + "\n")
 	b.WriteString(e.body.View() + "\n\n")
-	b.WriteString(s.form.hint.Render("ctrl+s sends · tab next field · esc closes (the edit is kept)"))
+	b.WriteString(s.form.hint.Render("ctrl+s sends · esc keeps the edit"))
 	return b.String()
 }

@@ -8,8 +8,9 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 )
 
-// goldenSizes are the frames every screen is checked at: wide and classic.
-var goldenSizes = []struct{ w, h int }{{120, 40}, {80, 24}}
+// goldenSizes are the frames every screen is checked at: wide, classic
+// and small.
+var goldenSizes = []struct{ w, h int }{{120, 40}, {80, 24}, {60, 20}}
 
 // frame renders one screen at each golden size. setup drives the model
 // there from the start screen; wide tells it whether panes sit side by side.
@@ -81,6 +82,14 @@ func TestGoldenEditor(t *testing.T) {
 	checkFrames(t, func(t *testing.T, m Model, wide bool) Model {
 		m = selectRoute(t, m, "POST /v1/customers")
 		return press(t, m, keyRunes("e"))
+	})
+}
+
+// TestGoldenNoColorFocus is the detail focused with colour off (the test
+// profile is NO_COLOR's): the focus shows in the borders and the keys.
+func TestGoldenNoColorFocus(t *testing.T) {
+	checkFrames(t, func(t *testing.T, m Model, wide bool) Model {
+		return press(t, m, keyTab)
 	})
 }
 

@@ -58,7 +58,7 @@ func defaultKeyMap() keyMap {
 		Tab:        key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "preview variant")),
 		ErrorsOnly: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "only on error")),
 		Fire:       key.NewBinding(key.WithKeys("enter", "f"), key.WithHelp("enter/f", "fire")),
-		Edit:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit & fire")),
+		Edit:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit request")),
 		Copy:       key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy body")),
 		CopyCurl:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy curl")),
 		Log:        key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "request log")),
