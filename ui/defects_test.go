@@ -164,3 +164,19 @@ func TestLogWorkspace(t *testing.T) {
 		t.Errorf("x: %d entries, %d total", m.log.n(), m.log.total)
 	}
 }
+
+// E with a filter applied leaves a route selected at once, so a key that
+// follows quickly (enter) still finds one.
+func TestErrorsOnlyWithFilterKeepsSelectionAtOnce(t *testing.T) {
+	m, _ := newFixture(t, 120, 40)
+	m = press(t, m, keyRunes("/"))
+	m = typeText(t, m, "customers")
+	m = press(t, m, keyEnter, keyRunes("t"))
+	for range 2 {
+		tm, _ := m.Update(keyRunes("E")) // no commands run
+		m = tm.(Model)
+		if selectedRoute(m.list) == nil {
+			t.Fatal("after E nothing is selected until a command runs")
+		}
+	}
+}

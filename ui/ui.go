@@ -736,10 +736,16 @@ func (m Model) showErrorsOnly(on bool) (Model, tea.Cmd) {
 			items = append(items, newRouteItem(r))
 		}
 	}
-	cmd := tagListCmd(m.filterSeq, m.list.SetItems(items))
+	// With a filter applied the list filters the new items in a command;
+	// run it now, so no key meets a list with nothing selected meanwhile.
+	if cmd := m.list.SetItems(items); cmd != nil {
+		if msg, ok := cmd().(list.FilterMatchesMsg); ok {
+			m.list, _ = m.list.Update(msg)
+		}
+	}
 	m.list.Select(0)
 	m.selectInList(selected)
-	return m, cmd
+	return m, nil
 }
 
 // selectInList moves the cursor to r if it is listed.
