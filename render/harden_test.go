@@ -155,6 +155,10 @@ func TestNestingAndSizeLimits(t *testing.T) {
 		{"{{#if 1}}\n" + strings.Repeat("{{else if 1}}", MaxDepth+1) + "{{/if}}", "line 2: blocks nested more than"},
 		{"{{body " + strings.Repeat("(body ", MaxDepth+1) + "'x'" + strings.Repeat(")", MaxDepth+1) + "}}", "line 1: blocks and sub expressions nested"},
 		{strings.Repeat(" ", MaxTemplateBytes+1), "at most 1048576"},
+		// Raw blocks close themselves, not the blocks around them.
+		{strings.Repeat("{{#if 1}}{{{{raw}}}}x{{{{/raw}}}}", MaxDepth+1) + strings.Repeat("{{/if}}", MaxDepth+1), "nested more than"},
+		// A quote inside a path literal starts no string.
+		{"{{[it's]}}\n" + strings.Repeat("{{#if 1}}", MaxDepth+1) + strings.Repeat("{{/if}}", MaxDepth+1), "line 2: blocks nested more than"},
 	}
 	for _, tt := range tests {
 		_, err := Compile("t.hbs", tt.src)

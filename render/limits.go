@@ -65,6 +65,11 @@ func scanBlocks(src string) (scanResult, error) {
 		case strings.HasPrefix(rest, "{{{{/"):
 			// The end of a raw block: an ordinary close.
 		case strings.HasPrefix(rest, "{{{{"):
+			// A raw block: its text is not read, and its close pops it.
+			stack = append(stack, blockOpen{name: blockName(rest[4:]), line: line})
+			if depth++; depth > MaxDepth {
+				return res, errorAt(line, "blocks nested more than %d deep", MaxDepth)
+			}
 			end := strings.Index(rest, "{{{{/")
 			if end < 0 {
 				return res, nil // raymond reports the unclosed raw block
@@ -201,6 +206,13 @@ func expressionEnd(s string, k int) (end, maxParens int, err error) {
 			if k >= len(s) {
 				return 0, 0, fmt.Errorf("unterminated string")
 			}
+		case '[':
+			// A path literal ("[it's]") runs to "]" whatever it holds.
+			e := strings.IndexAny(s[k:], "]\n")
+			if e < 0 || s[k+e] == '\n' {
+				return 0, 0, fmt.Errorf("unterminated path literal")
+			}
+			k += e
 		case '(':
 			parens++
 			maxParens = max(maxParens, parens)
