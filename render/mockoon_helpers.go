@@ -87,6 +87,7 @@ func init() {
 		"or":       mOr,
 		"not":      func(c *mcall) any { return !truthy(c.arg(0)) },
 	}
+	moreMockoonHelpers(mockoonHelpers)
 }
 
 // ---- data ----

@@ -165,6 +165,10 @@ func TestMockoonHelpers(t *testing.T) {
 		{`{{#if (eq 1 '1')}}y{{else}}n{{/if}}{{#if (eq 2 2)}}y{{/if}}{{#if (eq (queryParam 'limit') '3')}}y{{else}}n{{/if}}`, "nyn"},
 		{`{{objectPath (jsonParse '{"a":1}') 'b' 'dflt'}}{{objectPath '{"a":{"b":2}}' 'a.b'}}`, "dflt2"},
 		{`{{#if (lt (float) 1)}}ok{{/if}}`, "ok"},
+		{`{{substr 'abcdef' 2 3}}|{{indexOf 'abcabc' 'c' 3}}|{{padStart '7' 3 '0'}}|{{padEnd 'a' 3}}|`, "cde|5|007|a  |"},
+		{`{{parseInt '42px'}}|{{replace 'a-b-c' '-' '+'}}|{{replaceAll 'a-b-c' '-' '+'}}|{{reverse 'abc'}}`, "42|a+b-c|a+b+c|cba"},
+		{`{{slice (array 1 2 3 4) 1 -1}}|{{sort (array 'b' 'a' 'c')}}|{{base64url 'hi?'}}|{{base64urlDecode 'aGk_'}}`, "2,3|a,b,c|aGk_|hi?"},
+		{`{{time '10:00' '10:00'}}|{{#if (isValidDate '2020-01-01')}}valid{{/if}}`, "10:00|valid"},
 		{`{{unknownHelper 'a'}}|{{setData 'x' 1}}`, "|"},
 	}
 	for _, tt := range tests {
