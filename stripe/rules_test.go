@@ -171,6 +171,20 @@ func TestJSONBodiesAreValidatedToo(t *testing.T) {
 	if status, e := post(`{"amount":2000,"currency":"usd","metadata":{"k":"v"},"payment_method_types":["card"]}`); status != 200 {
 		t.Errorf("valid JSON body: %d %+v", status, e)
 	}
+	// card has two object shapes; a token picks the second (Strict refuses
+	// a member no shape knows).
+	_, strict := newServer(t, stripe.Options{Strict: true})
+	req, _ := http.NewRequest("POST", strict.URL+"/v1/payment_methods", strings.NewReader(`{"type":"card","card":{"token":"tok_visa"}}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := strict.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("card token: %d %s", resp.StatusCode, raw)
+	}
 }
 
 // Unknown parameters are warnings in the event by default, and Stripe's

@@ -291,11 +291,32 @@ func (c *checker) validateJSON(node int, at string, v any) {
 		return
 	case map[string]any:
 		if len(n.AnyOf) > 0 {
+			// The first object alternative that knows every member, else
+			// the first object alternative.
+			first := 0
 			for _, a := range n.AnyOf {
-				if c.nodes.get(a).Type == "object" {
-					c.validateJSON(a, at, v)
-					return
+				an := c.nodes.get(a)
+				if an.Type != "object" {
+					continue
 				}
+				if first == 0 {
+					first = a
+				}
+				knows := true
+				for k := range x {
+					if _, ok := an.Props[k]; !ok && an.Extra == 0 {
+						knows = false
+						break
+					}
+				}
+				if knows {
+					first = a
+					break
+				}
+			}
+			if first != 0 {
+				c.validateJSON(first, at, v)
+				return
 			}
 		}
 		if n.Type == "" {
