@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -53,17 +54,117 @@ func idMode(r seedRoute, s shapeInfo, object string) (mode, param string) {
 
 func urlParamString(name string) *node { return tplNode(`"{{urlParam '` + name + `'}}"`) }
 
-// echoParams makes top-level string fields named like a path parameter echo it.
+// echoParams makes top-level fields named like a path parameter echo it:
+// the card of /v1/customers/:customer/cards/:id names that customer, even
+// where the fixture's is null.
 func echoParams(n *node, s shapeInfo, skip string) {
 	for _, i := range s.params {
 		name := s.param(i)
 		if name == skip || name == "id" {
 			continue
 		}
-		if v := n.get(name); v != nil && v.kind == 's' {
+		if v := n.get(name); v != nil && (v.kind == 's' || v.kind == 'z') {
 			n.set(name, urlParamString(name))
 		}
 	}
+}
+
+// idOrigin is a fixture's id that stands for a path parameter.
+type idOrigin struct{ id, param string }
+
+// looksLikeID accepts Stripe ids ("ch_1Pga..."), not words or codes.
+func looksLikeID(v string) bool {
+	return len(v) >= 8 && strings.Contains(v, "_") && !strings.ContainsAny(v, " /.:")
+}
+
+// paramOrigins lists, for each path parameter, the ids the fixture uses
+// for that object: its field named like the parameter and the fixture id
+// of the object the parameter names. self adds the body's own id for the
+// parameter it echoes.
+func (g *gen) paramOrigins(body *node, s shapeInfo, self, selfParam string) []idOrigin {
+	var out []idOrigin
+	add := func(id, param string) {
+		if !looksLikeID(id) {
+			return
+		}
+		for _, o := range out {
+			if o.id == id {
+				return
+			}
+		}
+		out = append(out, idOrigin{id, param})
+	}
+	add(self, selfParam)
+	for _, i := range s.params {
+		name := s.param(i)
+		if name == "country" || name == "capability" {
+			continue
+		}
+		if name != "id" {
+			add(body.getString(name), name)
+		}
+		if name == selfParam {
+			continue
+		}
+		if f := g.fixture(s.paramObject(i)); f != nil {
+			add(f.getString("id"), name)
+		}
+	}
+	// Longest first, so an id never matches inside a longer one.
+	sort.SliceStable(out, func(a, b int) bool { return len(out[a].id) > len(out[b].id) })
+	return out
+}
+
+// echoIDs rewrites every string in n that holds one of the fixture's ids
+// for a path parameter to hold the request's: a charge's refunds.url names
+// the charge asked for, a refund's charge field too.
+func echoIDs(n *node, origins []idOrigin) {
+	if len(origins) == 0 || n == nil {
+		return
+	}
+	for i, v := range n.vals {
+		switch v.kind {
+		case 'o', 'a':
+			echoIDs(v, origins)
+		case 's':
+			if t := substituteIDs(v.str, origins); t != nil {
+				n.vals[i] = t
+			}
+		}
+	}
+}
+
+// substituteIDs is s as a template with each fixture id replaced by its
+// path parameter, or nil when s holds none.
+func substituteIDs(s string, origins []idOrigin) *node {
+	var b strings.Builder
+	found := false
+	for rest := s; ; {
+		at, which := -1, idOrigin{}
+		for _, o := range origins {
+			if i := strings.Index(rest, o.id); i >= 0 && (at < 0 || i < at) {
+				at, which = i, o
+			}
+		}
+		if at < 0 {
+			b.WriteString(innerJSON(rest))
+			break
+		}
+		found = true
+		b.WriteString(innerJSON(rest[:at]))
+		b.WriteString("{{urlParam '" + which.param + "'}}")
+		rest = rest[at+len(which.id):]
+	}
+	if !found {
+		return nil
+	}
+	return tplNode(`"` + b.String() + `"`)
+}
+
+// innerJSON is s as JSON string content, without the quotes.
+func innerJSON(s string) string {
+	e := encodeString(s)
+	return e[1 : len(e)-1]
 }
 
 func (g *gen) successBody(r seedRoute, s shapeInfo, p plan) (string, error) {
@@ -76,7 +177,9 @@ func (g *gen) successBody(r seedRoute, s shapeInfo, p plan) (string, error) {
 			return "", fmt.Errorf("no fixture for list item %s", p.resource)
 		}
 		item := f.clone()
+		origins := g.paramOrigins(item, s, "", "")
 		echoParams(item, s, "")
+		echoIDs(item, origins)
 		out := &node{kind: 'o'}
 		if p.kind == "search" {
 			out.set("object", strNode("search_result"))
@@ -105,8 +208,10 @@ func (g *gen) successBody(r seedRoute, s shapeInfo, p plan) (string, error) {
 			out.set("deleted", &node{kind: 'b', str: "true"})
 		}
 		skip := ""
+		var origins []idOrigin
 		if s.endsInParam() {
 			skip = s.lastParam()
+			origins = g.paramOrigins(out, s, out.getString("id"), skip)
 			out.set("id", urlParamString(skip))
 		} else if out.getString("id") == "" {
 			prefix := ""
@@ -118,7 +223,11 @@ func (g *gen) successBody(r seedRoute, s shapeInfo, p plan) (string, error) {
 			}
 			out.set("id", strNode(prefix+"_"+fakeIDTail))
 		}
+		if origins == nil {
+			origins = g.paramOrigins(out, s, "", "")
+		}
 		echoParams(out, s, skip)
+		echoIDs(out, origins)
 		return out.pretty(), nil
 	}
 	f := g.fixture(p.resource)
@@ -131,11 +240,13 @@ func (g *gen) successBody(r seedRoute, s shapeInfo, p plan) (string, error) {
 		object = p.resource
 	}
 	skip := ""
+	origins := g.paramOrigins(out, s, "", "")
 	if out.getString("id") != "" && !p.noID {
 		mode, param := idMode(r, s, object)
 		switch mode {
 		case "echo":
 			skip = param
+			origins = g.paramOrigins(out, s, out.getString("id"), param)
 			out.set("id", urlParamString(param))
 		case "create":
 			if prefix := idPrefix(out.getString("id")); prefix != "" {
@@ -152,6 +263,7 @@ func (g *gen) successBody(r seedRoute, s shapeInfo, p plan) (string, error) {
 		out.del("id")
 	}
 	echoParams(out, s, skip)
+	echoIDs(out, origins)
 	if r.Method == "POST" {
 		g.reflectParams(out, p)
 	}

@@ -126,29 +126,16 @@ func (g *gen) planFor(r seedRoute) (plan, error) {
 }
 
 // resourceOf reads a 200 schema: a resource, a list or search result of
-// one, or a deleted_ resource. anyOf takes the first member (a DELETE
-// prefers the deleted_ member).
+// one, or a deleted_ resource. Where the spec allows several objects (anyOf,
+// or a polymorphic schema such as payment_source), the route's path decides
+// (pickMember).
 func (g *gen) resourceOf(sc map[string]any, method, path string) (name, kind string, err error) {
 	if members := list(sc["anyOf"]); len(members) > 0 {
-		pick := obj(members[0])
-		if method == "DELETE" {
-			for _, m := range members {
-				if strings.HasPrefix(refName(obj(m)), "deleted_") {
-					pick = obj(m)
-					break
-				}
-			}
-		}
-		return g.resourceOf(pick, method, path)
+		return g.resourceOf(g.pickMember(members, method, path), method, path)
 	}
 	if n := refName(sc); n != "" {
-		if n == "payment_source" {
-			// A customer's payment source is a card in practice, a bank
-			// account on the bank_accounts routes.
-			n = "card"
-			if strings.Contains(path, "/bank_accounts") {
-				n = "bank_account"
-			}
+		if members := list(obj(g.spec.schemas[n])["anyOf"]); len(members) > 0 {
+			return g.resourceOf(g.pickMember(members, method, path), method, path)
 		}
 		if strings.HasPrefix(n, "deleted_") {
 			return n, "deleted", nil
@@ -171,6 +158,81 @@ func (g *gen) resourceOf(sc map[string]any, method, path string) (name, kind str
 		return n, kind, nil
 	}
 	return "", "", fmt.Errorf("unsupported 200 schema %v", sc)
+}
+
+// pickMember chooses among the objects a response may be: the one the
+// path names (/customers/:c/cards/:id answers a card, .../bank_accounts/:id
+// a bank_account), deleted for a DELETE; else the first (deleted) one.
+func (g *gen) pickMember(members []any, method, path string) map[string]any {
+	type leaf struct {
+		name string
+		sc   map[string]any
+	}
+	var leaves []leaf
+	var flatten func(ms []any, depth int)
+	flatten = func(ms []any, depth int) {
+		for _, m := range ms {
+			sc := obj(m)
+			n := refName(sc)
+			if sub := list(obj(g.spec.schemas[n])["anyOf"]); n != "" && len(sub) > 0 && depth < 4 {
+				flatten(sub, depth+1)
+				continue
+			}
+			leaves = append(leaves, leaf{n, sc})
+		}
+	}
+	flatten(members, 0)
+	known := map[string]bool{}
+	for _, l := range leaves {
+		known[strings.TrimPrefix(l.name, "deleted_")] = true
+	}
+	want := pathObject(path, known)
+	deleted := method == "DELETE"
+	for _, try := range []func(string) bool{
+		func(n string) bool { return want != "" && n == prefixIf(deleted, want) },
+		func(n string) bool { return want != "" && n == want },
+		func(n string) bool { return strings.HasPrefix(n, "deleted_") == deleted },
+		func(string) bool { return true },
+	} {
+		for _, l := range leaves {
+			if try(l.name) {
+				return l.sc
+			}
+		}
+	}
+	return obj(members[0])
+}
+
+func prefixIf(deleted bool, name string) string {
+	if deleted {
+		return "deleted_" + name
+	}
+	return name
+}
+
+// collectionObjects name the object a collection holds where its name does
+// not say (a customer's sources are cards unless added as bank accounts).
+var collectionObjects = map[string]string{
+	"sources": "card", "external_accounts": "bank_account",
+}
+
+// pathObject is the object the path's last collection holds, if it is one
+// of known: "/v1/customers/:c/bank_accounts/:id/verify" → bank_account.
+func pathObject(path string, known map[string]bool) string {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for i := len(segs) - 1; i >= 0; i-- {
+		seg := segs[i]
+		if strings.HasPrefix(seg, ":") {
+			continue
+		}
+		if o := collectionObjects[seg]; o != "" && known[o] {
+			return o
+		}
+		if known[singular(seg)] {
+			return singular(seg)
+		}
+	}
+	return ""
 }
 
 // ---- route shape ----
