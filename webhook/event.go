@@ -8,6 +8,7 @@
 package webhook
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -112,10 +113,11 @@ func NewEvent(p EventParams) (Event, error) {
 	return e, nil
 }
 
-// isJSONObject reports whether b is one valid JSON object.
+// isJSONObject reports whether b is one valid JSON object. It does not
+// allocate: NewEvent runs on the request path.
 func isJSONObject(b json.RawMessage) bool {
-	var m map[string]json.RawMessage
-	return len(b) > 0 && json.Unmarshal(b, &m) == nil && m != nil
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) > 0 && b[0] == '{' && json.Valid(b)
 }
 
 const alphanumerics = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

@@ -215,7 +215,8 @@ func (s *Sender) Options() Options {
 // Send queues e for every enabled endpoint that wants its type, setting
 // its pending_webhooks, and logs it. It never blocks: a delivery that
 // finds the queue full is dropped, counted in Stats and reported to
-// subscribers. It returns how many deliveries were queued and dropped.
+// subscribers (after Close, every delivery is dropped and counted). It
+// returns how many deliveries were queued and dropped.
 func (s *Sender) Send(e Event) (queued, dropped int) {
 	eps := s.reg.Wanting(e.Type)
 	e.PendingWebhooks = len(eps)
@@ -232,9 +233,11 @@ func (s *Sender) Send(e Event) (queued, dropped int) {
 	}
 	s.mu.Lock()
 	if s.closed {
+		// Nothing delivers any more: every delivery is dropped.
 		s.mu.Unlock()
 		s.release(len(jobs))
-		return 0, 0
+		s.dropped.Add(int64(len(eps)))
+		return 0, len(eps)
 	}
 	s.remember(rec)
 	for _, d := range rec.deliveries {

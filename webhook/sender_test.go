@@ -452,3 +452,31 @@ func TestLogKeepsTheNewest(t *testing.T) {
 		t.Errorf("Redeliver of a forgotten event: %v", err)
 	}
 }
+
+// After Close, Send drops and counts every delivery.
+func TestSendAfterClose(t *testing.T) {
+	reg := webhook.NewRegistry()
+	reg.Add(webhook.EndpointParams{URL: deadURL(t)})
+	reg.Add(webhook.EndpointParams{URL: deadURL(t)})
+	s := webhook.NewSender(reg, webhook.Options{})
+	s.Close()
+	if q, d := s.Send(event(t, "customer.created")); q != 0 || d != 2 {
+		t.Errorf("Send after Close: queued %d, dropped %d; want 0, 2", q, d)
+	}
+	if st := s.Stats(); st.Dropped != 2 || st.InQueue != 0 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+// The CPU a delivery to a dead endpoint (connection refused) costs a worker.
+func BenchmarkDeliverDead(b *testing.B) {
+	url := deadURL(b)
+	client := webhook.NewClient()
+	body := []byte(`{"id":"evt_1","object":"event"}`)
+	b.ReportAllocs()
+	for range b.N {
+		if a := webhook.Deliver(context.Background(), client, url, "whsec_x", body, webhook.Timeout); a.OK() {
+			b.Fatal("delivered to a dead endpoint")
+		}
+	}
+}
