@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aymerick/raymond/ast"
 	"github.com/aymerick/raymond/parser"
 )
 
@@ -345,4 +346,76 @@ func TestMockoonEscapedQuote(t *testing.T) {
 	if _, err := tpl.Exec(nil); err == nil || strings.Contains(err.Error(), "\n") {
 		t.Errorf("Exec error %q; want one line", err)
 	}
+}
+
+// astDepth is how deeply raymond's parse of a template nests: blocks
+// (else-if links included) and sub expressions.
+func astDepth(p *ast.Program) int {
+	if p == nil {
+		return 0
+	}
+	var expr func(e *ast.Expression) int
+	expr = func(e *ast.Expression) int {
+		d := 0
+		if e == nil {
+			return 0
+		}
+		nodes := e.Params
+		if e.Hash != nil {
+			for _, pair := range e.Hash.Pairs {
+				nodes = append(nodes[:len(nodes):len(nodes)], pair.Val)
+			}
+		}
+		for _, n := range nodes {
+			if sub, ok := n.(*ast.SubExpression); ok {
+				d = max(d, 1+expr(sub.Expression))
+			}
+		}
+		return d
+	}
+	d := 0
+	for _, n := range p.Body {
+		switch n := n.(type) {
+		case *ast.MustacheStatement:
+			d = max(d, expr(n.Expression))
+		case *ast.BlockStatement:
+			d = max(d, 1+max(expr(n.Expression), astDepth(n.Program), astDepth(n.Inverse)))
+		case *ast.PartialStatement:
+			if n.Hash != nil || len(n.Params) > 0 {
+				d = max(d, expr(&ast.Expression{Params: n.Params, Hash: n.Hash}))
+			}
+		}
+	}
+	return d
+}
+
+// FuzzNestingScan checks that the nesting scan, which guards raymond's
+// recursive parser, never sees less nesting than raymond parses: whatever
+// raymond parses, the scan read to the end and counted at least as deep.
+func FuzzNestingScan(f *testing.F) {
+	for _, s := range []string{
+		"{{#if (a (b))}}{{else if (c)}}{{#each x}}{{/each}}{{/if}}",
+		"{{{{raw}}}}{{#if}}{{{{/raw}}}}{{#a}}{{/a}}",
+		`{{[it's]}}{{#a "}}{{#b" '\'' x=(y (z))}}{{/a}}`,
+		"\\{{#a}}\\\\{{#b}}{{/b}}{{!-- {{#c}} --}}{{! {{#d}} }}{{^e}}{{^}}{{/e}}",
+		"{{~#a~}}{{~else b~}}{{~/a~}}{{#> p}}{{/p}}{{#*inline \"x\"}}{{/inline}}",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		res, err := scanBlocks(src)
+		if err != nil {
+			return // refused as too deep
+		}
+		prog, err := parser.Parse(src)
+		if err != nil {
+			return
+		}
+		if !res.complete {
+			t.Fatalf("the scan stopped early, yet raymond parses %q", src)
+		}
+		if d := astDepth(prog); d > res.maxDepth {
+			t.Fatalf("raymond nests %d deep, the scan saw %d: %q", d, res.maxDepth, src)
+		}
+	})
 }

@@ -22,6 +22,11 @@ type blockOpen struct {
 
 // scanResult is what scanBlocks learns without parsing.
 type scanResult struct {
+	// complete is true when the scan read the whole template (it stops
+	// early where raymond's lexer fails too).
+	complete bool
+	// maxDepth is the deepest nesting seen, blocks and sub expressions.
+	maxDepth int
 	// unclosed is the innermost block left open at the end, if any.
 	unclosed *blockOpen
 	// mismatch describes a close that names another block, with its line.
@@ -70,6 +75,7 @@ func scanBlocks(src string) (scanResult, error) {
 			if depth++; depth > MaxDepth {
 				return res, errorAt(line, "blocks nested more than %d deep", MaxDepth)
 			}
+			res.maxDepth = max(res.maxDepth, depth)
 			end := strings.Index(rest, "{{{{/")
 			if end < 0 {
 				return res, nil // raymond reports the unclosed raw block
@@ -139,12 +145,14 @@ func scanBlocks(src string) (scanResult, error) {
 		if depth+parens > MaxDepth {
 			return res, errorAt(line, "blocks and sub expressions nested more than %d deep", MaxDepth)
 		}
+		res.maxDepth = max(res.maxDepth, depth+parens)
 		advance(j + end)
 	}
 	if len(stack) > 0 {
 		top := stack[len(stack)-1]
 		res.unclosed = &top
 	}
+	res.complete = true
 	return res, nil
 }
 
