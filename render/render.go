@@ -42,7 +42,14 @@ type Template struct {
 // Everything that can be known before a request is checked here, with the
 // line: syntax, nesting depth and size, unknown helpers and faker paths,
 // argument counts.
-func Compile(name, source string) (*Template, error) {
+func Compile(name, source string) (t *Template, err error) {
+	defer func() {
+		// raymond's parser re-panics its own runtime errors: a template
+		// that trips one is an error like any other, not a crash.
+		if p := recover(); p != nil {
+			t, err = nil, fmt.Errorf("%s: template could not be parsed: %v", name, p)
+		}
+	}()
 	if len(source) > MaxTemplateBytes {
 		return nil, fmt.Errorf("%s: template is %d bytes; at most %d (1 MiB) are allowed", name, len(source), MaxTemplateBytes)
 	}
@@ -58,7 +65,7 @@ func Compile(name, source string) (*Template, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	t := &Template{name: name, source: rewritten, variadic: variadic}
+	t = &Template{name: name, source: rewritten, variadic: variadic}
 	if t.plan = compilePlan(rewritten, prog); t.plan == nil {
 		if t.tpl, err = t.raymond(); err != nil {
 			return nil, fmt.Errorf("%s: %s", name, oneLine(err))
