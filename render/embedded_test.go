@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/json"
 	"io/fs"
 	"regexp"
 	"strings"
@@ -35,6 +36,12 @@ func TestEmbeddedPlansMatchRaymond(t *testing.T) {
 			return nil
 		}
 		total++
+		// With a request whose values need escaping, the body stays JSON.
+		if out, err := tpl.Exec(req); err != nil {
+			t.Errorf("%s: %v", p, err)
+		} else if !strings.HasPrefix(out, "%PDF-") && !json.Valid([]byte(out)) {
+			t.Errorf("%s: renders invalid JSON for a form request", p)
+		}
 		if tpl.plan == nil {
 			return nil
 		}
