@@ -292,3 +292,15 @@ func TestTUIMouse(t *testing.T) {
 		}
 	})
 }
+
+// Issue 6, defect 4: keys typed faster than the app reads them arrive
+// together ("ttt…"); each is still a key. 101 t presses sent at once
+// leave the route on error, and j j j move three rows.
+func TestTUIKeysReadTogether(t *testing.T) {
+	s, _ := startTUI(t, 120, 40)
+	s.typeText(strings.Repeat("t", 101) + "jjj")
+	frame := s.waitFor("1 on error", "4/")
+	if !strings.Contains(frame, "▌") || !strings.Contains(frame, "POST   /v1/3d_secure ✗") {
+		t.Errorf("the first route is not the one on error:\n%s", frame)
+	}
+}

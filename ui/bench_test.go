@@ -125,3 +125,21 @@ func BenchmarkView(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// BenchmarkFirstFrame is start-up as the user sees it: the model built
+// for the embedded catalog, sized, and its first frame drawn (target
+// 100 ms).
+func BenchmarkFirstFrame(b *testing.B) {
+	cat, err := catalog.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		m := New(Config{Catalog: cat, Clipboard: func(string) (string, error) { return "", nil }})
+		tm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		if v := tm.View(); v == "" {
+			b.Fatal("empty first frame")
+		}
+	}
+}
