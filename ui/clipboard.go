@@ -85,3 +85,29 @@ func tmuxBuffer(text string) error {
 	}
 	return nil
 }
+
+func (m Model) copyBody() (Model, tea.Cmd) {
+	what := "preview body"
+	if m.detail.fired != nil {
+		what = "response body"
+	}
+	if m.detail.plain == "" {
+		return m, m.setNotice("nothing to copy: the "+what+" is empty", true)
+	}
+	return m, copyCmd(m.copyFn, m.detail.plain, what)
+}
+
+func (m Model) copyCurl() (Model, tea.Cmd) {
+	c := m.detail.curl()
+	if c == "" {
+		return m, nil
+	}
+	return m, copyCmd(m.copyFn, c, "curl command")
+}
+
+func (m *Model) copied(msg copyMsg) tea.Cmd {
+	if msg.err != nil {
+		return m.setNotice("could not copy the "+msg.what+": "+msg.err.Error(), true)
+	}
+	return m.setNotice(fmt.Sprintf("copied %s bytes (%s) to %s", commas(msg.bytes), msg.what, msg.where), false)
+}

@@ -27,11 +27,10 @@ type firedResult struct {
 // detailModel shows one route: docs, variant tabs, the active variant's
 // headers and body (or a fired response), and the curl command.
 type detailModel struct {
-	vp      viewport.Model
-	styles  *styles
-	width   int
-	height  int
-	baseURL string
+	vp     viewport.Model
+	ctx    *common
+	width  int
+	height int
 
 	route *catalog.Route
 	kind  catalog.Kind // the variant the server answers with
@@ -49,12 +48,10 @@ type detailModel struct {
 	plain   string // the shown body, uncoloured (what "c" copies)
 	styled  string
 	bodyErr error
-	color   bool
-	dark    bool
 }
 
-func newDetailModel(s *styles, baseURL string) detailModel {
-	return detailModel{vp: viewport.New(0, 0), styles: s, baseURL: baseURL}
+func newDetailModel(ctx *common) detailModel {
+	return detailModel{vp: viewport.New(0, 0), ctx: ctx}
 }
 
 // setSize resizes the viewport; a new width re-renders docs and body.
@@ -70,7 +67,7 @@ func (d detailModel) setSize(w, h int) (detailModel, tea.Cmd) {
 	if d.route == nil {
 		return d, nil
 	}
-	d.docs = renderDocs(d.route.Docs, w, d.styles)
+	d.docs = renderDocs(d.route.Docs, w, d.ctx.styles)
 	return d.renderBody()
 }
 
@@ -86,7 +83,7 @@ func (d detailModel) show(r *catalog.Route, kind catalog.Kind, keepFired bool) (
 		d.preview = -1
 		d.docs = ""
 		if r != nil && d.width > 0 {
-			d.docs = renderDocs(r.Docs, d.width, d.styles)
+			d.docs = renderDocs(r.Docs, d.width, d.ctx.styles)
 		}
 		d.vp.GotoTop()
 	}
@@ -118,7 +115,7 @@ func (d detailModel) renderBody() (detailModel, tea.Cmd) {
 	if d.width <= 0 || d.route == nil {
 		return d, nil
 	}
-	j := bodyJob{target: targetDetail, seq: d.seq, width: d.width, color: d.color, dark: d.dark}
+	j := bodyJob{target: targetDetail, seq: d.seq, width: d.width, color: d.ctx.color, dark: d.ctx.dark}
 	switch {
 	case d.fired != nil && d.fired.err == nil:
 		j.raw, j.contentType = d.fired.respBody, d.fired.header.Get("Content-Type")
@@ -160,16 +157,16 @@ func (d detailModel) curl() string {
 	if d.route == nil {
 		return ""
 	}
-	return curlCommand(d.baseURL, d.route.Method, sampleTarget(d.route), sampleBody(d.route), nil)
+	return curlCommand(d.ctx.baseURL, d.route.Method, sampleTarget(d.route), sampleBody(d.route), nil)
 }
 
 // refresh rebuilds the viewport's content from the parts.
 func (d *detailModel) refresh() {
 	if d.route == nil {
-		d.vp.SetContent(d.styles.detail.muted.Render("No route selected."))
+		d.vp.SetContent(d.ctx.styles.detail.muted.Render("No route selected."))
 		return
 	}
-	s := d.styles
+	s := d.ctx.styles
 	r := d.route
 	w := max(d.width, 1)
 	var b strings.Builder
@@ -251,7 +248,7 @@ func (d detailModel) tabLabel(v *catalog.Variant) string {
 // answers, brackets the tab shown. Every tab takes the same room with or
 // without brackets, so tabs don't move when another is picked.
 func (d *detailModel) tabs() string {
-	s := d.styles
+	s := d.ctx.styles
 	parts := make([]string, 0, len(d.route.Variants))
 	shown := d.shownVariant()
 	for _, v := range d.route.Variants {
@@ -272,7 +269,7 @@ func kindTitle(k catalog.Kind) string {
 }
 
 func (d *detailModel) writePreview(b *strings.Builder, w int) {
-	s := d.styles
+	s := d.ctx.styles
 	v := d.shownVariant()
 	if v == nil {
 		return
@@ -294,7 +291,7 @@ func (d *detailModel) writePreview(b *strings.Builder, w int) {
 }
 
 func (d *detailModel) writeFired(b *strings.Builder, w int) {
-	s := d.styles
+	s := d.ctx.styles
 	f := d.fired
 	b.WriteString("\n")
 	req := termsafe.Line(f.method + " " + termsafe.MaskSecrets(f.target))
@@ -318,7 +315,7 @@ func (d *detailModel) writeFired(b *strings.Builder, w int) {
 }
 
 func (d *detailModel) writeHeaders(b *strings.Builder, h map[string][]string, w int) {
-	s := d.styles
+	s := d.ctx.styles
 	for _, line := range sortedHeaders(h) {
 		k, v, _ := strings.Cut(line, ": ")
 		b.WriteString(ansi.Hardwrap(s.detail.headerKey.Render(k+":")+" "+s.detail.headerVal.Render(v), w, true) + "\n")
@@ -327,10 +324,10 @@ func (d *detailModel) writeHeaders(b *strings.Builder, h map[string][]string, w 
 
 func (d *detailModel) writeBody(b *strings.Builder) {
 	if d.bodyErr != nil {
-		b.WriteString(wrapWords(d.styles.detail.errText.Render(d.bodyErr.Error()), max(d.width, 1)) + "\n")
+		b.WriteString(wrapWords(d.ctx.styles.detail.errText.Render(d.bodyErr.Error()), max(d.width, 1)) + "\n")
 		return
 	}
-	writeRenderedBody(b, d.styles, d.pending, d.plain, d.styled)
+	writeRenderedBody(b, d.ctx.styles, d.pending, d.plain, d.styled)
 }
 
 // writeRenderedBody writes a body rendered in the background: a placeholder

@@ -5,6 +5,7 @@ import (
 	"net/textproto"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -28,7 +29,7 @@ const editorHeaderRows = 3
 // query, headers (one "Name: value" a line) and a multi-line body. It
 // remembers the last request of each route, fired or not.
 type editorModel struct {
-	styles  *styles
+	ctx     *common
 	route   *catalog.Route
 	target  textinput.Model
 	headers textarea.Model
@@ -44,8 +45,8 @@ type editorModel struct {
 // editorDraft is an edited request, as typed.
 type editorDraft struct{ target, headers, body string }
 
-func newEditorModel(s *styles) editorModel {
-	e := editorModel{styles: s, drafts: map[*catalog.Route]editorDraft{}}
+func newEditorModel(ctx *common) editorModel {
+	e := editorModel{ctx: ctx, drafts: map[*catalog.Route]editorDraft{}}
 	e.target = textinput.New()
 	e.target.Prompt = ""
 	e.target.Placeholder = "/v1/path?query=value"
@@ -154,7 +155,7 @@ func (e editorModel) update(msg tea.Msg) (editorModel, tea.Cmd) {
 }
 
 func (e editorModel) view() string {
-	s := e.styles
+	s := e.ctx.styles
 	if e.route == nil {
 		return ""
 	}
@@ -175,4 +176,39 @@ func (e editorModel) view() string {
 	b.WriteString(e.body.View() + "\n\n")
 	b.WriteString(s.form.hint.Render("ctrl+s sends · esc keeps the edit"))
 	return b.String()
+}
+
+func (m Model) edit() (Model, tea.Cmd) {
+	r := selectedRoute(m.list)
+	if r == nil {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.editor, cmd = m.editor.start(r)
+	m.back, m.focus = m.focus, focusEditor
+	return m, cmd
+}
+
+func (m Model) editorKey(k tea.KeyMsg) (Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.ctx.keys.Back):
+		m.editor = m.editor.save()
+		m.focus = m.back
+		return m, nil
+	case key.Matches(k, m.ctx.keys.EditSubmit), k.Type == tea.KeyEnter && m.editor.focus == fieldTarget:
+		m.editor = m.editor.save()
+		m.focus = m.back
+		return m.fire(m.editor.request())
+	case key.Matches(k, m.ctx.keys.EditNext):
+		var cmd tea.Cmd
+		delta := 1
+		if k.Type == tea.KeyShiftTab {
+			delta = -1
+		}
+		m.editor, cmd = m.editor.next(delta)
+		return m, cmd
+	}
+	var cmd tea.Cmd
+	m.editor, cmd = m.editor.update(k)
+	return m, cmd
 }

@@ -81,3 +81,41 @@ func fireCmd(seq int, client *http.Client, now func() time.Time, base string, re
 		return msg
 	}
 }
+
+func (m Model) fireSelected() (Model, tea.Cmd) {
+	r := selectedRoute(m.list)
+	if r == nil {
+		return m, nil
+	}
+	return m.fire(fireRequest{route: r, target: sampleTarget(r), body: sampleBody(r)})
+}
+
+func (m Model) fire(req fireRequest) (Model, tea.Cmd) {
+	if !m.serving() {
+		return m, m.setNotice("cannot fire: "+m.notServingReason(), true)
+	}
+	m.fireSeq++
+	notice := m.setNotice(fmt.Sprintf("firing %s %s…", req.route.Method, req.target), false)
+	return m, tea.Batch(notice, fireCmd(m.fireSeq, m.client, m.now, m.cfg.ServerURL, req))
+}
+
+// fired shows a response if its route is still selected.
+func (m Model) fired(msg firedMsg) (Model, tea.Cmd) {
+	res := msg.res
+	var note tea.Cmd
+	if res.err != nil {
+		note = m.setNotice(res.err.Error(), true)
+	} else {
+		note = m.setNotice(fmt.Sprintf("%s %s → %d %s in %s", res.method, res.target, res.status,
+			http.StatusText(res.status), formatDuration(res.duration)), false)
+	}
+	if msg.route != m.detail.route || msg.seq != m.fireSeq {
+		return m, note
+	}
+	if !m.wide() && m.focus == focusList {
+		m.focus = focusDetail
+	}
+	var cmd tea.Cmd
+	m.detail, cmd = m.detail.showFired(res)
+	return m, tea.Batch(note, cmd)
+}

@@ -10,7 +10,7 @@ import (
 // shortHelpView is the footer's one line of keys. "? help" and "q quit"
 // are kept at every width; other keys are added while they fit.
 func (m Model) shortHelpView(width int) string {
-	st := m.styles.help
+	st := m.ctx.styles.help
 	item := func(b key.Binding) string {
 		return st.ShortKey.Render(b.Help().Key) + " " + st.ShortDesc.Render(b.Help().Desc)
 	}
@@ -18,10 +18,10 @@ func (m Model) shortHelpView(width int) string {
 	if m.help.ShowAll {
 		// The help screen takes only these keys.
 		return ansi.Truncate(st.ShortKey.Render("j/k")+" "+st.ShortDesc.Render("scroll")+sep+
-			st.ShortKey.Render("?/esc")+" "+st.ShortDesc.Render("close help")+sep+item(m.keys.Quit), width, "…")
+			st.ShortKey.Render("?/esc")+" "+st.ShortDesc.Render("close help")+sep+item(m.ctx.keys.Quit), width, "…")
 	}
 	var tail []string
-	for _, b := range []key.Binding{m.keys.Help, m.keys.Quit} {
+	for _, b := range []key.Binding{m.ctx.keys.Help, m.ctx.keys.Quit} {
 		if b.Enabled() {
 			tail = append(tail, item(b))
 		}
@@ -29,8 +29,8 @@ func (m Model) shortHelpView(width int) string {
 	tailText := strings.Join(tail, sep)
 	used := ansi.StringWidth(tailText)
 	var head []string
-	for _, b := range m.keys.ShortHelp() {
-		if !b.Enabled() || b.Help().Key == m.keys.Help.Help().Key || b.Help().Key == m.keys.Quit.Help().Key {
+	for _, b := range m.ctx.keys.ShortHelp() {
+		if !b.Enabled() || b.Help().Key == m.ctx.keys.Help.Help().Key || b.Help().Key == m.ctx.keys.Quit.Help().Key {
 			continue
 		}
 		it := item(b)
@@ -47,9 +47,9 @@ func (m Model) shortHelpView(width int) string {
 // fullHelpLines lays every key that works now out in as many columns as
 // the width takes, in the key map's order, column by column.
 func (m Model) fullHelpLines(width int) []string {
-	st := m.styles.help
+	st := m.ctx.styles.help
 	var bs []key.Binding
-	for _, group := range m.keys.FullHelp() {
+	for _, group := range m.ctx.keys.FullHelp() {
 		for _, b := range group {
 			if b.Enabled() {
 				bs = append(bs, b)
@@ -87,13 +87,13 @@ func (m Model) fullHelpLines(width int) []string {
 // too short to list them all.
 func (m Model) helpView(w, h int) string {
 	lines := m.fullHelpLines(w)
-	title := m.styles.list.Title.Render("Keys")
+	title := m.ctx.styles.list.Title.Render("Keys")
 	rows := max(h-1, 1)
 	off := max(0, min(m.helpOffset, len(lines)-rows))
 	end := min(off+rows, len(lines))
 	shown := lines[off:end]
 	if end < len(lines) || off > 0 {
-		title = spread(title, m.styles.route.dim.Render("j/k scroll · "+commas(end)+"/"+commas(len(lines))), w)
+		title = spread(title, m.ctx.styles.route.dim.Render("j/k scroll · "+commas(end)+"/"+commas(len(lines))), w)
 	}
 	return title + "\n" + strings.Join(shown, "\n")
 }

@@ -112,3 +112,87 @@ func listKeyMap(k keyMap) list.KeyMap {
 	km.ForceQuit = key.NewBinding(key.WithDisabled())
 	return km
 }
+
+// updateKeybindings enables the keys that do something on this screen.
+func (m *Model) updateKeybindings() {
+	k := &m.ctx.keys
+	browsing := m.focus == focusList || m.focus == focusDetail
+	filtering := m.list.FilterState() == list.Filtering
+	hasRoute := selectedRoute(m.list) != nil
+	inLog := m.focus == focusLog
+	editing := m.focus == focusEditor
+
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Home, &k.End} {
+		b.SetEnabled(!editing)
+	}
+	// While a filter is typed, letters are text: only the list's keys work.
+	commands := browsing && !filtering
+	k.Apply.SetEnabled(browsing && filtering)
+	k.Filter.SetEnabled(commands)
+	k.Focus.SetEnabled(commands)
+	serving := m.serving()
+	k.Toggle.SetEnabled(commands && hasRoute)
+	k.ToggleAll.SetEnabled(commands)
+	k.ErrorsOnly.SetEnabled(commands)
+	multi := hasRoute && m.detail.route != nil && len(m.detail.route.Variants) > 1
+	k.NextTab.SetEnabled(commands && multi)
+	k.PrevTab.SetEnabled(commands && multi)
+	k.Tab.SetEnabled(commands && multi)
+	k.Fire.SetEnabled(commands && hasRoute && serving)
+	k.Edit.SetEnabled(commands && hasRoute && serving)
+	logRows := inLog && !m.log.filtering && m.log.n() > 0
+	k.Copy.SetEnabled((commands && hasRoute) || logRows)
+	k.CopyCurl.SetEnabled((commands && hasRoute) || logRows)
+	k.Refire.SetEnabled(logRows && serving)
+	k.Pause.SetEnabled(inLog && !m.log.open && !m.log.filtering)
+	k.Clear.SetEnabled(logRows && !m.log.open)
+	if m.log.paused {
+		k.Pause.SetHelp("p", "follow")
+	} else {
+		k.Pause.SetHelp("p", "pause")
+	}
+	// Without a server there is no log, unless it stopped after requests.
+	k.Log.SetEnabled((commands && (serving || m.log.total > 0)) || inLog)
+	k.Help.SetEnabled(!filtering && !editing)
+	k.Open.SetEnabled(logRows && !m.log.open)
+	if inLog && !m.log.open {
+		k.Filter.SetEnabled(!m.log.filtering)
+		k.ErrorsOnly.SetEnabled(!m.log.filtering)
+		k.Toggle.SetEnabled(logRows)
+	}
+	k.EditNext.SetEnabled(editing)
+	k.EditSubmit.SetEnabled(editing)
+	k.Back.SetEnabled(inLog || editing || m.focus == focusDetail || m.list.FilterState() != list.Unfiltered ||
+		m.detail.fired != nil || m.help.ShowAll)
+	k.Quit.SetEnabled(!editing && !filtering)
+
+	switch {
+	case filtering:
+		k.Back.SetHelp("esc", "cancel filter")
+	case editing:
+		k.Back.SetHelp("esc", "close")
+	case inLog && m.log.open:
+		k.Back.SetHelp("esc", "back to log")
+	case inLog:
+		k.Back.SetHelp("esc", "close log")
+	case m.list.FilterState() == list.FilterApplied && m.focus == focusList:
+		k.Back.SetHelp("esc", "clear filter")
+	default:
+		k.Back.SetHelp("esc", "back")
+	}
+	if inLog {
+		k.Log.SetHelp("l", "close log")
+	} else {
+		k.Log.SetHelp("l", "request log")
+	}
+	if m.errorsOnly {
+		k.ErrorsOnly.SetHelp("E", "all routes")
+	} else {
+		k.ErrorsOnly.SetHelp("E", "only on error")
+	}
+	if m.help.ShowAll {
+		k.Help.SetHelp("?", "close help")
+	} else {
+		k.Help.SetHelp("?", "help")
+	}
+}

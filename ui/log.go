@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -23,7 +24,7 @@ const maxLogEntries = 1000
 // logModel is the request log: newest first, one row per request, and an
 // entry view showing one request and its response in full.
 type logModel struct {
-	styles  *styles
+	ctx     *common
 	entries []server.Event // oldest first
 	older   int            // entries dropped to stay under maxLogEntries
 	total   int            // every request seen
@@ -39,8 +40,6 @@ type logModel struct {
 	plain   string
 	styled  string
 	pending bool
-	color   bool
-	dark    bool
 
 	// The log as a workspace: a filter (route, status, path), errors
 	// only, and a pause that keeps new requests from moving the rows.
@@ -52,11 +51,11 @@ type logModel struct {
 	vis        []int // indexes into entries, newest first; nil: all
 }
 
-func newLogModel(s *styles) logModel {
+func newLogModel(ctx *common) logModel {
 	f := textinput.New()
 	f.Prompt = "/ "
 	f.Placeholder = "route, status or path"
-	return logModel{styles: s, vp: viewport.New(0, 0), filter: f}
+	return logModel{ctx: ctx, vp: viewport.New(0, 0), filter: f}
 }
 
 // narrowed reports whether a filter or errors-only hides some entries.
@@ -231,7 +230,7 @@ func (l logModel) renderEntry() (logModel, tea.Cmd) {
 		ct = l.entry.ResponseHeader.Get("Content-Type")
 	}
 	return l, renderBodyCmd(bodyJob{
-		target: targetLog, seq: l.seq, width: l.width, color: l.color, dark: l.dark,
+		target: targetLog, seq: l.seq, width: l.width, color: l.ctx.color, dark: l.ctx.dark,
 		raw: l.entry.ResponseBody, contentType: ct,
 	})
 }
@@ -264,7 +263,7 @@ func (l logModel) shownBody() string {
 }
 
 func (l *logModel) refreshEntry() {
-	s := l.styles
+	s := l.ctx.styles
 	e := l.entry
 	w := max(l.width, 1)
 	var b strings.Builder
@@ -302,7 +301,7 @@ func (l *logModel) refreshEntry() {
 // writeClipped notes a body the server kept only the start of.
 func (l *logModel) writeClipped(b *strings.Builder, kept, size int) {
 	if size > kept {
-		b.WriteString(l.styles.detail.muted.Render(fmt.Sprintf("… the log keeps the first %s of %s bytes", kib(kept), commas(size))) + "\n")
+		b.WriteString(l.ctx.styles.detail.muted.Render(fmt.Sprintf("… the log keeps the first %s of %s bytes", kib(kept), commas(size))) + "\n")
 	}
 }
 
@@ -338,18 +337,18 @@ func (l logModel) shownEntry() server.Event {
 func (l *logModel) writeHeaders(b *strings.Builder, h map[string][]string, w int) {
 	lines := sortedHeaders(h)
 	if len(lines) == 0 {
-		b.WriteString(l.styles.detail.muted.Render("(none)") + "\n")
+		b.WriteString(l.ctx.styles.detail.muted.Render("(none)") + "\n")
 		return
 	}
 	for _, line := range lines {
 		k, v, _ := strings.Cut(line, ": ")
-		b.WriteString(ansi.Hardwrap(l.styles.detail.headerKey.Render(k+":")+" "+v, w, true) + "\n")
+		b.WriteString(ansi.Hardwrap(l.ctx.styles.detail.headerKey.Render(k+":")+" "+v, w, true) + "\n")
 	}
 }
 
 // title is "Requests 12" plus how many older ones were let go and lost.
 func (l logModel) title(dropped int64) string {
-	s := l.styles
+	s := l.ctx.styles
 	t := s.log.title.Render("Request log") + s.log.dim.Render(fmt.Sprintf("  %s shown", commas(l.n())))
 	if l.narrowed() {
 		t += s.log.dim.Render(" of " + commas(len(l.entries)))
@@ -379,7 +378,7 @@ const (
 )
 
 func (l logModel) view(dropped int64) string {
-	s := l.styles
+	s := l.ctx.styles
 	w := max(l.width, 1)
 	if l.open {
 		return ansi.Truncate(l.title(dropped)+s.log.dim.Render("  › entry"), w, "…") + "\n" + l.vp.View()
@@ -456,7 +455,7 @@ func (c logCols) header() string {
 // row draws the i-th entry, newest first. Paths and routes are shortened
 // in the middle, keeping the last segment.
 func (l logModel) row(i int, c logCols) string {
-	s := l.styles
+	s := l.ctx.styles
 	e := l.at(i)
 	cursor, rowStyle := " ", s.log.row
 	if i == l.cursor {
@@ -518,7 +517,8 @@ func pad(s string, width int) string {
 // update handles the keys that only move within the log: the cursor,
 // the filter, errors only, pause and clear. The root handles the rest
 // (opening, copying, flipping and firing need more than the log).
-func (l logModel) update(k tea.KeyMsg, keys keyMap) (logModel, tea.Cmd) {
+func (l logModel) update(k tea.KeyMsg) (logModel, tea.Cmd) {
+	keys := l.ctx.keys
 	if l.filtering {
 		switch k.Type {
 		case tea.KeyEnter:
@@ -564,4 +564,123 @@ func (l logModel) update(k tea.KeyMsg, keys keyMap) (logModel, tea.Cmd) {
 		l = l.moveTo(l.n() - 1)
 	}
 	return l, nil
+}
+
+func (m Model) logKey(k tea.KeyMsg) (Model, tea.Cmd) {
+	l := m.log
+	if l.filtering {
+		// Typed filter text is never a command.
+		var cmd tea.Cmd
+		m.log, cmd = l.update(k)
+		return m, cmd
+	}
+	switch {
+	case key.Matches(k, m.ctx.keys.Quit):
+		return m, tea.Quit
+	case key.Matches(k, m.ctx.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+	case key.Matches(k, m.ctx.keys.Back):
+		if l.open {
+			m.log.open = false
+		} else {
+			m.focus = m.back
+		}
+	case key.Matches(k, m.ctx.keys.Log):
+		m.log.open = false
+		m.focus = m.back
+	case key.Matches(k, m.ctx.keys.Open):
+		var cmd tea.Cmd
+		m.log, cmd = l.openEntry()
+		return m, cmd
+	case key.Matches(k, m.ctx.keys.Copy):
+		body := l.shownBody()
+		if body == "" {
+			return m, m.setNotice("nothing to copy: the response body is empty", true)
+		}
+		what := "response body"
+		if e := l.shownEntry(); e.ResponseBodySize > len(e.ResponseBody) {
+			what = fmt.Sprintf("the first %s of a %s-byte response body", kib(len(e.ResponseBody)), commas(e.ResponseBodySize))
+		}
+		return m, copyCmd(m.copyFn, body, what)
+	case key.Matches(k, m.ctx.keys.CopyCurl):
+		c := l.curl(baseURL(m.cfg.ServerURL))
+		if c == "" {
+			return m, m.setNotice("nothing to copy: no request is selected", true)
+		}
+		if e := l.shownEntry(); e.RequestBodySize > len(e.RequestBody) {
+			return m, m.setNotice("cannot copy as curl: the log kept only the start of this request's body", true)
+		}
+		return m, copyCmd(m.copyFn, c, "curl command")
+	case l.open:
+		return m.scrollLogEntry(k)
+	case key.Matches(k, m.ctx.keys.Toggle):
+		return m.toggleLogged()
+	case key.Matches(k, m.ctx.keys.Refire):
+		return m.refire()
+	default:
+		var cmd tea.Cmd
+		m.log, cmd = l.update(k)
+		return m, cmd
+	}
+	return m, nil
+}
+
+// loggedRoute is the catalog route of the selected log entry.
+func (m Model) loggedRoute() (*catalog.Route, server.Event) {
+	if m.log.n() == 0 && !m.log.open {
+		return nil, server.Event{}
+	}
+	e := m.log.shownEntry()
+	for _, r := range m.cat.Routes {
+		if r.Key() == e.Route {
+			return r, e
+		}
+	}
+	return nil, e
+}
+
+// toggleLogged flips the route of the selected log entry.
+func (m Model) toggleLogged() (Model, tea.Cmd) {
+	r, e := m.loggedRoute()
+	if r == nil {
+		return m, m.setNotice(fmt.Sprintf("%s %s matched no route: nothing to flip", e.Method, e.Path), true)
+	}
+	kind := m.state.Toggle(r)
+	m.mix = nil
+	return m, m.setNotice(fmt.Sprintf("%s now answers %s", r.Key(), kind), false)
+}
+
+// refire sends the selected log entry's request again.
+func (m Model) refire() (Model, tea.Cmd) {
+	r, e := m.loggedRoute()
+	if r == nil {
+		return m, m.setNotice(fmt.Sprintf("%s %s matched no route: cannot fire it", e.Method, e.Path), true)
+	}
+	if e.RequestBodySize > len(e.RequestBody) {
+		return m, m.setNotice("cannot fire again: the log kept only the start of this request's body", true)
+	}
+	target := e.Path
+	if e.Query != "" {
+		target += "?" + e.Query
+	}
+	h := http.Header{}
+	for _, k := range curlHeaders {
+		for _, v := range e.RequestHeader.Values(k) {
+			h.Add(k, v)
+		}
+	}
+	return m.fire(fireRequest{route: r, target: target, header: h, body: string(e.RequestBody)})
+}
+
+func (m Model) scrollLogEntry(k tea.KeyMsg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m.log.vp, cmd = scrollViewport(m.log.vp, m.ctx.keys, k)
+	return m, cmd
+}
+
+func (m Model) dropped() int64 {
+	if m.cfg.Dropped == nil {
+		return 0
+	}
+	return m.cfg.Dropped()
 }

@@ -6,14 +6,15 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/list"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/internal/termsafe"
-	"github.com/routedeck/routedeck/server"
 )
 
 // methodWidth fits the longest method badge ("DELETE", "OPTIONS" is cut).
@@ -82,7 +83,7 @@ func (m Model) scrollList() Model {
 // routesView is the list pane: a title line with the position ("12/384")
 // or the filter being typed, then a window of routes around the cursor.
 func (m Model) routesView(w, h int) string {
-	s := m.styles
+	s := m.ctx.styles
 	items := m.list.VisibleItems()
 	n := len(items)
 	pos := fmt.Sprintf("%s/%s", commas(min(m.list.Index()+1, n)), commas(n))
@@ -141,7 +142,7 @@ func spread(left, right string, w int) string {
 // middle so its last segment shows), the error marker, and the group and
 // summary after it or on a second line.
 func (m Model) routeRow(it routeItem, index, width, rh int) []string {
-	s := m.styles
+	s := m.ctx.styles
 	selected := index == m.list.Index()
 	cursor := s.route.noCursor.String()
 	pathStyle := s.route.path
@@ -215,7 +216,7 @@ func highlight(path string, base, match lipgloss.Style, matches []int, offset in
 }
 
 // newRouteList builds the route list with the root's keys and styles.
-func newRouteList(cat *catalog.Catalog, st *server.State, s *styles, keys keyMap) list.Model {
+func newRouteList(cat *catalog.Catalog, s *styles, keys keyMap) list.Model {
 	items := make([]list.Item, len(cat.Routes))
 	for i, r := range cat.Routes {
 		items[i] = newRouteItem(r)
@@ -243,4 +244,217 @@ func selectedRoute(l list.Model) *catalog.Route {
 		return it.route
 	}
 	return nil
+}
+
+// listMsg is a message from a list command, with the filter version it
+// was started under.
+type listMsg struct {
+	seq int
+	msg tea.Msg
+}
+
+// moveList moves the list cursor. Page keys move by a page of rows and
+// stop at the ends, where the list's own paging would not move at all.
+func (m Model) moveList(k tea.KeyMsg) (Model, tea.Cmd) {
+	n := len(m.list.VisibleItems())
+	per := m.listRows()
+	switch {
+	case n == 0:
+	case key.Matches(k, m.ctx.keys.PageDown):
+		m.list.Select(min(m.list.Index()+per, n-1))
+		return m, nil
+	case key.Matches(k, m.ctx.keys.PageUp):
+		m.list.Select(max(m.list.Index()-per, 0))
+		return m, nil
+	}
+	return m.updateList(k)
+}
+
+// updateList passes a key to the list. The list filters in a command per
+// keystroke, and those commands run concurrently: a slow result for "GET
+// /v1/c" could land after the one for the whole term and replace it. So
+// every command the list returns is tagged with the filter text's version,
+// and results for an older text are dropped (listResult).
+func (m Model) updateList(k tea.KeyMsg) (Model, tea.Cmd) {
+	before := m.list.FilterValue()
+	var cmd tea.Cmd
+	m.list, cmd = m.list.Update(k)
+	if m.list.FilterValue() != before {
+		m.filterSeq++
+	}
+	return m, tagListCmd(m.filterSeq, cmd)
+}
+
+func tagListCmd(seq int, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg { return listMsg{seq: seq, msg: cmd()} }
+}
+
+// listResult unwraps a tagged list message: batches are tagged again,
+// stale filter results dropped, anything else handled as usual.
+func (m Model) listResult(msg listMsg) (Model, tea.Cmd) {
+	switch inner := msg.msg.(type) {
+	case tea.BatchMsg:
+		cmds := make([]tea.Cmd, len(inner))
+		for i, c := range inner {
+			cmds[i] = tagListCmd(msg.seq, c)
+		}
+		return m, tea.Batch(cmds...)
+	case list.FilterMatchesMsg:
+		if msg.seq != m.filterSeq {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.list, cmd = m.list.Update(inner)
+		return m, cmd
+	case nil:
+		return m, nil
+	}
+	next, cmd := m.Update(msg.msg)
+	return next.(Model), cmd
+}
+
+// showErrorsOnly lists only the routes on error, or all routes again,
+// keeping the selected route selected when it is still listed.
+func (m Model) showErrorsOnly(on bool) (Model, tea.Cmd) {
+	selected := selectedRoute(m.list)
+	m.errorsOnly = on
+	items := make([]list.Item, 0, len(m.cat.Routes))
+	for _, r := range m.cat.Routes {
+		if !on || m.state.Active(r) == catalog.Error {
+			items = append(items, newRouteItem(r))
+		}
+	}
+	// With a filter applied the list filters the new items in a command;
+	// run it now, so no key meets a list with nothing selected meanwhile.
+	if cmd := m.list.SetItems(items); cmd != nil {
+		if msg, ok := cmd().(list.FilterMatchesMsg); ok {
+			m.list, _ = m.list.Update(msg)
+		}
+	}
+	m.list.Select(0)
+	m.selectInList(selected)
+	return m, nil
+}
+
+// selectInList moves the cursor to r if it is listed.
+func (m *Model) selectInList(r *catalog.Route) {
+	if r == nil {
+		return
+	}
+	for i, it := range m.list.VisibleItems() {
+		if ri, ok := it.(routeItem); ok && ri.route == r {
+			m.list.Select(i)
+			return
+		}
+	}
+}
+
+// filterKey passes a key to the filter being typed. Leaving it without a
+// choice (esc, or enter on no match) selects the route from before.
+func (m Model) filterKey(k tea.KeyMsg) (Model, tea.Cmd) {
+	cancel := k.Type == tea.KeyEsc || (k.Type == tea.KeyEnter && len(m.list.VisibleItems()) == 0)
+	m, cmd := m.updateList(k)
+	if cancel && m.list.FilterState() != list.Filtering {
+		if m.list.FilterState() == list.FilterApplied {
+			// enter with nothing matched: back to all routes.
+			m.list.ResetFilter()
+			m.filterSeq++
+		}
+		m.list.Select(0)
+		m.selectInList(m.preFilter)
+	}
+	return m, cmd
+}
+
+func (m Model) toggle() (Model, tea.Cmd) {
+	r := selectedRoute(m.list)
+	if r == nil {
+		return m, nil
+	}
+	kind := m.state.Toggle(r)
+	m.mix = nil
+	text := fmt.Sprintf("%s now answers %s", r.Key(), kind)
+	if !m.serving() {
+		text = fmt.Sprintf("%s: the preview shows %s (nothing is served)", r.Key(), kind)
+	}
+	if v := r.Variant(kind); v != nil {
+		text += fmt.Sprintf(" (%d)", v.Status)
+	}
+	return m, m.setNotice(text, false)
+}
+
+// toggleAll sends every route to error while any is on success. Once all
+// are on error it restores the mix from before (the routes that were on
+// error stay there), or sends all back to success if there was none.
+func (m Model) toggleAll() (Model, tea.Cmd) {
+	n := len(m.cat.Routes)
+	if m.state.ErrorCount() < n {
+		m.mix = m.mix[:0]
+		for _, r := range m.cat.Routes {
+			if m.state.Active(r) == catalog.Error {
+				m.mix = append(m.mix, r)
+			}
+		}
+		m.state.SetAll(catalog.Error)
+		again := "all success"
+		if len(m.mix) > 0 {
+			again = fmt.Sprintf("back to the %s on error before", commas(len(m.mix)))
+		}
+		return m, m.setNotice(fmt.Sprintf("all %s routes now answer error (T again: %s)", commas(n), again), false)
+	}
+	m.state.SetAll(catalog.Success)
+	restored := len(m.mix)
+	for _, r := range m.mix {
+		m.state.Set(r, catalog.Error)
+	}
+	m.mix = nil
+	if restored > 0 {
+		return m, m.setNotice(fmt.Sprintf("back to the earlier mix: %s on error, the rest success", commas(restored)), false)
+	}
+	return m, m.setNotice(fmt.Sprintf("all %s routes back to success", commas(n)), false)
+}
+
+// previewTab shows another variant tab in the detail; the server keeps
+// answering as before (t changes that).
+func (m Model) previewTab(k tea.KeyMsg) (Model, tea.Cmd) {
+	if m.detail.route == nil {
+		return m, nil
+	}
+	i := m.detail.tabIndex()
+	switch {
+	case key.Matches(k, m.ctx.keys.NextTab):
+		i++
+	case key.Matches(k, m.ctx.keys.PrevTab):
+		i--
+	default:
+		i = int(k.Runes[0] - '1')
+		if i >= len(m.detail.route.Variants) {
+			return m, nil
+		}
+	}
+	var cmd tea.Cmd
+	m.detail, cmd = m.detail.selectTab(i)
+	return m, cmd
+}
+
+func (m Model) scrollDetail(k tea.KeyMsg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m.detail.vp, cmd = scrollViewport(m.detail.vp, m.ctx.keys, k)
+	return m, cmd
+}
+
+// scrollViewport gives a viewport home and end, and the rest of its keys.
+func scrollViewport(vp viewport.Model, keys keyMap, k tea.KeyMsg) (viewport.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, keys.Home):
+		vp.GotoTop()
+		return vp, nil
+	case key.Matches(k, keys.End):
+		vp.GotoBottom()
+		return vp, nil
+	}
+	return vp.Update(k)
 }
