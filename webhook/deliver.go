@@ -50,6 +50,10 @@ type Attempt struct {
 	// Response is the start of the endpoint's answer, at most
 	// ResponseLimit bytes.
 	Response string `json:"response"`
+	// Skipped says the attempt was not sent, because the endpoint could
+	// not be reached just before (see Options.Unreachable); Error says
+	// when and why.
+	Skipped bool `json:"skipped,omitempty"`
 }
 
 // OK reports whether the attempt delivered the event: a 2xx answer.

@@ -25,6 +25,9 @@ const (
 	DefaultQueueSize = 1000
 	DefaultWorkers   = 4
 	DefaultLogSize   = 500
+	// DefaultUnreachable is how long an endpoint that could not be reached
+	// is not tried again; see Options.Unreachable.
+	DefaultUnreachable = time.Second
 )
 
 // Options tune a Sender. The zero value is Stripe's behaviour with the
@@ -46,6 +49,14 @@ type Options struct {
 	LogSize int
 	// Client sends the deliveries; nil means NewClient().
 	Client *http.Client
+	// Unreachable: for this long after an endpoint could not be reached at
+	// all (connection refused, no answer in time), attempts due for it are
+	// not sent; each is logged as a failed attempt that says so ("not
+	// sent: ... could not be reached ... ago"), and the delivery goes on
+	// with its retry schedule. So a dead endpoint costs one connection try
+	// per Unreachable, however many events are sent, and the schedule is
+	// kept. 0 means DefaultUnreachable; negative means always try.
+	Unreachable time.Duration
 }
 
 // State is where a delivery stands.
@@ -106,8 +117,9 @@ type Stats struct {
 	// to be retried.
 	InQueue int
 	// Delivered, Failed, Dropped and Canceled count deliveries that ended
-	// so; Attempts counts every attempt.
-	Delivered, Failed, Dropped, Canceled, Attempts int64
+	// so; Attempts counts the attempts sent, Skipped those not sent
+	// because the endpoint could not be reached just before.
+	Delivered, Failed, Dropped, Canceled, Attempts, Skipped int64
 	// ResultsDropped counts results a slow subscriber did not take.
 	ResultsDropped int64
 }
@@ -135,6 +147,12 @@ func (r *record) body() []byte {
 	return r.payload
 }
 
+// unreachable is an endpoint's last failure to answer at all.
+type unreachable struct {
+	at     time.Time
+	reason string
+}
+
 type job struct {
 	rec      *record
 	d        *Delivery
@@ -153,14 +171,17 @@ type Sender struct {
 	cancel  context.CancelFunc
 	workers sync.WaitGroup
 
-	inQueue                                                  atomic.Int64
-	delivered, failed, dropped, canceled, attempts, resDrops atomic.Int64
+	inQueue                                                           atomic.Int64
+	delivered, failed, dropped, canceled, attempts, skipped, resDrops atomic.Int64
 
 	mu     sync.Mutex
 	log    map[string]*record
 	ring   []string // event ids in a ring of LogSize; ring[next] is the oldest once full
 	next   int
 	timers map[*time.Timer]struct{}
+	// down holds, per endpoint URL, when and why it last could not be
+	// reached; an answer of any status removes it.
+	down   map[string]unreachable
 	subs   map[int]chan Result
 	nextID int
 	closed bool
@@ -186,6 +207,9 @@ func NewSender(reg *Registry, opts Options) *Sender {
 	if opts.Client == nil {
 		opts.Client = NewClient()
 	}
+	if opts.Unreachable == 0 {
+		opts.Unreachable = DefaultUnreachable
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Sender{
 		reg:    reg,
@@ -196,6 +220,7 @@ func NewSender(reg *Registry, opts Options) *Sender {
 		log:    map[string]*record{},
 		ring:   make([]string, opts.LogSize),
 		timers: map[*time.Timer]struct{}{},
+		down:   map[string]unreachable{},
 		subs:   map[int]chan Result{},
 	}
 	for range opts.Workers {
@@ -340,16 +365,33 @@ func (s *Sender) attempt(j *job) {
 		s.release(1)
 		return
 	}
-	a := Deliver(s.ctx, s.opts.Client, ep.URL, ep.Secret, j.rec.body(), s.opts.Timeout)
-	if s.ctx.Err() != nil {
-		// Closed mid-attempt: the attempt says nothing about the endpoint.
-		s.release(1)
-		return
+	now := time.Now()
+	s.mu.Lock()
+	down, isDown := s.down[ep.URL]
+	s.mu.Unlock()
+	var a Attempt
+	if isDown && s.opts.Unreachable > 0 && now.Sub(down.at) < s.opts.Unreachable {
+		a = Attempt{Time: now, Skipped: true, Error: fmt.Sprintf("not sent: the endpoint could not be reached %v ago (%s)", now.Sub(down.at).Round(time.Millisecond), down.reason)}
+		s.skipped.Add(1)
+	} else {
+		a = Deliver(s.ctx, s.opts.Client, ep.URL, ep.Secret, j.rec.body(), s.opts.Timeout)
+		if s.ctx.Err() != nil {
+			// Closed mid-attempt: the attempt says nothing about the endpoint.
+			s.release(1)
+			return
+		}
+		s.attempts.Add(1)
 	}
-	s.attempts.Add(1)
 	j.attempts++
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	switch {
+	case a.Skipped:
+	case a.Status == 0:
+		s.down[ep.URL] = unreachable{at: a.Time.Add(a.Duration), reason: a.Error}
+	default:
+		delete(s.down, ep.URL)
+	}
 	j.d.Attempts = append(j.d.Attempts, a)
 	j.d.URL = ep.URL
 	res := Result{EventID: ev.ID, EventType: ev.Type, EndpointID: ep.ID, URL: ep.URL, Attempt: a, Number: len(j.d.Attempts)}
@@ -430,6 +472,7 @@ func (s *Sender) Stats() Stats {
 		Dropped:        s.dropped.Load(),
 		Canceled:       s.canceled.Load(),
 		Attempts:       s.attempts.Load(),
+		Skipped:        s.skipped.Load(),
 		ResultsDropped: s.resDrops.Load(),
 	}
 }

@@ -59,15 +59,21 @@ func waitFinal(t *testing.T, results <-chan webhook.Result, n int) []webhook.Res
 
 // A dead endpoint gets the first attempt and one per retry, spaced as the
 // schedule says, and then the delivery has failed; nothing below the queue
-// bound is dropped.
+// bound is dropped. Attempts due within Unreachable of a failed connection
+// are logged but not sent: 50 events cost a few connection tries, not 200.
 func TestDeadEndpointRetriesOnSchedule(t *testing.T) {
+	t.Run("every attempt sent", func(t *testing.T) { testDeadEndpoint(t, -1) })
+	t.Run("unreachable endpoint skipped", func(t *testing.T) { testDeadEndpoint(t, 0) })
+}
+
+func testDeadEndpoint(t *testing.T, unreachable time.Duration) {
 	reg := webhook.NewRegistry()
 	ep, err := reg.Add(webhook.EndpointParams{URL: deadURL(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	schedule := []time.Duration{20 * time.Millisecond, 40 * time.Millisecond, 80 * time.Millisecond}
-	s := webhook.NewSender(reg, webhook.Options{Retries: schedule, QueueSize: 50, Workers: 2})
+	s := webhook.NewSender(reg, webhook.Options{Retries: schedule, QueueSize: 50, Workers: 2, Unreachable: unreachable})
 	defer s.Close()
 	results, cancel := s.Subscribe(1000)
 	defer cancel()
@@ -91,8 +97,17 @@ func TestDeadEndpointRetriesOnSchedule(t *testing.T) {
 		t.Errorf("%d retrying results; want %d", retrying, n*len(schedule))
 	}
 	st := s.Stats()
-	if st.Failed != n || st.Dropped != 0 || st.Delivered != 0 || st.Attempts != int64(n*(len(schedule)+1)) || st.InQueue != 0 {
+	if st.Failed != n || st.Dropped != 0 || st.Delivered != 0 || st.Attempts+st.Skipped != int64(n*(len(schedule)+1)) || st.InQueue != 0 {
 		t.Errorf("stats %+v", st)
+	}
+	if unreachable < 0 && st.Skipped != 0 {
+		t.Errorf("%d attempts skipped with Unreachable < 0", st.Skipped)
+	}
+	// The test runs well under a second (DefaultUnreachable): the first
+	// refused connection of each worker, and perhaps a few more when the
+	// machine is slow, are all that should be sent.
+	if unreachable == 0 && st.Attempts > 10 {
+		t.Errorf("%d connection tries to a dead endpoint for %d events; want a few", st.Attempts, n)
 	}
 	log := s.Log()
 	if len(log) != n {
@@ -106,6 +121,9 @@ func TestDeadEndpointRetriesOnSchedule(t *testing.T) {
 		for i, a := range d.Attempts {
 			if a.Status != 0 || a.Error == "" {
 				t.Errorf("attempt %d: status %d, error %q; want no answer and a reason", i, a.Status, a.Error)
+			}
+			if a.Skipped != strings.HasPrefix(a.Error, "not sent: the endpoint could not be reached") {
+				t.Errorf("attempt %d: skipped %v, error %q", i, a.Skipped, a.Error)
 			}
 			if i > 0 {
 				if gap := a.Time.Sub(d.Attempts[i-1].Time); gap < schedule[i-1] {
@@ -477,6 +495,41 @@ func BenchmarkDeliverDead(b *testing.B) {
 	for range b.N {
 		if a := webhook.Deliver(context.Background(), client, url, "whsec_x", body, webhook.Timeout); a.OK() {
 			b.Fatal("delivered to a dead endpoint")
+		}
+	}
+}
+
+// An endpoint that comes back is sent to again once Unreachable has
+// passed: the delivery whose attempt was skipped is delivered on its retry.
+func TestUnreachableEndpointComesBack(t *testing.T) {
+	url := deadURL(t)
+	reg := webhook.NewRegistry()
+	reg.Add(webhook.EndpointParams{URL: url})
+	s := webhook.NewSender(reg, webhook.Options{Workers: 1, Unreachable: 50 * time.Millisecond, Retries: []time.Duration{150 * time.Millisecond}})
+	defer s.Close()
+	results, cancel := s.Subscribe(10)
+	defer cancel()
+	s.Send(event(t, "customer.created"))
+	if r := <-results; r.State != webhook.Retrying || r.Attempt.Skipped {
+		t.Fatalf("first delivery: %+v; want a sent attempt that failed", r)
+	}
+	s.Send(event(t, "customer.created"))
+	if r := <-results; r.State != webhook.Retrying || !r.Attempt.Skipped {
+		t.Fatalf("second delivery: %+v; want its attempt skipped", r)
+	}
+	// The endpoint comes up on the same address.
+	ln, err := net.Listen("tcp", strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/webhook"))
+	if err != nil {
+		t.Skipf("cannot listen on the dead endpoint's address again: %v", err)
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	defer srv.Close()
+	for _, r := range waitFinal(t, results, 2) {
+		if r.State != webhook.Delivered || r.Attempt.Skipped || r.Number != 2 {
+			t.Errorf("retry: %+v; want delivered at attempt 2", r)
 		}
 	}
 }
