@@ -7,6 +7,7 @@ import (
 
 	"github.com/routedeck/routedeck/embed"
 	"github.com/routedeck/routedeck/render"
+	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/stripe"
 )
 
@@ -133,5 +134,36 @@ func BenchmarkFirstCheck(b *testing.B) {
 		if _, e := rules.Check(route, render.NewRequest(hr, params, []byte(typicalCreate))); e != nil {
 			b.Fatal(e)
 		}
+	}
+}
+
+// BenchmarkServePostCharge is the peer benchmark's POST through the whole
+// server, with and without the rules: what validation adds end to end.
+func BenchmarkServePostCharge(b *testing.B) {
+	cat, err := embeddedCatalog()
+	if err != nil {
+		b.Fatal(err)
+	}
+	const body = "amount=2000&currency=usd&source=tok_visa"
+	for _, c := range []struct {
+		name  string
+		rules server.Rules
+	}{{"plain", nil}, {"rules", stripe.New(cat, embed.Stripe, stripe.Options{})}} {
+		b.Run(c.name, func(b *testing.B) {
+			srv, err := server.New(cat, server.Options{Rules: c.rules})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				req := httptest.NewRequest("POST", "/v1/charges", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				w := httptest.NewRecorder()
+				srv.ServeHTTP(w, req)
+				if w.Code != 200 {
+					b.Fatalf("status %d: %s", w.Code, w.Body)
+				}
+			}
+		})
 	}
 }
