@@ -304,3 +304,31 @@ func TestTUIKeysReadTogether(t *testing.T) {
 		t.Errorf("the first route is not the one on error:\n%s", frame)
 	}
 }
+
+// Issue 6, defect 1: what a request carries never reaches the terminal
+// raw: an escape that would retitle the terminal shows escaped in the
+// log and its entry, and the Authorization key is masked.
+func TestTUIRequestCannotRetitleTerminal(t *testing.T) {
+	s, url := startTUI(t, 120, 40)
+	before := strings.TrimSpace(s.run("display-message", "-p", "-t", s.name, "#{pane_title}"))
+	req, err := http.NewRequest("GET", url+"/v1/customers/%1b%5d2;PWNED%07x%0aFORGED", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer sk_test_51HcSECRETSECRET4242")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	s.keys("l")
+	s.waitFor(`\x1b]2;PWNED\x07x\nFORGED`)
+	s.keys("Enter")
+	frame := s.waitFor("Request headers", "sk_test_…4242")
+	if strings.Contains(frame, "SECRETSECRET") {
+		t.Errorf("the key is shown whole:\n%s", frame)
+	}
+	if after := strings.TrimSpace(s.run("display-message", "-p", "-t", s.name, "#{pane_title}")); after != before || strings.Contains(after, "PWNED") {
+		t.Errorf("a request retitled the terminal: %q -> %q", before, after)
+	}
+}
