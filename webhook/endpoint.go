@@ -38,10 +38,14 @@ func (e Endpoint) Wants(eventType string) bool {
 // EndpointParams describe an endpoint to add. Only URL is required:
 // EnabledEvents defaults to ["*"] and Secret to a new whsec_ secret.
 type EndpointParams struct {
-	URL           string
+	// URL receives the events: an absolute http or https URL.
+	URL string
+	// EnabledEvents are the types to send; empty means ["*"], all.
 	EnabledEvents []string
-	Secret        string
-	Disabled      bool
+	// Secret is the signing secret (whsec_...); empty means a new one.
+	Secret string
+	// Disabled adds the endpoint switched off.
+	Disabled bool
 }
 
 // NewSecret makes a signing secret: "whsec_" and 32 random letters and
@@ -146,9 +150,12 @@ func (r *Registry) List() []Endpoint {
 // EndpointUpdate changes some of an endpoint's fields; nil leaves a field
 // as it is.
 type EndpointUpdate struct {
-	URL           *string
+	// URL replaces the URL.
+	URL *string
+	// EnabledEvents replaces the enabled event types.
 	EnabledEvents []string
-	Disabled      *bool
+	// Disabled switches the endpoint off (true) or on (false).
+	Disabled *bool
 }
 
 // Update changes an endpoint and returns it as it is now.

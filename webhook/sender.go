@@ -80,29 +80,38 @@ const (
 
 // Delivery is an event's delivery to one endpoint.
 type Delivery struct {
-	EndpointID string    `json:"endpoint"`
-	URL        string    `json:"url"`
-	State      State     `json:"state"`
-	Attempts   []Attempt `json:"attempts"`
+	// EndpointID and URL name the endpoint (its URL at the last attempt).
+	EndpointID string `json:"endpoint"`
+	URL        string `json:"url"`
+	// State is where the delivery stands.
+	State State `json:"state"`
+	// Attempts are its attempts, oldest first.
+	Attempts []Attempt `json:"attempts"`
 	// NextRetry is when the next attempt starts, while Retrying.
 	NextRetry time.Time `json:"next_retry,omitzero"`
 }
 
 // Record is one event in the delivery log with its deliveries.
 type Record struct {
-	Event      Event      `json:"event"`
-	Payload    []byte     `json:"-"`
+	// Event is the event as sent (pending_webhooks set).
+	Event Event `json:"event"`
+	// Payload is the body every delivery sent: the event's JSON.
+	Payload []byte `json:"-"`
+	// Deliveries are one per endpoint that wanted the event.
 	Deliveries []Delivery `json:"deliveries"`
 }
 
 // Result reports one change of a delivery to subscribers: an attempt, a
 // drop or a cancellation.
 type Result struct {
+	// EventID and EventType name the event; EndpointID and URL the
+	// endpoint.
 	EventID    string
 	EventType  string
 	EndpointID string
 	URL        string
-	State      State
+	// State is the delivery's state after the change.
+	State State
 	// Attempt is the attempt just made (zero for a drop or cancellation)
 	// and Number its number, from 1.
 	Attempt Attempt

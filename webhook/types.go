@@ -194,7 +194,9 @@ func Resource(eventType string) (resource string, ok bool) {
 // UnknownTypeError is a type routedeck does not know; Close lists known
 // types spelled nearly the same (perhaps none).
 type UnknownTypeError struct {
-	Type  string
+	// Type is the type asked for.
+	Type string
+	// Close are known types spelled nearly the same, closest first.
 	Close []string
 }
 
