@@ -167,6 +167,11 @@ func TestServeBeyondLoopbackWarns(t *testing.T) {
 		warn bool
 	}{{"0.0.0.0", true}, {"::", true}, {"127.0.0.1", false}, {"localhost", false}} {
 		t.Run(tc.host, func(t *testing.T) {
+			if ln, err := net.Listen("tcp", net.JoinHostPort(tc.host, "0")); err != nil {
+				t.Skipf("this machine cannot listen on %s: %v", tc.host, err)
+			} else {
+				ln.Close()
+			}
 			cmd := exec.Command(binary(t), "serve", "--port", "0", "--host", tc.host)
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
