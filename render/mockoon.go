@@ -368,6 +368,11 @@ func (rw *mockoonRewriter) call(s string, top, raw, block bool) (string, string,
 		name = missingHelper + "__" + strconv.Itoa(args)
 		rw.used[name] = mockoonCall{fn: func(*mcall) any { return nil }, arity: args}
 	}
+	if callee == "faker" {
+		// Mockoon's faker errors name the template line; the helper cannot
+		// see it, so the call carries it.
+		parts = append(parts, fakerLineKey+"="+strconv.Itoa(rw.line))
+	}
 	expr := strings.Join(append([]string{name}, parts...), " ")
 	if !top {
 		return expr, name, nil

@@ -380,20 +380,34 @@ func loremSentences(n int, sep string) string {
 // mFaker is Mockoon's faker helper. An unknown method is an error worded
 // as Mockoon words it.
 func mFaker(c *mcall) any {
+	line := c.hash[fakerLineKey]
+	hash := c.hash
+	if line != nil {
+		hash = make(map[string]any, len(c.hash))
+		for k, v := range c.hash {
+			if k != fakerLineKey {
+				hash[k] = v
+			}
+		}
+	}
 	name, ok := isString(c.arg(0))
 	if !ok || name == "" {
-		panic(fmt.Errorf("Faker method name is missing (valid: \"location.zipCode\", \"date.past\", etc)"))
+		panic(fmt.Errorf("Faker method name is missing (valid: \"location.zipCode\", \"date.past\", etc) line %v", line))
 	}
 	fn, ok := fakerMethods[name]
 	if !ok {
-		panic(fmt.Errorf("%s is not a valid Faker method (valid: \"location.zipCode\", \"date.past\", etc)", name))
+		panic(fmt.Errorf("%s is not a valid Faker method (valid: \"location.zipCode\", \"date.past\", etc) line %v", name, line))
 	}
-	args := fakerArgs{hash: c.hash}
+	args := fakerArgs{hash: hash}
 	for _, a := range c.args[1:] {
 		args.pos = append(args.pos, toJS(a))
 	}
 	return fn(args)
 }
+
+// fakerLineKey is the hash argument the Mockoon rewrite adds to every
+// faker call: the template line, for errors.
+const fakerLineKey = "__line"
 
 // FakerV5Names maps the Faker.js names of files older than Mockoon's
 // migration 29 to today's: Mockoon's own v7 to v8 map, and the v5 names
