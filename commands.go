@@ -432,6 +432,10 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	cfg := ui.Config{Catalog: srv.Catalog(), State: srv.State(), NoServe: o.noServe, Dropped: srv.Dropped}
+	if o.rules != nil {
+		// Requests fired from the UI carry what the route requires.
+		cfg.SampleBody = o.rules.SampleBody
+	}
 	serveCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	served := make(chan error, 1)

@@ -93,6 +93,7 @@ type options struct {
 	quiet      bool
 	serving    bool
 	strict     bool
+	rules      *stripe.Rules // set by newServer for the Stripe catalog
 	json       bool
 	params     multiFlag
 }
@@ -232,7 +233,8 @@ func (o *options) newServer() (*server.Server, error) {
 	if o.serving && cat.Name == stripe.CatalogName && cat.Imported == "" {
 		// Stripe's rules (validation from the spec, expand[]) apply to the
 		// Stripe catalog, embedded or exported, not to other APIs.
-		sopts.Rules = stripe.New(cat, embed.Stripe, stripe.Options{Strict: o.strict})
+		o.rules = stripe.New(cat, embed.Stripe, stripe.Options{Strict: o.strict})
+		sopts.Rules = o.rules
 	}
 	srv, err := server.New(cat, sopts)
 	if err != nil {

@@ -157,7 +157,7 @@ func (d detailModel) curl() string {
 	if d.route == nil {
 		return ""
 	}
-	return curlCommand(d.ctx.baseURL, d.route.Method, sampleTarget(d.route), sampleBody(d.route), nil)
+	return curlCommand(d.ctx.baseURL, d.route.Method, sampleTarget(d.route), d.ctx.sampleBody(d.route), nil)
 }
 
 // refresh rebuilds the viewport's content from the parts.

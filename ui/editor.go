@@ -71,7 +71,7 @@ func (e editorModel) start(r *catalog.Route) (editorModel, tea.Cmd) {
 	e.route = r
 	d, ok := e.drafts[r]
 	if !ok {
-		d = editorDraft{target: sampleTarget(r), body: sampleBody(r)}
+		d = editorDraft{target: sampleTarget(r), body: e.ctx.sampleBody(r)}
 	}
 	e.target.SetValue(d.target)
 	e.target.CursorEnd()

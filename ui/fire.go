@@ -87,7 +87,7 @@ func (m Model) fireSelected() (Model, tea.Cmd) {
 	if r == nil {
 		return m, nil
 	}
-	return m.fire(fireRequest{route: r, target: sampleTarget(r), body: sampleBody(r)})
+	return m.fire(fireRequest{route: r, target: sampleTarget(r), body: m.ctx.sampleBody(r)})
 }
 
 func (m Model) fire(req fireRequest) (Model, tea.Cmd) {

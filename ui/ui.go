@@ -39,6 +39,10 @@ type Config struct {
 	// Clipboard writes copied text and says where it went; nil means the
 	// system clipboard, tmux's buffer and the terminal (OSC 52).
 	Clipboard func(text string) (where string, err error)
+	// SampleBody completes the body fired, edited and copied for a route
+	// (the Stripe rules add the parameters the route requires); nil leaves
+	// the UI's own sample as it is.
+	SampleBody func(r *catalog.Route, body string) string
 }
 
 // Layout limits.
@@ -144,6 +148,7 @@ var _ tea.Model = Model{}
 // New builds the root model.
 func New(cfg Config) Model {
 	ctx := newCommon(cfg.ServerURL)
+	ctx.completeBody = cfg.SampleBody
 	state := cfg.State
 	if state == nil {
 		state = server.NewState(cfg.Catalog, catalog.Success)

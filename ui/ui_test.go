@@ -180,6 +180,25 @@ func TestFirePostSendsSampleBody(t *testing.T) {
 	}
 }
 
+// Config.SampleBody completes what is fired (the Stripe rules add the
+// route's required parameters); the server sees the completed body.
+func TestFireUsesConfigSampleBody(t *testing.T) {
+	m, f := newFixtureWith(t, 120, 40, func(c *Config) {
+		c.SampleBody = func(r *catalog.Route, body string) string { return body + "&description=completed" }
+	})
+	events, stop := f.srv.Subscribe(8)
+	defer stop()
+	m = selectRoute(t, m, "POST /v1/payment_intents")
+	m = press(t, m, keyRunes("f"))
+	if m.detail.fired == nil || m.detail.fired.status != 200 {
+		t.Fatalf("fired = %+v", m.detail.fired)
+	}
+	e := <-events
+	if got := string(e.RequestBody); got != "amount=2000&currency=usd&description=completed" {
+		t.Errorf("server saw body %q", got)
+	}
+}
+
 func TestFireWhenNotServing(t *testing.T) {
 	tests := []struct {
 		name string
