@@ -231,7 +231,7 @@ func (c *converter) route(r *route) []catalog.ManifestRoute {
 		return nil
 	}
 	var out []catalog.ManifestRoute
-	segs := strings.Split(strings.Trim(strings.ToLower(p), "/"), "/")
+	segs := parseSegments(p)
 	for _, method := range methods {
 		key := strings.ToUpper(method) + " " + p
 		// Mockoon tries routes in order: a route whose every request an
@@ -251,15 +251,31 @@ func (c *converter) route(r *route) []catalog.ManifestRoute {
 	return out
 }
 
-// earlierRoute is a route already converted, in lower case segments.
+// segment is one path segment, in lower case, split around its parameter.
+type segment struct {
+	text, prefix, suffix string
+	param                bool
+}
+
+func parseSegments(p string) []segment {
+	parts := strings.Split(strings.Trim(strings.ToLower(p), "/"), "/")
+	segs := make([]segment, len(parts))
+	for i, s := range parts {
+		pre, _, suf, param := catalog.SplitSegment(s)
+		segs[i] = segment{text: s, prefix: pre, suffix: suf, param: param}
+	}
+	return segs
+}
+
+// earlierRoute is a route already converted.
 type earlierRoute struct {
-	segs []string
+	segs []segment
 	key  string
 }
 
 // coveredBy returns the earlier route (of the same method and length)
 // that answers every request segs would, or "".
-func (c *converter) coveredBy(group string, segs []string) string {
+func (c *converter) coveredBy(group string, segs []segment) string {
 	for _, e := range c.earlier[group] {
 		if covers(e.segs, segs) {
 			return e.key
@@ -270,23 +286,22 @@ func (c *converter) coveredBy(group string, segs []string) string {
 
 // covers reports whether pattern a matches every path pattern b matches,
 // segment by segment.
-func covers(a, b []string) bool {
+func covers(a, b []segment) bool {
 	for i := range a {
-		aPre, _, aSuf, aParam := catalog.SplitSegment(a[i])
-		bPre, _, bSuf, bParam := catalog.SplitSegment(b[i])
+		x, y := a[i], b[i]
 		switch {
-		case !aParam:
-			if bParam || a[i] != b[i] {
+		case !x.param:
+			if y.param || x.text != y.text {
 				return false
 			}
-		case aPre == "" && aSuf == "":
+		case x.prefix == "" && x.suffix == "":
 			// :name matches any segment.
-		case !bParam:
-			if len(b[i]) <= len(aPre)+len(aSuf) || !strings.HasPrefix(b[i], aPre) || !strings.HasSuffix(b[i], aSuf) {
+		case !y.param:
+			if len(y.text) <= len(x.prefix)+len(x.suffix) || !strings.HasPrefix(y.text, x.prefix) || !strings.HasSuffix(y.text, x.suffix) {
 				return false
 			}
 		default:
-			if bPre == "" && bSuf == "" || !strings.HasPrefix(bPre, aPre) || !strings.HasSuffix(bSuf, aSuf) {
+			if y.prefix == "" && y.suffix == "" || !strings.HasPrefix(y.prefix, x.prefix) || !strings.HasSuffix(y.suffix, x.suffix) {
 				return false
 			}
 		}
