@@ -40,6 +40,7 @@ func testFiles(t *testing.T) []string {
 type expected struct {
 	method, path string
 	status       int
+	errStatus    int // the first response of 400 or more, else routedeck's 500
 	headers      map[string]string
 	contentType  string
 	body         string
@@ -99,12 +100,22 @@ func rawEnvironment(t *testing.T, file string) (prefix string, routes []expected
 		}
 		e := expected{method: strings.ToUpper(r.Method), path: p, status: 200, headers: map[string]string{},
 			body: def.Body, templated: strings.Contains(def.Body, "{{"), literal: def.DisableTemplating}
-		switch s := def.StatusCode.(type) {
-		case float64:
-			e.status = int(s)
-		case string:
-			if s != "" {
-				e.status = atoi(t, s)
+		status := func(v any) int {
+			switch s := v.(type) {
+			case float64:
+				return int(s)
+			case string:
+				if s != "" {
+					return atoi(t, s)
+				}
+			}
+			return 200
+		}
+		e.status, e.errStatus = status(def.StatusCode), 500
+		for _, res := range r.Responses {
+			if st := status(res.StatusCode); st >= 400 {
+				e.errStatus = st
+				break
 			}
 		}
 		for _, hs := range [][]struct{ Key, Value string }{env.Headers, def.Headers} {
@@ -193,6 +204,17 @@ func checkServed(t *testing.T, base string, r *catalog.Route, want expected) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	// The error variant, picked per request as the UI's toggle would.
+	ereq, _ := http.NewRequest(want.method, target, nil)
+	ereq.Header.Set("Prefer", "example=error")
+	if eresp, err := http.DefaultClient.Do(ereq); err != nil {
+		t.Fatalf("%s: %v", key, err)
+	} else {
+		eresp.Body.Close()
+		if eresp.StatusCode != want.errStatus {
+			t.Errorf("%s: error variant status %d; want %d", key, eresp.StatusCode, want.errStatus)
+		}
+	}
 	if want.status < 200 {
 		// An informational status cannot end a response; the warnings say so.
 		want.status = http.StatusOK
