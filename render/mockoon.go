@@ -181,7 +181,7 @@ func (rw *mockoonRewriter) rewrite(src string) (string, error) {
 	}
 	var out strings.Builder
 	out.Grow(len(src) + len(src)/8)
-	i := 0
+	i, line, counted := 0, 1, 0
 	for {
 		start := strings.Index(src[i:], "{{")
 		if start < 0 {
@@ -217,10 +217,12 @@ func (rw *mockoonRewriter) rewrite(src string) (string, error) {
 			out.WriteString(src[start:])
 			break
 		}
-		rw.line = strings.Count(src[:start], "\n") + 1
+		// Lines are counted as the scan moves on, not from the start each time.
+		line += strings.Count(src[counted:start], "\n")
+		counted, rw.line = start, line
 		m, err := rw.mustache(src[start:end])
 		if err != nil {
-			return "", fmt.Errorf("line %d: %w", strings.Count(src[:start], "\n")+1, err)
+			return "", fmt.Errorf("line %d: %w", line, err)
 		}
 		out.WriteString(m)
 		i = end
