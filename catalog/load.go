@@ -636,12 +636,20 @@ func readFile(fsys fs.FS, name string) ([]byte, error) {
 	if name == ManifestName {
 		limit = maxManifestBytes
 	}
+	// Stat first: opening a named pipe would wait for a writer forever.
+	st, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, readError(err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s)", describeMode(st.Mode()))
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, readError(err)
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > limit {
+	if st.Size() > limit {
 		return nil, fmt.Errorf("%d bytes, more than the %d MiB allowed", st.Size(), limit>>20)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
@@ -652,6 +660,20 @@ func readFile(fsys fs.FS, name string) ([]byte, error) {
 		return nil, fmt.Errorf("more than the %d MiB allowed", limit>>20)
 	}
 	return data, nil
+}
+
+func describeMode(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "mode " + m.String()
 }
 
 // readError words os.Root's refusal of a path that leaves the folder.
