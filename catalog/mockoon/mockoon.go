@@ -54,7 +54,11 @@ func Import(data []byte, file string) (*catalog.Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := catalog.Options{Eager: true, Source: filepath.Base(file) + " (Mockoon)", Manifest: m}
+	source := "Mockoon file"
+	if file != "" {
+		source = filepath.Base(file) + " (Mockoon)"
+	}
+	opts := catalog.Options{Eager: true, Source: source, Manifest: m}
 	cat, err := catalog.Load(fsys, opts)
 	if err != nil {
 		// One broken template does not keep Mockoon from serving the other
