@@ -3,6 +3,8 @@ package render
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -209,12 +211,25 @@ func mFloat(c *mcall) any {
 	return math.Round(f*1e10) / 1e10
 }
 
+// mObjectID is a MongoDB ObjectId in hex: the time in seconds, then
+// random bytes. Given an ObjectId's hex it returns it; given a number, it
+// is the time.
 func mObjectID(c *mcall) any {
+	if s, ok := isString(c.arg(0)); ok && len(s) == 24 {
+		if _, err := hex.DecodeString(s); err == nil {
+			return strings.ToLower(s)
+		}
+	}
+	secs := uint32(time.Now().Unix())
+	if isNumber(c.arg(0)) {
+		secs = uint32(toNumber(c.arg(0)))
+	}
 	var b [12]byte
-	for i := range b {
+	binary.BigEndian.PutUint32(b[:4], secs)
+	for i := 4; i < len(b); i++ {
 		b[i] = byte(rand.IntN(256))
 	}
-	return fmt.Sprintf("%x", b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // ---- dates ----

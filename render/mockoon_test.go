@@ -166,6 +166,7 @@ func TestMockoonHelpers(t *testing.T) {
 		{`{{substr 'abcdef' 2 3}}|{{indexOf 'abcabc' 'c' 3}}|{{padStart '7' 3 '0'}}|{{padEnd 'a' 3}}|`, "cde|5|007|a  |"},
 		{`{{parseInt '42px'}}|{{replace 'a-b-c' '-' '+'}}|{{replaceAll 'a-b-c' '-' '+'}}|{{reverse 'abc'}}`, "42|a+b-c|a+b+c|cba"},
 		{`{{slice (array 1 2 3 4) 1 -1}}|{{sort (array 'b' 'a' 'c')}}|{{base64url 'hi?'}}|{{base64urlDecode 'aGk_'}}`, "2,3|a,b,c|aGk_|hi?"},
+		{`{{objectId '507F1F77BCF86CD799439011'}}|{{substr (objectId 1) 0 8}}`, "507f1f77bcf86cd799439011|00000001"},
 		{`{{time '10:00' '10:00'}}|{{#if (isValidDate '2020-01-01')}}valid{{/if}}`, "10:00|valid"},
 		{`{{unknownHelper 'a'}}|{{setData 'x' 1}}`, "|"},
 	}
