@@ -21,10 +21,11 @@ func main() {
 
 // run is main without os.Exit, for tests. It returns the exit code:
 //
-//	0    ok; serve stopped by Ctrl+C or SIGTERM once every open request finished
+//	0    ok: the terminal UI quit (q, Ctrl+C, a signal); serve stopped by Ctrl+C or
+//	     SIGTERM once every open request finished
 //	1    runtime error; serve's shutdown grace ran out (it says how many requests it cut off)
 //	2    usage error
-//	130  interrupted: Ctrl+C in the terminal UI, or a second Ctrl+C or SIGTERM to serve
+//	130  interrupted: a second Ctrl+C or SIGTERM to serve, which stops at once
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
