@@ -389,10 +389,10 @@ func (l logModel) view(dropped int64) string {
 	}
 	switch {
 	case len(l.entries) == 0:
-		lines = append(lines, s.log.dim.Render("No requests yet. Fire one with enter, or point a client at the server."))
+		lines = append(lines, s.log.dim.Render(wrapWords("No requests yet. Fire one from the list with enter, or point a client at the server.", w)))
 		return strings.Join(lines, "\n")
 	case l.n() == 0:
-		lines = append(lines, s.log.dim.Render("No request matches. esc clears the filter, E shows all statuses."))
+		lines = append(lines, s.log.dim.Render(wrapWords("No request matches. esc clears the filter, E shows all statuses.", w)))
 		return strings.Join(lines, "\n")
 	}
 	cols := logColumns(w)
