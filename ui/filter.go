@@ -91,14 +91,19 @@ func filterRoutes(term string, targets []string) []list.Rank {
 		}
 		taken[i] = true
 	}
-	slices.SortStableFunc(hits, func(x, y scored) int {
+	// Ties keep catalog order; an unstable sort with the index as the
+	// last key is that order, and much faster than a stable one.
+	slices.SortFunc(hits, func(x, y scored) int {
 		if x.tier != y.tier {
 			return x.tier - y.tier
 		}
 		if x.pos != y.pos {
 			return x.pos - y.pos
 		}
-		return x.width - y.width
+		if x.width != y.width {
+			return x.width - y.width
+		}
+		return x.rank.Index - y.rank.Index
 	})
 	ranks := make([]list.Rank, 0, len(hits))
 	for _, h := range hits {
