@@ -12,9 +12,10 @@ import (
 	"github.com/routedeck/routedeck/server"
 )
 
-// Every expandable id and list of every GET route of the embedded catalog
-// expands: the answer is a 200 of valid JSON in which the field holds an
-// object (on lists, in every element).
+// Every expandable id and list of every object the GET routes of the
+// embedded catalog answer (retrieved and listed) expands: the answer is a
+// 200 of valid JSON in which the field holds an object (on lists, in every
+// element).
 func TestExpandEveryField(t *testing.T) {
 	cat, err := catalog.Embedded()
 	if err != nil {
@@ -39,6 +40,7 @@ func TestExpandEveryField(t *testing.T) {
 		return w.Code, body
 	}
 	expanded := 0
+	seen := map[string]bool{}
 	for _, r := range cat.Routes {
 		if r.Method != "GET" || r.Variant(catalog.Success).ContentType != "application/json" {
 			continue
@@ -58,6 +60,11 @@ func TestExpandEveryField(t *testing.T) {
 				object, _ = first["object"].(string)
 			}
 		}
+		// One route per object and form (retrieve or list) is enough.
+		if seen[prefix+object] {
+			continue
+		}
+		seen[prefix+object] = true
 		shape := d.Shapes[d.Objects[object]]
 		for _, field := range slices.Sorted(mapKeys(shape)) {
 			f := shape[field]
@@ -94,7 +101,7 @@ func TestExpandEveryField(t *testing.T) {
 			expanded++
 		}
 	}
-	if expanded < 300 {
+	if expanded < 200 {
 		t.Errorf("only %d expansions checked", expanded)
 	}
 	t.Logf("%d expansions checked", expanded)
