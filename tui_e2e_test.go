@@ -59,7 +59,8 @@ func (s *tmuxSession) screen() string       { return s.run("capture-pane", "-p",
 // waitFor polls the screen until it shows every want, or fails with the last frame.
 func (s *tmuxSession) waitFor(want ...string) string {
 	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	// Generous: CI machines are shared and often loaded.
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		frame := s.screen()
 		missing := ""

@@ -77,6 +77,7 @@ func BenchmarkFilterKeystroke(b *testing.B) {
 	m = tm.(Model)
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for b.Loop() {
 		tm, cmd := m.Update(keyRunes("t"))
 		next := tm.(Model)
@@ -121,6 +122,7 @@ func BenchmarkView(b *testing.B) {
 	m := bigModel(b)
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for b.Loop() {
 		_ = m.View()
 	}
@@ -135,6 +137,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		m := New(Config{Catalog: cat, Clipboard: func(string) (string, error) { return "", nil }})
 		tm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
