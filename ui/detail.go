@@ -17,6 +17,7 @@ import (
 // firedResult is the answer to a request fired from the UI.
 type firedResult struct {
 	method, target, body string
+	reqHeader            http.Header // the headers the user added
 	status               int
 	duration             time.Duration
 	header               http.Header
@@ -305,6 +306,9 @@ func (d *detailModel) writeFired(b *strings.Builder, w int) {
 	b.WriteString(s.detail.heading.Render("Response") + "  " + s.statusStyle(f.status).Render(status) +
 		s.detail.muted.Render(" · "+formatDuration(f.duration)) + "\n")
 	b.WriteString(wrapWords(s.detail.muted.Render(req), w) + "\n")
+	for _, line := range sortedHeaders(f.reqHeader) {
+		b.WriteString(ansi.Hardwrap(s.detail.muted.Render("sent "+line), w, true) + "\n")
+	}
 	if f.body != "" {
 		b.WriteString(ansi.Hardwrap(s.detail.muted.Render("body: "+termsafe.Line(termsafe.MaskSecrets(f.body))), w, true) + "\n")
 	}

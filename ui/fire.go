@@ -39,7 +39,7 @@ type fireRequest struct {
 func fireCmd(seq int, client *http.Client, now func() time.Time, base string, req fireRequest) tea.Cmd {
 	return func() tea.Msg {
 		method := req.route.Method
-		res := &firedResult{method: method, target: req.target, body: req.body}
+		res := &firedResult{method: method, target: req.target, body: req.body, reqHeader: req.header}
 		msg := firedMsg{seq: seq, route: req.route, res: res}
 		var body io.Reader
 		if req.body != "" {

@@ -273,6 +273,9 @@ func TestEditThenFire(t *testing.T) {
 	if m.focus != focusList || m.detail.fired == nil {
 		t.Errorf("after firing: focus %v, fired %v", m.focus, m.detail.fired)
 	}
+	if v := m.View(); !strings.Contains(v, "sent Prefer: code=404") {
+		t.Errorf("the response does not show the headers sent:\n%s", v)
+	}
 
 	// The editor remembers the route's last request; esc keeps the edit
 	// without firing.
