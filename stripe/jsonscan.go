@@ -51,8 +51,12 @@ func valueEnd(b []byte, i int) (int, error) {
 		}
 		return 0, errBadJSON
 	default:
+		start := i
 		for i < len(b) && b[i] != ',' && b[i] != '}' && b[i] != ']' && b[i] != ' ' && b[i] != '\n' && b[i] != '\t' && b[i] != '\r' {
 			i++
+		}
+		if i == start {
+			return 0, errBadJSON
 		}
 		return i, nil
 	}
@@ -108,8 +112,12 @@ func member(b []byte, key string) (span, bool, error) {
 			return span{vstart, vend}, true, nil
 		}
 		i = skipSpace(b, vend)
-		if i < len(b) && b[i] == ',' {
+		switch {
+		case i < len(b) && b[i] == ',':
 			i++
+		case i < len(b) && b[i] == '}':
+		default:
+			return span{}, false, errBadJSON
 		}
 	}
 }
@@ -145,8 +153,12 @@ func elements(b []byte) ([]span, error) {
 		}
 		out = append(out, span{i, end})
 		i = skipSpace(b, end)
-		if i < len(b) && b[i] == ',' {
+		switch {
+		case i < len(b) && b[i] == ',':
 			i++
+		case i < len(b) && b[i] == ']':
+		default:
+			return nil, errBadJSON
 		}
 	}
 }
