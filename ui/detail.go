@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -356,4 +357,23 @@ func formatDuration(d time.Duration) string {
 		return d.Round(100 * time.Microsecond).String()
 	}
 	return d.Round(10 * time.Millisecond).String()
+}
+
+func (m Model) scrollDetail(k tea.KeyMsg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m.detail.vp, cmd = scrollViewport(m.detail.vp, m.ctx.keys, k)
+	return m, cmd
+}
+
+// scrollViewport gives a viewport home and end, and the rest of its keys.
+func scrollViewport(vp viewport.Model, keys keyMap, k tea.KeyMsg) (viewport.Model, tea.Cmd) {
+	switch {
+	case key.Matches(k, keys.Home):
+		vp.GotoTop()
+		return vp, nil
+	case key.Matches(k, keys.End):
+		vp.GotoBottom()
+		return vp, nil
+	}
+	return vp.Update(k)
 }

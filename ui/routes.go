@@ -8,7 +8,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/list"
-	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -438,23 +437,4 @@ func (m Model) previewTab(k tea.KeyMsg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.detail, cmd = m.detail.selectTab(i)
 	return m, cmd
-}
-
-func (m Model) scrollDetail(k tea.KeyMsg) (Model, tea.Cmd) {
-	var cmd tea.Cmd
-	m.detail.vp, cmd = scrollViewport(m.detail.vp, m.ctx.keys, k)
-	return m, cmd
-}
-
-// scrollViewport gives a viewport home and end, and the rest of its keys.
-func scrollViewport(vp viewport.Model, keys keyMap, k tea.KeyMsg) (viewport.Model, tea.Cmd) {
-	switch {
-	case key.Matches(k, keys.Home):
-		vp.GotoTop()
-		return vp, nil
-	case key.Matches(k, keys.End):
-		vp.GotoBottom()
-		return vp, nil
-	}
-	return vp.Update(k)
 }
