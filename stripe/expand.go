@@ -323,7 +323,7 @@ func (x *expansion) listData(list []byte, item string, t pathTree, at string) ([
 func (x *expansion) eachElement(arr []byte, f func([]byte) ([]byte, *server.APIError)) ([]byte, *server.APIError) {
 	els, err := elements(arr)
 	if err != nil {
-		return nil, nil
+		return arr, nil // not an array: left as it is
 	}
 	for i := len(els) - 1; i >= 0; i-- {
 		s := els[i]
