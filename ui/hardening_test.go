@@ -80,6 +80,24 @@ func TestRequestTextIsEscapedAndSecretsMasked(t *testing.T) {
 	}
 }
 
+// A request's warnings (unknown parameters, from the Stripe rules) show in
+// its log entry, escaped.
+func TestLogEntryShowsWarnings(t *testing.T) {
+	m, _ := newFixture(t, 120, 40)
+	e := event(0, "POST", "/v1/customers", "POST /v1/customers", 200)
+	e.Warnings = []string{"unknown parameter nickname", "unknown parameter x\x1b[31m"}
+	m, _ = send(t, m, requestMsg(e))
+	m = press(t, m, keyRunes("l"), keyEnter)
+	m.log.vp.Height = 200
+	v := m.log.vp.View()
+	checkSafe(t, "entry", v)
+	for _, want := range []string{"warning: unknown parameter nickname", `warning: unknown parameter x\x1b[31m`} {
+		if !strings.Contains(v, want) {
+			t.Errorf("entry lacks %q:\n%s", want, v)
+		}
+	}
+}
+
 func TestNoticesAreEscaped(t *testing.T) {
 	m, _ := newFixture(t, 120, 40)
 	m.setNotice("GET /v1/\x1b]2;x\x07 failed\nline", true)

@@ -280,6 +280,10 @@ func (l *logModel) refreshEntry() {
 	if e.RequestID != "" {
 		b.WriteString(s.detail.muted.Render("request id: "+termsafe.Line(e.RequestID)) + "\n")
 	}
+	for _, warn := range e.Warnings {
+		// Unknown parameters and the like: they name request text.
+		b.WriteString(wrapWords(s.status.warn.Render("warning: "+termsafe.Line(warn)), w) + "\n")
+	}
 	section := func(title string) { b.WriteString("\n" + s.detail.heading.Render(title) + "\n") }
 	section("Request headers")
 	l.writeHeaders(&b, e.RequestHeader, w)
