@@ -16,7 +16,28 @@ import (
 // (the key, lower case) followed by the summary and the docs as plain text.
 // Lower-casing keeps rune offsets in the key, which the delegate underlines.
 func filterValue(r *catalog.Route) string {
-	return strings.ToLower(r.Method+" "+r.Path) + " " + strings.ToLower(r.Summary+" "+plainDocs(r.Docs))
+	return strings.ToLower(r.Method+" "+r.Path) + " [" + strings.ToLower(sampleIDs(r)) + "] " + strings.ToLower(r.Summary+" "+plainDocs(r.Docs))
+}
+
+// sampleIDs are the route's sample path parameters ("cus_NffrFeUfNV2Hib"),
+// so an id typed into the filter finds the routes of its object.
+func sampleIDs(r *catalog.Route) string {
+	params := r.SampleParams()
+	ids := make([]string, 0, len(params))
+	for _, p := range r.Params {
+		ids = append(ids, params[p])
+	}
+	return strings.Join(ids, " ")
+}
+
+// idsPart is the sample ids section of a filter value.
+func idsPart(t string) string {
+	_, rest, ok := strings.Cut(t, " [")
+	if !ok {
+		return ""
+	}
+	ids, _, _ := strings.Cut(rest, "] ")
+	return ids
 }
 
 // plainDocs strips tags and entities for searching.
@@ -62,6 +83,7 @@ func filterRoutes(term string, targets []string) []list.Rank {
 	words := strings.Fields(term)
 	reqMethod, reqPath := splitRequest(term)
 	plain := plainWords(words)
+	ids := idWords(words)
 	type scored struct {
 		rank  list.Rank
 		tier  int
@@ -84,7 +106,7 @@ func filterRoutes(term string, targets []string) []list.Rank {
 			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: span(pos, len(term))}, 1, pos, len(key)})
 		case len(words) > 1 && containsAll(key, words):
 			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: wordSpans(key, words)}, 2, 0, len(key)})
-		case len(plain) > 0 && containsAll(t, plain):
+		case containsAll(t, plain) && idsStart(idsPart(t), ids):
 			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: wordSpans(key, words)}, 3, 0, len(key)})
 		default:
 			continue
@@ -192,6 +214,27 @@ func idLike(w string) bool {
 		}
 	}
 	return true
+}
+
+// idsStart reports whether every id word starts one of the ids.
+func idsStart(ids string, words []string) bool {
+	for _, w := range words {
+		if !strings.HasPrefix(ids, w) && !strings.Contains(ids, " "+w) {
+			return false
+		}
+	}
+	return true
+}
+
+// idWords are the words idLike accepts, prefixes of sample ids.
+func idWords(words []string) []string {
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		if idLike(w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 func plainWords(words []string) []string {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -132,10 +133,19 @@ func TestFilterFindsWhatPeopleType(t *testing.T) {
 			t.Errorf("%q: first is %s; want %s", tt.term, got, tt.first)
 		}
 	}
-	// An id prefix names no route: it pulls in nothing unrelated.
-	for _, term := range []string{"cus_", "pi_3Mtw"} {
-		if ranks := filterRoutes(term, targets); len(ranks) > 0 {
-			t.Errorf("%q matched %d routes, first %s", term, len(ranks), cat.Routes[ranks[0].Index].Key())
+	// An id prefix finds the routes of its object, and nothing unrelated.
+	for _, tt := range []struct{ term, want string }{{"cus_", "/:customer"}, {"pi_", "/:intent"}, {"cus_ delete", "/:customer"}} {
+		ranks := filterRoutes(tt.term, targets)
+		if len(ranks) == 0 {
+			t.Errorf("%q matched nothing", tt.term)
 		}
+		for _, r := range ranks {
+			if k := cat.Routes[r.Index].Key(); !strings.Contains(k, tt.want) {
+				t.Errorf("%q matched %s, which has no %s", tt.term, k, tt.want)
+			}
+		}
+	}
+	if ranks := filterRoutes("cus_ delete", targets); len(ranks) == 0 || cat.Routes[ranks[0].Index].Method != "DELETE" {
+		t.Errorf("cus_ delete: first is not a DELETE")
 	}
 }
