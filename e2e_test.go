@@ -79,7 +79,7 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("got %d %s", code, body)
 	}
 	code, body = get(t, url+"/v1/customers/cus_ABC", "Prefer", "example=success")
-	if code != 200 || !strings.Contains(body, `"id": "cus_ABC"`) {
+	if code != 200 || !regexp.MustCompile(`"id":\s*"cus_ABC"`).MatchString(body) {
 		t.Errorf("got %d %s", code, body)
 	}
 	if !lines.Scan() || !strings.Contains(lines.Text(), "GET /v1/customers/cus_ABC 404 error GET /v1/customers/:customer") {

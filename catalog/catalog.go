@@ -116,6 +116,12 @@ type Variant struct {
 	once sync.Once
 	tpl  *render.Template
 	err  error
+
+	// compact says the variant has a compact JSON form (RenderCompact).
+	compact     bool
+	compactOnce sync.Once
+	compactTpl  *render.Template
+	compactErr  error
 }
 
 // read loads the template text once.

@@ -76,7 +76,17 @@ type Options struct {
 // Embedded loads the catalog compiled into the binary. Its templates are
 // parsed on first use; TestEmbeddedTemplatesParse proves they all parse.
 func Embedded() (*Catalog, error) {
-	return Load(embed.Catalog, Options{Source: "embedded catalog"})
+	c, err := Load(embed.Catalog, Options{Source: "embedded catalog"})
+	if err != nil {
+		return nil, err
+	}
+	// Its templates are generated JSON: each has a compact form.
+	for _, r := range c.Routes {
+		for _, v := range r.Variants {
+			v.compact = v.ContentType == "application/json" && v.Templating == ""
+		}
+	}
+	return c, nil
 }
 
 // LoadDir loads a catalog folder (as written by Export), parsing every template.

@@ -216,7 +216,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				break
 			}
 		}
-		rendered, err := v.Render(req)
+		renderBody := v.RenderCompact
+		if forPeople(r.Header.Get("User-Agent")) {
+			renderBody = v.Render
+		}
+		rendered, err := renderBody(req)
 		if err != nil {
 			status, out = http.StatusInternalServerError, stripeError("api_error", "",
 				fmt.Sprintf("routedeck could not render %s (%s variant): %v", route.Key(), variant, err), "")
@@ -270,6 +274,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.hub.publish(e)
 	}
+}
+
+// forPeople reports whether a request comes from a tool a person reads
+// the answer in (curl, HTTPie, Wget, a browser): it gets JSON indented, as
+// stripe-mock does for curl. Clients get compact JSON, fewer bytes to send.
+func forPeople(userAgent string) bool {
+	for _, p := range [...]string{"curl/", "HTTPie/", "Wget/", "Mozilla/"} {
+		if strings.HasPrefix(userAgent, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // pick applies a Prefer header (Prism's convention): "code=402" picks the

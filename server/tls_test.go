@@ -37,7 +37,7 @@ func TestServeTLS(t *testing.T) {
 	}
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.StatusCode != 200 || !strings.Contains(string(body), `"id": "cus_TLS"`) {
+	if res.StatusCode != 200 || !strings.Contains(string(body), `"id":"cus_TLS"`) {
 		t.Errorf("GET over HTTPS: %d %.200s", res.StatusCode, body)
 	}
 	if res.ProtoMajor != 2 {
