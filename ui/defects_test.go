@@ -180,3 +180,23 @@ func TestErrorsOnlyWithFilterKeepsSelectionAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// A narrow but tall terminal stacks the detail beneath the list.
+func TestStackedDetail(t *testing.T) {
+	m, _ := newFixture(t, 80, 44)
+	v := m.View()
+	if !strings.Contains(v, "┃Routes") || !strings.Contains(v, "Retrieves a Customer object") {
+		t.Fatalf("80x44 does not show list and detail together:\n%s", v)
+	}
+	// Firing keeps the list in view; a click on the error tab previews it.
+	m = press(t, m, keyEnter)
+	if m.focus != focusList || !strings.Contains(m.View(), "200 OK") {
+		t.Errorf("fire in the stacked layout:\n%s", m.View())
+	}
+	m = press(t, m, keyEsc)
+	y, x := rowOf(m.View(), "○ Error 404")
+	m, _ = send(t, m, click(x+2, y))
+	if !strings.Contains(m.View(), "[○ Error 404]") {
+		t.Errorf("click on the stacked detail's tab:\n%s", m.View())
+	}
+}

@@ -112,7 +112,7 @@ func (m Model) fired(msg firedMsg) (Model, tea.Cmd) {
 	if msg.route != m.detail.route || msg.seq != m.fireSeq {
 		return m, note
 	}
-	if !m.wide() && m.focus == focusList {
+	if !m.wide() && !m.stacked() && m.focus == focusList {
 		m.focus = focusDetail
 	}
 	var cmd tea.Cmd

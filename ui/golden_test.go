@@ -93,6 +93,14 @@ func TestGoldenNoColorFocus(t *testing.T) {
 	})
 }
 
+// TestGoldenStacked is a narrow, tall terminal: the detail beneath the list.
+func TestGoldenStacked(t *testing.T) {
+	m, _ := newFixture(t, 80, 44)
+	m = selectRoute(t, m, "POST /v1/payment_intents")
+	m = press(t, m, keyEnter)
+	golden.RequireEqual(t, []byte(m.View()))
+}
+
 func TestGoldenNotServing(t *testing.T) {
 	m, _ := newFixtureWith(t, 120, 40, func(c *Config) { c.ServerURL, c.NoServe = "", true })
 	m = press(t, m, keyRunes("f"))

@@ -23,15 +23,20 @@ func (m Model) layout() (Model, tea.Cmd) {
 		detailW = m.width - listW
 	}
 	innerH := max(bodyH-fh, 1)
-	if m.list.Width() != listW-fw || m.list.Height() != innerH {
-		m.list.SetSize(max(listW-fw, 1), innerH)
+	listH, detailH := innerH, innerH
+	if m.stacked() {
+		listH = max(m.stackedListHeight(bodyH)-fh, 1)
+		detailH = max(bodyH-m.stackedListHeight(bodyH)-fh, 1)
+	}
+	if m.list.Width() != listW-fw || m.list.Height() != listH {
+		m.list.SetSize(max(listW-fw, 1), listH)
 		// The filter is drawn by routesView, which fits it; a width here
 		// would pad it with spaces.
 		m.list.FilterInput.Width = 0
 	}
 	m.helpOffset = max(0, min(m.helpOffset, len(m.fullHelpLines(m.width-fw))-(innerH-1)))
 	var cmds [2]tea.Cmd
-	m.detail, cmds[0] = m.detail.setSize(detailW-fw, innerH)
+	m.detail, cmds[0] = m.detail.setSize(detailW-fw, detailH)
 	m.log, cmds[1] = m.log.setSize(m.width-fw, innerH)
 	m.editor = m.editor.setSize(detailW-fw, innerH)
 	return m, tea.Batch(cmds[:]...)
@@ -79,6 +84,12 @@ func (m Model) bodyView(h int) string {
 		detailStyle = s.pane.focused
 	}
 	detailView := func(int, int) string { return m.detail.view() }
+	if m.stacked() {
+		lh := m.stackedListHeight(h)
+		return lipgloss.JoinVertical(lipgloss.Left,
+			m.pane(listStyle, listView, m.width, lh),
+			m.pane(detailStyle, detailView, m.width, h-lh))
+	}
 	if !m.wide() {
 		if m.focus == focusDetail {
 			return m.pane(detailStyle, detailView, m.width, h)
@@ -125,3 +136,10 @@ func (m Model) tooSmall() bool { return m.width < minWidth || m.height < minHeig
 
 // wide reports whether list and detail fit side by side.
 func (m Model) wide() bool { return m.width >= wideWidth }
+
+// stacked reports whether a narrow terminal is tall enough to show the
+// detail beneath the list instead of one at a time.
+func (m Model) stacked() bool { return !m.wide() && m.height >= stackHeight }
+
+// stackedListHeight is the list pane's share of a stacked body.
+func (m Model) stackedListHeight(bodyH int) int { return bodyH * 2 / 5 }

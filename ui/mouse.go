@@ -22,28 +22,37 @@ const (
 	paneLog
 )
 
-// paneAt says which pane the cell (x, y) is in, and x within it.
-func (m Model) paneAt(x, y int) (screenPane, int) {
-	if y < paneTop || y >= m.height-lipglossHeight(m.footerView())-1 {
-		return paneNone, 0
+// paneAt says which pane the cell (x, y) is in, and the cell's column
+// and row within the pane's content.
+func (m Model) paneAt(x, y int) (screenPane, int, int) {
+	bodyH := m.height - 1 - lipglossHeight(m.footerView())
+	if y < paneTop || y >= 1+bodyH-1 {
+		return paneNone, 0, 0
 	}
+	row := y - paneTop
 	switch m.focus {
 	case focusLog:
-		return paneLog, x - 1
+		return paneLog, x - 1, row
 	case focusEditor:
-		return paneNone, 0
+		return paneNone, 0, 0
 	}
-	if !m.wide() {
-		if m.focus == focusDetail {
-			return paneDetail, x - 1
+	switch {
+	case m.stacked():
+		lh := m.stackedListHeight(bodyH)
+		if y < 1+lh {
+			return paneList, x - 1, row
 		}
-		return paneList, x - 1
+		return paneDetail, x - 1, y - 1 - lh - 1
+	case !m.wide() && m.focus == focusDetail:
+		return paneDetail, x - 1, row
+	case !m.wide():
+		return paneList, x - 1, row
 	}
 	lw := m.width * listPercent / 100
 	if x < lw {
-		return paneList, x - 1
+		return paneList, x - 1, row
 	}
-	return paneDetail, x - lw - 1
+	return paneDetail, x - lw - 1, row
 }
 
 // mouse handles the wheel (it scrolls the pane under the pointer) and
@@ -53,7 +62,7 @@ func (m Model) mouse(msg tea.MouseMsg) (Model, tea.Cmd) {
 	if !m.ready || m.tooSmall() || m.help.ShowAll || m.list.FilterState() == list.Filtering || m.log.filtering {
 		return m, nil
 	}
-	pane, px := m.paneAt(msg.X, msg.Y)
+	pane, px, py := m.paneAt(msg.X, msg.Y)
 	if pane == paneNone || msg.Action != tea.MouseActionPress {
 		return m, nil
 	}
@@ -65,7 +74,7 @@ func (m Model) mouse(msg tea.MouseMsg) (Model, tea.Cmd) {
 		}
 		return m.wheel(pane, step), nil
 	case tea.MouseButtonLeft:
-		return m.click(pane, px, msg.Y-paneTop)
+		return m.click(pane, px, py)
 	}
 	return m, nil
 }

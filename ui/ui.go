@@ -48,6 +48,7 @@ type Config struct {
 // Layout limits.
 const (
 	wideWidth     = 100 // from here on, list and detail sit side by side
+	stackHeight   = 40  // narrower, from here on the detail sits beneath the list
 	listPercent   = 40  // of a wide terminal's width
 	minWidth      = 40
 	minHeight     = 10
