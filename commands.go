@@ -205,6 +205,11 @@ func writeEventLine(w *bufio.Writer, e server.Event) {
 	w.WriteString(e.Duration.Round(time.Microsecond).String())
 	w.WriteByte(' ')
 	w.WriteString(e.RequestID)
+	if e.Reason != "" {
+		// Why a test value decided the answer ("declined by pm_card_…").
+		w.WriteByte(' ')
+		w.WriteString(termsafe.Line(termsafe.MaskSecrets(e.Reason)))
+	}
 	for i, warn := range e.Warnings {
 		if i == 0 {
 			w.WriteString(" warning: ")

@@ -235,6 +235,8 @@ func (o *options) newServer() (*server.Server, error) {
 		// Stripe catalog, embedded or exported, not to other APIs.
 		o.rules = stripe.New(cat, embed.Stripe, stripe.Options{Strict: o.strict})
 		sopts.Rules = o.rules
+		// Stripe's test cards pick their outcomes (pm_card_chargeDeclined).
+		sopts.TestValues = stripe.NewPayments(cat)
 	}
 	srv, err := server.New(cat, sopts)
 	if err != nil {

@@ -45,12 +45,12 @@ func TestTUIReadmeFlippingRoutes(t *testing.T) {
 	s.waitUntil("the filter kept", func(f string) bool { return !strings.Contains(f, "apply filter") })
 	s.keys("t")
 	s.waitFor("/confirm ✗", "1 on error")
-	if code, body := post(t, confirm, "payment_method=pm_card_visa"); code != 402 || !strings.Contains(body, `"card_declined"`) {
+	if code, body := post(t, confirm, "payment_method=pm_1"); code != 402 || !strings.Contains(body, `"card_declined"`) {
 		t.Fatalf("the app's next confirm: %d %s", code, body)
 	}
 	s.keys("t")
 	s.waitFor("0 on error")
-	if code, _ := post(t, confirm, "payment_method=pm_card_visa"); code != 200 {
+	if code, _ := post(t, confirm, "payment_method=pm_1"); code != 200 {
 		t.Fatalf("after t again: %d", code)
 	}
 	// 4. T: every route on error; T again: back to the routes on error before.

@@ -25,6 +25,9 @@ type Event struct {
 	// Warnings are what the rules noticed without refusing the request,
 	// such as unknown parameters ("unknown parameter foo").
 	Warnings []string
+	// Reason says why a test value in the request decided its answer
+	// ("declined by pm_card_chargeDeclined"); "" when none did.
+	Reason string
 
 	// Request and response details, for the UI's request log. Bodies hold
 	// at most MaxEventBody bytes; the sizes say how long they really were.

@@ -26,10 +26,19 @@ type APIError struct {
 	Code    string // parameter_missing, ...; "" for none
 	Message string
 	Param   string // the parameter at fault; "" for none
+	// Body, when set, is the whole envelope as JSON text, for errors that
+	// carry more than these fields (a decline's decline_code and the
+	// objects Stripe embeds).
+	Body string
 }
 
 // Error is the message.
 func (e *APIError) Error() string { return e.Message }
 
 // body is the error as JSON text.
-func (e *APIError) body() string { return stripeError(e.Type, e.Code, e.Message, e.Param) }
+func (e *APIError) body() string {
+	if e.Body != "" {
+		return e.Body
+	}
+	return stripeError(e.Type, e.Code, e.Message, e.Param)
+}

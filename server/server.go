@@ -59,6 +59,9 @@ type Options struct {
 	// Rules, when set, check requests and finish success bodies (package
 	// stripe's validation and expand[] for the Stripe catalog).
 	Rules Rules
+	// TestValues, when set, let test values in a request (Stripe's test
+	// cards) pick its outcome ahead of the route's toggle.
+	TestValues TestValues
 }
 
 // Server is an http.Handler serving one catalog.
@@ -72,6 +75,7 @@ type Server struct {
 	// mockVersion is the Stripe-Mock-Version header value, if the catalog has one.
 	mockVersion []string
 	rules       Rules
+	tests       TestValues
 }
 
 // New builds a server for cat.
@@ -91,7 +95,7 @@ func New(cat *catalog.Catalog, opts Options) (*Server, error) {
 	if grace <= 0 {
 		grace = DefaultShutdownGrace
 	}
-	s := &Server{cat: cat, state: NewState(cat, kind), hub: newHub(), bodyTimeout: bodyTimeout, grace: grace, rules: opts.Rules}
+	s := &Server{cat: cat, state: NewState(cat, kind), hub: newHub(), bodyTimeout: bodyTimeout, grace: grace, rules: opts.Rules, tests: opts.TestValues}
 	if cat.StripeMockVersion != "" {
 		s.mockVersion = []string{cat.StripeMockVersion}
 	}
@@ -161,6 +165,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		route    *catalog.Route
 		variant  catalog.Kind
 		warnings []string
+		test     *Outcome // a test value's outcome, nil for none
 	)
 	method := r.Method
 	if method == http.MethodHead {
@@ -204,9 +209,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h["Content-Type"] = jsonType
 			break
 		}
-		variant = s.pick(route, r.Header.Get("Prefer"))
-		v := route.Variant(variant)
 		req := render.NewRequest(r, params, body)
+		variant, test = s.choose(route, req, r.Header.Get("Prefer"))
+		v := route.Variant(variant)
 		if s.rules != nil {
 			var refused *APIError
 			warnings, refused = s.rules.Check(route, req)
@@ -216,11 +221,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				break
 			}
 		}
+		if test != nil && test.Decline != nil {
+			variant, status, out = "", test.Decline.Status, test.Decline.body()
+			h["Content-Type"] = jsonType
+			break
+		}
 		renderBody := v.RenderCompact
 		if forPeople(r.Header.Get("User-Agent")) {
 			renderBody = v.Render
 		}
 		rendered, err := renderBody(req)
+		rendered = test.finish(rendered)
 		if err != nil {
 			status, out = http.StatusInternalServerError, stripeError("api_error", "",
 				fmt.Sprintf("routedeck could not render %s (%s variant): %v", route.Key(), variant, err), "")
@@ -265,6 +276,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			RequestID: reqID,
 			Warnings:  warnings,
 		}
+		if test != nil {
+			e.Reason = test.Reason
+		}
 		if details {
 			e.RequestHeader, e.RequestBody, e.RequestBodySize = r.Header.Clone(), clipBytes(body), len(body)
 			e.ResponseHeader, e.ResponseBody, e.ResponseBodySize = h.Clone(), clipString(out), len(out)
@@ -292,9 +306,15 @@ func forPeople(userAgent string) bool {
 // variant with that status, "example=error" or "example=success" picks by
 // kind. Anything else leaves the route's active variant.
 func (s *Server) pick(r *catalog.Route, prefer string) catalog.Kind {
+	kind, _ := s.preferred(r, prefer)
+	return kind
+}
+
+// preferred is pick, and says whether the header picked the variant.
+func (s *Server) preferred(r *catalog.Route, prefer string) (kind catalog.Kind, preferred bool) {
 	active := s.state.Active(r)
 	if prefer == "" {
-		return active
+		return active, false
 	}
 	for _, part := range strings.FieldsFunc(prefer, func(c rune) bool { return c == ',' || c == ';' || c == ' ' }) {
 		k, v, ok := strings.Cut(part, "=")
@@ -310,16 +330,16 @@ func (s *Server) pick(r *catalog.Route, prefer string) catalog.Kind {
 			}
 			for _, variant := range r.Variants {
 				if variant.Status == code {
-					return variant.Kind
+					return variant.Kind, true
 				}
 			}
 		case "example":
 			if kind, err := catalog.ParseKind(v); err == nil {
-				return kind
+				return kind, true
 			}
 		}
 	}
-	return active
+	return active, false
 }
 
 // readBody reads the request body, at most MaxBodyBytes, before the body

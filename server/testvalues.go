@@ -1,0 +1,52 @@
+package server
+
+import (
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/render"
+)
+
+// TestValues pick a request's outcome from the test values it carries, the
+// way Stripe's test mode answers its test cards (package stripe's
+// Payments): pm_card_visa succeeds, pm_card_chargeDeclined is declined.
+// A Prefer header comes first, then the test value, then the route's
+// toggle. Methods must be safe for concurrent use.
+type TestValues interface {
+	// Outcome is nil when the request carries no test value the route
+	// answers to.
+	Outcome(route *catalog.Route, req *render.Request) *Outcome
+}
+
+// Outcome is what a test value makes of a request. A request it decides
+// gets the success variant (whatever the toggle says), is still checked
+// by the rules, and is then refused with Decline or finished with Finish.
+type Outcome struct {
+	// Reason says why, for the request log and the `serve` line
+	// ("declined by pm_card_chargeDeclinedInsufficientFunds").
+	Reason string
+	// Decline, when set, is the answer: Stripe's 402 card_error.
+	Decline *APIError
+	// Finish, when set, changes the rendered success body (the card's
+	// brand and last4, a PaymentIntent's status).
+	Finish func(body string) string
+}
+
+// choose picks the variant a request gets: a Prefer header's, else a test
+// value's outcome (the success variant), else the route's toggle.
+func (s *Server) choose(route *catalog.Route, req *render.Request, prefer string) (catalog.Kind, *Outcome) {
+	kind, preferred := s.preferred(route, prefer)
+	if preferred || s.tests == nil {
+		return kind, nil
+	}
+	if o := s.tests.Outcome(route, req); o != nil {
+		return catalog.Success, o
+	}
+	return kind, nil
+}
+
+// finish applies an outcome's Finish to a rendered body.
+func (o *Outcome) finish(body string) string {
+	if o == nil || o.Finish == nil {
+		return body
+	}
+	return o.Finish(body)
+}

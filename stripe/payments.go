@@ -1,0 +1,436 @@
+package stripe
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/render"
+	"github.com/routedeck/routedeck/server"
+)
+
+// Payments answers Stripe's test values as Stripe's test mode does
+// (server.TestValues): a PaymentIntent confirmed with pm_card_visa
+// succeeds, one confirmed with pm_card_chargeDeclinedInsufficientFunds is
+// declined with Stripe's 402 card_error and the PaymentIntent embedded, a
+// 3-D Secure card leaves it in requires_action, and a PaymentMethod, token
+// or charge made from a test card shows its brand and last4.
+//
+// The routes that read test values: PaymentIntent and SetupIntent create
+// (with confirm=true) and confirm (payment_method,
+// payment_method_data[card][number] or [token]), Charge create (source,
+// card[number]), PaymentMethod and token create (card[number]),
+// PaymentMethod attach, and a customer's source (source).
+type Payments struct {
+	cards *Cards
+	kinds []payRoute // by route index
+	// pmRoute renders the PaymentMethods a decline embeds; nil when the
+	// catalog has no such route.
+	pmRoute *catalog.Route
+}
+
+var _ server.TestValues = (*Payments)(nil)
+
+// payRoute is what a route does with a test value.
+type payRoute int
+
+const (
+	payNone payRoute = iota
+	payIntentCreate
+	payIntentConfirm
+	paySetupCreate
+	paySetupConfirm
+	payCharge
+	payMethodCreate
+	payToken
+	payAttach
+	payCustomerSource // POST /v1/customers and /v1/customers/:customer/sources
+)
+
+var payRoutes = map[string]payRoute{
+	"POST /v1/payment_intents":           payIntentCreate,
+	"POST /v1/payment_intents/*/confirm": payIntentConfirm,
+	"POST /v1/setup_intents":             paySetupCreate,
+	"POST /v1/setup_intents/*/confirm":   paySetupConfirm,
+	"POST /v1/charges":                   payCharge,
+	"POST /v1/payment_methods":           payMethodCreate,
+	"POST /v1/tokens":                    payToken,
+	"POST /v1/payment_methods/*/attach":  payAttach,
+	"POST /v1/customers":                 payCustomerSource,
+	"POST /v1/customers/*/sources":       payCustomerSource,
+	"POST /v1/customers/*/cards":         payCustomerSource,
+}
+
+// NewPayments prepares the test values for cat's routes.
+func NewPayments(cat *catalog.Catalog) *Payments {
+	p := &Payments{cards: NewCards(time.Now().Year() + 3), kinds: make([]payRoute, len(cat.Routes))}
+	for i, r := range cat.Routes {
+		p.kinds[i] = payRoutes[shapeKey(r.Method, r.Path)]
+		if r.Method == http.MethodGet && shapeKey(r.Method, r.Path) == "GET /v1/payment_methods/*" {
+			p.pmRoute = r
+		}
+	}
+	return p
+}
+
+// Outcome resolves the request's test value, if it has one.
+func (p *Payments) Outcome(route *catalog.Route, req *render.Request) *server.Outcome {
+	if route.Index() >= len(p.kinds) {
+		return nil
+	}
+	kind := p.kinds[route.Index()]
+	if kind == payNone {
+		return nil
+	}
+	value := testValue(kind, req)
+	if value == "" {
+		return nil
+	}
+	tc, ok := p.cards.Lookup(value)
+	if !ok {
+		return nil
+	}
+	if m, ok := req.BodyValue("card.exp_month"); ok {
+		tc.Card.ExpMonth, _ = strconv.Atoi(m)
+	}
+	if y, ok := req.BodyValue("card.exp_year"); ok {
+		tc.Card.ExpYear, _ = strconv.Atoi(y)
+	}
+	pay := payment{p: p, route: route, req: req, kind: kind, value: value, card: tc}
+	return pay.outcome()
+}
+
+// testValue is the value a route's request charges, attaches or tokenizes.
+func testValue(kind payRoute, req *render.Request) string {
+	first := func(paths ...string) string {
+		for _, path := range paths {
+			if v, ok := req.BodyValue(path); ok && v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	switch kind {
+	case payIntentCreate, paySetupCreate:
+		if c, _ := req.BodyValue("confirm"); c != "true" {
+			return ""
+		}
+		return first("payment_method", "payment_method_data.card.number", "payment_method_data.card.token")
+	case payIntentConfirm, paySetupConfirm:
+		return first("payment_method", "payment_method_data.card.number", "payment_method_data.card.token")
+	case payCharge:
+		return first("source", "card.number", "source.number")
+	case payMethodCreate, payToken:
+		return first("card.number")
+	case payAttach:
+		return req.Params["payment_method"]
+	case payCustomerSource:
+		return first("source", "card", "source.number", "card.number")
+	}
+	return ""
+}
+
+// payment is one request's test value and what it leads to.
+type payment struct {
+	p     *Payments
+	route *catalog.Route
+	req   *render.Request
+	kind  payRoute
+	value string
+	card  TestCard
+}
+
+func (pay *payment) outcome() *server.Outcome {
+	intent := pay.kind == payIntentCreate || pay.kind == payIntentConfirm
+	setup := pay.kind == paySetupCreate || pay.kind == paySetupConfirm
+	charges := intent || pay.kind == payCharge
+	switch r := pay.card.Result; {
+	case r == IncorrectNumber:
+		return pay.decline(false)
+	case r == Declines && (charges || setup || pay.kind == payAttach || pay.kind == payCustomerSource):
+		return pay.decline(charges)
+	case r == DeclinesCharge && charges:
+		return pay.decline(true)
+	case r == RequiresAction && pay.kind == payCharge:
+		return pay.decline(true)
+	case r == RequiresAction && (intent || setup):
+		return &server.Outcome{Reason: "3-D Secure required by " + pay.value, Finish: pay.requiresAction}
+	}
+	return &server.Outcome{Reason: "test card " + pay.value, Finish: pay.succeed}
+}
+
+// paymentMethodID is the id of the PaymentMethod the value stands for.
+func (pay *payment) paymentMethodID() string {
+	if strings.HasPrefix(pay.value, "pm_") {
+		return pay.value
+	}
+	return render.NewID("pm")
+}
+
+// decline is Stripe's 402 card_error for the card, with the objects Stripe
+// embeds: the charge a payment made, the PaymentIntent or SetupIntent
+// left in requires_payment_method, the PaymentMethod.
+func (pay *payment) decline(charged bool) *server.Outcome {
+	d := pay.card.Decline
+	if pay.card.Result == RequiresAction {
+		d = declineAuth
+	}
+	e := declineError{
+		Code: d.Code, DeclineCode: d.DeclineCode, Message: d.Message, Param: d.Param, Type: "card_error",
+		DocURL: "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(d.Code, "_", "-"),
+	}
+	var chargeID string
+	if charged && pay.card.Result != IncorrectNumber {
+		chargeID = render.NewID("ch")
+		e.Charge = chargeID
+	}
+	if pay.card.Result != IncorrectNumber && pay.kind != payCharge && pay.kind != payCustomerSource {
+		pm := pay.paymentMethod()
+		e.PaymentMethod = pm
+		last := lastError{Charge: chargeID, Code: e.Code, DeclineCode: e.DeclineCode, DocURL: e.DocURL,
+			Message: e.Message, Param: e.Param, PaymentMethod: pm, Type: e.Type}
+		switch pay.kind {
+		case payIntentCreate, payIntentConfirm:
+			e.PaymentIntent = pay.failedIntent("last_payment_error", last, chargeID)
+		case paySetupCreate, paySetupConfirm:
+			last.Charge = ""
+			e.SetupIntent = pay.failedIntent("last_setup_error", last, "")
+		}
+	}
+	body, err := json.MarshalIndent(declineBody{Error: e}, "", "  ")
+	if err != nil {
+		body = []byte(`{"error":{"type":"card_error","code":"card_declined","message":"Your card was declined."}}`)
+	}
+	return &server.Outcome{
+		Reason: "declined by " + pay.value,
+		Decline: &server.APIError{Status: http.StatusPaymentRequired, Type: e.Type, Code: e.Code,
+			Message: e.Message, Param: e.Param, Body: string(body) + "\n"},
+	}
+}
+
+type declineBody struct {
+	Error declineError `json:"error"`
+}
+
+type declineError struct {
+	Charge        string          `json:"charge,omitempty"`
+	Code          string          `json:"code"`
+	DeclineCode   string          `json:"decline_code,omitempty"`
+	DocURL        string          `json:"doc_url"`
+	Message       string          `json:"message"`
+	Param         string          `json:"param,omitempty"`
+	PaymentIntent json.RawMessage `json:"payment_intent,omitempty"`
+	PaymentMethod json.RawMessage `json:"payment_method,omitempty"`
+	SetupIntent   json.RawMessage `json:"setup_intent,omitempty"`
+	Type          string          `json:"type"`
+}
+
+// lastError is a PaymentIntent's last_payment_error (a SetupIntent's
+// last_setup_error).
+type lastError struct {
+	Charge        string          `json:"charge,omitempty"`
+	Code          string          `json:"code"`
+	DeclineCode   string          `json:"decline_code,omitempty"`
+	DocURL        string          `json:"doc_url"`
+	Message       string          `json:"message"`
+	Param         string          `json:"param,omitempty"`
+	PaymentMethod json.RawMessage `json:"payment_method,omitempty"`
+	Type          string          `json:"type"`
+}
+
+// failedIntent is the route's intent as a decline leaves it.
+func (pay *payment) failedIntent(errField string, last lastError, chargeID string) json.RawMessage {
+	body, err := pay.route.Variant(catalog.Success).Render(pay.req)
+	if err != nil {
+		return nil
+	}
+	b := []byte(body)
+	b = setTop(b, "status", "requires_payment_method")
+	b = setTop(b, errField, last)
+	b = setTop(b, "payment_method", nil)
+	b = setTop(b, "next_action", nil)
+	if errField == "last_payment_error" {
+		b = setTop(b, "latest_charge", chargeID)
+		b = setTop(b, "amount_received", 0)
+		b = setTop(b, "amount_capturable", 0)
+	}
+	if !json.Valid(b) {
+		return nil
+	}
+	return b
+}
+
+// paymentMethod is the PaymentMethod the value stands for, as JSON.
+func (pay *payment) paymentMethod() json.RawMessage {
+	if pay.p.pmRoute == nil {
+		return nil
+	}
+	id := pay.paymentMethodID()
+	body, err := pay.p.pmRoute.Variant(catalog.Success).Render(&render.Request{
+		Method: http.MethodGet, Path: "/v1/payment_methods/" + id, Params: map[string]string{"payment_method": id}})
+	if err != nil {
+		return nil
+	}
+	b := setTop([]byte(body), "id", id)
+	b = setTop(b, "type", "card")
+	b = pay.cardDetails(b, "card", pay.card.Card.Brand)
+	if !json.Valid(b) {
+		return nil
+	}
+	return b
+}
+
+// cardDetails writes the card's brand, last4, expiry, funding and country
+// into the object at path (dotted) of b.
+func (pay *payment) cardDetails(b []byte, path, brand string) []byte {
+	c := pay.card.Card
+	for _, f := range []struct {
+		key string
+		v   any
+	}{
+		{"brand", brand}, {"last4", c.Last4()}, {"exp_month", c.ExpMonth}, {"exp_year", c.ExpYear},
+		{"funding", c.Funding}, {"country", c.Country},
+	} {
+		b = setPath(b, path+"."+f.key, f.v)
+	}
+	if brand == c.Brand {
+		b = setPath(b, path+".display_brand", brand)
+	}
+	return b
+}
+
+// succeed finishes a success body for the card.
+func (pay *payment) succeed(body string) string {
+	b := []byte(body)
+	switch pay.kind {
+	case payIntentCreate, payIntentConfirm:
+		status := "succeeded"
+		if m, _ := pay.req.BodyValue("capture_method"); strings.HasPrefix(m, "manual") {
+			status = "requires_capture"
+		} else if sp, ok, err := member(b, "capture_method"); err == nil && ok && strings.HasPrefix(stringValue(b, sp), "manual") && pay.kind == payIntentConfirm {
+			status = "requires_capture"
+		}
+		amount := topInt(b, "amount")
+		b = setTop(b, "status", status)
+		b = setTop(b, "payment_method", pay.paymentMethodID())
+		b = setTop(b, "latest_charge", render.NewID("ch"))
+		b = setTop(b, "last_payment_error", nil)
+		b = setTop(b, "next_action", nil)
+		if status == "succeeded" {
+			b = setTop(b, "amount_received", amount)
+			b = setTop(b, "amount_capturable", 0)
+		} else {
+			b = setTop(b, "amount_received", 0)
+			b = setTop(b, "amount_capturable", amount)
+		}
+	case paySetupCreate, paySetupConfirm:
+		b = setTop(b, "status", "succeeded")
+		b = setTop(b, "payment_method", pay.paymentMethodID())
+		b = setTop(b, "last_setup_error", nil)
+		b = setTop(b, "next_action", nil)
+	case payCharge:
+		b = setTop(b, "status", "succeeded")
+		b = setTop(b, "paid", true)
+		b = setTop(b, "failure_code", nil)
+		b = setTop(b, "failure_message", nil)
+		b = pay.cardDetails(b, "payment_method_details.card", pay.card.Card.Brand)
+		b = setPath(b, "payment_method_details.type", "card")
+	case payMethodCreate, payAttach:
+		b = setTop(b, "type", "card")
+		b = pay.cardDetails(b, "card", pay.card.Card.Brand)
+	case payToken:
+		b = setTop(b, "type", "card")
+		b = pay.cardDetails(b, "card", pay.card.Card.CardBrand())
+	}
+	if !json.Valid(b) {
+		return body
+	}
+	return string(b)
+}
+
+// requiresAction leaves an intent waiting for 3-D Secure: status
+// requires_action with the next_action Stripe gives it (a redirect when
+// the request has a return_url, Stripe.js's handling otherwise).
+func (pay *payment) requiresAction(body string) string {
+	b := []byte(body)
+	id := payString(b, "id")
+	var next any
+	if ret, ok := pay.req.BodyValue("return_url"); ok && ret != "" {
+		next = map[string]any{"type": "redirect_to_url", "redirect_to_url": map[string]any{
+			"return_url": ret, "url": "https://hooks.stripe.com/3d_secure_2/hosted?merchant=acct_routedeck&payment_intent=" + id,
+		}}
+	} else {
+		next = map[string]any{"type": "use_stripe_sdk", "use_stripe_sdk": map[string]any{
+			"type": "three_d_secure_redirect", "stripe_js": "https://hooks.stripe.com/3d_secure_2/hosted?payment_intent=" + id,
+			"source": render.NewID("src"),
+		}}
+	}
+	b = setTop(b, "status", "requires_action")
+	b = setTop(b, "next_action", next)
+	b = setTop(b, "payment_method", pay.paymentMethodID())
+	if pay.kind == payIntentCreate || pay.kind == payIntentConfirm {
+		b = setTop(b, "amount_received", 0)
+		b = setTop(b, "last_payment_error", nil)
+	} else {
+		b = setTop(b, "last_setup_error", nil)
+	}
+	if !json.Valid(b) {
+		return body
+	}
+	return string(b)
+}
+
+// setTop sets a top-level member of the object b to v (added when absent).
+func setTop(b []byte, key string, v any) []byte { return setPath(b, key, v) }
+
+// setPath sets the member at a dotted path of the object b to v; a path
+// through a member that is absent or not an object leaves b as it is.
+// The rest of b keeps its bytes and order.
+func setPath(b []byte, path string, v any) []byte {
+	key, rest, nested := strings.Cut(path, ".")
+	sp, ok, err := member(b, key)
+	if err != nil {
+		return b
+	}
+	if nested {
+		if !ok || b[sp.start] != '{' {
+			return b
+		}
+		inner := setPath(b[sp.start:sp.end], rest, v)
+		return splice(b, sp, inner)
+	}
+	val, err := json.Marshal(v)
+	if err != nil {
+		return b
+	}
+	if !ok {
+		out, err := addMember(b, key, val)
+		if err != nil {
+			return b
+		}
+		return out
+	}
+	return splice(b, sp, val)
+}
+
+// topInt is the integer value of a top-level member, 0 if none.
+func topInt(b []byte, key string) int64 {
+	sp, ok, err := member(b, key)
+	if err != nil || !ok {
+		return 0
+	}
+	n, _ := strconv.ParseInt(string(b[sp.start:sp.end]), 10, 64)
+	return n
+}
+
+// payString is the string value of a top-level member, "" if none.
+func payString(b []byte, key string) string {
+	sp, ok, err := member(b, key)
+	if err != nil || !ok {
+		return ""
+	}
+	return stringValue(b, sp)
+}

@@ -1,0 +1,360 @@
+package stripe_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	stripego "github.com/stripe/stripe-go/v82"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/stripe"
+)
+
+// newPaymentsServer serves the embedded catalog with the Stripe rules and
+// test cards, as `routedeck serve` does.
+func newPaymentsServer(t *testing.T) (*server.Server, *httptest.Server, *stripego.Client) {
+	t.Helper()
+	cat, err := embeddedCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(cat, server.Options{
+		Rules:      stripe.New(cat, embed.Stripe, stripe.Options{}),
+		TestValues: stripe.NewPayments(cat),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		ts.Close()
+		srv.Close()
+	})
+	backend := stripego.GetBackendWithConfig(stripego.APIBackend, &stripego.BackendConfig{
+		URL:               stripego.String(ts.URL),
+		HTTPClient:        ts.Client(),
+		MaxNetworkRetries: stripego.Int64(0),
+		LeveledLogger:     &stripego.LeveledLogger{Level: stripego.LevelNull},
+	})
+	sc := stripego.NewClient("sk_test_123", stripego.WithBackends(&stripego.Backends{
+		API: backend, Connect: backend, Uploads: backend, MeterEvents: backend,
+	}))
+	return srv, ts, sc
+}
+
+// want is a test value's documented outcome.
+type want struct {
+	code, declineCode, param string
+	message                  string
+	action                   bool   // requires_action (3-D Secure) on intents
+	chargeAuth               bool   // the Charges API declines it: authentication_required
+	chargeOnly               bool   // only charging declines (…0341)
+	brand, last4             string // for successes
+}
+
+var (
+	generic      = want{code: "card_declined", declineCode: "generic_decline", message: "Your card was declined."}
+	insufficient = want{code: "card_declined", declineCode: "insufficient_funds", message: "Your card has insufficient funds."}
+	lost         = want{code: "card_declined", declineCode: "lost_card", message: "Your card was declined."}
+	stolen       = want{code: "card_declined", declineCode: "stolen_card", message: "Your card was declined."}
+	expired      = want{code: "expired_card", declineCode: "expired_card", param: "exp_month", message: "Your card has expired."}
+	cvc          = want{code: "incorrect_cvc", declineCode: "incorrect_cvc", param: "cvc", message: "Your card's security code is incorrect."}
+	processing   = want{code: "processing_error", declineCode: "processing_error", message: "An error occurred while processing your card. Try again in a little bit."}
+	number       = want{code: "incorrect_number", param: "number", message: "Your card number is incorrect."}
+	threeDS      = want{action: true, chargeAuth: true}
+)
+
+// testValues are Stripe's test values and their outcomes (DESIGN.md §8).
+var testValues = []struct {
+	value string
+	want  want
+}{
+	{"pm_card_visa", want{brand: "visa", last4: "4242"}},
+	{"pm_card_mastercard", want{brand: "mastercard", last4: "4444"}},
+	{"tok_visa", want{brand: "visa", last4: "4242"}},
+	{"4242424242424242", want{brand: "visa", last4: "4242"}},
+	{"5555555555554444", want{brand: "mastercard", last4: "4444"}},
+
+	{"4000000000000002", generic},
+	{"pm_card_visa_chargeDeclined", generic},
+	{"pm_card_chargeDeclined", generic},
+	{"tok_visa_chargeDeclined", generic},
+	{"tok_chargeDeclined", generic},
+	{"4000000000009995", insufficient},
+	{"pm_card_visa_chargeDeclinedInsufficientFunds", insufficient},
+	{"pm_card_chargeDeclinedInsufficientFunds", insufficient},
+	{"tok_chargeDeclinedInsufficientFunds", insufficient},
+	{"4000000000009987", lost},
+	{"pm_card_chargeDeclinedLostCard", lost},
+	{"tok_visa_chargeDeclinedLostCard", lost},
+	{"4000000000009979", stolen},
+	{"pm_card_chargeDeclinedStolenCard", stolen},
+	{"4000000000000069", expired},
+	{"pm_card_chargeDeclinedExpiredCard", expired},
+	{"tok_chargeDeclinedExpiredCard", expired},
+	{"4000000000000127", cvc},
+	{"pm_card_chargeDeclinedIncorrectCvc", cvc},
+	{"4000000000000119", processing},
+	{"pm_card_chargeDeclinedProcessingError", processing},
+	{"4242424242424241", number},
+	{"4000000000000341", want{code: "card_declined", declineCode: "generic_decline", message: "Your card was declined.", chargeOnly: true}},
+	{"pm_card_chargeCustomerFail", want{code: "card_declined", declineCode: "generic_decline", message: "Your card was declined.", chargeOnly: true}},
+
+	{"4000002500003155", threeDS},
+	{"4000002760003184", threeDS},
+	{"4000000000003220", threeDS},
+	{"pm_card_authenticationRequired", threeDS},
+	{"pm_card_threeDSecure2Required", threeDS},
+}
+
+// setCard puts a test value where a client sends it: a PaymentMethod id
+// as payment_method, a token or number as payment method data.
+func setCard(p *stripego.Params, pm **string, value string) {
+	switch {
+	case strings.HasPrefix(value, "pm_"):
+		*pm = stripego.String(value)
+	case strings.HasPrefix(value, "tok_"):
+		p.AddExtra("payment_method_data[type]", "card")
+		p.AddExtra("payment_method_data[card][token]", value)
+	default:
+		p.AddExtra("payment_method_data[type]", "card")
+		p.AddExtra("payment_method_data[card][number]", value)
+		p.AddExtra("payment_method_data[card][exp_month]", "12")
+		p.AddExtra("payment_method_data[card][exp_year]", "2034")
+	}
+}
+
+// checkDecline checks a *stripe.Error against the documented outcome.
+func checkDecline(t *testing.T, err error, w want, embedsIntent bool, amount int64) {
+	t.Helper()
+	var se *stripego.Error
+	if !errors.As(err, &se) {
+		t.Fatalf("want a *stripe.Error, got %v", err)
+	}
+	if se.HTTPStatusCode != http.StatusPaymentRequired || se.Type != stripego.ErrorTypeCard {
+		t.Errorf("status %d type %q, want 402 card_error", se.HTTPStatusCode, se.Type)
+	}
+	if string(se.Code) != w.code || string(se.DeclineCode) != w.declineCode || se.Param != w.param || se.Msg != w.message {
+		t.Errorf("code %q decline_code %q param %q message %q, want %q %q %q %q",
+			se.Code, se.DeclineCode, se.Param, se.Msg, w.code, w.declineCode, w.param, w.message)
+	}
+	if se.DocURL != "https://stripe.com/docs/error-codes/"+strings.ReplaceAll(w.code, "_", "-") {
+		t.Errorf("doc_url %q", se.DocURL)
+	}
+	if !embedsIntent {
+		return
+	}
+	pi := se.PaymentIntent
+	if pi == nil {
+		t.Fatal("error.payment_intent missing")
+	}
+	if pi.Status != stripego.PaymentIntentStatusRequiresPaymentMethod || pi.LastPaymentError == nil ||
+		pi.LastPaymentError.Code != se.Code || pi.LastPaymentError.DeclineCode != se.DeclineCode {
+		t.Errorf("embedded PaymentIntent: status %q last_payment_error %+v", pi.Status, pi.LastPaymentError)
+	}
+	if amount != 0 && pi.Amount != amount {
+		t.Errorf("embedded PaymentIntent amount %d, want %d", pi.Amount, amount)
+	}
+	if se.ChargeID == "" || pi.LatestCharge == nil || pi.LatestCharge.ID != se.ChargeID {
+		t.Errorf("error.charge %q, latest_charge %+v: want the declined charge", se.ChargeID, pi.LatestCharge)
+	}
+	if se.PaymentMethod == nil || se.PaymentMethod.Card == nil || se.PaymentMethod.Card.Last4 == "" {
+		t.Errorf("error.payment_method %+v: want the card", se.PaymentMethod)
+	}
+}
+
+func TestTestValuesOnPaymentIntentCreate(t *testing.T) {
+	_, _, sc := newPaymentsServer(t)
+	ctx := context.Background()
+	for _, tv := range testValues {
+		t.Run(tv.value, func(t *testing.T) {
+			p := &stripego.PaymentIntentCreateParams{Amount: stripego.Int64(2000), Currency: stripego.String("usd"), Confirm: stripego.Bool(true)}
+			setCard(&p.Params, &p.PaymentMethod, tv.value)
+			pi, err := sc.V1PaymentIntents.Create(ctx, p)
+			checkIntent(t, tv.value, tv.want, pi, err, 2000)
+		})
+	}
+}
+
+func TestTestValuesOnPaymentIntentConfirm(t *testing.T) {
+	_, _, sc := newPaymentsServer(t)
+	ctx := context.Background()
+	for _, tv := range testValues {
+		t.Run(tv.value, func(t *testing.T) {
+			p := &stripego.PaymentIntentConfirmParams{}
+			setCard(&p.Params, &p.PaymentMethod, tv.value)
+			pi, err := sc.V1PaymentIntents.Confirm(ctx, "pi_123", p)
+			checkIntent(t, tv.value, tv.want, pi, err, 0)
+		})
+	}
+}
+
+func checkIntent(t *testing.T, value string, w want, pi *stripego.PaymentIntent, err error, amount int64) {
+	t.Helper()
+	switch {
+	case w.action:
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pi.Status != stripego.PaymentIntentStatusRequiresAction || pi.NextAction == nil || pi.NextAction.Type != "use_stripe_sdk" {
+			t.Errorf("status %q next_action %+v, want requires_action with use_stripe_sdk", pi.Status, pi.NextAction)
+		}
+	case w.code != "":
+		if err == nil {
+			t.Fatalf("%s: want a decline, got status %q", value, pi.Status)
+		}
+		checkDecline(t, err, w, w.code != "incorrect_number", amount)
+	default:
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pi.Status != stripego.PaymentIntentStatusSucceeded || pi.LatestCharge == nil || pi.PaymentMethod == nil {
+			t.Errorf("status %q latest_charge %v payment_method %v, want succeeded with both", pi.Status, pi.LatestCharge, pi.PaymentMethod)
+		}
+		if amount != 0 && (pi.Amount != amount || pi.AmountReceived != amount) {
+			t.Errorf("amount %d received %d, want %d", pi.Amount, pi.AmountReceived, amount)
+		}
+	}
+}
+
+func TestTestValuesOnChargeCreate(t *testing.T) {
+	_, _, sc := newPaymentsServer(t)
+	ctx := context.Background()
+	for _, tv := range testValues {
+		if strings.HasPrefix(tv.value, "pm_") {
+			continue // the Charges API takes tokens, sources and numbers
+		}
+		t.Run(tv.value, func(t *testing.T) {
+			p := &stripego.ChargeCreateParams{Amount: stripego.Int64(2000), Currency: stripego.String("usd")}
+			if strings.HasPrefix(tv.value, "tok_") {
+				p.Source = &stripego.PaymentSourceSourceParams{Token: stripego.String(tv.value)}
+			} else {
+				p.AddExtra("card[number]", tv.value)
+				p.AddExtra("card[exp_month]", "12")
+				p.AddExtra("card[exp_year]", "2034")
+			}
+			ch, err := sc.V1Charges.Create(ctx, p)
+			w := tv.want
+			if w.chargeAuth {
+				w = want{code: "card_declined", declineCode: "authentication_required", message: "Your card was declined. This transaction requires authentication."}
+			}
+			if w.code == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				card := ch.PaymentMethodDetails.Card
+				if ch.Status != "succeeded" || !ch.Paid || card == nil || string(card.Brand) != w.brand || card.Last4 != w.last4 {
+					t.Errorf("status %q paid %v card %+v, want succeeded with %s %s", ch.Status, ch.Paid, card, w.brand, w.last4)
+				}
+				return
+			}
+			checkDecline(t, err, w, false, 0)
+			var se *stripego.Error
+			if errors.As(err, &se) && w.code != "incorrect_number" && !strings.HasPrefix(se.ChargeID, "ch_") {
+				t.Errorf("error.charge %q, want the declined charge's id", se.ChargeID)
+			}
+		})
+	}
+}
+
+// Cards and tokens made from test numbers show the card's brand and last4;
+// attaching …0341 succeeds, attaching a declining card does not.
+func TestTestCardsMakePaymentMethodsAndTokens(t *testing.T) {
+	_, _, sc := newPaymentsServer(t)
+	ctx := context.Background()
+	pm, err := sc.V1PaymentMethods.Create(ctx, &stripego.PaymentMethodCreateParams{
+		Type: stripego.String("card"),
+		Card: &stripego.PaymentMethodCreateCardParams{Number: stripego.String("5555555555554444"), ExpMonth: stripego.Int64(7), ExpYear: stripego.Int64(2031), CVC: stripego.String("123")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pm.Card == nil || pm.Card.Brand != "mastercard" || pm.Card.Last4 != "4444" || pm.Card.ExpMonth != 7 || pm.Card.ExpYear != 2031 {
+		t.Errorf("payment method card %+v, want mastercard 4444 7/2031", pm.Card)
+	}
+	tok, err := sc.V1Tokens.Create(ctx, &stripego.TokenCreateParams{Card: &stripego.CardParams{Number: stripego.String("4000000000009995"), ExpMonth: stripego.String("12"), ExpYear: stripego.String("2034")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Card == nil || tok.Card.Brand != "Visa" || tok.Card.Last4 != "9995" {
+		t.Errorf("token card %+v, want Visa 9995", tok.Card)
+	}
+	_, err = sc.V1PaymentMethods.Create(ctx, &stripego.PaymentMethodCreateParams{
+		Type: stripego.String("card"),
+		Card: &stripego.PaymentMethodCreateCardParams{Number: stripego.String("4242424242424241"), ExpMonth: stripego.Int64(7), ExpYear: stripego.Int64(2031)},
+	})
+	checkDecline(t, err, number, false, 0)
+
+	attached, err := sc.V1PaymentMethods.Attach(ctx, "pm_card_chargeCustomerFail", &stripego.PaymentMethodAttachParams{Customer: stripego.String("cus_1")})
+	if err != nil {
+		t.Fatalf("attaching pm_card_chargeCustomerFail: %v", err)
+	}
+	if attached.Card == nil || attached.Card.Last4 != "0341" {
+		t.Errorf("attached card %+v, want last4 0341", attached.Card)
+	}
+	_, err = sc.V1PaymentMethods.Attach(ctx, "pm_card_chargeDeclinedStolenCard", &stripego.PaymentMethodAttachParams{Customer: stripego.String("cus_1")})
+	checkDecline(t, err, stolen, false, 0)
+}
+
+// A Prefer header beats the test value, which beats the route's toggle;
+// the event says which test value decided.
+func TestTestValuePrecedence(t *testing.T) {
+	srv, ts, _ := newPaymentsServer(t)
+	events, stop := srv.SubscribeSummary(16)
+	defer stop()
+	route, ok := srv.Catalog().Lookup("POST /v1/payment_intents/:intent/confirm")
+	if !ok {
+		t.Fatal("no confirm route")
+	}
+	post := func(form string, header ...string) int {
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/payment_intents/pi_1/confirm", strings.NewReader(form))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		res, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	reason := func() string {
+		select {
+		case e := <-events:
+			return e.Reason
+		case <-time.After(2 * time.Second):
+			t.Fatal("no event")
+		}
+		return ""
+	}
+	declined := "payment_method=pm_card_chargeDeclinedInsufficientFunds"
+	if got := post(declined); got != 402 {
+		t.Errorf("declining card: %d, want 402", got)
+	}
+	if r := reason(); r != "declined by pm_card_chargeDeclinedInsufficientFunds" {
+		t.Errorf("reason %q", r)
+	}
+	if got := post(declined, "Prefer", "example=success"); got != 200 {
+		t.Errorf("Prefer example=success with a declining card: %d, want 200", got)
+	}
+	if r := reason(); r != "" {
+		t.Errorf("reason %q under Prefer, want none", r)
+	}
+	srv.State().Set(route, catalog.Error)
+	if got := post("payment_method=pm_card_visa"); got != 200 {
+		t.Errorf("pm_card_visa on a route toggled to error: %d, want 200", got)
+	}
+	reason()
+	if got := post("payment_method=pm_123"); got == 200 {
+		t.Errorf("no test value on a route toggled to error: %d, want its error", got)
+	}
+	reason()
+}
