@@ -144,7 +144,11 @@ func TestLogWorkspace(t *testing.T) {
 	if m.log.n() != 1 || m.log.at(0).Status != 402 {
 		t.Errorf("errors only shows %d entries", m.log.n())
 	}
-	m = press(t, m, keyRunes("E"))
+	// esc clears what narrows the log before it closes the log.
+	m = press(t, m, keyEsc)
+	if m.focus != focusLog || m.log.n() != 3 {
+		t.Errorf("esc with errors only: focus %v, %d entries", m.focus, m.log.n())
+	}
 	// Paused, new requests don't move the selection.
 	m = press(t, m, keyRunes("p"))
 	sel := m.log.at(m.log.cursor).Path

@@ -173,6 +173,8 @@ func (m *Model) updateKeybindings() {
 		k.Back.SetHelp("esc", "close")
 	case inLog && m.log.open:
 		k.Back.SetHelp("esc", "back to log")
+	case inLog && m.log.narrowed():
+		k.Back.SetHelp("esc", "clear filter")
 	case inLog:
 		k.Back.SetHelp("esc", "close log")
 	case m.list.FilterState() == list.FilterApplied && m.focus == focusList:
@@ -185,9 +187,14 @@ func (m *Model) updateKeybindings() {
 	} else {
 		k.Log.SetHelp("l", "request log")
 	}
-	if m.errorsOnly {
+	switch {
+	case inLog && m.log.errorsOnly:
+		k.ErrorsOnly.SetHelp("E", "all statuses")
+	case inLog:
+		k.ErrorsOnly.SetHelp("E", "errors only")
+	case m.errorsOnly:
 		k.ErrorsOnly.SetHelp("E", "all routes")
-	} else {
+	default:
 		k.ErrorsOnly.SetHelp("E", "only on error")
 	}
 	if m.help.ShowAll {

@@ -389,7 +389,8 @@ func (l logModel) view(dropped int64) string {
 	}
 	lines := []string{ansi.Truncate(l.title(dropped), w, "…")}
 	if l.filtering || l.filter.Value() != "" {
-		lines[0] = ansi.Truncate(l.filter.View(), w, "…")
+		count := commas(l.n()) + " of " + commas(len(l.entries))
+		lines[0] = spread(l.filter.View(), s.log.dim.Render(count), w)
 	}
 	switch {
 	case len(l.entries) == 0:
@@ -584,9 +585,15 @@ func (m Model) logKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(k, m.ctx.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
 	case key.Matches(k, m.ctx.keys.Back):
-		if l.open {
+		switch {
+		case l.open:
 			m.log.open = false
-		} else {
+		case l.narrowed():
+			// Like the route list: esc clears the filter before it leaves.
+			m.log.filter.SetValue("")
+			m.log.errorsOnly = false
+			m.log = m.log.refilter()
+		default:
 			m.focus = m.back
 		}
 	case key.Matches(k, m.ctx.keys.Log):
