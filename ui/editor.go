@@ -49,7 +49,7 @@ func newEditorModel(ctx *common) editorModel {
 	e := editorModel{ctx: ctx, drafts: map[*catalog.Route]editorDraft{}}
 	e.target = textinput.New()
 	e.target.Prompt = ""
-	e.target.Placeholder = "/v1/path?query=value"
+	e.target.Placeholder = "POST /v1/path?query=value"
 	e.headers = newEditorArea("e.g. Prefer: code=402 (or Idempotency-Key, Stripe-Account)")
 	e.body = newEditorArea("form body: a=1&b=2, or JSON")
 	return e
@@ -71,7 +71,7 @@ func (e editorModel) start(r *catalog.Route) (editorModel, tea.Cmd) {
 	e.route = r
 	d, ok := e.drafts[r]
 	if !ok {
-		d = editorDraft{target: sampleTarget(r), body: e.ctx.sampleBody(r)}
+		d = editorDraft{target: r.Method + " " + sampleTarget(r), body: e.ctx.sampleBody(r)}
 	}
 	e.target.SetValue(d.target)
 	e.target.CursorEnd()
@@ -108,11 +108,24 @@ func (e editorModel) next(delta int) (editorModel, tea.Cmd) {
 
 // request is the form as a request to fire.
 func (e editorModel) request() fireRequest {
-	target := strings.TrimSpace(e.target.Value())
+	method, target := splitMethod(strings.TrimSpace(e.target.Value()))
+	if method == "" {
+		method = e.route.Method
+	}
 	if !strings.HasPrefix(target, "/") {
 		target = "/" + target
 	}
-	return fireRequest{route: e.route, target: target, header: parseHeaderLines(e.headers.Value()), body: e.body.Value()}
+	return fireRequest{route: e.route, method: method, target: target, header: parseHeaderLines(e.headers.Value()), body: e.body.Value()}
+}
+
+// splitMethod reads "POST /v1/x?y=1" as a method and a target; a line
+// without a method is all target.
+func splitMethod(line string) (method, target string) {
+	m, rest, ok := strings.Cut(line, " ")
+	if !ok || m == "" || strings.Trim(m, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		return "", line
+	}
+	return m, strings.TrimSpace(rest)
 }
 
 // parseHeaderLines reads "Name: value" lines; lines without a colon or a
@@ -168,7 +181,7 @@ func (e editorModel) view() string {
 	var b strings.Builder
 	b.WriteString(s.detail.heading.Render("Request") + "  " + s.methodStyle(e.route.Method).UnsetWidth().Render(e.route.Method) +
 		s.form.hint.Render("  "+e.route.Path) + "\n\n")
-	b.WriteString(label(fieldTarget, "Path and query") + "\n")
+	b.WriteString(label(fieldTarget, "Method, path and query") + "\n")
 	b.WriteString("│ " + e.target.View() + "\n\n")
 	b.WriteString(label(fieldHeaders, "Headers (Name: value a line)") + "\n")
 	b.WriteString(e.headers.View() + "\n\n")

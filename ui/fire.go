@@ -30,6 +30,7 @@ type firedMsg struct {
 // headers and a body.
 type fireRequest struct {
 	route  *catalog.Route
+	method string // "" is the route's
 	target string
 	header http.Header
 	body   string
@@ -39,6 +40,9 @@ type fireRequest struct {
 func fireCmd(seq int, client *http.Client, now func() time.Time, base string, req fireRequest) tea.Cmd {
 	return func() tea.Msg {
 		method := req.route.Method
+		if req.method != "" {
+			method = req.method
+		}
 		res := &firedResult{method: method, target: req.target, body: req.body, reqHeader: req.header}
 		msg := firedMsg{seq: seq, route: req.route, res: res}
 		var body io.Reader

@@ -283,7 +283,7 @@ func TestEditThenFire(t *testing.T) {
 	if got := m.editor.headers.Value(); got != "Prefer: code=404\nIdempotency-Key: k1" {
 		t.Errorf("headers not remembered: %q", got)
 	}
-	if got := m.editor.target.Value(); got != "/v1/customers/cus_NffrFeUfNV2Hib?q=1" {
+	if got := m.editor.target.Value(); got != "GET /v1/customers/cus_NffrFeUfNV2Hib?q=1" {
 		t.Errorf("path not remembered: %q", got)
 	}
 	m = typeText(t, m, "&r=2")
@@ -293,12 +293,19 @@ func TestEditThenFire(t *testing.T) {
 	}
 	// Another route starts from its own sample.
 	m = press(t, m, keyRunes("j"), keyRunes("e"))
-	if got := m.editor.target.Value(); got != "/v1/customers" {
+	if got := m.editor.target.Value(); got != "POST /v1/customers" {
 		t.Errorf("second route's path = %q", got)
 	}
 	m = press(t, m, keyEsc, keyRunes("k"), keyRunes("e"))
-	if got := m.editor.target.Value(); got != "/v1/customers/cus_NffrFeUfNV2Hib?q=1&r=2" {
+	if got := m.editor.target.Value(); got != "GET /v1/customers/cus_NffrFeUfNV2Hib?q=1&r=2" {
 		t.Errorf("the esc'd edit was not kept: %q", got)
+	}
+	// The method is part of the first line: DELETE sends a DELETE.
+	m = press(t, m, keyEsc, keyRunes("e"))
+	m.editor.target.SetValue("DELETE /v1/customers/cus_1")
+	m, msgs = send(t, m, tea.KeyMsg{Type: tea.KeyCtrlS})
+	if fm, ok := hasMsg[firedMsg](msgs); !ok || fm.res.method != "DELETE" || fm.res.status != 404 { // the remembered Prefer: code=404
+		t.Errorf("edited method: %+v", fm.res)
 	}
 	_ = f
 }
