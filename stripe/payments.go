@@ -247,16 +247,11 @@ func (pay *payment) failedIntent(errField string, last lastError, chargeID strin
 	if err != nil {
 		return nil
 	}
-	b := []byte(body)
-	b = setTop(b, "status", "requires_payment_method")
-	b = setTop(b, errField, last)
-	b = setTop(b, "payment_method", nil)
-	b = setTop(b, "next_action", nil)
+	sets := []setting{str("status", "requires_payment_method"), val(errField, last), null("payment_method"), null("next_action")}
 	if errField == "last_payment_error" {
-		b = setTop(b, "latest_charge", chargeID)
-		b = setTop(b, "amount_received", 0)
-		b = setTop(b, "amount_capturable", 0)
+		sets = append(sets, str("latest_charge", chargeID), num("amount_received", 0), num("amount_capturable", 0))
 	}
+	b := setMembers([]byte(body), sets)
 	if !json.Valid(b) {
 		return nil
 	}
@@ -274,32 +269,26 @@ func (pay *payment) paymentMethod() json.RawMessage {
 	if err != nil {
 		return nil
 	}
-	b := setTop([]byte(body), "id", id)
-	b = setTop(b, "type", "card")
-	b = pay.cardDetails(b, "card", pay.card.Card.Brand)
+	b := setMembers([]byte(body), []setting{str("id", id), str("type", "card")})
+	b = setIn(b, "card", pay.cardDetails(pay.card.Card.Brand))
 	if !json.Valid(b) {
 		return nil
 	}
 	return b
 }
 
-// cardDetails writes the card's brand, last4, expiry, funding and country
-// into the object at path (dotted) of b.
-func (pay *payment) cardDetails(b []byte, path, brand string) []byte {
+// cardDetails are the card's brand, last4, expiry, funding and country
+// as the members of a card object.
+func (pay *payment) cardDetails(brand string) []setting {
 	c := pay.card.Card
-	for _, f := range []struct {
-		key string
-		v   any
-	}{
-		{"brand", brand}, {"last4", c.Last4()}, {"exp_month", c.ExpMonth}, {"exp_year", c.ExpYear},
-		{"funding", c.Funding}, {"country", c.Country},
-	} {
-		b = setPath(b, path+"."+f.key, f.v)
+	sets := []setting{
+		str("brand", brand), str("last4", c.Last4()), num("exp_month", int64(c.ExpMonth)), num("exp_year", int64(c.ExpYear)),
+		str("funding", c.Funding), str("country", c.Country),
 	}
 	if brand == c.Brand {
-		b = setPath(b, path+".display_brand", brand)
+		sets = append(sets, str("display_brand", brand))
 	}
-	return b
+	return sets
 }
 
 // succeed finishes a success body for the card.
@@ -310,43 +299,29 @@ func (pay *payment) succeed(body string) string {
 		status := "succeeded"
 		if m, _ := pay.req.BodyValue("capture_method"); strings.HasPrefix(m, "manual") {
 			status = "requires_capture"
-		} else if sp, ok, err := member(b, "capture_method"); err == nil && ok && strings.HasPrefix(stringValue(b, sp), "manual") && pay.kind == payIntentConfirm {
-			status = "requires_capture"
 		}
 		amount := topInt(b, "amount")
-		b = setTop(b, "status", status)
-		b = setTop(b, "payment_method", pay.paymentMethodID())
-		b = setTop(b, "latest_charge", render.NewID("ch"))
-		b = setTop(b, "last_payment_error", nil)
-		b = setTop(b, "next_action", nil)
-		if status == "succeeded" {
-			b = setTop(b, "amount_received", amount)
-			b = setTop(b, "amount_capturable", 0)
-		} else {
-			b = setTop(b, "amount_received", 0)
-			b = setTop(b, "amount_capturable", amount)
+		received, capturable := amount, int64(0)
+		if status != "succeeded" {
+			received, capturable = 0, amount
 		}
+		b = setMembers(b, []setting{
+			str("status", status), str("payment_method", pay.paymentMethodID()), str("latest_charge", render.NewID("ch")),
+			null("last_payment_error"), null("next_action"), num("amount_received", received), num("amount_capturable", capturable),
+		})
 	case paySetupCreate, paySetupConfirm:
-		b = setTop(b, "status", "succeeded")
-		b = setTop(b, "payment_method", pay.paymentMethodID())
-		b = setTop(b, "last_setup_error", nil)
-		b = setTop(b, "next_action", nil)
+		b = setMembers(b, []setting{str("status", "succeeded"), str("payment_method", pay.paymentMethodID()),
+			null("last_setup_error"), null("next_action")})
 	case payCharge:
-		b = setTop(b, "status", "succeeded")
-		b = setTop(b, "paid", true)
-		b = setTop(b, "failure_code", nil)
-		b = setTop(b, "failure_message", nil)
-		b = pay.cardDetails(b, "payment_method_details.card", pay.card.Card.Brand)
-		b = setPath(b, "payment_method_details.type", "card")
+		b = setMembers(b, []setting{str("status", "succeeded"), {"paid", []byte("true")}, null("failure_code"), null("failure_message")})
+		b = setIn(b, "payment_method_details", []setting{str("type", "card")})
+		b = setIn(b, "payment_method_details.card", pay.cardDetails(pay.card.Card.Brand))
 	case payMethodCreate, payAttach:
-		b = setTop(b, "type", "card")
-		b = pay.cardDetails(b, "card", pay.card.Card.Brand)
+		b = setMembers(b, []setting{str("type", "card")})
+		b = setIn(b, "card", pay.cardDetails(pay.card.Card.Brand))
 	case payToken:
-		b = setTop(b, "type", "card")
-		b = pay.cardDetails(b, "card", pay.card.Card.CardBrand())
-	}
-	if !json.Valid(b) {
-		return body
+		b = setMembers(b, []setting{str("type", "card")})
+		b = setIn(b, "card", pay.cardDetails(pay.card.Card.CardBrand()))
 	}
 	return string(b)
 }
@@ -368,52 +343,112 @@ func (pay *payment) requiresAction(body string) string {
 			"source": render.NewID("src"),
 		}}
 	}
-	b = setTop(b, "status", "requires_action")
-	b = setTop(b, "next_action", next)
-	b = setTop(b, "payment_method", pay.paymentMethodID())
+	sets := []setting{str("status", "requires_action"), val("next_action", next), str("payment_method", pay.paymentMethodID())}
 	if pay.kind == payIntentCreate || pay.kind == payIntentConfirm {
-		b = setTop(b, "amount_received", 0)
-		b = setTop(b, "last_payment_error", nil)
+		sets = append(sets, num("amount_received", 0), null("last_payment_error"))
 	} else {
-		b = setTop(b, "last_setup_error", nil)
+		sets = append(sets, null("last_setup_error"))
 	}
-	if !json.Valid(b) {
-		return body
-	}
-	return string(b)
+	return string(setMembers(b, sets))
 }
 
-// setTop sets a top-level member of the object b to v (added when absent).
-func setTop(b []byte, key string, v any) []byte { return setPath(b, key, v) }
+// setting is a member to set: its key and its value as JSON.
+type setting struct {
+	key string
+	val []byte
+}
 
-// setPath sets the member at a dotted path of the object b to v; a path
-// through a member that is absent or not an object leaves b as it is.
-// The rest of b keeps its bytes and order.
-func setPath(b []byte, path string, v any) []byte {
-	key, rest, nested := strings.Cut(path, ".")
-	sp, ok, err := member(b, key)
+func str(key, s string) setting {
+	v, _ := json.Marshal(s)
+	return setting{key, v}
+}
+
+func num(key string, n int64) setting { return setting{key, strconv.AppendInt(nil, n, 10)} }
+
+func null(key string) setting { return setting{key, []byte("null")} }
+
+func val(key string, v any) setting {
+	b, err := json.Marshal(v)
 	if err != nil {
+		b = []byte("null")
+	}
+	return setting{key, b}
+}
+
+// setMembers sets members of the object b in one pass: present ones get
+// their new values in place, absent ones are added. Every other byte of b
+// (and the members' order) stays as it was. b is returned unchanged when
+// it is not a JSON object.
+func setMembers(b []byte, sets []setting) []byte {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
 		return b
 	}
-	if nested {
-		if !ok || b[sp.start] != '{' {
+	out := make([]byte, 0, len(b)+64)
+	var doneBits uint64 // sets are few
+	last := 0
+	i++
+	for {
+		i = skipSpace(b, i)
+		if i < len(b) && b[i] == '}' {
+			break
+		}
+		if i >= len(b) || b[i] != '"' {
 			return b
 		}
-		inner := setPath(b[sp.start:sp.end], rest, v)
-		return splice(b, sp, inner)
-	}
-	val, err := json.Marshal(v)
-	if err != nil {
-		return b
-	}
-	if !ok {
-		out, err := addMember(b, key, val)
+		kend, err := stringEnd(b, i)
 		if err != nil {
 			return b
 		}
-		return out
+		k := b[i:kend]
+		i = skipSpace(b, kend)
+		if i >= len(b) || b[i] != ':' {
+			return b
+		}
+		vstart := skipSpace(b, i+1)
+		vend, err := valueEnd(b, vstart)
+		if err != nil {
+			return b
+		}
+		for j, s := range sets {
+			if j < 64 && doneBits&(1<<j) == 0 && keyIs(k, s.key) {
+				out = append(out, b[last:vstart]...)
+				out = append(out, indentFor(b, vstart, s.val)...)
+				last, doneBits = vend, doneBits|1<<j
+				break
+			}
+		}
+		i = skipSpace(b, vend)
+		if i < len(b) && b[i] == ',' {
+			i++
+		}
 	}
-	return splice(b, sp, val)
+	out = append(out, b[last:]...)
+	for j, s := range sets {
+		if j < 64 && doneBits&(1<<j) == 0 {
+			if added, err := addMember(out, s.key, s.val); err == nil {
+				out = added
+			}
+		}
+	}
+	return out
+}
+
+// setIn is setMembers on the object at a dotted path of b; a path through
+// a member that is absent or not an object leaves b as it is.
+func setIn(b []byte, path string, sets []setting) []byte {
+	key, rest, nested := strings.Cut(path, ".")
+	sp, ok, err := member(b, key)
+	if err != nil || !ok || b[sp.start] != '{' {
+		return b
+	}
+	inner := b[sp.start:sp.end]
+	if nested {
+		inner = setIn(inner, rest, sets)
+	} else {
+		inner = setMembers(inner, sets)
+	}
+	return splice(b, sp, inner)
 }
 
 // topInt is the integer value of a top-level member, 0 if none.
