@@ -413,3 +413,35 @@ func TestExpandKeepsLayout(t *testing.T) {
 		}
 	}
 }
+
+// storedObjects stands in for the store: it knows one customer.
+type storedObjects struct{}
+
+func (storedObjects) Object(resource, id string) ([]byte, bool) {
+	if resource == "customer" && id == "cus_stored" {
+		return []byte(`{"id":"cus_stored","object":"customer","email":"stored@example.com"}`), true
+	}
+	return nil, false
+}
+
+// Expanded objects come from Options.Objects when set (a store, later);
+// what it does not know falls back to a stub with the id and object.
+func TestExpandUsesObjects(t *testing.T) {
+	_, ts := newServer(t, stripe.Options{Objects: storedObjects{}})
+	_, body, raw := call(t, ts, "GET", "/v1/charges?expand[]=data.customer", "")
+	data, _ := body["data"].([]any)
+	if len(data) == 0 {
+		t.Fatalf("no charges: %s", raw)
+	}
+	c := data[0].(map[string]any)["customer"].(map[string]any)
+	if c["object"] != "customer" || c["id"] == nil {
+		t.Errorf("customer %v", c)
+	}
+	status, body, raw := call(t, ts, "POST", "/v1/payment_intents", "amount=100&currency=usd&customer=cus_stored&expand[]=customer")
+	if status != 200 {
+		t.Fatalf("status %d\n%s", status, raw)
+	}
+	if c, _ := body["customer"].(map[string]any); c["email"] != "stored@example.com" {
+		t.Errorf("customer %v; want the stored one", body["customer"])
+	}
+}
