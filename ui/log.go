@@ -280,6 +280,10 @@ func (l *logModel) refreshEntry() {
 	if e.RequestID != "" {
 		b.WriteString(s.detail.muted.Render("request id: "+termsafe.Line(e.RequestID)) + "\n")
 	}
+	if e.Reason != "" {
+		// Why a test value in the request decided its answer.
+		b.WriteString(wrapWords(s.detail.muted.Render("why: "+termsafe.Line(termsafe.MaskSecrets(e.Reason))), w) + "\n")
+	}
 	for _, warn := range e.Warnings {
 		// Unknown parameters and the like: they name request text.
 		b.WriteString(wrapWords(s.status.warn.Render("warning: "+termsafe.Line(warn)), w) + "\n")
