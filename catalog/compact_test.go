@@ -3,9 +3,11 @@ package catalog
 import (
 	"bytes"
 	"encoding/json"
+	"io/fs"
 	"reflect"
 	"testing"
 
+	"github.com/routedeck/routedeck/embed"
 	"github.com/routedeck/routedeck/render"
 )
 
@@ -105,5 +107,21 @@ func TestCompactTemplate(t *testing.T) {
 		if got := compactTemplate(src); got != want {
 			t.Errorf("compactTemplate(%q) = %q; want %q", src, got, want)
 		}
+	}
+}
+
+// The embedded catalog starts from its manifest as Go values: they are
+// catalog.json's, field for field.
+func TestEmbeddedManifestMatchesJSON(t *testing.T) {
+	data, err := fs.ReadFile(embed.Catalog, ManifestName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromJSON, err := parseManifest(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fromGo := embeddedManifest(); !reflect.DeepEqual(fromGo, fromJSON) {
+		t.Fatal("catalog/embedded_manifest.go differs from embed/catalog/catalog.json: run go generate ./embed")
 	}
 }

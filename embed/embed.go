@@ -10,7 +10,7 @@ import (
 	"io/fs"
 )
 
-//go:generate go run ../internal/gencatalog -out catalog -rules stripe.json
+//go:generate go run ../internal/gencatalog -out catalog -rules stripe.json -go ../catalog/embedded_manifest.go
 
 //go:embed all:catalog
 var files embed.FS

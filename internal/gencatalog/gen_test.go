@@ -23,6 +23,11 @@ func TestEmbeddedCatalogUpToDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join("..", "..", "embed", "catalog")
+	goSrc := files[manifestGoFile]
+	delete(files, manifestGoFile)
+	if got, err := os.ReadFile(filepath.Join("..", "..", "catalog", manifestGoFile)); err != nil || !bytes.Equal(got, goSrc) {
+		t.Fatalf("catalog/%s is stale: run go generate ./embed", manifestGoFile)
+	}
 	for name, want := range files {
 		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
 		if err != nil || !bytes.Equal(got, want) {

@@ -44,6 +44,7 @@ func main() {
 	out := flag.String("out", "catalog", "catalog folder to write")
 	quiet := flag.Bool("q", false, "do not print a summary")
 	rules := flag.String("rules", "", "also write the data of package stripe's rules (validation, expand) to this file")
+	goFile := flag.String("go", "", "also write the manifest as Go source for package catalog to this file")
 	flag.Parse()
 	if *rules != "" {
 		if err := writeRules(*rules); err != nil {
@@ -56,9 +57,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gencatalog:", err)
 		os.Exit(1)
 	}
+	goSrc := files[manifestGoFile]
+	delete(files, manifestGoFile)
 	if err := write(*out, files); err != nil {
 		fmt.Fprintln(os.Stderr, "gencatalog:", err)
 		os.Exit(1)
+	}
+	if *goFile != "" {
+		if err := os.WriteFile(*goFile, goSrc, 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "gencatalog:", err)
+			os.Exit(1)
+		}
 	}
 	if !*quiet {
 		fmt.Printf("gencatalog: %d files; routes by source: fixture %d, equivalent %d, hand-written %d\n",
@@ -120,8 +129,18 @@ func generate() (map[string][]byte, map[string]int, error) {
 		return nil, nil, err
 	}
 	files["catalog.json"] = data
+	goSrc, err := manifestGo(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	files[manifestGoFile] = goSrc
 	return files, g.stats, nil
 }
+
+// manifestGoFile is the key of the manifest as Go source among the
+// generated files; -go names where it is written (go generate writes
+// catalog/embedded_manifest.go).
+const manifestGoFile = "embedded_manifest.go"
 
 // stripeMockVersion is the version of the stripe-mock module the spec and
 // fixtures come from, as stripe-mock's releases write it ("0.203.0").
