@@ -40,9 +40,10 @@ func (r *Rules) SampleBody(route *catalog.Route, body string) string {
 	return strings.Join(add, "&")
 }
 
-// sampleValues are values for parameters whose names say what they hold.
+// sampleValues are values for body parameters whose names say what they
+// hold; other strings take catalog.SampleValue (ids by name, country...).
 var sampleValues = map[string]string{
-	"currency": "usd", "email": "jenny.rosen@example.com", "country": "US", "amount": "2000",
+	"currency": "usd", "email": "jenny.rosen@example.com", "amount": "2000",
 	"url": "https://example.com", "return_url": "https://example.com/return",
 	"success_url": "https://example.com/success", "cancel_url": "https://example.com/cancel",
 	"refresh_url": "https://example.com/refresh", "name": "Jenny Rosen",
