@@ -91,6 +91,7 @@ func filterRoutes(term string, targets []string) []list.Rank {
 		width int
 	}
 	var hits []scored
+	var a spanArena
 	keys := make([]string, len(targets))
 	taken := make([]bool, len(targets))
 	for i, t := range targets {
@@ -98,12 +99,12 @@ func filterRoutes(term string, targets []string) []list.Rank {
 		keys[i] = key
 		switch pos := strings.Index(key, term); {
 		case key == term || key[strings.IndexByte(key, ' ')+1:] == term:
-			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: span(0, len(key))}, 0, -1000, len(key)})
+			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: a.span(0, len(key))}, 0, -1000, len(key)})
 		case reqPath != "" && answers(key, reqMethod, reqPath) > 0:
 			// Method and static segments that match count for more.
-			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: span(0, len(key))}, 0, -answers(key, reqMethod, reqPath), len(key)})
+			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: a.span(0, len(key))}, 0, -answers(key, reqMethod, reqPath), len(key)})
 		case pos >= 0:
-			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: span(pos, len(term))}, 1, pos, len(key)})
+			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: a.span(pos, len(term))}, 1, pos, len(key)})
 		case len(words) > 1 && containsAll(key, words):
 			hits = append(hits, scored{list.Rank{Index: i, MatchedIndexes: wordSpans(key, words)}, 2, 0, len(key)})
 		case containsAll(t, plain) && idsStart(idsPart(t), ids):
@@ -266,6 +267,22 @@ func containsAll(s string, words []string) bool {
 		}
 	}
 	return true
+}
+
+// spanArena hands out index spans from shared chunks: a keystroke on a
+// big catalog matches thousands of routes, and one allocation per match
+// was most of its cost.
+type spanArena struct{ buf []int }
+
+func (a *spanArena) span(from, n int) []int {
+	if len(a.buf)+n > cap(a.buf) {
+		a.buf = make([]int, 0, max(4096, n))
+	}
+	start := len(a.buf)
+	for i := range n {
+		a.buf = append(a.buf, from+i)
+	}
+	return a.buf[start:len(a.buf):len(a.buf)]
 }
 
 func span(from, n int) []int {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/list"
+	"github.com/charmbracelet/bubbles/paginator"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -232,6 +233,9 @@ func newRouteList(cat *catalog.Catalog, s *styles, keys keyMap) list.Model {
 	l.Filter = filterRoutes
 	l.SetShowHelp(false)
 	l.SetShowPagination(false)
+	// Hidden, but the list still measures it on every update: dots are
+	// one per page, thousands on a big catalog; "1/600" is one string.
+	l.Paginator.Type = paginator.Arabic
 	l.DisableQuitKeybindings()
 	l.FilterInput.Prompt = "/ "
 	return l
