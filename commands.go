@@ -48,7 +48,11 @@ func runServe(ctx context.Context, now <-chan struct{}, args []string, stdout, s
 	if err != nil {
 		return err
 	}
-	return serveHeadless(ctx, now, o, srv, stdout, stderr)
+	err = serveHeadless(ctx, now, o, srv, stdout, stderr)
+	if cerr := o.closeStore(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // serveHeadless is serve once the flags are read and the server built.
@@ -68,10 +72,17 @@ func serveHeadless(ctx context.Context, now <-chan struct{}, o *options, srv *se
 	// A mock server's heap is small and short-lived: collect less often and
 	// spend the CPU on requests; but collect harder as memory nears 64 MiB
 	// (unless GOMEMLIMIT says otherwise), so that a crowd of slow clients
-	// cannot make a garbage heap five times their size.
+	// cannot make a garbage heap five times their size. The object store
+	// is live memory, not garbage: its room (--max-objects at 8 KiB an
+	// object, JSON and index) comes on top, or a store of a few thousand
+	// objects would make every request pay for a collection.
 	debug.SetGCPercent(400)
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(64 << 20)
+		limit := int64(64 << 20)
+		if o.store != nil {
+			limit += int64(o.maxObjects) * 8 << 10
+		}
+		debug.SetMemoryLimit(limit)
 	}
 	out := bufio.NewWriter(stdout)
 	fmt.Fprintf(out, "routedeck: serving %d routes of %s on %s and %s (Ctrl+C stops)\n",
@@ -436,10 +447,18 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if cerr := o.closeStore(); cerr != nil {
+			fmt.Fprintln(stderr, "routedeck:", cerr)
+		}
+	}()
 	cfg := ui.Config{Catalog: srv.Catalog(), State: srv.State(), NoServe: o.noServe, Dropped: srv.Dropped}
 	if o.rules != nil {
 		// Requests fired from the UI carry what the route requires.
 		cfg.SampleBody = o.rules.SampleBody
+	}
+	if o.store != nil {
+		cfg.Store = storeView{o.store}
 	}
 	serveCtx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -7,11 +7,13 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/catalog/source"
 	"github.com/routedeck/routedeck/embed"
 	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/store"
 	"github.com/routedeck/routedeck/stripe"
 )
 
@@ -56,8 +58,15 @@ Serving (routedeck, serve):
   --no-serve             (routedeck only) browse without serving
   --no-mouse             (routedeck only) leave the mouse to the terminal (select, copy)
   --quiet                (serve only) no log line per request
-  --strict               refuse unknown parameters and unexpandable expand[] paths as Stripe
-                         does; without it they are warnings in the log (Stripe catalog only)
+  --strict               answer as Stripe does: unknown parameters and unexpandable expand[]
+                         paths are 400, ids never stored are 404 resource_missing (without
+                         it: warnings in the log, and made-up ids get the fixture; Stripe
+                         catalog only)
+  --seed fixtures|none   the store's start: one fixture object per resource (default), or empty
+  --state FILE           load the store from FILE at start (if it exists) and save it there
+                         every few seconds and on exit
+  --max-objects N        the most objects the store holds (default 100000); past it a create
+                         is refused with a Stripe-shaped error, nothing is evicted
 show:
   --variant KIND         render the error or success variant
   --param name=value     a path parameter's value; repeatable (default: a sample)
@@ -94,8 +103,17 @@ type options struct {
 	serving    bool
 	strict     bool
 	rules      *stripe.Rules // set by newServer for the Stripe catalog
-	json       bool
-	params     multiFlag
+	seed       string
+	statePath  string
+	maxObjects int
+	// store is the object store behind the Stripe rules, when serving
+	// the Stripe catalog; closeStore saves and closes it.
+	store interface {
+		store.Store
+		Close() error
+	}
+	json   bool
+	params multiFlag
 }
 
 type multiFlag []string
@@ -155,6 +173,9 @@ func servingFlags(fs *flag.FlagSet, o *options) {
 	fs.IntVar(&o.port, "port", o.port, "")
 	fs.IntVar(&o.httpsPort, "https-port", o.httpsPort, "")
 	fs.BoolVar(&o.strict, "strict", false, "")
+	fs.StringVar(&o.seed, "seed", "fixtures", "")
+	fs.StringVar(&o.statePath, "state", "", "")
+	fs.IntVar(&o.maxObjects, "max-objects", store.DefaultMaxObjects, "")
 }
 
 // validate checks flag values that do not need the catalog.
@@ -167,6 +188,12 @@ func (o *options) validate() error {
 	}
 	if o.httpsPort < 0 || o.httpsPort > 65535 {
 		return usageErrorf("--https-port %d: want 0 to 65535", o.httpsPort)
+	}
+	if o.seed != "" && o.seed != "fixtures" && o.seed != "none" {
+		return usageErrorf("--seed %q: want fixtures or none", o.seed)
+	}
+	if o.maxObjects < 1 && o.serving {
+		return usageErrorf("--max-objects %d: want 1 or more", o.maxObjects)
 	}
 	if strings.TrimSpace(o.host) == "" {
 		return usageErrorf("--host: empty")
@@ -233,22 +260,67 @@ func (o *options) newServer() (*server.Server, error) {
 	if o.serving && cat.Name == stripe.CatalogName && cat.Imported == "" {
 		// Stripe's rules (validation from the spec, expand[]) apply to the
 		// Stripe catalog, embedded or exported, not to other APIs.
-		o.rules = stripe.New(cat, embed.Stripe, stripe.Options{Strict: o.strict})
+		seed := sync.OnceValue(func() []store.Object {
+			if o.seed == "none" {
+				return nil
+			}
+			s := stripe.Seed(cat)
+			return s[:min(len(s), o.maxObjects)]
+		})
+		build := func() (*store.Memory, error) {
+			return store.New(store.Options{Seed: seed(), Path: o.statePath, MaxObjects: o.maxObjects, OnSaveError: o.saveError})
+		}
+		var st store.Store
+		if o.statePath != "" {
+			// A state file is read now, so that a bad one stops start-up.
+			m, err := build()
+			if err != nil {
+				return nil, fmt.Errorf("--state: %w", err)
+			}
+			st, o.store = m, m
+		} else {
+			l := newLazyStore(build, o.strict)
+			st, o.store = l, l
+		}
+		o.rules = stripe.New(cat, embed.Stripe, stripe.Options{Strict: o.strict, Objects: stripe.StoreObjects(st)})
 		sopts.Rules = o.rules
 		// Stripe's test cards pick their outcomes (pm_card_chargeDeclined).
 		sopts.TestValues = stripe.NewPayments(cat)
+		sopts.Keeper = stripe.NewState(cat, o.rules, st, stripe.StateOptions{Strict: o.strict})
 	}
 	srv, err := server.New(cat, sopts)
 	if err != nil {
+		o.closeStore()
 		return nil, err
 	}
 	for _, s := range o.sets {
 		key, k, _ := splitSet(s)
 		r, ok := cat.Lookup(key)
 		if !ok {
+			o.closeStore()
 			return nil, usageErrorf("--set: no route %q in %s (see 'routedeck list')", key, cat.Name)
 		}
 		srv.State().Set(r, k)
 	}
 	return srv, nil
+}
+
+// saveError reports a periodic save of --state that failed.
+func (o *options) saveError(err error) {
+	if o.stderr != nil {
+		fmt.Fprintf(o.stderr, "routedeck: --state: %v\n", err)
+	}
+}
+
+// closeStore saves (with --state) and closes the store, if there is one.
+func (o *options) closeStore() error {
+	if o.store == nil {
+		return nil
+	}
+	st := o.store
+	o.store = nil
+	if err := st.Close(); err != nil {
+		return fmt.Errorf("--state: %w", err)
+	}
+	return nil
 }

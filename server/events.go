@@ -28,6 +28,8 @@ type Event struct {
 	// Reason says why a test value in the request decided its answer
 	// ("declined by pm_card_chargeDeclined"); "" when none did.
 	Reason string
+	// Change is the object the request created, changed or deleted.
+	Change Change
 
 	// Request and response details, for the UI's request log. Bodies hold
 	// at most MaxEventBody bytes; the sizes say how long they really were.

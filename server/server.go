@@ -21,6 +21,7 @@ import (
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/render"
+	"github.com/routedeck/routedeck/store"
 )
 
 // MaxBodyBytes is the largest request body the server reads (1 MiB).
@@ -62,6 +63,9 @@ type Options struct {
 	// TestValues, when set, let test values in a request (Stripe's test
 	// cards) pick its outcome ahead of the route's toggle.
 	TestValues TestValues
+	// Keeper, when set, answers success requests from kept objects
+	// (package stripe's State) and keeps Idempotency-Key responses.
+	Keeper Keeper
 }
 
 // Server is an http.Handler serving one catalog.
@@ -76,6 +80,7 @@ type Server struct {
 	mockVersion []string
 	rules       Rules
 	tests       TestValues
+	keeper      Keeper
 }
 
 // New builds a server for cat.
@@ -95,7 +100,7 @@ func New(cat *catalog.Catalog, opts Options) (*Server, error) {
 	if grace <= 0 {
 		grace = DefaultShutdownGrace
 	}
-	s := &Server{cat: cat, state: NewState(cat, kind), hub: newHub(), bodyTimeout: bodyTimeout, grace: grace, rules: opts.Rules, tests: opts.TestValues}
+	s := &Server{cat: cat, state: NewState(cat, kind), hub: newHub(), bodyTimeout: bodyTimeout, grace: grace, rules: opts.Rules, tests: opts.TestValues, keeper: opts.Keeper}
 	if cat.StripeMockVersion != "" {
 		s.mockVersion = []string{cat.StripeMockVersion}
 	}
@@ -166,6 +171,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		variant  catalog.Kind
 		warnings []string
 		test     *Outcome // a test value's outcome, nil for none
+		change   Change
+		idem     *idempotent
+		ran      bool // the request got past validation
 	)
 	method := r.Method
 	if method == http.MethodHead {
@@ -209,6 +217,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h["Content-Type"] = jsonType
 			break
 		}
+		var replay *store.IdempotencyRecord
+		var refusedKey *APIError
+		idem, replay, refusedKey = s.beginIdempotent(r, body)
+		if refusedKey != nil {
+			status, out = refusedKey.Status, refusedKey.body()
+			h["Content-Type"] = jsonType
+			break
+		}
+		if replay != nil {
+			for k, v := range replay.Header {
+				h[k] = v
+			}
+			h["Idempotent-Replayed"] = []string{"true"}
+			status, out = replay.Status, replay.Body
+			break
+		}
 		req := render.NewRequest(r, params, body)
 		variant, test = s.choose(route, req, r.Header.Get("Prefer"))
 		v := route.Variant(variant)
@@ -226,12 +250,36 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h["Content-Type"] = jsonType
 			break
 		}
+		ran = true
+		status = v.Status
 		renderBody := v.RenderCompact
 		if forPeople(r.Header.Get("User-Agent")) {
 			renderBody = v.Render
 		}
-		rendered, err := renderBody(req)
-		rendered = test.finish(rendered)
+		var rendered string
+		if s.keeper != nil && variant == catalog.Success {
+			// The keeper answers from the store, rendering the variant
+			// only where it starts from it (a create, an id never stored).
+			ans, refused := s.keeper.Answer(route, req, func() (string, error) {
+				out, rerr := renderBody(req)
+				if rerr != nil {
+					err = rerr
+				}
+				return test.finish(out), rerr
+			})
+			if err == nil && refused != nil {
+				variant, status, out = "", refused.Status, refused.body()
+				h["Content-Type"] = jsonType
+				break
+			}
+			rendered, change = ans.Body, ans.Change
+			if ans.Status != 0 {
+				status = ans.Status
+			}
+		} else {
+			rendered, err = renderBody(req)
+			rendered = test.finish(rendered)
+		}
 		if err != nil {
 			status, out = http.StatusInternalServerError, stripeError("api_error", "",
 				fmt.Sprintf("routedeck could not render %s (%s variant): %v", route.Key(), variant, err), "")
@@ -248,7 +296,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			rendered = finished
 		}
-		status, out = v.Status, rendered
+		out = rendered
 		if v.ContentType == "application/json" {
 			h["Content-Type"] = jsonType
 		} else {
@@ -258,6 +306,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.Set(k, val)
 		}
 	}
+	idem.finish(r.Context(), ran, status, h, out)
 	h["Content-Length"] = []string{strconv.Itoa(len(out))}
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
@@ -275,6 +324,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Duration:  time.Since(start),
 			RequestID: reqID,
 			Warnings:  warnings,
+			Change:    change,
 		}
 		if test != nil {
 			e.Reason = test.Reason

@@ -31,6 +31,12 @@ func valueEnd(b []byte, i int) (int, error) {
 	case '{', '[':
 		depth := 0
 		for i < len(b) {
+			// Jump to the next byte that matters.
+			j := bytes.IndexAny(b[i:], `"{}[]`)
+			if j < 0 {
+				return 0, errBadJSON
+			}
+			i += j
 			switch b[i] {
 			case '"':
 				end, err := stringEnd(b, i)
@@ -65,6 +71,11 @@ func valueEnd(b []byte, i int) (int, error) {
 // stringEnd returns the end of the string starting at b[i] == '"'.
 func stringEnd(b []byte, i int) (int, error) {
 	for j := i + 1; j < len(b); j++ {
+		k := bytes.IndexAny(b[j:], `"\`)
+		if k < 0 {
+			return 0, errBadJSON
+		}
+		j += k
 		switch b[j] {
 		case '\\':
 			j++

@@ -46,7 +46,8 @@ type Options struct {
 	// Strict rejects unknown parameters, as Stripe does, instead of
 	// reporting them as warnings.
 	Strict bool
-	// Objects supplies expanded objects; nil means the spec's fixtures.
+	// Objects supplies expanded objects (StoreObjects: what requests
+	// stored); ids it does not have are the spec's fixtures.
 	Objects Objects
 }
 
@@ -90,9 +91,9 @@ func New(cat *catalog.Catalog, data []byte, opts Options) *Rules {
 			if err != nil {
 				return nil, err
 			}
-			objects := opts.Objects
-			if objects == nil {
-				objects = fixtureObjects{t}
+			var objects Objects = fixtureObjects{t}
+			if opts.Objects != nil {
+				objects = layered{opts.Objects, objects}
 			}
 			names := make(map[string]string, len(t.Objects))
 			for o, schema := range t.Objects {

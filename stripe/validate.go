@@ -94,6 +94,10 @@ func (c *checker) member(node int, key string, from, to int, vs []string) {
 			return
 		}
 		child = n.Extra
+		if to+bracketLen(from) == len(key) && allEmpty(vs) {
+			// metadata[k]="" unsets a key of a free-form hash.
+			return
+		}
 	}
 	at := to + bracketLen(from)
 	if len(n.Required) > 0 && from > 0 {
@@ -334,6 +338,9 @@ func (c *checker) validateJSON(node int, at string, v any) {
 			}
 			if !known {
 				child = n.Extra
+				if s, ok := val.(string); ok && s == "" {
+					continue
+				}
 			}
 			c.validateJSON(child, bracket(at, k), val)
 		}
@@ -381,4 +388,13 @@ func bracket(at, k string) string {
 		return k
 	}
 	return at + "[" + k + "]"
+}
+
+func allEmpty(vs []string) bool {
+	for _, v := range vs {
+		if v != "" {
+			return false
+		}
+	}
+	return true
 }

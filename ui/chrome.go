@@ -82,6 +82,14 @@ func (m Model) headerView() string {
 		{title, server[1], rs, es},
 		{server[1], rs, es},
 	}
+	if m.cfg.Store != nil {
+		// The store's object count, where it fits.
+		objs := s.app.dim.Render(commas(m.store.summary.Objects) + " objects")
+		levels = append([][]string{
+			{title, catalogName, server[0], s.app.dim.Render(reqs), objs, errStyle.Render(commas(errs) + " on error")},
+			{title, s.app.dim.Render(routes), server[0], s.app.dim.Render(reqs), objs, errStyle.Render(commas(errs) + " on error")},
+		}, levels...)
+	}
 	for i, segs := range levels {
 		gap := "   "
 		if i >= 1 {

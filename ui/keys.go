@@ -28,6 +28,8 @@ type keyMap struct {
 	Open       key.Binding
 	// Refire, Pause and Clear act in the log.
 	Refire, Pause, Clear key.Binding
+	// Store opens the store pane.
+	Store key.Binding
 
 	EditNext   key.Binding
 	EditSubmit key.Binding
@@ -66,6 +68,7 @@ func defaultKeyMap() keyMap {
 		Refire:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fire again")),
 		Pause:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
 		Clear:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "clear log")),
+		Store:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "store")),
 
 		EditNext:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
 		EditSubmit: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
@@ -88,7 +91,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Toggle, k.ToggleAll, k.ErrorsOnly, k.NextTab, k.PrevTab, k.Tab, k.Fire, k.Edit, k.EditSubmit, k.EditNext},
 		{k.Copy, k.CopyCurl, k.Filter, k.Focus, k.Open, k.Refire, k.Pause, k.Clear},
-		{k.Log, k.Back, k.Help, k.Quit},
+		{k.Log, k.Store, k.Back, k.Help, k.Quit},
 	}
 }
 
@@ -153,6 +156,7 @@ func (m *Model) updateKeybindings() {
 	}
 	// Without a server there is no log, unless it stopped after requests.
 	k.Log.SetEnabled((commands && (serving || m.log.total > 0)) || inLog)
+	k.Store.SetEnabled(commands && m.cfg.Store != nil)
 	k.Help.SetEnabled(!filtering && !editing)
 	k.Open.SetEnabled(logRows && !m.log.open)
 	if inLog && !m.log.open {

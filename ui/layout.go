@@ -39,6 +39,7 @@ func (m Model) layout() (Model, tea.Cmd) {
 	m.detail, cmds[0] = m.detail.setSize(detailW-fw, detailH)
 	m.log, cmds[1] = m.log.setSize(m.width-fw, innerH)
 	m.editor = m.editor.setSize(detailW-fw, innerH)
+	m.store = m.store.setSize(m.width-fw, innerH)
 	return m, tea.Batch(cmds[:]...)
 }
 
@@ -68,6 +69,8 @@ func (m Model) bodyView(h int) string {
 	switch m.focus {
 	case focusLog:
 		return m.pane(s.pane.focused, func(int, int) string { return m.log.view(m.dropped()) }, m.width, h)
+	case focusStore:
+		return m.pane(s.pane.focused, func(int, int) string { return m.store.view() }, m.width, h)
 	case focusEditor:
 		if !m.wide() {
 			return m.pane(s.pane.focused, func(int, int) string { return m.editor.view() }, m.width, h)

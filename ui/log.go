@@ -288,6 +288,9 @@ func (l *logModel) refreshEntry() {
 		// Unknown parameters and the like: they name request text.
 		b.WriteString(wrapWords(s.status.warn.Render("warning: "+termsafe.Line(warn)), w) + "\n")
 	}
+	if c := e.Change; c.Op != "" {
+		b.WriteString(wrapWords(s.detail.heading.Render("object: ")+termsafe.Line(c.Op+" "+c.Type+" "+c.ID)+s.detail.muted.Render(" (s: store)"), w) + "\n")
+	}
 	section := func(title string) { b.WriteString("\n" + s.detail.heading.Render(title) + "\n") }
 	section("Request headers")
 	l.writeHeaders(&b, e.RequestHeader, w)

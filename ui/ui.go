@@ -39,6 +39,9 @@ type Config struct {
 	// Clipboard writes copied text and says where it went; nil means the
 	// system clipboard, tmux's buffer and the terminal (OSC 52).
 	Clipboard func(text string) (where string, err error)
+	// Store is the server's object store, shown by the store pane (s);
+	// nil when there is none.
+	Store ObjectStore
 	// SampleBody completes the body fired, edited and copied for a route
 	// (the Stripe rules add the parameters the route requires); nil leaves
 	// the UI's own sample as it is.
@@ -64,6 +67,7 @@ const (
 	focusDetail
 	focusLog
 	focusEditor
+	focusStore
 )
 
 func (f focus) String() string {
@@ -76,6 +80,8 @@ func (f focus) String() string {
 		return "log"
 	case focusEditor:
 		return "editor"
+	case focusStore:
+		return "store"
 	}
 	return "focus(" + strconv.Itoa(int(f)) + ")"
 }
@@ -128,6 +134,7 @@ type Model struct {
 	detail    detailModel
 	log       logModel
 	editor    editorModel
+	store     storeModel
 	help      help.Model
 	ctx       *common
 	focus     focus
@@ -167,6 +174,7 @@ func New(cfg Config) Model {
 		detail:    newDetailModel(ctx),
 		log:       newLogModel(ctx),
 		editor:    newEditorModel(ctx),
+		store:     newStoreModel(cfg.Store, ctx).refresh(true),
 		help:      help.New(),
 		noticeTTL: noticeTTL,
 	}
@@ -254,9 +262,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m, cmd = m.mouse(msg)
 	case requestMsg:
 		m.log = m.log.add(server.Event(msg))
+		m.store = m.store.refresh(false)
 		cmd = m.nextEvent()
 	case requestsMsg:
 		m.log = m.log.add(msg...)
+		m.store = m.store.refresh(false)
 		cmd = m.nextEvent()
 	case serverStoppedMsg:
 		m.stopped = true
@@ -337,7 +347,8 @@ func (m Model) keys1(k tea.KeyMsg) (Model, tea.Cmd) {
 
 // typing reports whether keys are text for an input: the filter or the editor.
 func (m Model) typing() bool {
-	return m.focus == focusEditor || m.list.FilterState() == list.Filtering || (m.focus == focusLog && m.log.filtering)
+	return m.focus == focusEditor || m.list.FilterState() == list.Filtering || (m.focus == focusLog && m.log.filtering) ||
+		(m.focus == focusStore && m.store.filtering)
 }
 
 // handleKey routes a key: quitting first, then the screen that owns keys.
@@ -360,6 +371,8 @@ func (m Model) handleKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m.editorKey(k)
 	case focusLog:
 		return m.logKey(k)
+	case focusStore:
+		return m.storeKey(k)
 	}
 	if m.list.FilterState() == list.Filtering {
 		// Typed filter text is never a command.
@@ -404,6 +417,10 @@ func (m Model) handleKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m.copyCurl()
 	case key.Matches(k, m.ctx.keys.Log):
 		m.back, m.focus = m.focus, focusLog
+		return m, nil
+	case key.Matches(k, m.ctx.keys.Store):
+		m.back, m.focus = m.focus, focusStore
+		m.store = m.store.refresh(true)
 		return m, nil
 	}
 	if m.focus == focusDetail {

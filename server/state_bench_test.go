@@ -1,0 +1,117 @@
+package server_test
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/store"
+	"github.com/routedeck/routedeck/stripe"
+)
+
+// statefulServer is the server `routedeck serve` runs: the embedded
+// catalog, the Stripe rules and a seeded store.
+func statefulServer(b *testing.B) *server.Server {
+	b.Helper()
+	cat, err := catalog.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	seed := stripe.Seed(cat)
+	st, err := store.New(store.Options{Seed: seed, MaxObjects: 50_000_000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = st.Close() })
+	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
+	s, err := server.New(cat, server.Options{Rules: rules, Keeper: stripe.NewState(cat, rules, st, stripe.StateOptions{})})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+func serve(b *testing.B, s *server.Server, method, target, body string) string {
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, req)
+	if w.Code != 200 {
+		b.Fatalf("%s %s: status %d %s", method, target, w.Code, w.Body)
+	}
+	return w.Body.String()
+}
+
+// bareServer is the server without the Stripe rules and store, the
+// baseline of the ratios.
+func bareServer(b *testing.B) *server.Server {
+	b.Helper()
+	cat, err := catalog.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := server.New(cat, server.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// loop runs fn b.N times and reports the process's CPU time per request
+// (cpu-ns/op) beside the wall time: on a busy machine the CPU a request
+// costs is the steadier measure.
+func loop(b *testing.B, fn func()) {
+	b.ReportAllocs()
+	var before, after syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	n := 0
+	for b.Loop() {
+		fn()
+		n++
+	}
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+	cpu := func(r syscall.Rusage) int64 { return r.Utime.Nano() + r.Stime.Nano() }
+	b.ReportMetric(float64(cpu(after)-cpu(before))/float64(n), "cpu-ns/op")
+}
+
+func BenchmarkBareGetCustomer(b *testing.B) {
+	s := bareServer(b)
+	loop(b, func() { serve(b, s, "GET", "/v1/customers/cus_123", "") })
+}
+
+func BenchmarkBarePostCharge(b *testing.B) {
+	s := bareServer(b)
+	loop(b, func() { serve(b, s, "POST", "/v1/charges", "amount=2000&currency=usd&source=tok_visa") })
+}
+
+// The peer benchmark's GET_CREATED run: retrieve a customer created
+// first. Compare with BenchmarkEmbeddedGetCustomer (no store).
+func BenchmarkStatefulGetCreatedCustomer(b *testing.B) {
+	s := statefulServer(b)
+	var c struct{ ID string }
+	if err := json.Unmarshal([]byte(serve(b, s, "POST", "/v1/customers", "email=a@example.com")), &c); err != nil {
+		b.Fatal(err)
+	}
+	loop(b, func() { serve(b, s, "GET", "/v1/customers/"+c.ID, "") })
+}
+
+// A create that stores the charge. Compare with BenchmarkEmbeddedPostCharge.
+func BenchmarkStatefulPostCharge(b *testing.B) {
+	s := statefulServer(b)
+	loop(b, func() { serve(b, s, "POST", "/v1/charges", "amount=2000&currency=usd&source=tok_visa") })
+}
+
+func BenchmarkStatefulListCustomers(b *testing.B) {
+	s := statefulServer(b)
+	for range 1000 {
+		serve(b, s, "POST", "/v1/customers", "email=a@example.com")
+	}
+	loop(b, func() { serve(b, s, "GET", "/v1/customers?limit=10", "") })
+}
