@@ -370,8 +370,9 @@ func (s *State) remove(ctx context.Context, info *routeInfo, req *render.Request
 		// object stays, with the status the answer gives it.
 		return s.act(ctx, info, req, b)
 	}
-	// Stripe deletes what lives under the object with it (a customer's
-	// sources and tax ids, a subscription's items, an invoice's lines).
+	// What was created under the object goes with it (a customer's
+	// cards, sources, tax ids and balance transactions), as Stripe
+	// deletes them together.
 	if _, err := s.store.Delete(ctx, id, true); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return server.Answer{}, storeError(err)
 	}
