@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -82,17 +83,20 @@ func (m Model) headerView() string {
 		{title, server[1], rs, es},
 		{server[1], rs, es},
 	}
+	wide := 1 // levels[:wide] are spaced wider
 	if m.cfg.Store != nil {
-		// The store's object count, where it fits.
+		// The store's object count, where it fits: before each of the
+		// two widest levels, the same with the count.
 		objs := s.app.dim.Render(commas(m.store.summary.Objects) + " objects")
-		levels = append([][]string{
-			{title, catalogName, server[0], s.app.dim.Render(reqs), objs, errStyle.Render(commas(errs) + " on error")},
-			{title, s.app.dim.Render(routes), server[0], s.app.dim.Render(reqs), objs, errStyle.Render(commas(errs) + " on error")},
-		}, levels...)
+		with := func(segs []string) []string {
+			return append(append(slices.Clone(segs[:len(segs)-1]), objs), segs[len(segs)-1])
+		}
+		levels = append([][]string{with(levels[0]), levels[0], with(levels[1])}, levels[1:]...)
+		wide = 2
 	}
 	for i, segs := range levels {
 		gap := "   "
-		if i >= 1 {
+		if i >= wide {
 			gap = "  "
 		}
 		if line := strings.Join(segs, gap); ansi.StringWidth(line) <= w {
