@@ -246,7 +246,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if test != nil && test.Decline != nil {
-			variant, status, out = "", test.Decline.Status, test.Decline.body()
+			d := test.decline()
+			variant, status, out = "", d.Status, d.body()
 			h["Content-Type"] = jsonType
 			break
 		}

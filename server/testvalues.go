@@ -28,6 +28,9 @@ type Outcome struct {
 	// Finish, when set, changes the rendered success body (the card's
 	// brand and last4, a PaymentIntent's status).
 	Finish func(body string) string
+	// Commit, when set, runs as the Decline is served (the request passed
+	// the rules): it keeps what the decline leaves behind.
+	Commit func()
 }
 
 // choose picks the variant a request gets: a Prefer header's, else a test
@@ -49,4 +52,12 @@ func (o *Outcome) finish(body string) string {
 		return body
 	}
 	return o.Finish(body)
+}
+
+// decline is the Decline to serve, once its Commit has run.
+func (o *Outcome) decline() *APIError {
+	if o.Commit != nil {
+		o.Commit()
+	}
+	return o.Decline
 }

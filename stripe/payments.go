@@ -1,6 +1,7 @@
 package stripe
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/render"
 	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/store"
 )
 
 // Payments answers Stripe's test values as Stripe's test mode does
@@ -30,6 +32,8 @@ type Payments struct {
 	// pmRoute renders the PaymentMethods a decline embeds; nil when the
 	// catalog has no such route.
 	pmRoute *catalog.Route
+	// life, with a store, keeps what payments do (nil without one).
+	life *lifecycle
 }
 
 var _ server.TestValues = (*Payments)(nil)
@@ -64,9 +68,14 @@ var payRoutes = map[string]payRoute{
 	"POST /v1/customers/*/cards":         payCustomerSource,
 }
 
-// NewPayments prepares the test values for cat's routes.
-func NewPayments(cat *catalog.Catalog) *Payments {
+// NewPayments prepares the test values for cat's routes. With a store
+// (the State's), a PaymentIntent confirmed or created with confirm=true
+// is kept as the payment leaves it, with its charge; st may be nil.
+func NewPayments(cat *catalog.Catalog, st store.Store) *Payments {
 	p := &Payments{cards: NewCards(time.Now().Year() + 3), kinds: make([]payRoute, len(cat.Routes))}
+	if st != nil {
+		p.life = newLifecycle(cat, st)
+	}
 	for i, r := range cat.Routes {
 		p.kinds[i] = payRoutes[shapeKey(r.Method, r.Path)]
 		if r.Method == http.MethodGet && shapeKey(r.Method, r.Path) == "GET /v1/payment_methods/*" {
@@ -86,6 +95,20 @@ func (p *Payments) Outcome(route *catalog.Route, req *render.Request) *server.Ou
 		return nil
 	}
 	value := testValue(kind, req)
+	if kind == payIntentConfirm && p.life != nil {
+		// A stored intent is confirmed by the State (the lifecycle), with
+		// the request's payment method or its own.
+		if obj, err := p.life.store.Get(context.Background(), req.Params["intent"]); err == nil && obj.Type == "payment_intent" {
+			if value == "" {
+				value = payString([]byte(obj.JSON), "payment_method")
+			}
+			tc, ok := p.cards.Lookup(value)
+			if !ok {
+				return nil
+			}
+			return &server.Outcome{Reason: reasonFor(tc, value)}
+		}
+	}
 	if value == "" {
 		return nil
 	}
@@ -204,7 +227,21 @@ func (pay *payment) decline(charged bool) *server.Outcome {
 	if err != nil {
 		body = []byte(`{"error":{"type":"card_error","code":"card_declined","message":"Your card was declined."}}`)
 	}
+	var commit func()
+	if pay.p.life != nil && pay.kind == payIntentCreate && e.PaymentIntent != nil && chargeID != "" {
+		// Stripe keeps an intent created with confirm=true that declines,
+		// and its failed charge.
+		intent := e.PaymentIntent
+		commit = func() {
+			ctx := context.Background()
+			id := payString(intent, "id")
+			_, _ = pay.p.life.store.Put(ctx, store.Object{ID: id, Type: "payment_intent", JSON: string(intent)})
+			pay.p.life.storeCharge(ctx, chargeRecord{id: chargeID, intent: id, pm: pay.paymentMethodID(), amount: payInt(intent, "amount"),
+				currency: payString(intent, "currency"), card: pay.card, failed: &d})
+		}
+	}
 	return &server.Outcome{
+		Commit: commit,
 		Reason: "declined by " + pay.value,
 		Decline: &server.APIError{Status: http.StatusPaymentRequired, Type: e.Type, Code: e.Code,
 			Message: e.Message, Param: e.Param, Body: string(body) + "\n"},
@@ -305,8 +342,13 @@ func (pay *payment) succeed(body string) string {
 		if status != "succeeded" {
 			received, capturable = 0, amount
 		}
+		chID := render.NewID("ch")
+		if pay.p.life != nil && pay.kind == payIntentCreate {
+			pay.p.life.storeCharge(context.Background(), chargeRecord{id: chID, intent: payString(b, "id"), pm: pay.paymentMethodID(),
+				amount: amount, currency: payString(b, "currency"), card: pay.card, uncaptured: status != "succeeded"})
+		}
 		b = setMembers(b, []setting{
-			str("status", status), str("payment_method", pay.paymentMethodID()), str("latest_charge", render.NewID("ch")),
+			str("status", status), str("payment_method", pay.paymentMethodID()), str("latest_charge", chID),
 			null("last_payment_error"), null("next_action"), num("amount_received", received), num("amount_capturable", capturable),
 		})
 	case paySetupCreate, paySetupConfirm:
@@ -451,6 +493,9 @@ func setIn(b []byte, path string, sets []setting) []byte {
 	return splice(b, sp, inner)
 }
 
+// payInt is topInt.
+func payInt(b []byte, key string) int64 { return topInt(b, key) }
+
 // topInt is the integer value of a top-level member, 0 if none.
 func topInt(b []byte, key string) int64 {
 	sp, ok, err := member(b, key)
@@ -468,4 +513,15 @@ func payString(b []byte, key string) string {
 		return ""
 	}
 	return stringValue(b, sp)
+}
+
+// reasonFor is what the log says of a test value the lifecycle handles.
+func reasonFor(tc TestCard, value string) string {
+	switch tc.Result {
+	case Declines, DeclinesCharge, IncorrectNumber:
+		return "declined by " + value
+	case RequiresAction:
+		return "3-D Secure required by " + value
+	}
+	return "test card " + value
 }

@@ -24,7 +24,7 @@ func BenchmarkConfirmOverHTTP(b *testing.B) {
 		b.Fatal(err)
 	}
 	const target, body = "/v1/payment_intents/pi_123/confirm", "payment_method=pm_card_visa&return_url=https%3A%2F%2Fexample.com"
-	payments, err := server.New(cat, server.Options{Rules: stripe.New(cat, embed.Stripe, stripe.Options{}), TestValues: stripe.NewPayments(cat)})
+	payments, err := server.New(cat, server.Options{Rules: stripe.New(cat, embed.Stripe, stripe.Options{}), TestValues: stripe.NewPayments(cat, nil)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func BenchmarkConfirmHandler(b *testing.B) {
 		opts server.Options
 	}{
 		{"plain", server.Options{}},
-		{"payments", server.Options{Rules: stripe.New(cat, embed.Stripe, stripe.Options{}), TestValues: stripe.NewPayments(cat)}},
+		{"payments", server.Options{Rules: stripe.New(cat, embed.Stripe, stripe.Options{}), TestValues: stripe.NewPayments(cat, nil)}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			srv, err := server.New(cat, c.opts)

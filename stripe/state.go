@@ -33,6 +33,8 @@ type State struct {
 	strict bool
 
 	routes []routeOnce
+	// life moves stored PaymentIntents through confirm, capture, cancel.
+	life *lifecycle
 }
 
 type routeOnce struct {
@@ -52,6 +54,7 @@ var _ server.Keeper = (*State)(nil)
 // the spec's parameter types.
 func NewState(cat *catalog.Catalog, rules *Rules, st store.Store, opts StateOptions) *State {
 	s := &State{rules: rules, cat: cat, store: st, strict: opts.Strict, routes: make([]routeOnce, len(cat.Routes))}
+	s.life = newLifecycle(cat, st)
 	return s
 }
 
@@ -185,6 +188,9 @@ func sampleObject(route *catalog.Route) sampleInfo {
 func (s *State) Answer(route *catalog.Route, req *render.Request, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
 	info := s.info(route)
 	ctx := context.Background()
+	if ans, refused, ok := s.life.answer(ctx, route, req); ok {
+		return ans, refused
+	}
 	switch info.kind {
 	case opRetrieve:
 		return s.retrieve(ctx, info, req, renderVariant)

@@ -27,7 +27,7 @@ func newPaymentsServer(t *testing.T) (*server.Server, *httptest.Server, *stripeg
 	}
 	srv, err := server.New(cat, server.Options{
 		Rules:      stripe.New(cat, embed.Stripe, stripe.Options{}),
-		TestValues: stripe.NewPayments(cat),
+		TestValues: stripe.NewPayments(cat, nil),
 	})
 	if err != nil {
 		t.Fatal(err)

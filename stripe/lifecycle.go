@@ -1,0 +1,295 @@
+package stripe
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/render"
+	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/store"
+)
+
+// lifecycle moves stored PaymentIntents through Stripe's states: confirm
+// (succeeded, requires_capture with capture_method=manual, requires_action
+// for 3-D Secure cards, or a 402 decline that leaves it in
+// requires_payment_method with the failed charge stored), capture
+// (amount_to_capture) and cancel, refusing the transitions Stripe refuses
+// (payment_intent_unexpected_state). Intents never stored are left to the
+// catalog's answer.
+type lifecycle struct {
+	store store.Store
+	cards *Cards
+	kinds map[int]intentAction // by route index
+}
+
+type intentAction int
+
+const (
+	intentConfirm intentAction = iota + 1
+	intentCapture
+	intentCancel
+)
+
+func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
+	l := &lifecycle{store: st, cards: NewCards(time.Now().Year() + 3), kinds: map[int]intentAction{}}
+	for i, r := range cat.Routes {
+		switch shapeKey(r.Method, r.Path) {
+		case "POST /v1/payment_intents/*/confirm":
+			l.kinds[i] = intentConfirm
+		case "POST /v1/payment_intents/*/capture":
+			l.kinds[i] = intentCapture
+		case "POST /v1/payment_intents/*/cancel":
+			l.kinds[i] = intentCancel
+		}
+	}
+	return l
+}
+
+// answer handles a request to a PaymentIntent action on a stored intent;
+// ok is false when it is not one.
+func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *render.Request) (server.Answer, *server.APIError, bool) {
+	if l == nil {
+		return server.Answer{}, nil, false
+	}
+	action, ok := l.kinds[route.Index()]
+	if !ok {
+		return server.Answer{}, nil, false
+	}
+	id := req.Params["intent"]
+	obj, err := l.store.Get(ctx, id)
+	if err != nil || obj.Type != "payment_intent" {
+		return server.Answer{}, nil, false
+	}
+	var ans server.Answer
+	var refused *server.APIError
+	switch action {
+	case intentConfirm:
+		ans, refused = l.confirm(ctx, id, req)
+	case intentCapture:
+		ans, refused = l.capture(ctx, id, req)
+	case intentCancel:
+		ans, refused = l.cancel(ctx, id, req)
+	}
+	return ans, refused, true
+}
+
+// errStop carries a refusal out of a store update (nothing is written).
+type errStop struct{ e *server.APIError }
+
+func (e errStop) Error() string { return e.e.Message }
+
+// update changes the stored intent with fn; a refusal from fn or a store
+// failure is the answer.
+func (l *lifecycle) update(ctx context.Context, id string, fn func(b []byte) ([]byte, *server.APIError)) (server.Answer, *server.APIError) {
+	obj, err := l.store.Update(ctx, id, func(o store.Object) (store.Object, error) {
+		b, refused := fn([]byte(o.JSON))
+		if refused != nil {
+			return o, errStop{refused}
+		}
+		o.JSON = string(b)
+		return o, nil
+	})
+	var stop errStop
+	if errors.As(err, &stop) {
+		return server.Answer{}, stop.e
+	}
+	if err != nil {
+		return server.Answer{}, storeFailure(err)
+	}
+	return server.Answer{Body: obj.JSON, Change: server.Change{Op: "updated", Type: obj.Type, ID: obj.ID}}, nil
+}
+
+func storeFailure(err error) *server.APIError {
+	return &server.APIError{Status: http.StatusInternalServerError, Type: "api_error", Message: "routedeck's store failed: " + err.Error()}
+}
+
+// unexpectedState is Stripe's refusal of an action in the wrong status.
+func unexpectedState(intent []byte, verb, status string, allowed ...string) *server.APIError {
+	msg := fmt.Sprintf("You cannot %s this PaymentIntent because it has a status of %s. Only a PaymentIntent with one of the following statuses may be %s: %s.",
+		verb, status, pastTense(verb), strings.Join(allowed, ", "))
+	if verb == "capture" {
+		msg = fmt.Sprintf("This PaymentIntent could not be captured because it has a status of %s. Only a PaymentIntent with one of the following statuses may be captured: %s.",
+			status, strings.Join(allowed, ", "))
+	}
+	e := &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "payment_intent_unexpected_state", Message: msg}
+	body, err := json.MarshalIndent(map[string]any{"error": map[string]any{
+		"code": e.Code, "doc_url": "https://stripe.com/docs/error-codes/payment-intent-unexpected-state",
+		"message": msg, "payment_intent": json.RawMessage(intent), "type": e.Type,
+	}}, "", "  ")
+	if err == nil {
+		e.Body = string(body) + "\n"
+	}
+	return e
+}
+
+func pastTense(verb string) string {
+	if strings.HasSuffix(verb, "e") {
+		return verb + "d"
+	}
+	return verb + "ed"
+}
+
+func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request) (server.Answer, *server.APIError) {
+	var declined *server.APIError
+	ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
+		status := payString(b, "status")
+		switch status {
+		case "requires_payment_method", "requires_confirmation", "requires_action":
+		default:
+			return nil, unexpectedState(b, "confirm", status, "requires_payment_method", "requires_confirmation", "requires_action")
+		}
+		value := testValue(payIntentConfirm, req)
+		if value == "" {
+			value = payString(b, "payment_method")
+		}
+		tc, known := l.cards.Lookup(value)
+		if !known {
+			tc = TestCard{Card: Card{Number: "4242424242424242", Brand: "visa", ExpMonth: 12, ExpYear: time.Now().Year() + 3, Funding: "credit", Country: "US"}}
+		}
+		pm := value
+		if !strings.HasPrefix(pm, "pm_") && !strings.HasPrefix(pm, "card_") && !strings.HasPrefix(pm, "src_") {
+			pm = render.NewID("pm")
+		}
+		amount, currency := topInt(b, "amount"), payString(b, "currency")
+		switch tc.Result {
+		case Declines, DeclinesCharge, IncorrectNumber:
+			chID := render.NewID("ch")
+			d := tc.Decline
+			last := lastError{Charge: chID, Code: d.Code, DeclineCode: d.DeclineCode, Message: d.Message, Param: d.Param, Type: "card_error",
+				DocURL: "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(d.Code, "_", "-")}
+			b = setMembers(b, []setting{str("status", "requires_payment_method"), val("last_payment_error", last),
+				str("latest_charge", chID), null("payment_method"), null("next_action")})
+			l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, failed: &d})
+			e := declineError{Charge: chID, Code: d.Code, DeclineCode: d.DeclineCode, DocURL: last.DocURL, Message: d.Message,
+				Param: d.Param, PaymentIntent: b, Type: "card_error"}
+			body, _ := json.MarshalIndent(declineBody{Error: e}, "", "  ")
+			declined = &server.APIError{Status: http.StatusPaymentRequired, Type: e.Type, Code: e.Code, Message: e.Message, Param: e.Param, Body: string(body) + "\n"}
+			return b, nil // the decline is stored; the answer is the 402
+		case RequiresAction:
+			b = setMembers(b, []setting{str("status", "requires_action"), str("payment_method", pm), null("last_payment_error"),
+				val("next_action", map[string]any{"type": "use_stripe_sdk", "use_stripe_sdk": map[string]any{
+					"type": "three_d_secure_redirect", "stripe_js": "https://hooks.stripe.com/3d_secure_2/hosted?payment_intent=" + id,
+					"source": render.NewID("src")}})})
+			return b, nil
+		}
+		chID := render.NewID("ch")
+		manual := strings.HasPrefix(payString(b, "capture_method"), "manual")
+		if m, ok := req.BodyValue("capture_method"); ok {
+			manual = strings.HasPrefix(m, "manual")
+		}
+		status = "succeeded"
+		received, capturable := amount, int64(0)
+		if manual {
+			status, received, capturable = "requires_capture", 0, amount
+		}
+		l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, uncaptured: manual})
+		return setMembers(b, []setting{str("status", status), str("payment_method", pm), str("latest_charge", chID),
+			num("amount_received", received), num("amount_capturable", capturable), null("last_payment_error"), null("next_action")}), nil
+	})
+	if refused == nil && declined != nil {
+		return server.Answer{}, declined
+	}
+	return ans, refused
+}
+
+func (l *lifecycle) capture(ctx context.Context, id string, req *render.Request) (server.Answer, *server.APIError) {
+	return l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
+		status := payString(b, "status")
+		if status != "requires_capture" {
+			return nil, unexpectedState(b, "capture", status, "requires_capture")
+		}
+		capturable := topInt(b, "amount_capturable")
+		amount := capturable
+		if v, ok := req.BodyValue("amount_to_capture"); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return nil, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "parameter_invalid_integer",
+					Param: "amount_to_capture", Message: "Invalid integer: " + v}
+			}
+			if n > capturable {
+				return nil, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "amount_too_large", Param: "amount_to_capture",
+					Message: fmt.Sprintf("The amount to capture (%d) is greater than the amount capturable (%d).", n, capturable)}
+			}
+			amount = n
+		}
+		if ch := payString(b, "latest_charge"); ch != "" {
+			_, _ = l.store.Update(ctx, ch, func(o store.Object) (store.Object, error) {
+				o.JSON = string(setMembers([]byte(o.JSON), []setting{{"captured", []byte("true")}, num("amount_captured", amount),
+					num("amount_refunded", capturable-amount), {"refunded", []byte(strconv.FormatBool(amount == 0))}}))
+				return o, nil
+			})
+		}
+		return setMembers(b, []setting{str("status", "succeeded"), num("amount_received", amount), num("amount_capturable", 0)}), nil
+	})
+}
+
+func (l *lifecycle) cancel(ctx context.Context, id string, req *render.Request) (server.Answer, *server.APIError) {
+	return l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
+		status := payString(b, "status")
+		switch status {
+		case "requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing":
+		default:
+			return nil, unexpectedState(b, "cancel", status, "requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing")
+		}
+		reason := null("cancellation_reason")
+		if r, ok := req.BodyValue("cancellation_reason"); ok {
+			reason = str("cancellation_reason", r)
+		}
+		return setMembers(b, []setting{str("status", "canceled"), num("canceled_at", time.Now().Unix()), reason,
+			num("amount_capturable", 0), null("next_action")}), nil
+	})
+}
+
+// chargeRecord is a charge a confirm made.
+type chargeRecord struct {
+	id, intent, pm string
+	amount         int64
+	currency       string
+	card           TestCard
+	failed         *Decline
+	uncaptured     bool
+}
+
+// storeCharge keeps the charge a confirm made, succeeded or failed (with
+// its outcome and failure_code, as Stripe keeps a declined charge).
+func (l *lifecycle) storeCharge(ctx context.Context, c chargeRecord) {
+	status, paid := "succeeded", true
+	outcome := map[string]any{"network_status": "approved_by_network", "reason": nil, "risk_level": "normal",
+		"seller_message": "Payment complete.", "type": "authorized"}
+	var failureCode, failureMessage any
+	if c.failed != nil {
+		status, paid = "failed", false
+		outcome = map[string]any{"network_status": "declined_by_network", "reason": c.failed.DeclineCode, "risk_level": "normal",
+			"seller_message": "The bank did not return any further details with this decline.", "type": "issuer_declined"}
+		failureCode, failureMessage = c.failed.Code, c.failed.Message
+	}
+	captured := c.failed == nil && !c.uncaptured
+	amountCaptured := int64(0)
+	if captured {
+		amountCaptured = c.amount
+	}
+	card := c.card.Card
+	ch := map[string]any{
+		"id": c.id, "object": "charge", "amount": c.amount, "amount_captured": amountCaptured, "amount_refunded": 0,
+		"captured": captured, "created": time.Now().Unix(), "currency": c.currency, "failure_code": failureCode,
+		"failure_message": failureMessage, "livemode": false, "metadata": map[string]any{}, "outcome": outcome, "paid": paid,
+		"payment_intent": c.intent, "payment_method": c.pm, "refunded": false, "refunds": map[string]any{
+			"object": "list", "data": []any{}, "has_more": false, "url": "/v1/charges/" + c.id + "/refunds"},
+		"payment_method_details": map[string]any{"type": "card", "card": map[string]any{
+			"brand": card.Brand, "last4": card.Last4(), "exp_month": card.ExpMonth, "exp_year": card.ExpYear,
+			"funding": card.Funding, "country": card.Country}},
+		"status": status,
+	}
+	b, err := json.Marshal(ch)
+	if err != nil {
+		return
+	}
+	_, _ = l.store.Put(ctx, store.Object{ID: c.id, Type: "charge", JSON: string(b)})
+}

@@ -1,0 +1,196 @@
+package stripe_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	stripego "github.com/stripe/stripe-go/v82"
+
+	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/store"
+	"github.com/routedeck/routedeck/stripe"
+)
+
+// paymentsFlow is the server `routedeck serve` runs (rules, store, test
+// cards) and stripe-go pointed at it.
+func paymentsFlow(t *testing.T) (*stripego.Client, store.Store) {
+	t.Helper()
+	cat, err := embeddedCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.New(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
+	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: stripe.NewPayments(cat, st),
+		Keeper: stripe.NewState(cat, rules, st, stripe.StateOptions{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		ts.Close()
+		srv.Close()
+		_ = st.Close()
+	})
+	backend := stripego.GetBackendWithConfig(stripego.APIBackend, &stripego.BackendConfig{
+		URL: stripego.String(ts.URL), HTTPClient: ts.Client(), MaxNetworkRetries: stripego.Int64(0),
+		LeveledLogger: &stripego.LeveledLogger{Level: stripego.LevelNull},
+	})
+	return stripego.NewClient("sk_test_123", stripego.WithBackends(&stripego.Backends{
+		API: backend, Connect: backend, Uploads: backend, MeterEvents: backend,
+	})), st
+}
+
+func createIntent(t *testing.T, sc *stripego.Client, pm, capture string) *stripego.PaymentIntent {
+	t.Helper()
+	p := &stripego.PaymentIntentCreateParams{Amount: stripego.Int64(2000), Currency: stripego.String("usd")}
+	if pm != "" {
+		p.PaymentMethod = stripego.String(pm)
+	}
+	if capture != "" {
+		p.CaptureMethod = stripego.String(capture)
+	}
+	pi, err := sc.V1PaymentIntents.Create(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pi
+}
+
+// create → confirm → succeeded with the created amount, and the charge
+// is kept.
+func TestFlowPaymentIntentConfirmSucceeds(t *testing.T) {
+	sc, _ := paymentsFlow(t)
+	ctx := context.Background()
+	pi := createIntent(t, sc, "pm_card_visa", "")
+	pi, err := sc.V1PaymentIntents.Confirm(ctx, pi.ID, &stripego.PaymentIntentConfirmParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pi.Status != stripego.PaymentIntentStatusSucceeded || pi.Amount != 2000 || pi.AmountReceived != 2000 || pi.LatestCharge == nil {
+		t.Fatalf("status %q amount %d received %d latest_charge %v, want succeeded 2000/2000 with a charge", pi.Status, pi.Amount, pi.AmountReceived, pi.LatestCharge)
+	}
+	got, err := sc.V1PaymentIntents.Retrieve(ctx, pi.ID, nil)
+	if err != nil || got.Status != stripego.PaymentIntentStatusSucceeded || got.AmountReceived != 2000 {
+		t.Fatalf("retrieved %+v %v, want it succeeded", got, err)
+	}
+	ch, err := sc.V1Charges.Retrieve(ctx, pi.LatestCharge.ID, nil)
+	if err != nil || ch.Status != "succeeded" || ch.Amount != 2000 || !ch.Captured || ch.PaymentIntent == nil || ch.PaymentIntent.ID != pi.ID {
+		t.Fatalf("charge %+v %v, want the captured charge of the intent", ch, err)
+	}
+	// Refusal: confirming it again.
+	_, err = sc.V1PaymentIntents.Confirm(ctx, pi.ID, &stripego.PaymentIntentConfirmParams{})
+	if se := stripeErrorOf(t, err); se.HTTPStatusCode != http.StatusBadRequest || se.Code != "payment_intent_unexpected_state" || se.PaymentIntent == nil {
+		t.Fatalf("confirming a succeeded intent: %+v", se)
+	}
+}
+
+// Manual capture: confirm → requires_capture → capture a part.
+func TestFlowPaymentIntentManualCapture(t *testing.T) {
+	sc, _ := paymentsFlow(t)
+	ctx := context.Background()
+	pi := createIntent(t, sc, "pm_card_mastercard", "manual")
+	pi, err := sc.V1PaymentIntents.Confirm(ctx, pi.ID, &stripego.PaymentIntentConfirmParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pi.Status != stripego.PaymentIntentStatusRequiresCapture || pi.AmountCapturable != 2000 || pi.AmountReceived != 0 {
+		t.Fatalf("status %q capturable %d received %d, want requires_capture 2000/0", pi.Status, pi.AmountCapturable, pi.AmountReceived)
+	}
+	_, err = sc.V1PaymentIntents.Capture(ctx, pi.ID, &stripego.PaymentIntentCaptureParams{AmountToCapture: stripego.Int64(2500)})
+	if se := stripeErrorOf(t, err); se.Code != "amount_too_large" {
+		t.Fatalf("capturing more than capturable: %+v", se)
+	}
+	pi, err = sc.V1PaymentIntents.Capture(ctx, pi.ID, &stripego.PaymentIntentCaptureParams{AmountToCapture: stripego.Int64(1500)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pi.Status != stripego.PaymentIntentStatusSucceeded || pi.AmountReceived != 1500 || pi.AmountCapturable != 0 {
+		t.Fatalf("status %q received %d capturable %d, want succeeded 1500/0", pi.Status, pi.AmountReceived, pi.AmountCapturable)
+	}
+	ch, err := sc.V1Charges.Retrieve(ctx, pi.LatestCharge.ID, nil)
+	if err != nil || !ch.Captured || ch.AmountCaptured != 1500 || ch.AmountRefunded != 500 {
+		t.Fatalf("charge %+v %v, want captured 1500 with 500 refunded", ch, err)
+	}
+	_, err = sc.V1PaymentIntents.Capture(ctx, pi.ID, nil)
+	if se := stripeErrorOf(t, err); se.Code != "payment_intent_unexpected_state" {
+		t.Fatalf("capturing a succeeded intent: %+v", se)
+	}
+	_, err = sc.V1PaymentIntents.Cancel(ctx, pi.ID, nil)
+	if se := stripeErrorOf(t, err); se.Code != "payment_intent_unexpected_state" {
+		t.Fatalf("canceling a succeeded intent: %+v", se)
+	}
+}
+
+// A declining card leaves the stored intent in requires_payment_method
+// with its last_payment_error, and the failed charge is kept with its
+// outcome and failure_code; a canceled intent cannot be confirmed.
+func TestFlowPaymentIntentDeclineThenCancel(t *testing.T) {
+	sc, _ := paymentsFlow(t)
+	ctx := context.Background()
+	pi := createIntent(t, sc, "", "")
+	_, err := sc.V1PaymentIntents.Confirm(ctx, pi.ID, &stripego.PaymentIntentConfirmParams{PaymentMethod: stripego.String("pm_card_chargeDeclinedInsufficientFunds")})
+	se := stripeErrorOf(t, err)
+	if se.HTTPStatusCode != 402 || se.DeclineCode != "insufficient_funds" || se.PaymentIntent == nil || se.PaymentIntent.Amount != 2000 || se.ChargeID == "" {
+		t.Fatalf("decline %+v", se)
+	}
+	got, err := sc.V1PaymentIntents.Retrieve(ctx, pi.ID, nil)
+	if err != nil || got.Status != stripego.PaymentIntentStatusRequiresPaymentMethod || got.LastPaymentError == nil || got.LastPaymentError.DeclineCode != "insufficient_funds" {
+		t.Fatalf("stored intent %+v %v", got, err)
+	}
+	ch, err := sc.V1Charges.Retrieve(ctx, se.ChargeID, nil)
+	if err != nil || ch.Status != "failed" || ch.FailureCode != "card_declined" || ch.Outcome == nil || ch.Outcome.Reason != "insufficient_funds" {
+		t.Fatalf("failed charge %+v %v", ch, err)
+	}
+	// The decline can be retried with a good card.
+	got, err = sc.V1PaymentIntents.Confirm(ctx, pi.ID, &stripego.PaymentIntentConfirmParams{PaymentMethod: stripego.String("pm_card_visa")})
+	if err != nil || got.Status != stripego.PaymentIntentStatusSucceeded {
+		t.Fatalf("retry with pm_card_visa: %+v %v", got, err)
+	}
+	other := createIntent(t, sc, "pm_card_visa", "")
+	if c, err := sc.V1PaymentIntents.Cancel(ctx, other.ID, &stripego.PaymentIntentCancelParams{CancellationReason: stripego.String("abandoned")}); err != nil || c.Status != stripego.PaymentIntentStatusCanceled {
+		t.Fatalf("cancel: %+v %v", c, err)
+	}
+	_, err = sc.V1PaymentIntents.Confirm(ctx, other.ID, &stripego.PaymentIntentConfirmParams{})
+	if se := stripeErrorOf(t, err); se.Code != "payment_intent_unexpected_state" {
+		t.Fatalf("confirming a canceled intent: %+v", se)
+	}
+}
+
+// A 3-D Secure card leaves the stored intent in requires_action.
+func TestFlowPaymentIntentRequiresAction(t *testing.T) {
+	sc, _ := paymentsFlow(t)
+	ctx := context.Background()
+	pi := createIntent(t, sc, "pm_card_authenticationRequired", "")
+	pi, err := sc.V1PaymentIntents.Confirm(ctx, pi.ID, nil)
+	if err != nil || pi.Status != stripego.PaymentIntentStatusRequiresAction || pi.NextAction == nil {
+		t.Fatalf("confirm: %+v %v", pi, err)
+	}
+	got, err := sc.V1PaymentIntents.Retrieve(ctx, pi.ID, nil)
+	if err != nil || got.Status != stripego.PaymentIntentStatusRequiresAction || got.Amount != 2000 {
+		t.Fatalf("stored intent %+v %v", got, err)
+	}
+}
+
+// Created with confirm=true and a declining card, the intent is kept as
+// the decline left it.
+func TestFlowPaymentIntentCreateDeclinedIsKept(t *testing.T) {
+	sc, _ := paymentsFlow(t)
+	ctx := context.Background()
+	_, err := sc.V1PaymentIntents.Create(ctx, &stripego.PaymentIntentCreateParams{Amount: stripego.Int64(700), Currency: stripego.String("usd"),
+		Confirm: stripego.Bool(true), PaymentMethod: stripego.String("pm_card_chargeDeclinedLostCard")})
+	se := stripeErrorOf(t, err)
+	if se.PaymentIntent == nil {
+		t.Fatalf("decline %+v", se)
+	}
+	got, err := sc.V1PaymentIntents.Retrieve(ctx, se.PaymentIntent.ID, nil)
+	if err != nil || got.Status != stripego.PaymentIntentStatusRequiresPaymentMethod || got.Amount != 700 {
+		t.Fatalf("kept intent %+v %v", got, err)
+	}
+}
