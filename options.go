@@ -285,7 +285,8 @@ func (o *options) newServer() (*server.Server, error) {
 		o.rules = stripe.New(cat, embed.Stripe, stripe.Options{Strict: o.strict, Objects: stripe.StoreObjects(st)})
 		sopts.Rules = o.rules
 		// Stripe's test cards pick their outcomes (pm_card_chargeDeclined).
-		sopts.TestValues = stripe.NewPayments(cat, st)
+		payments := stripe.NewPayments(cat, st)
+		sopts.TestValues, sopts.Own = payments, payments
 		sopts.Keeper = stripe.NewState(cat, o.rules, st, stripe.StateOptions{Strict: o.strict})
 	}
 	srv, err := server.New(cat, sopts)

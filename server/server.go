@@ -63,6 +63,9 @@ type Options struct {
 	// TestValues, when set, let test values in a request (Stripe's test
 	// cards) pick its outcome ahead of the route's toggle.
 	TestValues TestValues
+	// Own, when set, answers the paths under OwnPrefix that no route
+	// matches: routedeck's own endpoints.
+	Own Own
 	// Keeper, when set, answers success requests from kept objects
 	// (package stripe's State) and keeps Idempotency-Key responses.
 	Keeper Keeper
@@ -80,6 +83,7 @@ type Server struct {
 	mockVersion []string
 	rules       Rules
 	tests       TestValues
+	own         Own
 	keeper      Keeper
 }
 
@@ -100,7 +104,7 @@ func New(cat *catalog.Catalog, opts Options) (*Server, error) {
 	if grace <= 0 {
 		grace = DefaultShutdownGrace
 	}
-	s := &Server{cat: cat, state: NewState(cat, kind), hub: newHub(), bodyTimeout: bodyTimeout, grace: grace, rules: opts.Rules, tests: opts.TestValues, keeper: opts.Keeper}
+	s := &Server{cat: cat, state: NewState(cat, kind), hub: newHub(), bodyTimeout: bodyTimeout, grace: grace, rules: opts.Rules, tests: opts.TestValues, own: opts.Own, keeper: opts.Keeper}
 	if cat.StripeMockVersion != "" {
 		s.mockVersion = []string{cat.StripeMockVersion}
 	}
@@ -190,6 +194,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.Set("Access-Control-Allow-Headers", want)
 		}
 		h.Set("Access-Control-Max-Age", "300")
+	case !ok && s.own != nil && strings.HasPrefix(r.URL.Path, OwnPrefix):
+		// routedeck's own endpoints (completing 3-D Secure by hand).
+		status, out = s.own.Answer(r)
+		h["Content-Type"] = jsonType
 	case !ok:
 		status, out = http.StatusNotFound, stripeError("invalid_request_error", "",
 			fmt.Sprintf("Unrecognized request URL (%s: %s). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.", r.Method, r.URL.Path), "")

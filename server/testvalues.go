@@ -1,6 +1,8 @@
 package server
 
 import (
+	"net/http"
+
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/render"
 )
@@ -60,4 +62,15 @@ func (o *Outcome) decline() *APIError {
 		o.Commit()
 	}
 	return o.Decline
+}
+
+// OwnPrefix starts the paths of routedeck's own endpoints, which no
+// Stripe route has.
+const OwnPrefix = "/_routedeck/"
+
+// Own answers routedeck's own endpoints (package stripe's Payments:
+// completing or failing a PaymentIntent's 3-D Secure by hand). The answer
+// is JSON. Methods must be safe for concurrent use.
+type Own interface {
+	Answer(r *http.Request) (status int, body string)
 }

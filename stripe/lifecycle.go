@@ -293,3 +293,77 @@ func (l *lifecycle) storeCharge(ctx context.Context, c chargeRecord) {
 	}
 	_, _ = l.store.Put(ctx, store.Object{ID: c.id, Type: "charge", JSON: string(b)})
 }
+
+var _ server.Own = (*Payments)(nil)
+
+// Answer serves routedeck's own payment endpoints (server.Own):
+//
+//	POST /_routedeck/payment_intents/{id}/3ds/complete
+//	POST /_routedeck/payment_intents/{id}/3ds/fail
+//
+// complete a stored PaymentIntent's 3-D Secure (it then succeeds, or waits
+// for capture) or fail it (requires_payment_method with Stripe's
+// payment_intent_authentication_failure), as the customer would on
+// Stripe's authentication page. The answer is the PaymentIntent.
+func (p *Payments) Answer(r *http.Request) (int, string) {
+	rest := strings.TrimPrefix(r.URL.Path, server.OwnPrefix)
+	parts := strings.Split(rest, "/")
+	if len(parts) != 4 || parts[0] != "payment_intents" || parts[2] != "3ds" || (parts[3] != "complete" && parts[3] != "fail") {
+		return http.StatusNotFound, ownError("invalid_request_error", "",
+			"Unrecognized routedeck URL ("+r.Method+": "+r.URL.Path+"): use POST "+server.OwnPrefix+"payment_intents/{id}/3ds/complete or .../3ds/fail.")
+	}
+	if r.Method != http.MethodPost {
+		return http.StatusMethodNotAllowed, ownError("invalid_request_error", "", "Use POST for "+r.URL.Path+".")
+	}
+	if p.life == nil {
+		return http.StatusBadRequest, ownError("invalid_request_error", "",
+			"routedeck keeps no objects here, so there is no PaymentIntent to authenticate.")
+	}
+	id, complete := parts[1], parts[3] == "complete"
+	ctx := r.Context()
+	obj, err := p.life.store.Get(ctx, id)
+	if err != nil || obj.Type != "payment_intent" {
+		return http.StatusNotFound, ownError("invalid_request_error", "resource_missing", fmt.Sprintf("No such payment_intent: '%s'", id))
+	}
+	ans, refused := p.life.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
+		if status := payString(b, "status"); status != "requires_action" {
+			return nil, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "payment_intent_unexpected_state",
+				Message: fmt.Sprintf("This PaymentIntent has a status of %s: only a PaymentIntent that requires_action can have its 3-D Secure completed or failed.", status)}
+		}
+		if !complete {
+			last := lastError{Code: "payment_intent_authentication_failure", Type: "invalid_request_error",
+				DocURL:  "https://stripe.com/docs/error-codes/payment-intent-authentication-failure",
+				Message: "The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again."}
+			return setMembers(b, []setting{str("status", "requires_payment_method"), val("last_payment_error", last),
+				null("payment_method"), null("next_action")}), nil
+		}
+		amount := topInt(b, "amount")
+		manual := strings.HasPrefix(payString(b, "capture_method"), "manual")
+		status, received, capturable := "succeeded", amount, int64(0)
+		if manual {
+			status, received, capturable = "requires_capture", 0, amount
+		}
+		tc, ok := p.cards.Lookup(payString(b, "payment_method"))
+		if !ok {
+			tc, _ = p.cards.Lookup("pm_card_authenticationRequired")
+		}
+		chID := render.NewID("ch")
+		p.life.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: payString(b, "payment_method"), amount: amount,
+			currency: payString(b, "currency"), card: tc, uncaptured: manual})
+		return setMembers(b, []setting{str("status", status), str("latest_charge", chID), num("amount_received", received),
+			num("amount_capturable", capturable), null("next_action"), null("last_payment_error")}), nil
+	})
+	if refused != nil {
+		return refused.Status, ownError(refused.Type, refused.Code, refused.Message)
+	}
+	return http.StatusOK, ans.Body
+}
+
+func ownError(typ, code, msg string) string {
+	e := map[string]any{"type": typ, "message": msg}
+	if code != "" {
+		e["code"] = code
+	}
+	b, _ := json.Marshal(map[string]any{"error": e})
+	return string(b) + "\n"
+}

@@ -16,7 +16,7 @@ import (
 
 // paymentsFlow is the server `routedeck serve` runs (rules, store, test
 // cards) and stripe-go pointed at it.
-func paymentsFlow(t *testing.T) (*stripego.Client, store.Store) {
+func paymentsFlow(t *testing.T) (*stripego.Client, *httptest.Server) {
 	t.Helper()
 	cat, err := embeddedCatalog()
 	if err != nil {
@@ -27,7 +27,8 @@ func paymentsFlow(t *testing.T) (*stripego.Client, store.Store) {
 		t.Fatal(err)
 	}
 	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
-	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: stripe.NewPayments(cat, st),
+	payments := stripe.NewPayments(cat, st)
+	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: payments, Own: payments,
 		Keeper: stripe.NewState(cat, rules, st, stripe.StateOptions{})})
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +45,7 @@ func paymentsFlow(t *testing.T) (*stripego.Client, store.Store) {
 	})
 	return stripego.NewClient("sk_test_123", stripego.WithBackends(&stripego.Backends{
 		API: backend, Connect: backend, Uploads: backend, MeterEvents: backend,
-	})), st
+	})), ts
 }
 
 func createIntent(t *testing.T, sc *stripego.Client, pm, capture string) *stripego.PaymentIntent {
@@ -163,9 +164,10 @@ func TestFlowPaymentIntentDeclineThenCancel(t *testing.T) {
 	}
 }
 
-// A 3-D Secure card leaves the stored intent in requires_action.
+// A 3-D Secure card leaves the stored intent in requires_action; the
+// README's HTTP call completes it (succeeded) or fails it.
 func TestFlowPaymentIntentRequiresAction(t *testing.T) {
-	sc, _ := paymentsFlow(t)
+	sc, ts := paymentsFlow(t)
 	ctx := context.Background()
 	pi := createIntent(t, sc, "pm_card_authenticationRequired", "")
 	pi, err := sc.V1PaymentIntents.Confirm(ctx, pi.ID, nil)
@@ -175,6 +177,39 @@ func TestFlowPaymentIntentRequiresAction(t *testing.T) {
 	got, err := sc.V1PaymentIntents.Retrieve(ctx, pi.ID, nil)
 	if err != nil || got.Status != stripego.PaymentIntentStatusRequiresAction || got.Amount != 2000 {
 		t.Fatalf("stored intent %+v %v", got, err)
+	}
+	own := func(id, what string) int {
+		res, err := ts.Client().Post(ts.URL+"/_routedeck/payment_intents/"+id+"/3ds/"+what, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if code := own(pi.ID, "complete"); code != 200 {
+		t.Fatalf("completing 3-D Secure: %d", code)
+	}
+	got, err = sc.V1PaymentIntents.Retrieve(ctx, pi.ID, nil)
+	if err != nil || got.Status != stripego.PaymentIntentStatusSucceeded || got.AmountReceived != 2000 || got.LatestCharge == nil {
+		t.Fatalf("after 3-D Secure: %+v %v, want succeeded with 2000 received", got, err)
+	}
+	if code := own(pi.ID, "complete"); code != 400 {
+		t.Errorf("completing a succeeded intent: %d, want 400", code)
+	}
+	other := createIntent(t, sc, "pm_card_threeDSecure2Required", "")
+	if _, err := sc.V1PaymentIntents.Confirm(ctx, other.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if code := own(other.ID, "fail"); code != 200 {
+		t.Fatalf("failing 3-D Secure: %d", code)
+	}
+	got, err = sc.V1PaymentIntents.Retrieve(ctx, other.ID, nil)
+	if err != nil || got.Status != stripego.PaymentIntentStatusRequiresPaymentMethod || got.LastPaymentError == nil ||
+		got.LastPaymentError.Code != "payment_intent_authentication_failure" {
+		t.Fatalf("after failed 3-D Secure: %+v %v", got, err)
+	}
+	if code := own("pi_never", "complete"); code != 404 {
+		t.Errorf("unknown intent: %d, want 404", code)
 	}
 }
 
