@@ -35,6 +35,9 @@ const (
 	intentConfirm intentAction = iota + 1
 	intentCapture
 	intentCancel
+	chargeCapture
+	refundCreate // POST /v1/refunds (charge or payment_intent)
+	chargeRefund // POST /v1/charges/:charge/refunds
 )
 
 func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
@@ -47,6 +50,12 @@ func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
 			l.kinds[i] = intentCapture
 		case "POST /v1/payment_intents/*/cancel":
 			l.kinds[i] = intentCancel
+		case "POST /v1/charges/*/capture":
+			l.kinds[i] = chargeCapture
+		case "POST /v1/refunds":
+			l.kinds[i] = refundCreate
+		case "POST /v1/charges/*/refunds":
+			l.kinds[i] = chargeRefund
 		}
 	}
 	return l
@@ -54,13 +63,17 @@ func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
 
 // answer handles a request to a PaymentIntent action on a stored intent;
 // ok is false when it is not one.
-func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *render.Request) (server.Answer, *server.APIError, bool) {
+func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *render.Request, renderVariant func() (string, error)) (server.Answer, *server.APIError, bool) {
 	if l == nil {
 		return server.Answer{}, nil, false
 	}
 	action, ok := l.kinds[route.Index()]
 	if !ok {
 		return server.Answer{}, nil, false
+	}
+	switch action {
+	case chargeCapture, refundCreate, chargeRefund:
+		return l.chargeAction(ctx, action, req, renderVariant)
 	}
 	id := req.Params["intent"]
 	obj, err := l.store.Get(ctx, id)
@@ -366,4 +379,112 @@ func ownError(typ, code, msg string) string {
 	}
 	b, _ := json.Marshal(map[string]any{"error": e})
 	return string(b) + "\n"
+}
+
+// chargeAction captures or refunds a stored charge; ok is false when the
+// charge is not stored.
+func (l *lifecycle) chargeAction(ctx context.Context, action intentAction, req *render.Request, renderVariant func() (string, error)) (server.Answer, *server.APIError, bool) {
+	id := req.Params["charge"]
+	if action == refundCreate {
+		id, _ = req.BodyValue("charge")
+		if id == "" {
+			if pi, _ := req.BodyValue("payment_intent"); pi != "" {
+				if obj, err := l.store.Get(ctx, pi); err == nil {
+					id = payString([]byte(obj.JSON), "latest_charge")
+				}
+			}
+		}
+	}
+	obj, err := l.store.Get(ctx, id)
+	if err != nil || obj.Type != "charge" {
+		return server.Answer{}, nil, false
+	}
+	if action == chargeCapture {
+		ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
+			if payString(b, "status") == "failed" || !isTrue(b, "paid") {
+				return nil, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "charge_not_capturable",
+					Message: fmt.Sprintf("Charge %s cannot be captured: it failed.", id)}
+			}
+			if isTrue(b, "captured") {
+				return nil, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "charge_already_captured",
+					Message: fmt.Sprintf("Charge %s has already been captured.", id)}
+			}
+			total := topInt(b, "amount")
+			amount := total
+			if v, ok := req.BodyValue("amount"); ok {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil || n <= 0 || n > total {
+					return nil, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "amount_too_large", Param: "amount",
+						Message: fmt.Sprintf("The amount to capture (%s) must be a positive integer no greater than the charge's amount (%d).", v, total)}
+				}
+				amount = n
+			}
+			// Capturing part refunds the rest, as Stripe does.
+			return setMembers(b, []setting{{"captured", []byte("true")}, num("amount_captured", amount),
+				num("amount_refunded", total-amount), {"refunded", []byte("false")}}), nil
+		})
+		return ans, refused, true
+	}
+	var refund int64
+	var currency, intent string
+	ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
+		captured := topInt(b, "amount_captured")
+		if !isTrue(b, "captured") {
+			captured = topInt(b, "amount")
+		}
+		refunded := topInt(b, "amount_refunded")
+		remaining := captured - refunded
+		if remaining <= 0 || isTrue(b, "refunded") {
+			return nil, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "charge_already_refunded",
+				Message: fmt.Sprintf("Charge %s has already been refunded.", id)}
+		}
+		refund = remaining
+		if v, ok := req.BodyValue("amount"); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return nil, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "parameter_invalid_integer", Param: "amount",
+					Message: "Invalid integer: " + v}
+			}
+			if n > remaining {
+				return nil, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "amount_too_large", Param: "amount",
+					Message: fmt.Sprintf("Refund amount ($%.2f) is greater than unrefunded amount on charge ($%.2f)", float64(n)/100, float64(remaining)/100)}
+			}
+			refund = n
+		}
+		currency, intent = payString(b, "currency"), payString(b, "payment_intent")
+		return setMembers(b, []setting{num("amount_refunded", refunded+refund),
+			{"refunded", []byte(strconv.FormatBool(refunded+refund == captured))}}), nil
+	})
+	if refused != nil {
+		return server.Answer{}, refused, true
+	}
+	_ = ans
+	body, err := renderVariant()
+	if err != nil {
+		return server.Answer{}, nil, true
+	}
+	sets := []setting{num("amount", refund), str("charge", id), str("status", "succeeded"), str("object", "refund")}
+	if currency != "" {
+		sets = append(sets, str("currency", currency))
+	}
+	if intent != "" {
+		sets = append(sets, str("payment_intent", intent))
+	}
+	b := setMembers([]byte(body), sets)
+	rid := payString(b, "id")
+	if !strings.HasPrefix(rid, "re_") {
+		rid = render.NewID("re")
+		b = setMembers(b, []setting{str("id", rid)})
+	}
+	stored, err := l.store.Put(ctx, store.Object{ID: rid, Type: "refund", Parent: id, JSON: string(b)})
+	if err != nil {
+		return server.Answer{}, storeFailure(err), true
+	}
+	return server.Answer{Body: stored.JSON, Change: server.Change{Op: "created", Type: "refund", ID: rid}}, nil, true
+}
+
+// isTrue says whether a top-level member of b is true.
+func isTrue(b []byte, key string) bool {
+	sp, ok, err := member(b, key)
+	return err == nil && ok && string(b[sp.start:sp.end]) == "true"
 }

@@ -229,3 +229,56 @@ func TestFlowPaymentIntentCreateDeclinedIsKept(t *testing.T) {
 		t.Fatalf("kept intent %+v %v", got, err)
 	}
 }
+
+// charge → partial refund → full refund, and the refusals on the way;
+// an uncaptured charge captured in part refunds the rest.
+func TestFlowChargeRefundsAndCapture(t *testing.T) {
+	sc, _ := paymentsFlow(t)
+	ctx := context.Background()
+	ch, err := sc.V1Charges.Create(ctx, &stripego.ChargeCreateParams{Amount: stripego.Int64(2000), Currency: stripego.String("usd"),
+		Source: &stripego.PaymentSourceSourceParams{Token: stripego.String("tok_visa")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ch.Captured || ch.AmountCaptured != 2000 || ch.Refunded {
+		t.Fatalf("charge %+v, want captured 2000", ch)
+	}
+	re, err := sc.V1Refunds.Create(ctx, &stripego.RefundCreateParams{Charge: stripego.String(ch.ID), Amount: stripego.Int64(500)})
+	if err != nil || re.Amount != 500 || re.Charge == nil || re.Charge.ID != ch.ID {
+		t.Fatalf("partial refund %+v %v", re, err)
+	}
+	got, err := sc.V1Charges.Retrieve(ctx, ch.ID, nil)
+	if err != nil || got.AmountRefunded != 500 || got.Refunded {
+		t.Fatalf("after a partial refund: %+v %v", got, err)
+	}
+	_, err = sc.V1Refunds.Create(ctx, &stripego.RefundCreateParams{Charge: stripego.String(ch.ID), Amount: stripego.Int64(1600)})
+	if se := stripeErrorOf(t, err); se.Code != "amount_too_large" {
+		t.Fatalf("refunding more than remains: %+v", se)
+	}
+	re, err = sc.V1Refunds.Create(ctx, &stripego.RefundCreateParams{Charge: stripego.String(ch.ID)})
+	if err != nil || re.Amount != 1500 {
+		t.Fatalf("refunding the rest: %+v %v", re, err)
+	}
+	got, err = sc.V1Charges.Retrieve(ctx, ch.ID, nil)
+	if err != nil || got.AmountRefunded != 2000 || !got.Refunded {
+		t.Fatalf("after a full refund: %+v %v", got, err)
+	}
+	_, err = sc.V1Refunds.Create(ctx, &stripego.RefundCreateParams{Charge: stripego.String(ch.ID)})
+	if se := stripeErrorOf(t, err); se.Code != "charge_already_refunded" {
+		t.Fatalf("refunding a refunded charge: %+v", se)
+	}
+
+	auth, err := sc.V1Charges.Create(ctx, &stripego.ChargeCreateParams{Amount: stripego.Int64(2000), Currency: stripego.String("usd"),
+		Capture: stripego.Bool(false), Source: &stripego.PaymentSourceSourceParams{Token: stripego.String("tok_mastercard")}})
+	if err != nil || auth.Captured {
+		t.Fatalf("uncaptured charge %+v %v", auth, err)
+	}
+	auth, err = sc.V1Charges.Capture(ctx, auth.ID, &stripego.ChargeCaptureParams{Amount: stripego.Int64(1500)})
+	if err != nil || !auth.Captured || auth.AmountCaptured != 1500 || auth.AmountRefunded != 500 {
+		t.Fatalf("partial capture %+v %v", auth, err)
+	}
+	_, err = sc.V1Charges.Capture(ctx, auth.ID, nil)
+	if se := stripeErrorOf(t, err); se.Code != "charge_already_captured" {
+		t.Fatalf("capturing a captured charge: %+v", se)
+	}
+}

@@ -355,7 +355,12 @@ func (pay *payment) succeed(body string) string {
 		b = setMembers(b, []setting{str("status", "succeeded"), str("payment_method", pay.paymentMethodID()),
 			null("last_setup_error"), null("next_action")})
 	case payCharge:
-		b = setMembers(b, []setting{str("status", "succeeded"), {"paid", []byte("true")}, null("failure_code"), null("failure_message")})
+		captured, amountCaptured := "true", topInt(b, "amount")
+		if c, _ := pay.req.BodyValue("capture"); c == "false" {
+			captured, amountCaptured = "false", 0
+		}
+		b = setMembers(b, []setting{str("status", "succeeded"), {"paid", []byte("true")}, null("failure_code"), null("failure_message"),
+			{"captured", []byte(captured)}, num("amount_captured", amountCaptured), num("amount_refunded", 0), {"refunded", []byte("false")}})
 		b = setIn(b, "payment_method_details", []setting{str("type", "card")})
 		b = setIn(b, "payment_method_details.card", pay.cardDetails(pay.card.Card.Brand))
 	case payMethodCreate, payAttach:

@@ -188,7 +188,7 @@ func sampleObject(route *catalog.Route) sampleInfo {
 func (s *State) Answer(route *catalog.Route, req *render.Request, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
 	info := s.info(route)
 	ctx := context.Background()
-	if ans, refused, ok := s.life.answer(ctx, route, req); ok {
+	if ans, refused, ok := s.life.answer(ctx, route, req, renderVariant); ok {
 		return ans, refused
 	}
 	switch info.kind {
