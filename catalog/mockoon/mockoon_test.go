@@ -246,7 +246,7 @@ func TestImportErrors(t *testing.T) {
 		{"broken.json", `{"uuid": "x", "lastMigration": 33, "routes": [`, "broken.json: "},
 		{"status.json", `{"uuid": "x", "lastMigration": 33, "routes": [{"method": "get", "endpoint": "a", "responses": [{"statusCode": 999}]}]}`, "status.json: route 1 (get a): response 1: statusCode 999 is not an HTTP status"},
 		{"empty.json", `{"uuid": "x", "lastMigration": 33, "routes": [{"type": "ws", "method": "get", "endpoint": "a", "responses": []}]}`, "no HTTP routes"},
-		{"other.json", `{"openapi": "3.0.0"}`, "other.json: not a routedeck catalog folder or a Mockoon environment"},
+		{"other.json", `{"asyncapi": "3.0.0"}`, "other.json: not a routedeck catalog folder, a Mockoon environment or an OpenAPI 3 document"},
 	}
 	for _, tt := range tests {
 		_, err := source.Open(writeFile(t, dir, tt.name, tt.data))
