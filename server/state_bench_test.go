@@ -15,7 +15,7 @@ import (
 )
 
 // statefulServer is the server `routedeck serve` runs: the embedded
-// catalog, the Stripe rules and a seeded store.
+// catalog, the Stripe rules, the test cards and a seeded store.
 func statefulServer(b *testing.B) *server.Server {
 	b.Helper()
 	cat, err := catalog.Embedded()
@@ -29,7 +29,9 @@ func statefulServer(b *testing.B) *server.Server {
 	}
 	b.Cleanup(func() { _ = st.Close() })
 	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
-	s, err := server.New(cat, server.Options{Rules: rules, Keeper: stripe.NewState(cat, rules, st, stripe.StateOptions{})})
+	payments := stripe.NewPayments(cat, st)
+	s, err := server.New(cat, server.Options{Rules: rules, TestValues: payments, Own: payments,
+		Keeper: stripe.NewState(cat, rules, st, stripe.StateOptions{})})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -114,4 +116,18 @@ func BenchmarkStatefulListCustomers(b *testing.B) {
 		serve(b, s, "POST", "/v1/customers", "email=a@example.com")
 	}
 	loop(b, func() { serve(b, s, "GET", "/v1/customers?limit=10", "") })
+}
+
+// The peer benchmark's GET_CREATED run creates with POST /v1/customers:
+// a create that stores the customer.
+func BenchmarkStatefulPostCustomer(b *testing.B) {
+	s := statefulServer(b)
+	loop(b, func() { serve(b, s, "POST", "/v1/customers", "email=bench@example.com") })
+}
+
+// The peer benchmark's default GET: the sample customer through the
+// stateful server.
+func BenchmarkStatefulGetSampleCustomer(b *testing.B) {
+	s := statefulServer(b)
+	loop(b, func() { serve(b, s, "GET", "/v1/customers/cus_123", "") })
 }

@@ -32,11 +32,12 @@ func valueEnd(b []byte, i int) (int, error) {
 		depth := 0
 		for i < len(b) {
 			// Jump to the next byte that matters.
-			j := bytes.IndexAny(b[i:], `"{}[]`)
-			if j < 0 {
+			for i < len(b) && !structural(b[i]) {
+				i++
+			}
+			if i >= len(b) {
 				return 0, errBadJSON
 			}
-			i += j
 			switch b[i] {
 			case '"':
 				end, err := stringEnd(b, i)
@@ -71,19 +72,28 @@ func valueEnd(b []byte, i int) (int, error) {
 // stringEnd returns the end of the string starting at b[i] == '"'.
 func stringEnd(b []byte, i int) (int, error) {
 	for j := i + 1; j < len(b); j++ {
-		k := bytes.IndexAny(b[j:], `"\`)
+		// Most strings have no escapes: find the closing quote at once and
+		// look for a backslash only before it.
+		k := bytes.IndexByte(b[j:], '"')
 		if k < 0 {
 			return 0, errBadJSON
 		}
-		j += k
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1, nil
+		e := bytes.IndexByte(b[j:j+k], '\\')
+		if e < 0 {
+			return j + k + 1, nil
 		}
+		j += e + 1 // past the backslash and, with the loop's j++, the escaped byte
 	}
 	return 0, errBadJSON
+}
+
+// structural reports whether c is a byte a nested value's end depends on.
+func structural(c byte) bool {
+	switch c {
+	case '"', '{', '}', '[', ']':
+		return true
+	}
+	return false
 }
 
 // span is the position of one value in a text.
