@@ -152,7 +152,8 @@ func pastTense(verb string) string {
 func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request) (server.Answer, *server.APIError) {
 	var declined *server.APIError
 	ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
-		status := payString(b, "status")
+		top := topValues(b, "status", "payment_method", "amount", "currency", "capture_method")
+		status := top[0]
 		switch status {
 		case "requires_payment_method", "requires_confirmation", "requires_action":
 		default:
@@ -160,7 +161,7 @@ func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request)
 		}
 		value := testValue(payIntentConfirm, req)
 		if value == "" {
-			value = payString(b, "payment_method")
+			value = top[1]
 		}
 		tc, known := l.cards.Lookup(value)
 		if !known {
@@ -170,7 +171,8 @@ func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request)
 		if !strings.HasPrefix(pm, "pm_") && !strings.HasPrefix(pm, "card_") && !strings.HasPrefix(pm, "src_") {
 			pm = render.NewID("pm")
 		}
-		amount, currency := topInt(b, "amount"), payString(b, "currency")
+		amount, _ := strconv.ParseInt(top[2], 10, 64)
+		currency := top[3]
 		switch tc.Result {
 		case Declines, DeclinesCharge, IncorrectNumber:
 			chID := render.NewID("ch")
@@ -187,13 +189,11 @@ func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request)
 			return b, nil // the decline is stored; the answer is the 402
 		case RequiresAction:
 			b = setMembers(b, []setting{str("status", "requires_action"), str("payment_method", pm), null("last_payment_error"),
-				val("next_action", map[string]any{"type": "use_stripe_sdk", "use_stripe_sdk": map[string]any{
-					"type": "three_d_secure_redirect", "stripe_js": "https://hooks.stripe.com/3d_secure_2/hosted?payment_intent=" + id,
-					"source": render.NewID("src")}})})
+				setting{"next_action", useStripeSDK(id)}})
 			return b, nil
 		}
 		chID := render.NewID("ch")
-		manual := strings.HasPrefix(payString(b, "capture_method"), "manual")
+		manual := strings.HasPrefix(top[4], "manual")
 		if m, ok := req.BodyValue("capture_method"); ok {
 			manual = strings.HasPrefix(m, "manual")
 		}
@@ -487,4 +487,14 @@ func (l *lifecycle) chargeAction(ctx context.Context, action intentAction, req *
 func isTrue(b []byte, key string) bool {
 	sp, ok, err := member(b, key)
 	return err == nil && ok && string(b[sp.start:sp.end]) == "true"
+}
+
+// useStripeSDK is the next_action of an intent waiting for 3-D Secure
+// through Stripe.js (ids are letters and digits: no escaping needed).
+func useStripeSDK(id string) []byte {
+	if strings.ContainsAny(id, "\"\\") {
+		id = ""
+	}
+	return []byte(`{"type":"use_stripe_sdk","use_stripe_sdk":{"source":"` + render.NewID("src") +
+		`","stripe_js":"https://hooks.stripe.com/3d_secure_2/hosted?payment_intent=` + id + `","type":"three_d_secure_redirect"}}`)
 }

@@ -1,6 +1,7 @@
 package stripe
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -100,7 +101,7 @@ func (p *Payments) Outcome(route *catalog.Route, req *render.Request) *server.Ou
 		// the request's payment method or its own.
 		if obj, err := p.life.store.Get(context.Background(), req.Params["intent"]); err == nil && obj.Type == "payment_intent" {
 			if value == "" {
-				value = payString([]byte(obj.JSON), "payment_method")
+				value = topValues([]byte(obj.JSON), "payment_method")[0]
 			}
 			tc, ok := p.cards.Lookup(value)
 			if !ok {
@@ -529,4 +530,57 @@ func reasonFor(tc TestCard, value string) string {
 		return "3-D Secure required by " + value
 	}
 	return "test card " + value
+}
+
+// topValues reads several top-level members of the object b in one pass:
+// strings as their value, other scalars as their JSON text, "" for absent
+// or not scalar.
+func topValues(b []byte, keys ...string) []string {
+	out := make([]string, len(keys))
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return out
+	}
+	found := 0
+	i++
+	for found < len(keys) {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			return out
+		}
+		kend, err := stringEnd(b, i)
+		if err != nil {
+			return out
+		}
+		k := b[i:kend]
+		i = skipSpace(b, kend)
+		if i >= len(b) || b[i] != ':' {
+			return out
+		}
+		vstart := skipSpace(b, i+1)
+		vend, err := valueEnd(b, vstart)
+		if err != nil {
+			return out
+		}
+		for j, key := range keys {
+			if out[j] == "" && keyIs(k, key) {
+				v := b[vstart:vend]
+				switch {
+				case len(v) >= 2 && v[0] == '"' && bytes.IndexByte(v, '\\') < 0:
+					out[j] = string(v[1 : len(v)-1])
+				case len(v) > 0 && v[0] == '"':
+					out[j] = stringValue(b, span{vstart, vend})
+				case len(v) > 0 && v[0] != '{' && v[0] != '[' && string(v) != "null":
+					out[j] = string(v)
+				}
+				found++
+				break
+			}
+		}
+		i = skipSpace(b, vend)
+		if i < len(b) && b[i] == ',' {
+			i++
+		}
+	}
+	return out
 }
