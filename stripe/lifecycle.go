@@ -38,6 +38,8 @@ const (
 	chargeCapture
 	refundCreate // POST /v1/refunds (charge or payment_intent)
 	chargeRefund // POST /v1/charges/:charge/refunds
+	setupConfirm
+	setupCancel
 )
 
 func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
@@ -56,6 +58,10 @@ func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
 			l.kinds[i] = refundCreate
 		case "POST /v1/charges/*/refunds":
 			l.kinds[i] = chargeRefund
+		case "POST /v1/setup_intents/*/confirm":
+			l.kinds[i] = setupConfirm
+		case "POST /v1/setup_intents/*/cancel":
+			l.kinds[i] = setupCancel
 		}
 	}
 	return l
@@ -74,6 +80,8 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 	switch action {
 	case chargeCapture, refundCreate, chargeRefund:
 		return l.chargeAction(ctx, action, req, renderVariant)
+	case setupConfirm, setupCancel:
+		return l.setupAction(ctx, action, req)
 	}
 	id := req.Params["intent"]
 	obj, err := l.store.Get(ctx, id)
@@ -497,4 +505,88 @@ func useStripeSDK(id string) []byte {
 	}
 	return []byte(`{"type":"use_stripe_sdk","use_stripe_sdk":{"source":"` + render.NewID("src") +
 		`","stripe_js":"https://hooks.stripe.com/3d_secure_2/hosted?payment_intent=` + id + `","type":"three_d_secure_redirect"}}`)
+}
+
+// setupAction confirms or cancels a stored SetupIntent; ok is false when
+// it is not stored. A confirmed card is attached to the intent's customer
+// when the PaymentMethod is stored.
+func (l *lifecycle) setupAction(ctx context.Context, action intentAction, req *render.Request) (server.Answer, *server.APIError, bool) {
+	id := req.Params["intent"]
+	obj, err := l.store.Get(ctx, id)
+	if err != nil || obj.Type != "setup_intent" {
+		return server.Answer{}, nil, false
+	}
+	refuse := func(b []byte, verb, status string, allowed ...string) *server.APIError {
+		msg := fmt.Sprintf("You cannot %s this SetupIntent because it has a status of %s. Only a SetupIntent with one of the following statuses may be %s: %s.",
+			verb, status, pastTense(verb), strings.Join(allowed, ", "))
+		e := &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "setup_intent_unexpected_state", Message: msg}
+		if body, err := json.MarshalIndent(map[string]any{"error": map[string]any{"code": e.Code,
+			"doc_url": "https://stripe.com/docs/error-codes/setup-intent-unexpected-state", "message": msg,
+			"setup_intent": json.RawMessage(b), "type": e.Type}}, "", "  "); err == nil {
+			e.Body = string(body) + "\n"
+		}
+		return e
+	}
+	if action == setupCancel {
+		ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
+			status := topValues(b, "status")[0]
+			if status == "succeeded" || status == "canceled" {
+				return nil, refuse(b, "cancel", status, "requires_payment_method", "requires_confirmation", "requires_action")
+			}
+			reason := null("cancellation_reason")
+			if r, ok := req.BodyValue("cancellation_reason"); ok {
+				reason = str("cancellation_reason", r)
+			}
+			return setMembers(b, []setting{str("status", "canceled"), reason, null("next_action")}), nil
+		})
+		return ans, refused, true
+	}
+	var declined *server.APIError
+	var attach, customer string
+	ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
+		top := topValues(b, "status", "payment_method", "customer")
+		switch top[0] {
+		case "requires_payment_method", "requires_confirmation", "requires_action":
+		default:
+			return nil, refuse(b, "confirm", top[0], "requires_payment_method", "requires_confirmation", "requires_action")
+		}
+		value := testValue(paySetupConfirm, req)
+		if value == "" {
+			value = top[1]
+		}
+		pm := value
+		if !strings.HasPrefix(pm, "pm_") && !strings.HasPrefix(pm, "card_") && !strings.HasPrefix(pm, "src_") {
+			pm = render.NewID("pm")
+		}
+		tc, _ := l.cards.Lookup(value)
+		switch tc.Result {
+		case Declines, IncorrectNumber:
+			d := tc.Decline
+			last := lastError{Code: d.Code, DeclineCode: d.DeclineCode, Message: d.Message, Param: d.Param, Type: "card_error",
+				DocURL: "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(d.Code, "_", "-")}
+			b = setMembers(b, []setting{str("status", "requires_payment_method"), val("last_setup_error", last), null("payment_method"), null("next_action")})
+			e := declineError{Code: d.Code, DeclineCode: d.DeclineCode, DocURL: last.DocURL, Message: d.Message, Param: d.Param, SetupIntent: b, Type: "card_error"}
+			body, _ := json.MarshalIndent(declineBody{Error: e}, "", "  ")
+			declined = &server.APIError{Status: http.StatusPaymentRequired, Type: e.Type, Code: e.Code, Message: e.Message, Param: e.Param, Body: string(body) + "\n"}
+			return b, nil
+		case RequiresAction:
+			return setMembers(b, []setting{str("status", "requires_action"), str("payment_method", pm), null("last_setup_error"),
+				{"next_action", useStripeSDK(id)}}), nil
+		}
+		attach, customer = pm, top[2]
+		return setMembers(b, []setting{str("status", "succeeded"), str("payment_method", pm), null("last_setup_error"), null("next_action")}), nil
+	})
+	if refused != nil {
+		return server.Answer{}, refused, true
+	}
+	if declined != nil {
+		return server.Answer{}, declined, true
+	}
+	if attach != "" && customer != "" {
+		_, _ = l.store.Update(ctx, attach, func(o store.Object) (store.Object, error) {
+			o.JSON = string(setMembers([]byte(o.JSON), []setting{str("customer", customer)}))
+			return o, nil
+		})
+	}
+	return ans, nil, true
 }

@@ -282,3 +282,61 @@ func TestFlowChargeRefundsAndCapture(t *testing.T) {
 		t.Fatalf("capturing a captured charge: %+v", se)
 	}
 }
+
+// SetupIntent: confirm → succeeded (the PaymentMethod attached to the
+// customer), a declining card → 402 with the SetupIntent embedded, a
+// 3-D Secure card → requires_action, cancel, and the refusals.
+func TestFlowSetupIntent(t *testing.T) {
+	sc, _ := paymentsFlow(t)
+	ctx := context.Background()
+	cus, err := sc.V1Customers.Create(ctx, &stripego.CustomerCreateParams{Email: stripego.String("jenny@example.com")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pm, err := sc.V1PaymentMethods.Create(ctx, &stripego.PaymentMethodCreateParams{Type: stripego.String("card"),
+		Card: &stripego.PaymentMethodCreateCardParams{Number: stripego.String("4242424242424242"), ExpMonth: stripego.Int64(12), ExpYear: stripego.Int64(2034)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newSI := func() *stripego.SetupIntent {
+		si, err := sc.V1SetupIntents.Create(ctx, &stripego.SetupIntentCreateParams{Customer: stripego.String(cus.ID)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return si
+	}
+	si := newSI()
+	si, err = sc.V1SetupIntents.Confirm(ctx, si.ID, &stripego.SetupIntentConfirmParams{PaymentMethod: stripego.String(pm.ID)})
+	if err != nil || si.Status != stripego.SetupIntentStatusSucceeded || si.PaymentMethod == nil || si.PaymentMethod.ID != pm.ID {
+		t.Fatalf("confirm: %+v %v", si, err)
+	}
+	got, err := sc.V1PaymentMethods.Retrieve(ctx, pm.ID, nil)
+	if err != nil || got.Customer == nil || got.Customer.ID != cus.ID {
+		t.Fatalf("payment method after setup: %+v %v, want attached to %s", got, err, cus.ID)
+	}
+	_, err = sc.V1SetupIntents.Confirm(ctx, si.ID, nil)
+	if se := stripeErrorOf(t, err); se.Code != "setup_intent_unexpected_state" || se.SetupIntent == nil {
+		t.Fatalf("confirming a succeeded SetupIntent: %+v", se)
+	}
+
+	declining := newSI()
+	_, err = sc.V1SetupIntents.Confirm(ctx, declining.ID, &stripego.SetupIntentConfirmParams{PaymentMethod: stripego.String("pm_card_chargeDeclined")})
+	se := stripeErrorOf(t, err)
+	if se.HTTPStatusCode != 402 || se.DeclineCode != "generic_decline" || se.SetupIntent == nil || se.SetupIntent.LastSetupError == nil {
+		t.Fatalf("decline: %+v", se)
+	}
+	if got, err := sc.V1SetupIntents.Retrieve(ctx, declining.ID, nil); err != nil || got.Status != stripego.SetupIntentStatusRequiresPaymentMethod {
+		t.Fatalf("stored after decline: %+v %v", got, err)
+	}
+	threeDS := newSI()
+	if got, err := sc.V1SetupIntents.Confirm(ctx, threeDS.ID, &stripego.SetupIntentConfirmParams{PaymentMethod: stripego.String("pm_card_authenticationRequired")}); err != nil || got.Status != stripego.SetupIntentStatusRequiresAction {
+		t.Fatalf("3-D Secure: %+v %v", got, err)
+	}
+	if got, err := sc.V1SetupIntents.Cancel(ctx, threeDS.ID, nil); err != nil || got.Status != stripego.SetupIntentStatusCanceled {
+		t.Fatalf("cancel: %+v %v", got, err)
+	}
+	_, err = sc.V1SetupIntents.Cancel(ctx, threeDS.ID, nil)
+	if se := stripeErrorOf(t, err); se.Code != "setup_intent_unexpected_state" {
+		t.Fatalf("canceling a canceled SetupIntent: %+v", se)
+	}
+}

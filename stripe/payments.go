@@ -96,10 +96,14 @@ func (p *Payments) Outcome(route *catalog.Route, req *render.Request) *server.Ou
 		return nil
 	}
 	value := testValue(kind, req)
-	if kind == payIntentConfirm && p.life != nil {
+	if (kind == payIntentConfirm || kind == paySetupConfirm) && p.life != nil {
 		// A stored intent is confirmed by the State (the lifecycle), with
 		// the request's payment method or its own.
-		if obj, err := p.life.store.Get(context.Background(), req.Params["intent"]); err == nil && obj.Type == "payment_intent" {
+		typ := "payment_intent"
+		if kind == paySetupConfirm {
+			typ = "setup_intent"
+		}
+		if obj, err := p.life.store.Get(context.Background(), req.Params["intent"]); err == nil && obj.Type == typ {
 			if value == "" {
 				value = topValues([]byte(obj.JSON), "payment_method")[0]
 			}
