@@ -36,8 +36,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing/fstest"
 	"time"
 
@@ -192,6 +194,7 @@ func convert(data []byte, file string) (fstest.MapFS, *catalog.Manifest, []strin
 		c.warn("webhooks are not sent: %d defined", d.Webhooks.Len())
 	}
 	taken := map[string]string{} // "METHOD /shape" -> key of the route that has it
+	var jobs []job
 	if d.Paths != nil && d.Paths.PathItems != nil {
 		for p, item := range d.Paths.PathItems.FromOldest() {
 			if item == nil {
@@ -216,10 +219,11 @@ func convert(data []byte, file string) (fstest.MapFS, *catalog.Manifest, []strin
 					continue
 				}
 				taken[shape] = key
-				m.Routes = append(m.Routes, c.route(method, rp, p, item, op))
+				jobs = append(jobs, job{method: method, path: rp, docPath: p, item: item, op: op})
 			}
 		}
 	}
+	m.Routes = c.routes(jobs)
 	if len(m.Routes) == 0 {
 		return nil, nil, nil, errors.New("the document has no operations routedeck can serve")
 	}
@@ -378,6 +382,54 @@ func shapeOf(p string) string {
 		}
 	}
 	return strings.ToLower(strings.Join(segs, "/"))
+}
+
+// job is one operation to convert.
+type job struct {
+	method, path, docPath string
+	item                  *v3.PathItem
+	op                    *v3.Operation
+}
+
+// routes converts the operations on every core (each route's values are
+// seeded by the route, so the result does not depend on the order), then
+// merges their files and notes in the document's order.
+func (c *converter) routes(jobs []job) []catalog.ManifestRoute {
+	local := make([]*converter, len(jobs))
+	out := make([]catalog.ManifestRoute, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(jobs))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				j := jobs[i]
+				lc := &converter{fsys: fstest.MapFS{}, notes: map[string][]string{}, files: map[string]bool{}}
+				out[i], local[i] = lc.route(j.method, j.path, j.docPath, j.item, j.op), lc
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, lc := range local {
+		key := jobs[i].method + " " + jobs[i].path
+		for v := range out[i].Variants {
+			mv := &out[i].Variants[v]
+			data := lc.fsys[mv.File]
+			mv.File = c.file(key, catalog.Kind(mv.Kind))
+			c.fsys[mv.File] = data
+		}
+		for _, feature := range lc.order {
+			for _, r := range lc.notes[feature] {
+				c.note(feature, r)
+			}
+		}
+	}
+	return out
 }
 
 // route converts one operation.
