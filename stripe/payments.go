@@ -364,10 +364,12 @@ func (pay *payment) succeed(body string) string {
 		if c, _ := pay.req.BodyValue("capture"); c == "false" {
 			captured, amountCaptured = "false", 0
 		}
-		b = setMembers(b, []setting{str("status", "succeeded"), {"paid", []byte("true")}, null("failure_code"), null("failure_message"),
-			{"captured", []byte(captured)}, num("amount_captured", amountCaptured), num("amount_refunded", 0), {"refunded", []byte("false")}})
-		b = setIn(b, "payment_method_details", []setting{str("type", "card")})
-		b = setIn(b, "payment_method_details.card", pay.cardDetails(pay.card.Card.Brand))
+		// One pass over the body: the members, payment_method_details' type
+		// and its card's details.
+		b = setMembersIn(b, []setting{str("status", "succeeded"), {"paid", []byte("true")}, null("failure_code"), null("failure_message"),
+			{"captured", []byte(captured)}, num("amount_captured", amountCaptured), num("amount_refunded", 0), {"refunded", []byte("false")}},
+			[]nestedSet{{key: "payment_method_details", sets: []setting{str("type", "card")},
+				in: []nestedSet{{key: "card", sets: pay.cardDetails(pay.card.Card.Brand)}}}})
 	case payMethodCreate, payAttach:
 		b = setMembers(b, []setting{str("type", "card")})
 		b = setIn(b, "card", pay.cardDetails(pay.card.Card.Brand))
@@ -431,13 +433,30 @@ func val(key string, v any) setting {
 // their new values in place, absent ones are added. Every other byte of b
 // (and the members' order) stays as it was. b is returned unchanged when
 // it is not a JSON object.
-func setMembers(b []byte, sets []setting) []byte {
+func setMembers(b []byte, sets []setting) []byte { return setMembersIn(b, sets, nil) }
+
+// nestedSet is setMembersIn on the object a member holds: a member that
+// is absent or not an object is left as it is (as setIn leaves it).
+type nestedSet struct {
+	key  string
+	sets []setting
+	in   []nestedSet
+}
+
+// setMembersIn is setMembers that also, in the same pass, sets members of
+// the objects nested names (as setIn would, one path at a time). A key
+// must not be both in sets and in nested.
+func setMembersIn(b []byte, sets []setting, nested []nestedSet) []byte {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return b
 	}
 	out := make([]byte, 0, len(b)+64)
 	var doneBits uint64 // sets are few
+	var nestedDone uint64
+	if len(nested) > 64 {
+		nested = nested[:64]
+	}
 	last := 0
 	i++
 	for {
@@ -467,6 +486,18 @@ func setMembers(b []byte, sets []setting) []byte {
 				out = append(out, b[last:vstart]...)
 				out = append(out, indentFor(b, vstart, s.val)...)
 				last, doneBits = vend, doneBits|1<<j
+				break
+			}
+		}
+		for j, n := range nested {
+			if nestedDone&(1<<j) == 0 && keyIs(k, n.key) {
+				// The first member of the name, as member finds it.
+				nestedDone |= 1 << j
+				if b[vstart] == '{' {
+					out = append(out, b[last:vstart]...)
+					out = append(out, setMembersIn(b[vstart:vend], n.sets, n.in)...)
+					last = vend
+				}
 				break
 			}
 		}
