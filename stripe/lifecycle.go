@@ -40,6 +40,8 @@ const (
 	chargeRefund // POST /v1/charges/:charge/refunds
 	setupConfirm
 	setupCancel
+	intentCreate // POST /v1/payment_intents
+	methodDetach // POST /v1/payment_methods/:payment_method/detach
 )
 
 func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
@@ -62,6 +64,10 @@ func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
 			l.kinds[i] = setupConfirm
 		case "POST /v1/setup_intents/*/cancel":
 			l.kinds[i] = setupCancel
+		case "POST /v1/payment_intents":
+			l.kinds[i] = intentCreate
+		case "POST /v1/payment_methods/*/detach":
+			l.kinds[i] = methodDetach
 		}
 	}
 	return l
@@ -82,6 +88,8 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 		return l.chargeAction(ctx, action, req, renderVariant)
 	case setupConfirm, setupCancel:
 		return l.setupAction(ctx, action, req)
+	case intentCreate, methodDetach:
+		return server.Answer{}, nil, false // after the store's create (created)
 	}
 	id := req.Params["intent"]
 	obj, err := l.store.Get(ctx, id)
@@ -589,4 +597,38 @@ func (l *lifecycle) setupAction(ctx context.Context, action intentAction, req *r
 		})
 	}
 	return ans, nil, true
+}
+
+// created finishes what a create or action stored: a PaymentIntent created
+// with a payment method but not confirmed waits in requires_confirmation;
+// a detached PaymentMethod belongs to no customer.
+func (l *lifecycle) created(ctx context.Context, route *catalog.Route, req *render.Request, ans server.Answer, refused *server.APIError) (server.Answer, *server.APIError) {
+	if l == nil || refused != nil || ans.Change.ID == "" {
+		return ans, refused
+	}
+	var sets []setting
+	switch l.kinds[route.Index()] {
+	case intentCreate:
+		if c, _ := req.BodyValue("confirm"); c == "true" {
+			return ans, refused
+		}
+		top := topValues([]byte(ans.Body), "status", "payment_method")
+		if top[0] != "requires_payment_method" || top[1] == "" {
+			return ans, refused
+		}
+		sets = []setting{str("status", "requires_confirmation")}
+	case methodDetach:
+		sets = []setting{null("customer")}
+	default:
+		return ans, refused
+	}
+	obj, err := l.store.Update(ctx, ans.Change.ID, func(o store.Object) (store.Object, error) {
+		o.JSON = string(setMembers([]byte(o.JSON), sets))
+		return o, nil
+	})
+	if err != nil {
+		return ans, refused
+	}
+	ans.Body = obj.JSON
+	return ans, refused
 }

@@ -340,3 +340,32 @@ func TestFlowSetupIntent(t *testing.T) {
 		t.Fatalf("canceling a canceled SetupIntent: %+v", se)
 	}
 }
+
+// Created with a payment method and not confirmed, an intent waits in
+// requires_confirmation; a PaymentMethod attached then detached belongs
+// to no customer.
+func TestFlowRequiresConfirmationAndDetach(t *testing.T) {
+	sc, _ := paymentsFlow(t)
+	ctx := context.Background()
+	pi := createIntent(t, sc, "pm_card_visa", "")
+	if pi.Status != stripego.PaymentIntentStatusRequiresConfirmation {
+		t.Fatalf("created with a payment method: %q, want requires_confirmation", pi.Status)
+	}
+	if bare := createIntent(t, sc, "", ""); bare.Status != stripego.PaymentIntentStatusRequiresPaymentMethod {
+		t.Fatalf("created without one: %q", bare.Status)
+	}
+	pm, err := sc.V1PaymentMethods.Create(ctx, &stripego.PaymentMethodCreateParams{Type: stripego.String("card"),
+		Card: &stripego.PaymentMethodCreateCardParams{Number: stripego.String("4242424242424242"), ExpMonth: stripego.Int64(12), ExpYear: stripego.Int64(2034)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := sc.V1PaymentMethods.Attach(ctx, pm.ID, &stripego.PaymentMethodAttachParams{Customer: stripego.String("cus_A")}); err != nil || got.Customer == nil || got.Customer.ID != "cus_A" {
+		t.Fatalf("attach: %+v %v", got, err)
+	}
+	if got, err := sc.V1PaymentMethods.Detach(ctx, pm.ID, nil); err != nil || got.Customer != nil {
+		t.Fatalf("detach: %+v %v", got, err)
+	}
+	if got, err := sc.V1PaymentMethods.Retrieve(ctx, pm.ID, nil); err != nil || got.Customer != nil {
+		t.Fatalf("retrieved after detach: %+v %v", got, err)
+	}
+}

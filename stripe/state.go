@@ -195,7 +195,8 @@ func (s *State) Answer(route *catalog.Route, req *render.Request, renderVariant 
 	case opRetrieve:
 		return s.retrieve(ctx, info, req, renderVariant)
 	case opCreate:
-		return s.create(ctx, info, req, renderVariant)
+		ans, refused := s.create(ctx, info, req, renderVariant)
+		return s.life.created(ctx, route, req, ans, refused)
 	case opUpdate:
 		return s.update(ctx, info, req, renderVariant)
 	case opDelete:
