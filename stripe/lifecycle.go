@@ -40,6 +40,7 @@ const (
 	chargeRefund // POST /v1/charges/:charge/refunds
 	setupConfirm
 	setupCancel
+	intentIncrement
 	intentCreate // POST /v1/payment_intents
 	methodDetach // POST /v1/payment_methods/:payment_method/detach
 )
@@ -66,6 +67,8 @@ func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
 			l.kinds[i] = setupCancel
 		case "POST /v1/payment_intents":
 			l.kinds[i] = intentCreate
+		case "POST /v1/payment_intents/*/increment_authorization":
+			l.kinds[i] = intentIncrement
 		case "POST /v1/payment_methods/*/detach":
 			l.kinds[i] = methodDetach
 		}
@@ -105,6 +108,8 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 		ans, refused = l.capture(ctx, id, req)
 	case intentCancel:
 		ans, refused = l.cancel(ctx, id, req)
+	case intentIncrement:
+		ans, refused = l.increment(ctx, id, req)
 	}
 	return ans, refused, true
 }
@@ -631,4 +636,28 @@ func (l *lifecycle) created(ctx context.Context, route *catalog.Route, req *rend
 	}
 	ans.Body = obj.JSON
 	return ans, refused
+}
+
+// increment raises an uncaptured intent's authorized amount.
+func (l *lifecycle) increment(ctx context.Context, id string, req *render.Request) (server.Answer, *server.APIError) {
+	return l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
+		top := topValues(b, "status", "amount", "latest_charge")
+		if top[0] != "requires_capture" {
+			return nil, unexpectedState(b, "increment the authorization of", top[0], "requires_capture")
+		}
+		current, _ := strconv.ParseInt(top[1], 10, 64)
+		v, _ := req.BodyValue("amount")
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= current {
+			return nil, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "parameter_invalid_integer", Param: "amount",
+				Message: fmt.Sprintf("The amount (%s) must be greater than the PaymentIntent's current amount (%d).", v, current)}
+		}
+		if top[2] != "" {
+			_, _ = l.store.Update(ctx, top[2], func(o store.Object) (store.Object, error) {
+				o.JSON = string(setMembers([]byte(o.JSON), []setting{num("amount", n)}))
+				return o, nil
+			})
+		}
+		return setMembers(b, []setting{num("amount", n), num("amount_capturable", n)}), nil
+	})
 }

@@ -108,6 +108,10 @@ func TestFlowPaymentIntentManualCapture(t *testing.T) {
 	if se := stripeErrorOf(t, err); se.Code != "amount_too_large" {
 		t.Fatalf("capturing more than capturable: %+v", se)
 	}
+	pi, err = sc.V1PaymentIntents.IncrementAuthorization(ctx, pi.ID, &stripego.PaymentIntentIncrementAuthorizationParams{Amount: stripego.Int64(2500)})
+	if err != nil || pi.Amount != 2500 || pi.AmountCapturable != 2500 {
+		t.Fatalf("increment authorization: %+v %v", pi, err)
+	}
 	pi, err = sc.V1PaymentIntents.Capture(ctx, pi.ID, &stripego.PaymentIntentCaptureParams{AmountToCapture: stripego.Int64(1500)})
 	if err != nil {
 		t.Fatal(err)
@@ -116,8 +120,8 @@ func TestFlowPaymentIntentManualCapture(t *testing.T) {
 		t.Fatalf("status %q received %d capturable %d, want succeeded 1500/0", pi.Status, pi.AmountReceived, pi.AmountCapturable)
 	}
 	ch, err := sc.V1Charges.Retrieve(ctx, pi.LatestCharge.ID, nil)
-	if err != nil || !ch.Captured || ch.AmountCaptured != 1500 || ch.AmountRefunded != 500 {
-		t.Fatalf("charge %+v %v, want captured 1500 with 500 refunded", ch, err)
+	if err != nil || !ch.Captured || ch.AmountCaptured != 1500 || ch.AmountRefunded != 1000 {
+		t.Fatalf("charge %+v %v, want captured 1500 with 1000 refunded", ch, err)
 	}
 	_, err = sc.V1PaymentIntents.Capture(ctx, pi.ID, nil)
 	if se := stripeErrorOf(t, err); se.Code != "payment_intent_unexpected_state" {
