@@ -96,6 +96,17 @@ func structural(c byte) bool {
 	return false
 }
 
+// plainBytes reports whether a string's text is its value: printable
+// ASCII without escapes.
+func plainBytes(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c == '"' || c == '\\' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 // span is the position of one value in a text.
 type span struct{ start, end int }
 
@@ -247,6 +258,9 @@ func addMember(b []byte, key string, v []byte) ([]byte, error) {
 func stringValue(b []byte, s span) string {
 	if s.end <= s.start || b[s.start] != '"' {
 		return ""
+	}
+	if s.end-s.start >= 2 && b[s.end-1] == '"' && plainBytes(b[s.start+1:s.end-1]) {
+		return string(b[s.start+1 : s.end-1]) // what decoding gives, without decoding
 	}
 	var v string
 	if json.Unmarshal(b[s.start:s.end], &v) != nil {

@@ -1,6 +1,7 @@
 package stripe
 
 import (
+	"encoding/json"
 	"os"
 	"testing"
 )
@@ -34,6 +35,17 @@ func TestSetMembersInIsSetMembersThenSetIn(t *testing.T) {
 		got := setMembersIn([]byte(body), top, []nestedSet{{key: "payment_method_details", sets: pmd, in: []nestedSet{{key: "card", sets: card}}}})
 		if string(got) != string(want) {
 			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
+		}
+	}
+}
+
+// stringValue is what decoding the string gives, plain or escaped.
+func TestStringValueIsDecoding(t *testing.T) {
+	for _, raw := range []string{`"cus_123"`, `""`, `"a\"b"`, `"caf\u00e9"`, `"café"`, "\"\xff\"", `"<&>"`, `"a\\"`, `12`, `null`} {
+		var want string
+		_ = json.Unmarshal([]byte(raw), &want)
+		if got := stringValue([]byte(raw), span{0, len(raw)}); got != want {
+			t.Errorf("stringValue(%s) = %q, want %q", raw, got, want)
 		}
 	}
 }
