@@ -319,7 +319,10 @@ func (l *lifecycle) storeCharge(ctx context.Context, c chargeRecord) {
 		"payment_method_details": map[string]any{"type": "card", "card": map[string]any{
 			"brand": card.Brand, "last4": card.Last4(), "exp_month": card.ExpMonth, "exp_year": card.ExpYear,
 			"funding": card.Funding, "country": card.Country}},
-		"status": status,
+		"status": status, "balance_transaction": nil,
+	}
+	if captured {
+		ch["balance_transaction"] = l.storeBalance(ctx, c.id, "charge", c.amount, c.currency)
 	}
 	b, err := json.Marshal(ch)
 	if err != nil {
@@ -484,7 +487,8 @@ func (l *lifecycle) chargeAction(ctx context.Context, action intentAction, req *
 	if err != nil {
 		return server.Answer{}, nil, true
 	}
-	sets := []setting{num("amount", refund), str("charge", id), str("status", "succeeded"), str("object", "refund")}
+	sets := []setting{num("amount", refund), str("charge", id), str("status", "succeeded"), str("object", "refund"),
+		str("balance_transaction", l.storeBalance(ctx, id, "refund", -refund, currency))}
 	if currency != "" {
 		sets = append(sets, str("currency", currency))
 	}
@@ -660,4 +664,33 @@ func (l *lifecycle) increment(ctx context.Context, id string, req *render.Reques
 		}
 		return setMembers(b, []setting{num("amount", n), num("amount_capturable", n)}), nil
 	})
+}
+
+// storeBalance keeps the balance transaction of money that moved (a
+// captured charge, a refund) and returns its id. The fee is Stripe's
+// standard card pricing (2.9% + 30 cents) on charges, none on refunds.
+func (l *lifecycle) storeBalance(ctx context.Context, source, typ string, amount int64, currency string) string {
+	id := render.NewID("txn")
+	var fee int64
+	if typ == "charge" && amount > 0 {
+		fee = (amount*29+500)/1000 + 30
+	}
+	now := time.Now().Unix()
+	feeDetails := []any{}
+	if fee > 0 {
+		feeDetails = append(feeDetails, map[string]any{"amount": fee, "application": nil, "currency": currency,
+			"description": "Stripe processing fees", "type": "stripe_fee"})
+	}
+	b, err := json.Marshal(map[string]any{
+		"id": id, "object": "balance_transaction", "amount": amount, "available_on": now + 2*24*3600, "created": now,
+		"currency": currency, "description": nil, "exchange_rate": nil, "fee": fee, "fee_details": feeDetails,
+		"net": amount - fee, "reporting_category": typ, "source": source, "status": "pending", "type": typ,
+	})
+	if err != nil {
+		return ""
+	}
+	if _, err := l.store.Put(ctx, store.Object{ID: id, Type: "balance_transaction", JSON: string(b)}); err != nil {
+		return ""
+	}
+	return id
 }

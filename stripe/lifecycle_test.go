@@ -85,6 +85,13 @@ func TestFlowPaymentIntentConfirmSucceeds(t *testing.T) {
 	if err != nil || ch.Status != "succeeded" || ch.Amount != 2000 || !ch.Captured || ch.PaymentIntent == nil || ch.PaymentIntent.ID != pi.ID {
 		t.Fatalf("charge %+v %v, want the captured charge of the intent", ch, err)
 	}
+	if ch.BalanceTransaction == nil {
+		t.Fatal("the charge has no balance transaction")
+	}
+	txn, err := sc.V1BalanceTransactions.Retrieve(ctx, ch.BalanceTransaction.ID, nil)
+	if err != nil || txn.Amount != 2000 || txn.Fee != 88 || txn.Net != 1912 || txn.Type != "charge" || txn.Source == nil || txn.Source.ID != ch.ID {
+		t.Fatalf("balance transaction %+v %v, want 2000 less 88 in fees", txn, err)
+	}
 	// Refusal: confirming it again.
 	_, err = sc.V1PaymentIntents.Confirm(ctx, pi.ID, &stripego.PaymentIntentConfirmParams{})
 	if se := stripeErrorOf(t, err); se.HTTPStatusCode != http.StatusBadRequest || se.Code != "payment_intent_unexpected_state" || se.PaymentIntent == nil {
