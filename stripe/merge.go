@@ -25,7 +25,22 @@ type params map[string]any
 // formParams builds the tree of form values: "a[b][c]" nests, "a[0][b]"
 // and "a[]" make arrays (in index order).
 func formParams(form url.Values) params {
-	root := map[string]any{}
+	root := make(map[string]any, len(form))
+	if flatForm(form) {
+		// No key nests: each is a member, its last value (what the
+		// general walk, formTree, makes of them, without sorting).
+		for k, vs := range form {
+			if k != "" && len(vs) > 0 {
+				root[k] = vs[len(vs)-1]
+			}
+		}
+		return root
+	}
+	return formTree(form, root)
+}
+
+// formTree is formParams' general walk, into root.
+func formTree(form url.Values, root map[string]any) params {
 	keys := make([]string, 0, len(form))
 	for k := range form {
 		keys = append(keys, k)
@@ -50,6 +65,16 @@ func formParams(form url.Values) params {
 		setFormPath(root, segs, vs[len(vs)-1])
 	}
 	return arrays(root).(map[string]any)
+}
+
+// flatForm reports whether no key of form has a bracket.
+func flatForm(form url.Values) bool {
+	for k := range form {
+		if strings.IndexByte(k, '[') >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // compareFormKeys orders keys so that a[2] comes before a[10].

@@ -2,7 +2,9 @@ package stripe
 
 import (
 	"encoding/json"
+	"net/url"
 	"os"
+	"reflect"
 	"testing"
 )
 
@@ -46,6 +48,25 @@ func TestStringValueIsDecoding(t *testing.T) {
 		_ = json.Unmarshal([]byte(raw), &want)
 		if got := stringValue([]byte(raw), span{0, len(raw)}); got != want {
 			t.Errorf("stringValue(%s) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
+// A flat form's parameters are what the general walk makes of them.
+func TestFlatFormParamsAreTheTree(t *testing.T) {
+	for _, q := range []string{
+		"amount=2000&currency=usd&source=tok_visa",
+		"email=a@example.com&email=b@example.com&name=",
+		"=x&a]=1&b=2",
+		"metadata[k]=v&amount=1", // not flat: the walk itself
+	} {
+		form, err := url.ParseQuery(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := formParams(form), formTree(form, map[string]any{})
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: formParams %v, the walk %v", q, got, want)
 		}
 	}
 }
