@@ -120,7 +120,18 @@ func scanTop(js string) (fields, int64, bool, error) {
 		return nil, 0, false, s.fail(i, "after top-level value")
 	}
 	// Sort by name; of repeated names the last wins, as in encoding/json.
-	slices.SortStableFunc(tops, func(a, b top) int { return strings.Compare(a.name, b.name) })
+	if len(tops) <= 64 {
+		// An insertion sort, stable: an object's members come nearly in
+		// order (Stripe's: id and object, then by name), and this costs
+		// a few moves where the general sort merges blocks.
+		for i := 1; i < len(tops); i++ {
+			for j := i; j > 0 && tops[j].name < tops[j-1].name; j-- {
+				tops[j], tops[j-1] = tops[j-1], tops[j]
+			}
+		}
+	} else {
+		slices.SortStableFunc(tops, func(a, b top) int { return strings.Compare(a.name, b.name) })
+	}
 	kept := func(i int) bool {
 		return tops[i].f.kind != 0 && (i+1 == len(tops) || tops[i+1].name != tops[i].name)
 	}
