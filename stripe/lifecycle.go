@@ -43,6 +43,10 @@ const (
 	intentIncrement
 	intentCreate // POST /v1/payment_intents
 	methodDetach // POST /v1/payment_methods/:payment_method/detach
+	invoiceFinalize
+	invoicePay
+	invoiceVoid
+	invoiceUncollectible
 )
 
 func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
@@ -71,6 +75,14 @@ func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
 			l.kinds[i] = intentIncrement
 		case "POST /v1/payment_methods/*/detach":
 			l.kinds[i] = methodDetach
+		case "POST /v1/invoices/*/finalize":
+			l.kinds[i] = invoiceFinalize
+		case "POST /v1/invoices/*/pay":
+			l.kinds[i] = invoicePay
+		case "POST /v1/invoices/*/void":
+			l.kinds[i] = invoiceVoid
+		case "POST /v1/invoices/*/mark_uncollectible":
+			l.kinds[i] = invoiceUncollectible
 		}
 	}
 	return l
@@ -91,6 +103,8 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 		return l.chargeAction(ctx, action, req, renderVariant)
 	case setupConfirm, setupCancel:
 		return l.setupAction(ctx, action, req)
+	case invoiceFinalize, invoicePay, invoiceVoid, invoiceUncollectible:
+		return l.invoiceAction(ctx, action, req)
 	case intentCreate, methodDetach:
 		return server.Answer{}, nil, false // after the store's create (created)
 	}
@@ -289,6 +303,8 @@ type chargeRecord struct {
 	card           TestCard
 	failed         *Decline
 	uncaptured     bool
+	// customer and invoice, when an invoice's payment made the charge.
+	customer, invoice string
 }
 
 // storeCharge keeps the charge a confirm made, succeeded or failed (with
@@ -320,6 +336,13 @@ func (l *lifecycle) storeCharge(ctx context.Context, c chargeRecord) {
 			"brand": card.Brand, "last4": card.Last4(), "exp_month": card.ExpMonth, "exp_year": card.ExpYear,
 			"funding": card.Funding, "country": card.Country}},
 		"status": status, "balance_transaction": nil,
+	}
+	if c.customer != "" {
+		ch["customer"] = c.customer
+	}
+	if c.invoice != "" {
+		ch["description"] = "Payment for Invoice " + c.invoice
+		ch["payment_intent"] = nil
 	}
 	if captured {
 		ch["balance_transaction"] = l.storeBalance(ctx, c.id, "charge", c.amount, c.currency)
