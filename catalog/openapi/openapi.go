@@ -71,6 +71,10 @@ func Detect(data []byte) bool {
 // "swagger") without parsing the whole document into a model.
 func version(data []byte) (string, bool) {
 	trimmed := bytes.TrimSpace(data)
+	if !bytes.Contains(data, []byte("openapi")) && !bytes.Contains(data, []byte("swagger")) {
+		// The quick answer for other files (a Mockoon environment).
+		return "", false
+	}
 	if bytes.HasPrefix(trimmed, []byte("{")) {
 		dec := json.NewDecoder(bytes.NewReader(trimmed))
 		if t, err := dec.Token(); err != nil || t != json.Delim('{') {
