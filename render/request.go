@@ -16,6 +16,8 @@ import (
 type Request struct {
 	Method string
 	Path   string
+	// ID is the request's Request-Id (req_...), "" when it has none.
+	ID     string
 	Params map[string]string
 	// Query is the parsed query; when nil, RawQuery is parsed on first use.
 	Query    url.Values

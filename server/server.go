@@ -242,6 +242,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		req := render.NewRequest(r, params, body)
+		req.ID = reqID
 		variant, test = s.choose(route, req, r.Header.Get("Prefer"))
 		v := route.Variant(variant)
 		if s.rules != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/routedeck/routedeck/render"
 	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/store"
+	"github.com/routedeck/routedeck/webhook"
 )
 
 // State gives the Stripe catalog a memory, the way a Stripe test account
@@ -35,6 +36,8 @@ type State struct {
 	routes []routeOnce
 	// life moves stored PaymentIntents through confirm, capture, cancel.
 	life *lifecycle
+	// onEvent gets every event raised (events.go); nil for none.
+	onEvent func(webhook.Event)
 }
 
 type routeOnce struct {
@@ -46,6 +49,10 @@ type routeOnce struct {
 type StateOptions struct {
 	// Strict answers ids never stored with 404 resource_missing.
 	Strict bool
+	// Events, when set, gets every event a change raises, after it is in
+	// the store's event log. It runs on the request's path: it must not
+	// block (webhook.Sender.Send queues and returns).
+	Events func(webhook.Event)
 }
 
 var _ server.Keeper = (*State)(nil)
@@ -53,7 +60,7 @@ var _ server.Keeper = (*State)(nil)
 // NewState keeps the objects of cat's Stripe routes in st; rules supply
 // the spec's parameter types.
 func NewState(cat *catalog.Catalog, rules *Rules, st store.Store, opts StateOptions) *State {
-	s := &State{rules: rules, cat: cat, store: st, strict: opts.Strict, routes: make([]routeOnce, len(cat.Routes))}
+	s := &State{rules: rules, cat: cat, store: st, strict: opts.Strict, routes: make([]routeOnce, len(cat.Routes)), onEvent: opts.Events}
 	s.life = newLifecycle(cat, st)
 	return s
 }
@@ -186,8 +193,18 @@ func sampleObject(route *catalog.Route) sampleInfo {
 
 // Answer answers a success request from the store (server.Keeper).
 func (s *State) Answer(route *catalog.Route, req *render.Request, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
-	info := s.info(route)
 	ctx := context.Background()
+	if ans, refused, ok := s.eventsAnswer(ctx, req); ok {
+		return ans, refused
+	}
+	w := s.watch(ctx, route, req)
+	ans, refused := s.answer(ctx, route, req, renderVariant)
+	s.raise(ctx, w, req, ans)
+	return ans, refused
+}
+
+func (s *State) answer(ctx context.Context, route *catalog.Route, req *render.Request, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
+	info := s.info(route)
 	if ans, refused, ok := s.life.answer(ctx, route, req, renderVariant); ok {
 		return ans, refused
 	}

@@ -1,0 +1,348 @@
+package stripe
+
+// Events: every change a request makes to the store is announced as Stripe
+// announces it. Before a POST or DELETE, the object the path names (and,
+// for a PaymentIntent, its latest charge) is read; after it, read again.
+// What differs becomes events, in the order Stripe sends them:
+//
+//   - a create: "<type>.created" (customer.created, product.created, ...);
+//   - a delete: "<type>.deleted", data.object the object as it was;
+//   - a PaymentIntent's new or changed charge first: charge.succeeded,
+//     charge.failed, charge.captured, charge.refunded (else charge.updated);
+//   - a PaymentIntent's new status: payment_intent.succeeded,
+//     requires_action, canceled, amount_capturable_updated (requires
+//     capture), payment_failed (a stored decline); a PaymentMethod gaining
+//     or losing its customer: payment_method.attached/detached; a
+//     SetupIntent: setup_intent.succeeded/setup_failed; anything else that
+//     changed: "<type>.updated".
+//
+// Updates carry data.previous_attributes: the earlier value of every
+// top-level field that changed (a changed nested object, such as metadata,
+// is given whole). Each event names the request (request.id and
+// request.idempotency_key), is appended to the store's event log, served by
+// GET /v1/events and /v1/events/:id, and handed to StateOptions.Events.
+//
+// An error variant never reaches the store (the server answers it from the
+// catalog alone), so it changes nothing and raises no event; a payment
+// failure is raised when a decline is stored (a declining test card such
+// as pm_card_chargeDeclined).
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/render"
+	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/store"
+	"github.com/routedeck/routedeck/webhook"
+)
+
+// before is what a write's target looked like before the request.
+type before struct {
+	id     string
+	obj    *store.Object
+	charge *store.Object // a PaymentIntent's latest charge
+}
+
+// watch reads the object a write names, before the write.
+func (s *State) watch(ctx context.Context, route *catalog.Route, req *render.Request) *before {
+	if route.Method != http.MethodPost && route.Method != http.MethodDelete {
+		return nil
+	}
+	w := &before{}
+	if n := len(route.Params); n > 0 {
+		w.id = req.Params[route.Params[n-1]]
+	}
+	if w.id == "" {
+		return w
+	}
+	if obj, err := s.store.Get(ctx, w.id); err == nil {
+		w.obj = &obj
+		if obj.Type == "payment_intent" {
+			if ch := topString([]byte(obj.JSON), "latest_charge"); ch != "" {
+				if c, err := s.store.Get(ctx, ch); err == nil {
+					w.charge = &c
+				}
+			}
+		}
+	}
+	return w
+}
+
+// raise turns what a write changed into events.
+func (s *State) raise(ctx context.Context, w *before, req *render.Request, ans server.Answer) {
+	if w == nil {
+		return
+	}
+	if ans.Change.Op == "created" && ans.Change.ID != w.id {
+		obj, err := s.store.Get(ctx, ans.Change.ID)
+		if err != nil {
+			return
+		}
+		s.emit(ctx, req, obj.Type+".created", obj.JSON, nil)
+		if obj.Type == "payment_intent" {
+			// Created with confirm=true: its charge and status follow.
+			s.changed(ctx, req, nil, &obj, nil)
+		}
+		return
+	}
+	if w.obj == nil {
+		return
+	}
+	after, err := s.store.Get(ctx, w.id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.emit(ctx, req, w.obj.Type+".deleted", w.obj.JSON, nil)
+		return
+	}
+	if err != nil || after.JSON == w.obj.JSON {
+		return
+	}
+	s.changed(ctx, req, w, &after, w.charge)
+}
+
+// changed raises the events of an object that changed (old nil: new).
+func (s *State) changed(ctx context.Context, req *render.Request, w *before, after *store.Object, oldCharge *store.Object) {
+	var old []byte
+	if w != nil && w.obj != nil {
+		old = []byte(w.obj.JSON)
+	}
+	now := []byte(after.JSON)
+	prev := previous(old, now)
+	typ := after.Type
+	if typ == "payment_intent" {
+		if ch := topString(now, "latest_charge"); ch != "" {
+			if c, err := s.store.Get(ctx, ch); err == nil && (oldCharge == nil || oldCharge.ID != c.ID || oldCharge.JSON != c.JSON) {
+				var oldJSON []byte
+				if oldCharge != nil && oldCharge.ID == c.ID {
+					oldJSON = []byte(oldCharge.JSON)
+				}
+				s.emit(ctx, req, chargeEvent(oldJSON, []byte(c.JSON)), c.JSON, previous(oldJSON, []byte(c.JSON)))
+			}
+		}
+	}
+	status, oldStatus := topString(now, "status"), ""
+	if old != nil {
+		oldStatus = topString(old, "status")
+	}
+	event := typ + ".updated"
+	switch typ {
+	case "payment_intent":
+		if status != oldStatus {
+			switch status {
+			case "succeeded":
+				event = "payment_intent.succeeded"
+			case "requires_action":
+				event = "payment_intent.requires_action"
+			case "canceled":
+				event = "payment_intent.canceled"
+			case "requires_capture":
+				event = "payment_intent.amount_capturable_updated"
+			case "requires_payment_method":
+				if hasValue(now, "last_payment_error") {
+					event = "payment_intent.payment_failed"
+				}
+			}
+		} else if status == "requires_payment_method" && hasValue(now, "last_payment_error") && !bytes.Equal(member2(old, "last_payment_error"), member2(now, "last_payment_error")) {
+			event = "payment_intent.payment_failed"
+		}
+		if old == nil && event == "payment_intent.updated" {
+			return // created and not confirmed: payment_intent.created says it all
+		}
+	case "payment_method":
+		was, is := hasValue(old, "customer"), hasValue(now, "customer")
+		switch {
+		case is && !was:
+			event = "payment_method.attached"
+		case was && !is:
+			event = "payment_method.detached"
+		}
+	case "setup_intent":
+		switch {
+		case status == "succeeded" && oldStatus != status:
+			event = "setup_intent.succeeded"
+		case hasValue(now, "last_setup_error") && !bytes.Equal(member2(old, "last_setup_error"), member2(now, "last_setup_error")):
+			event = "setup_intent.setup_failed"
+		}
+	}
+	s.emit(ctx, req, event, after.JSON, prev)
+}
+
+// chargeEvent names what happened to a charge.
+func chargeEvent(old, now []byte) string {
+	if old == nil {
+		if topString(now, "status") == "failed" {
+			return "charge.failed"
+		}
+		return "charge.succeeded"
+	}
+	switch {
+	case !bytes.Equal(member2(old, "amount_refunded"), member2(now, "amount_refunded")):
+		return "charge.refunded"
+	case !bytes.Equal(member2(old, "captured"), member2(now, "captured")):
+		return "charge.captured"
+	}
+	return "charge.updated"
+}
+
+// member2 is a top-level member's raw JSON, nil when absent.
+func member2(b []byte, key string) []byte {
+	if b == nil {
+		return nil
+	}
+	sp, ok, err := member(b, key)
+	if err != nil || !ok {
+		return nil
+	}
+	return b[sp.start:sp.end]
+}
+
+// hasValue reports whether a top-level member is present and not null.
+func hasValue(b []byte, key string) bool {
+	v := member2(b, key)
+	return v != nil && string(v) != "null"
+}
+
+// previous is data.previous_attributes: the old value of each top-level
+// field that differs (null for one that was absent); nil when old is nil.
+func previous(old, now []byte) json.RawMessage {
+	if old == nil {
+		return nil
+	}
+	var o, n map[string]json.RawMessage
+	if json.Unmarshal(old, &o) != nil || json.Unmarshal(now, &n) != nil {
+		return nil
+	}
+	changed := map[string]json.RawMessage{}
+	for k, nv := range n {
+		ov, ok := o[k]
+		if !ok {
+			changed[k] = json.RawMessage("null")
+			continue
+		}
+		if !jsonEqual(ov, nv) {
+			changed[k] = ov
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(changed)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// jsonEqual compares two JSON values, ignoring layout.
+func jsonEqual(a, b json.RawMessage) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	var ca, cb bytes.Buffer
+	if json.Compact(&ca, a) != nil || json.Compact(&cb, b) != nil {
+		return false
+	}
+	return bytes.Equal(ca.Bytes(), cb.Bytes())
+}
+
+// emit logs one event and hands it on.
+func (s *State) emit(ctx context.Context, req *render.Request, typ, object string, prev json.RawMessage) {
+	version := req.Header.Get("Stripe-Version")
+	if version == "" {
+		version = s.cat.Version
+	}
+	if version == "" {
+		version = "2020-08-27"
+	}
+	ev, err := webhook.NewEvent(webhook.EventParams{Type: typ, Object: json.RawMessage(object), PreviousAttributes: prev,
+		APIVersion: version, RequestID: req.ID, IdempotencyKey: req.Header.Get("Idempotency-Key")})
+	if err != nil {
+		return
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return
+	}
+	if _, err := s.store.AppendEvent(ctx, store.Object{ID: ev.ID, Type: "event", JSON: string(b)}); err != nil {
+		return
+	}
+	if s.onEvent != nil {
+		s.onEvent(ev)
+	}
+}
+
+// eventsAnswer serves GET /v1/events (type, types[], created, paging)
+// and GET /v1/events/:id from the event log.
+func (s *State) eventsAnswer(ctx context.Context, req *render.Request) (server.Answer, *server.APIError, bool) {
+	if req.Method != http.MethodGet {
+		return server.Answer{}, nil, false
+	}
+	switch {
+	case req.Path == "/v1/events":
+	case strings.HasPrefix(req.Path, "/v1/events/") && len(req.Path) > len("/v1/events/"):
+		id := strings.TrimPrefix(req.Path, "/v1/events/")
+		obj, err := s.store.GetEvent(ctx, id)
+		if err != nil {
+			return server.Answer{}, missing("event", id, "id"), true
+		}
+		return server.Answer{Body: obj.JSON}, nil, true
+	default:
+		return server.Answer{}, nil, false
+	}
+	q := req.QueryValues()
+	sq, apiErr := pageQuery(q)
+	if apiErr != nil {
+		return server.Answer{}, apiErr, true
+	}
+	if sq.Created, apiErr = createdRange(q); apiErr != nil {
+		return server.Answer{}, apiErr, true
+	}
+	types := map[string]bool{}
+	if t := q.Get("type"); t != "" {
+		types[t] = true
+	}
+	for k, vs := range q {
+		if strings.HasPrefix(k, "types[") { // types[]=, or types[0]= as stripe-go sends it
+			for _, t := range vs {
+				types[t] = true
+			}
+		}
+	}
+	if len(types) == 0 {
+		page, err := s.store.ListEvents(ctx, sq)
+		if err != nil {
+			return server.Answer{}, listError(err, "event"), true
+		}
+		return server.Answer{Body: listBody("list", page, req.Path, "")}, nil, true
+	}
+	// Filtered by type: read the log page by page, keep the matches.
+	want := sq.Limit
+	var kept store.Page
+	sq.Limit = 100
+	for {
+		page, err := s.store.ListEvents(ctx, sq)
+		if err != nil {
+			return server.Answer{}, listError(err, "event"), true
+		}
+		for _, o := range page.Data {
+			if types[topString([]byte(o.JSON), "type")] {
+				if len(kept.Data) == want {
+					kept.HasMore = true
+					break
+				}
+				kept.Data = append(kept.Data, o)
+			}
+		}
+		if kept.HasMore || !page.HasMore || len(page.Data) == 0 {
+			break
+		}
+		sq.StartingAfter, sq.EndingBefore = page.Data[len(page.Data)-1].ID, ""
+	}
+	kept.TotalCount = -1
+	return server.Answer{Body: listBody("list", kept, req.Path, "")}, nil, true
+}

@@ -1,0 +1,199 @@
+package stripe_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"testing"
+
+	stripego "github.com/stripe/stripe-go/v82"
+
+	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/store"
+	"github.com/routedeck/routedeck/stripe"
+	"github.com/routedeck/routedeck/webhook"
+)
+
+// raised collects the events a State hands on.
+type raised struct {
+	mu     sync.Mutex
+	events []webhook.Event
+}
+
+func (r *raised) add(e webhook.Event) {
+	r.mu.Lock()
+	r.events = append(r.events, e)
+	r.mu.Unlock()
+}
+
+// since returns the types raised from index i on, and the new length.
+func (r *raised) since(i int) ([]string, []webhook.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var types []string
+	for _, e := range r.events[i:] {
+		types = append(types, e.Type)
+	}
+	return types, slices.Clone(r.events[i:])
+}
+
+func (r *raised) len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.events)
+}
+
+// eventsFlow is paymentsFlow with the events a State raises collected.
+func eventsFlow(t *testing.T) (*stripego.Client, *raised) {
+	t.Helper()
+	cat, err := embeddedCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.New(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := &raised{}
+	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
+	payments := stripe.NewPayments(cat, st)
+	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: payments, Own: payments,
+		Keeper: stripe.NewState(cat, rules, st, stripe.StateOptions{Events: got.add})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		ts.Close()
+		srv.Close()
+		_ = st.Close()
+	})
+	backend := stripego.GetBackendWithConfig(stripego.APIBackend, &stripego.BackendConfig{
+		URL: stripego.String(ts.URL), HTTPClient: ts.Client(), MaxNetworkRetries: stripego.Int64(0),
+		LeveledLogger: &stripego.LeveledLogger{Level: stripego.LevelNull},
+	})
+	return stripego.NewClient("sk_test_123", stripego.WithBackends(&stripego.Backends{
+		API: backend, Connect: backend, Uploads: backend, MeterEvents: backend,
+	})), got
+}
+
+func TestEventsCustomerLifecycle(t *testing.T) {
+	sc, got := eventsFlow(t)
+	ctx := context.Background()
+	p := &stripego.CustomerCreateParams{Name: stripego.String("Ada")}
+	p.SetIdempotencyKey("key-create-ada")
+	c, err := sc.V1Customers.Create(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.V1Customers.Update(ctx, c.ID, &stripego.CustomerUpdateParams{Name: stripego.String("Grace")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.V1Customers.Delete(ctx, c.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	types, evs := got.since(0)
+	if want := []string{"customer.created", "customer.updated", "customer.deleted"}; !slices.Equal(types, want) {
+		t.Fatalf("events %v; want %v", types, want)
+	}
+	created := evs[0]
+	if created.Request.ID == nil || *created.Request.ID == "" || created.Request.IdempotencyKey == nil || *created.Request.IdempotencyKey != "key-create-ada" {
+		t.Errorf("customer.created request = %+v; want its Request-Id and idempotency key", created.Request)
+	}
+	var prev map[string]any
+	if err := json.Unmarshal(evs[1].Data.PreviousAttributes, &prev); err != nil || prev["name"] != "Ada" {
+		t.Errorf("customer.updated previous_attributes = %s; want name Ada", evs[1].Data.PreviousAttributes)
+	}
+	if _, ok := prev["email"]; ok {
+		t.Errorf("previous_attributes names a field that did not change: %s", evs[1].Data.PreviousAttributes)
+	}
+
+	// Served by the API, as stripe-go reads them.
+	e, err := sc.V1Events.Retrieve(ctx, evs[1].ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Type != "customer.updated" || e.Data.Object["name"] != "Grace" || e.Data.PreviousAttributes["name"] != "Ada" {
+		t.Errorf("GET /v1/events/%s = %s %v prev %v", evs[1].ID, e.Type, e.Data.Object["name"], e.Data.PreviousAttributes)
+	}
+	if _, err := sc.V1Events.Retrieve(ctx, "evt_missing", nil); err == nil {
+		t.Error("GET /v1/events/evt_missing: want a 404")
+	}
+	var listed []string
+	for ev, err := range sc.V1Events.List(ctx, &stripego.EventListParams{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed = append(listed, string(ev.Type))
+	}
+	if want := []string{"customer.deleted", "customer.updated", "customer.created"}; !slices.Equal(listed, want) {
+		t.Errorf("GET /v1/events = %v; want newest first %v", listed, want)
+	}
+	listed = nil
+	for ev, err := range sc.V1Events.List(ctx, &stripego.EventListParams{Types: stripego.StringSlice([]string{"customer.created", "customer.deleted"})}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed = append(listed, string(ev.Type))
+	}
+	if want := []string{"customer.deleted", "customer.created"}; !slices.Equal(listed, want) {
+		t.Errorf("GET /v1/events?types[]= = %v; want %v", listed, want)
+	}
+	listed = nil
+	for ev, err := range sc.V1Events.List(ctx, &stripego.EventListParams{Type: stripego.String("customer.updated")}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed = append(listed, string(ev.Type))
+	}
+	if want := []string{"customer.updated"}; !slices.Equal(listed, want) {
+		t.Errorf("GET /v1/events?type= = %v; want %v", listed, want)
+	}
+}
+
+func TestEventsPaymentIntentConfirm(t *testing.T) {
+	sc, got := eventsFlow(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		pm   string
+		want []string
+	}{
+		{"pm_card_visa", []string{"payment_intent.created", "charge.succeeded", "payment_intent.succeeded"}},
+		{"pm_card_chargeDeclined", []string{"payment_intent.created", "charge.failed", "payment_intent.payment_failed"}},
+		{"pm_card_authenticationRequired", []string{"payment_intent.created", "payment_intent.requires_action"}},
+	} {
+		t.Run(tc.pm, func(t *testing.T) {
+			from := got.len()
+			pi, err := sc.V1PaymentIntents.Create(ctx, &stripego.PaymentIntentCreateParams{Amount: stripego.Int64(2000),
+				Currency: stripego.String("usd"), PaymentMethod: stripego.String(tc.pm)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = sc.V1PaymentIntents.Confirm(ctx, pi.ID, nil) // a decline is a 402
+			types, _ := got.since(from)
+			if !slices.Equal(types, tc.want) {
+				t.Errorf("events %v; want %v", types, tc.want)
+			}
+		})
+	}
+	t.Run("manual capture", func(t *testing.T) {
+		from := got.len()
+		pi, err := sc.V1PaymentIntents.Create(ctx, &stripego.PaymentIntentCreateParams{Amount: stripego.Int64(2000),
+			Currency: stripego.String("usd"), PaymentMethod: stripego.String("pm_card_visa"), CaptureMethod: stripego.String("manual"),
+			Confirm: stripego.Bool(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sc.V1PaymentIntents.Capture(ctx, pi.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		types, _ := got.since(from)
+		want := []string{"payment_intent.created", "charge.succeeded", "payment_intent.amount_capturable_updated", "charge.captured", "payment_intent.succeeded"}
+		if !slices.Equal(types, want) {
+			t.Errorf("events %v; want %v", types, want)
+		}
+	})
+}
