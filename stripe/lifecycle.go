@@ -47,6 +47,8 @@ const (
 	invoicePay
 	invoiceVoid
 	invoiceUncollectible
+	subscriptionCreate // POST /v1/subscriptions
+	subscriptionCancel // DELETE /v1/subscriptions/:subscription_exposed_id
 )
 
 func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
@@ -75,6 +77,10 @@ func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
 			l.kinds[i] = intentIncrement
 		case "POST /v1/payment_methods/*/detach":
 			l.kinds[i] = methodDetach
+		case "POST /v1/subscriptions":
+			l.kinds[i] = subscriptionCreate
+		case "DELETE /v1/subscriptions/*":
+			l.kinds[i] = subscriptionCancel
 		case "POST /v1/invoices/*/finalize":
 			l.kinds[i] = invoiceFinalize
 		case "POST /v1/invoices/*/pay":
@@ -105,7 +111,9 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 		return l.setupAction(ctx, action, req)
 	case invoiceFinalize, invoicePay, invoiceVoid, invoiceUncollectible:
 		return l.invoiceAction(ctx, action, req)
-	case intentCreate, methodDetach:
+	case subscriptionCancel:
+		return l.cancelSubscription(ctx, req)
+	case intentCreate, methodDetach, subscriptionCreate:
 		return server.Answer{}, nil, false // after the store's create (created)
 	}
 	id := req.Params["intent"]
@@ -651,6 +659,8 @@ func (l *lifecycle) created(ctx context.Context, route *catalog.Route, req *rend
 		sets = []setting{str("status", "requires_confirmation")}
 	case methodDetach:
 		sets = []setting{null("customer")}
+	case subscriptionCreate:
+		return l.subscribed(ctx, req, ans)
 	default:
 		return ans, refused
 	}

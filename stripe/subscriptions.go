@@ -1,0 +1,158 @@
+package stripe
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/routedeck/routedeck/render"
+	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/store"
+)
+
+// subscribed finishes a subscription the store created: with a trial
+// (trial_period_days, or a trial_end in the future) it is trialing;
+// otherwise its first invoice, of its items' stored prices, is paid with
+// its default_payment_method or the customer's default (active), and a
+// declined payment leaves it incomplete with the invoice open
+// (payment_behavior error_if_incomplete answers the 402 instead and keeps
+// no subscription; default_incomplete does not try to pay).
+func (l *lifecycle) subscribed(ctx context.Context, req *render.Request, ans server.Answer) (server.Answer, *server.APIError) {
+	id := ans.Change.ID
+	b := []byte(ans.Body)
+	top := topValues(b, "customer", "currency", "collection_method", "default_payment_method")
+	now := time.Now().Unix()
+	var trialEnd int64
+	if d, _ := req.BodyValue("trial_period_days"); d != "" {
+		if n, err := strconv.ParseInt(d, 10, 64); err == nil && n > 0 {
+			trialEnd = now + n*24*3600
+		}
+	}
+	if e, _ := req.BodyValue("trial_end"); e != "" && e != "now" {
+		if n, err := strconv.ParseInt(e, 10, 64); err == nil && n > now {
+			trialEnd = n
+		}
+	}
+	amount, currency := l.itemsAmount(ctx, req)
+	if currency == "" {
+		currency = top[1]
+	}
+	if trialEnd > 0 {
+		amount = 0
+	}
+	invID := render.NewID("in")
+	inv, err := json.Marshal(map[string]any{
+		"id": invID, "object": "invoice", "customer": top[0], "subscription": id, "currency": currency,
+		"amount_due": amount, "amount_paid": 0, "amount_remaining": amount, "subtotal": amount, "total": amount,
+		"attempt_count": 0, "attempted": false, "billing_reason": "subscription_create", "collection_method": orDefault(top[2], "charge_automatically"),
+		"created": now, "livemode": false, "metadata": map[string]any{}, "status": "draft",
+		"status_transitions": map[string]any{"finalized_at": nil, "marked_uncollectible_at": nil, "paid_at": nil, "voided_at": nil},
+		"lines":              map[string]any{"object": "list", "data": []any{}, "has_more": false, "url": "/v1/invoices/" + invID + "/lines"},
+	})
+	if err != nil {
+		return ans, nil
+	}
+	if _, err := l.store.Put(ctx, store.Object{ID: invID, Type: "invoice", JSON: string(inv)}); err != nil {
+		return server.Answer{}, storeFailure(err)
+	}
+	status := "active"
+	behavior, _ := req.BodyValue("payment_behavior")
+	switch {
+	case trialEnd > 0:
+		status = "trialing"
+		_, _ = l.payInvoice(ctx, invID, "", true)
+	case top[2] == "send_invoice":
+		_, _ = l.update(ctx, invID, func(b []byte) ([]byte, *server.APIError) { return finalized(b, now), nil })
+	case behavior == "default_incomplete" && amount > 0:
+		status = "incomplete"
+		_, _ = l.update(ctx, invID, func(b []byte) ([]byte, *server.APIError) { return finalized(b, now), nil })
+	default:
+		if _, refused := l.payInvoice(ctx, invID, top[3], false); refused != nil {
+			if behavior == "error_if_incomplete" || refused.Status != 402 {
+				_, _ = l.store.Delete(ctx, id, true)
+				_, _ = l.store.Delete(ctx, invID, true)
+				return server.Answer{}, refused
+			}
+			status = "incomplete"
+		}
+	}
+	sets := []setting{str("status", status), str("latest_invoice", invID), num("start_date", now), null("canceled_at"), null("ended_at")}
+	if _, ok := req.BodyValue("cancel_at"); !ok {
+		sets = append(sets, null("cancel_at"))
+	}
+	if trialEnd > 0 {
+		sets = append(sets, num("trial_start", now), num("trial_end", trialEnd))
+	} else {
+		sets = append(sets, null("trial_start"), null("trial_end"))
+	}
+	obj, err := l.store.Update(ctx, id, func(o store.Object) (store.Object, error) {
+		o.JSON = string(setMembers([]byte(o.JSON), sets))
+		return o, nil
+	})
+	if err != nil {
+		return server.Answer{}, storeFailure(err)
+	}
+	ans.Body = obj.JSON
+	return ans, nil
+}
+
+// itemsAmount is what a period of the request's items costs: each
+// item's stored price's unit_amount times its quantity (1 if none).
+func (l *lifecycle) itemsAmount(ctx context.Context, req *render.Request) (int64, string) {
+	var total int64
+	var currency string
+	for i := 0; ; i++ {
+		n := strconv.Itoa(i)
+		price, ok := req.BodyValue("items." + n + ".price")
+		if !ok {
+			return total, currency
+		}
+		obj, err := l.store.Get(ctx, price)
+		if err != nil || obj.Type != "price" {
+			continue
+		}
+		top := topValues([]byte(obj.JSON), "unit_amount", "currency")
+		unit, _ := strconv.ParseInt(top[0], 10, 64)
+		qty := int64(1)
+		if q, ok := req.BodyValue("items." + n + ".quantity"); ok {
+			if v, err := strconv.ParseInt(q, 10, 64); err == nil && v >= 0 {
+				qty = v
+			}
+		}
+		total += unit * qty
+		if currency == "" {
+			currency = top[1]
+		}
+	}
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// cancelSubscription cancels a stored subscription at once (canceled,
+// canceled_at, ended_at); ok is false when it is not stored. A canceled
+// subscription cannot be canceled again.
+func (l *lifecycle) cancelSubscription(ctx context.Context, req *render.Request) (server.Answer, *server.APIError, bool) {
+	var id string
+	for _, v := range req.Params {
+		id = v
+	}
+	obj, err := l.store.Get(ctx, id)
+	if err != nil || obj.Type != "subscription" {
+		return server.Answer{}, nil, false
+	}
+	now := time.Now().Unix()
+	ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
+		if s := payString(b, "status"); s == "canceled" || s == "incomplete_expired" {
+			return nil, invoiceRefusal("", fmt.Sprintf("Subscription %s is already %s: a canceled subscription cannot be canceled again.", id, s))
+		}
+		return setMembers(b, []setting{str("status", "canceled"), num("canceled_at", now), num("ended_at", now)}), nil
+	})
+	return ans, refused, true
+}
