@@ -49,6 +49,8 @@ const (
 	invoiceUncollectible
 	subscriptionCreate // POST /v1/subscriptions
 	subscriptionCancel // DELETE /v1/subscriptions/:subscription_exposed_id
+	checkoutCreate
+	checkoutExpire
 )
 
 func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
@@ -79,6 +81,10 @@ func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
 			l.kinds[i] = methodDetach
 		case "POST /v1/subscriptions":
 			l.kinds[i] = subscriptionCreate
+		case "POST /v1/checkout/sessions":
+			l.kinds[i] = checkoutCreate
+		case "POST /v1/checkout/sessions/*/expire":
+			l.kinds[i] = checkoutExpire
 		case "DELETE /v1/subscriptions/*":
 			l.kinds[i] = subscriptionCancel
 		case "POST /v1/invoices/*/finalize":
@@ -113,7 +119,9 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 		return l.invoiceAction(ctx, action, req)
 	case subscriptionCancel:
 		return l.cancelSubscription(ctx, req)
-	case intentCreate, methodDetach, subscriptionCreate:
+	case checkoutExpire:
+		return l.checkoutAction(ctx, req.Params["session"], false)
+	case intentCreate, methodDetach, subscriptionCreate, checkoutCreate:
 		return server.Answer{}, nil, false // after the store's create (created)
 	}
 	id := req.Params["intent"]
@@ -368,14 +376,27 @@ var _ server.Own = (*Payments)(nil)
 //
 //	POST /_routedeck/payment_intents/{id}/3ds/complete
 //	POST /_routedeck/payment_intents/{id}/3ds/fail
+//	POST /_routedeck/checkout/sessions/{id}/complete
 //
 // complete a stored PaymentIntent's 3-D Secure (it then succeeds, or waits
 // for capture) or fail it (requires_payment_method with Stripe's
 // payment_intent_authentication_failure), as the customer would on
-// Stripe's authentication page. The answer is the PaymentIntent.
+// Stripe's authentication page, or complete an open Checkout Session as
+// a customer paying on Stripe's page would (complete, paid). The answer
+// is the object.
 func (p *Payments) Answer(r *http.Request) (int, string) {
 	rest := strings.TrimPrefix(r.URL.Path, server.OwnPrefix)
 	parts := strings.Split(rest, "/")
+	if len(parts) == 4 && parts[0] == "checkout" && parts[1] == "sessions" && parts[3] == "complete" && r.Method == http.MethodPost && p.life != nil {
+		ans, refused, ok := p.life.checkoutAction(r.Context(), parts[2], true)
+		switch {
+		case !ok:
+			return http.StatusNotFound, ownError("invalid_request_error", "resource_missing", fmt.Sprintf("No such checkout.session: '%s'", parts[2]))
+		case refused != nil:
+			return refused.Status, ownError(refused.Type, refused.Code, refused.Message)
+		}
+		return http.StatusOK, ans.Body
+	}
 	if len(parts) != 4 || parts[0] != "payment_intents" || parts[2] != "3ds" || (parts[3] != "complete" && parts[3] != "fail") {
 		return http.StatusNotFound, ownError("invalid_request_error", "",
 			"Unrecognized routedeck URL ("+r.Method+": "+r.URL.Path+"): use POST "+server.OwnPrefix+"payment_intents/{id}/3ds/complete or .../3ds/fail.")
@@ -661,6 +682,8 @@ func (l *lifecycle) created(ctx context.Context, route *catalog.Route, req *rend
 		sets = []setting{null("customer")}
 	case subscriptionCreate:
 		return l.subscribed(ctx, req, ans)
+	case checkoutCreate:
+		return l.checkoutOpened(ctx, req, ans)
 	default:
 		return ans, refused
 	}

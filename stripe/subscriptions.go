@@ -35,7 +35,7 @@ func (l *lifecycle) subscribed(ctx context.Context, req *render.Request, ans ser
 			trialEnd = n
 		}
 	}
-	amount, currency := l.itemsAmount(ctx, req)
+	amount, currency := l.pricesAmount(ctx, req, "items")
 	if currency == "" {
 		currency = top[1]
 	}
@@ -96,36 +96,6 @@ func (l *lifecycle) subscribed(ctx context.Context, req *render.Request, ans ser
 	}
 	ans.Body = obj.JSON
 	return ans, nil
-}
-
-// itemsAmount is what a period of the request's items costs: each
-// item's stored price's unit_amount times its quantity (1 if none).
-func (l *lifecycle) itemsAmount(ctx context.Context, req *render.Request) (int64, string) {
-	var total int64
-	var currency string
-	for i := 0; ; i++ {
-		n := strconv.Itoa(i)
-		price, ok := req.BodyValue("items." + n + ".price")
-		if !ok {
-			return total, currency
-		}
-		obj, err := l.store.Get(ctx, price)
-		if err != nil || obj.Type != "price" {
-			continue
-		}
-		top := topValues([]byte(obj.JSON), "unit_amount", "currency")
-		unit, _ := strconv.ParseInt(top[0], 10, 64)
-		qty := int64(1)
-		if q, ok := req.BodyValue("items." + n + ".quantity"); ok {
-			if v, err := strconv.ParseInt(q, 10, 64); err == nil && v >= 0 {
-				qty = v
-			}
-		}
-		total += unit * qty
-		if currency == "" {
-			currency = top[1]
-		}
-	}
 }
 
 func orDefault(s, d string) string {
