@@ -20,6 +20,11 @@ const (
                          has (default 12112; 0 picks a free one, as does --port 0)
   --strict               refuse unknown parameters and unexpandable expand[] paths as Stripe
                          does; without it they are warnings in the log (Stripe catalog only)
+  --webhook URL          send the store's events to URL, signed as Stripe signs them;
+                         repeatable (Stripe catalog only)
+  --webhook-secret whsec_...
+                         the secret --webhook's deliveries are signed with (default: a new
+                         one, printed on stderr at start)
 `
 	preferHelp = `Per request, a Prefer header picks a variant: "Prefer: code=402" or "Prefer: example=error".
 `

@@ -15,6 +15,7 @@ import (
 	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/store"
 	"github.com/routedeck/routedeck/stripe"
+	"github.com/routedeck/routedeck/webhook"
 )
 
 // Version is set at build time with -ldflags "-X main.Version=v1.2.3".
@@ -67,6 +68,12 @@ Serving (routedeck, serve):
                          every few seconds and on exit
   --max-objects N        the most objects the store holds (default 100000); past it a create
                          is refused with a Stripe-shaped error, nothing is evicted
+  --webhook URL          send the store's events (customer.created, payment_intent.succeeded,
+                         ...) to URL, signed as Stripe signs them; repeatable (endpoints can
+                         also be registered with POST /v1/webhook_endpoints)
+  --webhook-secret whsec_...
+                         the secret --webhook's deliveries are signed with (default: a new
+                         one, printed on stderr at start)
 show:
   --variant KIND         render the error or success variant
   --param name=value     a path parameter's value; repeatable (default: a sample)
@@ -114,6 +121,12 @@ type options struct {
 	}
 	json   bool
 	params multiFlag
+	// webhooks (--webhook, repeatable) are registered at start, signed
+	// with webhookSecret (--webhook-secret, or a new one, printed).
+	webhooks      multiFlag
+	webhookSecret string
+	// sender delivers the Stripe catalog's events; closeStore stops it.
+	sender *webhook.Sender
 }
 
 type multiFlag []string
@@ -176,6 +189,8 @@ func servingFlags(fs *flag.FlagSet, o *options) {
 	fs.StringVar(&o.seed, "seed", "fixtures", "")
 	fs.StringVar(&o.statePath, "state", "", "")
 	fs.IntVar(&o.maxObjects, "max-objects", store.DefaultMaxObjects, "")
+	fs.Var(&o.webhooks, "webhook", "")
+	fs.StringVar(&o.webhookSecret, "webhook-secret", "", "")
 }
 
 // validate checks flag values that do not need the catalog.
@@ -197,6 +212,12 @@ func (o *options) validate() error {
 	}
 	if strings.TrimSpace(o.host) == "" {
 		return usageErrorf("--host: empty")
+	}
+	if o.webhookSecret != "" && (!strings.HasPrefix(o.webhookSecret, "whsec_") || len(o.webhookSecret) == len("whsec_")) {
+		return usageErrorf("--webhook-secret: want a secret that starts with whsec_ (or leave it out for a new one)")
+	}
+	if o.webhookSecret != "" && len(o.webhooks) == 0 {
+		return usageErrorf("--webhook-secret: give the endpoint too, with --webhook URL")
 	}
 	for _, s := range o.sets {
 		if _, _, err := splitSet(s); err != nil {
@@ -287,7 +308,19 @@ func (o *options) newServer() (*server.Server, error) {
 		// Stripe's test cards pick their outcomes (pm_card_chargeDeclined).
 		payments := stripe.NewPayments(cat, st)
 		sopts.TestValues, sopts.Own = payments, payments
-		sopts.Keeper = stripe.NewState(cat, o.rules, st, stripe.StateOptions{Strict: o.strict})
+		// Webhook endpoints (--webhook, POST /v1/webhook_endpoints) get
+		// the events the store's changes raise, off the request path.
+		reg, err := o.webhookEndpoints()
+		if err != nil {
+			o.closeStore()
+			return nil, err
+		}
+		sender := webhook.NewSender(reg, webhook.Options{})
+		o.sender = sender
+		sopts.Keeper = stripe.NewState(cat, o.rules, st, stripe.StateOptions{Strict: o.strict, Endpoints: reg,
+			Events: func(e webhook.Event) { sender.Send(e) }})
+	} else if len(o.webhooks) > 0 {
+		return nil, usageErrorf("--webhook: events come from the Stripe catalog's store; %s has none", cat.Name)
 	}
 	srv, err := server.New(cat, sopts)
 	if err != nil {
@@ -306,6 +339,32 @@ func (o *options) newServer() (*server.Server, error) {
 	return srv, nil
 }
 
+// webhookEndpoints registers --webhook's URLs, signed with
+// --webhook-secret or a new secret, which it prints.
+func (o *options) webhookEndpoints() (*webhook.Registry, error) {
+	reg := webhook.NewRegistry()
+	if len(o.webhooks) == 0 {
+		return reg, nil
+	}
+	secret := o.webhookSecret
+	if secret == "" {
+		secret = webhook.NewSecret()
+	}
+	for _, u := range o.webhooks {
+		if _, err := reg.Add(webhook.EndpointParams{URL: u, Secret: secret}); err != nil {
+			return nil, usageErrorf("--webhook %s: %v", u, err)
+		}
+	}
+	if o.stderr != nil {
+		how := "given"
+		if o.webhookSecret == "" {
+			how = "generated; pass --webhook-secret to keep one"
+		}
+		fmt.Fprintf(o.stderr, "routedeck: sending webhook events to %s, signed with %s (%s)\n", strings.Join(o.webhooks, ", "), secret, how)
+	}
+	return reg, nil
+}
+
 // saveError reports a periodic save of --state that failed.
 func (o *options) saveError(err error) {
 	if o.stderr != nil {
@@ -315,6 +374,10 @@ func (o *options) saveError(err error) {
 
 // closeStore saves (with --state) and closes the store, if there is one.
 func (o *options) closeStore() error {
+	if o.sender != nil {
+		o.sender.Close()
+		o.sender = nil
+	}
 	if o.store == nil {
 		return nil
 	}

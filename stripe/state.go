@@ -38,6 +38,9 @@ type State struct {
 	life *lifecycle
 	// onEvent gets every event raised (events.go); nil for none.
 	onEvent func(webhook.Event)
+	// endpoints answer /v1/webhook_endpoints (endpoints.go); nil for
+	// the catalog's fixtures.
+	endpoints *webhook.Registry
 }
 
 type routeOnce struct {
@@ -53,6 +56,9 @@ type StateOptions struct {
 	// the store's event log. It runs on the request's path: it must not
 	// block (webhook.Sender.Send queues and returns).
 	Events func(webhook.Event)
+	// Endpoints, when set, holds the webhook endpoints that
+	// /v1/webhook_endpoints registers, lists, updates and deletes.
+	Endpoints *webhook.Registry
 }
 
 var _ server.Keeper = (*State)(nil)
@@ -60,7 +66,7 @@ var _ server.Keeper = (*State)(nil)
 // NewState keeps the objects of cat's Stripe routes in st; rules supply
 // the spec's parameter types.
 func NewState(cat *catalog.Catalog, rules *Rules, st store.Store, opts StateOptions) *State {
-	s := &State{rules: rules, cat: cat, store: st, strict: opts.Strict, routes: make([]routeOnce, len(cat.Routes)), onEvent: opts.Events}
+	s := &State{rules: rules, cat: cat, store: st, strict: opts.Strict, routes: make([]routeOnce, len(cat.Routes)), onEvent: opts.Events, endpoints: opts.Endpoints}
 	s.life = newLifecycle(cat, st)
 	return s
 }
@@ -195,6 +201,9 @@ func sampleObject(route *catalog.Route) sampleInfo {
 func (s *State) Answer(route *catalog.Route, req *render.Request, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
 	ctx := context.Background()
 	if ans, refused, ok := s.eventsAnswer(ctx, req); ok {
+		return ans, refused
+	}
+	if ans, refused, ok := s.endpointsAnswer(req); ok {
 		return ans, refused
 	}
 	w := s.watch(ctx, route, req)

@@ -1,0 +1,238 @@
+package stripe_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	stripego "github.com/stripe/stripe-go/v82"
+	stripewebhook "github.com/stripe/stripe-go/v82/webhook"
+
+	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/store"
+	"github.com/routedeck/routedeck/stripe"
+	"github.com/routedeck/routedeck/webhook"
+)
+
+// receiver is a webhook handler as an app writes it: every delivery is
+// checked with stripe-go's webhook.ConstructEvent.
+type receiver struct {
+	mu       sync.Mutex
+	secret   string
+	types    []string
+	rejected []string
+}
+
+func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	body, _ := io.ReadAll(req.Body)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ev, err := stripewebhook.ConstructEvent(body, req.Header.Get("Stripe-Signature"), r.secret)
+	if err != nil {
+		r.rejected = append(r.rejected, err.Error())
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	r.types = append(r.types, string(ev.Type))
+}
+
+// await waits until the receiver has n events (at most 5 s).
+func (r *receiver) await(t *testing.T, n int) []string {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r.mu.Lock()
+		got, rejected := slices.Clone(r.types), slices.Clone(r.rejected)
+		r.mu.Unlock()
+		if len(rejected) > 0 {
+			t.Fatalf("deliveries rejected by webhook.ConstructEvent: %v", rejected)
+		}
+		if len(got) >= n || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// webhookFlow serves the Stripe catalog with its store, an endpoint
+// registry and a Sender, as `routedeck serve` does.
+func webhookFlow(t *testing.T) *stripego.Client {
+	t.Helper()
+	cat, err := embeddedCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.New(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := webhook.NewRegistry()
+	sender := webhook.NewSender(reg, webhook.Options{})
+	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
+	payments := stripe.NewPayments(cat, st)
+	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: payments, Own: payments,
+		Keeper: stripe.NewState(cat, rules, st, stripe.StateOptions{Endpoints: reg, Events: func(e webhook.Event) { sender.Send(e) }})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		ts.Close()
+		srv.Close()
+		sender.Close()
+		_ = st.Close()
+	})
+	backend := stripego.GetBackendWithConfig(stripego.APIBackend, &stripego.BackendConfig{
+		URL: stripego.String(ts.URL), HTTPClient: ts.Client(), MaxNetworkRetries: stripego.Int64(0),
+		LeveledLogger: &stripego.LeveledLogger{Level: stripego.LevelNull},
+	})
+	return stripego.NewClient("sk_test_123", stripego.WithBackends(&stripego.Backends{
+		API: backend, Connect: backend, Uploads: backend, MeterEvents: backend,
+	}))
+}
+
+// registerReceiver starts a receiver and registers it through the API.
+func registerReceiver(t *testing.T, sc *stripego.Client, events ...string) (*receiver, *stripego.WebhookEndpoint) {
+	t.Helper()
+	rc := &receiver{}
+	hs := httptest.NewServer(rc)
+	t.Cleanup(hs.Close)
+	we, err := sc.V1WebhookEndpoints.Create(context.Background(), &stripego.WebhookEndpointCreateParams{
+		URL: stripego.String(hs.URL + "/webhook"), EnabledEvents: stripego.StringSlice(events)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(we.Secret) < len("whsec_")+8 || we.Secret[:6] != "whsec_" || we.Status != "enabled" {
+		t.Fatalf("created endpoint %+v: want a whsec_ secret, enabled", we)
+	}
+	rc.mu.Lock()
+	rc.secret = we.Secret
+	rc.mu.Unlock()
+	return rc, we
+}
+
+// The flow an app's checkout runs: each step's events reach the handler,
+// signed so that stripe-go accepts them.
+func TestWebhookFlowPaymentIntent(t *testing.T) {
+	sc := webhookFlow(t)
+	ctx := context.Background()
+	rc, _ := registerReceiver(t, sc, "*")
+
+	c, err := sc.V1Customers.Create(ctx, &stripego.CustomerCreateParams{Email: stripego.String("ada@example.com")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rc.await(t, 1); !slices.Equal(got, []string{"customer.created"}) {
+		t.Fatalf("after the customer: %v", got)
+	}
+	pi, err := sc.V1PaymentIntents.Create(ctx, &stripego.PaymentIntentCreateParams{Amount: stripego.Int64(2000), Currency: stripego.String("usd"),
+		Customer: stripego.String(c.ID), PaymentMethod: stripego.String("pm_card_visa")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rc.await(t, 2); !slices.Equal(got[1:], []string{"payment_intent.created"}) {
+		t.Fatalf("after the PaymentIntent: %v", got)
+	}
+	if _, err := sc.V1PaymentIntents.Confirm(ctx, pi.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := rc.await(t, 4)
+	// Deliveries run concurrently (as Stripe's, whose order is not
+	// guaranteed); both arrive, and the event log holds them in order.
+	slices.Sort(got[2:])
+	if want := []string{"customer.created", "payment_intent.created", "charge.succeeded", "payment_intent.succeeded"}; !slices.Equal(got, want) {
+		t.Fatalf("delivered %v; want %v", got, want)
+	}
+	var logged []string
+	for ev, err := range sc.V1Events.List(ctx, &stripego.EventListParams{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		logged = append(logged, string(ev.Type))
+	}
+	if want := []string{"payment_intent.succeeded", "charge.succeeded", "payment_intent.created", "customer.created"}; !slices.Equal(logged, want) {
+		t.Fatalf("GET /v1/events = %v; want newest first %v", logged, want)
+	}
+}
+
+func TestWebhookFlowDecline(t *testing.T) {
+	sc := webhookFlow(t)
+	ctx := context.Background()
+	rc, _ := registerReceiver(t, sc, "payment_intent.payment_failed", "charge.failed")
+	pi, err := sc.V1PaymentIntents.Create(ctx, &stripego.PaymentIntentCreateParams{Amount: stripego.Int64(2000), Currency: stripego.String("usd"),
+		PaymentMethod: stripego.String("pm_card_chargeDeclined")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.V1PaymentIntents.Confirm(ctx, pi.ID, nil); err == nil {
+		t.Fatal("confirm with pm_card_chargeDeclined: want a 402")
+	}
+	got := rc.await(t, 2)
+	slices.Sort(got)
+	if want := []string{"charge.failed", "payment_intent.payment_failed"}; !slices.Equal(got, want) {
+		t.Fatalf("delivered %v; want %v (and not payment_intent.created, which it does not listen for)", got, want)
+	}
+}
+
+func TestWebhookEndpointsAPI(t *testing.T) {
+	sc := webhookFlow(t)
+	ctx := context.Background()
+	rc, we := registerReceiver(t, sc, "customer.created")
+	got, err := sc.V1WebhookEndpoints.Retrieve(ctx, we.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.URL != we.URL || got.Secret != "" || !slices.Equal(got.EnabledEvents, []string{"customer.created"}) {
+		t.Fatalf("retrieve = %+v; want the endpoint without its secret", got)
+	}
+	n := 0
+	for e, err := range sc.V1WebhookEndpoints.List(ctx, &stripego.WebhookEndpointListParams{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.ID == we.ID {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("list holds the endpoint %d times", n)
+	}
+	// Disabled: it gets nothing; enabled again: it does.
+	up, err := sc.V1WebhookEndpoints.Update(ctx, we.ID, &stripego.WebhookEndpointUpdateParams{Disabled: stripego.Bool(true)})
+	if err != nil || up.Status != "disabled" {
+		t.Fatalf("disable: %v %+v", err, up)
+	}
+	if _, err := sc.V1Customers.Create(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.V1WebhookEndpoints.Update(ctx, we.ID, &stripego.WebhookEndpointUpdateParams{Disabled: stripego.Bool(false)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.V1Customers.Create(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := rc.await(t, 1); len(got) != 1 {
+		t.Fatalf("delivered %v; want one customer.created (none while disabled)", got)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if got := rc.await(t, 1); len(got) != 1 {
+		t.Fatalf("delivered %v after a while; want one", got)
+	}
+	del, err := sc.V1WebhookEndpoints.Delete(ctx, we.ID, nil)
+	if err != nil || !del.Deleted {
+		t.Fatalf("delete: %v %+v", err, del)
+	}
+	if _, err := sc.V1WebhookEndpoints.Retrieve(ctx, we.ID, nil); err == nil {
+		t.Fatal("retrieve after delete: want a 404")
+	}
+	if _, err := sc.V1WebhookEndpoints.Create(ctx, &stripego.WebhookEndpointCreateParams{URL: stripego.String("ftp://x"),
+		EnabledEvents: stripego.StringSlice([]string{"*"})}); err == nil {
+		t.Fatal("an ftp URL: want a 400")
+	}
+}
