@@ -51,6 +51,7 @@ const (
 	subscriptionCancel // DELETE /v1/subscriptions/:subscription_exposed_id
 	checkoutCreate
 	checkoutExpire
+	invoicePreview // GET /v1/invoices/upcoming, POST /v1/invoices/create_preview
 )
 
 func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
@@ -83,6 +84,8 @@ func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
 			l.kinds[i] = subscriptionCreate
 		case "POST /v1/checkout/sessions":
 			l.kinds[i] = checkoutCreate
+		case "GET /v1/invoices/upcoming", "POST /v1/invoices/create_preview":
+			l.kinds[i] = invoicePreview
 		case "POST /v1/checkout/sessions/*/expire":
 			l.kinds[i] = checkoutExpire
 		case "DELETE /v1/subscriptions/*":
@@ -121,6 +124,8 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 		return l.cancelSubscription(ctx, req)
 	case checkoutExpire:
 		return l.checkoutAction(ctx, req.Params["session"], false)
+	case invoicePreview:
+		return l.preview(ctx, req, renderVariant)
 	case intentCreate, methodDetach, subscriptionCreate, checkoutCreate:
 		return server.Answer{}, nil, false // after the store's create (created)
 	}

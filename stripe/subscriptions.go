@@ -79,6 +79,9 @@ func (l *lifecycle) subscribed(ctx context.Context, req *render.Request, ans ser
 		}
 	}
 	sets := []setting{str("status", status), str("latest_invoice", invID), num("start_date", now), null("canceled_at"), null("ended_at")}
+	if items := l.subscriptionItems(ctx, req, id, now); items != nil {
+		sets = append(sets, setting{"items", items})
+	}
 	if _, ok := req.BodyValue("cancel_at"); !ok {
 		sets = append(sets, null("cancel_at"))
 	}
@@ -125,4 +128,88 @@ func (l *lifecycle) cancelSubscription(ctx context.Context, req *render.Request)
 		return setMembers(b, []setting{str("status", "canceled"), num("canceled_at", now), num("ended_at", now)}), nil
 	})
 	return ans, refused, true
+}
+
+// subscriptionItems is the items list of a subscription created with the
+// request's items: each with its stored price (or the price id alone)
+// and quantity; nil when the request names no price.
+func (l *lifecycle) subscriptionItems(ctx context.Context, req *render.Request, id string, now int64) []byte {
+	var data []any
+	for i := 0; ; i++ {
+		n := strconv.Itoa(i)
+		price, ok := req.BodyValue("items." + n + ".price")
+		if !ok {
+			break
+		}
+		var p any = map[string]any{"id": price, "object": "price"}
+		if obj, err := l.store.Get(ctx, price); err == nil && obj.Type == "price" {
+			p = json.RawMessage(obj.JSON)
+		}
+		qty := int64(1)
+		if q, ok := req.BodyValue("items." + n + ".quantity"); ok {
+			if v, err := strconv.ParseInt(q, 10, 64); err == nil && v >= 0 {
+				qty = v
+			}
+		}
+		data = append(data, map[string]any{"id": render.NewID("si"), "object": "subscription_item", "created": now,
+			"metadata": map[string]any{}, "price": p, "quantity": qty, "subscription": id})
+	}
+	if len(data) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(map[string]any{"object": "list", "data": data, "has_more": false, "total_count": len(data),
+		"url": "/v1/subscription_items?subscription=" + id})
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// preview answers the upcoming invoice of a stored subscription
+// (subscription in the query or the body): the catalog's invoice with
+// the amount of a period of the subscription's items at their prices.
+// ok is false when no stored subscription is named.
+func (l *lifecycle) preview(ctx context.Context, req *render.Request, renderVariant func() (string, error)) (server.Answer, *server.APIError, bool) {
+	id, _ := req.QueryValue("subscription")
+	if id == "" {
+		id, _ = req.BodyValue("subscription")
+	}
+	if id == "" {
+		return server.Answer{}, nil, false
+	}
+	obj, err := l.store.Get(ctx, id)
+	if err != nil || obj.Type != "subscription" {
+		return server.Answer{}, nil, false
+	}
+	var sub struct {
+		Customer string `json:"customer"`
+		Currency string `json:"currency"`
+		Status   string `json:"status"`
+		Items    struct {
+			Data []struct {
+				Quantity int64 `json:"quantity"`
+				Price    struct {
+					UnitAmount int64 `json:"unit_amount"`
+				} `json:"price"`
+			} `json:"data"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(obj.JSON), &sub); err != nil {
+		return server.Answer{}, nil, false
+	}
+	if sub.Status == "canceled" {
+		return server.Answer{}, invoiceRefusal("invoice_upcoming_none", fmt.Sprintf("No upcoming invoices for subscription %s: it is canceled.", id)), true
+	}
+	var amount int64
+	for _, it := range sub.Items.Data {
+		amount += it.Price.UnitAmount * it.Quantity
+	}
+	body, err := renderVariant()
+	if err != nil {
+		return server.Answer{}, nil, true
+	}
+	b := setMembers([]byte(body), []setting{num("amount_due", amount), num("amount_remaining", amount), num("amount_paid", 0),
+		num("subtotal", amount), num("total", amount), str("subscription", id), str("customer", sub.Customer),
+		str("currency", sub.Currency), str("status", "draft"), str("billing_reason", "upcoming")})
+	return server.Answer{Body: string(b)}, nil, true
 }

@@ -2,6 +2,8 @@ package stripe_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"testing"
 	"time"
 
@@ -36,7 +38,7 @@ func subscribe(t *testing.T, sc *stripego.Client, customer, price string, quanti
 // Items → active with its first invoice paid for the prices' amount;
 // update; cancel at period end; cancel.
 func TestFlowSubscriptionActiveUpdateCancel(t *testing.T) {
-	sc, _ := paymentsFlow(t)
+	sc, ts := paymentsFlow(t)
 	ctx := context.Background()
 	c := customerPaying(t, sc, "pm_card_visa")
 	price := monthlyPrice(t, sc, 1500)
@@ -47,6 +49,29 @@ func TestFlowSubscriptionActiveUpdateCancel(t *testing.T) {
 	inv, err := sc.V1Invoices.Retrieve(ctx, s.LatestInvoice.ID, nil)
 	if err != nil || inv.Status != stripego.InvoiceStatusPaid || inv.AmountPaid != 3000 || inv.Customer == nil || inv.Customer.ID != c.ID {
 		t.Fatalf("first invoice %+v %v, want paid 2 × 1500", inv, err)
+	}
+	if len(s.Items.Data) != 1 || s.Items.Data[0].Price.ID != price.ID || s.Items.Data[0].Price.UnitAmount != 1500 || s.Items.Data[0].Quantity != 2 {
+		t.Fatalf("items %+v, want the one price asked for, twice", s.Items.Data)
+	}
+	// The upcoming invoice is a period of the items at their prices.
+	preview, err := sc.V1Invoices.CreatePreview(ctx, &stripego.InvoiceCreatePreviewParams{Subscription: stripego.String(s.ID)})
+	if err != nil || preview.AmountDue != 3000 || preview.Total != 3000 || preview.Customer == nil || preview.Customer.ID != c.ID {
+		t.Fatalf("create_preview: %+v %v, want 3000 due for the customer", preview, err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/v1/invoices/upcoming?subscription="+s.ID, nil)
+	req.Header.Set("Authorization", "Bearer sk_test_123")
+	res, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var upcoming struct {
+		AmountDue    int64  `json:"amount_due"`
+		Subscription string `json:"subscription"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&upcoming)
+	res.Body.Close()
+	if err != nil || res.StatusCode != 200 || upcoming.AmountDue != 3000 || upcoming.Subscription != s.ID {
+		t.Fatalf("GET /v1/invoices/upcoming: %d %+v %v", res.StatusCode, upcoming, err)
 	}
 	s, err = sc.V1Subscriptions.Update(ctx, s.ID, &stripego.SubscriptionUpdateParams{CancelAtPeriodEnd: stripego.Bool(true)})
 	if err != nil || !s.CancelAtPeriodEnd || s.Status != stripego.SubscriptionStatusActive {
@@ -67,6 +92,10 @@ func TestFlowSubscriptionActiveUpdateCancel(t *testing.T) {
 	_, err = sc.V1Subscriptions.Cancel(ctx, s.ID, nil)
 	if se := stripeErrorOf(t, err); se.HTTPStatusCode != 400 {
 		t.Fatalf("canceling a canceled subscription: %+v", se)
+	}
+	_, err = sc.V1Invoices.CreatePreview(ctx, &stripego.InvoiceCreatePreviewParams{Subscription: stripego.String(s.ID)})
+	if se := stripeErrorOf(t, err); se.Code != "invoice_upcoming_none" {
+		t.Fatalf("previewing a canceled subscription's invoice: %+v", se)
 	}
 }
 
