@@ -25,6 +25,16 @@ type Keeper interface {
 	Idempotency() Idempotency
 }
 
+// FailureKeeper is a Keeper that also hears of requests answered with
+// their error variant (after the rules' Check passed), so that an error
+// that means a failure Stripe would store (a confirm's decline) changes
+// the store as that failure does. The server's answer stays the error
+// variant's body.
+type FailureKeeper interface {
+	Keeper
+	Failed(route *catalog.Route, req *render.Request)
+}
+
 // Answer is a Keeper's response and the change it made, if any.
 type Answer struct {
 	Status int

@@ -289,6 +289,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			rendered, err = renderBody(req)
 			rendered = test.finish(rendered)
+			if fk, ok := s.keeper.(FailureKeeper); ok && variant == catalog.Error && err == nil {
+				fk.Failed(route, req)
+			}
 		}
 		if err != nil {
 			status, out = http.StatusInternalServerError, stripeError("api_error", "",

@@ -22,10 +22,11 @@ package stripe
 // request.idempotency_key), is appended to the store's event log, served by
 // GET /v1/events and /v1/events/:id, and handed to StateOptions.Events.
 //
-// An error variant never reaches the store (the server answers it from the
-// catalog alone), so it changes nothing and raises no event; a payment
-// failure is raised when a decline is stored (a declining test card such
-// as pm_card_chargeDeclined).
+// An error variant is answered from the catalog alone and changes nothing,
+// so it raises no event, with one exception (Failed): a PaymentIntent
+// confirm answered with its error variant stores a decline, as a
+// declining test card (pm_card_chargeDeclined) does, and so raises
+// charge.failed and payment_intent.payment_failed.
 
 import (
 	"bytes"
@@ -345,4 +346,28 @@ func (s *State) eventsAnswer(ctx context.Context, req *render.Request) (server.A
 	}
 	kept.TotalCount = -1
 	return server.Answer{Body: listBody("list", kept, req.Path, "")}, nil, true
+}
+
+var _ server.FailureKeeper = (*State)(nil)
+
+// Failed stores what a route's error variant means, where it means a
+// failure Stripe stores: a PaymentIntent confirm answered with its error
+// variant declines as pm_card_chargeDeclined does (the intent back in
+// requires_payment_method with last_payment_error, a failed charge), and
+// raises charge.failed and payment_intent.payment_failed. Other error
+// variants change nothing and raise no event, as a refused request at
+// Stripe does.
+func (s *State) Failed(route *catalog.Route, req *render.Request) {
+	if action, ok := s.life.kinds[route.Index()]; !ok || action != intentConfirm {
+		return
+	}
+	ctx := context.Background()
+	declined := render.Request{Method: req.Method, Path: req.Path, Params: req.Params, Header: req.Header, ID: req.ID,
+		Body: []byte("payment_method=pm_card_chargeDeclined"), ContentType: "application/x-www-form-urlencoded"}
+	w := s.watch(ctx, route, &declined)
+	if w == nil || w.obj == nil || w.obj.Type != "payment_intent" {
+		return
+	}
+	_, _ = s.life.confirm(ctx, w.id, &declined)
+	s.raise(ctx, w, req, server.Answer{})
 }

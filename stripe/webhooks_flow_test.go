@@ -236,3 +236,34 @@ func TestWebhookEndpointsAPI(t *testing.T) {
 		t.Fatal("an ftp URL: want a 400")
 	}
 }
+
+// A confirm switched to its error variant (the TUI's toggle, --set, or
+// Prefer: example=error) stores the decline and sends its events.
+func TestWebhookConfirmErrorVariant(t *testing.T) {
+	sc := webhookFlow(t)
+	ctx := context.Background()
+	rc, _ := registerReceiver(t, sc, "*")
+	pi, err := sc.V1PaymentIntents.Create(ctx, &stripego.PaymentIntentCreateParams{Amount: stripego.Int64(2000), Currency: stripego.String("usd"),
+		PaymentMethod: stripego.String("pm_card_visa")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc.await(t, 1)
+	p := &stripego.PaymentIntentConfirmParams{}
+	p.Headers = http.Header{"Prefer": {"example=error"}}
+	if _, err := sc.V1PaymentIntents.Confirm(ctx, pi.ID, p); err == nil {
+		t.Fatal("confirm with Prefer: example=error: want the error variant")
+	}
+	got := rc.await(t, 3)
+	slices.Sort(got[1:])
+	if want := []string{"payment_intent.created", "charge.failed", "payment_intent.payment_failed"}; !slices.Equal(got, want) {
+		t.Fatalf("delivered %v; want %v", got, want)
+	}
+	after, err := sc.V1PaymentIntents.Retrieve(ctx, pi.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Status != "requires_payment_method" || after.LastPaymentError == nil || after.LatestCharge == nil {
+		t.Fatalf("stored intent: status %s, last_payment_error %v; want the decline stored", after.Status, after.LastPaymentError)
+	}
+}
