@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/routedeck/routedeck/render"
 	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/store"
 )
 
 // Invoices move through Stripe's states on the store: draft → finalize
@@ -172,4 +174,63 @@ func (l *lifecycle) customerDefault(ctx context.Context, customer string) string
 		}
 	}
 	return payString(b, "default_source")
+}
+
+// invoiceCreated starts a created invoice as Stripe does: a draft owing
+// nothing until invoice items are added to it.
+func (l *lifecycle) invoiceCreated(ctx context.Context, ans server.Answer) (server.Answer, *server.APIError) {
+	return l.setCreated(ctx, ans, []setting{str("status", "draft"), num("amount_due", 0), num("amount_paid", 0),
+		num("amount_remaining", 0), num("subtotal", 0), num("total", 0), num("attempt_count", 0), {"attempted", []byte("false")}})
+}
+
+// invoiceItemAdded adds a created invoice item's amount (amount, else
+// its price's unit_amount times quantity) to the stored draft invoice it
+// names; adding to a finalized invoice is refused (invoice_not_editable)
+// and the item is not kept.
+func (l *lifecycle) invoiceItemAdded(ctx context.Context, req *render.Request, ans server.Answer) (server.Answer, *server.APIError) {
+	inv, _ := req.BodyValue("invoice")
+	if inv == "" {
+		return ans, nil
+	}
+	if obj, err := l.store.Get(ctx, inv); err != nil || obj.Type != "invoice" {
+		return ans, nil
+	}
+	var amount int64
+	if v, ok := req.BodyValue("amount"); ok {
+		amount, _ = strconv.ParseInt(v, 10, 64)
+	} else if price, ok := req.BodyValue("price"); ok {
+		if obj, err := l.store.Get(ctx, price); err == nil && obj.Type == "price" {
+			amount = topInt([]byte(obj.JSON), "unit_amount")
+			if q, ok := req.BodyValue("quantity"); ok {
+				n, _ := strconv.ParseInt(q, 10, 64)
+				amount *= n
+			}
+		}
+	}
+	_, refused := l.update(ctx, inv, func(b []byte) ([]byte, *server.APIError) {
+		if status := payString(b, "status"); status != "draft" {
+			return nil, invoiceRefusal("invoice_not_editable", fmt.Sprintf("You can only add invoice items to a draft invoice; invoice %s is %s.", inv, status))
+		}
+		due := topInt(b, "amount_due") + amount
+		return setMembers(b, []setting{num("amount_due", due), num("amount_remaining", due-topInt(b, "amount_paid")),
+			num("subtotal", topInt(b, "subtotal")+amount), num("total", topInt(b, "total")+amount)}), nil
+	})
+	if refused != nil {
+		_, _ = l.store.Delete(ctx, ans.Change.ID, true)
+		return server.Answer{}, refused
+	}
+	return l.setCreated(ctx, ans, []setting{num("amount", amount), str("invoice", inv)})
+}
+
+// setCreated sets members of the object a create stored.
+func (l *lifecycle) setCreated(ctx context.Context, ans server.Answer, sets []setting) (server.Answer, *server.APIError) {
+	obj, err := l.store.Update(ctx, ans.Change.ID, func(o store.Object) (store.Object, error) {
+		o.JSON = string(setMembers([]byte(o.JSON), sets))
+		return o, nil
+	})
+	if err != nil {
+		return server.Answer{}, storeFailure(err)
+	}
+	ans.Body = obj.JSON
+	return ans, nil
 }

@@ -24,8 +24,18 @@ func draftInvoice(t *testing.T, sc *stripego.Client, customer string) *stripego.
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inv.Status != stripego.InvoiceStatusDraft || inv.AmountDue <= 0 {
-		t.Fatalf("created invoice %s with %d due, want a draft with an amount due", inv.Status, inv.AmountDue)
+	if inv.Status != stripego.InvoiceStatusDraft || inv.AmountDue != 0 {
+		t.Fatalf("created invoice %s with %d due, want a draft owing nothing", inv.Status, inv.AmountDue)
+	}
+	for _, amount := range []int64{700, 300} {
+		if _, err := sc.V1InvoiceItems.Create(context.Background(), &stripego.InvoiceItemCreateParams{Customer: stripego.String(customer),
+			Invoice: stripego.String(inv.ID), Amount: stripego.Int64(amount), Currency: stripego.String("usd")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inv, err = sc.V1Invoices.Retrieve(context.Background(), inv.ID, nil)
+	if err != nil || inv.AmountDue != 1000 || inv.Total != 1000 {
+		t.Fatalf("with items of 700 and 300: %+v %v, want 1000 due", inv, err)
 	}
 	return inv
 }
@@ -46,8 +56,13 @@ func TestFlowInvoiceFinalizePay(t *testing.T) {
 	if se := stripeErrorOf(t, err); se.HTTPStatusCode != http.StatusBadRequest || se.Code != "invoice_not_editable" {
 		t.Fatalf("finalizing an open invoice: %+v", se)
 	}
+	_, err = sc.V1InvoiceItems.Create(ctx, &stripego.InvoiceItemCreateParams{Customer: stripego.String(c.ID), Invoice: stripego.String(inv.ID),
+		Amount: stripego.Int64(100), Currency: stripego.String("usd")})
+	if se := stripeErrorOf(t, err); se.Code != "invoice_not_editable" {
+		t.Fatalf("adding an item to an open invoice: %+v", se)
+	}
 	inv, err = sc.V1Invoices.Pay(ctx, inv.ID, nil)
-	if err != nil || inv.Status != stripego.InvoiceStatusPaid || inv.AmountPaid != due || inv.AmountRemaining != 0 || inv.AttemptCount != 1 || inv.StatusTransitions.PaidAt == 0 {
+	if err != nil || inv.Status != stripego.InvoiceStatusPaid || inv.AmountPaid != due || due != 1000 || inv.AmountRemaining != 0 || inv.AttemptCount != 1 || inv.StatusTransitions.PaidAt == 0 {
 		t.Fatalf("pay: %+v %v", inv, err)
 	}
 	got, err := sc.V1Invoices.Retrieve(ctx, inv.ID, nil)

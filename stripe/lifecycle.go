@@ -52,6 +52,8 @@ const (
 	checkoutCreate
 	checkoutExpire
 	invoicePreview // GET /v1/invoices/upcoming, POST /v1/invoices/create_preview
+	invoiceCreate
+	invoiceItemCreate
 )
 
 func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
@@ -84,6 +86,10 @@ func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
 			l.kinds[i] = subscriptionCreate
 		case "POST /v1/checkout/sessions":
 			l.kinds[i] = checkoutCreate
+		case "POST /v1/invoices":
+			l.kinds[i] = invoiceCreate
+		case "POST /v1/invoiceitems":
+			l.kinds[i] = invoiceItemCreate
 		case "GET /v1/invoices/upcoming", "POST /v1/invoices/create_preview":
 			l.kinds[i] = invoicePreview
 		case "POST /v1/checkout/sessions/*/expire":
@@ -126,7 +132,7 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 		return l.checkoutAction(ctx, req.Params["session"], false)
 	case invoicePreview:
 		return l.preview(ctx, req, renderVariant)
-	case intentCreate, methodDetach, subscriptionCreate, checkoutCreate:
+	case intentCreate, methodDetach, subscriptionCreate, checkoutCreate, invoiceCreate, invoiceItemCreate:
 		return server.Answer{}, nil, false // after the store's create (created)
 	}
 	id := req.Params["intent"]
@@ -689,6 +695,10 @@ func (l *lifecycle) created(ctx context.Context, route *catalog.Route, req *rend
 		return l.subscribed(ctx, req, ans)
 	case checkoutCreate:
 		return l.checkoutOpened(ctx, req, ans)
+	case invoiceCreate:
+		return l.invoiceCreated(ctx, ans)
+	case invoiceItemCreate:
+		return l.invoiceItemAdded(ctx, req, ans)
 	default:
 		return ans, refused
 	}
