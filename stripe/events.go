@@ -265,6 +265,9 @@ func (s *State) emit(ctx context.Context, req *render.Request, typ, object strin
 	if err != nil {
 		return
 	}
+	if s.endpoints != nil {
+		ev.PendingWebhooks = len(s.endpoints.Wanting(typ)) // as the Sender counts it
+	}
 	b, err := json.Marshal(ev)
 	if err != nil {
 		return

@@ -155,6 +155,9 @@ func TestWebhookFlowPaymentIntent(t *testing.T) {
 			t.Fatal(err)
 		}
 		logged = append(logged, string(ev.Type))
+		if ev.PendingWebhooks != 1 {
+			t.Errorf("%s: pending_webhooks %d; want 1 (the one endpoint)", ev.Type, ev.PendingWebhooks)
+		}
 	}
 	if want := []string{"payment_intent.succeeded", "charge.succeeded", "payment_intent.created", "customer.created"}; !slices.Equal(logged, want) {
 		t.Fatalf("GET /v1/events = %v; want newest first %v", logged, want)
