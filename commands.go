@@ -460,6 +460,10 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if o.store != nil {
 		cfg.Store = storeView{o.store}
 	}
+	if o.sender != nil {
+		// The events pane (w): the webhook deliveries, redelivered with r.
+		cfg.Webhooks = o.sender
+	}
 	serveCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	served := make(chan error, 1)

@@ -30,6 +30,8 @@ type keyMap struct {
 	Refire, Pause, Clear key.Binding
 	// Store opens the store pane.
 	Store key.Binding
+	// Events opens the webhook events pane.
+	Events key.Binding
 
 	EditNext   key.Binding
 	EditSubmit key.Binding
@@ -69,6 +71,7 @@ func defaultKeyMap() keyMap {
 		Pause:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
 		Clear:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "clear log")),
 		Store:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "store")),
+		Events:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "webhook events")),
 
 		EditNext:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
 		EditSubmit: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
@@ -91,7 +94,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Toggle, k.ToggleAll, k.ErrorsOnly, k.NextTab, k.PrevTab, k.Tab, k.Fire, k.Edit, k.EditSubmit, k.EditNext},
 		{k.Copy, k.CopyCurl, k.Filter, k.Focus, k.Open, k.Refire, k.Pause, k.Clear},
-		{k.Log, k.Store, k.Back, k.Help, k.Quit},
+		{k.Log, k.Store, k.Events, k.Back, k.Help, k.Quit},
 	}
 }
 
@@ -157,6 +160,7 @@ func (m *Model) updateKeybindings() {
 	// Without a server there is no log, unless it stopped after requests.
 	k.Log.SetEnabled((commands && (serving || m.log.total > 0)) || inLog)
 	k.Store.SetEnabled(commands && m.cfg.Store != nil)
+	k.Events.SetEnabled(commands && m.cfg.Webhooks != nil)
 	k.Help.SetEnabled(!filtering && !editing)
 	k.Open.SetEnabled(logRows && !m.log.open)
 	if inLog && !m.log.open {

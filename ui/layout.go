@@ -71,6 +71,8 @@ func (m Model) bodyView(h int) string {
 		return m.pane(s.pane.focused, func(int, int) string { return m.log.view(m.dropped()) }, m.width, h)
 	case focusStore:
 		return m.pane(s.pane.focused, func(int, int) string { return m.store.view() }, m.width, h)
+	case focusEvents:
+		return m.pane(s.pane.focused, func(w, _ int) string { return m.events.view(w) }, m.width, h)
 	case focusEditor:
 		if !m.wide() {
 			return m.pane(s.pane.focused, func(int, int) string { return m.editor.view() }, m.width, h)

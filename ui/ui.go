@@ -42,6 +42,9 @@ type Config struct {
 	// Store is the server's object store, shown by the store pane (s);
 	// nil when there is none.
 	Store ObjectStore
+	// Webhooks is the webhook sender's delivery log, shown by the events
+	// pane (w); nil when there is none.
+	Webhooks WebhookLog
 	// SampleBody completes the body fired, edited and copied for a route
 	// (the Stripe rules add the parameters the route requires); nil leaves
 	// the UI's own sample as it is.
@@ -68,6 +71,7 @@ const (
 	focusLog
 	focusEditor
 	focusStore
+	focusEvents
 )
 
 func (f focus) String() string {
@@ -82,6 +86,8 @@ func (f focus) String() string {
 		return "editor"
 	case focusStore:
 		return "store"
+	case focusEvents:
+		return "events"
 	}
 	return "focus(" + strconv.Itoa(int(f)) + ")"
 }
@@ -135,6 +141,7 @@ type Model struct {
 	log       logModel
 	editor    editorModel
 	store     storeModel
+	events    eventsModel
 	help      help.Model
 	ctx       *common
 	focus     focus
@@ -175,6 +182,7 @@ func New(cfg Config) Model {
 		log:       newLogModel(ctx),
 		editor:    newEditorModel(ctx),
 		store:     newStoreModel(cfg.Store, ctx).refresh(true),
+		events:    newEventsModel(cfg.Webhooks),
 		help:      help.New(),
 		noticeTTL: noticeTTL,
 	}
@@ -263,6 +271,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case requestMsg:
 		m.log = m.log.add(server.Event(msg))
 		m.store = m.store.refresh(false)
+		if m.focus == focusEvents {
+			m.events = m.events.refresh()
+		}
 		cmd = m.nextEvent()
 	case requestsMsg:
 		m.log = m.log.add(msg...)
@@ -373,6 +384,8 @@ func (m Model) handleKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m.logKey(k)
 	case focusStore:
 		return m.storeKey(k)
+	case focusEvents:
+		return m.eventsKey(k)
 	}
 	if m.list.FilterState() == list.Filtering {
 		// Typed filter text is never a command.
@@ -421,6 +434,10 @@ func (m Model) handleKey(k tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(k, m.ctx.keys.Store):
 		m.back, m.focus = m.focus, focusStore
 		m.store = m.store.refresh(true)
+		return m, nil
+	case key.Matches(k, m.ctx.keys.Events):
+		m.back, m.focus = m.focus, focusEvents
+		m.events = m.events.refresh()
 		return m, nil
 	}
 	if m.focus == focusDetail {
