@@ -54,6 +54,7 @@ const (
 	invoicePreview // GET /v1/invoices/upcoming, POST /v1/invoices/create_preview
 	invoiceCreate
 	invoiceItemCreate
+	subscriptionUpdate // POST /v1/subscriptions/:subscription_exposed_id
 )
 
 func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
@@ -86,6 +87,8 @@ func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
 			l.kinds[i] = subscriptionCreate
 		case "POST /v1/checkout/sessions":
 			l.kinds[i] = checkoutCreate
+		case "POST /v1/subscriptions/*":
+			l.kinds[i] = subscriptionUpdate
 		case "POST /v1/invoices":
 			l.kinds[i] = invoiceCreate
 		case "POST /v1/invoiceitems":
@@ -132,6 +135,8 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 		return l.checkoutAction(ctx, req.Params["session"], false)
 	case invoicePreview:
 		return l.preview(ctx, req, renderVariant)
+	case subscriptionUpdate:
+		return l.subscriptionUpdating(ctx, req)
 	case intentCreate, methodDetach, subscriptionCreate, checkoutCreate, invoiceCreate, invoiceItemCreate:
 		return server.Answer{}, nil, false // after the store's create (created)
 	}
@@ -671,7 +676,7 @@ func (l *lifecycle) setupAction(ctx context.Context, action intentAction, req *r
 	return ans, nil, true
 }
 
-// created finishes what a create or action stored: a PaymentIntent created
+// created finishes what a create, update or action stored: a PaymentIntent created
 // with a payment method but not confirmed waits in requires_confirmation;
 // a detached PaymentMethod belongs to no customer.
 func (l *lifecycle) created(ctx context.Context, route *catalog.Route, req *render.Request, ans server.Answer, refused *server.APIError) (server.Answer, *server.APIError) {
@@ -699,6 +704,8 @@ func (l *lifecycle) created(ctx context.Context, route *catalog.Route, req *rend
 		return l.invoiceCreated(ctx, ans)
 	case invoiceItemCreate:
 		return l.invoiceItemAdded(ctx, req, ans)
+	case subscriptionUpdate:
+		return l.subscriptionUpdated(ctx, req, ans)
 	default:
 		return ans, refused
 	}

@@ -224,7 +224,8 @@ func (s *State) answer(ctx context.Context, route *catalog.Route, req *render.Re
 		ans, refused := s.create(ctx, info, req, renderVariant)
 		return s.life.created(ctx, route, req, ans, refused)
 	case opUpdate:
-		return s.update(ctx, info, req, renderVariant)
+		ans, refused := s.update(ctx, info, req, renderVariant)
+		return s.life.created(ctx, route, req, ans, refused)
 	case opDelete:
 		return s.remove(ctx, info, req, renderVariant)
 	case opList:

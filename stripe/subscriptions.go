@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/routedeck/routedeck/render"
@@ -212,4 +214,88 @@ func (l *lifecycle) preview(ctx context.Context, req *render.Request, renderVari
 		num("subtotal", amount), num("total", amount), str("subscription", id), str("customer", sub.Customer),
 		str("currency", sub.Currency), str("status", "draft"), str("billing_reason", "upcoming")})
 	return server.Answer{Body: string(b)}, nil, true
+}
+
+// subscriptionUpdating refuses changing a canceled subscription beyond
+// its metadata and cancellation_details, as Stripe does; ok is false
+// when the update may go on.
+func (l *lifecycle) subscriptionUpdating(ctx context.Context, req *render.Request) (server.Answer, *server.APIError, bool) {
+	id := req.Params["subscription_exposed_id"]
+	obj, err := l.store.Get(ctx, id)
+	if err != nil || obj.Type != "subscription" || payString([]byte(obj.JSON), "status") != "canceled" {
+		return server.Answer{}, nil, false
+	}
+	for key := range req.BodyForm() {
+		if !strings.HasPrefix(key, "metadata[") && !strings.HasPrefix(key, "cancellation_details[") && !strings.HasPrefix(key, "expand[") {
+			return server.Answer{}, invoiceRefusal("", fmt.Sprintf("A canceled subscription can only update its cancellation_details and metadata (subscription %s, %s).", id, key)), true
+		}
+	}
+	return server.Answer{}, nil, false
+}
+
+// subscriptionUpdated applies an update's items to the stored
+// subscription: items[n][id] changes that item's price or quantity (or
+// removes it with deleted), an item without an id is added.
+func (l *lifecycle) subscriptionUpdated(ctx context.Context, req *render.Request, ans server.Answer) (server.Answer, *server.APIError) {
+	if _, ok := req.BodyValue("items.0.id"); !ok {
+		if _, ok := req.BodyValue("items.0.price"); !ok {
+			return ans, nil
+		}
+	}
+	id := ans.Change.ID
+	var sub struct {
+		Items struct {
+			Data []map[string]any `json:"data"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(ans.Body), &sub); err != nil {
+		return ans, nil
+	}
+	items := sub.Items.Data
+	now := time.Now().Unix()
+	for i := 0; ; i++ {
+		n := strconv.Itoa(i)
+		itemID, hasID := req.BodyValue("items." + n + ".id")
+		price, hasPrice := req.BodyValue("items." + n + ".price")
+		if !hasID && !hasPrice {
+			break
+		}
+		at := -1
+		for j, it := range items {
+			if it["id"] == itemID {
+				at = j
+			}
+		}
+		if hasID && at < 0 {
+			return server.Answer{}, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "resource_missing",
+				Param: "items[" + n + "][id]", Message: fmt.Sprintf("No such subscription item: '%s'", itemID)}
+		}
+		if at < 0 {
+			items = append(items, map[string]any{"id": render.NewID("si"), "object": "subscription_item", "created": now,
+				"metadata": map[string]any{}, "quantity": 1, "subscription": id})
+			at = len(items) - 1
+		}
+		if d, _ := req.BodyValue("items." + n + ".deleted"); d == "true" {
+			items = append(items[:at], items[at+1:]...)
+			continue
+		}
+		if hasPrice {
+			var p any = map[string]any{"id": price, "object": "price"}
+			if obj, err := l.store.Get(ctx, price); err == nil && obj.Type == "price" {
+				p = json.RawMessage(obj.JSON)
+			}
+			items[at]["price"] = p
+		}
+		if q, ok := req.BodyValue("items." + n + ".quantity"); ok {
+			if v, err := strconv.ParseInt(q, 10, 64); err == nil && v >= 0 {
+				items[at]["quantity"] = v
+			}
+		}
+	}
+	list, err := json.Marshal(map[string]any{"object": "list", "data": items, "has_more": false, "total_count": len(items),
+		"url": "/v1/subscription_items?subscription=" + id})
+	if err != nil {
+		return ans, nil
+	}
+	return l.setCreated(ctx, ans, []setting{{"items", list}})
 }

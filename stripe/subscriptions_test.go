@@ -73,6 +73,20 @@ func TestFlowSubscriptionActiveUpdateCancel(t *testing.T) {
 	if err != nil || res.StatusCode != 200 || upcoming.AmountDue != 3000 || upcoming.Subscription != s.ID {
 		t.Fatalf("GET /v1/invoices/upcoming: %d %+v %v", res.StatusCode, upcoming, err)
 	}
+	other := monthlyPrice(t, sc, 400)
+	s, err = sc.V1Subscriptions.Update(ctx, s.ID, &stripego.SubscriptionUpdateParams{Items: []*stripego.SubscriptionUpdateItemParams{
+		{ID: stripego.String(s.Items.Data[0].ID), Quantity: stripego.Int64(3)}, {Price: stripego.String(other.ID)}}})
+	if err != nil || len(s.Items.Data) != 2 || s.Items.Data[0].Quantity != 3 || s.Items.Data[1].Price.ID != other.ID || s.Items.Data[1].Quantity != 1 {
+		t.Fatalf("updating the items: %+v %v, want 3 of the first price and one of the other", s, err)
+	}
+	preview, err = sc.V1Invoices.CreatePreview(ctx, &stripego.InvoiceCreatePreviewParams{Subscription: stripego.String(s.ID)})
+	if err != nil || preview.AmountDue != 3*1500+400 {
+		t.Fatalf("create_preview after the update: %+v %v, want 4900", preview, err)
+	}
+	_, err = sc.V1Subscriptions.Update(ctx, s.ID, &stripego.SubscriptionUpdateParams{Items: []*stripego.SubscriptionUpdateItemParams{{ID: stripego.String("si_missing"), Quantity: stripego.Int64(1)}}})
+	if se := stripeErrorOf(t, err); se.Code != "resource_missing" {
+		t.Fatalf("updating an unknown item: %+v", se)
+	}
 	s, err = sc.V1Subscriptions.Update(ctx, s.ID, &stripego.SubscriptionUpdateParams{CancelAtPeriodEnd: stripego.Bool(true)})
 	if err != nil || !s.CancelAtPeriodEnd || s.Status != stripego.SubscriptionStatusActive {
 		t.Fatalf("cancel at period end: %+v %v", s, err)
@@ -92,6 +106,15 @@ func TestFlowSubscriptionActiveUpdateCancel(t *testing.T) {
 	_, err = sc.V1Subscriptions.Cancel(ctx, s.ID, nil)
 	if se := stripeErrorOf(t, err); se.HTTPStatusCode != 400 {
 		t.Fatalf("canceling a canceled subscription: %+v", se)
+	}
+	_, err = sc.V1Subscriptions.Update(ctx, s.ID, &stripego.SubscriptionUpdateParams{CancelAtPeriodEnd: stripego.Bool(false)})
+	if se := stripeErrorOf(t, err); se.HTTPStatusCode != 400 {
+		t.Fatalf("updating a canceled subscription: %+v", se)
+	}
+	up := &stripego.SubscriptionUpdateParams{}
+	up.AddMetadata("note", "kept")
+	if got, err := sc.V1Subscriptions.Update(ctx, s.ID, up); err != nil || got.Metadata["note"] != "kept" {
+		t.Fatalf("updating a canceled subscription's metadata: %+v %v", got, err)
 	}
 	_, err = sc.V1Invoices.CreatePreview(ctx, &stripego.InvoiceCreatePreviewParams{Subscription: stripego.String(s.ID)})
 	if se := stripeErrorOf(t, err); se.Code != "invoice_upcoming_none" {
