@@ -85,7 +85,7 @@ func (s *State) raise(ctx context.Context, w *before, req *render.Request, ans s
 		if err != nil {
 			return
 		}
-		s.emit(ctx, req, obj.Type+".created", obj.JSON, nil)
+		s.emit(ctx, req, eventPrefix(obj.Type)+".created", obj.JSON, nil)
 		if obj.Type == "payment_intent" {
 			// Created with confirm=true: its charge and status follow.
 			s.changed(ctx, req, nil, &obj, nil)
@@ -97,7 +97,7 @@ func (s *State) raise(ctx context.Context, w *before, req *render.Request, ans s
 	}
 	after, err := s.store.Get(ctx, w.id)
 	if errors.Is(err, store.ErrNotFound) {
-		s.emit(ctx, req, w.obj.Type+".deleted", w.obj.JSON, nil)
+		s.emit(ctx, req, eventPrefix(w.obj.Type)+".deleted", w.obj.JSON, nil)
 		return
 	}
 	if err != nil || after.JSON == w.obj.JSON {
@@ -130,8 +130,34 @@ func (s *State) changed(ctx context.Context, req *render.Request, w *before, aft
 	if old != nil {
 		oldStatus = topString(old, "status")
 	}
-	event := typ + ".updated"
+	event := eventPrefix(typ) + ".updated"
 	switch typ {
+	case "invoice":
+		if status != oldStatus {
+			switch status {
+			case "open":
+				event = "invoice.finalized"
+			case "paid":
+				event = "invoice.paid"
+			case "void":
+				event = "invoice.voided"
+			case "uncollectible":
+				event = "invoice.marked_uncollectible"
+			}
+		}
+	case "subscription":
+		if status == "canceled" && oldStatus != status {
+			event = "customer.subscription.deleted" // as Stripe announces a cancel
+		}
+	case "checkout.session":
+		if status != oldStatus {
+			switch status {
+			case "complete":
+				event = "checkout.session.completed"
+			case "expired":
+				event = "checkout.session.expired"
+			}
+		}
 	case "payment_intent":
 		if status != oldStatus {
 			switch status {
@@ -171,6 +197,15 @@ func (s *State) changed(ctx context.Context, req *render.Request, w *before, aft
 		}
 	}
 	s.emit(ctx, req, event, after.JSON, prev)
+}
+
+// eventPrefix is the start of an object type's event types: a
+// subscription's are customer.subscription.*, as Stripe names them.
+func eventPrefix(typ string) string {
+	if typ == "subscription" {
+		return "customer.subscription"
+	}
+	return typ
 }
 
 // chargeEvent names what happened to a charge.

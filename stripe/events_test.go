@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -196,4 +197,65 @@ func TestEventsPaymentIntentConfirm(t *testing.T) {
 			t.Errorf("events %v; want %v", types, want)
 		}
 	})
+}
+
+// draft → finalize → pay: invoice.created, invoice.finalized, invoice.paid.
+func TestEventsInvoice(t *testing.T) {
+	sc, got := eventsFlow(t)
+	ctx := context.Background()
+	c := customerPaying(t, sc, "pm_card_visa")
+	inv := draftInvoice(t, sc, c.ID)
+	if _, err := sc.V1Invoices.FinalizeInvoice(ctx, inv.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.V1Invoices.Pay(ctx, inv.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	types, _ := got.since(0)
+	var invoices []string
+	for _, typ := range types {
+		if strings.HasPrefix(typ, "invoice.") {
+			invoices = append(invoices, typ)
+		}
+	}
+	if want := []string{"invoice.created", "invoice.finalized", "invoice.paid"}; !slices.Equal(invoices, want) {
+		t.Errorf("invoice events %v; want %v (all: %v)", invoices, want, types)
+	}
+}
+
+// A subscription's events are customer.subscription.*, as Stripe names them.
+func TestEventsSubscription(t *testing.T) {
+	sc, got := eventsFlow(t)
+	ctx := context.Background()
+	c := customerPaying(t, sc, "pm_card_visa")
+	price := monthlyPrice(t, sc, 1500)
+	from := got.len()
+	s := subscribe(t, sc, c.ID, price.ID, 1, 0)
+	if _, err := sc.V1Subscriptions.Cancel(ctx, s.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	types, _ := got.since(from)
+	var subs []string
+	for _, typ := range types {
+		if strings.Contains(typ, "subscription") {
+			subs = append(subs, typ)
+		}
+	}
+	if want := []string{"customer.subscription.created", "customer.subscription.deleted"}; !slices.Equal(subs, want) {
+		t.Errorf("subscription events %v; want %v (all: %v)", subs, want, types)
+	}
+}
+
+func TestEventsCheckoutSessionExpired(t *testing.T) {
+	sc, got := eventsFlow(t)
+	price := monthlyPrice(t, sc, 700)
+	from := got.len()
+	s := openSession(t, sc, price.ID)
+	if _, err := sc.V1CheckoutSessions.Expire(context.Background(), s.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	types, _ := got.since(from)
+	if want := []string{"checkout.session.created", "checkout.session.expired"}; !slices.Equal(types, want) {
+		t.Errorf("events %v; want %v", types, want)
+	}
 }
