@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -33,10 +32,7 @@ import (
 // The first signal (ctx) shuts down gracefully; a second one (now) ends
 // at once.
 func runServe(ctx context.Context, now <-chan struct{}, args []string, stdout, stderr io.Writer) error {
-	o, rest, err := parseFlags("serve", args, func(fs *flag.FlagSet, o *options) {
-		servingFlags(fs, o)
-		fs.BoolVar(&o.quiet, "quiet", false, "")
-	})
+	o, rest, err := parseFlags("serve", args, commandFlags["serve"])
 	if err != nil {
 		return err
 	}
@@ -271,9 +267,7 @@ type routeJSON struct {
 }
 
 func runList(args []string, stdout, stderr io.Writer) error {
-	o, rest, err := parseFlags("list", args, func(fs *flag.FlagSet, o *options) {
-		fs.BoolVar(&o.json, "json", false, "")
-	})
+	o, rest, err := parseFlags("list", args, commandFlags["list"])
 	if err != nil {
 		return err
 	}
@@ -311,9 +305,7 @@ func runList(args []string, stdout, stderr io.Writer) error {
 }
 
 func runShow(args []string, stdout, stderr io.Writer) error {
-	o, rest, err := parseFlags("show", args, func(fs *flag.FlagSet, o *options) {
-		fs.Var(&o.params, "param", "")
-	})
+	o, rest, err := parseFlags("show", args, commandFlags["show"])
 	if err != nil {
 		return err
 	}
@@ -394,13 +386,16 @@ func isMethod(s string) bool {
 }
 
 func runExport(args []string, stdout, stderr io.Writer) error {
-	o, rest, err := parseFlags("export", args, nil)
+	o, rest, err := parseFlags("export", args, commandFlags["export"])
 	if err != nil {
 		return err
 	}
 	o.stderr = stderr
 	if len(rest) != 1 {
 		return usageErrorf("export: want one folder, e.g. routedeck export ./my-catalog")
+	}
+	if len(o.sets) > 0 || o.variant != string(catalog.Success) {
+		return usageErrorf("export: --variant and --set choose what a server answers; a catalog folder holds every variant")
 	}
 	dir := rest[0]
 	files, what := fs.FS(embed.Catalog), "the embedded catalog"
@@ -424,11 +419,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 
 // runTUI opens the terminal UI and serves the catalog while it runs.
 func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, rest, err := parseFlags("routedeck", args, func(fs *flag.FlagSet, o *options) {
-		servingFlags(fs, o)
-		fs.BoolVar(&o.noServe, "no-serve", false, "")
-		fs.BoolVar(&o.noMouse, "no-mouse", false, "")
-	})
+	o, rest, err := parseFlags("routedeck", args, commandFlags["routedeck"])
 	if err != nil {
 		return err
 	}

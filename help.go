@@ -8,7 +8,8 @@ import (
 
 // Shared flag descriptions, so each command's help says the same thing.
 const (
-	catalogFlags = `  --catalog DIR          load a catalog folder (as written by export) instead of the embedded one
+	catalogFlags = `  --catalog PATH         load a catalog folder (as written by export), a Mockoon environment
+                         or an OpenAPI document instead of the embedded catalog
   --variant KIND         the starting variant of every route: success or error (default success)
   --set "METHOD /path=KIND"
                          the starting variant of one route; repeatable
@@ -18,10 +19,22 @@ const (
   --port N               port to listen on (default 12111; 0 picks a free one and prints it)
   --https-port N         HTTPS port beside it, HTTP/2, self-signed certificate, as stripe-mock
                          has (default 12112; 0 picks a free one, as does --port 0)
-  --strict               refuse unknown parameters and unexpandable expand[] paths as Stripe
-                         does; without it they are warnings in the log (Stripe catalog only)
-  --webhook URL          send the store's events to URL, signed as Stripe signs them;
-                         repeatable (Stripe catalog only)
+` + strictFlagHelp
+	strictFlagHelp = `  --strict               answer as Stripe does: unknown parameters and unexpandable expand[]
+                         paths are 400, ids never stored are 404 resource_missing (without
+                         it: warnings in the log, and made-up ids get the fixture; Stripe
+                         catalog only)
+`
+	// storeFlagsHelp are the flags of the object store and its webhooks,
+	// shared by the overview and serve's help.
+	storeFlagsHelp = `  --seed fixtures|none   the store's start: one fixture object per resource (default), or empty
+  --state FILE           load the store from FILE at start (if it exists) and save it there
+                         every few seconds and on exit
+  --max-objects N        the most objects the store holds (default 100000); past it a create
+                         is refused with a Stripe-shaped error, nothing is evicted
+  --webhook URL          send the store's events (customer.created, payment_intent.succeeded,
+                         ...) to URL, signed as Stripe signs them; repeatable (endpoints can
+                         also be registered with POST /v1/webhook_endpoints)
   --webhook-secret whsec_...
                          the secret --webhook's deliveries are signed with (default: a new
                          one, printed on stderr at start)
@@ -40,7 +53,7 @@ Serves every route of the catalog headless, one log line per request on stdout
 requests finish (up to 5 s); a second Ctrl+C stops it at once.
 
 Flags:
-` + servingFlagsHelp + catalogFlags + `  --quiet                no log line per request
+` + servingFlagsHelp + storeFlagsHelp + catalogFlags + `  --quiet                no log line per request
 
 ` + preferHelp,
 	"list": `Usage:
@@ -60,7 +73,7 @@ or a concrete path ("GET /v1/customers/cus_123").
 Flags:
   --variant KIND         render the error or success variant (default success)
   --param name=value     a path parameter's value; repeatable (default: a sample)
-  --catalog DIR          load a catalog folder (as written by export) instead of the embedded one
+  --catalog PATH         load a catalog folder, a Mockoon environment or an OpenAPI document
   --set "METHOD /path=KIND"
                          render the variant this sets for the route
 `,
@@ -69,6 +82,10 @@ Flags:
 
 Writes the embedded catalog to DIR (catalog.json and one template per variant), for
 editing; then run routedeck --catalog DIR. DIR must not hold a catalog already.
+
+Flags:
+  --catalog PATH         export this catalog instead of the embedded one: a catalog folder, a
+                         Mockoon environment or an OpenAPI document, converted to a folder
 `,
 	"trigger": triggerHelp(),
 	"version": `Usage:

@@ -46,8 +46,8 @@ Usage:
   routedeck COMMAND --help          what one command does and its flags
 
 Flags (every command):
-  --catalog PATH         load a catalog folder (as written by export) or a Mockoon
-                         environment file instead of the embedded catalog
+  --catalog PATH         load a catalog folder (as written by export), a Mockoon environment
+                         or an OpenAPI document instead of the embedded catalog
   --variant KIND         the starting variant of every route: success or error (default success)
   --set "METHOD /path=KIND"
                          the starting variant of one route; repeatable
@@ -59,22 +59,7 @@ Serving (routedeck, serve):
   --no-serve             (routedeck only) browse without serving
   --no-mouse             (routedeck only) leave the mouse to the terminal (select, copy)
   --quiet                (serve only) no log line per request
-  --strict               answer as Stripe does: unknown parameters and unexpandable expand[]
-                         paths are 400, ids never stored are 404 resource_missing (without
-                         it: warnings in the log, and made-up ids get the fixture; Stripe
-                         catalog only)
-  --seed fixtures|none   the store's start: one fixture object per resource (default), or empty
-  --state FILE           load the store from FILE at start (if it exists) and save it there
-                         every few seconds and on exit
-  --max-objects N        the most objects the store holds (default 100000); past it a create
-                         is refused with a Stripe-shaped error, nothing is evicted
-  --webhook URL          send the store's events (customer.created, payment_intent.succeeded,
-                         ...) to URL, signed as Stripe signs them; repeatable (endpoints can
-                         also be registered with POST /v1/webhook_endpoints)
-  --webhook-secret whsec_...
-                         the secret --webhook's deliveries are signed with (default: a new
-                         one, printed on stderr at start)
-show:
+` + strictFlagHelp + `` + storeFlagsHelp + `show:
   --variant KIND         render the error or success variant
   --param name=value     a path parameter's value; repeatable (default: a sample)
 
@@ -137,15 +122,7 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 // parseFlags parses args for one command. serving adds --host/--port.
 func parseFlags(name string, args []string, extra func(*flag.FlagSet, *options)) (*options, []string, error) {
 	o := &options{host: "127.0.0.1", port: 12111, httpsPort: 12112, variant: string(catalog.Success)}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.catalogDir, "catalog", "", "")
-	fs.StringVar(&o.variant, "variant", o.variant, "")
-	fs.Var(&o.sets, "set", "")
-	version := fs.Bool("version", false, "")
-	if extra != nil {
-		extra(fs, o)
-	}
+	fs, version := newFlagSet(name, o, extra)
 	// Flags may come before or after the arguments:
 	// show "GET /v1/customers/:customer" --variant error.
 	var positional []string
@@ -178,6 +155,42 @@ func parseFlags(name string, args []string, extra func(*flag.FlagSet, *options))
 		return nil, nil, err
 	}
 	return o, positional, nil
+}
+
+// newFlagSet is a command's flags: those every command has, then extra's.
+// It returns the --version flag's value too.
+func newFlagSet(name string, o *options, extra func(*flag.FlagSet, *options)) (*flag.FlagSet, *bool) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.catalogDir, "catalog", "", "")
+	fs.StringVar(&o.variant, "variant", o.variant, "")
+	fs.Var(&o.sets, "set", "")
+	version := fs.Bool("version", false, "")
+	if extra != nil {
+		extra(fs, o)
+	}
+	return fs, version
+}
+
+// Each command's own flags, beside those every command has; their help is
+// in help.go, and a test checks that each flag is named there.
+var commandFlags = map[string]func(*flag.FlagSet, *options){
+	"routedeck": tuiFlags,
+	"serve":     serveFlags,
+	"list":      func(fs *flag.FlagSet, o *options) { fs.BoolVar(&o.json, "json", false, "") },
+	"show":      func(fs *flag.FlagSet, o *options) { fs.Var(&o.params, "param", "") },
+	"export":    nil,
+}
+
+func tuiFlags(fs *flag.FlagSet, o *options) {
+	servingFlags(fs, o)
+	fs.BoolVar(&o.noServe, "no-serve", false, "")
+	fs.BoolVar(&o.noMouse, "no-mouse", false, "")
+}
+
+func serveFlags(fs *flag.FlagSet, o *options) {
+	servingFlags(fs, o)
+	fs.BoolVar(&o.quiet, "quiet", false, "")
 }
 
 func servingFlags(fs *flag.FlagSet, o *options) {
