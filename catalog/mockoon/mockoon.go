@@ -112,11 +112,10 @@ func convert(data []byte, file string) (*folder, *catalog.Manifest, []string, er
 		fsys:    fstest.MapFS{},
 		files:   map[string]bool{},
 		earlier: map[string][]earlierRoute{},
-		notes:   map[string][]string{},
 		dir:     filepath.Dir(file),
 		noFile:  file == "",
 	}
-	env, err := parse(data, c.warn)
+	env, err := parse(data, c.Warn)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -139,66 +138,32 @@ func convert(data []byte, file string) (*folder, *catalog.Manifest, []string, er
 	}
 	c.environmentNotes()
 	c.fsys[catalog.ManifestName] = &fstest.MapFile{Mode: 0o644}
-	return &folder{MapFS: c.fsys, manifest: &m}, &m, c.warnings(), nil
+	return &folder{MapFS: c.fsys, manifest: &m}, &m, c.Warnings(), nil
 }
 
 type converter struct {
-	env     *environment
-	fsys    fstest.MapFS
-	files   map[string]bool           // template paths taken, lower case
-	earlier map[string][]earlierRoute // by "METHOD segment-count"
-	notes   map[string][]string
-	order   []string
-	first   []string // warnings that stand alone, in order
-	dir     string
-	noFile  bool
-	root    *os.Root
-}
-
-// warn records a warning about the whole file.
-func (c *converter) warn(format string, args ...any) {
-	c.first = append(c.first, fmt.Sprintf(format, args...))
-}
-
-// note records that route has a feature routedeck does not serve; notes
-// are grouped per feature into one warning each.
-func (c *converter) note(feature, route string) {
-	if _, ok := c.notes[feature]; !ok {
-		c.order = append(c.order, feature)
-	}
-	c.notes[feature] = append(c.notes[feature], route)
-}
-
-func (c *converter) warnings() []string {
-	out := append([]string(nil), c.first...)
-	for _, feature := range c.order {
-		routes := c.notes[feature]
-		examples := routes[:min(3, len(routes))]
-		more := ""
-		if len(routes) > 3 {
-			more = fmt.Sprintf(" and %d more", len(routes)-3)
-		}
-		noun := "routes"
-		if len(routes) == 1 {
-			noun = "route"
-		}
-		out = append(out, fmt.Sprintf("%s: %d %s (%s%s)", feature, len(routes), noun, strings.Join(examples, ", "), more))
-	}
-	return out
+	env           *environment
+	fsys          fstest.MapFS
+	files         map[string]bool           // template paths taken, lower case
+	earlier       map[string][]earlierRoute // by "METHOD segment-count"
+	catalog.Notes                           // what the file has that is not served
+	dir           string
+	noFile        bool
+	root          *os.Root
 }
 
 func (c *converter) environmentNotes() {
 	if c.env.ProxyMode {
-		c.warn("proxy mode (to %s) is not supported: routes the file lacks answer 404", c.env.ProxyHost)
+		c.Warn("proxy mode (to %s) is not supported: routes the file lacks answer 404", c.env.ProxyHost)
 	}
 	if c.env.TLSOptions.Enabled {
-		c.warn("TLS is not supported: routes are served over plain HTTP")
+		c.Warn("TLS is not supported: routes are served over plain HTTP")
 	}
 	if c.env.Latency > 0 {
-		c.warn("the environment's latency (%d ms) is not applied", c.env.Latency)
+		c.Warn("the environment's latency (%d ms) is not applied", c.env.Latency)
 	}
 	if len(c.env.Callbacks) > 0 {
-		c.warn("callbacks are not supported: %d defined, none is called", len(c.env.Callbacks))
+		c.Warn("callbacks are not supported: %d defined, none is called", len(c.env.Callbacks))
 	}
 }
 
@@ -210,28 +175,28 @@ func (c *converter) route(r *route) []catalog.ManifestRoute {
 	p, err := routePath(c.env.EndpointPrefix, r.Endpoint)
 	label := strings.ToUpper(r.Method) + " " + p
 	if err != nil {
-		c.note("not served: "+err.Error(), strings.ToUpper(r.Method)+" /"+r.Endpoint)
+		c.Note("not served: "+err.Error(), strings.ToUpper(r.Method)+" /"+r.Endpoint)
 		return nil
 	}
 	switch r.Type {
 	case "ws":
-		c.note("not served: WebSocket routes", label)
+		c.Note("not served: WebSocket routes", label)
 		return nil
 	case "crud":
-		c.note("CRUD routes answer with their default response, not from their data bucket", label)
+		c.Note("CRUD routes answer with their default response, not from their data bucket", label)
 	}
 	if len(r.Responses) == 0 {
-		c.note("not served: routes without responses", label)
+		c.Note("not served: routes without responses", label)
 		return nil
 	}
 	if r.Enabled != nil && !*r.Enabled {
-		c.note("served although disabled in the file", label)
+		c.Note("served although disabled in the file", label)
 	}
 	methods := []string{r.Method}
 	if r.Method == "all" {
 		methods = allMethods
 	} else if !slices.Contains(allMethods, r.Method) {
-		c.note("not served: method "+strings.ToUpper(r.Method), label)
+		c.Note("not served: method "+strings.ToUpper(r.Method), label)
 		return nil
 	}
 	var out []catalog.ManifestRoute
@@ -245,7 +210,7 @@ func (c *converter) route(r *route) []catalog.ManifestRoute {
 		group := strings.ToUpper(method) + " " + strconv.Itoa(len(segs))
 		if owner := c.coveredBy(group, segs); owner != "" {
 			if r.Method != "all" {
-				c.note("not served: an earlier route answers the same requests", key+" (after "+owner+")")
+				c.Note("not served: an earlier route answers the same requests", key+" (after "+owner+")")
 			}
 			continue
 		}
@@ -334,31 +299,31 @@ func (c *converter) variants(r *route, method, p, key string) catalog.ManifestRo
 		served = 2
 	}
 	if extra := len(r.Responses) - served; extra > 0 {
-		c.note("more responses than the two routedeck serves (the default and the first error)", key)
+		c.Note("more responses than the two routedeck serves (the default and the first error)", key)
 	}
 	if r.ResponseMode != nil && *r.ResponseMode != "" && *r.ResponseMode != "DISABLE_RULES" {
-		c.note("response mode "+*r.ResponseMode+" is not applied (the default response is served)", key)
+		c.Note("response mode "+*r.ResponseMode+" is not applied (the default response is served)", key)
 	}
 	for _, res := range r.Responses {
 		if len(res.Rules) > 0 {
-			c.note("response rules are not evaluated (the default response is served)", key)
+			c.Note("response rules are not evaluated (the default response is served)", key)
 			break
 		}
 	}
 	for _, res := range r.Responses {
 		if res.Latency > 0 {
-			c.note("response latency is not applied", key)
+			c.Note("response latency is not applied", key)
 			break
 		}
 	}
 	for _, res := range r.Responses {
 		if len(res.Callbacks) > 0 {
-			c.note("callbacks are not called", key)
+			c.Note("callbacks are not called", key)
 			break
 		}
 	}
 	if success.status < 200 {
-		c.note(fmt.Sprintf("status %d cannot end a response: clients see it, then 200", success.status), key)
+		c.Note(fmt.Sprintf("status %d cannot end a response: clients see it, then 200", success.status), key)
 	}
 	mr := catalog.ManifestRoute{
 		Method:   strings.ToUpper(method),
@@ -391,7 +356,7 @@ func (c *converter) variant(res *response, kind catalog.Kind, method, p, key str
 	headers, contentType := c.headers(res)
 	for _, v := range headers {
 		if strings.Contains(v, "{{") {
-			c.note("header templates are not rendered (sent as written)", key)
+			c.Note("header templates are not rendered (sent as written)", key)
 			break
 		}
 	}
@@ -408,7 +373,7 @@ func (c *converter) variant(res *response, kind catalog.Kind, method, p, key str
 	if templating == string(render.Mockoon) {
 		if missing := render.MockoonUnsupported(body); len(missing) > 0 {
 			for _, h := range missing {
-				c.note("helper "+h+" is not supported (prints nothing)", key)
+				c.Note("helper "+h+" is not supported (prints nothing)", key)
 			}
 		}
 	}
@@ -484,16 +449,16 @@ func (c *converter) fileBody(res *response, contentType, key string) (body, ctyp
 	}
 	switch {
 	case strings.Contains(fp, "{{"):
-		c.note("file paths with templates are not supported (empty body)", key)
+		c.Note("file paths with templates are not supported (empty body)", key)
 		return "", contentType, string(render.Literal)
 	case c.noFile:
-		c.note("file bodies are not read without the file's folder (empty body)", key)
+		c.Note("file bodies are not read without the file's folder (empty body)", key)
 		return "", contentType, string(render.Literal)
 	}
 	if c.root == nil {
 		root, err := os.OpenRoot(c.dir)
 		if err != nil {
-			c.note("file bodies cannot be read: "+err.Error(), key)
+			c.Note("file bodies cannot be read: "+err.Error(), key)
 			return "", contentType, string(render.Literal)
 		}
 		c.root = root
@@ -506,7 +471,7 @@ func (c *converter) fileBody(res *response, contentType, key string) (body, ctyp
 	}
 	data, err := fs.ReadFile(c.root.FS(), filepath.ToSlash(filepath.Clean(rel)))
 	if err != nil {
-		c.note(fmt.Sprintf("file %s cannot be read, it must be inside %s (empty body)", fp, c.dir), key)
+		c.Note(fmt.Sprintf("file %s cannot be read, it must be inside %s (empty body)", fp, c.dir), key)
 		return "", contentType, string(render.Literal)
 	}
 	return string(data), contentType, templating
@@ -523,11 +488,11 @@ func templatable(contentType string) bool {
 func (c *converter) bucketBody(res *response, key string) string {
 	for _, b := range c.env.Data {
 		if b.UUID == res.DatabucketID || b.ID == res.DatabucketID {
-			c.note("data buckets are served with their initial value (changes are not kept)", key)
+			c.Note("data buckets are served with their initial value (changes are not kept)", key)
 			return b.Value
 		}
 	}
-	c.note("the response's data bucket does not exist (empty body)", key)
+	c.Note("the response's data bucket does not exist (empty body)", key)
 	return ""
 }
 

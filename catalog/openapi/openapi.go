@@ -182,9 +182,9 @@ func convert(data []byte, file string) (fstest.MapFS, *catalog.Manifest, []strin
 	if model == nil {
 		return nil, nil, nil, fmt.Errorf("OpenAPI: %w", err)
 	}
-	c := &converter{fsys: fstest.MapFS{}, notes: map[string][]string{}, files: map[string]bool{}}
+	c := &converter{fsys: fstest.MapFS{}, files: map[string]bool{}}
 	if err != nil {
-		c.warn("the document has problems (served as far as it reads): %s", firstLine(err.Error()))
+		c.Warn("the document has problems (served as far as it reads): %s", firstLine(err.Error()))
 	}
 	d := model
 	name := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
@@ -197,7 +197,7 @@ func convert(data []byte, file string) (fstest.MapFS, *catalog.Manifest, []strin
 	}
 	base := c.basePath(d.Servers)
 	if d.Webhooks != nil && d.Webhooks.Len() > 0 {
-		c.warn("webhooks are not sent: %d defined", d.Webhooks.Len())
+		c.Warn("webhooks are not sent: %d defined", d.Webhooks.Len())
 	}
 	taken := map[string]string{} // "METHOD /shape" -> key of the route that has it
 	var jobs []job
@@ -211,17 +211,17 @@ func convert(data []byte, file string) (fstest.MapFS, *catalog.Manifest, []strin
 				method = strings.ToUpper(method)
 				key := method + " " + p
 				if err != nil {
-					c.note("not served: "+err.Error(), key)
+					c.Note("not served: "+err.Error(), key)
 					continue
 				}
 				if !methods[method] {
-					c.note("not served: method "+method, key)
+					c.Note("not served: method "+method, key)
 					continue
 				}
 				key = method + " " + rp
 				shape := method + " " + shapeOf(rp)
 				if prev, dup := taken[shape]; dup {
-					c.note("not served: an earlier operation answers the same requests", key+" (after "+prev+")")
+					c.Note("not served: an earlier operation answers the same requests", key+" (after "+prev+")")
 					continue
 				}
 				taken[shape] = key
@@ -238,48 +238,15 @@ func convert(data []byte, file string) (fstest.MapFS, *catalog.Manifest, []strin
 		return nil, nil, nil, err
 	}
 	c.fsys[catalog.ManifestName] = &fstest.MapFile{Data: data, Mode: 0o644}
-	return c.fsys, m, c.warnings(), nil
+	return c.fsys, m, c.Warnings(), nil
 }
 
 var methods = map[string]bool{"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true, "HEAD": true, "OPTIONS": true}
 
 type converter struct {
-	fsys  fstest.MapFS
-	files map[string]bool
-	notes map[string][]string
-	order []string
-	first []string
-}
-
-func (c *converter) warn(format string, args ...any) {
-	c.first = append(c.first, fmt.Sprintf(format, args...))
-}
-
-// note records that route has something routedeck does not serve; notes
-// are grouped per feature into one warning each.
-func (c *converter) note(feature, route string) {
-	if _, ok := c.notes[feature]; !ok {
-		c.order = append(c.order, feature)
-	}
-	c.notes[feature] = append(c.notes[feature], route)
-}
-
-func (c *converter) warnings() []string {
-	out := append([]string(nil), c.first...)
-	for _, feature := range c.order {
-		routes := c.notes[feature]
-		examples := routes[:min(3, len(routes))]
-		more := ""
-		if len(routes) > 3 {
-			more = fmt.Sprintf(" and %d more", len(routes)-3)
-		}
-		noun := "routes"
-		if len(routes) == 1 {
-			noun = "route"
-		}
-		out = append(out, fmt.Sprintf("%s: %d %s (%s%s)", feature, len(routes), noun, strings.Join(examples, ", "), more))
-	}
-	return out
+	fsys          fstest.MapFS
+	files         map[string]bool
+	catalog.Notes // what the file has that is not served
 }
 
 // basePath is the path of the first server's URL, with its variables set
@@ -298,11 +265,11 @@ func (c *converter) basePath(servers []*v3.Server) string {
 		}
 	}
 	if len(servers) > 1 {
-		c.warn("served under the first server's base path only (%s); the document lists %d servers", s.URL, len(servers))
+		c.Warn("served under the first server's base path only (%s); the document lists %d servers", s.URL, len(servers))
 	}
 	u, err := url.Parse(raw)
 	if err != nil || strings.Contains(u.Path, "{") {
-		c.warn("server URL %q is not understood: routes are served without a base path", s.URL)
+		c.Warn("server URL %q is not understood: routes are served without a base path", s.URL)
 		return ""
 	}
 	return strings.TrimSuffix(u.Path, "/")
@@ -411,7 +378,7 @@ func (c *converter) routes(jobs []job) []catalog.ManifestRoute {
 			defer wg.Done()
 			for i := range next {
 				j := jobs[i]
-				lc := &converter{fsys: fstest.MapFS{}, notes: map[string][]string{}, files: map[string]bool{}}
+				lc := &converter{fsys: fstest.MapFS{}, files: map[string]bool{}}
 				out[i], local[i] = lc.route(j.method, j.path, j.docPath, j.item, j.op), lc
 			}
 		}()
@@ -429,11 +396,7 @@ func (c *converter) routes(jobs []job) []catalog.ManifestRoute {
 			mv.File = c.file(key, catalog.Kind(mv.Kind))
 			c.fsys[mv.File] = data
 		}
-		for _, feature := range lc.order {
-			for _, r := range lc.notes[feature] {
-				c.note(feature, r)
-			}
-		}
+		c.Merge(&lc.Notes)
 	}
 	return out
 }
@@ -455,14 +418,14 @@ func (c *converter) route(method, p, docPath string, item *v3.PathItem, op *v3.O
 	}
 	mr.Samples = pathSamples(item, op)
 	if op.Callbacks != nil && op.Callbacks.Len() > 0 {
-		c.note("callbacks are not called", key)
+		c.Note("callbacks are not called", key)
 	}
 	success, successStatus, errResp, errStatus, codes := pick(op.Responses)
 	gen := newGenerator(key)
 	if success != nil {
 		mr.Variants = append(mr.Variants, c.variant(key, success, successStatus, catalog.Success, gen))
 	} else {
-		c.note("no 2xx or default response: routedeck answers 200 with {}", key)
+		c.Note("no 2xx or default response: routedeck answers 200 with {}", key)
 		mr.Variants = append(mr.Variants, c.own(key, catalog.Success, 200, "200 (routedeck's: the document has no success response)", "{}"))
 	}
 	if errResp != nil {
@@ -477,7 +440,7 @@ func (c *converter) route(method, p, docPath string, item *v3.PathItem, op *v3.O
 		}
 	}
 	if len(extra) > 0 {
-		c.note("responses not served (routedeck serves the first 2xx and the first error)", key+" "+strings.Join(extra, " "))
+		c.Note("responses not served (routedeck serves the first 2xx and the first error)", key+" "+strings.Join(extra, " "))
 	}
 	return mr
 }
@@ -557,7 +520,7 @@ func (c *converter) variant(key string, r *v3.Response, st int, kind catalog.Kin
 			}
 		}
 		if r.Content.Len() > 1 {
-			c.note("media types beyond the first JSON one are not served", key)
+			c.Note("media types beyond the first JSON one are not served", key)
 		}
 		mv.ContentType = ct
 		body = c.body(key, ct, mt, gen)
@@ -582,14 +545,14 @@ func (c *converter) body(key, ct string, mt *v3.MediaType, gen *generator) []byt
 	case mt.Example != nil:
 		value, found = decode(mt.Example)
 		if mt.Examples != nil && mt.Examples.Len() > 0 {
-			c.note("named examples not served (routedeck serves the media type's example)", key)
+			c.Note("named examples not served (routedeck serves the media type's example)", key)
 		}
 	case mt.Examples != nil && mt.Examples.Len() > 0:
 		for _, ex := range mt.Examples.FromOldest() {
 			if ex != nil && ex.Value != nil {
 				value, found = decode(ex.Value)
 			} else if ex != nil && ex.ExternalValue != "" {
-				c.note("external examples are not read (the body is generated)", key)
+				c.Note("external examples are not read (the body is generated)", key)
 			}
 			break
 		}
@@ -598,7 +561,7 @@ func (c *converter) body(key, ct string, mt *v3.MediaType, gen *generator) []byt
 			for name := range mt.Examples.KeysFromOldest() {
 				names = append(names, name)
 			}
-			c.note("named examples not served (routedeck serves the first)", key+" "+strings.Join(names[1:], " "))
+			c.Note("named examples not served (routedeck serves the first)", key+" "+strings.Join(names[1:], " "))
 		}
 	}
 	if !found {
@@ -608,11 +571,11 @@ func (c *converter) body(key, ct string, mt *v3.MediaType, gen *generator) []byt
 		return []byte(s)
 	}
 	if !isJSON(ct) && !strings.HasPrefix(ct, "text/") {
-		c.note("bodies of media type "+ct+" are written as JSON", key)
+		c.Note("bodies of media type "+ct+" are written as JSON", key)
 	}
 	data, err := encodeJSON(value)
 	if err != nil {
-		c.note("example not writable as JSON (body empty): "+err.Error(), key)
+		c.Note("example not writable as JSON (body empty): "+err.Error(), key)
 		return nil
 	}
 	return data
