@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -13,9 +12,6 @@ import (
 
 	stripego "github.com/stripe/stripe-go/v82"
 
-	"github.com/routedeck/routedeck/embed"
-	"github.com/routedeck/routedeck/server"
-	"github.com/routedeck/routedeck/store"
 	"github.com/routedeck/routedeck/stripe"
 	"github.com/routedeck/routedeck/webhook"
 )
@@ -52,35 +48,9 @@ func (r *raised) len() int {
 // eventsFlow is paymentsFlow with the events a State raises collected.
 func eventsFlow(t *testing.T) (*stripego.Client, *raised) {
 	t.Helper()
-	cat, err := embeddedCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.New(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	got := &raised{}
-	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
-	payments := stripe.NewPayments(cat, st)
-	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: payments, Own: payments,
-		Keeper: stripe.NewState(cat, rules, st, stripe.StateOptions{Events: got.add})})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		ts.Close()
-		srv.Close()
-		_ = st.Close()
-	})
-	backend := stripego.GetBackendWithConfig(stripego.APIBackend, &stripego.BackendConfig{
-		URL: stripego.String(ts.URL), HTTPClient: ts.Client(), MaxNetworkRetries: stripego.Int64(0),
-		LeveledLogger: &stripego.LeveledLogger{Level: stripego.LevelNull},
-	})
-	return stripego.NewClient("sk_test_123", stripego.WithBackends(&stripego.Backends{
-		API: backend, Connect: backend, Uploads: backend, MeterEvents: backend,
-	})), got
+	sc, _ := statefulServer(t, false, stripe.StateOptions{Events: got.add})
+	return sc, got
 }
 
 func TestEventsCustomerLifecycle(t *testing.T) {
@@ -268,22 +238,7 @@ func TestEventsCheckoutSessionExpired(t *testing.T) {
 // TestStrictEventsAndEndpointsAre404: with --strict, an event or webhook
 // endpoint never stored is 404 resource_missing, as Stripe answers.
 func TestStrictEventsAndEndpointsAre404(t *testing.T) {
-	cat, err := embeddedCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.New(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st), Strict: true})
-	srv, err := server.New(cat, server.Options{Rules: rules,
-		Keeper: stripe.NewState(cat, rules, st, stripe.StateOptions{Strict: true, Endpoints: webhook.NewRegistry()})})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	defer func() { ts.Close(); srv.Close(); _ = st.Close() }()
+	_, ts := statefulServer(t, true, stripe.StateOptions{Endpoints: webhook.NewRegistry()})
 	for _, path := range []string{"/v1/events/evt_missing", "/v1/webhook_endpoints/we_missing"} {
 		resp, err := http.Get(ts.URL + path)
 		if err != nil {

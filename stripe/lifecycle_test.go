@@ -18,6 +18,14 @@ import (
 // cards) and stripe-go pointed at it.
 func paymentsFlow(t *testing.T) (*stripego.Client, *httptest.Server) {
 	t.Helper()
+	return statefulServer(t, false, stripe.StateOptions{})
+}
+
+// statefulServer is the embedded catalog served as `serve` does (rules,
+// store, test cards), with strict and sopts as given, and stripe-go
+// pointed at it.
+func statefulServer(t *testing.T, strict bool, sopts stripe.StateOptions) (*stripego.Client, *httptest.Server) {
+	t.Helper()
 	cat, err := embeddedCatalog()
 	if err != nil {
 		t.Fatal(err)
@@ -26,10 +34,11 @@ func paymentsFlow(t *testing.T) (*stripego.Client, *httptest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
+	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st), Strict: strict})
 	payments := stripe.NewPayments(cat, st)
+	sopts.Strict = strict
 	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: payments, Own: payments,
-		Keeper: stripe.NewState(cat, rules, st, stripe.StateOptions{})})
+		Keeper: stripe.NewState(cat, rules, st, sopts)})
 	if err != nil {
 		t.Fatal(err)
 	}
