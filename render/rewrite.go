@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/aymerick/raymond/ast"
+
+	"github.com/routedeck/routedeck/internal/editdist"
 )
 
 // builtins are raymond's own helpers, which templates may call. Its `log`
@@ -263,32 +265,11 @@ func (c *checker) rename(path *ast.PathExpression, name, call string) error {
 func (c *checker) nearest(name string) string {
 	best, bestD := "", 3
 	for h := range c.hs {
-		if d := distance(strings.ToLower(name), strings.ToLower(h)); d < bestD || d == bestD && h < best {
+		if d := editdist.Levenshtein(strings.ToLower(name), strings.ToLower(h)); d < bestD || d == bestD && h < best {
 			best, bestD = h, d
 		}
 	}
 	return best
-}
-
-// distance is the Levenshtein distance of a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func arityList(arities map[int]any) string {

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/routedeck/routedeck/internal/editdist"
 )
 
 // eventType is one event type routedeck sends: the resource its
@@ -270,7 +272,7 @@ func closeMatches(s string, known []string) []string {
 	var near, related []scored
 	limit := max(2, len(s)/6)
 	for _, k := range known {
-		d := editDistance(s, k)
+		d := editdist.Levenshtein(s, k)
 		switch {
 		case d <= limit:
 			near = append(near, scored{k, d})
@@ -289,25 +291,4 @@ func closeMatches(s string, known []string) []string {
 		out = append(out, found[i].name)
 	}
 	return out
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
