@@ -58,11 +58,6 @@ type Idempotency interface {
 	ForgetIdempotency(ctx context.Context, key string) error
 }
 
-// idempotencyFingerprint identifies a request's parameters.
-func idempotencyFingerprint(r *http.Request, body []byte) string {
-	return r.Method + " " + r.URL.Path + "?" + r.URL.RawQuery + "\n" + string(body)
-}
-
 // idempotent is one request's use of an Idempotency-Key.
 type idempotent struct {
 	keys        Idempotency
