@@ -42,7 +42,8 @@ type Options struct {
 	// being sent, or waiting to be retried. A delivery past the bound is
 	// dropped and counted. 0 means DefaultQueueSize.
 	QueueSize int
-	// Workers is how many deliveries run at once; 0 means DefaultWorkers.
+	// Workers is how many deliveries run at once, each to a different
+	// endpoint; 0 means DefaultWorkers.
 	Workers int
 	// LogSize is how many events the delivery log keeps (the oldest go
 	// first); 0 means DefaultLogSize.
@@ -169,13 +170,37 @@ type job struct {
 	retry    bool // false for a manual redelivery: one attempt
 }
 
+// lane is one endpoint's deliveries, sent one at a time in the order they
+// were queued. A lane with work is busy: it is in Sender.ready or a worker
+// holds it, never both, so no two workers send to one endpoint at once.
+// Guarded by Sender.mu.
+type lane struct {
+	endpoint string
+	queue    []*job
+	busy     bool
+}
+
 // Sender delivers events to the endpoints of a Registry: Send queues and
 // returns at once; workers deliver, retry on the schedule and keep the
 // delivery log. It is safe for concurrent use. Close stops it.
+//
+// Order: each endpoint gets its deliveries one at a time, in the order
+// the events were sent (for one request, the order they happened:
+// payment_intent.created, charge.succeeded, payment_intent.succeeded);
+// different endpoints are served in parallel, in turns. A failed attempt
+// does not hold up the endpoint's later events: the delivery waits for
+// its retry (5 s, 30 s, ... later) and is then queued behind whatever the
+// endpoint has waiting, so a retried event arrives after events that
+// followed it. Stripe promises no order at all; a local tool delivering
+// in creation order makes handlers simpler to test, and an app must still
+// cope with the late retries.
 type Sender struct {
-	reg     *Registry
-	opts    Options
-	jobs    chan *job
+	reg  *Registry
+	opts Options
+	// ready holds the busy lanes waiting for a worker. Its capacity is
+	// QueueSize: a lane in it holds at least one reserved delivery, so a
+	// send to it never blocks.
+	ready   chan *lane
 	ctx     context.Context
 	cancel  context.CancelFunc
 	workers sync.WaitGroup
@@ -184,6 +209,7 @@ type Sender struct {
 	delivered, failed, dropped, canceled, attempts, skipped, resDrops atomic.Int64
 
 	mu     sync.Mutex
+	lanes  map[string]*lane // by endpoint id; only lanes with work
 	log    map[string]*record
 	ring   []string // event ids in a ring of LogSize; ring[next] is the oldest once full
 	next   int
@@ -223,7 +249,8 @@ func NewSender(reg *Registry, opts Options) *Sender {
 	s := &Sender{
 		reg:    reg,
 		opts:   opts,
-		jobs:   make(chan *job, opts.QueueSize),
+		ready:  make(chan *lane, opts.QueueSize),
+		lanes:  map[string]*lane{},
 		ctx:    ctx,
 		cancel: cancel,
 		log:    map[string]*record{},
@@ -281,10 +308,12 @@ func (s *Sender) Send(e Event) (queued, dropped int) {
 			s.publish(Result{EventID: e.ID, EventType: e.Type, EndpointID: d.EndpointID, URL: d.URL, State: Dropped})
 		}
 	}
-	s.mu.Unlock()
+	// Queued under the lock, so that each endpoint's lane has the events
+	// in the order Send was called.
 	for _, j := range jobs {
-		s.jobs <- j // never blocks: a reserved slot guarantees room
+		s.enqueue(j)
 	}
+	s.mu.Unlock()
 	return len(jobs), dropped
 }
 
@@ -311,12 +340,11 @@ func (s *Sender) Redeliver(eventID string) (int, error) {
 		}
 		d.State = Pending
 		d.NextRetry = time.Time{}
-		jobs = append(jobs, &job{rec: rec, d: d})
+		j := &job{rec: rec, d: d}
+		jobs = append(jobs, j)
+		s.enqueue(j)
 	}
 	s.mu.Unlock()
-	for _, j := range jobs {
-		s.jobs <- j
-	}
 	if full > 0 {
 		return len(jobs), fmt.Errorf("event %s: the delivery queue is full (%d held); %d redeliveries dropped", eventID, s.opts.QueueSize, full)
 	}
@@ -337,6 +365,21 @@ func (s *Sender) reserve() bool {
 
 func (s *Sender) release(n int) { s.inQueue.Add(-int64(n)) }
 
+// enqueue puts j at the end of its endpoint's lane, and the lane in line
+// for a worker if none has it. j holds a reserved slot. s.mu is held.
+func (s *Sender) enqueue(j *job) {
+	l := s.lanes[j.d.EndpointID]
+	if l == nil {
+		l = &lane{endpoint: j.d.EndpointID}
+		s.lanes[l.endpoint] = l
+	}
+	l.queue = append(l.queue, j)
+	if !l.busy {
+		l.busy = true
+		s.ready <- l // never blocks: see Sender.ready
+	}
+}
+
 // remember adds rec to the log, forgetting the oldest past LogSize.
 // s.mu is held.
 func (s *Sender) remember(rec *record) {
@@ -354,8 +397,22 @@ func (s *Sender) work() {
 		select {
 		case <-s.ctx.Done():
 			return
-		case j := <-s.jobs:
+		case l := <-s.ready:
+			s.mu.Lock()
+			j := l.queue[0]
+			l.queue[0] = nil
+			l.queue = l.queue[1:]
+			s.mu.Unlock()
 			s.attempt(j)
+			s.mu.Lock()
+			if len(l.queue) > 0 {
+				// Back in line behind the other endpoints' lanes.
+				s.ready <- l
+			} else {
+				l.busy = false
+				delete(s.lanes, l.endpoint)
+			}
+			s.mu.Unlock()
 		}
 	}
 }
@@ -418,13 +475,12 @@ func (s *Sender) attempt(j *job) {
 		var t *time.Timer
 		t = time.AfterFunc(wait, func() {
 			s.mu.Lock()
+			defer s.mu.Unlock()
 			delete(s.timers, t)
-			closed := s.closed
-			s.mu.Unlock()
-			if closed {
+			if s.closed {
 				return
 			}
-			s.jobs <- j // the job kept its slot: never blocks
+			s.enqueue(j) // the job kept its slot
 		})
 		s.timers[t] = struct{}{}
 	default:
