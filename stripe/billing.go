@@ -219,6 +219,9 @@ func (l *lifecycle) invoiceItemAdded(ctx context.Context, req *render.Request, a
 		_, _ = l.store.Delete(ctx, ans.Change.ID, true)
 		return server.Answer{}, refused
 	}
+	if refused := l.invoiceItemLine(ctx, req, inv, ans.Change.ID, amount); refused != nil {
+		return server.Answer{}, refused
+	}
 	return l.setCreated(ctx, ans, []setting{num("amount", amount), str("invoice", inv)})
 }
 

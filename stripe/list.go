@@ -147,7 +147,14 @@ func (s *State) list(ctx context.Context, route *catalog.Route, info *routeInfo,
 		}
 		sq.Equal[k] = vs[0]
 	}
-	page, err := s.store.List(ctx, sq)
+	var page store.Page
+	var err error
+	if of := childOf(info.typ, parent, sq.Equal); of != "" {
+		// A parent's children, in the order they were added (children.go).
+		page, err = childPage(ctx, s.store, of, info.typ, sq)
+	} else {
+		page, err = s.store.List(ctx, sq)
+	}
 	if err != nil {
 		return server.Answer{}, listError(err, info.typ)
 	}

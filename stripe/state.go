@@ -222,10 +222,12 @@ func (s *State) answer(ctx context.Context, route *catalog.Route, req *render.Re
 		return s.retrieve(ctx, info, req, renderVariant)
 	case opCreate:
 		ans, refused := s.create(ctx, info, req, renderVariant)
-		return s.life.created(ctx, route, req, ans, refused)
+		ans, refused = s.life.created(ctx, route, req, ans, refused)
+		return s.childWritten(ctx, req, ans), refused
 	case opUpdate:
 		ans, refused := s.update(ctx, info, req, renderVariant)
-		return s.life.created(ctx, route, req, ans, refused)
+		ans, refused = s.life.created(ctx, route, req, ans, refused)
+		return s.childWritten(ctx, req, ans), refused
 	case opDelete:
 		return s.remove(ctx, info, req, renderVariant)
 	case opList:
@@ -308,6 +310,11 @@ func (s *State) create(ctx context.Context, info *routeInfo, req *render.Request
 	id, typ := topString(b, "id"), topString(b, "object")
 	if id == "" || typ == "" || typ == "list" {
 		return server.Answer{Body: body}, nil
+	}
+	if param, ok := childParentParam[typ]; ok && parent == "" {
+		// A child created on its own route (POST /v1/subscription_items)
+		// lives under the parent its body names.
+		parent, _ = req.BodyValue(param)
 	}
 	if parent != "" && id == parent {
 		// An action on the object itself (confirm, capture, cancel): it
@@ -408,6 +415,10 @@ func (s *State) remove(ctx context.Context, info *routeInfo, req *render.Request
 	// cards, sources, tax ids and balance transactions), as Stripe
 	// deletes them together.
 	if _, err := s.store.Delete(ctx, id, true); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return server.Answer{}, storeError(err)
+	}
+	// A deleted child leaves its parent's embedded list (children.go).
+	if err := syncChildren(ctx, s.store, obj.Parent, obj.Type); err != nil {
 		return server.Answer{}, storeError(err)
 	}
 	return server.Answer{Body: body, Change: server.Change{Op: "deleted", Type: obj.Type, ID: id}}, nil

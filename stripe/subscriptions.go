@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -59,6 +58,15 @@ func (l *lifecycle) subscribed(ctx context.Context, req *render.Request, ans ser
 	if _, err := l.store.Put(ctx, store.Object{ID: invID, Type: "invoice", JSON: string(inv)}); err != nil {
 		return server.Answer{}, storeFailure(err)
 	}
+	// The items and the first invoice's lines are stored children of
+	// the subscription and the invoice (children.go).
+	items := l.requestItems(ctx, req)
+	if err := l.storeItems(ctx, id, items, now); err != nil {
+		return server.Answer{}, storeFailure(err)
+	}
+	if err := l.storeSubscriptionLines(ctx, invID, id, currency, items, trialEnd > 0, now); err != nil {
+		return server.Answer{}, storeFailure(err)
+	}
 	status := "active"
 	behavior, _ := req.BodyValue("payment_behavior")
 	switch {
@@ -81,9 +89,6 @@ func (l *lifecycle) subscribed(ctx context.Context, req *render.Request, ans ser
 		}
 	}
 	sets := []setting{str("status", status), str("latest_invoice", invID), num("start_date", now), null("canceled_at"), null("ended_at")}
-	if items := l.subscriptionItems(ctx, req, id, now); items != nil {
-		sets = append(sets, setting{"items", items})
-	}
 	if _, ok := req.BodyValue("cancel_at"); !ok {
 		sets = append(sets, null("cancel_at"))
 	}
@@ -130,41 +135,6 @@ func (l *lifecycle) cancelSubscription(ctx context.Context, req *render.Request)
 		return setMembers(b, []setting{str("status", "canceled"), num("canceled_at", now), num("ended_at", now)}), nil
 	})
 	return ans, refused, true
-}
-
-// subscriptionItems is the items list of a subscription created with the
-// request's items: each with its stored price (or the price id alone)
-// and quantity; nil when the request names no price.
-func (l *lifecycle) subscriptionItems(ctx context.Context, req *render.Request, id string, now int64) []byte {
-	var data []any
-	for i := 0; ; i++ {
-		n := strconv.Itoa(i)
-		price, ok := req.BodyValue("items." + n + ".price")
-		if !ok {
-			break
-		}
-		var p any = map[string]any{"id": price, "object": "price"}
-		if obj, err := l.store.Get(ctx, price); err == nil && obj.Type == "price" {
-			p = json.RawMessage(obj.JSON)
-		}
-		qty := int64(1)
-		if q, ok := req.BodyValue("items." + n + ".quantity"); ok {
-			if v, err := strconv.ParseInt(q, 10, 64); err == nil && v >= 0 {
-				qty = v
-			}
-		}
-		data = append(data, map[string]any{"id": render.NewID("si"), "object": "subscription_item", "created": now,
-			"metadata": map[string]any{}, "price": p, "quantity": qty, "subscription": id})
-	}
-	if len(data) == 0 {
-		return nil
-	}
-	b, err := json.Marshal(map[string]any{"object": "list", "data": data, "has_more": false, "total_count": len(data),
-		"url": "/v1/subscription_items?subscription=" + id})
-	if err != nil {
-		return nil
-	}
-	return b
 }
 
 // preview answers the upcoming invoice of a stored subscription
@@ -222,6 +192,11 @@ func (l *lifecycle) preview(ctx context.Context, req *render.Request, renderVari
 func (l *lifecycle) subscriptionUpdating(ctx context.Context, req *render.Request) (server.Answer, *server.APIError, bool) {
 	id := req.Params["subscription_exposed_id"]
 	obj, err := l.store.Get(ctx, id)
+	if err == nil && obj.Type == "subscription" {
+		if refused := l.checkItems(ctx, req, id); refused != nil {
+			return server.Answer{}, refused, true
+		}
+	}
 	if err != nil || obj.Type != "subscription" || payString([]byte(obj.JSON), "status") != "canceled" {
 		return server.Answer{}, nil, false
 	}
@@ -234,68 +209,21 @@ func (l *lifecycle) subscriptionUpdating(ctx context.Context, req *render.Reques
 }
 
 // subscriptionUpdated applies an update's items to the stored
-// subscription: items[n][id] changes that item's price or quantity (or
-// removes it with deleted), an item without an id is added.
+// subscription's items (children.go: updateItems) and answers the
+// subscription with its items as they now are.
 func (l *lifecycle) subscriptionUpdated(ctx context.Context, req *render.Request, ans server.Answer) (server.Answer, *server.APIError) {
 	if _, ok := req.BodyValue("items.0.id"); !ok {
 		if _, ok := req.BodyValue("items.0.price"); !ok {
 			return ans, nil
 		}
 	}
-	id := ans.Change.ID
-	var sub struct {
-		Items struct {
-			Data []map[string]any `json:"data"`
-		} `json:"items"`
+	if refused := l.updateItems(ctx, req, ans.Change.ID); refused != nil {
+		return server.Answer{}, refused
 	}
-	if err := json.Unmarshal([]byte(ans.Body), &sub); err != nil {
-		return ans, nil
-	}
-	items := sub.Items.Data
-	now := time.Now().Unix()
-	for i := 0; ; i++ {
-		n := strconv.Itoa(i)
-		itemID, hasID := req.BodyValue("items." + n + ".id")
-		price, hasPrice := req.BodyValue("items." + n + ".price")
-		if !hasID && !hasPrice {
-			break
-		}
-		at := -1
-		for j, it := range items {
-			if it["id"] == itemID {
-				at = j
-			}
-		}
-		if hasID && at < 0 {
-			return server.Answer{}, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "resource_missing",
-				Param: "items[" + n + "][id]", Message: fmt.Sprintf("No such subscription item: '%s'", itemID)}
-		}
-		if at < 0 {
-			items = append(items, map[string]any{"id": render.NewID("si"), "object": "subscription_item", "created": now,
-				"metadata": map[string]any{}, "quantity": 1, "subscription": id})
-			at = len(items) - 1
-		}
-		if d, _ := req.BodyValue("items." + n + ".deleted"); d == "true" {
-			items = append(items[:at], items[at+1:]...)
-			continue
-		}
-		if hasPrice {
-			var p any = map[string]any{"id": price, "object": "price"}
-			if obj, err := l.store.Get(ctx, price); err == nil && obj.Type == "price" {
-				p = json.RawMessage(obj.JSON)
-			}
-			items[at]["price"] = p
-		}
-		if q, ok := req.BodyValue("items." + n + ".quantity"); ok {
-			if v, err := strconv.ParseInt(q, 10, 64); err == nil && v >= 0 {
-				items[at]["quantity"] = v
-			}
-		}
-	}
-	list, err := json.Marshal(map[string]any{"object": "list", "data": items, "has_more": false, "total_count": len(items),
-		"url": "/v1/subscription_items?subscription=" + id})
+	obj, err := l.store.Get(ctx, ans.Change.ID)
 	if err != nil {
-		return ans, nil
+		return server.Answer{}, storeFailure(err)
 	}
-	return l.setCreated(ctx, ans, []setting{{"items", list}})
+	ans.Body = obj.JSON
+	return ans, nil
 }
