@@ -48,6 +48,13 @@ func (x *index) remove(e *entry) bool {
 	for i := x.search(e.obj.Created, e.seq); i < len(*x) && order((*x)[i], e.obj.Created, e.seq) == 0; i++ {
 		if (*x)[i] == e {
 			(*x)[i] = nil
+			if i == 0 {
+				// The oldest (a full event log drops it on every append):
+				// step past it instead of moving the whole index; append
+				// reallocates once the tail's room is used up.
+				*x = (*x)[1:]
+				return true
+			}
 			*x = slices.Delete(*x, i, i+1)
 			return true
 		}

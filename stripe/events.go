@@ -33,8 +33,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/render"
@@ -295,24 +298,93 @@ func (s *State) emit(ctx context.Context, req *render.Request, typ, object strin
 	if version == "" {
 		version = "2020-08-27"
 	}
-	ev, err := webhook.NewEvent(webhook.EventParams{Type: typ, Object: json.RawMessage(object), PreviousAttributes: prev,
-		APIVersion: version, RequestID: req.ID, IdempotencyKey: req.Header.Get("Idempotency-Key")})
-	if err != nil {
-		return
+	// The object comes from the store, which holds only valid JSON
+	// objects, and prev from previous: the event is written directly,
+	// without encoding/json checking and copying them again.
+	ev := webhook.Event{ID: eventID(), Object: "event", APIVersion: version, Created: time.Now().Unix(), Type: typ,
+		Data: webhook.EventData{Object: json.RawMessage(object), PreviousAttributes: prev}}
+	if req.ID != "" {
+		id := req.ID
+		ev.Request.ID = &id
+	}
+	if k := req.Header.Get("Idempotency-Key"); k != "" {
+		ev.Request.IdempotencyKey = &k
 	}
 	if s.endpoints != nil {
 		ev.PendingWebhooks = len(s.endpoints.Wanting(typ)) // as the Sender counts it
 	}
-	b, err := json.Marshal(ev)
-	if err != nil {
-		return
-	}
-	if _, err := s.store.AppendEvent(ctx, store.Object{ID: ev.ID, Type: "event", JSON: string(b)}); err != nil {
+	if _, err := s.store.AppendEvent(ctx, store.Object{ID: ev.ID, Type: "event", JSON: eventJSON(&ev)}); err != nil {
 		return
 	}
 	if s.onEvent != nil {
 		s.onEvent(ev)
 	}
+}
+
+// eventJSON is ev as encoding/json writes it (the same members in the
+// same order), with data.object and data.previous_attributes as they are.
+func eventJSON(ev *webhook.Event) string {
+	b := make([]byte, 0, len(ev.Data.Object)+len(ev.Data.PreviousAttributes)+320)
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, ev.ID)
+	b = append(b, `,"object":"event","api_version":`...)
+	b = appendJSONString(b, ev.APIVersion)
+	b = append(b, `,"created":`...)
+	b = strconv.AppendInt(b, ev.Created, 10)
+	b = append(b, `,"data":{"object":`...)
+	b = append(b, ev.Data.Object...)
+	if len(ev.Data.PreviousAttributes) > 0 {
+		b = append(b, `,"previous_attributes":`...)
+		b = append(b, ev.Data.PreviousAttributes...)
+	}
+	b = append(b, `},"livemode":false,"pending_webhooks":`...)
+	b = strconv.AppendInt(b, int64(ev.PendingWebhooks), 10)
+	b = append(b, `,"request":{"id":`...)
+	b = appendNullableString(b, ev.Request.ID)
+	b = append(b, `,"idempotency_key":`...)
+	b = appendNullableString(b, ev.Request.IdempotencyKey)
+	b = append(b, `},"type":`...)
+	b = appendJSONString(b, ev.Type)
+	b = append(b, '}')
+	return string(b)
+}
+
+func appendNullableString(b []byte, s *string) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	return appendJSONString(b, *s)
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80 {
+			q, _ := json.Marshal(s) // a string always encodes
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// eventID is "evt_" and 24 random letters and digits, as webhook.NewEvent
+// makes them.
+func eventID() string {
+	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	var b [4 + 24]byte
+	copy(b[:], "evt_")
+	n := 4
+	for range 3 {
+		x := rand.Uint64() // 62^8 < 2^64: eight characters a draw
+		for range 8 {
+			b[n] = alphabet[x%62]
+			x /= 62
+			n++
+		}
+	}
+	return string(b[:])
 }
 
 // eventsAnswer serves GET /v1/events (type, types[], created, paging)
