@@ -279,6 +279,16 @@ func (s *scanner) str(i int) (int, bool, error) {
 	js := s.js
 	special := false
 	for j := i + 1; j < len(js); j++ {
+		// Most bytes are plain: skip them eight at a time.
+		for j+8 <= len(js) && plain8(js[j:j+8]) {
+			j += 8
+		}
+		for j < len(js) && plainByte[js[j]] {
+			j++
+		}
+		if j >= len(js) {
+			break
+		}
 		switch c := js[j]; {
 		case c == '"':
 			if special {
@@ -311,6 +321,28 @@ func (s *scanner) str(i int) (int, bool, error) {
 		}
 	}
 	return 0, false, s.fail(len(js), "")
+}
+
+// plainByte tells the bytes a string's text can hold as they are: not
+// the quote, the backslash, a control byte or a byte of a multi-byte
+// UTF-8 sequence.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// plain8 tells whether the eight bytes of b are all plain (see plainByte),
+// testing them together.
+func plain8(b string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs } // a zero byte sets its high bit
+	nonASCII := x & highs
+	control := (x - 0x20*ones) &^ x & highs // a byte below 0x20
+	return nonASCII|control|zero(x^('"'*ones))|zero(x^('\\'*ones)) == 0
 }
 
 func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }

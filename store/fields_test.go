@@ -156,3 +156,26 @@ const sampleCustomer = `{
   "tax_exempt": "none",
   "test_clock": null
 }`
+
+// plain8 must agree with plainByte for every byte at every position,
+// with any plain or non-plain neighbours.
+func TestPlain8(t *testing.T) {
+	for _, fill := range []byte{'a', ' ', '~', 0x21, 0x5b, 0x5d} {
+		for pos := range 8 {
+			for c := range 256 {
+				b := bytes.Repeat([]byte{fill}, 8)
+				b[pos] = byte(c)
+				if got, want := plain8(string(b)), plainByte[c]; got != want {
+					t.Fatalf("plain8(%q) = %v, want %v", b, got, want)
+				}
+				for other := range 256 {
+					b[(pos+3)%8] = byte(other)
+					want := plainByte[c] && plainByte[other]
+					if got := plain8(string(b)); got != want {
+						t.Fatalf("plain8(%q) = %v, want %v", b, got, want)
+					}
+				}
+			}
+		}
+	}
+}
