@@ -320,7 +320,7 @@ func (o *options) newServer() (*server.Server, error) {
 		sopts.Rules = o.rules
 		// Stripe's test cards pick their outcomes (pm_card_chargeDeclined).
 		payments := stripe.NewPayments(cat, st)
-		sopts.TestValues, sopts.Own = payments, payments
+		sopts.TestValues = payments
 		// Webhook endpoints (--webhook, POST /v1/webhook_endpoints) get
 		// the events the store's changes raise, off the request path.
 		reg, err := o.webhookEndpoints()
@@ -330,8 +330,10 @@ func (o *options) newServer() (*server.Server, error) {
 		}
 		sender := webhook.NewSender(reg, webhook.Options{})
 		o.sender = sender
-		sopts.Keeper = stripe.NewState(cat, o.rules, st, stripe.StateOptions{Strict: o.strict, Endpoints: reg,
+		state := stripe.NewState(cat, o.rules, st, stripe.StateOptions{Strict: o.strict, Endpoints: reg,
 			Events: func(e webhook.Event) { sender.Send(e) }})
+		// routedeck's own endpoints (3-D Secure, Checkout) raise events too.
+		sopts.Keeper, sopts.Own = state, state.Own()
 	} else if len(o.webhooks) > 0 {
 		return nil, usageErrorf("--webhook: events come from the Stripe catalog's store; %s has none", cat.Name)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -39,12 +40,7 @@ func (l *lifecycle) invoiceAction(ctx context.Context, action intentAction, req 
 	var refused *server.APIError
 	switch action {
 	case invoiceFinalize:
-		ans, refused = l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
-			if status := payString(b, "status"); status != "draft" {
-				return nil, invoiceRefusal("invoice_not_editable", "This invoice is already finalized, you can't re-finalize a non-draft invoice.")
-			}
-			return finalized(b, now), nil
-		})
+		ans, refused = l.finalize(ctx, id, now)
 	case invoiceVoid:
 		ans, refused = l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
 			switch status := payString(b, "status"); status {
@@ -87,74 +83,272 @@ func finalized(b []byte, now int64) []byte {
 		[]nestedSet{{key: "status_transitions", sets: []setting{num("finalized_at", now)}}})
 }
 
+// finalize makes a draft invoice open; one that owes something gets the
+// PaymentIntent that will pay it (its payments and confirmation_secret,
+// as Stripe gives it).
+func (l *lifecycle) finalize(ctx context.Context, id string, now int64) (server.Answer, *server.APIError) {
+	obj, err := l.store.Get(ctx, id)
+	if err != nil {
+		return server.Answer{}, storeFailure(err)
+	}
+	b := []byte(obj.JSON)
+	if status := payString(b, "status"); status != "draft" {
+		return server.Answer{}, invoiceRefusal("invoice_not_editable", "This invoice is already finalized, you can't re-finalize a non-draft invoice.")
+	}
+	var sets []setting
+	if topInt(b, "amount_due") > 0 && l.invoiceIntentID(b) == "" {
+		if sets, err = l.newInvoiceIntent(ctx, id, b, now); err != nil {
+			return server.Answer{}, storeFailure(err)
+		}
+	}
+	return l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
+		if status := payString(b, "status"); status != "draft" {
+			return nil, invoiceRefusal("invoice_not_editable", "This invoice is already finalized, you can't re-finalize a non-draft invoice.")
+		}
+		return setMembers(finalized(b, now), sets), nil
+	})
+}
+
+// newInvoiceIntent stores the PaymentIntent that pays the invoice id (b):
+// its amount due, currency and customer, waiting for a payment method,
+// and the invoice_payment that links them. It returns the invoice's
+// members that name it: payments and confirmation_secret.
+func (l *lifecycle) newInvoiceIntent(ctx context.Context, id string, b []byte, now int64) ([]setting, error) {
+	top := topValues(b, "customer", "currency", "amount_due")
+	amount, _ := strconv.ParseInt(top[2], 10, 64)
+	piID := render.NewID("pi")
+	secret := piID + "_secret_" + strings.TrimPrefix(render.NewID("s"), "s_")
+	pi := l.fixture("payment_intent", piID)
+	pi = setMembers(pi, []setting{str("id", piID), str("object", "payment_intent"), num("amount", amount), str("currency", top[1]),
+		str("customer", top[0]), str("status", "requires_payment_method"), str("capture_method", "automatic"),
+		str("confirmation_method", "automatic"), str("client_secret", secret), str("description", "Payment for Invoice"),
+		{"metadata", []byte("{}")}, null("latest_charge"), null("payment_method"), num("amount_received", 0), num("amount_capturable", 0),
+		null("last_payment_error"), null("next_action"), null("canceled_at"), null("cancellation_reason"), num("created", now),
+		{"livemode", []byte("false")}, {"payment_method_types", []byte(`["card"]`)}})
+	if _, err := l.put(ctx, store.Object{ID: piID, Type: "payment_intent", JSON: string(pi)}); err != nil {
+		return nil, fmt.Errorf("the invoice's PaymentIntent: %w", err)
+	}
+	inpay, err := json.Marshal(map[string]any{"id": render.NewID("inpay"), "object": "invoice_payment", "amount_paid": nil,
+		"amount_requested": amount, "created": now, "currency": top[1], "invoice": id, "is_default": true, "livemode": false,
+		"payment": map[string]any{"type": "payment_intent", "payment_intent": piID}, "status": "open",
+		"status_transitions": map[string]any{"canceled_at": nil, "paid_at": nil}})
+	if err != nil {
+		return nil, err
+	}
+	stored, err := l.put(ctx, store.Object{ID: payString(inpay, "id"), Type: "invoice_payment", Parent: id, JSON: string(inpay)})
+	if err != nil {
+		return nil, fmt.Errorf("the invoice's payment: %w", err)
+	}
+	return []setting{paymentsList(id, []byte(stored.JSON)),
+		val("confirmation_secret", map[string]any{"client_secret": secret, "type": "payment_intent"})}, nil
+}
+
+// paymentsList is an invoice's payments member holding one payment.
+func paymentsList(id string, payment []byte) setting {
+	return val("payments", map[string]any{"object": "list", "data": []json.RawMessage{payment}, "has_more": false, "total_count": 1,
+		"url": "/v1/invoice_payments?invoice=" + id})
+}
+
+// invoiceIntentID is the PaymentIntent that pays the invoice b, "" if none.
+func (l *lifecycle) invoiceIntentID(b []byte) string {
+	var inv struct {
+		Payments struct {
+			Data []struct {
+				Payment struct {
+					PaymentIntent string `json:"payment_intent"`
+				} `json:"payment"`
+			} `json:"data"`
+		} `json:"payments"`
+	}
+	if json.Unmarshal(b, &inv) != nil || len(inv.Payments.Data) == 0 {
+		return ""
+	}
+	return inv.Payments.Data[0].Payment.PaymentIntent
+}
+
+// invoiceIntent is the stored PaymentIntent that pays the invoice b.
+func (s *State) invoiceIntent(ctx context.Context, b []byte) []byte {
+	id := s.life.invoiceIntentID(b)
+	if id == "" {
+		return nil
+	}
+	obj, err := s.store.Get(ctx, id)
+	if err != nil {
+		return nil
+	}
+	return []byte(obj.JSON)
+}
+
 // payInvoice pays the stored invoice id (a draft is finalized first) by
-// charging pm, or the invoice's or its customer's default; outOfBand
-// marks it paid without a charge. A decline is a 402 card_error and the
-// invoice stays open, its attempt counted.
+// confirming its PaymentIntent with pm, or the invoice's or its
+// customer's default; outOfBand marks it paid without a charge. A decline
+// is a 402 card_error (the PaymentIntent embedded) and the invoice stays
+// open, its attempt counted (invoice.payment_failed); a card that needs
+// 3-D Secure leaves the PaymentIntent in requires_action, completing it
+// pays the invoice.
 func (l *lifecycle) payInvoice(ctx context.Context, id, pm string, outOfBand bool) (server.Answer, *server.APIError) {
-	now := time.Now().Unix()
-	var declined *server.APIError
+	now := l.clockNow(ctx, id)
+	obj, err := l.store.Get(ctx, id)
+	if err != nil {
+		return server.Answer{}, storeFailure(err)
+	}
+	b := []byte(obj.JSON)
+	top := topValues(b, "status", "customer", "default_payment_method", "default_source")
+	switch top[0] {
+	case "draft":
+		ans, refused := l.finalize(ctx, id, now)
+		if refused != nil {
+			return ans, refused
+		}
+		b = []byte(ans.Body)
+	case "open", "uncollectible":
+	case "paid":
+		return server.Answer{}, invoiceRefusal("invoice_already_paid", "Invoice is already paid")
+	default:
+		return server.Answer{}, invoiceRefusal("invoice_not_editable", fmt.Sprintf("This invoice can no longer be paid: it is %s.", top[0]))
+	}
+	if outOfBand || topInt(b, "amount_remaining") <= 0 {
+		return l.invoicePaid(ctx, id, now)
+	}
+	value := pm
+	for _, v := range []string{top[2], top[3]} {
+		if value == "" {
+			value = v
+		}
+	}
+	if value == "" {
+		value = l.customerDefault(ctx, top[1])
+	}
+	if value == "" {
+		return server.Answer{}, invoiceRefusal("", fmt.Sprintf("This customer (%s) has no attached payment source or default payment method: pass payment_method or set the customer's invoice_settings.default_payment_method.", top[1]))
+	}
+	pi := l.invoiceIntentID(b)
+	if pi == "" {
+		sets, err := l.newInvoiceIntent(ctx, id, b, now)
+		if err != nil {
+			return server.Answer{}, storeFailure(err)
+		}
+		if _, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) { return setMembers(b, sets), nil }); refused != nil {
+			return server.Answer{}, refused
+		}
+		pi = l.invoiceIntentID(setMembers(b, sets))
+	}
+	form := url.Values{"payment_method": {value}}
+	_, refused := l.confirm(ctx, pi, &render.Request{Method: http.MethodPost, Path: "/v1/payment_intents/" + pi + "/confirm",
+		Params: map[string]string{"intent": pi}, Body: []byte(form.Encode()), ContentType: "application/x-www-form-urlencoded"})
+	if refused != nil && refused.Status != http.StatusPaymentRequired {
+		return server.Answer{}, refused
+	}
+	intent, err := l.store.Get(ctx, pi)
+	if err != nil {
+		return server.Answer{}, storeFailure(err)
+	}
+	switch payString([]byte(intent.JSON), "status") {
+	case "succeeded":
+		return l.invoicePaid(ctx, id, now)
+	case "requires_action":
+		l.invoiceAttempted(ctx, id)
+		return server.Answer{}, &server.APIError{Status: http.StatusPaymentRequired, Type: "card_error", Code: "invoice_payment_intent_requires_action",
+			Message: fmt.Sprintf("This payment requires additional user action before it can be completed successfully: complete the 3-D Secure of PaymentIntent %s (POST /_routedeck/payment_intents/%s/3ds/complete).", pi, pi)}
+	}
+	l.invoiceAttempted(ctx, id)
+	if refused == nil {
+		refused = &server.APIError{Status: http.StatusPaymentRequired, Type: "card_error", Code: "card_declined", Message: "Your card was declined."}
+	}
+	return server.Answer{}, refused
+}
+
+// invoiceAttempted counts a failed attempt to pay an open invoice.
+func (l *lifecycle) invoiceAttempted(ctx context.Context, id string) {
+	_, _ = l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
+		return setMembers(b, []setting{{"attempted", []byte("true")}, num("attempt_count", topInt(b, "attempt_count")+1)}), nil
+	})
+}
+
+// invoicePaid marks the invoice id paid (its payment too), and makes the
+// subscription it bills active if its payment was what it waited for
+// (incomplete, past_due or unpaid).
+func (l *lifecycle) invoicePaid(ctx context.Context, id string, now int64) (server.Answer, *server.APIError) {
+	var payment []byte
+	if obj, err := l.store.Get(ctx, id); err == nil {
+		b := []byte(obj.JSON)
+		if pay := l.invoicePaymentID(b); pay != "" {
+			if ans, refused := l.update(ctx, pay, func(p []byte) ([]byte, *server.APIError) {
+				return setMembersIn(p, []setting{str("status", "paid"), num("amount_paid", topInt(p, "amount_requested"))},
+					[]nestedSet{{key: "status_transitions", sets: []setting{num("paid_at", now)}}}), nil
+			}); refused == nil {
+				payment = []byte(ans.Body)
+			}
+		}
+	}
 	ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
-		top := topValues(b, "status", "customer", "currency", "default_payment_method", "default_source")
-		switch top[0] {
-		case "draft":
-			b = finalized(b, now)
-		case "open", "uncollectible":
-		case "paid":
+		if payString(b, "status") == "paid" {
 			return nil, invoiceRefusal("invoice_already_paid", "Invoice is already paid")
-		default:
-			return nil, invoiceRefusal("invoice_not_editable", fmt.Sprintf("This invoice can no longer be paid: it is %s.", top[0]))
 		}
 		amount := topInt(b, "amount_remaining")
-		attempts := topInt(b, "attempt_count")
-		paid := func(b []byte) []byte {
-			return setMembersIn(b, []setting{str("status", "paid"), {"paid", []byte("true")}, num("amount_paid", topInt(b, "amount_paid")+amount),
-				num("amount_remaining", 0), {"attempted", []byte("true")}, num("attempt_count", attempts+1)},
-				[]nestedSet{{key: "status_transitions", sets: []setting{num("paid_at", now)}}})
+		sets := []setting{str("status", "paid"), {"paid", []byte("true")}, num("amount_paid", topInt(b, "amount_paid")+amount),
+			num("amount_remaining", 0), {"attempted", []byte("true")}, num("attempt_count", topInt(b, "attempt_count")+1)}
+		if payment != nil {
+			sets = append(sets, paymentsList(id, payment))
 		}
-		if outOfBand || amount <= 0 {
-			return paid(b), nil
-		}
-		value := pm
-		for _, v := range []string{top[3], top[4]} {
-			if value == "" {
-				value = v
-			}
-		}
-		if value == "" {
-			value = l.customerDefault(ctx, top[1])
-		}
-		if value == "" {
-			return nil, invoiceRefusal("", fmt.Sprintf("This customer (%s) has no attached payment source or default payment method: pass payment_method or set the customer's invoice_settings.default_payment_method.", top[1]))
-		}
-		tc, known := l.cards.Lookup(value)
-		if !known {
-			tc = TestCard{Card: Card{Number: "4242424242424242", Brand: "visa", ExpMonth: 12, ExpYear: time.Now().Year() + 3, Funding: "credit", Country: "US"}}
-		}
-		chID := render.NewID("ch")
-		rec := chargeRecord{id: chID, pm: value, amount: amount, currency: top[2], card: tc, customer: top[1], invoice: id}
-		switch tc.Result {
-		case Declines, DeclinesCharge, IncorrectNumber, RequiresAction:
-			d := tc.Decline
-			if tc.Result == RequiresAction {
-				d = Decline{Code: "authentication_required", DeclineCode: "authentication_required",
-					Message: "Your card was declined. This transaction requires authentication."}
-			}
-			rec.failed = &d
-			l.storeCharge(ctx, rec)
-			e := declineError{Charge: chID, Code: d.Code, DeclineCode: d.DeclineCode, Message: d.Message, Param: d.Param, Type: "card_error",
-				DocURL: "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(d.Code, "_", "-")}
-			body, _ := json.MarshalIndent(declineBody{Error: e}, "", "  ")
-			declined = &server.APIError{Status: http.StatusPaymentRequired, Type: e.Type, Code: e.Code, Message: e.Message, Param: e.Param, Body: string(body) + "\n"}
-			return setMembers(b, []setting{{"attempted", []byte("true")}, num("attempt_count", attempts+1)}), nil
-		}
-		l.storeCharge(ctx, rec)
-		return paid(b), nil
+		return setMembersIn(b, sets, []nestedSet{{key: "status_transitions", sets: []setting{num("paid_at", now)}}}), nil
 	})
-	if refused == nil && declined != nil {
-		return server.Answer{}, declined
+	if refused != nil {
+		return ans, refused
 	}
-	return ans, refused
+	if sub := payString([]byte(ans.Body), "subscription"); sub != "" {
+		_, _ = l.update(ctx, sub, func(b []byte) ([]byte, *server.APIError) {
+			switch payString(b, "status") {
+			case "incomplete", "past_due", "unpaid":
+				return setMembers(b, []setting{str("status", "active")}), nil
+			}
+			return b, nil
+		})
+	}
+	return ans, nil
+}
+
+// invoicePaymentID is the id of the invoice b's payment, "" if none.
+func (l *lifecycle) invoicePaymentID(b []byte) string {
+	var inv struct {
+		Payments struct {
+			Data []struct {
+				ID string `json:"id"`
+			} `json:"data"`
+		} `json:"payments"`
+	}
+	if json.Unmarshal(b, &inv) != nil || len(inv.Payments.Data) == 0 {
+		return ""
+	}
+	return inv.Payments.Data[0].ID
+}
+
+// intentSettled carries a PaymentIntent's new state to the open invoice
+// it pays, if any (a confirm, or 3-D Secure completed, by the app rather
+// than by paying the invoice): succeeded pays the invoice; a decline
+// counts a failed attempt.
+func (l *lifecycle) intentSettled(ctx context.Context, pi []byte) {
+	top := topValues(pi, "id", "status", "customer", "description")
+	if top[2] == "" || top[3] != "Payment for Invoice" {
+		return
+	}
+	page, err := l.store.List(ctx, store.Query{Type: "invoice_payment", Limit: 1, Match: func(o store.Object) bool {
+		return strings.Contains(o.JSON, `"payment_intent":"`+top[0]+`"`)
+	}})
+	if err != nil || len(page.Data) == 0 {
+		return
+	}
+	inv := payString([]byte(page.Data[0].JSON), "invoice")
+	obj, err := l.store.Get(ctx, inv)
+	if err != nil || payString([]byte(obj.JSON), "status") != "open" {
+		return
+	}
+	switch top[1] {
+	case "succeeded":
+		_, _ = l.invoicePaid(ctx, inv, l.clockNow(ctx, inv))
+	case "requires_payment_method", "requires_action":
+		l.invoiceAttempted(ctx, inv)
+	}
 }
 
 // customerDefault is what a customer pays invoices with: its

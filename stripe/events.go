@@ -116,7 +116,6 @@ func (s *State) changed(ctx context.Context, req *render.Request, w *before, aft
 		old = []byte(w.obj.JSON)
 	}
 	now := []byte(after.JSON)
-	prev := previous(old, now)
 	typ := after.Type
 	if typ == "payment_intent" {
 		if ch := topString(now, "latest_charge"); ch != "" {
@@ -129,6 +128,17 @@ func (s *State) changed(ctx context.Context, req *render.Request, w *before, aft
 			}
 		}
 	}
+	s.statusEvent(ctx, req, old, after)
+}
+
+// statusEvent raises the event of an object's change (old nil: new),
+// named for what changed: a new status (invoice.paid,
+// payment_intent.succeeded), a failed attempt (invoice.payment_failed), a
+// customer gained or lost (payment_method.attached), else "<type>.updated".
+func (s *State) statusEvent(ctx context.Context, req *render.Request, old []byte, after *store.Object) {
+	now := []byte(after.JSON)
+	prev := previous(old, now)
+	typ := after.Type
 	status, oldStatus := topString(now, "status"), ""
 	if old != nil {
 		oldStatus = topString(old, "status")
@@ -146,6 +156,11 @@ func (s *State) changed(ctx context.Context, req *render.Request, w *before, aft
 				event = "invoice.voided"
 			case "uncollectible":
 				event = "invoice.marked_uncollectible"
+			}
+		} else if status == "open" && old != nil && topInt(now, "attempt_count") > topInt(old, "attempt_count") {
+			event = "invoice.payment_failed"
+			if pi := s.invoiceIntent(ctx, now); pi != nil && topString(pi, "status") == "requires_action" {
+				event = "invoice.payment_action_required"
 			}
 		}
 	case "subscription":

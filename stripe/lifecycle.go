@@ -27,6 +27,78 @@ type lifecycle struct {
 	store store.Store
 	cards *Cards
 	kinds map[int]intentAction // by route index
+	// fixtures retrieve an object of a type (payment_intent, customer),
+	// for the objects a lifecycle creates itself.
+	fixtures map[string]*catalog.Route
+}
+
+// fixtureRoutes are the routes whose answers shape the objects a
+// lifecycle creates.
+var fixtureRoutes = map[string]string{
+	"GET /v1/payment_intents/*": "payment_intent",
+	"GET /v1/setup_intents/*":   "setup_intent",
+	"GET /v1/customers/*":       "customer",
+	"GET /v1/subscriptions/*":   "subscription",
+	"GET /v1/invoices/*":        "invoice",
+}
+
+// fixture is the catalog's object of type typ with the id, {} when the
+// catalog has none.
+func (l *lifecycle) fixture(typ, id string) []byte {
+	r := l.fixtures[typ]
+	if r == nil || len(r.Params) == 0 {
+		return []byte("{}")
+	}
+	v := r.Variant(catalog.Success)
+	if v == nil {
+		return []byte("{}")
+	}
+	body, err := v.Render(&render.Request{Method: http.MethodGet, Path: "/v1/" + id, Params: map[string]string{r.Params[len(r.Params)-1]: id}})
+	if err != nil || !json.Valid([]byte(body)) {
+		return []byte("{}")
+	}
+	return []byte(body)
+}
+
+// clockNow is the time for the object id: its customer's test clock's
+// frozen_time when it has one (as Stripe runs a test clock's customers on
+// its time), else now.
+func (l *lifecycle) clockNow(ctx context.Context, id string) int64 {
+	if clock := l.clockOf(ctx, id); clock != nil {
+		if t := topInt(clock, "frozen_time"); t > 0 {
+			return t
+		}
+	}
+	return time.Now().Unix()
+}
+
+// clockOf is the stored test clock of the object id (its own test_clock,
+// or its customer's), nil when it has none.
+func (l *lifecycle) clockOf(ctx context.Context, id string) []byte {
+	if id == "" {
+		return nil
+	}
+	obj, err := l.store.Get(ctx, id)
+	if err != nil {
+		return nil
+	}
+	b := []byte(obj.JSON)
+	clock := payString(b, "test_clock")
+	if clock == "" && obj.Type != "customer" {
+		if cus := payString(b, "customer"); cus != "" {
+			if c, err := l.store.Get(ctx, cus); err == nil {
+				clock = payString([]byte(c.JSON), "test_clock")
+			}
+		}
+	}
+	if clock == "" {
+		return nil
+	}
+	c, err := l.store.Get(ctx, clock)
+	if err != nil || c.Type != "test_helpers.test_clock" {
+		return nil
+	}
+	return []byte(c.JSON)
 }
 
 type intentAction int
@@ -58,9 +130,13 @@ const (
 )
 
 func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
-	l := &lifecycle{store: st, cards: NewCards(time.Now().Year() + 3), kinds: map[int]intentAction{}}
+	l := &lifecycle{store: st, cards: NewCards(time.Now().Year() + 3), kinds: map[int]intentAction{}, fixtures: map[string]*catalog.Route{}}
 	for i, r := range cat.Routes {
-		switch shapeKey(r.Method, r.Path) {
+		key := shapeKey(r.Method, r.Path)
+		if typ, ok := fixtureRoutes[key]; ok {
+			l.fixtures[typ] = r
+		}
+		switch key {
 		case "POST /v1/payment_intents/*/confirm":
 			l.kinds[i] = intentConfirm
 		case "POST /v1/payment_intents/*/capture":
@@ -150,6 +226,14 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 	switch action {
 	case intentConfirm:
 		ans, refused = l.confirm(ctx, id, req)
+		switch {
+		case refused == nil:
+			l.intentSettled(ctx, []byte(ans.Body))
+		case refused.Status == http.StatusPaymentRequired:
+			if obj, err := l.store.Get(ctx, id); err == nil {
+				l.intentSettled(ctx, []byte(obj.JSON))
+			}
+		}
 	case intentCapture:
 		ans, refused = l.capture(ctx, id, req)
 	case intentCancel:
@@ -167,8 +251,11 @@ func (e errStop) Error() string { return e.e.Message }
 
 // update changes the stored intent with fn; a refusal from fn or a store
 // failure is the answer.
+// The change is noted (note) for the request's events.
 func (l *lifecycle) update(ctx context.Context, id string, fn func(b []byte) ([]byte, *server.APIError)) (server.Answer, *server.APIError) {
+	var was string
 	obj, err := l.store.Update(ctx, id, func(o store.Object) (store.Object, error) {
+		was = o.JSON
 		b, refused := fn([]byte(o.JSON))
 		if refused != nil {
 			return o, errStop{refused}
@@ -176,6 +263,9 @@ func (l *lifecycle) update(ctx context.Context, id string, fn func(b []byte) ([]
 		o.JSON = string(b)
 		return o, nil
 	})
+	if err == nil {
+		note(ctx, change{id: obj.ID, typ: obj.Type, old: []byte(was)})
+	}
 	var stop errStop
 	if errors.As(err, &stop) {
 		return server.Answer{}, stop.e
@@ -219,7 +309,7 @@ func pastTense(verb string) string {
 func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request) (server.Answer, *server.APIError) {
 	var declined *server.APIError
 	ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
-		top := topValues(b, "status", "payment_method", "amount", "currency", "capture_method")
+		top := topValues(b, "status", "payment_method", "amount", "currency", "capture_method", "customer")
 		status := top[0]
 		switch status {
 		case "requires_payment_method", "requires_confirmation", "requires_action":
@@ -248,7 +338,7 @@ func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request)
 				DocURL: "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(d.Code, "_", "-")}
 			b = setMembers(b, []setting{str("status", "requires_payment_method"), val("last_payment_error", last),
 				str("latest_charge", chID), null("payment_method"), null("next_action")})
-			l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, failed: &d})
+			l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, failed: &d, customer: top[5]})
 			e := declineError{Charge: chID, Code: d.Code, DeclineCode: d.DeclineCode, DocURL: last.DocURL, Message: d.Message,
 				Param: d.Param, PaymentIntent: b, Type: "card_error"}
 			body, _ := json.MarshalIndent(declineBody{Error: e}, "", "  ")
@@ -269,7 +359,7 @@ func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request)
 		if manual {
 			status, received, capturable = "requires_capture", 0, amount
 		}
-		l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, uncaptured: manual})
+		l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, uncaptured: manual, customer: top[5]})
 		return setMembers(b, []setting{str("status", status), str("payment_method", pm), str("latest_charge", chID),
 			num("amount_received", received), num("amount_capturable", capturable), null("last_payment_error"), null("next_action")}), nil
 	})
@@ -300,10 +390,9 @@ func (l *lifecycle) capture(ctx context.Context, id string, req *render.Request)
 			amount = n
 		}
 		if ch := payString(b, "latest_charge"); ch != "" {
-			_, _ = l.store.Update(ctx, ch, func(o store.Object) (store.Object, error) {
-				o.JSON = string(setMembers([]byte(o.JSON), []setting{{"captured", []byte("true")}, num("amount_captured", amount),
-					num("amount_refunded", capturable-amount), {"refunded", []byte(strconv.FormatBool(amount == 0))}}))
-				return o, nil
+			_, _ = l.update(ctx, ch, func(c []byte) ([]byte, *server.APIError) {
+				return setMembers(c, []setting{{"captured", []byte("true")}, num("amount_captured", amount),
+					num("amount_refunded", capturable-amount), {"refunded", []byte(strconv.FormatBool(amount == 0))}}), nil
 			})
 		}
 		return setMembers(b, []setting{str("status", "succeeded"), num("amount_received", amount), num("amount_capturable", 0)}), nil
@@ -383,7 +472,7 @@ func (l *lifecycle) storeCharge(ctx context.Context, c chargeRecord) {
 	if err != nil {
 		return
 	}
-	_, _ = l.store.Put(ctx, store.Object{ID: c.id, Type: "charge", JSON: string(b)})
+	_, _ = l.put(ctx, store.Object{ID: c.id, Type: "charge", JSON: string(b)})
 }
 
 var _ server.Own = (*Payments)(nil)
@@ -401,10 +490,15 @@ var _ server.Own = (*Payments)(nil)
 // a customer paying on Stripe's page would (complete, paid). The answer
 // is the object.
 func (p *Payments) Answer(r *http.Request) (int, string) {
+	return p.life.own(r.Context(), r)
+}
+
+// own answers routedeck's own endpoints (Payments.Answer, State.Own).
+func (l *lifecycle) own(ctx context.Context, r *http.Request) (int, string) {
 	rest := strings.TrimPrefix(r.URL.Path, server.OwnPrefix)
 	parts := strings.Split(rest, "/")
-	if len(parts) == 4 && parts[0] == "checkout" && parts[1] == "sessions" && parts[3] == "complete" && r.Method == http.MethodPost && p.life != nil {
-		ans, refused, ok := p.life.checkoutAction(r.Context(), parts[2], true)
+	if len(parts) == 4 && parts[0] == "checkout" && parts[1] == "sessions" && parts[3] == "complete" && r.Method == http.MethodPost && l != nil {
+		ans, refused, ok := l.checkoutAction(ctx, parts[2], true)
 		switch {
 		case !ok:
 			return http.StatusNotFound, ownError("invalid_request_error", "resource_missing", fmt.Sprintf("No such checkout.session: '%s'", parts[2]))
@@ -420,17 +514,16 @@ func (p *Payments) Answer(r *http.Request) (int, string) {
 	if r.Method != http.MethodPost {
 		return http.StatusMethodNotAllowed, ownError("invalid_request_error", "", "Use POST for "+r.URL.Path+".")
 	}
-	if p.life == nil {
+	if l == nil {
 		return http.StatusBadRequest, ownError("invalid_request_error", "",
 			"routedeck keeps no objects here, so there is no PaymentIntent to authenticate.")
 	}
 	id, complete := parts[1], parts[3] == "complete"
-	ctx := r.Context()
-	obj, err := p.life.store.Get(ctx, id)
+	obj, err := l.store.Get(ctx, id)
 	if err != nil || obj.Type != "payment_intent" {
 		return http.StatusNotFound, ownError("invalid_request_error", "resource_missing", fmt.Sprintf("No such payment_intent: '%s'", id))
 	}
-	ans, refused := p.life.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
+	ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
 		if status := payString(b, "status"); status != "requires_action" {
 			return nil, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "payment_intent_unexpected_state",
 				Message: fmt.Sprintf("This PaymentIntent has a status of %s: only a PaymentIntent that requires_action can have its 3-D Secure completed or failed.", status)}
@@ -448,19 +541,20 @@ func (p *Payments) Answer(r *http.Request) (int, string) {
 		if manual {
 			status, received, capturable = "requires_capture", 0, amount
 		}
-		tc, ok := p.cards.Lookup(payString(b, "payment_method"))
+		tc, ok := l.cards.Lookup(payString(b, "payment_method"))
 		if !ok {
-			tc, _ = p.cards.Lookup("pm_card_authenticationRequired")
+			tc, _ = l.cards.Lookup("pm_card_authenticationRequired")
 		}
 		chID := render.NewID("ch")
-		p.life.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: payString(b, "payment_method"), amount: amount,
-			currency: payString(b, "currency"), card: tc, uncaptured: manual})
+		l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: payString(b, "payment_method"), amount: amount,
+			currency: payString(b, "currency"), card: tc, uncaptured: manual, customer: payString(b, "customer")})
 		return setMembers(b, []setting{str("status", status), str("latest_charge", chID), num("amount_received", received),
 			num("amount_capturable", capturable), null("next_action"), null("last_payment_error")}), nil
 	})
 	if refused != nil {
 		return refused.Status, ownError(refused.Type, refused.Code, refused.Message)
 	}
+	l.intentSettled(ctx, []byte(ans.Body))
 	return http.StatusOK, ans.Body
 }
 

@@ -37,8 +37,9 @@ func statefulServer(t *testing.T, strict bool, sopts stripe.StateOptions) (*stri
 	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st), Strict: strict})
 	payments := stripe.NewPayments(cat, st)
 	sopts.Strict = strict
-	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: payments, Own: payments,
-		Keeper: stripe.NewState(cat, rules, st, sopts)})
+	state := stripe.NewState(cat, rules, st, sopts)
+	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: payments,
+		Keeper: state, Own: state.Own()})
 	if err != nil {
 		t.Fatal(err)
 	}

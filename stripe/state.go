@@ -207,8 +207,12 @@ func (s *State) Answer(route *catalog.Route, req *render.Request, renderVariant 
 		return ans, refused
 	}
 	w := s.watch(ctx, route, req)
+	if w == nil {
+		return s.answer(ctx, route, req, renderVariant)
+	}
+	ctx, c := withChanges(ctx)
 	ans, refused := s.answer(ctx, route, req, renderVariant)
-	s.raise(ctx, w, req, ans)
+	s.announce(ctx, w, req, ans, c)
 	return ans, refused
 }
 

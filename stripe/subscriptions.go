@@ -55,7 +55,7 @@ func (l *lifecycle) subscribed(ctx context.Context, req *render.Request, ans ser
 	if err != nil {
 		return ans, nil
 	}
-	if _, err := l.store.Put(ctx, store.Object{ID: invID, Type: "invoice", JSON: string(inv)}); err != nil {
+	if _, err := l.put(ctx, store.Object{ID: invID, Type: "invoice", JSON: string(inv)}); err != nil {
 		return server.Answer{}, storeFailure(err)
 	}
 	// The items and the first invoice's lines are stored children of
@@ -74,10 +74,10 @@ func (l *lifecycle) subscribed(ctx context.Context, req *render.Request, ans ser
 		status = "trialing"
 		_, _ = l.payInvoice(ctx, invID, "", true)
 	case top[2] == "send_invoice":
-		_, _ = l.update(ctx, invID, func(b []byte) ([]byte, *server.APIError) { return finalized(b, now), nil })
+		_, _ = l.finalize(ctx, invID, now)
 	case behavior == "default_incomplete" && amount > 0:
 		status = "incomplete"
-		_, _ = l.update(ctx, invID, func(b []byte) ([]byte, *server.APIError) { return finalized(b, now), nil })
+		_, _ = l.finalize(ctx, invID, now)
 	default:
 		if _, refused := l.payInvoice(ctx, invID, top[3], false); refused != nil {
 			if behavior == "error_if_incomplete" || refused.Status != 402 {

@@ -76,8 +76,9 @@ func webhookFlow(t *testing.T) *stripego.Client {
 	sender := webhook.NewSender(reg, webhook.Options{})
 	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
 	payments := stripe.NewPayments(cat, st)
-	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: payments, Own: payments,
-		Keeper: stripe.NewState(cat, rules, st, stripe.StateOptions{Endpoints: reg, Events: func(e webhook.Event) { sender.Send(e) }})})
+	state := stripe.NewState(cat, rules, st, stripe.StateOptions{Endpoints: reg, Events: func(e webhook.Event) { sender.Send(e) }})
+	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: payments,
+		Keeper: state, Own: state.Own()})
 	if err != nil {
 		t.Fatal(err)
 	}

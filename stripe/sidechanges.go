@@ -1,0 +1,187 @@
+package stripe
+
+import (
+	"context"
+	"net/http"
+	"sync"
+
+	"github.com/routedeck/routedeck/render"
+	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/store"
+)
+
+// One request often changes more than the object its path names: paying
+// an invoice creates and confirms its PaymentIntent, stores a charge and
+// may activate a subscription; completing a Checkout Session creates a
+// customer, a subscription and its invoice. The lifecycle notes each
+// change it makes (changes, carried by the request's context) and the
+// State announces them in the order they happened, each with the events
+// Stripe sends for it.
+
+// changes is what one request changed, in order.
+type changes struct {
+	mu      sync.Mutex
+	entries []change
+}
+
+// change is one write: the object's id and type and what it was before
+// (nil when the write created it); or, with event set, an event Stripe
+// sends without a change of state (customer.subscription.trial_will_end,
+// invoice.upcoming) with object its data.object.
+type change struct {
+	id, typ string
+	old     []byte
+	event   string
+	object  []byte
+}
+
+type changesKey struct{}
+
+// withChanges is ctx carrying a new record of changes.
+func withChanges(ctx context.Context) (context.Context, *changes) {
+	c := &changes{}
+	return context.WithValue(ctx, changesKey{}, c), c
+}
+
+// note records a write to the request's changes, if ctx carries them.
+func note(ctx context.Context, ch change) {
+	c, _ := ctx.Value(changesKey{}).(*changes)
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.entries = append(c.entries, ch)
+	c.mu.Unlock()
+}
+
+// noteEvent records an event that no change of state raises.
+func noteEvent(ctx context.Context, typ string, object []byte) {
+	note(ctx, change{event: typ, object: object})
+}
+
+// put stores a new object and notes its creation.
+func (l *lifecycle) put(ctx context.Context, obj store.Object) (store.Object, error) {
+	stored, err := l.store.Put(ctx, obj)
+	if err == nil {
+		note(ctx, change{id: stored.ID, typ: stored.Type})
+	}
+	return stored, err
+}
+
+// silent are the types whose changes Stripe announces with no event of
+// their own.
+var silent = map[string]bool{"balance_transaction": true, "invoice_payment": true, "event": true}
+
+// announce raises the events of a request: its main object's (w, the
+// object its path names, or created, the one its create stored) and
+// those of every change the lifecycle noted, in order.
+func (s *State) announce(ctx context.Context, w *before, req *render.Request, ans server.Answer, c *changes) {
+	c.mu.Lock()
+	entries := c.entries
+	c.mu.Unlock()
+	if w == nil || len(entries) == 0 {
+		s.raise(ctx, w, req, ans)
+		return
+	}
+	created := ""
+	if ans.Change.Op == "created" && ans.Change.ID != w.id {
+		created = ans.Change.ID
+		s.raise(ctx, w, req, ans)
+	}
+	// The main object is announced from its notes when they start from
+	// what it was before the request, else from the before and after
+	// (at the place of its last note).
+	main, mainLast := "", -1
+	if created == "" && w.obj != nil {
+		main = w.id
+		first := true
+		for i, e := range entries {
+			if e.id != main {
+				continue
+			}
+			if first && e.old != nil && string(e.old) == w.obj.JSON {
+				main = ""
+				break
+			}
+			first = false
+			mainLast = i
+		}
+	}
+	mainDone := main == ""
+	for i, e := range entries {
+		if e.event != "" {
+			s.emit(ctx, req, e.event, string(e.object), nil)
+			continue
+		}
+		switch {
+		case e.id == created, silent[e.typ]:
+			continue
+		case e.id == main:
+			if i == mainLast {
+				s.raise(ctx, w, req, ans)
+				mainDone = true
+			}
+			continue
+		case main != "" && e.typ == "charge" && w.obj.Type == "payment_intent":
+			// The main PaymentIntent's events name its charge.
+			continue
+		}
+		var now []byte
+		for _, later := range entries[i+1:] {
+			if later.id == e.id && later.event == "" {
+				now = later.old
+				break
+			}
+		}
+		if now == nil {
+			obj, err := s.store.Get(ctx, e.id)
+			if err != nil {
+				continue
+			}
+			now = []byte(obj.JSON)
+		}
+		s.replay(ctx, req, e, now)
+	}
+	if !mainDone {
+		s.raise(ctx, w, req, ans)
+	}
+}
+
+// replay raises the events of one noted change: e.old became now.
+func (s *State) replay(ctx context.Context, req *render.Request, e change, now []byte) {
+	obj := &store.Object{ID: e.id, Type: e.typ, JSON: string(now)}
+	if e.old == nil {
+		if e.typ == "charge" {
+			s.emit(ctx, req, chargeEvent(nil, now), obj.JSON, nil)
+			return
+		}
+		s.emit(ctx, req, eventPrefix(e.typ)+".created", obj.JSON, nil)
+		if e.typ == "payment_intent" {
+			s.statusEvent(ctx, req, nil, obj)
+		}
+		return
+	}
+	if string(e.old) == string(now) {
+		return
+	}
+	if e.typ == "charge" {
+		s.emit(ctx, req, chargeEvent(e.old, now), obj.JSON, previous(e.old, now))
+		return
+	}
+	s.statusEvent(ctx, req, e.old, obj)
+}
+
+// Own answers routedeck's own endpoints (completing 3-D Secure, a
+// Checkout Session) as Payments.Answer does, and raises the events of
+// what they change, as a request to the API would.
+func (s *State) Own() server.Own { return ownEndpoints{s} }
+
+type ownEndpoints struct{ s *State }
+
+func (o ownEndpoints) Answer(r *http.Request) (int, string) {
+	ctx, c := withChanges(r.Context())
+	status, body := o.s.life.own(ctx, r)
+	req := &render.Request{Method: r.Method, Path: r.URL.Path, Header: r.Header, ID: render.NewID("req")}
+	o.s.announce(ctx, &before{}, req, server.Answer{}, c)
+	return status, body
+}
