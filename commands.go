@@ -259,11 +259,20 @@ type routeJSON struct {
 	Path    string `json:"path"`
 	Group   string `json:"group"`
 	Summary string `json:"summary"`
+	// Active is the name of the variant the route answers with.
 	Active  string `json:"active"`
 	Success int    `json:"success_status"`
-	Error   int    `json:"error_status"`
+	// Error is the first error variant's status, 0 when there is none.
+	Error    int           `json:"error_status"`
+	Variants []variantJSON `json:"variants"`
 	// Source is "seed" or "spec" for the embedded catalog; omitted for others.
 	Source string `json:"source,omitempty"`
+}
+
+// variantJSON is one variant in `list --json`.
+type variantJSON struct {
+	Name   string `json:"name"`
+	Status int    `json:"status"`
 }
 
 func runList(args []string, stdout, stderr io.Writer) error {
@@ -286,9 +295,15 @@ func runList(args []string, stdout, stderr io.Writer) error {
 		for i, r := range cat.Routes {
 			out[i] = routeJSON{
 				Method: r.Method, Path: r.Path, Group: r.Group, Summary: r.Summary,
-				Active:  string(state.Active(r)),
-				Success: r.Variant(catalog.Success).Status, Error: r.Variant(catalog.Error).Status,
-				Source: r.Source,
+				Active:  state.Active(r).Name,
+				Success: r.Variant(catalog.Success).Status,
+				Source:  r.Source,
+			}
+			if e := r.Variant(catalog.Error); e != nil {
+				out[i].Error = e.Status
+			}
+			for _, v := range r.Variants {
+				out[i].Variants = append(out[i].Variants, variantJSON{Name: v.Name, Status: v.Status})
 			}
 		}
 		enc := json.NewEncoder(w)
@@ -299,7 +314,7 @@ func runList(args []string, stdout, stderr io.Writer) error {
 		return w.Flush()
 	}
 	for _, r := range cat.Routes {
-		fmt.Fprintf(w, "%-6s %-60s %-7s %s\n", r.Method, r.Path, state.Active(r), r.Summary)
+		fmt.Fprintf(w, "%-6s %-60s %-7s %s\n", r.Method, r.Path, state.Active(r).Name, r.Summary)
 	}
 	return w.Flush()
 }
@@ -330,9 +345,13 @@ func runShow(args []string, stdout, stderr io.Writer) error {
 	if !ok {
 		return usageErrorf("show: no route %q in %s (see 'routedeck list')", rest[0], cat.Name)
 	}
-	kind, _ := catalog.ParseKind(o.variant)
-	if len(o.sets) > 0 {
-		kind = srv.State().Active(r)
+	v := srv.State().Active(r)
+	if len(o.sets) == 0 {
+		i, err := r.FindVariant(o.variant)
+		if err != nil {
+			return usageErrorf("show --variant: %s", termsafe.Line(err.Error()))
+		}
+		v = r.Variants[i]
 	}
 	req := r.SampleRequest()
 	for k, v := range concrete {
@@ -346,14 +365,14 @@ func runShow(args []string, stdout, stderr io.Writer) error {
 		req.Params[k] = v
 	}
 	req.Path = r.SamplePath(req.Params)
-	body, err := r.Variant(kind).Render(req)
+	body, err := v.Render(req)
 	if err != nil {
 		return err
 	}
 	if _, err := io.WriteString(stdout, body); err != nil {
 		return err
 	}
-	if !strings.HasSuffix(body, "\n") && r.Variant(kind).ContentType == "application/json" {
+	if !strings.HasSuffix(body, "\n") && v.ContentType == "application/json" {
 		_, err = io.WriteString(stdout, "\n")
 	}
 	return err

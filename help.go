@@ -10,9 +10,11 @@ import (
 const (
 	catalogFlags = `  --catalog PATH         load a catalog folder (as written by export), a Mockoon environment
                          or an OpenAPI document instead of the embedded catalog
-  --variant KIND         the starting variant of every route: success or error (default success)
-  --set "METHOD /path=KIND"
-                         the starting variant of one route; repeatable
+  --variant KIND         the starting variant of every route: success (its default) or error
+                         (its first error status) (default success)
+  --set "METHOD /path=NAME"
+                         pin one route's variant: its name, its status (the first with it), or
+                         success or error; repeatable
 `
 	servingFlagsHelp = `  --host HOST            address to listen on (default 127.0.0.1; anything else is reachable
                          from the network, and serve warns so)
@@ -39,7 +41,8 @@ const (
                          the secret --webhook's deliveries are signed with (default: a new
                          one, printed on stderr at start)
 `
-	preferHelp = `Per request, a Prefer header picks a variant: "Prefer: code=402" or "Prefer: example=error".
+	preferHelp = `Per request, a Prefer header picks a variant: "Prefer: code=402" (the first with that
+status) or "Prefer: example=NAME" (by name; example=success and example=error work on any route).
 `
 )
 
@@ -71,11 +74,12 @@ Prints a route's rendered body. The route is a pattern ("GET /v1/customers/:cust
 or a concrete path ("GET /v1/customers/cus_123").
 
 Flags:
-  --variant KIND         render the error or success variant (default success)
+  --variant NAME         render this variant: its name, its status, or success or error
+                         (default success)
   --param name=value     a path parameter's value; repeatable (default: a sample)
   --catalog PATH         load a catalog folder, a Mockoon environment or an OpenAPI document
-  --set "METHOD /path=KIND"
-                         render the variant this sets for the route
+  --set "METHOD /path=NAME"
+                         render the variant this pins for the route
 `,
 	"export": `Usage:
   routedeck export DIR

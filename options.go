@@ -12,6 +12,7 @@ import (
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/catalog/source"
 	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/internal/termsafe"
 	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/store"
 	"github.com/routedeck/routedeck/stripe"
@@ -48,9 +49,11 @@ Usage:
 Flags (every command):
   --catalog PATH         load a catalog folder (as written by export), a Mockoon environment
                          or an OpenAPI document instead of the embedded catalog
-  --variant KIND         the starting variant of every route: success or error (default success)
-  --set "METHOD /path=KIND"
-                         the starting variant of one route; repeatable
+  --variant KIND         the starting variant of every route: success (its default) or error
+                         (its first error status) (default success)
+  --set "METHOD /path=NAME"
+                         pin one route's variant: its name, its status, or success or error;
+                         repeatable
 Serving (routedeck, serve):
   --host HOST            address to listen on (default 127.0.0.1)
   --port N               port to listen on (default 12111; 0 picks a free one and prints it)
@@ -60,10 +63,10 @@ Serving (routedeck, serve):
   --no-mouse             (routedeck only) leave the mouse to the terminal (select, copy)
   --quiet                (serve only) no log line per request
 ` + strictFlagHelp + `` + storeFlagsHelp + `show:
-  --variant KIND         render the error or success variant
+  --variant NAME         render this variant: its name, its status, or success or error
   --param name=value     a path parameter's value; repeatable (default: a sample)
 
-Per request, a Prefer header picks a variant: "Prefer: code=402" or "Prefer: example=error".
+Per request, a Prefer header picks a variant: "Prefer: code=402" or "Prefer: example=NAME".
 `
 
 // errVersion means --version was asked for; run prints the version on
@@ -85,6 +88,7 @@ type options struct {
 	catalogDir string
 	stderr     io.Writer // for the warnings of an imported catalog
 	variant    string
+	command    string // the command parsed for ("show", "serve", "routedeck")
 	sets       multiFlag
 	host       string
 	port       int
@@ -151,6 +155,7 @@ func parseFlags(name string, args []string, extra func(*flag.FlagSet, *options))
 	if o.port == 0 && !httpsGiven {
 		o.httpsPort = 0
 	}
+	o.command = name
 	if err := o.validate(); err != nil {
 		return nil, nil, err
 	}
@@ -208,8 +213,12 @@ func servingFlags(fs *flag.FlagSet, o *options) {
 
 // validate checks flag values that do not need the catalog.
 func (o *options) validate() error {
-	if _, err := catalog.ParseKind(o.variant); err != nil {
+	if _, err := catalog.ParseKind(o.variant); err != nil && o.command != "show" {
+		// show renders one route: any of its variants' names will do.
 		return usageErrorf("--variant: %v", err)
+	}
+	if strings.TrimSpace(o.variant) == "" {
+		return usageErrorf("--variant: empty (want a variant's name, its status, or success or error)")
 	}
 	if o.port < 0 || o.port > 65535 {
 		return usageErrorf("--port %d: want 0 to 65535", o.port)
@@ -245,21 +254,20 @@ func (o *options) validate() error {
 	return nil
 }
 
-// splitSet parses --set "GET /v1/customers/:customer=error".
-func splitSet(s string) (route string, kind catalog.Kind, err error) {
+// splitSet parses --set "GET /v1/customers/:customer=error": the route
+// and what names its variant (a name, a status, success or error), which
+// only the route can resolve.
+func splitSet(s string) (route, variant string, err error) {
 	i := strings.LastIndex(s, "=")
 	if i < 0 {
-		return "", "", usageErrorf("--set %q: want \"METHOD /path=success|error\"", s)
+		return "", "", usageErrorf("--set %q: want \"METHOD /path=NAME\" (a variant's name or status, or success or error)", s)
 	}
-	kind, err = catalog.ParseKind(s[i+1:])
-	if err != nil {
-		return "", "", usageErrorf("--set %q: %v", s, err)
-	}
+	variant = strings.TrimSpace(s[i+1:])
 	route = strings.TrimSpace(s[:i])
-	if !strings.Contains(route, " ") {
-		return "", "", usageErrorf("--set %q: want \"METHOD /path=success|error\"", s)
+	if !strings.Contains(route, " ") || variant == "" {
+		return "", "", usageErrorf("--set %q: want \"METHOD /path=NAME\" (a variant's name or status, or success or error)", s)
 	}
-	return route, kind, nil
+	return route, variant, nil
 }
 
 // loadCatalog loads --catalog (a catalog folder or a Mockoon file) or the
@@ -343,13 +351,18 @@ func (o *options) newServer() (*server.Server, error) {
 		return nil, err
 	}
 	for _, s := range o.sets {
-		key, k, _ := splitSet(s)
+		key, name, _ := splitSet(s)
 		r, ok := cat.Lookup(key)
 		if !ok {
 			o.closeStore()
 			return nil, usageErrorf("--set: no route %q in %s (see 'routedeck list')", key, cat.Name)
 		}
-		srv.State().Set(r, k)
+		i, err := r.FindVariant(name)
+		if err != nil {
+			o.closeStore()
+			return nil, usageErrorf("--set %q: %s", s, termsafe.Line(err.Error()))
+		}
+		srv.State().Pin(r, i)
 	}
 	return srv, nil
 }

@@ -1,25 +1,29 @@
 // Package catalog holds the routes routedeck serves: for each route its
-// method, path, docs and two variants (success and error), each a status,
-// headers and a body template. A catalog is a folder (or fs.FS) holding
+// method, path, docs and its variants (one or more named responses, the
+// first being the default), each a status, headers and a body template. A catalog is a folder (or fs.FS) holding
 // catalog.json, the manifest, and one template file per variant.
 package catalog
 
 import (
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/routedeck/routedeck/internal/editdist"
 	"github.com/routedeck/routedeck/render"
 )
 
 // ManifestName is the manifest's file name inside a catalog folder.
 const ManifestName = "catalog.json"
 
-// Kind says which of a route's two variants a response is.
+// Kind sorts variants in two: Success (a status below 400) and Error (400
+// and up). Route.Variant(Success) is a route's default variant and
+// Route.Variant(Error) its first error.
 type Kind string
 
-// The two variant kinds every route has.
+// The two kinds of variant.
 const (
 	Success Kind = "success"
 	Error   Kind = "error"
@@ -97,6 +101,10 @@ type Route struct {
 
 // Variant is one of a route's responses.
 type Variant struct {
+	// Name is unique within the route ("success", "error", "429",
+	// "200 example-name"); users pick variants by it.
+	Name string
+	// Kind is Error for a status of 400 and up, Success below.
 	Kind        Kind
 	Label       string
 	Status      int
@@ -147,14 +155,100 @@ func (r *Route) Key() string { return r.Method + " " + r.Path }
 // Index is the route's position in the catalog.
 func (r *Route) Index() int { return r.index }
 
-// Variant returns the variant of the given kind (every loaded route has both).
+// Variant returns the default variant for Success and the first variant
+// with a status of 400 or more for Error: nil when the route has none.
 func (r *Route) Variant(k Kind) *Variant {
-	for _, v := range r.Variants {
-		if v.Kind == k {
-			return v
-		}
+	if k == Success {
+		return r.Variants[0]
+	}
+	if i := r.FirstError(); i >= 0 {
+		return r.Variants[i]
 	}
 	return nil
+}
+
+// FirstError is the index of the route's first variant with a status of
+// 400 or more, -1 when it has none.
+func (r *Route) FirstError() int {
+	for i, v := range r.Variants {
+		if v.Kind == Error {
+			return i
+		}
+	}
+	return -1
+}
+
+// VariantNamed finds a variant by its name (exactly, else ignoring case)
+// and returns its index, -1 when the route has no such variant.
+func (r *Route) VariantNamed(name string) int {
+	for i, v := range r.Variants {
+		if v.Name == name {
+			return i
+		}
+	}
+	for i, v := range r.Variants {
+		if strings.EqualFold(v.Name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// VariantWithStatus is the index of the route's first variant answering
+// status, -1 when none does.
+func (r *Route) VariantWithStatus(status int) int {
+	for i, v := range r.Variants {
+		if v.Status == status {
+			return i
+		}
+	}
+	return -1
+}
+
+// FindVariant resolves what a user typed to a variant index: a status
+// ("429": the first variant with it), a variant's name, or "success" and
+// "error" (the default and the first error). Its error is one line naming
+// the route's variants and, where one is close, the likely one.
+func (r *Route) FindVariant(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if st, err := strconv.Atoi(s); err == nil {
+		if i := r.VariantWithStatus(st); i >= 0 {
+			return i, nil
+		}
+	}
+	if i := r.VariantNamed(s); i >= 0 {
+		return i, nil
+	}
+	if k, err := ParseKind(s); err == nil {
+		if k == Success {
+			return 0, nil
+		}
+		if i := r.FirstError(); i >= 0 {
+			return i, nil
+		}
+		return -1, fmt.Errorf("route %s has no error variant (its variants: %s)", r.Key(), r.variantList())
+	}
+	names := make([]string, len(r.Variants))
+	for i, v := range r.Variants {
+		names[i] = v.Name
+	}
+	hint := ""
+	if near := editdist.Closest(s, names); near != "" {
+		hint = fmt.Sprintf("; did you mean %q?", near)
+	}
+	return -1, fmt.Errorf("route %s has no variant %q (its variants: %s)%s", r.Key(), s, r.variantList(), hint)
+}
+
+// variantList is "success (200), error (404)".
+func (r *Route) variantList() string {
+	var b strings.Builder
+	for i, v := range r.Variants {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s (%d)", v.Name, v.Status)
+	}
+	return b.String()
 }
 
 // Template returns the compiled template, parsing it on first use. A

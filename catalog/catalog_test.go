@@ -151,9 +151,28 @@ func TestLoadErrors(t *testing.T) {
 				m.Routes[0].Path = "/v1/b/:other"
 			})
 		}, []string{"catalog.json:", "GET /v1/b/:id", "conflicts with the route on line 4"}},
-		{"missing variant", func(f fstest.MapFS) {
-			rewriteManifest(t, f, func(m *Manifest) { m.Routes[1].Variants = m.Routes[1].Variants[:1] })
-		}, []string{"catalog.json:", "GET /v1/b/:id", "no error variant"}},
+		{"no variants", func(f fstest.MapFS) {
+			rewriteManifest(t, f, func(m *Manifest) { m.Routes[1].Variants = nil })
+		}, []string{"cat/catalog.json:", "GET /v1/b/:id", "no variants"}},
+		{"duplicate variant names", func(f fstest.MapFS) {
+			rewriteManifest(t, f, func(m *Manifest) {
+				m.Routes[1].Variants[0].Name = "gone"
+				m.Routes[1].Variants[1].Name = "gone"
+			})
+		}, []string{"cat/catalog.json:", "GET /v1/b/:id", `variants 1 and 2 are both named "gone"`}},
+		{"a named variant clashes with a derived name", func(f fstest.MapFS) {
+			rewriteManifest(t, f, func(m *Manifest) {
+				m.Routes[0].Variants[1].Name = "success"
+			})
+		}, []string{"cat/catalog.json:", "GET /v1/a", `both named "success"`}},
+		{"bad status", func(f fstest.MapFS) {
+			rewriteManifest(t, f, func(m *Manifest) {
+				m.Routes[1].Variants = append(m.Routes[1].Variants, ManifestVariant{Name: "teapot", Status: 4180, File: "r1.error.hbs"})
+			})
+		}, []string{"cat/catalog.json:", "GET /v1/b/:id", `variant "teapot": status 4180 is not an HTTP status`}},
+		{"bad kind", func(f fstest.MapFS) {
+			rewriteManifest(t, f, func(m *Manifest) { m.Routes[1].Variants[1].Kind = "failure" })
+		}, []string{"cat/catalog.json:", "GET /v1/b/:id", "variant 2: kind", `"failure"`}},
 		{"missing file", func(f fstest.MapFS) { delete(f, "r0.error.hbs") }, []string{"r0.error.hbs", "GET /v1/a"}},
 		{"bad method", func(f fstest.MapFS) {
 			rewriteManifest(t, f, func(m *Manifest) { m.Routes[0].Method = "FETCH" })
@@ -285,7 +304,10 @@ func FuzzMatch(f *testing.F) {
 }
 
 func TestDefaultFile(t *testing.T) {
-	if got, want := DefaultFile("GET", "/v1/customers/:customer/sources/:id", Error), "routes/v1/customers/_customer/sources/_id/get.error.hbs"; got != want {
+	if got, want := DefaultFile("GET", "/v1/customers/:customer/sources/:id", "error"), "routes/v1/customers/_customer/sources/_id/get.error.hbs"; got != want {
+		t.Errorf("got %q; want %q", got, want)
+	}
+	if got, want := DefaultFile("POST", "/v1/charges", "card_declined/insufficient funds"), "routes/v1/charges/post.card_declined_insufficient_funds.hbs"; got != want {
 		t.Errorf("got %q; want %q", got, want)
 	}
 	fsys := fstest.MapFS{
@@ -300,5 +322,90 @@ func TestDefaultFile(t *testing.T) {
 	out, err := cat.Routes[0].Variant(Success).Render(nil)
 	if err != nil || out != `{"deleted": true}` {
 		t.Errorf("got %q, %v", out, err)
+	}
+}
+
+// manyVariants is a catalog whose one route has five variants, two of
+// them unnamed, and no 5xx.
+func manyVariants(t *testing.T) fstest.MapFS {
+	t.Helper()
+	return fstest.MapFS{
+		ManifestName: {Data: []byte(`{"name": "many", "routes": [{"method": "POST", "path": "/v1/pay", "variants": [
+  {"name": "paid", "status": 201, "file": "paid.hbs"},
+  {"status": 202, "file": "paid.hbs", "headers": {"Retry-After": "1"}},
+  {"name": "card_declined/insufficient_funds", "label": "Declined", "status": 402, "file": "declined.hbs"},
+  {"status": 402, "file": "declined.hbs"},
+  {"name": "slow down", "status": 429, "contentType": "text/plain", "file": "slow.txt", "templating": "none"}
+]}, {"method": "GET", "path": "/v1/ok", "variants": [{"status": 200, "file": "paid.hbs"}]}]}`)},
+		"paid.hbs":     {Data: []byte(`{"paid": true}`)},
+		"declined.hbs": {Data: []byte(`{"error": {"type": "card_error"}}`)},
+		"slow.txt":     {Data: []byte("slow down {{x}}")},
+	}
+}
+
+func TestManyVariants(t *testing.T) {
+	cat, err := Load(manyVariants(t), Options{Eager: true, Source: "many"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := cat.Routes[0]
+	var names []string
+	for _, v := range r.Variants {
+		names = append(names, fmt.Sprintf("%s=%d/%s", v.Name, v.Status, v.Kind))
+	}
+	want := "paid=201/success 202=202/success card_declined/insufficient_funds=402/error 402=402/error slow down=429/error"
+	if got := strings.Join(names, " "); got != want {
+		t.Fatalf("variants %s; want %s", got, want)
+	}
+	if r.Variant(Success) != r.Variants[0] || r.Variant(Error) != r.Variants[2] {
+		t.Errorf("Variant(Success) %s, Variant(Error) %s; want paid and the first 402", r.Variant(Success).Name, r.Variant(Error).Name)
+	}
+	if ok := cat.Routes[1]; ok.Variant(Error) != nil || ok.FirstError() != -1 || ok.Variant(Success).Name != "200" {
+		t.Errorf("a route without errors: Variant(Error) %v, FirstError %d", ok.Variant(Error), ok.FirstError())
+	}
+	for in, want := range map[string]int{"paid": 0, "success": 0, "error": 2, "402": 2, "202": 1, "SLOW DOWN": 4, "429": 4} {
+		if got, err := r.FindVariant(in); got != want || err != nil {
+			t.Errorf("FindVariant(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	_, err = r.FindVariant("card_declined/insufficent_funds")
+	if err == nil || err.Error() != `route POST /v1/pay has no variant "card_declined/insufficent_funds" (its variants: paid (201), 202 (202), card_declined/insufficient_funds (402), 402 (402), slow down (429)); did you mean "card_declined/insufficient_funds"?` {
+		t.Errorf("unknown name: %v", err)
+	}
+	if _, err := cat.Routes[1].FindVariant("error"); err == nil || !strings.Contains(err.Error(), "GET /v1/ok has no error variant (its variants: 200 (200))") {
+		t.Errorf("no error variant: %v", err)
+	}
+}
+
+// TestExportManyVariants exports a catalog with many variants and loads the
+// folder back: the same routes, variants, statuses, headers and bodies.
+func TestExportManyVariants(t *testing.T) {
+	cat, err := Load(manyVariants(t), Options{Eager: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := Export(cat.Files(), dir); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	describe := func(c *Catalog) string {
+		var b strings.Builder
+		for _, r := range c.Routes {
+			for _, v := range r.Variants {
+				body, err := v.Render(r.SampleRequest())
+				fmt.Fprintf(&b, "%s|%s|%s|%d|%s|%s|%v|%s|%q|%v\n", r.Key(), v.Name, v.Label, v.Status, v.Kind, v.ContentType, v.Headers, v.Templating, body, err)
+			}
+		}
+		return b.String()
+	}
+	if got, want := describe(back), describe(cat); got != want {
+		t.Errorf("loaded back:\n%s\nwant:\n%s", got, want)
+	}
+	if n := len(back.Routes[0].Variants); n != 5 {
+		t.Errorf("%d variants loaded back; want 5", n)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,10 +49,15 @@ type ManifestRoute struct {
 	Variants []ManifestVariant `json:"variants"`
 }
 
-// ManifestVariant is one variant of a route. An empty ContentType means
-// application/json and an empty File means DefaultFile.
+// ManifestVariant is one variant of a route. The first variant of a route
+// is its default. An empty Name means the Kind ("success", "error"), else
+// the status, made unique; an empty ContentType means application/json and
+// an empty File means DefaultFile.
 type ManifestVariant struct {
-	Kind        string            `json:"kind"`
+	Name string `json:"name,omitempty"`
+	// Kind is "success" or "error", or empty. Older manifests name their
+	// two variants by it; a "success" variant is the default wherever it is.
+	Kind        string            `json:"kind,omitempty"`
 	Label       string            `json:"label,omitempty"`
 	Status      int               `json:"status"`
 	ContentType string            `json:"contentType,omitempty"`
@@ -425,33 +431,74 @@ func buildRoute(fsys fs.FS, src string, mr ManifestRoute, eager bool) (*Route, e
 	if r.Group == "" {
 		r.Group = defaultGroup(segs)
 	}
-	seen := map[Kind]bool{}
-	for _, mv := range mr.Variants {
-		kind, err := ParseKind(mv.Kind)
-		if err != nil {
-			return nil, fmt.Errorf("route %s: %w", r.Key(), err)
+	if len(mr.Variants) == 0 {
+		return nil, fmt.Errorf("route %s: no variants (want at least one)", r.Key())
+	}
+	// Legacy manifests mark variants "success" and "error"; the success
+	// one is the default, whatever the order.
+	variants := mr.Variants
+	for i, mv := range variants {
+		if i > 0 && strings.EqualFold(strings.TrimSpace(mv.Kind), string(Success)) {
+			variants = append([]ManifestVariant{mv}, slices.Delete(slices.Clone(variants), i, i+1)...)
+			break
 		}
-		if seen[kind] {
-			return nil, fmt.Errorf("route %s: two %s variants", r.Key(), kind)
+	}
+	named := map[string]int{} // a name → its variant's position
+	for i, mv := range variants {
+		what := fmt.Sprintf("variant %d", i+1)
+		if mv.Name != "" {
+			what = fmt.Sprintf("variant %q", mv.Name)
 		}
-		seen[kind] = true
+		if mv.Kind != "" {
+			if _, err := ParseKind(mv.Kind); err != nil {
+				return nil, fmt.Errorf("route %s: %s: kind: %w", r.Key(), what, err)
+			}
+		}
 		if mv.Status < 100 || mv.Status > 599 {
-			return nil, fmt.Errorf("route %s: %s variant: status %d is not an HTTP status", r.Key(), kind, mv.Status)
+			return nil, fmt.Errorf("route %s: %s: status %d is not an HTTP status", r.Key(), what, mv.Status)
 		}
+		name := strings.TrimSpace(mv.Name)
+		if mv.Name != "" && name == "" || strings.ContainsAny(name, "\n\r\t") {
+			return nil, fmt.Errorf("route %s: %s: a name must be one line of text", r.Key(), what)
+		}
+		if name == "" {
+			// Unnamed: its kind ("success").
+			name = strings.ToLower(strings.TrimSpace(mv.Kind))
+		}
+		if name != "" {
+			if prev, dup := named[name]; dup {
+				return nil, fmt.Errorf("route %s: variants %d and %d are both named %q (names must differ within a route)", r.Key(), prev+1, i+1, name)
+			}
+		} else {
+			// Else its status, made unique.
+			name = strconv.Itoa(mv.Status)
+			for n, base := 2, name; ; n++ {
+				if _, dup := named[name]; !dup && !explicitName(variants, name) {
+					break
+				}
+				name = fmt.Sprintf("%s-%d", base, n)
+			}
+		}
+		named[name] = i
+		what = fmt.Sprintf("variant %q", name)
 		if mv.File == "" {
-			mv.File = DefaultFile(method, mr.Path, kind)
+			mv.File = DefaultFile(method, mr.Path, name)
 		}
 		if !fs.ValidPath(mv.File) {
-			return nil, fmt.Errorf("route %s: %s variant: file %q must be a relative path inside the catalog", r.Key(), kind, mv.File)
+			return nil, fmt.Errorf("route %s: %s: file %q must be a relative path inside the catalog", r.Key(), what, mv.File)
 		}
 		dialect, err := render.ParseDialect(mv.Templating)
 		if err != nil {
-			return nil, fmt.Errorf("route %s: %s variant: %w", r.Key(), kind, err)
+			return nil, fmt.Errorf("route %s: %s: %w", r.Key(), what, err)
 		}
-		v := &Variant{Kind: kind, Label: mv.Label, Status: mv.Status, ContentType: mv.ContentType, Headers: mv.Headers, File: mv.File, Templating: dialect, fsys: fsys}
+		kind := Success
+		if mv.Status >= 400 {
+			kind = Error
+		}
+		v := &Variant{Name: name, Kind: kind, Label: mv.Label, Status: mv.Status, ContentType: mv.ContentType, Headers: mv.Headers, File: mv.File, Templating: dialect, fsys: fsys}
 		if eager {
 			if err := v.read(); err != nil {
-				return nil, fmt.Errorf("route %s: %s variant: %s: %w", r.Key(), kind, joinName(src, mv.File), unwrapPathError(err))
+				return nil, fmt.Errorf("route %s: %s: %s: %w", r.Key(), what, joinName(src, mv.File), unwrapPathError(err))
 			}
 		}
 		if v.ContentType == "" {
@@ -459,16 +506,17 @@ func buildRoute(fsys fs.FS, src string, mr ManifestRoute, eager bool) (*Route, e
 		}
 		r.Variants = append(r.Variants, v)
 	}
-	for _, k := range []Kind{Success, Error} {
-		if !seen[k] {
-			return nil, fmt.Errorf("route %s: no %s variant (every route needs success and error)", r.Key(), k)
+	return r, nil
+}
+
+// explicitName reports whether a variant of the manifest route is named name.
+func explicitName(variants []ManifestVariant, name string) bool {
+	for _, mv := range variants {
+		if strings.TrimSpace(mv.Name) == name || mv.Name == "" && strings.EqualFold(strings.TrimSpace(mv.Kind), name) {
+			return true
 		}
 	}
-	// Success first, whatever the manifest's order.
-	if r.Variants[0].Kind != Success {
-		r.Variants[0], r.Variants[1] = r.Variants[1], r.Variants[0]
-	}
-	return r, nil
+	return false
 }
 
 func unwrapPathError(err error) error {
@@ -487,9 +535,11 @@ func joinName(src, file string) string {
 }
 
 // DefaultFile is where a variant's template lives when the manifest names
-// no file: "routes/v1/customers/_customer/get.success.hbs" for
-// GET /v1/customers/:customer (":" is not allowed in file names everywhere).
-func DefaultFile(method, routePath string, kind Kind) string {
+// no file: "routes/v1/customers/_customer/get.success.hbs" for the
+// variant named "success" of GET /v1/customers/:customer (":" is not
+// allowed in file names everywhere). Characters of the name that are not
+// safe in a file name become "_".
+func DefaultFile(method, routePath, name string) string {
 	var b strings.Builder
 	b.WriteString("routes")
 	for _, seg := range strings.Split(strings.Trim(routePath, "/"), "/") {
@@ -503,7 +553,13 @@ func DefaultFile(method, routePath string, kind Kind) string {
 	b.WriteByte('/')
 	b.WriteString(strings.ToLower(method))
 	b.WriteByte('.')
-	b.WriteString(string(kind))
+	for _, c := range name {
+		if c < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			b.WriteRune(c)
+		} else {
+			b.WriteByte('_')
+		}
+	}
 	b.WriteString(".hbs")
 	return b.String()
 }
@@ -564,7 +620,7 @@ func (c *Catalog) compileAll(src string) error {
 			err = errors.New(le.Msg)
 		}
 		msg := strings.TrimPrefix(err.Error(), v.File+": ")
-		return fmt.Errorf("%s: route %s (%s variant): %s", file, owners[v].Key(), v.Kind, msg)
+		return fmt.Errorf("%s: route %s (%s variant): %s", file, owners[v].Key(), v.Name, msg)
 	}
 	return nil
 }

@@ -7,18 +7,18 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/routedeck/routedeck/catalog"
 )
 
 // Event describes one request the server answered.
 type Event struct {
-	Time      time.Time
-	Method    string
-	Path      string // as requested, without the query
-	Query     string
-	Route     string // the matched route's key, "" when no route matched
-	Variant   catalog.Kind
+	Time   time.Time
+	Method string
+	Path   string // as requested, without the query
+	Query  string
+	Route  string // the matched route's key, "" when no route matched
+	// Variant is the name of the variant that answered, "" when none did
+	// (a refusal by the rules, a test card's decline, no route).
+	Variant   string
 	Status    int
 	Duration  time.Duration
 	RequestID string

@@ -23,24 +23,24 @@ func FuzzPrefer(f *testing.F) {
 		f.Fatal("no POST /v1/charges in the test catalog")
 	}
 	f.Fuzz(func(t *testing.T, prefer string) {
-		kind := s.pick(route, prefer)
-		if kind != catalog.Success && kind != catalog.Error {
-			t.Fatalf("Prefer %q picked %q", prefer, kind)
+		v := s.pick(route, prefer)
+		if v == nil || v != route.Variant(catalog.Success) && v.Kind != catalog.Error {
+			t.Fatalf("Prefer %q picked %v", prefer, v)
 		}
 		req := httptest.NewRequest("POST", "/v1/charges", nil)
 		req.Header["Prefer"] = []string{prefer}
 		w := httptest.NewRecorder()
 		s.ServeHTTP(w, req)
-		if want := route.Variant(kind).Status; w.Code != want {
-			t.Fatalf("Prefer %q: status %d; pick says %s (%d)", prefer, w.Code, kind, want)
+		if want := v.Status; w.Code != want {
+			t.Fatalf("Prefer %q: status %d; pick says %s (%d)", prefer, w.Code, v.Name, want)
 		}
 		if w.Code != http.StatusOK && w.Code != http.StatusPaymentRequired {
 			t.Fatalf("Prefer %q: status %d is no variant of the route", prefer, w.Code)
 		}
-		if s.State().Active(route) != catalog.Success {
+		if s.State().Pinned(route) != Auto {
 			t.Fatalf("Prefer %q changed the active variant", prefer)
 		}
-		if s.pick(route, "example=error, "+prefer) != catalog.Error {
+		if s.pick(route, "example=error, "+prefer) != route.Variant(catalog.Error) {
 			t.Fatalf("a leading example=error lost to %q", prefer)
 		}
 	})

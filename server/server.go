@@ -48,7 +48,8 @@ const initialBodyBuffer = 512
 
 // Options configure a Server.
 type Options struct {
-	// Variant is the starting variant of every route (default success).
+	// Variant is where every route starts: catalog.Success (the default)
+	// leaves it Auto, catalog.Error pins its first error.
 	Variant catalog.Kind
 	// BodyTimeout is how long a client has to send a request's body once
 	// its headers are in (default DefaultBodyTimeout). A body still
@@ -172,7 +173,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status   int
 		out      string
 		route    *catalog.Route
-		variant  catalog.Kind
+		variant  *catalog.Variant // nil when the answer is not a variant's
 		warnings []string
 		test     *Outcome // a test value's outcome, nil for none
 		change   Change
@@ -244,19 +245,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		req := render.NewRequest(r, params, body)
 		req.ID = reqID
 		variant, test = s.choose(route, req, r.Header.Get("Prefer"))
-		v := route.Variant(variant)
+		v := variant
 		if s.rules != nil {
 			var refused *APIError
 			warnings, refused = s.rules.Check(route, req)
-			if refused != nil && variant == catalog.Success {
-				variant, status, out = "", refused.Status, refused.body()
+			if refused != nil && v.Kind == catalog.Success {
+				variant, status, out = nil, refused.Status, refused.body()
 				h["Content-Type"] = jsonType
 				break
 			}
 		}
 		if test != nil && test.Decline != nil {
 			d := test.decline()
-			variant, status, out = "", d.Status, d.body()
+			variant, status, out = nil, d.Status, d.body()
 			h["Content-Type"] = jsonType
 			break
 		}
@@ -267,7 +268,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			renderBody = v.Render
 		}
 		var rendered string
-		if s.keeper != nil && variant == catalog.Success {
+		if s.keeper != nil && v.Kind == catalog.Success {
 			// The keeper answers from the store, rendering the variant
 			// only where it starts from it (a create, an id never stored).
 			ans, refused := s.keeper.Answer(route, req, func() (string, error) {
@@ -278,7 +279,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return test.finish(out), rerr
 			})
 			if err == nil && refused != nil {
-				variant, status, out = "", refused.Status, refused.body()
+				variant, status, out = nil, refused.Status, refused.body()
 				h["Content-Type"] = jsonType
 				break
 			}
@@ -289,21 +290,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			rendered, err = renderBody(req)
 			rendered = test.finish(rendered)
-			if fk, ok := s.keeper.(FailureKeeper); ok && variant == catalog.Error && err == nil {
+			if fk, ok := s.keeper.(FailureKeeper); ok && v.Kind == catalog.Error && err == nil {
 				fk.Failed(route, req)
 			}
 		}
 		if err != nil {
 			status, out = http.StatusInternalServerError, stripeError("api_error", "",
-				fmt.Sprintf("routedeck could not render %s (%s variant): %v", route.Key(), variant, err), "")
+				fmt.Sprintf("routedeck could not render %s (%s variant): %v", route.Key(), v.Name, err), "")
 			h["Content-Type"] = jsonType
 			break
 		}
-		if s.rules != nil && variant == catalog.Success {
+		if s.rules != nil && v.Kind == catalog.Success {
 			finished, more, refused := s.rules.Finish(route, req, rendered)
 			warnings = append(warnings, more...)
 			if refused != nil {
-				variant, status, out = "", refused.Status, refused.body()
+				variant, status, out = nil, refused.Status, refused.body()
 				h["Content-Type"] = jsonType
 				break
 			}
@@ -332,7 +333,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Method:    r.Method,
 			Path:      r.URL.Path,
 			Query:     r.URL.RawQuery,
-			Variant:   variant,
 			Status:    status,
 			Duration:  time.Since(start),
 			RequestID: reqID,
@@ -348,6 +348,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if route != nil {
 			e.Route = route.Key()
+		}
+		if variant != nil {
+			e.Variant = variant.Name
 		}
 		s.hub.publish(e)
 	}
@@ -366,43 +369,56 @@ func forPeople(userAgent string) bool {
 }
 
 // pick applies a Prefer header (Prism's convention): "code=402" picks the
-// variant with that status, "example=error" or "example=success" picks by
-// kind. Anything else leaves the route's active variant.
-func (s *Server) pick(r *catalog.Route, prefer string) catalog.Kind {
-	kind, _ := s.preferred(r, prefer)
-	return kind
+// first variant with that status, "example=NAME" the variant of that name
+// ("example=success" and "example=error" the default and the first error
+// where no variant has the name). Anything else leaves the route's active
+// variant.
+func (s *Server) pick(r *catalog.Route, prefer string) *catalog.Variant {
+	i, _ := s.preferred(r, prefer)
+	return r.Variants[i]
 }
 
-// preferred is pick, and says whether the header picked the variant.
-func (s *Server) preferred(r *catalog.Route, prefer string) (kind catalog.Kind, preferred bool) {
-	active := s.state.Active(r)
-	if prefer == "" {
-		return active, false
-	}
-	for _, part := range strings.FieldsFunc(prefer, func(c rune) bool { return c == ',' || c == ';' || c == ' ' }) {
-		k, v, ok := strings.Cut(part, "=")
-		if !ok {
-			continue
-		}
-		v = strings.Trim(v, `"`)
-		switch strings.ToLower(k) {
-		case "code":
-			code, err := strconv.Atoi(v)
-			if err != nil {
+// preferred is pick, as a variant index, and says whether the header
+// picked the variant.
+func (s *Server) preferred(r *catalog.Route, prefer string) (variant int, preferred bool) {
+	if prefer != "" {
+		for _, part := range strings.FieldsFunc(prefer, func(c rune) bool { return c == ',' || c == ';' || c == ' ' }) {
+			k, v, ok := strings.Cut(part, "=")
+			if !ok {
 				continue
 			}
-			for _, variant := range r.Variants {
-				if variant.Status == code {
-					return variant.Kind, true
+			v = strings.Trim(v, `"`)
+			i := -1
+			switch strings.ToLower(k) {
+			case "code":
+				if code, err := strconv.Atoi(v); err == nil {
+					i = r.VariantWithStatus(code)
+				}
+			case "example":
+				if i = r.VariantNamed(v); i < 0 {
+					if kind, err := catalog.ParseKind(v); err == nil {
+						i = 0
+						if kind == catalog.Error {
+							i = r.FirstError()
+						}
+					}
 				}
 			}
-		case "example":
-			if kind, err := catalog.ParseKind(v); err == nil {
-				return kind, true
+			if i >= 0 {
+				return i, true
 			}
 		}
 	}
-	return active, false
+	return s.active(r), false
+}
+
+// active is the variant r answers with when the request picks none: the
+// pinned one, else the default.
+func (s *Server) active(r *catalog.Route) int {
+	if i := s.state.Pinned(r); i != Auto {
+		return i
+	}
+	return 0
 }
 
 // readBody reads the request body, at most MaxBodyBytes, before the body

@@ -36,16 +36,17 @@ type Outcome struct {
 }
 
 // choose picks the variant a request gets: a Prefer header's, else a test
-// value's outcome (the success variant), else the route's toggle.
-func (s *Server) choose(route *catalog.Route, req *render.Request, prefer string) (catalog.Kind, *Outcome) {
-	kind, preferred := s.preferred(route, prefer)
+// value's outcome (the default variant), else the pinned one, else the
+// default.
+func (s *Server) choose(route *catalog.Route, req *render.Request, prefer string) (*catalog.Variant, *Outcome) {
+	i, preferred := s.preferred(route, prefer)
 	if preferred || s.tests == nil {
-		return kind, nil
+		return route.Variants[i], nil
 	}
 	if o := s.tests.Outcome(route, req); o != nil {
-		return catalog.Success, o
+		return route.Variants[0], o
 	}
-	return kind, nil
+	return route.Variants[i], nil
 }
 
 // finish applies an outcome's Finish to a rendered body.

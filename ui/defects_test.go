@@ -75,7 +75,7 @@ func TestDocsLinksNotBroken(t *testing.T) {
 	m, f := newFixture(t, 140, 40)
 	r := f.cat.Routes[0]
 	r.Docs = `<p>If the confirmation_method is automatic, payment may be attempted using our <a href="/docs/stripe-js/reference#stripe-handle-card-payment">client SDKs</a> and the client_secret.</p>`
-	m.detail, _ = m.detail.show(nil, catalog.Success, false)
+	m.detail, _ = m.detail.show(nil, nil, false)
 	m, _ = send(t, m, keyRunes("j"))
 	m, _ = send(t, m, keyRunes("k"))
 	m.detail.vp.Height = 100
@@ -90,7 +90,7 @@ func TestPreviewTabs(t *testing.T) {
 	m, f := newFixture(t, 120, 40)
 	r := selectedRoute(m.list)
 	m = press(t, m, keyRunes("]"))
-	if got := f.srv.State().Active(r); got != catalog.Success {
+	if got := f.srv.State().Active(r).Kind; got != catalog.Success {
 		t.Fatalf("] changed the server to %s", got)
 	}
 	if get(t, f, "GET", "/v1/customers/cus_1") != 200 {
@@ -131,7 +131,7 @@ func TestLogWorkspace(t *testing.T) {
 	}
 	// t flips the entry's route; f fires it again.
 	m = press(t, m, keyRunes("t"))
-	if got := f.srv.State().Active(f.cat.Routes[0]); got != catalog.Error {
+	if got := f.srv.State().Active(f.cat.Routes[0]).Kind; got != catalog.Error {
 		t.Errorf("t in the log: route on %s", got)
 	}
 	m, msgs := send(t, m, keyRunes("f"))

@@ -35,8 +35,9 @@ type detailModel struct {
 	height int
 
 	route *catalog.Route
-	kind  catalog.Kind // the variant the server answers with
-	// preview is the index of the variant tab shown, or -1 to follow kind.
+	// active is the variant the server answers with (pinned, else the default).
+	active *catalog.Variant
+	// preview is the index of the variant tab shown, or -1 to follow active.
 	preview int
 	docs    string // rendered for width
 	fired   *firedResult
@@ -75,9 +76,9 @@ func (d detailModel) setSize(w, h int) (detailModel, tea.Cmd) {
 
 // show switches to route r (or refreshes it when its variant changed).
 // keepFired keeps a fired response on screen for the same route.
-func (d detailModel) show(r *catalog.Route, kind catalog.Kind, keepFired bool) (detailModel, tea.Cmd) {
+func (d detailModel) show(r *catalog.Route, active *catalog.Variant, keepFired bool) (detailModel, tea.Cmd) {
 	same := d.route == r
-	if same && d.kind == kind && (keepFired || d.fired == nil) {
+	if same && d.active == active && (keepFired || d.fired == nil) {
 		return d, nil
 	}
 	if !same {
@@ -92,7 +93,7 @@ func (d detailModel) show(r *catalog.Route, kind catalog.Kind, keepFired bool) (
 	if !same || !keepFired {
 		d.fired, d.firedTop = nil, false
 	}
-	d.kind = kind
+	d.active = active
 	if r == nil {
 		d.plain, d.styled, d.pending = "", "", false
 		d.refresh()
@@ -209,7 +210,7 @@ func (d detailModel) shownVariant() *catalog.Variant {
 	if d.preview >= 0 && d.preview < len(d.route.Variants) {
 		return d.route.Variants[d.preview]
 	}
-	return d.route.Variant(d.kind)
+	return d.active
 }
 
 // selectTab previews variant i (wrapping), without touching the server.
@@ -219,7 +220,7 @@ func (d detailModel) selectTab(i int) (detailModel, tea.Cmd) {
 	}
 	n := len(d.route.Variants)
 	d.preview = (i%n + n) % n
-	if d.route.Variants[d.preview].Kind == d.kind {
+	if d.route.Variants[d.preview] == d.active {
 		d.preview = -1 // the served one: follow it again
 	}
 	d.fired, d.firedTop = nil, false
@@ -240,7 +241,7 @@ func (d detailModel) tabIndex() int {
 // tabLabel is a tab's text without brackets: "● Success 200".
 func (d detailModel) tabLabel(v *catalog.Variant) string {
 	mark := "○ "
-	if v.Kind == d.kind {
+	if v == d.active {
 		mark = "● " // what the server answers
 	}
 	return mark + fmt.Sprintf("%s %d", kindTitle(v.Kind), v.Status)
@@ -276,8 +277,8 @@ func (d *detailModel) writePreview(b *strings.Builder, w int) {
 	if v == nil {
 		return
 	}
-	if v.Kind != d.kind {
-		b.WriteString(wrapWords(s.detail.banner.Render(fmt.Sprintf("Preview only: the server answers %s (t switches it)", kindTitle(d.kind))), w) + "\n")
+	if v != d.active && d.active != nil {
+		b.WriteString(wrapWords(s.detail.banner.Render(fmt.Sprintf("Preview only: the server answers %s (t switches it)", kindTitle(d.active.Kind))), w) + "\n")
 	}
 	if v.Label != "" {
 		b.WriteString(wrapWords(s.detail.muted.Render(v.Label), w) + "\n")

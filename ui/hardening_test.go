@@ -16,7 +16,7 @@ func TestRunesTogetherAreSeparateKeys(t *testing.T) {
 	m, f := newFixture(t, 120, 40)
 	first := selectedRoute(m.list)
 	m = press(t, m, keyRunes("tj"))
-	if got := f.srv.State().Active(first); got != catalog.Error {
+	if got := f.srv.State().Active(first).Kind; got != catalog.Error {
 		t.Errorf("after \"tj\": %s on %s; want error", first.Key(), got)
 	}
 	if got := selectedRoute(m.list); got == first {

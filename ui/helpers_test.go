@@ -258,7 +258,7 @@ func event(i int, method, path, route string, status int) server.Event {
 		Method:         method,
 		Path:           path,
 		Route:          route,
-		Variant:        kind,
+		Variant:        string(kind),
 		Status:         status,
 		Duration:       time.Duration(i+1) * 1500 * time.Microsecond,
 		RequestID:      "req_EVENT" + strings.Repeat("0", 3),

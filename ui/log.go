@@ -491,7 +491,7 @@ func (l logModel) row(i int, c logCols) string {
 		if variant == "" {
 			variant = "—"
 		}
-		row += variantStyle(s, e.Variant).Render(pad(variant, colVariant)) + " "
+		row += variantStyle(s, e.Status).Render(pad(termsafe.Line(variant), colVariant)) + " "
 	}
 	row += s.statusStyle(e.Status).Render(fmt.Sprintf("%-*d", colStatus, e.Status))
 	if c.took {
@@ -510,9 +510,10 @@ func eventTarget(e server.Event) string {
 	return termsafe.Line(termsafe.MaskSecrets(t))
 }
 
-// variantStyle colours a variant name: error red, success dim.
-func variantStyle(s *styles, k catalog.Kind) lipgloss.Style {
-	if k == catalog.Error {
+// variantStyle colours a variant name by its status: an error red,
+// anything else dim.
+func variantStyle(s *styles, status int) lipgloss.Style {
+	if status >= 400 {
 		return s.status.bad
 	}
 	return s.log.dim
@@ -663,9 +664,9 @@ func (m Model) toggleLogged() (Model, tea.Cmd) {
 	if r == nil {
 		return m, m.setNotice(fmt.Sprintf("%s %s matched no route: nothing to flip", e.Method, e.Path), true)
 	}
-	kind := m.state.Toggle(r)
+	v := m.state.Toggle(r)
 	m.mix = nil
-	return m, m.setNotice(fmt.Sprintf("%s now answers %s", r.Key(), kind), false)
+	return m, m.setNotice(fmt.Sprintf("%s now answers %s", r.Key(), v.Name), false)
 }
 
 // refire sends the selected log entry's request again.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/internal/termsafe"
+	"github.com/routedeck/routedeck/server"
 )
 
 // methodWidth fits the longest method badge ("DELETE", "OPTIONS" is cut).
@@ -153,7 +154,7 @@ func (m Model) routeRow(it routeItem, index, width, rh int) []string {
 	badge := s.methodStyle(r.Method).Render(ansi.Truncate(r.Method, methodWidth-1, ""))
 	avail := width - 1 - methodWidth
 	marker := ""
-	if m.state.Active(r) == catalog.Error {
+	if m.state.Active(r).Kind == catalog.Error {
 		mk := errMarker
 		if ansi.StringWidth(r.Path)+1+ansi.StringWidth(mk) > avail {
 			mk = "✗" // the path matters more than the word
@@ -326,7 +327,7 @@ func (m Model) showErrorsOnly(on bool) (Model, tea.Cmd) {
 	m.errorsOnly = on
 	items := make([]list.Item, 0, len(m.cat.Routes))
 	for _, r := range m.cat.Routes {
-		if !on || m.state.Active(r) == catalog.Error {
+		if !on || m.state.Active(r).Kind == catalog.Error {
 			items = append(items, newRouteItem(r))
 		}
 	}
@@ -377,28 +378,34 @@ func (m Model) toggle() (Model, tea.Cmd) {
 	if r == nil {
 		return m, nil
 	}
-	kind := m.state.Toggle(r)
+	v := m.state.Toggle(r)
 	m.mix = nil
-	text := fmt.Sprintf("%s now answers %s", r.Key(), kind)
+	text := fmt.Sprintf("%s now answers %s", r.Key(), v.Name)
 	if !m.serving() {
-		text = fmt.Sprintf("%s: the preview shows %s (nothing is served)", r.Key(), kind)
+		text = fmt.Sprintf("%s: the preview shows %s (nothing is served)", r.Key(), v.Name)
 	}
-	if v := r.Variant(kind); v != nil {
-		text += fmt.Sprintf(" (%d)", v.Status)
+	text += fmt.Sprintf(" (%d)", v.Status)
+	if r.FirstError() < 0 {
+		text = fmt.Sprintf("%s has no error variant: it answers %s (%d)", r.Key(), v.Name, v.Status)
 	}
-	return m, m.setNotice(text, false)
+	return m, m.setNotice(termsafe.Line(text), false)
 }
 
 // toggleAll sends every route to error while any is on success. Once all
 // are on error it restores the mix from before (the routes that were on
 // error stay there), or sends all back to success if there was none.
 func (m Model) toggleAll() (Model, tea.Cmd) {
-	n := len(m.cat.Routes)
+	n := 0 // the routes that have an error to send them to
+	for _, r := range m.cat.Routes {
+		if r.FirstError() >= 0 {
+			n++
+		}
+	}
 	if m.state.ErrorCount() < n {
 		m.mix = m.mix[:0]
 		for _, r := range m.cat.Routes {
-			if m.state.Active(r) == catalog.Error {
-				m.mix = append(m.mix, r)
+			if i := m.state.Pinned(r); i != server.Auto {
+				m.mix = append(m.mix, pin{r, i})
 			}
 		}
 		m.state.SetAll(catalog.Error)
@@ -410,8 +417,8 @@ func (m Model) toggleAll() (Model, tea.Cmd) {
 	}
 	m.state.SetAll(catalog.Success)
 	restored := len(m.mix)
-	for _, r := range m.mix {
-		m.state.Set(r, catalog.Error)
+	for _, p := range m.mix {
+		m.state.Pin(p.route, p.variant)
 	}
 	m.mix = nil
 	if restored > 0 {
@@ -441,4 +448,10 @@ func (m Model) previewTab(k tea.KeyMsg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.detail, cmd = m.detail.selectTab(i)
 	return m, cmd
+}
+
+// pin is a route's pinned variant, kept to be restored.
+type pin struct {
+	route   *catalog.Route
+	variant int
 }

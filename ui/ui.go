@@ -134,7 +134,7 @@ type Model struct {
 	preFilter *catalog.Route
 	// mix is the set of routes on error before T sent them all there, so
 	// T again restores it.
-	mix []*catalog.Route
+	mix []pin
 	// filterSeq counts changes of the filter text; see listMsg.
 	filterSeq int
 	detail    detailModel
@@ -323,15 +323,15 @@ func (m Model) updateChildren(msg tea.Msg) (Model, tea.Cmd) {
 // sync points the detail pane at the selected route and its active variant.
 func (m Model) sync() (Model, tea.Cmd) {
 	r := selectedRoute(m.list)
-	var kind catalog.Kind
+	var active *catalog.Variant
 	if r != nil {
-		kind = m.state.Active(r)
+		active = m.state.Active(r)
 	}
-	if r == m.detail.route && kind == m.detail.kind {
+	if r == m.detail.route && active == m.detail.active {
 		return m, nil
 	}
 	var cmd tea.Cmd
-	m.detail, cmd = m.detail.show(r, kind, false)
+	m.detail, cmd = m.detail.show(r, active, false)
 	return m, cmd
 }
 
@@ -462,7 +462,7 @@ func (m Model) goBack(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m, cmd
 	case m.detail.fired != nil:
 		var cmd tea.Cmd
-		m.detail, cmd = m.detail.show(m.detail.route, m.detail.kind, false)
+		m.detail, cmd = m.detail.show(m.detail.route, m.detail.active, false)
 		return m, cmd
 	}
 	return m, nil

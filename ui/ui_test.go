@@ -66,14 +66,14 @@ func TestToggleSwitchesServerVariant(t *testing.T) {
 		t.Fatalf("before toggle: status %d; want 200", got)
 	}
 	m = press(t, m, keyRunes("t"))
-	if got := f.srv.State().Active(r); got != catalog.Error {
+	if got := f.srv.State().Active(r).Kind; got != catalog.Error {
 		t.Fatalf("state after t = %s; want error", got)
 	}
 	if got := get(t, f, "GET", "/v1/customers/cus_1"); got != 404 {
 		t.Errorf("after toggle: status %d; want 404", got)
 	}
-	if m.detail.kind != catalog.Error || !strings.Contains(m.detail.plain, "resource_missing") {
-		t.Errorf("detail not on the error variant: kind %s body %q", m.detail.kind, m.detail.plain)
+	if m.detail.active.Kind != catalog.Error || !strings.Contains(m.detail.plain, "resource_missing") {
+		t.Errorf("detail not on the error variant: kind %s body %q", m.detail.active.Kind, m.detail.plain)
 	}
 	v := m.View()
 	for _, want := range []string{errMarker, "● Error 404", "1 on error", "now answers error (404)"} {
@@ -83,11 +83,11 @@ func TestToggleSwitchesServerVariant(t *testing.T) {
 	}
 	// space pages, as in a pager; it never flips the server.
 	m = press(t, m, keySpace)
-	if got := f.srv.State().Active(r); got != catalog.Error {
+	if got := f.srv.State().Active(r).Kind; got != catalog.Error {
 		t.Errorf("state after space = %s; want error still", got)
 	}
 	m = press(t, m, keyRunes("k"), keyRunes("k"), keyRunes("k"), keyRunes("k"), keyRunes("k"), keyRunes("k"), keyRunes("t"))
-	if got := f.srv.State().Active(r); got != catalog.Success {
+	if got := f.srv.State().Active(r).Kind; got != catalog.Success {
 		t.Errorf("state after t again = %s; want success", got)
 	}
 	if strings.Contains(m.View(), errMarker) {
@@ -113,7 +113,7 @@ func TestToggleAll(t *testing.T) {
 	}
 	// T again restores the mix from before: the one route on error.
 	m = press(t, m, keyRunes("T"))
-	if got := f.srv.State().ErrorCount(); got != 1 || f.srv.State().Active(f.cat.Routes[0]) != catalog.Error {
+	if got := f.srv.State().ErrorCount(); got != 1 || f.srv.State().Active(f.cat.Routes[0]).Kind != catalog.Error {
 		t.Errorf("after second T: %d on error; want the 1 from before", got)
 	}
 	if !strings.Contains(m.notice.text, "back to the earlier mix: 1 on error") {

@@ -499,7 +499,7 @@ func (c *converter) bucketBody(res *response, key string) string {
 // templateFile picks a unique template path for a variant, safe on every
 // file system (no ":", unique regardless of case).
 func (c *converter) templateFile(method, p string, kind catalog.Kind) string {
-	base := catalog.DefaultFile(method, p, kind)
+	base := catalog.DefaultFile(method, p, string(kind))
 	file := base
 	for i := 2; c.files[strings.ToLower(file)] || !fs.ValidPath(file); i++ {
 		if !fs.ValidPath(file) {

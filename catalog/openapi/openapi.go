@@ -644,7 +644,7 @@ func fromNode(n *yaml.Node, depth int) (any, error) {
 // file picks a unique body path for a variant, safe on every file system.
 func (c *converter) file(key string, kind catalog.Kind) string {
 	method, p, _ := strings.Cut(key, " ")
-	base := catalog.DefaultFile(method, p, kind)
+	base := catalog.DefaultFile(method, p, string(kind))
 	file := base
 	for i := 2; c.files[strings.ToLower(file)] || !fs.ValidPath(file); i++ {
 		if !fs.ValidPath(file) {

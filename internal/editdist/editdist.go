@@ -23,3 +23,32 @@ func Levenshtein(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// Closest is the candidate nearest to word, ignoring case, when it is near
+// enough to be a likely typo (at most a third of its length away, and at
+// least 1, at most 3 edits); "" when none is. Ties go to the earlier
+// candidate.
+func Closest(word string, candidates []string) string {
+	best, bestD := "", 0
+	for _, c := range candidates {
+		d := Levenshtein(toLower(word), toLower(c))
+		if d > min(3, (len(c)-1)/3) {
+			continue
+		}
+		if best == "" || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// toLower lower-cases ASCII letters, which is all the names compared here use.
+func toLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}

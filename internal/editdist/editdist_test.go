@@ -20,3 +20,21 @@ func TestLevenshtein(t *testing.T) {
 		}
 	}
 }
+
+func TestClosest(t *testing.T) {
+	names := []string{"success", "error", "429", "card_declined/insufficient_funds"}
+	tests := []struct{ word, want string }{
+		{"sucess", "success"},
+		{"ERROR", "error"},
+		{"eror", "error"},
+		{"card_declined/insufficent_funds", "card_declined/insufficient_funds"},
+		{"428", ""}, // one edit in three characters is no typo of a status
+		{"teapot", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Closest(tt.word, names); got != tt.want {
+			t.Errorf("Closest(%q) = %q; want %q", tt.word, got, tt.want)
+		}
+	}
+}

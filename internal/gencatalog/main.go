@@ -236,7 +236,7 @@ func variantEntry(r seedRoute, kind, label string, status int, contentType, file
 	if v.ContentType == "application/json" {
 		v.ContentType = ""
 	}
-	if v.File == catalog.DefaultFile(r.Method, r.Path, catalog.Kind(kind)) {
+	if v.File == catalog.DefaultFile(r.Method, r.Path, kind) {
 		v.File = ""
 	}
 	return v
