@@ -382,12 +382,12 @@ func (s *Server) pick(r *catalog.Route, prefer string) *catalog.Variant {
 // picked the variant.
 func (s *Server) preferred(r *catalog.Route, prefer string) (variant int, preferred bool) {
 	if prefer != "" {
-		for _, part := range strings.FieldsFunc(prefer, func(c rune) bool { return c == ',' || c == ';' || c == ' ' }) {
+		for _, part := range preferParts(prefer) {
 			k, v, ok := strings.Cut(part, "=")
 			if !ok {
 				continue
 			}
-			v = strings.Trim(v, `"`)
+			k, v = strings.TrimSpace(k), strings.Trim(strings.TrimSpace(v), `"`)
 			i := -1
 			switch strings.ToLower(k) {
 			case "code":
@@ -410,6 +410,30 @@ func (s *Server) preferred(r *catalog.Route, prefer string) (variant int, prefer
 		}
 	}
 	return s.active(r), false
+}
+
+// preferParts splits a Prefer header into its preferences and their
+// parameters ("code=402", `example="200 cat"`): at commas, semicolons and
+// spaces outside quotes, so a quoted name may hold spaces.
+func preferParts(prefer string) []string {
+	var parts []string
+	start, quoted := 0, false
+	for i := 0; i <= len(prefer); i++ {
+		if i < len(prefer) {
+			c := prefer[i]
+			if c == '"' {
+				quoted = !quoted
+			}
+			if quoted || c != ',' && c != ';' && c != ' ' && c != '\t' {
+				continue
+			}
+		}
+		if part := prefer[start:i]; strings.TrimSpace(part) != "" {
+			parts = append(parts, part)
+		}
+		start = i + 1
+	}
+	return parts
 }
 
 // active is the variant r answers with when the request picks none: the

@@ -101,7 +101,9 @@ func TestPreferPicksAnyVariant(t *testing.T) {
 		"example=success":        200,
 		"example=error":          402,
 		"example=nope, code=429": 429,
-		"code=418":               500,
+		`example="card_declined/insufficient_funds"`: 402,
+		`wait=1; example="slow down"`:                500,
+		"code=418":                                   500,
 	} {
 		w := send(s, "POST", "/v1/pay", "", http.Header{"Prefer": {prefer}})
 		if w.Code != want {

@@ -87,7 +87,7 @@ func templateErrors(cat *catalog.Catalog) []string {
 		for _, v := range r.Variants {
 			if _, err := v.Template(); err != nil {
 				if n++; n <= 10 {
-					out = append(out, fmt.Sprintf("template error, answers 500: %s (%s variant): %v", r.Key(), v.Kind, err))
+					out = append(out, fmt.Sprintf("template error, answers 500: %s (variant %q): %v", r.Key(), v.Name, err))
 				}
 			}
 		}
@@ -278,7 +278,8 @@ func covers(a, b []segment) bool {
 	return true
 }
 
-// variants maps a route's responses onto success and error.
+// variants makes every response of a route a variant: the default
+// response first, then the others in the file's order.
 func (c *converter) variants(r *route, method, p, key string) catalog.ManifestRoute {
 	success := r.Responses[0]
 	for _, res := range r.Responses {
@@ -286,20 +287,6 @@ func (c *converter) variants(r *route, method, p, key string) catalog.ManifestRo
 			success = res
 			break
 		}
-	}
-	var failure *response
-	for _, res := range r.Responses {
-		if res.status >= 400 {
-			failure = res
-			break
-		}
-	}
-	served := 1
-	if failure != nil && failure != success {
-		served = 2
-	}
-	if extra := len(r.Responses) - served; extra > 0 {
-		c.Note("more responses than the two routedeck serves (the default and the first error)", key)
 	}
 	if r.ResponseMode != nil && *r.ResponseMode != "" && *r.ResponseMode != "DISABLE_RULES" {
 		c.Note("response mode "+*r.ResponseMode+" is not applied (the default response is served)", key)
@@ -326,29 +313,38 @@ func (c *converter) variants(r *route, method, p, key string) catalog.ManifestRo
 		c.Note(fmt.Sprintf("status %d cannot end a response: clients see it, then 200", success.status), key)
 	}
 	mr := catalog.ManifestRoute{
-		Method:   strings.ToUpper(method),
-		Path:     p,
-		Summary:  firstLine(r.Documentation),
-		Docs:     r.Documentation,
-		Samples:  samples(success.Body),
-		Variants: []catalog.ManifestVariant{c.variant(success, catalog.Success, method, p, key)},
+		Method:  strings.ToUpper(method),
+		Path:    p,
+		Summary: firstLine(r.Documentation),
+		Docs:    r.Documentation,
+		Samples: samples(success.Body),
 	}
-	if failure != nil {
-		mr.Variants = append(mr.Variants, c.variant(failure, catalog.Error, method, p, key))
-	} else {
-		mr.Variants = append(mr.Variants, c.fallbackError(method, p))
+	names := map[string]bool{}
+	for _, res := range append([]*response{success}, slices.DeleteFunc(slices.Clone(r.Responses), func(x *response) bool { return x == success })...) {
+		kind := catalog.Success
+		if res.status >= 400 {
+			kind = catalog.Error
+		}
+		mv := c.variant(res, kind, method, p, key)
+		mv.Kind, mv.Name = "", variantName(res, names)
+		mr.Variants = append(mr.Variants, mv)
 	}
 	return mr
 }
 
-// fallbackError is the error variant of a route whose file has none.
-func (c *converter) fallbackError(method, p string) catalog.ManifestVariant {
-	file := c.templateFile(method, p, catalog.Error)
-	c.fsys[file] = &fstest.MapFile{Data: []byte(`{"error": "Internal Server Error"}`), Mode: 0o644}
-	return catalog.ManifestVariant{
-		Kind: string(catalog.Error), Label: "500 (routedeck's: the file has no error response)",
-		Status: 500, ContentType: "application/json", File: file, Templating: string(render.Literal),
+// variantName names a response as Mockoon's UI shows it, its label, else
+// its status; made unique within the route ("200", "200-2").
+func variantName(res *response, taken map[string]bool) string {
+	base := strings.Join(strings.Fields(res.Label), " ")
+	if base == "" {
+		base = strconv.Itoa(res.status)
 	}
+	name := base
+	for i := 2; taken[name]; i++ {
+		name = fmt.Sprintf("%s-%d", base, i)
+	}
+	taken[name] = true
+	return name
 }
 
 // variant converts one Mockoon response.

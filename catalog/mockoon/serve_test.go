@@ -40,7 +40,8 @@ func testFiles(t *testing.T) []string {
 type expected struct {
 	method, path string
 	status       int
-	errStatus    int // the first response of 400 or more, else routedeck's 500
+	errStatus    int // the first response of 400 or more, else the default's
+	responses    int // how many responses the route has
 	headers      map[string]string
 	contentType  string
 	body         string
@@ -111,7 +112,7 @@ func rawEnvironment(t *testing.T, file string) (prefix string, routes []expected
 			}
 			return 200
 		}
-		e.status, e.errStatus = status(def.StatusCode), 500
+		e.status, e.errStatus, e.responses = status(def.StatusCode), status(def.StatusCode), len(r.Responses)
 		for _, res := range r.Responses {
 			if st := status(res.StatusCode); st >= 400 {
 				e.errStatus = st
@@ -204,6 +205,9 @@ func checkServed(t *testing.T, base string, r *catalog.Route, want expected) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	if len(r.Variants) != want.responses {
+		t.Errorf("%s: %d variants; the file has %d responses", key, len(r.Variants), want.responses)
+	}
 	// The error variant, picked per request as the UI's toggle would.
 	ereq, _ := http.NewRequest(want.method, target, nil)
 	ereq.Header.Set("Prefer", "example=error")
@@ -211,6 +215,9 @@ func checkServed(t *testing.T, base string, r *catalog.Route, want expected) {
 		t.Fatalf("%s: %v", key, err)
 	} else {
 		eresp.Body.Close()
+		if want.errStatus < 200 {
+			want.errStatus = http.StatusOK // as the default's, below
+		}
 		if eresp.StatusCode != want.errStatus {
 			t.Errorf("%s: error variant status %d; want %d", key, eresp.StatusCode, want.errStatus)
 		}

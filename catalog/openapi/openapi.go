@@ -44,6 +44,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -393,7 +394,7 @@ func (c *converter) routes(jobs []job) []catalog.ManifestRoute {
 		for v := range out[i].Variants {
 			mv := &out[i].Variants[v]
 			data := lc.fsys[mv.File]
-			mv.File = c.file(key, catalog.Kind(mv.Kind))
+			mv.File = c.file(key, mv.Name)
 			c.fsys[mv.File] = data
 		}
 		c.Merge(&lc.Notes)
@@ -420,27 +421,36 @@ func (c *converter) route(method, p, docPath string, item *v3.PathItem, op *v3.O
 	if op.Callbacks != nil && op.Callbacks.Len() > 0 {
 		c.Note("callbacks are not called", key)
 	}
-	success, successStatus, errResp, errStatus, codes := pick(op.Responses)
+	success, _, _, _, codes := pick(op.Responses)
 	gen := newGenerator(key)
-	if success != nil {
-		mr.Variants = append(mr.Variants, c.variant(key, success, successStatus, catalog.Success, gen))
-	} else {
+	if success == nil {
 		c.Note("no 2xx or default response: routedeck answers 200 with {}", key)
-		mr.Variants = append(mr.Variants, c.own(key, catalog.Success, 200, "200 (routedeck's: the document has no success response)", "{}"))
+		mr.Variants = append(mr.Variants, c.own(key, "200", 200, "200 (routedeck's: the document has no success response)", "{}"))
 	}
-	if errResp != nil {
-		mr.Variants = append(mr.Variants, c.variant(key, errResp, errStatus, catalog.Error, gen))
-	} else {
-		mr.Variants = append(mr.Variants, c.own(key, catalog.Error, 500, "500 (routedeck's: the document has no error response)", `{"error": "Internal Server Error"}`))
-	}
-	var extra []string
-	for _, cr := range codes {
-		if cr.r != success && cr.r != errResp {
-			extra = append(extra, cr.code)
+	// Every response is served, the first 2xx (else default) first: one
+	// variant per named example, else one per response.
+	for _, cr := range append(slices.DeleteFunc(slices.Clone(codes), func(x codeResponse) bool { return x.r != success }),
+		slices.DeleteFunc(slices.Clone(codes), func(x codeResponse) bool { return x.r == success })...) {
+		st, ok := status(cr.code)
+		if !ok && cr.code != "default" {
+			c.Note("response code "+cr.code+" is not an HTTP status (not served)", key)
+			continue
 		}
+		if cr.code == "default" {
+			st = 500
+			if cr.r == success {
+				st = 200
+			}
+		}
+		mr.Variants = append(mr.Variants, c.variants(key, cr.code, cr.r, st, gen)...)
 	}
-	if len(extra) > 0 {
-		c.Note("responses not served (routedeck serves the first 2xx and the first error)", key+" "+strings.Join(extra, " "))
+	taken := map[string]bool{}
+	for i := range mr.Variants {
+		name := mr.Variants[i].Name
+		for n := 2; taken[name]; n++ {
+			name = fmt.Sprintf("%s-%d", mr.Variants[i].Name, n)
+		}
+		mr.Variants[i].Name, taken[name] = name, true
 	}
 	return mr
 }
@@ -495,22 +505,24 @@ func status(code string) (int, bool) {
 }
 
 // own is a variant routedeck supplies where the document has none.
-func (c *converter) own(key string, kind catalog.Kind, st int, label, body string) catalog.ManifestVariant {
-	file := c.file(key, kind)
+func (c *converter) own(key, name string, st int, label, body string) catalog.ManifestVariant {
+	file := c.file(key, name)
 	c.fsys[file] = &fstest.MapFile{Data: []byte(body), Mode: 0o644}
-	return catalog.ManifestVariant{Kind: string(kind), Label: label, Status: st, ContentType: "application/json", File: file, Templating: string(render.Literal)}
+	return catalog.ManifestVariant{Name: name, Label: label, Status: st, ContentType: "application/json", File: file, Templating: string(render.Literal)}
 }
 
-// variant converts one response: its first JSON media type (else its
-// first), with its example or a body generated from its schema.
-func (c *converter) variant(key string, r *v3.Response, st int, kind catalog.Kind, gen *generator) catalog.ManifestVariant {
+// variants converts one response, under its code ("404", "default"): its
+// first JSON media type (else its first), one variant per named example
+// ("200 cat", "200 dog"), else one with its example or a body generated
+// from its schema.
+func (c *converter) variants(key, code string, r *v3.Response, st int, gen *generator) []catalog.ManifestVariant {
 	label := strconv.Itoa(st)
 	if r.Description != "" {
 		label += " " + firstLine(r.Description)
 	}
-	mv := catalog.ManifestVariant{Kind: string(kind), Label: label, Status: st, Templating: string(render.Literal)}
+	mv := catalog.ManifestVariant{Name: code, Label: label, Status: st, Templating: string(render.Literal)}
 	mv.Headers = gen.headers(r)
-	var body []byte
+	bodies := []namedBody{{}}
 	if r.Content != nil && r.Content.Len() > 0 {
 		var ct string
 		var mt *v3.MediaType
@@ -523,50 +535,78 @@ func (c *converter) variant(key string, r *v3.Response, st int, kind catalog.Kin
 			c.Note("media types beyond the first JSON one are not served", key)
 		}
 		mv.ContentType = ct
-		body = c.body(key, ct, mt, gen)
+		bodies = c.bodies(key, ct, mt, gen)
 	} else {
 		// No content: an empty body, which is not JSON.
 		mv.ContentType = "text/plain; charset=utf-8"
 	}
-	file := c.file(key, kind)
-	c.fsys[file] = &fstest.MapFile{Data: body, Mode: 0o644}
-	mv.File = file
-	return mv
+	out := make([]catalog.ManifestVariant, 0, len(bodies))
+	for _, b := range bodies {
+		v := mv
+		if b.name != "" {
+			v.Name = code + " " + b.name
+			if b.summary != "" {
+				v.Label += " (" + b.summary + ")"
+			}
+		}
+		v.File = c.file(key, v.Name)
+		c.fsys[v.File] = &fstest.MapFile{Data: b.body, Mode: 0o644}
+		out = append(out, v)
+	}
+	return out
 }
 
-// body is a media type's example, else one generated from its schema.
-func (c *converter) body(key, ct string, mt *v3.MediaType, gen *generator) []byte {
+// namedBody is a body and, for a named example, its name and summary.
+type namedBody struct {
+	name, summary string
+	body          []byte
+}
+
+// bodies are a media type's named examples, each a body; else its
+// example, else one generated from its schema.
+func (c *converter) bodies(key, ct string, mt *v3.MediaType, gen *generator) []namedBody {
 	if mt == nil {
-		return nil
+		return []namedBody{{}}
+	}
+	if mt.Example == nil && mt.Examples != nil && mt.Examples.Len() > 0 {
+		var out []namedBody
+		for name, ex := range mt.Examples.FromOldest() {
+			name = strings.Join(strings.Fields(name), " ")
+			if ex == nil || name == "" {
+				continue
+			}
+			var value any
+			found := false
+			if ex.Value != nil {
+				value, found = decode(ex.Value)
+			} else if ex.ExternalValue != "" {
+				c.Note("external examples are not read (the body is generated)", key)
+			}
+			if !found {
+				value = gen.value(mt.Schema)
+			}
+			out = append(out, namedBody{name: name, summary: firstLine(ex.Summary), body: c.encode(key, ct, value)})
+		}
+		if len(out) > 0 {
+			return out
+		}
 	}
 	var value any
 	found := false
-	switch {
-	case mt.Example != nil:
+	if mt.Example != nil {
 		value, found = decode(mt.Example)
 		if mt.Examples != nil && mt.Examples.Len() > 0 {
 			c.Note("named examples not served (routedeck serves the media type's example)", key)
-		}
-	case mt.Examples != nil && mt.Examples.Len() > 0:
-		for _, ex := range mt.Examples.FromOldest() {
-			if ex != nil && ex.Value != nil {
-				value, found = decode(ex.Value)
-			} else if ex != nil && ex.ExternalValue != "" {
-				c.Note("external examples are not read (the body is generated)", key)
-			}
-			break
-		}
-		if mt.Examples.Len() > 1 {
-			var names []string
-			for name := range mt.Examples.KeysFromOldest() {
-				names = append(names, name)
-			}
-			c.Note("named examples not served (routedeck serves the first)", key+" "+strings.Join(names[1:], " "))
 		}
 	}
 	if !found {
 		value = gen.value(mt.Schema)
 	}
+	return []namedBody{{body: c.encode(key, ct, value)}}
+}
+
+// encode writes a body value as the media type wants it.
+func (c *converter) encode(key, ct string, value any) []byte {
 	if s, ok := value.(string); ok && !isJSON(ct) {
 		return []byte(s)
 	}
@@ -642,13 +682,13 @@ func fromNode(n *yaml.Node, depth int) (any, error) {
 }
 
 // file picks a unique body path for a variant, safe on every file system.
-func (c *converter) file(key string, kind catalog.Kind) string {
+func (c *converter) file(key, name string) string {
 	method, p, _ := strings.Cut(key, " ")
-	base := catalog.DefaultFile(method, p, string(kind))
+	base := catalog.DefaultFile(method, p, name)
 	file := base
 	for i := 2; c.files[strings.ToLower(file)] || !fs.ValidPath(file); i++ {
 		if !fs.ValidPath(file) {
-			base = fmt.Sprintf("routes/%s.%s.hbs", strings.ToLower(method), kind)
+			base = catalog.DefaultFile(method, "/", name)
 		}
 		file = strings.TrimSuffix(base, ".hbs") + fmt.Sprintf(".%d.hbs", i)
 	}

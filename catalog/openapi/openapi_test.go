@@ -2,6 +2,7 @@ package openapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -81,11 +82,21 @@ func TestOpenAPI31Document(t *testing.T) {
 	if show.Group != "pets" || show.SampleParams()["pet_id"] != "42" {
 		t.Errorf("GET /pets/{pet-id}: group %q (want the first segment, pets), sample %v (want the schema's example 42)", show.Group, show.SampleParams())
 	}
-	warnings := strings.Join(cat.Warnings, "\n")
-	for _, w := range []string{"POST /api/v2/pets 409", "POST /api/v2/pets cat"} {
-		if !strings.Contains(warnings, w) {
-			t.Errorf("warnings do not list %q:\n%s", w, warnings)
-		}
+	// Every response is a variant, each named example one of its own; the
+	// first 2xx is the default.
+	add, _ := cat.Lookup("POST /api/v2/pets")
+	var names []string
+	for _, v := range add.Variants {
+		names = append(names, fmt.Sprintf("%s=%d", v.Name, v.Status))
+	}
+	if got := strings.Join(names, " "); got != "201 dog=201 201 cat=201 400=400 409=409" {
+		t.Errorf("POST /pets variants: %s; want 201 dog=201 201 cat=201 400=400 409=409", got)
+	}
+	if get, _ := cat.Lookup("GET /api/v2/pets"); len(get.Variants) != 2 || get.Variants[1].Name != "default" || get.Variants[1].Status != 500 {
+		t.Errorf("GET /pets: want 200 and default (500)")
+	}
+	if w := strings.Join(cat.Warnings, "\n"); strings.Contains(w, "not served") {
+		t.Errorf("warnings say something is not served:\n%s", w)
 	}
 
 	base := serve(t, cat)
@@ -122,6 +133,13 @@ func TestOpenAPI31Document(t *testing.T) {
 	status, hdr, body = fetch(t, base, "POST", "/api/v2/pets", "")
 	if status != 201 || hdr.Get("Location") != "https://pets.example.com/api/v2/pets/7" || !jsonEq(body, `{"id":7,"name":"Rex","kind":"dog"}`) {
 		t.Errorf("POST /pets: %d Location %q %s; want 201, the header's example, the first named example", status, hdr.Get("Location"), body)
+	}
+	status, _, body = fetch(t, base, "POST", "/api/v2/pets", `example="201 cat"`)
+	if status != 201 || !jsonEq(body, `{"id":8,"name":"Tom","kind":"cat"}`) {
+		t.Errorf("POST /pets, the example named cat: %d %s", status, body)
+	}
+	if status, _, body = fetch(t, base, "POST", "/api/v2/pets", "code=409"); status != 409 || len(body) != 0 {
+		t.Errorf("POST /pets 409: %d %q; want 409 and no body", status, body)
 	}
 	status, hdr, body = fetch(t, base, "POST", "/api/v2/pets", "example=error")
 	if status != 400 || hdr.Get("Content-Type") != "application/problem+json" || !jsonEq(body, `{"title":"Invalid pet","status":400}`) {
