@@ -130,6 +130,16 @@ func (r *Registry) Get(id string) (Endpoint, bool) {
 	return clone(e), ok
 }
 
+// target returns the endpoint with this id without copying its event
+// list: what a delivery needs, for the sender's hot path.
+func (r *Registry) target(id string) (e Endpoint, ok bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	e, ok = r.endpoints[id]
+	e.EnabledEvents = nil
+	return e, ok
+}
+
 // List returns every endpoint, oldest first.
 func (r *Registry) List() []Endpoint {
 	r.mu.RLock()

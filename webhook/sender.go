@@ -25,6 +25,12 @@ const (
 	DefaultQueueSize = 1000
 	DefaultWorkers   = 4
 	DefaultLogSize   = 500
+	// HandOff is how long a sent event waits before the workers are woken
+	// for it: the events sent meanwhile are handed over together, so that
+	// a request never wakes a worker itself (a wake per event costs the
+	// request path more than the rest of Send, on a busy machine tens of
+	// microseconds), and a burst of events costs one wake.
+	HandOff = time.Millisecond
 	// DefaultUnreachable is how long an endpoint that could not be reached
 	// is not tried again; see Options.Unreachable.
 	DefaultUnreachable = time.Second
@@ -198,9 +204,12 @@ type Sender struct {
 	reg  *Registry
 	opts Options
 	// ready holds the busy lanes waiting for a worker. Its capacity is
-	// QueueSize: a lane in it holds at least one reserved delivery, so a
-	// send to it never blocks.
-	ready   chan *lane
+	// QueueSize: a lane in it (or in waiting) holds at least one reserved
+	// delivery, so a send to it never blocks.
+	ready chan *lane
+	// kick hands the lanes in waiting to the workers, HandOff after the
+	// first of them became busy (armed meanwhile).
+	kick    *time.Timer
 	ctx     context.Context
 	cancel  context.CancelFunc
 	workers sync.WaitGroup
@@ -208,12 +217,15 @@ type Sender struct {
 	inQueue                                                           atomic.Int64
 	delivered, failed, dropped, canceled, attempts, skipped, resDrops atomic.Int64
 
-	mu     sync.Mutex
-	lanes  map[string]*lane // by endpoint id; only lanes with work
-	log    map[string]*record
-	ring   []string // event ids in a ring of LogSize; ring[next] is the oldest once full
-	next   int
-	timers map[*time.Timer]struct{}
+	mu    sync.Mutex
+	lanes map[string]*lane // by endpoint id; an idle one is kept while its endpoint is
+	// waiting are busy lanes not yet in ready: see kick.
+	waiting []*lane
+	armed   bool
+	log     map[string]*record
+	ring    []string // event ids in a ring of LogSize; ring[next] is the oldest once full
+	next    int
+	timers  map[*time.Timer]struct{}
 	// down holds, per endpoint URL, when and why it last could not be
 	// reached; an answer of any status removes it.
 	down   map[string]unreachable
@@ -259,6 +271,8 @@ func NewSender(reg *Registry, opts Options) *Sender {
 		down:   map[string]unreachable{},
 		subs:   map[int]chan Result{},
 	}
+	s.kick = time.AfterFunc(time.Hour, s.handOff)
+	s.kick.Stop()
 	for range opts.Workers {
 		s.workers.Add(1)
 		go s.work()
@@ -281,40 +295,48 @@ func (s *Sender) Options() Options {
 func (s *Sender) Send(e Event) (queued, dropped int) {
 	eps := s.reg.Wanting(e.Type)
 	e.PendingWebhooks = len(eps)
-	rec := &record{event: e, deliveries: make([]*Delivery, len(eps))}
-	jobs := make([]*job, 0, len(eps))
-	for i, ep := range eps {
-		d := &Delivery{EndpointID: ep.ID, URL: ep.URL, State: Pending}
-		rec.deliveries[i] = d
-		if s.reserve() {
-			jobs = append(jobs, &job{rec: rec, d: d, retry: true})
-		} else {
-			d.State = Dropped
+	rec := &record{event: e}
+	if len(eps) == 0 {
+		s.mu.Lock()
+		if !s.closed {
+			s.remember(rec)
 		}
+		s.mu.Unlock()
+		return 0, 0
+	}
+	// One allocation each for the deliveries and their jobs: Send runs on
+	// the request path.
+	ds := make([]Delivery, len(eps))
+	js := make([]job, len(eps))
+	rec.deliveries = make([]*Delivery, len(eps))
+	for i, ep := range eps {
+		ds[i] = Delivery{EndpointID: ep.ID, URL: ep.URL, State: Pending}
+		rec.deliveries[i] = &ds[i]
+		js[i] = job{rec: rec, d: &ds[i], retry: true}
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.closed {
 		// Nothing delivers any more: every delivery is dropped.
-		s.mu.Unlock()
-		s.release(len(jobs))
 		s.dropped.Add(int64(len(eps)))
 		return 0, len(eps)
 	}
 	s.remember(rec)
-	for _, d := range rec.deliveries {
-		if d.State == Dropped {
-			dropped++
-			s.dropped.Add(1)
-			s.publish(Result{EventID: e.ID, EventType: e.Type, EndpointID: d.EndpointID, URL: d.URL, State: Dropped})
-		}
-	}
 	// Queued under the lock, so that each endpoint's lane has the events
 	// in the order Send was called.
-	for _, j := range jobs {
-		s.enqueue(j)
+	for i := range js {
+		if s.reserve() {
+			s.enqueue(&js[i])
+			queued++
+			continue
+		}
+		d := js[i].d
+		d.State = Dropped
+		dropped++
+		s.dropped.Add(1)
+		s.publish(Result{EventID: e.ID, EventType: e.Type, EndpointID: d.EndpointID, URL: d.URL, State: Dropped})
 	}
-	s.mu.Unlock()
-	return len(jobs), dropped
+	return queued, dropped
 }
 
 // Redeliver sends a logged event once more to each endpoint it went to
@@ -376,8 +398,27 @@ func (s *Sender) enqueue(j *job) {
 	l.queue = append(l.queue, j)
 	if !l.busy {
 		l.busy = true
-		s.ready <- l // never blocks: see Sender.ready
+		s.waiting = append(s.waiting, l)
+		if !s.armed {
+			s.armed = true
+			s.kick.Reset(HandOff)
+		}
 	}
+}
+
+// handOff puts the waiting lanes in line for the workers.
+func (s *Sender) handOff() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.armed = false
+	if s.closed {
+		return
+	}
+	for i, l := range s.waiting {
+		s.ready <- l // never blocks: see Sender.ready
+		s.waiting[i] = nil
+	}
+	s.waiting = s.waiting[:0]
 }
 
 // remember adds rec to the log, forgetting the oldest past LogSize.
@@ -410,7 +451,9 @@ func (s *Sender) work() {
 				s.ready <- l
 			} else {
 				l.busy = false
-				delete(s.lanes, l.endpoint)
+				if _, ok := s.reg.target(l.endpoint); !ok {
+					delete(s.lanes, l.endpoint)
+				}
 			}
 			s.mu.Unlock()
 		}
@@ -420,7 +463,7 @@ func (s *Sender) work() {
 // attempt makes one attempt of j and decides what follows.
 func (s *Sender) attempt(j *job) {
 	ev := j.rec.event
-	ep, ok := s.reg.Get(j.d.EndpointID)
+	ep, ok := s.reg.target(j.d.EndpointID)
 	if !ok || ep.Disabled {
 		s.mu.Lock()
 		j.d.State = Canceled
@@ -437,7 +480,7 @@ func (s *Sender) attempt(j *job) {
 	s.mu.Unlock()
 	var a Attempt
 	if isDown && s.opts.Unreachable > 0 && now.Sub(down.at) < s.opts.Unreachable {
-		a = Attempt{Time: now, Skipped: true, Error: fmt.Sprintf("not sent: the endpoint could not be reached %v ago (%s)", now.Sub(down.at).Round(time.Millisecond), down.reason)}
+		a = Attempt{Time: now, Skipped: true, Error: "not sent: the endpoint could not be reached " + now.Sub(down.at).Round(time.Millisecond).String() + " ago (" + down.reason + ")"}
 		s.skipped.Add(1)
 	} else {
 		a = Deliver(s.ctx, s.opts.Client, ep.URL, ep.Secret, j.rec.body(), s.opts.Timeout)
@@ -599,6 +642,7 @@ func (s *Sender) Close() {
 		return
 	}
 	s.closed = true
+	s.kick.Stop()
 	for t := range s.timers {
 		t.Stop()
 	}
