@@ -116,16 +116,8 @@ func (l *lifecycle) finalize(ctx context.Context, id string, now int64) (server.
 func (l *lifecycle) newInvoiceIntent(ctx context.Context, id string, b []byte, now int64) ([]setting, error) {
 	top := topValues(b, "customer", "currency", "amount_due")
 	amount, _ := strconv.ParseInt(top[2], 10, 64)
-	piID := render.NewID("pi")
-	secret := piID + "_secret_" + strings.TrimPrefix(render.NewID("s"), "s_")
-	pi := l.fixture("payment_intent", piID)
-	pi = setMembers(pi, []setting{str("id", piID), str("object", "payment_intent"), num("amount", amount), str("currency", top[1]),
-		str("customer", top[0]), str("status", "requires_payment_method"), str("capture_method", "automatic"),
-		str("confirmation_method", "automatic"), str("client_secret", secret), str("description", "Payment for Invoice"),
-		{"metadata", []byte("{}")}, null("latest_charge"), null("payment_method"), num("amount_received", 0), num("amount_capturable", 0),
-		null("last_payment_error"), null("next_action"), null("canceled_at"), null("cancellation_reason"), num("created", now),
-		{"livemode", []byte("false")}, {"payment_method_types", []byte(`["card"]`)}})
-	if _, err := l.put(ctx, store.Object{ID: piID, Type: "payment_intent", JSON: string(pi)}); err != nil {
+	piID, secret, err := l.newIntent(ctx, amount, top[1], top[0], "Payment for Invoice", now)
+	if err != nil {
 		return nil, fmt.Errorf("the invoice's PaymentIntent: %w", err)
 	}
 	inpay, err := json.Marshal(map[string]any{"id": render.NewID("inpay"), "object": "invoice_payment", "amount_paid": nil,
@@ -141,6 +133,31 @@ func (l *lifecycle) newInvoiceIntent(ctx context.Context, id string, b []byte, n
 	}
 	return []setting{paymentsList(id, []byte(stored.JSON)),
 		val("confirmation_secret", map[string]any{"client_secret": secret, "type": "payment_intent"})}, nil
+}
+
+// newIntent stores a PaymentIntent the lifecycle creates (an invoice's,
+// a Checkout Session's), waiting for a payment method, and returns its id
+// and client secret.
+func (l *lifecycle) newIntent(ctx context.Context, amount int64, currency, customer, description string, now int64) (string, string, error) {
+	id := render.NewID("pi")
+	secret := id + "_secret_" + strings.TrimPrefix(render.NewID("s"), "s_")
+	sets := []setting{str("id", id), str("object", "payment_intent"), num("amount", amount), str("currency", currency),
+		str("status", "requires_payment_method"), str("capture_method", "automatic"), str("confirmation_method", "automatic"),
+		str("client_secret", secret), {"metadata", []byte("{}")}, null("latest_charge"), null("payment_method"), num("amount_received", 0),
+		num("amount_capturable", 0), null("last_payment_error"), null("next_action"), null("canceled_at"), null("cancellation_reason"),
+		num("created", now), {"livemode", []byte("false")}, {"payment_method_types", []byte(`["card"]`)}}
+	for _, v := range []struct{ key, val string }{{"customer", customer}, {"description", description}} {
+		if v.val == "" {
+			sets = append(sets, null(v.key))
+		} else {
+			sets = append(sets, str(v.key, v.val))
+		}
+	}
+	pi := setMembers(l.fixture("payment_intent", id), sets)
+	if _, err := l.put(ctx, store.Object{ID: id, Type: "payment_intent", JSON: string(pi)}); err != nil {
+		return "", "", err
+	}
+	return id, secret, nil
 }
 
 // paymentsList is an invoice's payments member holding one payment.
@@ -296,7 +313,7 @@ func (l *lifecycle) invoicePaid(ctx context.Context, id string, now int64) (serv
 	if refused != nil {
 		return ans, refused
 	}
-	if sub := payString([]byte(ans.Body), "subscription"); sub != "" {
+	if sub := payString([]byte(ans.Body), "subscription"); sub != "" && l.waitsForPayment(ctx, sub) {
 		_, _ = l.update(ctx, sub, func(b []byte) ([]byte, *server.APIError) {
 			switch payString(b, "status") {
 			case "incomplete", "past_due", "unpaid":
@@ -306,6 +323,20 @@ func (l *lifecycle) invoicePaid(ctx context.Context, id string, now int64) (serv
 		})
 	}
 	return ans, nil
+}
+
+// waitsForPayment says whether the stored subscription id waits for a
+// payment to be active: incomplete, past_due or unpaid.
+func (l *lifecycle) waitsForPayment(ctx context.Context, id string) bool {
+	obj, err := l.store.Get(ctx, id)
+	if err != nil {
+		return false
+	}
+	switch payString([]byte(obj.JSON), "status") {
+	case "incomplete", "past_due", "unpaid":
+		return true
+	}
+	return false
 }
 
 // invoicePaymentID is the id of the invoice b's payment, "" if none.

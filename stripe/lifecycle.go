@@ -208,7 +208,7 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 	case subscriptionCancel:
 		return l.cancelSubscription(ctx, req)
 	case checkoutExpire:
-		return l.checkoutAction(ctx, req.Params["session"], false)
+		return l.checkoutAction(ctx, req.Params["session"], false, "")
 	case invoicePreview:
 		return l.preview(ctx, req, renderVariant)
 	case subscriptionUpdate:
@@ -498,7 +498,7 @@ func (l *lifecycle) own(ctx context.Context, r *http.Request) (int, string) {
 	rest := strings.TrimPrefix(r.URL.Path, server.OwnPrefix)
 	parts := strings.Split(rest, "/")
 	if len(parts) == 4 && parts[0] == "checkout" && parts[1] == "sessions" && parts[3] == "complete" && r.Method == http.MethodPost && l != nil {
-		ans, refused, ok := l.checkoutAction(ctx, parts[2], true)
+		ans, refused, ok := l.checkoutAction(ctx, parts[2], true, r.FormValue("payment_method"))
 		switch {
 		case !ok:
 			return http.StatusNotFound, ownError("invalid_request_error", "resource_missing", fmt.Sprintf("No such checkout.session: '%s'", parts[2]))
