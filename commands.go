@@ -337,11 +337,7 @@ func runShow(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cat := srv.Catalog()
-	r, ok := cat.Lookup(rest[0])
-	var concrete map[string]string
-	if !ok {
-		r, concrete, ok = matchConcrete(cat, rest[0])
-	}
+	r, sample, ok := cat.SampleFor(rest[0])
 	if !ok {
 		return usageErrorf("show: no route %q in %s (see 'routedeck list')", rest[0], cat.Name)
 	}
@@ -353,18 +349,15 @@ func runShow(args []string, stdout, stderr io.Writer) error {
 		}
 		v = r.Variants[i]
 	}
-	req := r.SampleRequest()
-	for k, v := range concrete {
-		req.Params[k] = v
-	}
+	req := sample.Request()
 	for _, p := range o.params {
 		k, v, _ := strings.Cut(p, "=")
 		if _, known := req.Params[k]; !known {
 			return usageErrorf("show: --param %s: %s has no parameter :%s (it has %s)", k, r.Key(), k, paramList(r))
 		}
 		req.Params[k] = v
+		req.Path = r.SamplePath(req.Params)
 	}
-	req.Path = r.SamplePath(req.Params)
 	body, err := v.Render(req)
 	if err != nil {
 		return err
@@ -376,16 +369,6 @@ func runShow(args []string, stdout, stderr io.Writer) error {
 		_, err = io.WriteString(stdout, "\n")
 	}
 	return err
-}
-
-// matchConcrete accepts "GET /v1/customers/cus_123" as well as the pattern.
-func matchConcrete(cat *catalog.Catalog, key string) (*catalog.Route, map[string]string, bool) {
-	method, path, ok := strings.Cut(strings.TrimSpace(key), " ")
-	if !ok {
-		return nil, nil, false
-	}
-	path, _, _ = strings.Cut(strings.TrimSpace(path), "?")
-	return cat.Match(strings.ToUpper(method), path)
 }
 
 func paramList(r *catalog.Route) string {
@@ -463,10 +446,6 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 	}()
 	cfg := ui.Config{Catalog: srv.Catalog(), State: srv.State(), NoServe: o.noServe, Dropped: srv.Dropped}
-	if o.rules != nil {
-		// Requests fired from the UI carry what the route requires.
-		cfg.SampleBody = o.rules.SampleBody
-	}
 	if o.store != nil {
 		cfg.Store = storeView{o.store}
 	}

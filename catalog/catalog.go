@@ -88,10 +88,13 @@ type Route struct {
 	// Source says where the route comes from: "seed" (the original
 	// listing), "spec" (Stripe's OpenAPI spec), or "" (a user's catalog).
 	Source string
-	// Samples are example values for the path parameters, used by previews
-	// and by requests fired from the UI.
-	Samples  map[string]string
-	Variants []*Variant
+	// Samples are example values for the path parameters; SampleQuery and
+	// SampleBody the example query (without "?") and body. Sample builds
+	// the request show, the preview, fire and curl all use from them.
+	Samples     map[string]string
+	SampleQuery string
+	SampleBody  string
+	Variants    []*Variant
 	// Params are the path parameter names in order.
 	Params []string
 
@@ -284,74 +287,4 @@ func (c *Catalog) Lookup(key string) (*Route, bool) {
 	}
 	r, ok := c.byKey[strings.ToUpper(method)+" "+strings.TrimSpace(path)]
 	return r, ok
-}
-
-// SampleRequest is the request a preview renders with: the route's sample
-// path parameters and no body.
-func (r *Route) SampleRequest() *render.Request {
-	params := r.SampleParams()
-	return &render.Request{Method: r.Method, Path: r.SamplePath(params), Params: params}
-}
-
-// SampleParams returns a value for each path parameter: the catalog's
-// sample, or one derived from the parameter's name (":customer" → "cus_...").
-func (r *Route) SampleParams() map[string]string {
-	params := make(map[string]string, len(r.Params))
-	for _, p := range r.Params {
-		if v, ok := r.Samples[p]; ok && v != "" {
-			params[p] = v
-			continue
-		}
-		params[p] = SampleValue(p)
-	}
-	return params
-}
-
-// SamplePath fills the route's path with params.
-func (r *Route) SamplePath(params map[string]string) string {
-	var b strings.Builder
-	for _, seg := range r.segments {
-		b.WriteByte('/')
-		if prefix, name, suffix, ok := splitSegment(seg); ok {
-			b.WriteString(prefix + params[name] + suffix)
-		} else {
-			b.WriteString(seg)
-		}
-	}
-	if b.Len() == 0 {
-		return "/"
-	}
-	return b.String()
-}
-
-// sampleIDPrefixes are Stripe's id prefixes for common parameter names.
-var sampleIDPrefixes = map[string]string{
-	"account": "acct", "authorization": "iauth", "card": "card", "cardholder": "ich", "charge": "ch",
-	"configuration": "bpc", "credit_note": "cn", "customer": "cus", "dispute": "dp",
-	"early_fraud_warning": "issfr", "fee": "fee", "file": "file", "intent": "pi", "invoice": "in",
-	"invoiceitem": "ii", "item": "si", "link": "link", "location": "tml", "mandate": "mandate",
-	"payment_method": "pm", "payout": "po", "person": "person", "plan": "plan", "price": "price",
-	"promotion_code": "promo", "quote": "qt", "reader": "tmr", "refund": "re", "report_run": "frr",
-	"review": "prv", "schedule": "sub_sched", "session": "cs_test", "source": "src",
-	"subscription_exposed_id": "sub", "subscription_item": "si", "tax_rate": "txr", "token": "tok",
-	"topup": "tu", "transaction": "txn", "transfer": "tr", "value_list": "rsl", "webhook_endpoint": "we",
-	"three_d_secure": "tdsrc", "receiver": "btcrcv", "issuer_fraud_record": "issfr",
-	"scheduled_query_run": "sqr", "key": "ephkey", "domain": "apwc", "settlement": "ipi",
-	"source_transaction": "srctxn", "report": "frr", "rate_id": "txr", "mandate_notification": "mandate",
-}
-
-// sampleValues are parameters whose values are names, not ids.
-var sampleValues = map[string]string{
-	"capability": "card_payments", "coupon": "SUMMER25", "report_type": "balance.summary.1", "country": "US",
-}
-
-// SampleValue derives a plausible value for a path parameter from its name.
-func SampleValue(name string) string {
-	if v, ok := sampleValues[name]; ok {
-		return v
-	}
-	if prefix, ok := sampleIDPrefixes[name]; ok {
-		return prefix + "_1Nv0FGQ9RKHgCVdK"
-	}
-	return name + "_sample"
 }

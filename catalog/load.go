@@ -39,14 +39,18 @@ type Manifest struct {
 
 // ManifestRoute is one route of the manifest.
 type ManifestRoute struct {
-	Method   string            `json:"method"`
-	Path     string            `json:"path"`
-	Group    string            `json:"group,omitempty"`
-	Summary  string            `json:"summary,omitempty"`
-	Docs     string            `json:"docs,omitempty"`
-	Source   string            `json:"source,omitempty"`
-	Samples  map[string]string `json:"samples,omitempty"`
-	Variants []ManifestVariant `json:"variants"`
+	Method  string            `json:"method"`
+	Path    string            `json:"path"`
+	Group   string            `json:"group,omitempty"`
+	Summary string            `json:"summary,omitempty"`
+	Docs    string            `json:"docs,omitempty"`
+	Source  string            `json:"source,omitempty"`
+	Samples map[string]string `json:"samples,omitempty"`
+	// SampleQuery and SampleBody are the query (without "?") and body of
+	// the route's sample request (see Route.Sample).
+	SampleQuery string            `json:"sampleQuery,omitempty"`
+	SampleBody  string            `json:"sampleBody,omitempty"`
+	Variants    []ManifestVariant `json:"variants"`
 }
 
 // ManifestVariant is one variant of a route. The first variant of a route
@@ -418,15 +422,17 @@ func buildRoute(fsys fs.FS, src string, mr ManifestRoute, eager bool) (*Route, e
 		return nil, fmt.Errorf("route %s %s: %w", method, mr.Path, err)
 	}
 	r := &Route{
-		Method:   method,
-		Path:     mr.Path,
-		Group:    mr.Group,
-		Summary:  mr.Summary,
-		Docs:     mr.Docs,
-		Source:   mr.Source,
-		Samples:  mr.Samples,
-		Params:   params,
-		segments: segs,
+		Method:      method,
+		Path:        mr.Path,
+		Group:       mr.Group,
+		Summary:     mr.Summary,
+		Docs:        mr.Docs,
+		Source:      mr.Source,
+		Samples:     mr.Samples,
+		SampleQuery: mr.SampleQuery,
+		SampleBody:  mr.SampleBody,
+		Params:      params,
+		segments:    segs,
 	}
 	if r.Group == "" {
 		r.Group = defaultGroup(segs)

@@ -9,9 +9,10 @@ import (
 )
 
 // SampleBody completes a form body for a request to route with the
-// parameters the operation requires and body lacks, so that a request
-// fired from the terminal UI passes validation. Values come from the
-// spec (an enum's first value) or from the parameter's name.
+// parameters the operation requires and body lacks, so that the route's
+// sample request passes validation: the generator writes it into the
+// manifest (catalog.Route.Sample). Values come from the spec (an enum's
+// first value) or from the parameter's name.
 func (r *Rules) SampleBody(route *catalog.Route, body string) string {
 	l, err := r.load()
 	if err != nil || route.Method != "POST" {

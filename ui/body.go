@@ -96,32 +96,6 @@ func looksJSON(s string) bool {
 	return strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")
 }
 
-// sampleBody is a plausible form body for a POST, so a fired request
-// carries something the templates can echo back. Stripe takes forms.
-func sampleBody(r *catalog.Route) string {
-	if r.Method != "POST" {
-		return ""
-	}
-	switch r.Group {
-	case "payment_intents", "charges", "payouts", "topups", "transfers", "invoiceitems", "setup_intents":
-		if r.Group == "setup_intents" {
-			return "usage=off_session"
-		}
-		return "amount=2000&currency=usd"
-	case "refunds":
-		return "amount=1000"
-	case "prices":
-		return "unit_amount=2000&currency=usd&product=prod_NWjs8kKbJWmuuc"
-	case "customers":
-		return "email=jenny.rosen%40example.com&name=Jenny+Rosen"
-	case "products":
-		return "name=Gold+Plan"
-	case "coupons":
-		return "percent_off=25&duration=once"
-	}
-	return "metadata[order_id]=6735"
-}
-
 // curlHeaders are the request headers a copied curl command keeps: the
 // ones that change what Stripe (and routedeck) answer. Credentials are
 // left out so they never land in a clipboard.
@@ -142,7 +116,7 @@ func curlCommand(base, method, target, body string, header http.Header) string {
 	}
 	switch {
 	case body == "":
-	case looksJSON(body):
+	case catalog.BodyType(body) == catalog.JSON:
 		b.WriteString(" \\\n  -H 'Content-Type: application/json' \\\n  -d " + shellQuote(body))
 	default:
 		for _, pair := range strings.Split(body, "&") {

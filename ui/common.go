@@ -3,8 +3,6 @@ package ui
 import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
-
-	"github.com/routedeck/routedeck/catalog"
 )
 
 // common is what every component shares, held by pointer: the styles,
@@ -17,17 +15,6 @@ type common struct {
 	color   bool // the terminal shows colour (NO_COLOR and pipes do not)
 	dark    bool // on a dark background
 	baseURL string
-	// completeBody completes sample bodies (Config.SampleBody); may be nil.
-	completeBody func(r *catalog.Route, body string) string
-}
-
-// sampleBody is the body a request to r starts with.
-func (c *common) sampleBody(r *catalog.Route) string {
-	body := sampleBody(r)
-	if c.completeBody != nil {
-		body = c.completeBody(r, body)
-	}
-	return body
 }
 
 func newCommon(serverURL string) *common {

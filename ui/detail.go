@@ -128,7 +128,8 @@ func (d detailModel) renderBody() (detailModel, tea.Cmd) {
 		d.refresh()
 		return d, nil
 	default:
-		j.variant, j.req = d.shownVariant(), d.route.SampleRequest()
+		// The request fire sends, so the preview is what firing answers.
+		j.variant, j.req = d.shownVariant(), d.route.Sample().Request()
 		if j.variant == nil {
 			d.pending = false
 			d.refresh()
@@ -152,15 +153,13 @@ func (d detailModel) bodyRendered(msg bodyRenderedMsg) detailModel {
 
 func (d detailModel) view() string { return d.vp.View() }
 
-// sampleTarget is the path the preview and fire use.
-func sampleTarget(r *catalog.Route) string { return r.SamplePath(r.SampleParams()) }
-
 // curl is the curl command for the selected route.
 func (d detailModel) curl() string {
 	if d.route == nil {
 		return ""
 	}
-	return curlCommand(d.ctx.baseURL, d.route.Method, sampleTarget(d.route), d.ctx.sampleBody(d.route), nil)
+	s := d.route.Sample()
+	return curlCommand(d.ctx.baseURL, s.Method, s.Target(), s.Body, nil)
 }
 
 // refresh rebuilds the viewport's content from the parts.

@@ -71,7 +71,8 @@ func (e editorModel) start(r *catalog.Route) (editorModel, tea.Cmd) {
 	e.route = r
 	d, ok := e.drafts[r]
 	if !ok {
-		d = editorDraft{target: r.Method + " " + sampleTarget(r), body: e.ctx.sampleBody(r)}
+		s := r.Sample()
+		d = editorDraft{target: s.Line(), body: s.Body}
 	}
 	e.target.SetValue(d.target)
 	e.target.CursorEnd()

@@ -57,11 +57,7 @@ func fireCmd(seq int, client *http.Client, now func() time.Time, base string, re
 			return msg
 		}
 		if req.body != "" {
-			ct := "application/x-www-form-urlencoded"
-			if looksJSON(req.body) {
-				ct = "application/json"
-			}
-			hr.Header.Set("Content-Type", ct)
+			hr.Header.Set("Content-Type", catalog.BodyType(req.body))
 		}
 		hr.Header.Set("User-Agent", "routedeck")
 		for k, vs := range req.header {
@@ -91,7 +87,8 @@ func (m Model) fireSelected() (Model, tea.Cmd) {
 	if r == nil {
 		return m, nil
 	}
-	return m.fire(fireRequest{route: r, target: sampleTarget(r), body: m.ctx.sampleBody(r)})
+	s := r.Sample()
+	return m.fire(fireRequest{route: r, target: s.Target(), body: s.Body})
 }
 
 func (m Model) fire(req fireRequest) (Model, tea.Cmd) {

@@ -45,10 +45,6 @@ type Config struct {
 	// Webhooks is the webhook sender's delivery log, shown by the events
 	// pane (w); nil when there is none.
 	Webhooks WebhookLog
-	// SampleBody completes the body fired, edited and copied for a route
-	// (the Stripe rules add the parameters the route requires); nil leaves
-	// the UI's own sample as it is.
-	SampleBody func(r *catalog.Route, body string) string
 }
 
 // Layout limits.
@@ -163,7 +159,6 @@ var _ tea.Model = Model{}
 // New builds the root model.
 func New(cfg Config) Model {
 	ctx := newCommon(cfg.ServerURL)
-	ctx.completeBody = cfg.SampleBody
 	state := cfg.State
 	if state == nil {
 		state = server.NewState(cfg.Catalog, catalog.Success)

@@ -180,22 +180,26 @@ func TestFirePostSendsSampleBody(t *testing.T) {
 	}
 }
 
-// Config.SampleBody completes what is fired (the Stripe rules add the
-// route's required parameters); the server sees the completed body.
-func TestFireUsesConfigSampleBody(t *testing.T) {
-	m, f := newFixtureWith(t, 120, 40, func(c *Config) {
-		c.SampleBody = func(r *catalog.Route, body string) string { return body + "&description=completed" }
-	})
+// What is fired is the catalog's sample request (Route.Sample): the server
+// sees its path and its body, which the generator completed with the
+// parameters the route requires.
+func TestFireSendsCatalogSample(t *testing.T) {
+	m, f := newFixture(t, 120, 40)
 	events, stop := f.srv.Subscribe(8)
 	defer stop()
-	m = selectRoute(t, m, "POST /v1/payment_intents")
+	m = selectRoute(t, m, "POST /v1/customers")
 	m = press(t, m, keyRunes("f"))
 	if m.detail.fired == nil || m.detail.fired.status != 200 {
 		t.Fatalf("fired = %+v", m.detail.fired)
 	}
+	r, _ := f.cat.Lookup("POST /v1/customers")
+	want := r.Sample()
 	e := <-events
-	if got := string(e.RequestBody); got != "amount=2000&currency=usd&description=completed" {
-		t.Errorf("server saw body %q", got)
+	if got := string(e.RequestBody); got != want.Body || want.Body == "" {
+		t.Errorf("server saw body %q; want the sample's %q", got, want.Body)
+	}
+	if e.Path != want.Path {
+		t.Errorf("server saw path %q; want the sample's %q", e.Path, want.Path)
 	}
 }
 

@@ -418,6 +418,7 @@ func (c *converter) route(method, p, docPath string, item *v3.PathItem, op *v3.O
 		mr.Group = group(docPath)
 	}
 	mr.Samples = pathSamples(item, op)
+	mr.SampleQuery, mr.SampleBody = c.requestSample(key, item, op)
 	if op.Callbacks != nil && op.Callbacks.Len() > 0 {
 		c.Note("callbacks are not called", key)
 	}

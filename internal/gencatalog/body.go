@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/routedeck/routedeck/catalog"
 )
 
-const fakeIDTail = "1Nv0FGQ9RKHgCVdK"
+const fakeIDTail = catalog.SampleIDTail
 
 // collectionAliases are collections whose members carry another object name.
 var collectionAliases = map[string][]string{
@@ -219,7 +221,7 @@ func (g *gen) successBody(r seedRoute, s shapeInfo, p plan) (string, error) {
 				prefix = idPrefix(bf.getString("id"))
 			}
 			if prefix == "" {
-				prefix = knownPrefixes[base]
+				prefix = knownPrefixes(base)
 			}
 			out.set("id", strNode(prefix+"_"+fakeIDTail))
 		}

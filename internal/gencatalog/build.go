@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/routedeck/routedeck/catalog"
 )
 
 // namespaces are the API families whose resources are named "ns.resource".
@@ -351,13 +353,9 @@ func (s shapeInfo) urlTemplate() string {
 
 // ---- ids ----
 
-var knownPrefixes = map[string]string{
-	"account": "acct", "charge": "ch", "customer": "cus", "invoice": "in", "payment_intent": "pi",
-	"setup_intent": "seti", "refund": "re", "dispute": "dp", "order": "or", "order_return": "orret",
-	"sku": "sku", "recipient": "rp", "bitcoin_receiver": "btcrcv", "three_d_secure": "tdsrc",
-	"issuer_fraud_record": "issfr", "usage_record": "mbur", "mandate_notification": "srcmn",
-	"product_feature": "prodft", "deleted_discount": "di",
-}
+// knownPrefixes is catalog.IDPrefix: one table of Stripe's id prefixes
+// for the generator and the runtime.
+var knownPrefixes = catalog.IDPrefix
 
 // idPrefix is the prefix of a Stripe id ("cus" for cus_NffrFeUfNV2Hib).
 func idPrefix(id string) string {
@@ -393,14 +391,14 @@ func (g *gen) sampleFor(param, object string) string {
 			return id
 		}
 	}
-	prefix := knownPrefixes[object]
+	prefix := knownPrefixes(object)
 	if prefix == "" {
-		prefix = knownPrefixes[param]
+		prefix = knownPrefixes(param)
 	}
 	if prefix == "" {
 		prefix = param
 	}
-	return prefix + "_1Nv0FGQ9RKHgCVdK"
+	return prefix + "_" + fakeIDTail
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -33,6 +33,8 @@ func manifestGo(m catalog.Manifest) ([]byte, error) {
 		str("Summary", r.Summary)
 		str("Docs", r.Docs)
 		str("Source", r.Source)
+		str("SampleQuery", r.SampleQuery)
+		str("SampleBody", r.SampleBody)
 		if len(r.Samples) > 0 {
 			keys := make([]string, 0, len(r.Samples))
 			for k := range r.Samples {

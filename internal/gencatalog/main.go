@@ -89,9 +89,9 @@ func generate() (map[string][]byte, map[string]int, error) {
 	res := fx.get("resources")
 	for i, k := range res.keys {
 		f := res.vals[i]
-		if id := f.get("id"); id != nil && id.kind == 's' && id.str == "" && knownPrefixes[k] != "" {
+		if id := f.get("id"); id != nil && id.kind == 's' && id.str == "" && knownPrefixes(k) != "" {
 			// A few fixtures have an empty id; Stripe never sends one.
-			f.set("id", strNode(knownPrefixes[k]+"_"+fakeIDTail))
+			f.set("id", strNode(knownPrefixes(k)+"_"+fakeIDTail))
 		}
 		g.fixtures[k] = f
 	}
@@ -123,6 +123,9 @@ func generate() (map[string][]byte, map[string]int, error) {
 			return nil, nil, fmt.Errorf("%s %s: %w", r.Method, r.Path, err)
 		}
 		m.Routes = append(m.Routes, mr)
+	}
+	if err := sampleBodies(&m, files); err != nil {
+		return nil, nil, err
 	}
 	data, err := encodeManifest(m)
 	if err != nil {
