@@ -68,7 +68,7 @@ func (s *State) watch(ctx context.Context, route *catalog.Route, req *render.Req
 	if obj, err := s.store.Get(ctx, w.id); err == nil {
 		w.obj = &obj
 		if obj.Type == "payment_intent" {
-			if ch := topString([]byte(obj.JSON), "latest_charge"); ch != "" {
+			if ch := topString(view(obj.JSON), "latest_charge"); ch != "" {
 				if c, err := s.store.Get(ctx, ch); err == nil {
 					w.charge = &c
 				}
@@ -113,18 +113,18 @@ func (s *State) raise(ctx context.Context, w *before, req *render.Request, ans s
 func (s *State) changed(ctx context.Context, req *render.Request, w *before, after *store.Object, oldCharge *store.Object) {
 	var old []byte
 	if w != nil && w.obj != nil {
-		old = []byte(w.obj.JSON)
+		old = view(w.obj.JSON)
 	}
-	now := []byte(after.JSON)
+	now := view(after.JSON)
 	typ := after.Type
 	if typ == "payment_intent" {
 		if ch := topString(now, "latest_charge"); ch != "" {
 			if c, err := s.store.Get(ctx, ch); err == nil && (oldCharge == nil || oldCharge.ID != c.ID || oldCharge.JSON != c.JSON) {
 				var oldJSON []byte
 				if oldCharge != nil && oldCharge.ID == c.ID {
-					oldJSON = []byte(oldCharge.JSON)
+					oldJSON = view(oldCharge.JSON)
 				}
-				s.emit(ctx, req, chargeEvent(oldJSON, []byte(c.JSON)), c.JSON, previous(oldJSON, []byte(c.JSON)))
+				s.emit(ctx, req, chargeEvent(oldJSON, view(c.JSON)), c.JSON, previous(oldJSON, view(c.JSON)))
 			}
 		}
 	}
@@ -136,7 +136,7 @@ func (s *State) changed(ctx context.Context, req *render.Request, w *before, aft
 // payment_intent.succeeded), a failed attempt (invoice.payment_failed), a
 // customer gained or lost (payment_method.attached), else "<type>.updated".
 func (s *State) statusEvent(ctx context.Context, req *render.Request, old []byte, after *store.Object) {
-	now := []byte(after.JSON)
+	now := view(after.JSON)
 	prev := previous(old, now)
 	typ := after.Type
 	status, oldStatus := topString(now, "status"), ""
@@ -339,49 +339,53 @@ func (s *State) emit(ctx context.Context, req *render.Request, typ, object strin
 // eventJSON is ev as encoding/json writes it (the same members in the
 // same order), with data.object and data.previous_attributes as they are.
 func eventJSON(ev *webhook.Event) string {
-	b := make([]byte, 0, len(ev.Data.Object)+len(ev.Data.PreviousAttributes)+320)
-	b = append(b, `{"id":`...)
-	b = appendJSONString(b, ev.ID)
-	b = append(b, `,"object":"event","api_version":`...)
-	b = appendJSONString(b, ev.APIVersion)
-	b = append(b, `,"created":`...)
-	b = strconv.AppendInt(b, ev.Created, 10)
-	b = append(b, `,"data":{"object":`...)
-	b = append(b, ev.Data.Object...)
+	var b strings.Builder
+	b.Grow(len(ev.Data.Object) + len(ev.Data.PreviousAttributes) + 320)
+	var num [20]byte
+	b.WriteString(`{"id":`)
+	writeJSONString(&b, ev.ID)
+	b.WriteString(`,"object":"event","api_version":`)
+	writeJSONString(&b, ev.APIVersion)
+	b.WriteString(`,"created":`)
+	b.Write(strconv.AppendInt(num[:0], ev.Created, 10))
+	b.WriteString(`,"data":{"object":`)
+	b.Write(ev.Data.Object)
 	if len(ev.Data.PreviousAttributes) > 0 {
-		b = append(b, `,"previous_attributes":`...)
-		b = append(b, ev.Data.PreviousAttributes...)
+		b.WriteString(`,"previous_attributes":`)
+		b.Write(ev.Data.PreviousAttributes)
 	}
-	b = append(b, `},"livemode":false,"pending_webhooks":`...)
-	b = strconv.AppendInt(b, int64(ev.PendingWebhooks), 10)
-	b = append(b, `,"request":{"id":`...)
-	b = appendNullableString(b, ev.Request.ID)
-	b = append(b, `,"idempotency_key":`...)
-	b = appendNullableString(b, ev.Request.IdempotencyKey)
-	b = append(b, `},"type":`...)
-	b = appendJSONString(b, ev.Type)
-	b = append(b, '}')
-	return string(b)
+	b.WriteString(`},"livemode":false,"pending_webhooks":`)
+	b.Write(strconv.AppendInt(num[:0], int64(ev.PendingWebhooks), 10))
+	b.WriteString(`,"request":{"id":`)
+	writeNullableString(&b, ev.Request.ID)
+	b.WriteString(`,"idempotency_key":`)
+	writeNullableString(&b, ev.Request.IdempotencyKey)
+	b.WriteString(`},"type":`)
+	writeJSONString(&b, ev.Type)
+	b.WriteByte('}')
+	return b.String()
 }
 
-func appendNullableString(b []byte, s *string) []byte {
+func writeNullableString(b *strings.Builder, s *string) {
 	if s == nil {
-		return append(b, "null"...)
+		b.WriteString("null")
+		return
 	}
-	return appendJSONString(b, *s)
+	writeJSONString(b, *s)
 }
 
-// appendJSONString appends s as a JSON string.
-func appendJSONString(b []byte, s string) []byte {
+// writeJSONString writes s as encoding/json encodes a string.
+func writeJSONString(b *strings.Builder, s string) {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80 {
 			q, _ := json.Marshal(s) // a string always encodes
-			return append(b, q...)
+			b.Write(q)
+			return
 		}
 	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
 }
 
 // eventID is "evt_" and 24 random letters and digits, as webhook.NewEvent

@@ -30,31 +30,24 @@ func valueEnd(b []byte, i int) (int, error) {
 		return stringEnd(b, i)
 	case '{', '[':
 		depth := 0
-		for i < len(b) {
-			// Jump to the next byte that matters.
-			for i < len(b) && !structural(b[i]) {
-				i++
-			}
-			if i >= len(b) {
-				return 0, errBadJSON
-			}
-			switch b[i] {
+		for ; i < len(b); i++ {
+			switch structural[b[i]] {
+			case 0:
+				continue
 			case '"':
 				end, err := stringEnd(b, i)
 				if err != nil {
 					return 0, err
 				}
-				i = end
-				continue
-			case '{', '[':
+				i = end - 1
+			case '{':
 				depth++
-			case '}', ']':
+			case '}':
 				depth--
 				if depth == 0 {
 					return i + 1, nil
 				}
 			}
-			i++
 		}
 		return 0, errBadJSON
 	default:
@@ -71,9 +64,18 @@ func valueEnd(b []byte, i int) (int, error) {
 
 // stringEnd returns the end of the string starting at b[i] == '"'.
 func stringEnd(b []byte, i int) (int, error) {
-	for j := i + 1; j < len(b); j++ {
-		// Most strings have no escapes: find the closing quote at once and
-		// look for a backslash only before it.
+	// Most strings are short and have no escapes: a byte loop finds
+	// their end sooner than a call to a vector search would.
+	j := i + 1
+	for n := min(len(b), j+24); j < n; j++ {
+		switch b[j] {
+		case '"':
+			return j + 1, nil
+		case '\\':
+			j++ // the escaped byte, with the loop's j++
+		}
+	}
+	for j < len(b) {
 		k := bytes.IndexByte(b[j:], '"')
 		if k < 0 {
 			return 0, errBadJSON
@@ -82,19 +84,14 @@ func stringEnd(b []byte, i int) (int, error) {
 		if e < 0 {
 			return j + k + 1, nil
 		}
-		j += e + 1 // past the backslash and, with the loop's j++, the escaped byte
+		j += e + 2 // past the backslash and the escaped byte
 	}
 	return 0, errBadJSON
 }
 
-// structural reports whether c is a byte a nested value's end depends on.
-func structural(c byte) bool {
-	switch c {
-	case '"', '{', '}', '[', ']':
-		return true
-	}
-	return false
-}
+// structural classifies the bytes a nested value's end depends on: the
+// quote, openers as '{' and closers as '}'; every other byte is 0.
+var structural = [256]byte{'"': '"', '{': '{', '[': '{', '}': '}', ']': '}'}
 
 // plainBytes reports whether a string's text is its value: printable
 // ASCII without escapes.

@@ -335,7 +335,7 @@ func (pay *payment) cardDetails(brand string) []setting {
 
 // succeed finishes a success body for the card.
 func (pay *payment) succeed(body string) string {
-	b := []byte(body)
+	b := view(body) // read only; each change below builds a new buffer
 	switch pay.kind {
 	case payIntentCreate, payIntentConfirm:
 		status := "succeeded"
@@ -377,7 +377,7 @@ func (pay *payment) succeed(body string) string {
 		b = setMembers(b, []setting{str("type", "card")})
 		b = setIn(b, "card", pay.cardDetails(pay.card.Card.CardBrand()))
 	}
-	return string(b)
+	return textOf(b, body)
 }
 
 // requiresAction leaves an intent waiting for 3-D Secure: status

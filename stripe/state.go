@@ -310,7 +310,7 @@ func (s *State) create(ctx context.Context, info *routeInfo, req *render.Request
 	if err != nil {
 		return server.Answer{}, nil
 	}
-	b := []byte(body)
+	b := view(body) // read only: mergeInto copies what it changes
 	id, typ := topString(b, "id"), topString(b, "object")
 	if id == "" || typ == "" || typ == "list" {
 		return server.Answer{Body: body}, nil
@@ -331,7 +331,7 @@ func (s *State) create(ctx context.Context, info *routeInfo, req *render.Request
 	}
 	js := body
 	if &merged[0] != &b[0] || len(merged) != len(b) {
-		js = string(merged)
+		js = text(merged) // a buffer mergeInto built, dropped now
 	}
 	obj, err := s.store.Put(ctx, store.Object{ID: id, Type: typ, Parent: parent, JSON: js})
 	if err != nil {
