@@ -1,7 +1,9 @@
 package stripe
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
 	"regexp"
 	"testing"
 
@@ -44,5 +46,65 @@ func TestEventIDShape(t *testing.T) {
 			t.Fatalf("event id %q made twice", id)
 		}
 		seen[id] = true
+	}
+}
+
+// previousByDecoding is previous as encoding/json computes it.
+func previousByDecoding(old, now []byte) json.RawMessage {
+	var o, n map[string]json.RawMessage
+	if json.Unmarshal(old, &o) != nil || json.Unmarshal(now, &n) != nil {
+		return nil
+	}
+	changed := map[string]json.RawMessage{}
+	for k, nv := range n {
+		ov, ok := o[k]
+		if !ok {
+			changed[k] = json.RawMessage("null")
+			continue
+		}
+		if !jsonEqual(ov, nv) {
+			changed[k] = ov
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(changed)
+	return b
+}
+
+// previous reads members with the scanner; it must agree with decoding,
+// indented or compact, with escapes, repeated keys and nested changes.
+func TestPreviousAgreesWithDecoding(t *testing.T) {
+	charge, err := os.ReadFile("testdata/charge.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, charge); err != nil {
+		t.Fatal(err)
+	}
+	changedCharge := bytes.Replace(compact.Bytes(), []byte(`"status":"succeeded"`), []byte(`"status":"failed","extra":{"a":[1,"}"]}`), 1)
+	pairs := [][2]string{
+		{`{"a":1,"b":"x"}`, `{"a":1,"b":"y"}`},
+		{`{"a":1,"b":"x"}`, `{ "b" : "x" , "a" : 1 }`},
+		{`{"a":{"k":"v"},"n":null}`, `{"a":{"k":"w"},"n":null,"new":true}`},
+		{`{"a":"<&>","b":"\u00e9"}`, `{"a":"x","b":"é"}`},
+		{`{"a\u0062":1}`, `{"ab":2}`},
+		{`{"a":1,"a":2}`, `{"a":2}`},
+		{`{}`, `{"a":[1,2]}`},
+		{`{"a":[1, 2]}`, `{"a":[1,2]}`},
+		{string(charge), compact.String()},
+		{compact.String(), string(changedCharge)},
+		{string(charge), string(changedCharge)},
+	}
+	for _, p := range pairs {
+		got, want := previous([]byte(p[0]), []byte(p[1])), previousByDecoding([]byte(p[0]), []byte(p[1]))
+		if !bytes.Equal(got, want) {
+			t.Errorf("previous(%.60s, %.60s) = %s, want %s", p[0], p[1], got, want)
+		}
+	}
+	if previous(nil, []byte(`{"a":1}`)) != nil {
+		t.Error("previous of a new object is not nil")
 	}
 }

@@ -267,9 +267,13 @@ func previous(old, now []byte) json.RawMessage {
 	if old == nil {
 		return nil
 	}
-	var o, n map[string]json.RawMessage
-	if json.Unmarshal(old, &o) != nil || json.Unmarshal(now, &n) != nil {
-		return nil
+	o, okOld := topMembers(old)
+	n, okNow := topMembers(now)
+	if !okOld || !okNow {
+		// What the scanner does not read plainly, encoding/json decodes.
+		if json.Unmarshal(old, &o) != nil || json.Unmarshal(now, &n) != nil {
+			return nil
+		}
 	}
 	changed := map[string]json.RawMessage{}
 	for k, nv := range n {
@@ -290,6 +294,51 @@ func previous(old, now []byte) json.RawMessage {
 		return nil
 	}
 	return b
+}
+
+// topMembers maps each top-level key of the object b to its value's text,
+// as json.Unmarshal into a map of json.RawMessage does, without copying.
+// ok is false for what it does not read plainly (a key with an escape or
+// a byte outside printable ASCII, malformed JSON): decode those instead.
+func topMembers(b []byte) (map[string]json.RawMessage, bool) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return nil, false
+	}
+	m := make(map[string]json.RawMessage, 64)
+	if i = skipSpace(b, i+1); i < len(b) && b[i] == '}' {
+		return m, skipSpace(b, i+1) == len(b)
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return nil, false
+		}
+		kend, err := stringEnd(b, i)
+		if err != nil {
+			return nil, false
+		}
+		key := b[i+1 : kend-1]
+		if !plainBytes(key) {
+			return nil, false
+		}
+		if i = skipSpace(b, kend); i >= len(b) || b[i] != ':' {
+			return nil, false
+		}
+		start := skipSpace(b, i+1)
+		end, err := valueEnd(b, start)
+		if err != nil {
+			return nil, false
+		}
+		m[string(key)] = b[start:end]
+		switch i = skipSpace(b, end); {
+		case i < len(b) && b[i] == ',':
+			i = skipSpace(b, i+1)
+		case i < len(b) && b[i] == '}':
+			return m, skipSpace(b, i+1) == len(b)
+		default:
+			return nil, false
+		}
+	}
 }
 
 // jsonEqual compares two JSON values, ignoring layout.
