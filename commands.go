@@ -436,6 +436,8 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if f, ok := stdout.(*os.File); !ok || !isatty.IsTerminal(f.Fd()) {
 		return usageErrorf("the terminal UI needs a terminal on stdout; use 'routedeck serve' to serve headless or 'routedeck show \"METHOD /path\"' to print a body")
 	}
+	// The store pane shows each object's history.
+	o.keepHistory = true
 	srv, err := o.newServer()
 	if err != nil {
 		return err
@@ -447,7 +449,7 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}()
 	cfg := ui.Config{Catalog: srv.Catalog(), State: srv.State(), NoServe: o.noServe, Dropped: srv.Dropped}
 	if o.store != nil {
-		cfg.Store = storeView{o.store}
+		cfg.Store = storeView{st: o.objects, hist: o.history, state: o.state}
 	}
 	if o.sender != nil {
 		// The events pane (w): the webhook deliveries, redelivered with r.

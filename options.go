@@ -15,6 +15,7 @@ import (
 	"github.com/routedeck/routedeck/internal/termsafe"
 	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/store"
+	"github.com/routedeck/routedeck/store/history"
 	"github.com/routedeck/routedeck/stripe"
 	"github.com/routedeck/routedeck/webhook"
 )
@@ -116,6 +117,14 @@ type options struct {
 	webhookSecret string
 	// sender delivers the Stripe catalog's events; closeStore stops it.
 	sender *webhook.Sender
+	// keepHistory, set by the terminal UI before newServer, keeps every
+	// object's history (store/history) for the store pane in history;
+	// objects is the store the Stripe rules write to (store, or history
+	// over it), and state the rules' State.
+	keepHistory bool
+	history     *history.Store
+	objects     store.Store
+	state       *stripe.State
 }
 
 type multiFlag []string
@@ -324,6 +333,11 @@ func (o *options) newServer() (*server.Server, error) {
 			l := newLazyStore(build, o.strict)
 			st, o.store = l, l
 		}
+		if o.keepHistory {
+			o.history = history.New(st, history.Options{})
+			st = o.history
+		}
+		o.objects = st
 		o.rules = stripe.New(cat, embed.Stripe, stripe.Options{Strict: o.strict, Objects: stripe.StoreObjects(st)})
 		sopts.Rules = o.rules
 		// Stripe's test cards pick their outcomes (pm_card_chargeDeclined).
@@ -342,6 +356,7 @@ func (o *options) newServer() (*server.Server, error) {
 			Events: func(e webhook.Event) { sender.Send(e) }})
 		// routedeck's own endpoints (3-D Secure, Checkout) raise events too.
 		sopts.Keeper, sopts.Own = state, state.Own()
+		o.state = state
 	} else if len(o.webhooks) > 0 {
 		return nil, usageErrorf("--webhook: events come from the Stripe catalog's store; %s has none", cat.Name)
 	}

@@ -2,16 +2,32 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/routedeck/routedeck/store"
+	"github.com/routedeck/routedeck/store/history"
+	"github.com/routedeck/routedeck/stripe"
 	"github.com/routedeck/routedeck/ui"
 )
 
-// storeView shows a store in the TUI's store pane (ui.ObjectStore).
-type storeView struct{ st store.Store }
+// storeView shows a store in the TUI's store pane (ui.ObjectStore), with
+// each object's history (ui.ObjectHistory) and 3-D Secure by hand
+// (ui.Authenticator).
+type storeView struct {
+	st store.Store
+	// hist keeps the histories (nil: none); state completes or fails
+	// 3-D Secure (nil: it cannot).
+	hist  *history.Store
+	state *stripe.State
+}
 
-var _ ui.ObjectStore = storeView{}
+var (
+	_ ui.ObjectStore   = storeView{}
+	_ ui.ObjectHistory = storeView{}
+	_ ui.Authenticator = storeView{}
+)
 
 func (v storeView) Summary() ui.StoreSummary {
 	s := v.st.Stats()
@@ -40,3 +56,37 @@ func (v storeView) Recent(filter string, limit int) []ui.StoredObject {
 }
 
 func (v storeView) Reset() error { return v.st.Reset(context.Background()) }
+
+// History is the object's versions, each with what it changed.
+func (v storeView) History(id string) []ui.ObjectVersion {
+	if v.hist == nil {
+		return nil
+	}
+	vs := v.hist.History(id)
+	out := make([]ui.ObjectVersion, len(vs))
+	for i, h := range vs {
+		ov := ui.ObjectVersion{Time: h.Time, Method: h.Origin.Method, Path: h.Origin.Path, RequestID: h.Origin.RequestID, Deleted: h.Deleted}
+		var top struct {
+			Status string `json:"status"`
+		}
+		if json.Unmarshal([]byte(h.JSON), &top) == nil {
+			ov.Status = top.Status
+		}
+		if i > 0 && !h.Deleted {
+			for _, c := range history.Changes(vs[i-1].JSON, h.JSON) {
+				ov.Changes = append(ov.Changes, ui.FieldChange{Field: c.Field, From: c.From, To: c.To})
+			}
+		}
+		out[i] = ov
+	}
+	return out
+}
+
+// Authenticate completes or fails a PaymentIntent's 3-D Secure through
+// the Stripe rules, which raise the events that follow.
+func (v storeView) Authenticate(id string, complete bool) (string, error) {
+	if v.state == nil {
+		return "", errors.New("the store is not the Stripe catalog's")
+	}
+	return v.state.Authenticate(context.Background(), id, complete)
+}

@@ -544,7 +544,7 @@ func (s *State) Failed(route *catalog.Route, req *render.Request) {
 	if action, ok := s.life.kinds[route.Index()]; !ok || action != intentConfirm {
 		return
 	}
-	ctx := context.Background()
+	ctx := requestContext(req)
 	declined := render.Request{Method: req.Method, Path: req.Path, Params: req.Params, Header: req.Header, ID: req.ID,
 		Body: []byte("payment_method=pm_card_chargeDeclined"), ContentType: "application/x-www-form-urlencoded"}
 	w := s.watch(ctx, route, &declined)

@@ -519,42 +519,10 @@ func (l *lifecycle) own(ctx context.Context, r *http.Request) (int, string) {
 			"routedeck keeps no objects here, so there is no PaymentIntent to authenticate.")
 	}
 	id, complete := parts[1], parts[3] == "complete"
-	obj, err := l.store.Get(ctx, id)
-	if err != nil || obj.Type != "payment_intent" {
-		return http.StatusNotFound, ownError("invalid_request_error", "resource_missing", fmt.Sprintf("No such payment_intent: '%s'", id))
-	}
-	ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
-		if status := payString(b, "status"); status != "requires_action" {
-			return nil, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "payment_intent_unexpected_state",
-				Message: fmt.Sprintf("This PaymentIntent has a status of %s: only a PaymentIntent that requires_action can have its 3-D Secure completed or failed.", status)}
-		}
-		if !complete {
-			last := lastError{Code: "payment_intent_authentication_failure", Type: "invalid_request_error",
-				DocURL:  "https://stripe.com/docs/error-codes/payment-intent-authentication-failure",
-				Message: "The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again."}
-			return setMembers(b, []setting{str("status", "requires_payment_method"), val("last_payment_error", last),
-				null("payment_method"), null("next_action")}), nil
-		}
-		amount := topInt(b, "amount")
-		manual := strings.HasPrefix(payString(b, "capture_method"), "manual")
-		status, received, capturable := "succeeded", amount, int64(0)
-		if manual {
-			status, received, capturable = "requires_capture", 0, amount
-		}
-		tc, ok := l.cards.Lookup(payString(b, "payment_method"))
-		if !ok {
-			tc, _ = l.cards.Lookup("pm_card_authenticationRequired")
-		}
-		chID := render.NewID("ch")
-		l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: payString(b, "payment_method"), amount: amount,
-			currency: payString(b, "currency"), card: tc, uncaptured: manual, customer: payString(b, "customer")})
-		return setMembers(b, []setting{str("status", status), str("latest_charge", chID), num("amount_received", received),
-			num("amount_capturable", capturable), null("next_action"), null("last_payment_error")}), nil
-	})
+	ans, refused := l.authenticate(store.WithOrigin(ctx, store.Origin{Method: r.Method, Path: r.URL.Path}), id, complete)
 	if refused != nil {
 		return refused.Status, ownError(refused.Type, refused.Code, refused.Message)
 	}
-	l.intentSettled(ctx, []byte(ans.Body))
 	return http.StatusOK, ans.Body
 }
 

@@ -32,6 +32,8 @@ type keyMap struct {
 	Store key.Binding
 	// Events opens the webhook events pane.
 	Events key.Binding
+	// The store pane's keys (store_keys.go), enabled only there.
+	StoreKeys storeKeys
 
 	EditNext   key.Binding
 	EditSubmit key.Binding
@@ -72,6 +74,7 @@ func defaultKeyMap() keyMap {
 		Clear:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "clear log")),
 		Store:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "store")),
 		Events:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "webhook events")),
+		StoreKeys:  defaultStoreKeys(),
 
 		EditNext:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
 		EditSubmit: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
@@ -85,7 +88,8 @@ func defaultKeyMap() keyMap {
 // ShortHelp implements help.KeyMap.
 // Help and quit come before the rest so narrow terminals still show them.
 func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Apply, k.Fire, k.Open, k.EditSubmit, k.EditNext, k.Toggle, k.Filter, k.Help, k.Quit, k.Log, k.Refire, k.Pause, k.Focus, k.Back}
+	return append([]key.Binding{k.Apply, k.Fire, k.Open, k.EditSubmit, k.EditNext, k.Toggle, k.Filter, k.Help, k.Quit, k.Log, k.Refire, k.Pause, k.Focus, k.Back},
+		k.StoreKeys.list()...)
 }
 
 // FullHelp implements help.KeyMap.
@@ -95,6 +99,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Toggle, k.ToggleAll, k.ErrorsOnly, k.NextTab, k.PrevTab, k.Tab, k.Fire, k.Edit, k.EditSubmit, k.EditNext},
 		{k.Copy, k.CopyCurl, k.Filter, k.Focus, k.Open, k.Refire, k.Pause, k.Clear},
 		{k.Log, k.Store, k.Events, k.Back, k.Help, k.Quit},
+		k.StoreKeys.list(),
 	}
 }
 
@@ -205,6 +210,7 @@ func (m *Model) updateKeybindings() {
 	default:
 		k.ErrorsOnly.SetHelp("E", "only on error")
 	}
+	m.storeKeybindings()
 	if m.help.ShowAll {
 		k.Help.SetHelp("?", "close help")
 	} else {

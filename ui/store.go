@@ -66,6 +66,8 @@ type storeModel struct {
 	open   bool
 	openID string
 	vp     viewport.Model
+	// showHistory shows the open object's history instead of its JSON.
+	showHistory bool
 
 	confirmReset bool
 
@@ -112,6 +114,12 @@ func (p storeModel) refresh(force bool) storeModel {
 		}
 	}
 	p.clamp()
+	if p.open {
+		// The open object (or its history) as it is now.
+		y := p.vp.YOffset
+		p = p.renderOpen()
+		p.vp.SetYOffset(y)
+	}
 	return p
 }
 
@@ -143,16 +151,41 @@ func (p storeModel) openSelected() storeModel {
 	if !ok {
 		return p
 	}
-	p.open, p.openID = true, o.ID
-	text := prettyObject(o.JSON)
-	if p.ctx.color {
-		if hl, err := highlightJSON(text, p.ctx.dark); err == nil {
-			text = hl
+	p.open, p.openID, p.showHistory = true, o.ID, false
+	p = p.renderOpen()
+	p.vp.GotoTop()
+	return p
+}
+
+// renderOpen fills the viewport with the open object (as the store holds
+// it now) or its history.
+func (p storeModel) renderOpen() storeModel {
+	o, ok := p.byID(p.openID)
+	if !ok {
+		return p
+	}
+	var text string
+	if p.showHistory {
+		text = p.historyText(o)
+	} else {
+		text = prettyObject(o.JSON)
+		if p.ctx.color {
+			if hl, err := highlightJSON(text, p.ctx.dark); err == nil {
+				text = hl
+			}
 		}
 	}
 	p.vp.SetContent(ansi.Hardwrap(text, max(p.width, 1), true))
-	p.vp.GotoTop()
 	return p
+}
+
+// current is the object the pane's keys act on: the open one, else the
+// selected one.
+func (p storeModel) current() (StoredObject, bool) {
+	if p.open {
+		return p.byID(p.openID)
+	}
+	return p.selected()
 }
 
 // prettyObject indents an object's JSON (stored bodies mix styles) and
@@ -170,6 +203,9 @@ func (p storeModel) title() string {
 	t := s.log.title.Render("Store") + s.log.dim.Render(fmt.Sprintf("  %s objects", commas(p.summary.Objects)))
 	if p.open {
 		t += s.log.dim.Render("  › " + termsafe.Line(p.openID))
+		if p.showHistory {
+			t += s.log.dim.Render(" › history")
+		}
 	}
 	return t
 }
@@ -278,6 +314,9 @@ func (m Model) storeKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	case k.Type == tea.KeyEsc:
 		switch {
+		case p.open && p.showHistory:
+			p.showHistory = false
+			*p = p.renderOpen()
 		case p.open:
 			p.open = false
 		case p.filter.Value() != "":
@@ -291,11 +330,12 @@ func (m Model) storeKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		p.open = false
 		m.focus = m.back
 		return m, nil
+	case k.String() == "h" && p.open:
+		return m.toggleHistory()
+	case k.String() == "a", k.String() == "d":
+		return m.authenticate(k.String() == "a")
 	case k.String() == "c":
-		o, ok := p.selected()
-		if p.open {
-			o, ok = p.byID(p.openID)
-		}
+		o, ok := p.current()
 		if !ok {
 			return m, m.setNotice("nothing to copy: no object is selected", true)
 		}
