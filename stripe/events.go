@@ -167,6 +167,10 @@ func (s *State) statusEvent(ctx context.Context, req *render.Request, old []byte
 		if status == "canceled" && oldStatus != status {
 			event = "customer.subscription.deleted" // as Stripe announces a cancel
 		}
+	case "test_helpers.test_clock":
+		if status == "ready" {
+			event = "test_helpers.test_clock.ready"
+		}
 	case "checkout.session":
 		if status != oldStatus {
 			switch status {

@@ -127,6 +127,7 @@ const (
 	invoiceCreate
 	invoiceItemCreate
 	subscriptionUpdate // POST /v1/subscriptions/:subscription_exposed_id
+	clockAdvance       // POST /v1/test_helpers/test_clocks/:test_clock/advance
 )
 
 func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
@@ -183,6 +184,8 @@ func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
 			l.kinds[i] = invoiceVoid
 		case "POST /v1/invoices/*/mark_uncollectible":
 			l.kinds[i] = invoiceUncollectible
+		case "POST /v1/test_helpers/test_clocks/*/advance":
+			l.kinds[i] = clockAdvance
 		}
 	}
 	return l
@@ -207,6 +210,8 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 		return l.invoiceAction(ctx, action, req)
 	case subscriptionCancel:
 		return l.cancelSubscription(ctx, req)
+	case clockAdvance:
+		return l.advanceClock(ctx, req)
 	case checkoutExpire:
 		return l.checkoutAction(ctx, req.Params["session"], false, "")
 	case invoicePreview:

@@ -24,7 +24,7 @@ func (l *lifecycle) subscribed(ctx context.Context, req *render.Request, ans ser
 	id := ans.Change.ID
 	b := []byte(ans.Body)
 	top := topValues(b, "customer", "currency", "collection_method", "default_payment_method")
-	now := time.Now().Unix()
+	now := l.clockNow(ctx, top[0])
 	var trialEnd int64
 	if d, _ := req.BodyValue("trial_period_days"); d != "" {
 		if n, err := strconv.ParseInt(d, 10, 64); err == nil && n > 0 {
@@ -43,19 +43,8 @@ func (l *lifecycle) subscribed(ctx context.Context, req *render.Request, ans ser
 	if trialEnd > 0 {
 		amount = 0
 	}
-	invID := render.NewID("in")
-	inv, err := json.Marshal(map[string]any{
-		"id": invID, "object": "invoice", "customer": top[0], "subscription": id, "currency": currency,
-		"amount_due": amount, "amount_paid": 0, "amount_remaining": amount, "subtotal": amount, "total": amount,
-		"attempt_count": 0, "attempted": false, "billing_reason": "subscription_create", "collection_method": orDefault(top[2], "charge_automatically"),
-		"created": now, "livemode": false, "metadata": map[string]any{}, "status": "draft",
-		"status_transitions": map[string]any{"finalized_at": nil, "marked_uncollectible_at": nil, "paid_at": nil, "voided_at": nil},
-		"lines":              map[string]any{"object": "list", "data": []any{}, "has_more": false, "url": "/v1/invoices/" + invID + "/lines"},
-	})
+	invID, err := l.subscriptionInvoice(ctx, id, top[0], currency, top[2], amount, "subscription_create", now)
 	if err != nil {
-		return ans, nil
-	}
-	if _, err := l.put(ctx, store.Object{ID: invID, Type: "invoice", JSON: string(inv)}); err != nil {
 		return server.Answer{}, storeFailure(err)
 	}
 	// The items and the first invoice's lines are stored children of
@@ -89,8 +78,14 @@ func (l *lifecycle) subscribed(ctx context.Context, req *render.Request, ans ser
 		}
 	}
 	sets := []setting{str("status", status), str("latest_invoice", invID), num("start_date", now), null("canceled_at"), null("ended_at")}
+	if clock := l.clockOf(ctx, top[0]); clock != nil {
+		sets = append(sets, str("test_clock", payString(clock, "id")))
+	}
 	if _, ok := req.BodyValue("cancel_at"); !ok {
 		sets = append(sets, null("cancel_at"))
+	}
+	if _, ok := req.BodyValue("cancel_at_period_end"); !ok {
+		sets = append(sets, setting{"cancel_at_period_end", []byte("false")})
 	}
 	if trialEnd > 0 {
 		sets = append(sets, num("trial_start", now), num("trial_end", trialEnd))
