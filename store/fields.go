@@ -59,7 +59,7 @@ func scanTop(js string) (fields, int64, bool, error) {
 		name string
 		f    field // kind 0: not indexed
 	}
-	tops := make([]top, 0, 32) // on the stack for most objects
+	tops := make([]top, 0, 64) // on the stack for most objects (a charge has 45 members)
 	var created int64
 	hasCreated := false
 	s := scanner{js: js}

@@ -370,7 +370,7 @@ func (s *State) emit(ctx context.Context, req *render.Request, typ, object strin
 	// objects, and prev from previous: the event is written directly,
 	// without encoding/json checking and copying them again.
 	ev := webhook.Event{ID: eventID(), Object: "event", APIVersion: version, Created: time.Now().Unix(), Type: typ,
-		Data: webhook.EventData{Object: json.RawMessage(object), PreviousAttributes: prev}}
+		Data: webhook.EventData{Object: view(object), PreviousAttributes: prev}} // the object's bytes, shared: an event is only read
 	if req.ID != "" {
 		id := req.ID
 		ev.Request.ID = &id

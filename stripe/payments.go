@@ -481,8 +481,17 @@ func setMembersIn(b []byte, sets []setting, nested []nestedSet) []byte {
 		if err != nil {
 			return b
 		}
+		// A key without escapes is its text: compare it directly with
+		// each name (keyIs looks for escapes on every miss).
+		escaped := bytes.IndexByte(k, '\\') >= 0
+		is := func(key string) bool {
+			if escaped {
+				return keyIs(k, key)
+			}
+			return len(k) == len(key)+2 && string(k[1:len(k)-1]) == key
+		}
 		for j, s := range sets {
-			if j < 64 && doneBits&(1<<j) == 0 && keyIs(k, s.key) {
+			if j < 64 && doneBits&(1<<j) == 0 && is(s.key) {
 				out = append(out, b[last:vstart]...)
 				out = append(out, indentFor(b, vstart, s.val)...)
 				last, doneBits = vend, doneBits|1<<j
@@ -490,7 +499,7 @@ func setMembersIn(b []byte, sets []setting, nested []nestedSet) []byte {
 			}
 		}
 		for j, n := range nested {
-			if nestedDone&(1<<j) == 0 && keyIs(k, n.key) {
+			if nestedDone&(1<<j) == 0 && is(n.key) {
 				// The first member of the name, as member finds it.
 				nestedDone |= 1 << j
 				if b[vstart] == '{' {

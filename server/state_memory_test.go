@@ -1,0 +1,102 @@
+package server_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/store"
+	"github.com/routedeck/routedeck/stripe"
+)
+
+// TestMemoryPerCreatedCharge measures what the peer benchmark's POST
+// (a charge with tok_visa: stored, with its charge.succeeded event) keeps
+// in memory through the real server, beyond the JSON it stores: the
+// store's index, the event log's, and anything the request path leaves
+// behind. Issue 9's target is at most 4 KiB per stored object beyond its
+// JSON size.
+func TestMemoryPerCreatedCharge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("creates 5,000 charges")
+	}
+	const n = 5_000
+	cat, err := catalog.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.New(store.Options{MaxObjects: 10 * n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
+	payments := stripe.NewPayments(cat, st)
+	s, err := server.New(cat, server.Options{Rules: rules, TestValues: payments, Own: payments,
+		Keeper: stripe.NewState(cat, rules, st, stripe.StateOptions{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	create := func() {
+		req := httptest.NewRequest("POST", "/v1/charges", strings.NewReader("amount=2000&currency=usd&source=tok_visa"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		if w.Code != 200 {
+			t.Fatalf("create: %d %s", w.Code, w.Body)
+		}
+	}
+	create() // first use: the route's data, the test cards
+	objects0, events0 := st.Stats().Objects, st.Stats().Events
+	before := liveHeap()
+	for range n {
+		create()
+	}
+	grown := float64(liveHeap() - before)
+
+	ctx := context.Background()
+	stats := st.Stats()
+	objects, events := stats.Objects-objects0, stats.Events-events0
+	var jsonBytes int
+	for _, q := range []struct {
+		list func(context.Context, store.Query) (store.Page, error)
+		typ  string
+		n    int
+	}{{st.List, "charge", n}, {st.ListEvents, "", n}} {
+		cursor := ""
+		for left := q.n; left > 0; {
+			p, err := q.list(ctx, store.Query{Type: q.typ, Limit: 100, StartingAfter: cursor})
+			if err != nil || len(p.Data) == 0 {
+				t.Fatalf("listing: %v", err)
+			}
+			for _, o := range p.Data[:min(left, len(p.Data))] {
+				jsonBytes += len(o.JSON)
+			}
+			left -= len(p.Data)
+			cursor = p.Data[len(p.Data)-1].ID
+		}
+	}
+	if objects != n || events != n {
+		t.Fatalf("%d creates stored %d objects and %d events; want one of each per create", n, objects, events)
+	}
+	beyond := (grown - float64(jsonBytes)) / float64(objects+events)
+	t.Logf("%d charge creates: heap +%.1f MB; JSON %.1f MB (charge + event %.0f bytes); beyond the JSON: %.0f bytes per stored object",
+		n, grown/1e6, float64(jsonBytes)/1e6, float64(jsonBytes)/n, beyond)
+	if beyond > 4096 {
+		t.Errorf("each stored object costs %.0f bytes beyond its JSON; the target is at most 4096", beyond)
+	}
+	runtime.KeepAlive(s)
+}
+
+// liveHeap is the live heap after full collections.
+func liveHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
