@@ -27,7 +27,9 @@ import (
 //     default payment method: paid, the subscription active (a trial
 //     ends: trialing → active); declined, invoice.payment_failed and the
 //     subscription past_due; a subscription set to cancel_at_period_end is
-//     canceled instead.
+//     canceled instead;
+//   - 23 hours after an incomplete subscription started without its first
+//     invoice paid, incomplete_expired, the invoice voided.
 //
 // Objects created while the clock moves are stamped with its time. The
 // advance answers the clock already ready (Stripe answers "advancing"
@@ -146,6 +148,8 @@ func (l *lifecycle) advanceSubscription(ctx context.Context, clock, sub string, 
 			end = topInt(b, "trial_end")
 		case "active", "past_due":
 			end = l.periodEnd(ctx, sub)
+		case "incomplete":
+			return l.expireIncomplete(ctx, clock, sub, b, to)
 		default:
 			return nil
 		}
@@ -173,6 +177,38 @@ func (l *lifecycle) advanceSubscription(ctx context.Context, clock, sub string, 
 			return err
 		}
 		from = end
+	}
+	return nil
+}
+
+// incompleteFor is how long a subscription stays incomplete before it
+// expires, as Stripe's rule says: 23 hours.
+const incompleteFor = 23 * 3600
+
+// expireIncomplete expires an incomplete subscription (b) whose first
+// invoice was not paid within 23 hours of its start, if the clock passes
+// that by to: incomplete_expired (customer.subscription.updated), its
+// open invoice voided.
+func (l *lifecycle) expireIncomplete(ctx context.Context, clock, sub string, b []byte, to int64) error {
+	at := topInt(b, "start_date") + incompleteFor
+	if at <= incompleteFor || at > to {
+		return nil
+	}
+	l.setClock(ctx, clock, at)
+	if inv := payString(b, "latest_invoice"); inv != "" {
+		_, _ = l.update(ctx, inv, func(b []byte) ([]byte, *server.APIError) {
+			if payString(b, "status") != "open" {
+				return b, nil
+			}
+			return setMembersIn(b, []setting{str("status", "void"), num("amount_remaining", 0)},
+				[]nestedSet{{key: "status_transitions", sets: []setting{num("voided_at", at)}}}), nil
+		})
+	}
+	_, refused := l.update(ctx, sub, func(b []byte) ([]byte, *server.APIError) {
+		return setMembers(b, []setting{str("status", "incomplete_expired"), num("ended_at", at)}), nil
+	})
+	if refused != nil {
+		return fmt.Errorf("expire %s: %s", sub, refused.Message)
 	}
 	return nil
 }

@@ -141,3 +141,48 @@ func TestFlowTestClockCancelAtPeriodEnd(t *testing.T) {
 		t.Fatalf("after the period's end: %+v %v, want canceled at its end", s, err)
 	}
 }
+
+// An incomplete subscription whose first invoice is still unpaid 23 hours
+// after it started expires when the clock passes that: incomplete_expired
+// (customer.subscription.updated), its invoice voided (invoice.voided).
+func TestFlowTestClockIncompleteExpires(t *testing.T) {
+	sc, got := eventsFlow(t)
+	ctx := context.Background()
+	start := time.Date(2027, 5, 1, 9, 0, 0, 0, time.UTC)
+	clock, err := sc.V1TestHelpersTestClocks.Create(ctx, &stripego.TestHelpersTestClockCreateParams{FrozenTime: stripego.Int64(start.Unix())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := sc.V1Customers.Create(ctx, &stripego.CustomerCreateParams{TestClock: stripego.String(clock.ID),
+		InvoiceSettings: &stripego.CustomerCreateInvoiceSettingsParams{DefaultPaymentMethod: stripego.String("pm_card_chargeCustomerFail")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := subscribe(t, sc, c.ID, monthlyPrice(t, sc, 900).ID, 1, 0)
+	if s.Status != stripego.SubscriptionStatusIncomplete {
+		t.Fatalf("created %s, want incomplete", s.Status)
+	}
+	advance := func(to time.Time) []string {
+		t.Helper()
+		from := got.len()
+		if _, err := sc.V1TestHelpersTestClocks.Advance(ctx, clock.ID, &stripego.TestHelpersTestClockAdvanceParams{FrozenTime: stripego.Int64(to.Unix())}); err != nil {
+			t.Fatal(err)
+		}
+		types, _ := got.since(from)
+		return types
+	}
+	if types := advance(start.Add(22 * time.Hour)); !slices.Equal(types, []string{"test_helpers.test_clock.ready"}) {
+		t.Errorf("22 hours on: %v, want nothing but the clock", types)
+	}
+	types := advance(start.Add(24 * time.Hour))
+	if want := []string{"invoice.voided", "customer.subscription.updated", "test_helpers.test_clock.ready"}; !slices.Equal(types, want) {
+		t.Errorf("24 hours on: %v, want %v", types, want)
+	}
+	p := &stripego.SubscriptionRetrieveParams{}
+	p.AddExpand("latest_invoice")
+	s, err = sc.V1Subscriptions.Retrieve(ctx, s.ID, p)
+	if err != nil || s.Status != stripego.SubscriptionStatusIncompleteExpired || s.LatestInvoice.Status != stripego.InvoiceStatusVoid ||
+		s.EndedAt != start.Add(23*time.Hour).Unix() {
+		t.Fatalf("after 24 hours: %+v %v, want incomplete_expired at 23 hours with its invoice void", s, err)
+	}
+}
