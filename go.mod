@@ -21,6 +21,7 @@ require (
 	github.com/sahilm/fuzzy v0.1.1
 	github.com/stripe/stripe-go/v82 v82.5.1
 	github.com/stripe/stripe-mock v0.203.0
+	github.com/theory/jsonpath v0.12.3
 )
 
 require (

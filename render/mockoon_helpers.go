@@ -51,11 +51,18 @@ func init() {
 		"dateTimeShift": mDateTimeShift,
 		// blocks and variables
 		"repeat":  mRepeat,
+		"each":    mEach,
 		"switch":  mSwitch,
 		"case":    mCase,
 		"default": mDefault,
 		"setVar":  mSetVar,
 		"getVar":  mGetVar,
+
+		"data":         mData,
+		"dataRaw":      mDataRaw,
+		"setData":      mSetData,
+		"setGlobalVar": mSetGlobalVar,
+		"getGlobalVar": mGetGlobalVar,
 		// JSON
 		"stringify":  mStringify,
 		"jsonParse":  mJSONParse,
@@ -410,6 +417,59 @@ func mRepeat(c *mcall) any {
 	return raymond.SafeString(out)
 }
 
+// mEach is Handlebars' each over Mockoon's values: an object's members
+// (read by name inside the block) and an array's items, in order.
+func mEach(c *mcall) any {
+	var out strings.Builder
+	item := func(ctx any, i, n int, key string) {
+		frame := c.opts.NewDataFrame()
+		frame.Set("index", i)
+		frame.Set("first", i == 0)
+		frame.Set("last", i == n-1)
+		if key != "" {
+			frame.Set("key", key)
+		}
+		out.WriteString(c.opts.FnCtxData(eachContext(ctx), frame))
+	}
+	switch v := toJS(c.arg(0)).(type) {
+	case []any:
+		for i, e := range v {
+			item(e, i, len(v), "")
+		}
+		if len(v) > 0 {
+			return raymond.SafeString(out.String())
+		}
+	case *jsObject:
+		for i, k := range v.keys {
+			item(v.vals[k], i, len(v.keys), k)
+		}
+		if len(v.keys) > 0 {
+			return raymond.SafeString(out.String())
+		}
+	}
+	return raymond.SafeString(c.opts.Inverse())
+}
+
+// eachContext makes a value raymond can read members of by name: objects
+// become maps (their members' order no longer matters inside the block).
+func eachContext(v any) any {
+	switch x := v.(type) {
+	case *jsObject:
+		m := make(map[string]any, len(x.keys))
+		for _, k := range x.keys {
+			m[k] = eachContext(x.vals[k])
+		}
+		return m
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = eachContext(e)
+		}
+		return out
+	}
+	return v
+}
+
 // A render may repeat blocks at most maxRepeats times in all, and one
 // repeat may write at most maxRepeatOutput bytes, so no template can hold a
 // request (or the process's memory) without end. Mockoon has no such limit;
@@ -515,8 +575,8 @@ func mObjectPath(c *mcall) any {
 	return v
 }
 
-// mJSONPath is {{jsonPath obj '$.a.b[0]'}} for the common JSONPath forms:
-// dotted members, [n] indices, ['member'] and [*].
+// mJSONPath is {{jsonPath obj '$.a[?(@.b > 1)].c'}}: JSONPath with
+// filters and recursive descent; one result is itself, several an array.
 func mJSONPath(c *mcall) any {
 	path, _ := isString(c.arg(1))
 	data := c.arg(0)
@@ -527,7 +587,10 @@ func mJSONPath(c *mcall) any {
 		}
 		data = parsed
 	}
-	results := evalJSONPath(data, path)
+	if !strings.HasPrefix(path, "$") {
+		path = "$." + path
+	}
+	results := jsonPathQuery(toJS(data), path)
 	switch len(results) {
 	case 0:
 		return nil

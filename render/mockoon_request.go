@@ -62,7 +62,7 @@ func mBody(c *mcall) any {
 		return raymond.SafeString(def)
 	}
 	var v any = def
-	if found, ok := lookupPath(body, splitPath(path)); ok {
+	if found, ok := MockoonPath(body, path); ok {
 		v = found
 	}
 	switch v.(type) {
@@ -89,7 +89,7 @@ func mBodyRaw(c *mcall) any {
 	if path == "" {
 		return body
 	}
-	if v, ok := lookupPath(body, splitPath(path)); ok {
+	if v, ok := MockoonPath(body, path); ok {
 		return v
 	}
 	return def
@@ -124,7 +124,7 @@ func mQueryParam(c *mcall) any {
 		return raymond.SafeString(jsonStringify(q, ""))
 	}
 	var v any = def
-	if found, ok := lookupPath(q, splitPath(path)); ok {
+	if found, ok := MockoonPath(q, path); ok {
 		v = found
 	}
 	switch v.(type) {
@@ -147,7 +147,7 @@ func mQueryParamRaw(c *mcall) any {
 	if path == "" {
 		return q
 	}
-	if v, ok := lookupPath(q, splitPath(path)); ok {
+	if v, ok := MockoonPath(q, path); ok {
 		return v
 	}
 	return def
@@ -316,53 +316,4 @@ func lookupPath(v any, parts []string) (any, bool) {
 		}
 	}
 	return v, true
-}
-
-// evalJSONPath evaluates the common JSONPath forms: $, .member, ['member'],
-// [n], [*] and .* (no filters or recursive descent).
-func evalJSONPath(data any, path string) []any {
-	path = strings.TrimSpace(path)
-	path = strings.TrimPrefix(path, "$")
-	cur := []any{toJS(data)}
-	for path != "" {
-		var step string
-		switch {
-		case strings.HasPrefix(path, "["):
-			end := strings.IndexByte(path, ']')
-			if end < 0 {
-				return nil
-			}
-			step = strings.Trim(path[1:end], `'"`)
-			path = path[end+1:]
-		case strings.HasPrefix(path, "."):
-			path = path[1:]
-			end := strings.IndexAny(path, ".[")
-			if end < 0 {
-				end = len(path)
-			}
-			step = path[:end]
-			path = path[end:]
-		default:
-			return nil
-		}
-		var next []any
-		for _, v := range cur {
-			if step == "*" {
-				switch x := v.(type) {
-				case []any:
-					next = append(next, x...)
-				case *jsObject:
-					for _, k := range x.keys {
-						next = append(next, x.vals[k])
-					}
-				}
-				continue
-			}
-			if found, ok := lookupPath(v, []string{step}); ok {
-				next = append(next, found)
-			}
-		}
-		cur = next
-	}
-	return cur
 }

@@ -28,6 +28,9 @@ type Request struct {
 	ContentType string
 	// Now is the time the template's `now` and `created` fields use; zero means time.Now().
 	Now time.Time
+	// Mockoon is the state a Mockoon environment's templates share (global
+	// variables, data buckets); nil for none.
+	Mockoon *MockoonEnv
 
 	form    url.Values
 	json    any
