@@ -11,6 +11,7 @@ import (
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/catalog/source"
+	"github.com/routedeck/routedeck/choose"
 	"github.com/routedeck/routedeck/embed"
 	"github.com/routedeck/routedeck/internal/termsafe"
 	"github.com/routedeck/routedeck/server"
@@ -359,6 +360,16 @@ func (o *options) newServer() (*server.Server, error) {
 		o.state = state
 	} else if len(o.webhooks) > 0 {
 		return nil, usageErrorf("--webhook: events come from the Stripe catalog's store; %s has none", cat.Name)
+	}
+	if cat.Imported == "Mockoon" || cat.HasChoice() {
+		// Mockoon's rules, response modes, request counters, global
+		// variables and data buckets.
+		ch, err := choose.New(cat)
+		if err != nil {
+			o.closeStore()
+			return nil, err
+		}
+		sopts.Chooser = ch
 	}
 	srv, err := server.New(cat, sopts)
 	if err != nil {

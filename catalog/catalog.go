@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/routedeck/routedeck/internal/editdist"
 	"github.com/routedeck/routedeck/render"
@@ -65,6 +66,10 @@ type Catalog struct {
 	// Imported names the format the catalog was converted from ("Mockoon"),
 	// empty for a routedeck catalog.
 	Imported string
+	// Latency delays every answer (on top of each variant's).
+	Latency time.Duration
+	// DataBuckets are the shared state of a Mockoon environment.
+	DataBuckets []render.DataBucket
 
 	byKey map[string]*Route
 	tree  *node
@@ -97,6 +102,9 @@ type Route struct {
 	Variants    []*Variant
 	// Params are the path parameter names in order.
 	Params []string
+	// ResponseMode is how a request picks a variant: "" (rules, then the
+	// default), RANDOM, SEQUENTIAL, FALLBACK or DISABLE_RULES.
+	ResponseMode string
 
 	index    int
 	segments []string
@@ -118,6 +126,15 @@ type Variant struct {
 	// Templating is the template's dialect: routedeck's helpers (""),
 	// Mockoon's ("mockoon") or none, the file is the body ("none").
 	Templating render.Dialect
+	// Rules pick the variant for the requests they hold for, combined
+	// with RulesOperator ("OR" or "AND"); package choose evaluates them.
+	Rules         []Rule
+	RulesOperator string
+	// Latency delays the answer, on top of the catalog's.
+	Latency time.Duration
+	// Order is the variant's place among the file's responses (1, 2...),
+	// 0 when the catalog's order is the file's.
+	Order int
 
 	fsys     fs.FS
 	readOnce sync.Once

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/routedeck/routedeck/embed"
 	"github.com/routedeck/routedeck/render"
@@ -33,8 +34,13 @@ type Manifest struct {
 	StripeMockVersion string `json:"stripeMockVersion,omitempty"`
 	// CaseInsensitive matches static path text regardless of case, as
 	// Mockoon does.
-	CaseInsensitive bool            `json:"caseInsensitive,omitempty"`
-	Routes          []ManifestRoute `json:"routes"`
+	CaseInsensitive bool `json:"caseInsensitive,omitempty"`
+	// Latency (ms) delays every answer (Mockoon's environment latency).
+	Latency int `json:"latency,omitempty"`
+	// DataBuckets are the state a Mockoon environment's templates and
+	// rules share, rendered once when serving starts.
+	DataBuckets []render.DataBucket `json:"dataBuckets,omitempty"`
+	Routes      []ManifestRoute     `json:"routes"`
 }
 
 // ManifestRoute is one route of the manifest.
@@ -48,9 +54,11 @@ type ManifestRoute struct {
 	Samples map[string]string `json:"samples,omitempty"`
 	// SampleQuery and SampleBody are the query (without "?") and body of
 	// the route's sample request (see Route.Sample).
-	SampleQuery string            `json:"sampleQuery,omitempty"`
-	SampleBody  string            `json:"sampleBody,omitempty"`
-	Variants    []ManifestVariant `json:"variants"`
+	SampleQuery string `json:"sampleQuery,omitempty"`
+	SampleBody  string `json:"sampleBody,omitempty"`
+	// ResponseMode is how a request picks its variant (see ResponseModes).
+	ResponseMode string            `json:"responseMode,omitempty"`
+	Variants     []ManifestVariant `json:"variants"`
 }
 
 // ManifestVariant is one variant of a route. The first variant of a route
@@ -69,6 +77,16 @@ type ManifestVariant struct {
 	File        string            `json:"file,omitempty"`
 	// Templating is "" (routedeck's helpers), "mockoon" or "none".
 	Templating string `json:"templating,omitempty"`
+	// Rules pick this variant for the requests they hold for, combined
+	// with RulesOperator ("OR", the default, or "AND").
+	Rules         []Rule `json:"rules,omitempty"`
+	RulesOperator string `json:"rulesOperator,omitempty"`
+	// Latency (ms) delays the answer, on top of the catalog's.
+	Latency int `json:"latency,omitempty"`
+	// Order is the variant's place among the route's responses in the
+	// file it came from (1, 2...), which rules and SEQUENTIAL follow; 0
+	// keeps the manifest's order.
+	Order int `json:"order,omitempty"`
 }
 
 // Options change how a catalog loads.
@@ -177,6 +195,11 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 		tree:              &node{},
 		foldCase:          m.CaseInsensitive,
 		fsys:              fsys,
+		Latency:           time.Duration(m.Latency) * time.Millisecond,
+		DataBuckets:       m.DataBuckets,
+	}
+	if m.Latency < 0 {
+		return nil, fmt.Errorf("%s: latency %d ms is negative", joinName(src, ManifestName), m.Latency)
 	}
 	if c.Name == "" {
 		c.Name = "Untitled catalog"
@@ -433,6 +456,11 @@ func buildRoute(fsys fs.FS, src string, mr ManifestRoute, eager bool) (*Route, e
 		SampleBody:  mr.SampleBody,
 		Params:      params,
 		segments:    segs,
+
+		ResponseMode: mr.ResponseMode,
+	}
+	if err := checkMode(mr.ResponseMode); err != nil {
+		return nil, fmt.Errorf("route %s: %w", r.Key(), err)
 	}
 	if r.Group == "" {
 		r.Group = defaultGroup(segs)
@@ -502,6 +530,10 @@ func buildRoute(fsys fs.FS, src string, mr ManifestRoute, eager bool) (*Route, e
 			kind = Error
 		}
 		v := &Variant{Name: name, Kind: kind, Label: mv.Label, Status: mv.Status, ContentType: mv.ContentType, Headers: mv.Headers, File: mv.File, Templating: dialect, fsys: fsys}
+		if err := checkRules(mv); err != nil {
+			return nil, fmt.Errorf("route %s: %s: %w", r.Key(), what, err)
+		}
+		applyRules(v, mv)
 		if eager {
 			if err := v.read(); err != nil {
 				return nil, fmt.Errorf("route %s: %s: %s: %w", r.Key(), what, joinName(src, mv.File), unwrapPathError(err))

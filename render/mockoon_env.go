@@ -1,6 +1,7 @@
 package render
 
 import (
+	"mime"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -550,4 +551,38 @@ func mGetGlobalVar(c *mcall) any {
 		v = found
 	}
 	return clone(v)
+}
+
+// MockoonRuleBody is the request body as Mockoon's rules read it: parsed
+// (JSON; a form, as qs parses it) when the content type is one Mockoon
+// parses and the body parses, else its text. ok says it was parsed.
+func MockoonRuleBody(req *Request) (body any, ok bool) {
+	mt, _, _ := mime.ParseMediaType(req.ContentType)
+	switch {
+	case strings.Contains(mt, "json"):
+		if v, err := parseJSON(req.Body); err == nil {
+			return v, true
+		}
+	case mt == "application/x-www-form-urlencoded":
+		return parseQS(string(req.Body)), true
+	}
+	return string(req.Body), false
+}
+
+// MockoonQuery is the request's query as Express (qs) parses it.
+func MockoonQuery(req *Request) any {
+	raw := req.RawQuery
+	if raw == "" && req.Query != nil {
+		raw = req.Query.Encode()
+	}
+	return parseQS(raw)
+}
+
+// MockoonParams are the path parameters as a template value.
+func MockoonParams(req *Request) any {
+	o := newObject()
+	for k, v := range req.Params {
+		o.set(k, v)
+	}
+	return o
 }

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -70,6 +71,9 @@ type Options struct {
 	// Keeper, when set, answers success requests from kept objects
 	// (package stripe's State) and keeps Idempotency-Key responses.
 	Keeper Keeper
+	// Chooser, when set, picks the variant of routes left on their default
+	// (package choose: Mockoon's rules and response modes).
+	Chooser Chooser
 }
 
 // Server is an http.Handler serving one catalog.
@@ -86,6 +90,10 @@ type Server struct {
 	tests       TestValues
 	own         Own
 	keeper      Keeper
+	chooser     Chooser
+	// stopping is closed when shutdown starts: latency waits end.
+	stopping     chan struct{}
+	stoppingOnce sync.Once
 }
 
 // New builds a server for cat.
@@ -105,7 +113,7 @@ func New(cat *catalog.Catalog, opts Options) (*Server, error) {
 	if grace <= 0 {
 		grace = DefaultShutdownGrace
 	}
-	s := &Server{cat: cat, state: NewState(cat, kind), hub: newHub(), bodyTimeout: bodyTimeout, grace: grace, rules: opts.Rules, tests: opts.TestValues, own: opts.Own, keeper: opts.Keeper}
+	s := &Server{cat: cat, state: NewState(cat, kind), hub: newHub(), bodyTimeout: bodyTimeout, grace: grace, rules: opts.Rules, tests: opts.TestValues, own: opts.Own, keeper: opts.Keeper, chooser: opts.Chooser, stopping: make(chan struct{})}
 	if cat.StripeMockVersion != "" {
 		s.mockVersion = []string{cat.StripeMockVersion}
 	}
@@ -246,6 +254,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		req.ID = reqID
 		variant, test = s.choose(route, req, r.Header.Get("Prefer"))
 		v := variant
+		if s.chooser != nil {
+			// Rules and response modes decide for a route left on auto,
+			// when neither a Prefer header nor a test value did.
+			_, preferred := s.preferred(route, r.Header.Get("Prefer"))
+			decide := !preferred && test == nil && s.state.Pinned(route) == Auto
+			chosen, passOn := s.chooser.Choose(route, req, decide)
+			if passOn {
+				route, variant = nil, nil
+				status, out = http.StatusNotFound, stripeError("invalid_request_error", "",
+					fmt.Sprintf("Unrecognized request URL (%s: %s): no response of the route answers this request.", r.Method, r.URL.Path), "")
+				h["Content-Type"] = jsonType
+				break
+			}
+			if chosen != nil {
+				v, variant = chosen, chosen
+			}
+		}
+		if !s.wait(r, s.cat.Latency+v.Latency) {
+			// The client hung up while the answer waited: nothing to send.
+			return
+		}
 		if s.rules != nil {
 			var refused *APIError
 			warnings, refused = s.rules.Check(route, req)
@@ -591,6 +620,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // shutdown stops hs gracefully; once the grace runs out it closes the
 // connections left and says how many requests that cut off.
 func (s *Server) shutdown(hs *http.Server, errc <-chan error) error {
+	s.stoppingOnce.Do(func() { close(s.stopping) })
 	ctx, cancel := context.WithTimeout(context.Background(), s.grace)
 	defer cancel()
 	err := hs.Shutdown(ctx)

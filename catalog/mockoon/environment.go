@@ -78,12 +78,25 @@ type response struct {
 	BodyType          string          `json:"bodyType"` // INLINE, FILE, DATABUCKET
 	FilePath          string          `json:"filePath"`
 	DatabucketID      string          `json:"databucketID"`
-	Rules             []struct{}      `json:"rules"`
+	Rules             []rule          `json:"rules"`
+	RulesOperator     string          `json:"rulesOperator"` // OR (default) or AND
 	DisableTemplating bool            `json:"disableTemplating"`
 	Default           *bool           `json:"default"` // from migration 20
 	Callbacks         []struct{}      `json:"callbacks"`
 
 	status int
+	order  int // 1-based place among the route's responses
+}
+
+// rule is a response rule as Mockoon writes it; files before the
+// operator field have isRegex instead.
+type rule struct {
+	Target   string  `json:"target"`
+	Modifier string  `json:"modifier"`
+	Value    *string `json:"value"`
+	Invert   bool    `json:"invert"`
+	Operator string  `json:"operator"`
+	IsRegex  bool    `json:"isRegex"`
 }
 
 // Detect reports whether data is a Mockoon environment, bare or wrapped.
@@ -220,6 +233,16 @@ func (r *route) normalize(lastMigration int) error {
 			return fmt.Errorf("response %d: %w", i+1, err)
 		}
 		res.status = status
+		res.order = i + 1
+		for k := range res.Rules {
+			ru := &res.Rules[k]
+			if ru.Operator == "" {
+				ru.Operator = "equals"
+				if ru.IsRegex {
+					ru.Operator = "regex"
+				}
+			}
+		}
 		if res.Default == nil {
 			first := i == 0
 			res.Default = &first

@@ -129,7 +129,14 @@ func convert(data []byte, file string) (*folder, *catalog.Manifest, []string, er
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	}
-	m := catalog.Manifest{Name: name, CaseInsensitive: true}
+	m := catalog.Manifest{Name: name, CaseInsensitive: true, Latency: max(env.Latency, 0)}
+	for _, b := range env.Data {
+		id := b.ID
+		if id == "" {
+			id = b.UUID
+		}
+		m.DataBuckets = append(m.DataBuckets, render.DataBucket{ID: id, Name: b.Name, Value: b.Value})
+	}
 	for _, r := range env.Routes {
 		m.Routes = append(m.Routes, c.route(r)...)
 	}
@@ -158,9 +165,6 @@ func (c *converter) environmentNotes() {
 	}
 	if c.env.TLSOptions.Enabled {
 		c.Warn("TLS is not supported: routes are served over plain HTTP")
-	}
-	if c.env.Latency > 0 {
-		c.Warn("the environment's latency (%d ms) is not applied", c.env.Latency)
 	}
 	if len(c.env.Callbacks) > 0 {
 		c.Warn("callbacks are not supported: %d defined, none is called", len(c.env.Callbacks))
@@ -288,20 +292,13 @@ func (c *converter) variants(r *route, method, p, key string) catalog.ManifestRo
 			break
 		}
 	}
-	if r.ResponseMode != nil && *r.ResponseMode != "" && *r.ResponseMode != "DISABLE_RULES" {
-		c.Note("response mode "+*r.ResponseMode+" is not applied (the default response is served)", key)
+	mode := ""
+	if r.ResponseMode != nil {
+		mode = *r.ResponseMode
 	}
-	for _, res := range r.Responses {
-		if len(res.Rules) > 0 {
-			c.Note("response rules are not evaluated (the default response is served)", key)
-			break
-		}
-	}
-	for _, res := range r.Responses {
-		if res.Latency > 0 {
-			c.Note("response latency is not applied", key)
-			break
-		}
+	if catalog.ResponseModes[0] != mode && !slices.Contains(catalog.ResponseModes, mode) {
+		c.Note("response mode "+mode+" is not supported (rules, then the default response)", key)
+		mode = ""
 	}
 	for _, res := range r.Responses {
 		if len(res.Callbacks) > 0 {
@@ -318,6 +315,8 @@ func (c *converter) variants(r *route, method, p, key string) catalog.ManifestRo
 		Summary: firstLine(r.Documentation),
 		Docs:    r.Documentation,
 		Samples: samples(success.Body),
+
+		ResponseMode: mode,
 	}
 	names := map[string]bool{}
 	for _, res := range append([]*response{success}, slices.DeleteFunc(slices.Clone(r.Responses), func(x *response) bool { return x == success })...) {
@@ -386,10 +385,32 @@ func (c *converter) variant(res *response, kind catalog.Kind, method, p, key str
 	}
 	file := c.templateFile(method, p, kind)
 	c.fsys[file] = &fstest.MapFile{Data: []byte(body), Mode: 0o644}
-	return catalog.ManifestVariant{
+	mv := catalog.ManifestVariant{
 		Kind: string(kind), Label: label, Status: res.status, ContentType: contentType,
 		Headers: headers, File: file, Templating: templating,
+		Latency: max(res.Latency, 0), Order: res.order,
 	}
+	if res.RulesOperator == "AND" {
+		mv.RulesOperator = "AND"
+	}
+	for _, ru := range res.Rules {
+		r := catalog.Rule{Target: ru.Target, Modifier: ru.Modifier, Operator: ru.Operator, Invert: ru.Invert}
+		if ru.Value != nil {
+			r.Value = *ru.Value
+		}
+		if !slices.Contains(catalog.RuleTargets, r.Target) || !slices.Contains(catalog.RuleOperators, r.Operator) {
+			c.Note(fmt.Sprintf("a rule on %s %q with operator %q is not supported (never holds)", r.Target, r.Modifier, r.Operator), key)
+			continue
+		}
+		if strings.HasPrefix(r.Operator, "regex") && !strings.Contains(r.Value, "{{") {
+			if _, err := regexp.Compile(r.Value); err != nil {
+				c.Note(fmt.Sprintf("a rule's regex %q does not compile here (never holds): %v", r.Value, err), key)
+				continue
+			}
+		}
+		mv.Rules = append(mv.Rules, r)
+	}
+	return mv
 }
 
 // headers merges the environment's headers and the response's (which win),
@@ -480,12 +501,15 @@ func templatable(contentType string) bool {
 		strings.Contains(mt, "xml") || strings.Contains(mt, "javascript") || strings.Contains(mt, "csv")
 }
 
-// bucketBody serves a DATABUCKET response with the bucket's initial value.
+// bucketBody serves a DATABUCKET response: the bucket's current value.
 func (c *converter) bucketBody(res *response, key string) string {
 	for _, b := range c.env.Data {
 		if b.UUID == res.DatabucketID || b.ID == res.DatabucketID {
-			c.Note("data buckets are served with their initial value (changes are not kept)", key)
-			return b.Value
+			id := b.ID
+			if id == "" {
+				id = b.UUID
+			}
+			return "{{{data '" + strings.ReplaceAll(id, "'", "") + "'}}}"
 		}
 	}
 	c.Note("the response's data bucket does not exist (empty body)", key)

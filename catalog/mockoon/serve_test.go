@@ -13,6 +13,7 @@ import (
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/catalog/mockoon"
+	"github.com/routedeck/routedeck/choose"
 	"github.com/routedeck/routedeck/server"
 )
 
@@ -166,7 +167,11 @@ func TestEveryEnvironmentServesItsDefaultResponses(t *testing.T) {
 					t.Errorf("route %s is not served and not in the warnings:\n%s", key, warnings)
 				}
 			}
-			srv, err := server.New(cat, server.Options{})
+			ch, err := choose.New(cat)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv, err := server.New(cat, server.Options{Chooser: ch})
 			if err != nil {
 				t.Fatal(err)
 			}
