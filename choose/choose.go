@@ -312,10 +312,11 @@ func (e *evaluation) target(name string) any {
 // validSchema checks value against the JSON schema found in the data
 // buckets at path (a bucket's id or name, then a path inside it).
 func (c *Chooser) validSchema(req *render.Request, path string, value any) bool {
-	schema, ok := render.MockoonPath(c.env.Buckets(req), path)
+	found, ok := render.MockoonPath(c.env.Buckets(req), path)
 	if !ok {
 		return false
 	}
+	schema := render.Plain(found)
 	if _, isObj := schema.(map[string]any); !isObj {
 		if b, isBool := schema.(bool); !isBool || !b {
 			return false
