@@ -96,6 +96,85 @@ func TestTutorialDataBucketOrders(t *testing.T) {
 	}
 }
 
+// The JSON-schema tutorial: a body rule with valid_json_schema against a
+// schema kept in a data bucket (formats asserted, as Mockoon's ajv-formats).
+func TestTutorialValidJSONSchema(t *testing.T) {
+	_, ts := open(t, tutorial(t, "tutorial-validate-requests-payload-json-schema.json"))
+	cases := []struct {
+		body   string
+		status int
+	}{
+		{`{"username": "ann", "email": "ann@example.com", "password": "secret1"}`, 201},
+		{`{"username": "ann", "email": "ann@example.com"}`, 400},                     // required password
+		{`{"username": "ann", "email": "not an email", "password": "secret1"}`, 400}, // format
+		{`{"username": "ann", "email": "ann@example.com", "password": "123"}`, 400},  // minLength
+		{`not json`, 400},
+	}
+	for _, c := range cases {
+		status, body := call(t, "POST", ts.URL+"/signup", "application/json", c.body)
+		if status != c.status {
+			t.Errorf("POST /signup %s: %d %s; want %d", c.body, status, body, c.status)
+		}
+	}
+}
+
+// The data bucket tutorial: header and body rules whose values are
+// templates reading buckets, and setData changing them.
+func TestTutorialDataBucketManipulation(t *testing.T) {
+	_, ts := open(t, tutorial(t, "tutorial-advanced-data-bucket-manipulation.json"))
+	if status, _ := call(t, "GET", ts.URL+"/private/products", "", ""); status != 401 {
+		t.Errorf("no key: %d; want 401", status)
+	}
+	if status, body := call(t, "GET", ts.URL+"/private/products", "", "", "X-Api-Key: sk_test_initial"); status != 200 || !strings.Contains(body, "Keyboard") {
+		t.Errorf("initial key: %d %s; want 200 and the products", status, body)
+	}
+	if status, body := call(t, "POST", ts.URL+"/admin/api-key/rotate", "", ""); status != 200 || !strings.Contains(body, "API key rotated") {
+		t.Fatalf("rotate: %d %s", status, body)
+	}
+	if status, _ := call(t, "GET", ts.URL+"/private/products", "", "", "X-Api-Key: sk_test_initial"); status != 401 {
+		t.Errorf("the rotated-out key: %d; want 401", status)
+	}
+
+	// Login: a body rule against the password in the bucket; setData keeps the token.
+	if status, _ := call(t, "POST", ts.URL+"/auth/login", "application/json", `{"password": "wrong"}`); status != 401 {
+		t.Errorf("wrong password: %d; want 401", status)
+	}
+	status, body := call(t, "POST", ts.URL+"/auth/login", "application/json", `{"email": "demo@acme.com", "password": "pa55word"}`)
+	var login struct{ Token string }
+	if status != 200 || json.Unmarshal([]byte(body), &login) != nil || len(login.Token) != 36 {
+		t.Fatalf("login: %d %s; want 200 and a uuid token", status, body)
+	}
+	if status, _ := call(t, "GET", ts.URL+"/auth/me", "", "", "Authorization: Bearer nope"); status != 401 {
+		t.Errorf("/auth/me with a wrong token: %d; want 401", status)
+	}
+	status, body = call(t, "GET", ts.URL+"/auth/me", "", "", "Authorization: Bearer "+login.Token)
+	if status != 200 || !strings.Contains(body, `"email": "demo@acme.com"`) || strings.Contains(body, `"lastLoginAt": ""`) {
+		t.Errorf("/auth/me with the token: %d %s; want 200, the email and the last login", status, body)
+	}
+}
+
+// The rate-limiting tutorial: a templating rule reading and setting a
+// global variable.
+func TestTutorialTemplatingRuleAndGlobalVar(t *testing.T) {
+	_, ts := open(t, tutorial(t, "tutorial-rate-limiting-examples.json"))
+	url := ts.URL + "/rate-limited-rules"
+	// The first call has no lastCall yet: Mockoon's subtract skips what is
+	// not a number, so now - nothing >= 500 holds: 200.
+	start := time.Now()
+	if status, body := call(t, "GET", url, "", ""); status != 200 || !strings.Contains(body, "Request processed successfully") {
+		t.Errorf("first call: %d %s; want 200", status, body)
+	}
+	// The rule's template stored lastCall: a call at once is limited.
+	status, _ := call(t, "GET", url, "", "")
+	if time.Since(start) < 400*time.Millisecond && status != 429 {
+		t.Errorf("at once after: %d; want 429", status)
+	}
+	time.Sleep(600 * time.Millisecond)
+	if status, _ := call(t, "GET", url, "", ""); status != 200 {
+		t.Errorf("after 600 ms: %d; want 200", status)
+	}
+}
+
 // spec is a route of a test environment: a default 200 "default" answer
 // and a 400 "picked" answer carrying the rules.
 type spec struct {
@@ -106,6 +185,9 @@ type spec struct {
 	latency          int // the picked response's latency, ms
 	defaultLatency   int
 	body             string // the default response's body ("default")
+	// third adds a 500 "third" response, first in the file (the default
+	// stays the default): modes follow the file's order.
+	third bool
 }
 
 // environment writes a Mockoon environment (lastMigration 33) of specs.
@@ -133,13 +215,17 @@ func environment(t *testing.T, latency int, buckets []map[string]any, specs ...s
 		if operator == "" {
 			operator = "OR"
 		}
+		responses := []map[string]any{
+			{"uuid": "d", "statusCode": 200, "body": body, "default": true, "rules": []any{}, "rulesOperator": "OR", "latency": s.defaultLatency, "headers": []any{}},
+			{"uuid": "p", "statusCode": 400, "body": "picked", "default": false, "rules": rules, "rulesOperator": operator, "latency": s.latency, "headers": []any{}},
+		}
+		if s.third {
+			responses = append([]map[string]any{{"uuid": "t", "statusCode": 500, "body": "third", "default": false, "rules": []any{}, "headers": []any{}}}, responses...)
+		}
 		routes = append(routes, map[string]any{
 			"uuid": "r" + string(rune('a'+i)), "type": "http", "method": method, "endpoint": s.endpoint,
 			"responseMode": mode,
-			"responses": []map[string]any{
-				{"uuid": "d", "statusCode": 200, "body": body, "default": true, "rules": []any{}, "rulesOperator": "OR", "latency": s.defaultLatency, "headers": []any{}},
-				{"uuid": "p", "statusCode": 400, "body": "picked", "default": false, "rules": rules, "rulesOperator": operator, "latency": s.latency, "headers": []any{}},
-			},
+			"responses":    responses,
 		})
 	}
 	if buckets == nil {
@@ -282,26 +368,26 @@ func slicesEqual(a, b []int) bool {
 func TestResponseModes(t *testing.T) {
 	always := []map[string]any{r("query", "x", "equals", "1")}
 	_, ts := open(t, environment(t, 0, nil,
-		spec{endpoint: "sequential", mode: "SEQUENTIAL"},
-		spec{endpoint: "random", mode: "RANDOM"},
+		spec{endpoint: "sequential", mode: "SEQUENTIAL", third: true},
+		spec{endpoint: "random", mode: "RANDOM", third: true},
 		spec{endpoint: "disabled", mode: "DISABLE_RULES", rules: always},
 		spec{endpoint: "fallback", mode: "FALLBACK", rules: always},
 	))
 	var got []int
-	for range 5 {
+	for range 7 {
 		status, _ := call(t, "GET", ts.URL+"/sequential?x=1", "", "")
 		got = append(got, status)
 	}
-	if want := []int{200, 400, 200, 400, 200}; !slicesEqual(got, want) {
-		t.Errorf("SEQUENTIAL: %v; want %v", got, want)
+	if want := []int{500, 200, 400, 500, 200, 400, 500}; !slicesEqual(got, want) {
+		t.Errorf("SEQUENTIAL: %v; want the file's order again and again, %v", got, want)
 	}
 	seen := map[int]int{}
-	for range 60 {
+	for range 90 {
 		status, _ := call(t, "GET", ts.URL+"/random", "", "")
 		seen[status]++
 	}
-	if len(seen) != 2 || seen[200] == 0 || seen[400] == 0 {
-		t.Errorf("RANDOM over 60 requests: %v; want both responses", seen)
+	if len(seen) != 3 || seen[200] == 0 || seen[400] == 0 || seen[500] == 0 {
+		t.Errorf("RANDOM over 90 requests: %v; want each of the three responses", seen)
 	}
 	if status, body := call(t, "GET", ts.URL+"/disabled?x=1", "", ""); status != 200 || body != "default" {
 		t.Errorf("DISABLE_RULES with a rule that holds: %d %q; want the default", status, body)
@@ -343,5 +429,33 @@ func TestLatency(t *testing.T) {
 	}
 	if d := time.Since(start); d < 320*time.Millisecond {
 		t.Errorf("120 ms + the response's 200 ms: answered in %v", d)
+	}
+}
+
+// A variant the user pinned is served whatever the rules say; back on
+// auto, the rules decide again.
+func TestPinComesBeforeRules(t *testing.T) {
+	cat, err := mockoon.Open(environment(t, 0, nil, spec{endpoint: "rule", rules: []map[string]any{r("query", "x", "equals", "1")}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := choose.New(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(cat, server.Options{Chooser: ch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	route := cat.Routes[0]
+	srv.State().Pin(route, 0)
+	if status, _ := call(t, "GET", ts.URL+"/rule?x=1", "", ""); status != 200 {
+		t.Errorf("pinned to the default, a rule holds: %d; want 200", status)
+	}
+	srv.State().Pin(route, server.Auto)
+	if status, _ := call(t, "GET", ts.URL+"/rule?x=1", "", ""); status != 400 {
+		t.Errorf("auto, a rule holds: %d; want 400", status)
 	}
 }
