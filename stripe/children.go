@@ -482,3 +482,52 @@ func childOf(typ, pathParent string, equal map[string]string) string {
 	}
 	return ""
 }
+
+// invoiceItemRemoving refuses deleting an invoice item on an invoice
+// that is no longer a draft, as Stripe does; ok for any other object.
+func (l *lifecycle) invoiceItemRemoving(ctx context.Context, item store.Object) *server.APIError {
+	inv := payString([]byte(item.JSON), "invoice")
+	if item.Type != "invoiceitem" || inv == "" {
+		return nil
+	}
+	obj, err := l.store.Get(ctx, inv)
+	if err != nil || obj.Type != "invoice" {
+		return nil
+	}
+	if status := payString([]byte(obj.JSON), "status"); status != "draft" {
+		return invoiceRefusal("invoice_not_editable", fmt.Sprintf("You can only delete invoice items of a draft invoice; invoice %s is %s.", inv, status))
+	}
+	return nil
+}
+
+// invoiceItemRemoved takes a deleted invoice item off its draft invoice:
+// its line goes and the invoice owes its amount less.
+func (l *lifecycle) invoiceItemRemoved(ctx context.Context, item store.Object) {
+	inv := payString([]byte(item.JSON), "invoice")
+	if item.Type != "invoiceitem" || inv == "" {
+		return
+	}
+	lines, err := childPage(ctx, l.store, inv, "line_item", store.Query{Limit: 1 << 20})
+	if err != nil {
+		return
+	}
+	for _, ln := range lines.Data {
+		var v struct {
+			Parent struct {
+				Details struct {
+					InvoiceItem string `json:"invoice_item"`
+				} `json:"invoice_item_details"`
+			} `json:"parent"`
+		}
+		if json.Unmarshal([]byte(ln.JSON), &v) == nil && v.Parent.Details.InvoiceItem == item.ID {
+			_, _ = l.store.Delete(ctx, ln.ID, true)
+		}
+	}
+	amount := topInt([]byte(item.JSON), "amount")
+	_, _ = l.update(ctx, inv, func(b []byte) ([]byte, *server.APIError) {
+		due := topInt(b, "amount_due") - amount
+		return setMembers(b, []setting{num("amount_due", due), num("amount_remaining", due-topInt(b, "amount_paid")),
+			num("subtotal", topInt(b, "subtotal")-amount), num("total", topInt(b, "total")-amount)}), nil
+	})
+	_ = syncChildren(ctx, l.store, inv, "line_item")
+}

@@ -221,11 +221,33 @@ func TestInvoiceLinesAreStoredChildren(t *testing.T) {
 	if len(draft.Lines.Data) != 2 || draft.Lines.Data[0].ID != ids[0] {
 		t.Fatalf("the draft embeds %d lines, want %v", len(draft.Lines.Data), ids)
 	}
+	// Deleting an invoice item takes its line off the draft.
+	if _, err := sc.V1InvoiceItems.Delete(ctx, lines[0].Parent.InvoiceItemDetails.InvoiceItem, nil); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := lineIDs(t, sc, draft.ID, 10)
+	draft, err = sc.V1Invoices.Retrieve(ctx, draft.ID, nil)
+	if err != nil || !slices.Equal(left, ids[1:]) || draft.AmountDue != 300 || draft.Total != 300 || len(draft.Lines.Data) != 1 || draft.Lines.Data[0].ID != ids[1] {
+		t.Fatalf("after deleting the 700 item: lines %v, invoice owes %d with %d embedded lines (%v)", left, draft.AmountDue, len(draft.Lines.Data), err)
+	}
 	if _, err := sc.V1Invoices.Delete(ctx, draft.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if code, body := rawGet(t, ts, "/v1/invoices/"+draft.ID+"/lines"); code != 404 || !strings.Contains(body["error"].(map[string]any)["message"].(string), draft.ID) {
 		t.Fatalf("lines of a deleted draft: %d %v", code, body)
+	}
+	// A finalized invoice keeps its items.
+	open := draftInvoice(t, sc, c.ID)
+	_, openLines := lineIDs(t, sc, open.ID, 10)
+	if _, err := sc.V1Invoices.FinalizeInvoice(ctx, open.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err = sc.V1InvoiceItems.Delete(ctx, openLines[0].Parent.InvoiceItemDetails.InvoiceItem, nil)
+	if se := stripeErrorOf(t, err); se.HTTPStatusCode != 400 || se.Code != "invoice_not_editable" {
+		t.Fatalf("deleting an item of an open invoice: %+v", se)
+	}
+	if ids, _ := lineIDs(t, sc, open.ID, 10); len(ids) != 2 {
+		t.Fatalf("the open invoice has %d lines after a refused delete, want 2", len(ids))
 	}
 	code, all := rawGet(t, ts, "/v1/subscription_items?subscription="+s.ID+"&limit=100")
 	if code != 200 || len(all["data"].([]any)) != 2 {

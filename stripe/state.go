@@ -415,16 +415,21 @@ func (s *State) remove(ctx context.Context, info *routeInfo, req *render.Request
 		// object stays, with the status the answer gives it.
 		return s.act(ctx, info, req, b)
 	}
+	if refused := s.life.invoiceItemRemoving(ctx, obj); refused != nil {
+		return server.Answer{}, refused
+	}
 	// What was created under the object goes with it (a customer's
 	// cards, sources, tax ids and balance transactions), as Stripe
 	// deletes them together.
 	if _, err := s.store.Delete(ctx, id, true); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return server.Answer{}, storeError(err)
 	}
-	// A deleted child leaves its parent's embedded list (children.go).
+	// A deleted child leaves its parent's embedded list, a deleted
+	// invoice item its draft invoice (children.go).
 	if err := syncChildren(ctx, s.store, obj.Parent, obj.Type); err != nil {
 		return server.Answer{}, storeError(err)
 	}
+	s.life.invoiceItemRemoved(ctx, obj)
 	return server.Answer{Body: body, Change: server.Change{Op: "deleted", Type: obj.Type, ID: id}}, nil
 }
 
