@@ -14,8 +14,10 @@
 // terminal UI, which shows the history, wraps its store: `routedeck
 // serve` pays nothing for it.
 //
-// It is bounded: MaxVersions per object (the oldest go first) and
-// MaxObjects objects (the object whose history started first goes).
+// It is bounded: MaxVersions per object (the oldest go first), and
+// MaxObjects objects and MaxTotal versions in all (past either, the
+// histories that started first go, whole), so memory stays within about
+// MaxTotal times an object's JSON size whatever the traffic.
 package history
 
 import (
@@ -30,6 +32,7 @@ import (
 const (
 	DefaultMaxVersions = 32
 	DefaultMaxObjects  = 10000
+	DefaultMaxTotal    = 20000
 )
 
 // Options bound a Store's history.
@@ -40,6 +43,9 @@ type Options struct {
 	// MaxObjects is how many objects have a history
 	// (DefaultMaxObjects when 0).
 	MaxObjects int
+	// MaxTotal is how many versions are kept in all (DefaultMaxTotal
+	// when 0).
+	MaxTotal int
 }
 
 // Version is one state of an object and the write that led to it.
@@ -58,11 +64,12 @@ type Version struct {
 // Store is a store.Store that keeps every object's history.
 type Store struct {
 	store.Store
-	maxVersions, maxObjects int
+	maxVersions, maxObjects, maxTotal int
 
 	mu    sync.Mutex
 	byID  map[string][]Version
 	order []string // ids in the order their history started
+	total int      // versions kept in all
 	now   func() time.Time
 }
 
@@ -76,7 +83,10 @@ func New(st store.Store, opts Options) *Store {
 	if opts.MaxObjects <= 0 {
 		opts.MaxObjects = DefaultMaxObjects
 	}
-	return &Store{Store: st, maxVersions: opts.MaxVersions, maxObjects: opts.MaxObjects,
+	if opts.MaxTotal <= 0 {
+		opts.MaxTotal = DefaultMaxTotal
+	}
+	return &Store{Store: st, maxVersions: opts.MaxVersions, maxObjects: opts.MaxObjects, maxTotal: opts.MaxTotal,
 		byID: map[string][]Version{}, now: time.Now}
 }
 
@@ -101,17 +111,21 @@ func (h *Store) record(ctx context.Context, obj store.Object, deleted bool) {
 	defer h.mu.Unlock()
 	vs, ok := h.byID[obj.ID]
 	if !ok {
-		if len(h.order) >= h.maxObjects {
-			drop := h.order[0]
-			h.order = h.order[1:]
-			delete(h.byID, drop)
-		}
 		h.order = append(h.order, obj.ID)
 	}
 	if len(vs) >= h.maxVersions {
-		vs = append(vs[:0:0], vs[len(vs)-h.maxVersions+1:]...)
+		drop := len(vs) - h.maxVersions + 1
+		vs = append(vs[:0:0], vs[drop:]...)
+		h.total -= drop
 	}
 	h.byID[obj.ID] = append(vs, v)
+	h.total++
+	// Past a bound, the histories that started first go (never this one).
+	for (len(h.order) > h.maxObjects || h.total > h.maxTotal) && len(h.order) > 1 && h.order[0] != obj.ID {
+		h.total -= len(h.byID[h.order[0]])
+		delete(h.byID, h.order[0])
+		h.order = h.order[1:]
+	}
 }
 
 // Put stores obj and records it.
@@ -147,7 +161,7 @@ func (h *Store) Reset(ctx context.Context) error {
 	err := h.Store.Reset(ctx)
 	if err == nil {
 		h.mu.Lock()
-		h.byID, h.order = map[string][]Version{}, nil
+		h.byID, h.order, h.total = map[string][]Version{}, nil, 0
 		h.mu.Unlock()
 	}
 	return err

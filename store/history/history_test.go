@@ -70,6 +70,18 @@ func TestHistoryRecordsWritesWithTheirOrigin(t *testing.T) {
 	if h.History("pi_1") != nil || len(h.History("cus_2")) != 1 {
 		t.Fatalf("bounded objects: pi_1 %d versions, cus_2 %d", len(h.History("pi_1")), len(h.History("cus_2")))
 	}
+	// MaxTotal bounds the versions in all.
+	small := history.New(mem, history.Options{MaxTotal: 3})
+	for i := range 4 {
+		id := fmt.Sprintf("prod_%d", i)
+		if _, err := small.Put(ctx, store.Object{ID: id, Type: "product", JSON: `{"id":"` + id + `"}`}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if small.History("prod_0") != nil || len(small.History("prod_1")) != 1 || len(small.History("prod_3")) != 1 {
+		t.Fatalf("MaxTotal 3 kept prod_0 (%d) or lost a newer one", len(small.History("prod_0")))
+	}
+
 	// A delete is a version; a reset forgets everything.
 	if _, err := h.Delete(ctx, "cus_2", true); err != nil {
 		t.Fatal(err)
