@@ -49,8 +49,8 @@ func TestStripeNodeFlows(t *testing.T) {
 	if err != nil {
 		t.Fatalf("stripe-node flows failed (%v):\n%s", err, out)
 	}
-	if !strings.Contains(string(out), "\n8 passed, 0 failed\n") {
-		t.Fatalf("stripe-node did not pass all 8 flows:\n%s", out)
+	if !strings.Contains(string(out), "\n11 passed, 0 failed\n") {
+		t.Fatalf("stripe-node did not pass all 11 flows:\n%s", out)
 	}
 	t.Logf("stripe-node:\n%s", out)
 }

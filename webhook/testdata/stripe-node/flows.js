@@ -3,8 +3,10 @@
 // → confirm → succeeded; manual capture of part; 3-D Secure completed by
 // routedeck's own call; a decline; charge → partial → full refund; a
 // subscription with a trial and one left incomplete by a declining card;
-// invoice finalize → pay → paid; and each refusal Stripe answers for an
-// impossible transition. STRIPE_URL is the routedeck server
+// invoice finalize → pay → paid; a subscription made active by confirming
+// its invoice's PaymentIntent; a Checkout Session completed; a test clock
+// ending a trial; and each refusal Stripe answers for an impossible
+// transition. STRIPE_URL is the routedeck server
 // (http://127.0.0.1:PORT). It prints "ok NAME" per flow, "FAIL NAME: why"
 // for a failure, then "N passed, M failed", and exits 1 if any failed.
 'use strict';
@@ -148,6 +150,54 @@ const flows = {
     assert.equal(inv.status, 'paid');
     assert.equal(inv.amount_paid, 1000);
     assert.ok(inv.status_transitions.paid_at > 0, 'paid_at');
+  },
+
+  async 'subscription default_incomplete, its invoice PaymentIntent confirmed, active'() {
+    const price = await monthlyPrice(1200);
+    const c = await stripe.customers.create({});
+    const sub = await stripe.subscriptions.create({
+      customer: c.id, items: [{ price: price.id }], payment_behavior: 'default_incomplete', expand: ['latest_invoice'],
+    });
+    assert.equal(sub.status, 'incomplete');
+    const secret = sub.latest_invoice.confirmation_secret.client_secret;
+    const pi = secret.split('_secret_')[0]; // as Stripe.js reads it
+    const confirmed = await stripe.paymentIntents.confirm(pi, { payment_method: 'pm_card_visa' });
+    assert.equal(confirmed.status, 'succeeded');
+    assert.equal(confirmed.amount, 1200);
+    assert.equal((await stripe.invoices.retrieve(sub.latest_invoice.id)).status, 'paid');
+    assert.equal((await stripe.subscriptions.retrieve(sub.id)).status, 'active');
+  },
+
+  async 'checkout session completed, with its payment intent'() {
+    const price = await monthlyPrice(700);
+    const session = await stripe.checkout.sessions.create({
+      mode: 'payment', success_url: 'https://example.com/ok', line_items: [{ price: price.id, quantity: 2 }],
+    });
+    assert.equal(session.status, 'open');
+    const res = await fetch(`${base.origin}/_routedeck/checkout/sessions/${session.id}/complete`, { method: 'POST' });
+    assert.equal(res.status, 200, await res.clone().text());
+    const done = await stripe.checkout.sessions.retrieve(session.id);
+    assert.equal(done.status, 'complete');
+    assert.equal(done.payment_status, 'paid');
+    const pi = await stripe.paymentIntents.retrieve(done.payment_intent);
+    assert.equal(pi.status, 'succeeded');
+    assert.equal(pi.amount, 1400);
+  },
+
+  async 'test clock ends a trial'() {
+    const start = Math.floor(Date.now() / 1000);
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+    const c = await stripe.customers.create({ test_clock: clock.id, invoice_settings: { default_payment_method: 'pm_card_visa' } });
+    const price = await monthlyPrice(1500);
+    const sub = await stripe.subscriptions.create({ customer: c.id, items: [{ price: price.id }], trial_period_days: 7 });
+    assert.equal(sub.status, 'trialing');
+    assert.equal(sub.trial_end, start + 7 * 24 * 3600);
+    const advanced = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: sub.trial_end + 3600 });
+    assert.equal(advanced.status, 'ready');
+    const after = await stripe.subscriptions.retrieve(sub.id, { expand: ['latest_invoice'] });
+    assert.equal(after.status, 'active');
+    assert.equal(after.latest_invoice.status, 'paid');
+    assert.equal(after.latest_invoice.amount_paid, 1500);
   },
 
   async 'refusals'() {
