@@ -35,6 +35,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -271,47 +272,91 @@ func previous(old, now []byte) json.RawMessage {
 	if old == nil {
 		return nil
 	}
-	o, okOld := topMembers(old)
-	n, okNow := topMembers(now)
-	if !okOld || !okNow {
-		// What the scanner does not read plainly, encoding/json decodes.
-		if json.Unmarshal(old, &o) != nil || json.Unmarshal(now, &n) != nil {
+	var oldBuf, nowBuf [96]keyValue // on the stack for most objects
+	o, okOld := topMembers(old, oldBuf[:0])
+	n, okNow := topMembers(now, nowBuf[:0])
+	var changed []keyValue
+	if okOld && okNow && sameKeys(o, n) {
+		// An update keeps its members in place: compare them pairwise. A
+		// repeated name ends as its last member decides, as in decoding.
+		for idx, nv := range n {
+			same := jsonEqual(o[idx].value, nv.value)
+			at := slices.IndexFunc(changed, func(c keyValue) bool { return bytes.Equal(c.key, nv.key) })
+			switch {
+			case !same && at >= 0:
+				changed[at].value = o[idx].value
+			case !same:
+				changed = append(changed, keyValue{nv.key, o[idx].value})
+			case at >= 0:
+				changed = slices.Delete(changed, at, at+1)
+			}
+		}
+		if len(changed) == 0 {
 			return nil
 		}
+		m := make(map[string]json.RawMessage, len(changed))
+		for _, c := range changed {
+			m[string(c.key)] = c.value
+		}
+		b, err := json.Marshal(m) // sorted names, compact values: as below
+		if err != nil {
+			return nil
+		}
+		return b
 	}
-	changed := map[string]json.RawMessage{}
-	for k, nv := range n {
-		ov, ok := o[k]
+	var om, nm map[string]json.RawMessage
+	if json.Unmarshal(old, &om) != nil || json.Unmarshal(now, &nm) != nil {
+		return nil
+	}
+	all := map[string]json.RawMessage{}
+	for k, nv := range nm {
+		ov, ok := om[k]
 		if !ok {
-			changed[k] = json.RawMessage("null")
+			all[k] = json.RawMessage("null")
 			continue
 		}
 		if !jsonEqual(ov, nv) {
-			changed[k] = ov
+			all[k] = ov
 		}
 	}
-	if len(changed) == 0 {
+	if len(all) == 0 {
 		return nil
 	}
-	b, err := json.Marshal(changed)
+	b, err := json.Marshal(all)
 	if err != nil {
 		return nil
 	}
 	return b
 }
 
-// topMembers maps each top-level key of the object b to its value's text,
-// as json.Unmarshal into a map of json.RawMessage does, without copying.
-// ok is false for what it does not read plainly (a key with an escape or
-// a byte outside printable ASCII, malformed JSON): decode those instead.
-func topMembers(b []byte) (map[string]json.RawMessage, bool) {
+// keyValue is one member of an object: its name's text and its value's.
+type keyValue struct{ key, value []byte }
+
+// sameKeys reports whether a and b name the same members in the same order.
+func sameKeys(a, b []keyValue) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !bytes.Equal(a[i].key, b[i].key) {
+			return false
+		}
+	}
+	return true
+}
+
+// topMembers appends each top-level member of the object b to dst, in
+// order, without copying: what json.Unmarshal into a map of
+// json.RawMessage reads, before repeated names are merged. ok is false
+// for what it does not read plainly (a name with an escape or a byte
+// outside printable ASCII, malformed JSON): decode those instead.
+func topMembers(b []byte, dst []keyValue) ([]keyValue, bool) {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return nil, false
 	}
-	m := make(map[string]json.RawMessage, 64)
 	if i = skipSpace(b, i+1); i < len(b) && b[i] == '}' {
-		return m, skipSpace(b, i+1) == len(b)
+		return dst, skipSpace(b, i+1) == len(b)
 	}
 	for {
 		if i >= len(b) || b[i] != '"' {
@@ -333,12 +378,12 @@ func topMembers(b []byte) (map[string]json.RawMessage, bool) {
 		if err != nil {
 			return nil, false
 		}
-		m[string(key)] = b[start:end]
+		dst = append(dst, keyValue{key, b[start:end]})
 		switch i = skipSpace(b, end); {
 		case i < len(b) && b[i] == ',':
 			i = skipSpace(b, i+1)
 		case i < len(b) && b[i] == '}':
-			return m, skipSpace(b, i+1) == len(b)
+			return dst, skipSpace(b, i+1) == len(b)
 		default:
 			return nil, false
 		}
