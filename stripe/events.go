@@ -395,6 +395,9 @@ func jsonEqual(a, b json.RawMessage) bool {
 	if bytes.Equal(a, b) {
 		return true
 	}
+	if !bytes.ContainsAny(a, " \t\r\n") && !bytes.ContainsAny(b, " \t\r\n") {
+		return false // both compact already: their bytes differ
+	}
 	var ca, cb bytes.Buffer
 	if json.Compact(&ca, a) != nil || json.Compact(&cb, b) != nil {
 		return false
