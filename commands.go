@@ -26,6 +26,7 @@ import (
 	"github.com/routedeck/routedeck/internal/termsafe"
 	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/ui"
+	"github.com/routedeck/routedeck/webhook"
 )
 
 // runServe serves headless until interrupted, one line per request on stdout.
@@ -454,6 +455,12 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if o.sender != nil {
 		// The events pane (w): the webhook deliveries, redelivered with r.
 		cfg.Webhooks = o.sender
+	}
+	if o.state != nil {
+		// The events pane's n: an event of a chosen type, as `stripe trigger`.
+		cfg.TriggerEvent = func(eventType string) (webhook.Event, error) {
+			return o.state.Trigger(ctx, eventType)
+		}
 	}
 	serveCtx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -114,3 +114,25 @@ func TestServeWebhookFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// In a real terminal: w opens the events pane, n the type picker; typing
+// narrows it and enter raises the event, which reaches the --webhook
+// endpoint signed, and the pane and status line show it.
+func TestTUIEventsPaneNewEvent(t *testing.T) {
+	rc := &signedReceiver{secret: "whsec_e2etestsecret0123456789"}
+	hs := httptest.NewServer(rc)
+	defer hs.Close()
+	s, _ := startTUI(t, 130, 30, "--webhook", hs.URL+"/hook", "--webhook-secret", rc.secret)
+	s.keys("w")
+	s.waitFor("Webhook events: 0", "n new event")
+	s.keys("n")
+	s.waitFor("type: ", "types")
+	s.typeText("charge.refun")
+	s.waitFor("> charge.refunded", "1 of ")
+	s.keys("Enter")
+	s.waitFor("raised charge.refunded evt_", "Webhook events: 1")
+	if got := rc.wait(t, 1); len(got) != 1 || got[0] != "charge.refunded" {
+		t.Fatalf("delivered %v; want [charge.refunded]", got)
+	}
+	s.waitFor("charge.refunded", "delivered (1 attempts)")
+}

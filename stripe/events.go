@@ -33,6 +33,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -426,15 +427,52 @@ func (s *State) emit(ctx context.Context, req *render.Request, typ, object strin
 	if k := req.Header.Get("Idempotency-Key"); k != "" {
 		ev.Request.IdempotencyKey = &k
 	}
+	_ = s.publish(ctx, &ev)
+}
+
+// publish keeps ev in the event log and hands it on.
+func (s *State) publish(ctx context.Context, ev *webhook.Event) error {
 	if s.endpoints != nil {
-		ev.PendingWebhooks = len(s.endpoints.Wanting(typ)) // as the Sender counts it
+		ev.PendingWebhooks = len(s.endpoints.Wanting(ev.Type)) // as the Sender counts it
 	}
-	if _, err := s.store.AppendEvent(ctx, store.Object{ID: ev.ID, Type: "event", JSON: eventJSON(&ev)}); err != nil {
-		return
+	if _, err := s.store.AppendEvent(ctx, store.Object{ID: ev.ID, Type: "event", JSON: eventJSON(ev)}); err != nil {
+		return fmt.Errorf("event %s: %w", ev.Type, err)
 	}
 	if s.onEvent != nil {
-		s.onEvent(ev)
+		s.onEvent(*ev)
 	}
+	return nil
+}
+
+// Trigger raises an event of eventType by hand, as `stripe trigger` does:
+// its data.object is the catalog's sample object, changed as the type
+// says (webhook.Sample). It is kept in the event log (GET /v1/events) and
+// handed on to the webhook endpoints as the events of requests are. An
+// unknown type is a *webhook.UnknownTypeError.
+func (s *State) Trigger(ctx context.Context, eventType string) (webhook.Event, error) {
+	if err := webhook.CheckType(eventType); err != nil {
+		return webhook.Event{}, err
+	}
+	fixtures, err := s.rules.fixtures()
+	if err != nil {
+		return webhook.Event{}, fmt.Errorf("event %s: %w", eventType, err)
+	}
+	obj, prev, err := webhook.Sample(eventType, fixtures, time.Now())
+	if err != nil {
+		return webhook.Event{}, err
+	}
+	version := s.cat.Version
+	if version == "" {
+		version = "2020-08-27"
+	}
+	ev, err := webhook.NewEvent(webhook.EventParams{Type: eventType, Object: obj, PreviousAttributes: prev, APIVersion: version})
+	if err != nil {
+		return webhook.Event{}, err
+	}
+	if err := s.publish(ctx, &ev); err != nil {
+		return webhook.Event{}, err
+	}
+	return ev, nil
 }
 
 // eventJSON is ev as encoding/json writes it (the same members in the

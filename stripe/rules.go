@@ -26,6 +26,7 @@
 package stripe
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -107,6 +108,19 @@ func New(cat *catalog.Catalog, data []byte, opts Options) *Rules {
 	// needs it; the expansion tables cost more and wait for an expand[].
 	go func() { _, _ = r.load() }()
 	return r
+}
+
+// fixtures are the catalog's sample objects by schema name.
+func (r *Rules) fixtures() (map[string]json.RawMessage, error) {
+	l, err := r.load()
+	if err != nil {
+		return nil, err
+	}
+	t, err := l.data.tables()
+	if err != nil {
+		return nil, err
+	}
+	return t.Fixtures, nil
 }
 
 func cut(key string) (string, string, bool) {

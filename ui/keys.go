@@ -34,6 +34,9 @@ type keyMap struct {
 	Events key.Binding
 	// The store pane's keys (store_keys.go), enabled only there.
 	StoreKeys storeKeys
+	// Redeliver and NewEvent act in the events pane: send the selected
+	// event again; pick a type and raise an event of it.
+	Redeliver, NewEvent key.Binding
 
 	EditNext   key.Binding
 	EditSubmit key.Binding
@@ -70,6 +73,8 @@ func defaultKeyMap() keyMap {
 		Log:        key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "request log")),
 		Open:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open entry")),
 		Refire:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fire again")),
+		Redeliver:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "redeliver event")),
+		NewEvent:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new event (trigger)")),
 		Pause:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
 		Clear:      key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "clear log")),
 		Store:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "store")),
@@ -88,7 +93,7 @@ func defaultKeyMap() keyMap {
 // ShortHelp implements help.KeyMap.
 // Help and quit come before the rest so narrow terminals still show them.
 func (k keyMap) ShortHelp() []key.Binding {
-	return append([]key.Binding{k.Apply, k.Fire, k.Open, k.EditSubmit, k.EditNext, k.Toggle, k.Filter, k.Help, k.Quit, k.Log, k.Refire, k.Pause, k.Focus, k.Back},
+	return append([]key.Binding{k.Apply, k.Fire, k.Open, k.NewEvent, k.Redeliver, k.EditSubmit, k.EditNext, k.Toggle, k.Filter, k.Help, k.Quit, k.Log, k.Refire, k.Pause, k.Focus, k.Back},
 		k.StoreKeys.list()...)
 }
 
@@ -98,7 +103,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Toggle, k.ToggleAll, k.ErrorsOnly, k.NextTab, k.PrevTab, k.Tab, k.Fire, k.Edit, k.EditSubmit, k.EditNext},
 		{k.Copy, k.CopyCurl, k.Filter, k.Focus, k.Open, k.Refire, k.Pause, k.Clear},
-		{k.Log, k.Store, k.Events, k.Back, k.Help, k.Quit},
+		{k.Log, k.Store, k.Events, k.Redeliver, k.NewEvent, k.Back, k.Help, k.Quit},
 		k.StoreKeys.list(),
 	}
 }
@@ -166,6 +171,9 @@ func (m *Model) updateKeybindings() {
 	k.Log.SetEnabled((commands && (serving || m.log.total > 0)) || inLog)
 	k.Store.SetEnabled(commands && m.cfg.Store != nil)
 	k.Events.SetEnabled(commands && m.cfg.Webhooks != nil)
+	inEvents := m.focus == focusEvents && !m.events.picking
+	k.Redeliver.SetEnabled(inEvents && len(m.events.records) > 0)
+	k.NewEvent.SetEnabled(inEvents && !m.events.open)
 	k.Help.SetEnabled(!filtering && !editing)
 	k.Open.SetEnabled(logRows && !m.log.open)
 	if inLog && !m.log.open {

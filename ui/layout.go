@@ -72,7 +72,7 @@ func (m Model) bodyView(h int) string {
 	case focusStore:
 		return m.pane(s.pane.focused, func(int, int) string { return m.store.view() }, m.width, h)
 	case focusEvents:
-		return m.pane(s.pane.focused, func(w, _ int) string { return m.events.view(w) }, m.width, h)
+		return m.pane(s.pane.focused, func(w, h int) string { return m.events.view(w, h) }, m.width, h)
 	case focusEditor:
 		if !m.wide() {
 			return m.pane(s.pane.focused, func(int, int) string { return m.editor.view() }, m.width, h)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/webhook"
 )
 
 // Config is what the UI is given by main.
@@ -45,6 +46,11 @@ type Config struct {
 	// Webhooks is the webhook sender's delivery log, shown by the events
 	// pane (w); nil when there is none.
 	Webhooks WebhookLog
+	// TriggerEvent raises an event of a type by hand (the events pane's
+	// n), as `stripe trigger` does: from the catalog's sample object, kept
+	// in /v1/events and delivered to the webhook endpoints. nil when
+	// there is no store to raise it in.
+	TriggerEvent func(eventType string) (webhook.Event, error)
 }
 
 // Layout limits.
@@ -211,7 +217,7 @@ func baseURL(serverURL string) string {
 }
 
 // Init implements tea.Model.
-func (m Model) Init() tea.Cmd { return m.nextEvent() }
+func (m Model) Init() tea.Cmd { return tea.Batch(m.nextEvent(), m.events.nextDelivery()) }
 
 // nextEvent waits for the server's next request, if there is a server.
 func (m Model) nextEvent() tea.Cmd {
@@ -270,6 +276,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.events = m.events.refresh()
 		}
 		cmd = m.nextEvent()
+	case deliveryMsg:
+		if !msg.ok {
+			break
+		}
+		if m.focus == focusEvents {
+			m.events = m.events.refresh()
+		}
+		cmd = m.events.nextDelivery()
 	case requestsMsg:
 		m.log = m.log.add(msg...)
 		m.store = m.store.refresh(false)
@@ -354,7 +368,7 @@ func (m Model) keys1(k tea.KeyMsg) (Model, tea.Cmd) {
 // typing reports whether keys are text for an input: the filter or the editor.
 func (m Model) typing() bool {
 	return m.focus == focusEditor || m.list.FilterState() == list.Filtering || (m.focus == focusLog && m.log.filtering) ||
-		(m.focus == focusStore && m.store.filtering)
+		(m.focus == focusStore && m.store.filtering) || (m.focus == focusEvents && m.events.picking)
 }
 
 // handleKey routes a key: quitting first, then the screen that owns keys.

@@ -70,6 +70,7 @@ func types() map[string]eventType {
 		"payment_method.updated":  updated("payment_method"),
 
 		"payment_intent.created": plain("payment_intent"),
+		"payment_intent.updated": updated("payment_intent"),
 		"payment_intent.succeeded": {resource: "payment_intent", change: func(o map[string]any, _ sampler) {
 			o["status"] = "succeeded"
 			o["amount_received"] = o["amount"]
@@ -151,8 +152,13 @@ func types() map[string]eventType {
 			delete(o, "id")
 			o["status"] = "draft"
 		}},
-		"invoice.voided": {resource: "invoice", change: set(map[string]any{"status": "void"})},
+		"invoice.voided":               {resource: "invoice", change: set(map[string]any{"status": "void"})},
+		"invoice.marked_uncollectible": {resource: "invoice", change: set(map[string]any{"status": "uncollectible"})},
+		"invoice.payment_action_required": {resource: "invoice", change: set(map[string]any{
+			"status": "open", "attempted": true, "attempt_count": 1,
+		})},
 
+		"checkout.session.created":                 plain("checkout.session"),
 		"checkout.session.completed":               {resource: "checkout.session", change: set(map[string]any{"status": "complete", "payment_status": "paid"})},
 		"checkout.session.expired":                 {resource: "checkout.session", change: set(map[string]any{"status": "expired"})},
 		"checkout.session.async_payment_succeeded": {resource: "checkout.session", change: set(map[string]any{"status": "complete", "payment_status": "paid"})},
