@@ -103,8 +103,29 @@ func (s *State) childWritten(ctx context.Context, req *render.Request, ans serve
 		}
 	}
 	ans.Body = obj.JSON
-	_ = syncChildren(ctx, s.store, obj.Parent, obj.Type) // a store failure here leaves the parent's list as it was
+	_ = s.childrenChanged(ctx, obj) // a store failure here leaves the parent's list as it was
 	return ans
+}
+
+// childrenChanged writes the parent's embedded list again after a
+// request to a child's own route changed the child, and notes the
+// parent's change, so that it raises the parent's event
+// (customer.subscription.updated, as Stripe sends for an item added,
+// changed or deleted); the child itself raises none (silent).
+func (s *State) childrenChanged(ctx context.Context, child store.Object) error {
+	cl, ok := childLists[child.Type]
+	if !ok || child.Parent == "" {
+		return nil
+	}
+	before, err := s.store.Get(ctx, child.Parent)
+	if err != nil || before.Type != cl.parentType {
+		return nil
+	}
+	if err := syncChildren(ctx, s.store, child.Parent, child.Type); err != nil {
+		return err
+	}
+	note(ctx, change{id: before.ID, typ: before.Type, old: []byte(before.JSON)})
+	return nil
 }
 
 // itemSpec is one subscription item a request asks for.

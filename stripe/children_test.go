@@ -254,3 +254,34 @@ func TestInvoiceLinesAreStoredChildren(t *testing.T) {
 		t.Fatalf("the subscription's items after another invoice went: %d %v", code, all)
 	}
 }
+
+// An item added, changed or deleted on its own route raises the
+// subscription's customer.subscription.updated, as Stripe does, and no
+// event of its own (Stripe has no subscription_item events).
+func TestSubscriptionItemRoutesRaiseTheSubscriptionsEvent(t *testing.T) {
+	s := newThreeDSServer(t)
+	ctx := context.Background()
+	c := customerPaying(t, s.sc, "pm_card_visa")
+	price := monthlyPrice(t, s.sc, 1500)
+	sub := subscribe(t, s.sc, c.ID, price.ID, 1, 0)
+	s.take()
+	item, err := s.sc.V1SubscriptionItems.Create(ctx, &stripego.SubscriptionItemCreateParams{Subscription: stripego.String(sub.ID), Price: stripego.String(price.ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.take(); !slices.Equal(got, []string{"customer.subscription.updated"}) {
+		t.Fatalf("POST /v1/subscription_items raised %v", got)
+	}
+	if _, err := s.sc.V1SubscriptionItems.Update(ctx, item.ID, &stripego.SubscriptionItemUpdateParams{Quantity: stripego.Int64(3)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.take(); !slices.Equal(got, []string{"customer.subscription.updated"}) {
+		t.Fatalf("POST /v1/subscription_items/:item raised %v", got)
+	}
+	if _, err := s.sc.V1SubscriptionItems.Delete(ctx, item.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.take(); !slices.Equal(got, []string{"customer.subscription.updated"}) {
+		t.Fatalf("DELETE /v1/subscription_items/:item raised %v", got)
+	}
+}

@@ -87,7 +87,7 @@ func (s *State) raise(ctx context.Context, w *before, req *render.Request, ans s
 	}
 	if ans.Change.Op == "created" && ans.Change.ID != w.id {
 		obj, err := s.store.Get(ctx, ans.Change.ID)
-		if err != nil {
+		if err != nil || silent[obj.Type] {
 			return
 		}
 		s.emit(ctx, req, eventPrefix(obj.Type)+".created", obj.JSON, nil)
@@ -97,7 +97,7 @@ func (s *State) raise(ctx context.Context, w *before, req *render.Request, ans s
 		}
 		return
 	}
-	if w.obj == nil {
+	if w.obj == nil || silent[w.obj.Type] {
 		return
 	}
 	after, err := s.store.Get(ctx, w.id)

@@ -70,7 +70,10 @@ func (l *lifecycle) put(ctx context.Context, obj store.Object) (store.Object, er
 
 // silent are the types whose changes Stripe announces with no event of
 // their own.
-var silent = map[string]bool{"balance_transaction": true, "invoice_payment": true, "event": true}
+var silent = map[string]bool{"balance_transaction": true, "invoice_payment": true, "event": true,
+	// A subscription's items and an invoice's lines: their parent's
+	// event says what changed (children.go).
+	"subscription_item": true, "line_item": true}
 
 // announce raises the events of a request: its main object's (w, the
 // object its path names, or created, the one its create stored) and

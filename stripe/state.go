@@ -426,7 +426,7 @@ func (s *State) remove(ctx context.Context, info *routeInfo, req *render.Request
 	}
 	// A deleted child leaves its parent's embedded list, a deleted
 	// invoice item its draft invoice (children.go).
-	if err := syncChildren(ctx, s.store, obj.Parent, obj.Type); err != nil {
+	if err := s.childrenChanged(ctx, obj); err != nil {
 		return server.Answer{}, storeError(err)
 	}
 	s.life.invoiceItemRemoved(ctx, obj)
