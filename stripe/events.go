@@ -221,6 +221,11 @@ func (s *State) statusEvent(ctx context.Context, req *render.Request, old []byte
 		}
 	}
 	s.emit(ctx, req, event, after.JSON, prev)
+	if event == "invoice.paid" && topInt(now, "amount_paid") > 0 {
+		// Paid by a payment (not out of band, not owing nothing): Stripe
+		// announces the payment too.
+		s.emit(ctx, req, "invoice.payment_succeeded", after.JSON, prev)
+	}
 }
 
 // eventPrefix is the start of an object type's event types: a

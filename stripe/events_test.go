@@ -175,7 +175,8 @@ func TestEventsPaymentIntentConfirm(t *testing.T) {
 }
 
 // draft → finalize → pay: invoice.created, invoice.updated (items),
-// invoice.finalized (with its PaymentIntent), invoice.paid.
+// invoice.finalized (with its PaymentIntent), invoice.paid and
+// invoice.payment_succeeded.
 func TestEventsInvoice(t *testing.T) {
 	sc, got := eventsFlow(t)
 	ctx := context.Background()
@@ -195,11 +196,11 @@ func TestEventsInvoice(t *testing.T) {
 		}
 	}
 	// Each item added to the draft changes what it owes (invoice.updated).
-	if want := []string{"invoice.created", "invoice.updated", "invoice.updated", "invoice.finalized", "invoice.paid"}; !slices.Equal(invoices, want) {
+	if want := []string{"invoice.created", "invoice.updated", "invoice.updated", "invoice.finalized", "invoice.paid", "invoice.payment_succeeded"}; !slices.Equal(invoices, want) {
 		t.Errorf("invoice events %v; want %v (all: %v)", invoices, want, types)
 	}
 	// Finalizing creates the PaymentIntent that pays it; paying confirms it.
-	if want := []string{"payment_intent.created", "invoice.finalized", "charge.succeeded", "payment_intent.succeeded", "invoice.paid"}; len(types) < len(want) || !slices.Equal(types[len(types)-len(want):], want) {
+	if want := []string{"payment_intent.created", "invoice.finalized", "charge.succeeded", "payment_intent.succeeded", "invoice.paid", "invoice.payment_succeeded"}; len(types) < len(want) || !slices.Equal(types[len(types)-len(want):], want) {
 		t.Errorf("finalize and pay raised %v; want it to end with %v", types, want)
 	}
 }

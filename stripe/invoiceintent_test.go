@@ -220,7 +220,7 @@ func TestFlowSubscription3DSThenActive(t *testing.T) {
 		t.Fatalf("after 3-D Secure: %+v %v, want active", s, err)
 	}
 	types, _ := got.since(from)
-	if want := []string{"charge.succeeded", "payment_intent.succeeded", "invoice.paid", "customer.subscription.updated"}; !slices.Equal(types, want) {
+	if want := []string{"charge.succeeded", "payment_intent.succeeded", "invoice.paid", "invoice.payment_succeeded", "customer.subscription.updated"}; !slices.Equal(types, want) {
 		t.Errorf("completing 3-D Secure raised %v; want %v", types, want)
 	}
 }
