@@ -639,7 +639,7 @@ func (s *State) Failed(route *catalog.Route, req *render.Request) {
 	if action, ok := s.life.kinds[route.Index()]; !ok || action != intentConfirm {
 		return
 	}
-	ctx := requestContext(req)
+	ctx := requestContext(s.store, req)
 	declined := render.Request{Method: req.Method, Path: req.Path, Params: req.Params, Header: req.Header, ID: req.ID,
 		Body: []byte("payment_method=pm_card_chargeDeclined"), ContentType: "application/x-www-form-urlencoded"}
 	w := s.watch(ctx, route, &declined)

@@ -238,7 +238,7 @@ func (pay *payment) decline(charged bool) *server.Outcome {
 		// and its failed charge.
 		intent := e.PaymentIntent
 		commit = func() {
-			ctx := requestContext(pay.req)
+			ctx := requestContext(pay.p.life.store, pay.req)
 			id := payString(intent, "id")
 			_, _ = pay.p.life.store.Put(ctx, store.Object{ID: id, Type: "payment_intent", JSON: string(intent)})
 			pay.p.life.storeCharge(ctx, chargeRecord{id: chargeID, intent: id, pm: pay.paymentMethodID(), amount: payInt(intent, "amount"),
@@ -349,7 +349,7 @@ func (pay *payment) succeed(body string) string {
 		}
 		chID := render.NewID("ch")
 		if pay.p.life != nil && pay.kind == payIntentCreate {
-			pay.p.life.storeCharge(requestContext(pay.req), chargeRecord{id: chID, intent: payString(b, "id"), pm: pay.paymentMethodID(),
+			pay.p.life.storeCharge(requestContext(pay.p.life.store, pay.req), chargeRecord{id: chID, intent: payString(b, "id"), pm: pay.paymentMethodID(),
 				amount: amount, currency: payString(b, "currency"), card: pay.card, uncaptured: status != "succeeded"})
 		}
 		b = setMembers(b, []setting{

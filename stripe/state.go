@@ -199,7 +199,7 @@ func sampleObject(route *catalog.Route) sampleInfo {
 
 // Answer answers a success request from the store (server.Keeper).
 func (s *State) Answer(route *catalog.Route, req *render.Request, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
-	ctx := requestContext(req)
+	ctx := requestContext(s.store, req)
 	if ans, refused, ok := s.eventsAnswer(ctx, req); ok {
 		return ans, refused
 	}

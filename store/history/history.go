@@ -90,6 +90,9 @@ func New(st store.Store, opts Options) *Store {
 		byID: map[string][]Version{}, now: time.Now}
 }
 
+// KeepsOrigins is true: writers should attach their store.Origin.
+func (h *Store) KeepsOrigins() bool { return true }
+
 // History returns the versions of the object with id, oldest first; nil
 // when it has none.
 func (h *Store) History(id string) []Version {
