@@ -102,3 +102,24 @@ func TestListJSONVariants(t *testing.T) {
 		t.Errorf("GET /v1/ping: %+v", r)
 	}
 }
+
+// The embedded Stripe catalog's extra variants: any route's 401, 429 and
+// 500, and a money route's declines.
+func TestStripeExtraVariants(t *testing.T) {
+	for _, tt := range []struct{ route, variant, want string }{
+		{"POST /v1/charges", "card_declined/insufficient_funds", `"decline_code": "insufficient_funds"`},
+		{"POST /v1/payment_intents/:intent/confirm", "incorrect_cvc", `"param": "cvc"`},
+		{"GET /v1/customers/:customer", "401", `"type": "authentication_error"`},
+		{"GET /v1/customers/:customer", "429", `"code": "rate_limit"`},
+		{"DELETE /v1/products/:id", "500", `"type": "api_error"`},
+	} {
+		code, out, stderr := runCmd(t, "show", tt.route, "--variant", tt.variant)
+		if code != 0 || !strings.Contains(out, tt.want) {
+			t.Errorf("show %s --variant %s: exit %d %q %s; want %s", tt.route, tt.variant, code, out, stderr, tt.want)
+		}
+	}
+	code, _, stderr := runCmd(t, "show", "GET /v1/customers/:customer", "--variant", "card_declined/insufficient_funds")
+	if code != 2 || !strings.Contains(stderr, "its variants: success (200), error (404), 401 (401), 429 (429), 500 (500)") {
+		t.Errorf("a decline on a route that moves no money: exit %d %s", code, stderr)
+	}
+}

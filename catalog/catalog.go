@@ -136,7 +136,20 @@ type Variant struct {
 	// 0 when the catalog's order is the file's.
 	Order int
 
-	fsys     fs.FS
+	// body is the template, read and parsed once however many variants
+	// of the catalog name its file (the embedded catalog's shared errors).
+	body *body
+	// compact says the variant has a compact JSON form (RenderCompact).
+	compact bool
+}
+
+// body is one template file of a catalog in one dialect: its text and its
+// parsed forms, each made on first use.
+type body struct {
+	fsys    fs.FS
+	file    string
+	dialect render.Dialect
+
 	readOnce sync.Once
 	source   string
 	readErr  error
@@ -145,20 +158,25 @@ type Variant struct {
 	tpl  *render.Template
 	err  error
 
-	// compact says the variant has a compact JSON form (RenderCompact).
-	compact     bool
 	compactOnce sync.Once
 	compactTpl  *render.Template
 	compactErr  error
 }
 
+// bodyKey finds a catalog's shared body of a file in a dialect.
+type bodyKey struct {
+	file    string
+	dialect render.Dialect
+}
+
 // read loads the template text once.
 func (v *Variant) read() error {
-	v.readOnce.Do(func() {
-		data, err := readFile(v.fsys, v.File)
-		v.source, v.readErr = string(data), err
+	b := v.body
+	b.readOnce.Do(func() {
+		data, err := readFile(b.fsys, b.file)
+		b.source, b.readErr = string(data), err
 	})
-	return v.readErr
+	return b.readErr
 }
 
 // Source is the template text.
@@ -166,7 +184,7 @@ func (v *Variant) Source() (string, error) {
 	if err := v.read(); err != nil {
 		return "", fmt.Errorf("%s: %w", v.File, err)
 	}
-	return v.source, nil
+	return v.body.source, nil
 }
 
 // Key is "METHOD /path", the form users type on the command line.
@@ -275,15 +293,16 @@ func (r *Route) variantList() string {
 // catalog loaded from disk has already parsed every template, so this only
 // parses lazily for the embedded catalog, whose templates the tests prove.
 func (v *Variant) Template() (*render.Template, error) {
-	v.once.Do(func() {
+	b := v.body
+	b.once.Do(func() {
 		src, err := v.Source()
 		if err != nil {
-			v.err = err
+			b.err = err
 			return
 		}
-		v.tpl, v.err = render.CompileDialect(v.File, src, v.Templating)
+		b.tpl, b.err = render.CompileDialect(v.File, src, v.Templating)
 	})
-	return v.tpl, v.err
+	return b.tpl, b.err
 }
 
 // Render executes the variant's template for req.

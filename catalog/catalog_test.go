@@ -409,3 +409,39 @@ func TestExportManyVariants(t *testing.T) {
 		t.Errorf("%d variants loaded back; want 5", n)
 	}
 }
+
+// Common variants are every route's, after its own; a route's own variant
+// of the same name wins; every route shares one parsed template per file.
+func TestCommonVariants(t *testing.T) {
+	fsys := fstest.MapFS{
+		ManifestName: {Data: []byte(`{"name": "c", "commonVariants": [
+  {"name": "429", "status": 429, "file": "errors/429.hbs"},
+  {"name": "500", "status": 500, "file": "errors/500.hbs"}],
+"routes": [
+  {"method": "GET", "path": "/a", "variants": [{"status": 200, "file": "ok.hbs"}]},
+  {"method": "GET", "path": "/b", "variants": [{"status": 200, "file": "ok.hbs"}, {"name": "500", "status": 503, "file": "down.hbs"}]}]}`)},
+		"ok.hbs":         {Data: []byte(`{"ok": "{{urlParam 'x'}}"}`)},
+		"down.hbs":       {Data: []byte(`{"down": true}`)},
+		"errors/429.hbs": {Data: []byte(`{"error": {"code": "rate_limit"}}`)},
+		"errors/500.hbs": {Data: []byte(`{"error": {"type": "api_error"}}`)},
+	}
+	cat, err := Load(fsys, Options{Eager: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := cat.Routes[0], cat.Routes[1]
+	if got := fmt.Sprintln(len(a.Variants), a.Variants[1].Name, a.Variants[2].Status, len(b.Variants), b.Variants[1].Status, b.Variants[2].Name); got != "3 429 500 3 503 429\n" {
+		t.Errorf("variants: %s; want a: 200 429 500, b: 200 503 429", got)
+	}
+	ta, _ := a.Variants[1].Template()
+	tb, _ := b.Variants[2].Template()
+	t0, _ := a.Variants[0].Template()
+	t1, _ := b.Variants[0].Template()
+	if ta == nil || ta != tb || t0 != t1 {
+		t.Error("variants naming one file parse it once each")
+	}
+	fsys[ManifestName] = &fstest.MapFile{Data: []byte(`{"name": "c", "commonVariants": [{"name": "429", "status": 429}], "routes": [{"method": "GET", "path": "/a", "variants": [{"status": 200, "file": "ok.hbs"}]}]}`)}
+	if _, err := Load(fsys, Options{Eager: true, Source: "c"}); err == nil || !strings.Contains(err.Error(), "c/catalog.json: commonVariants: variant 1: give it a name and a file") {
+		t.Errorf("a common variant without a file: %v", err)
+	}
+}

@@ -69,15 +69,16 @@ func compactTemplate(src string) string {
 
 // compactTemplate compiles the variant's compact form once.
 func (v *Variant) compactTemplate() (*render.Template, error) {
-	v.compactOnce.Do(func() {
+	b := v.body
+	b.compactOnce.Do(func() {
 		src, err := v.Source()
 		if err != nil {
-			v.compactErr = err
+			b.compactErr = err
 			return
 		}
-		v.compactTpl, v.compactErr = render.CompileDialect(v.File, compactTemplate(src), v.Templating)
+		b.compactTpl, b.compactErr = render.CompileDialect(v.File, compactTemplate(src), v.Templating)
 	})
-	return v.compactTpl, v.compactErr
+	return b.compactTpl, b.compactErr
 }
 
 // RenderCompact executes the variant for req as compact JSON, as Stripe's

@@ -40,7 +40,12 @@ type Manifest struct {
 	// DataBuckets are the state a Mockoon environment's templates and
 	// rules share, rendered once when serving starts.
 	DataBuckets []render.DataBucket `json:"dataBuckets,omitempty"`
-	Routes      []ManifestRoute     `json:"routes"`
+	// CommonVariants are variants every route has after its own: the
+	// errors any route of the API can give (Stripe's 401, 429 and 500).
+	// Each names its file, which all routes share; a route's own variant
+	// of the same name replaces it there.
+	CommonVariants []ManifestVariant `json:"commonVariants,omitempty"`
+	Routes         []ManifestRoute   `json:"routes"`
 }
 
 // ManifestRoute is one route of the manifest.
@@ -204,8 +209,14 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 	if c.Name == "" {
 		c.Name = "Untitled catalog"
 	}
+	for i, mv := range m.CommonVariants {
+		if strings.TrimSpace(mv.Name) == "" || mv.File == "" {
+			return nil, fmt.Errorf("%s: commonVariants: variant %d: give it a name and a file (every route shares them)", joinName(src, ManifestName), i+1)
+		}
+	}
+	bodies := map[bodyKey]*body{}
 	for i, mr := range m.Routes {
-		r, err := buildRoute(fsys, src, mr, opts.Eager)
+		r, err := buildRoute(fsys, src, mr, withCommon(mr.Variants, m.CommonVariants), opts.Eager, bodies)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where(i), err)
 		}
@@ -435,7 +446,7 @@ var methods = map[string]bool{
 // buildRoute makes a Route of a manifest entry. With eager false the
 // templates are read on first use (the embedded catalog, whose files the
 // tests prove); otherwise every file is read now.
-func buildRoute(fsys fs.FS, src string, mr ManifestRoute, eager bool) (*Route, error) {
+func buildRoute(fsys fs.FS, src string, mr ManifestRoute, common []ManifestVariant, eager bool, bodies map[bodyKey]*body) (*Route, error) {
 	method := strings.ToUpper(strings.TrimSpace(mr.Method))
 	if !methods[method] {
 		return nil, fmt.Errorf("route %q %q: unknown method %q", mr.Method, mr.Path, mr.Method)
@@ -477,66 +488,88 @@ func buildRoute(fsys fs.FS, src string, mr ManifestRoute, eager bool) (*Route, e
 			break
 		}
 	}
-	named := map[string]int{} // a name → its variant's position
-	for i, mv := range variants {
-		what := fmt.Sprintf("variant %d", i+1)
-		if mv.Name != "" {
-			what = fmt.Sprintf("variant %q", mv.Name)
+	n := len(variants) + len(common)
+	r.Variants = make([]*Variant, 0, n)
+	named := func(name string) int { // the position of the variant named name, or -1
+		for i, v := range r.Variants {
+			if v.Name == name {
+				return i
+			}
+		}
+		return -1
+	}
+	for i := range n {
+		var mv ManifestVariant
+		if i < len(variants) {
+			mv = variants[i]
+		} else {
+			mv = common[i-len(variants)]
+		}
+		what := func() string {
+			if mv.Name != "" {
+				return fmt.Sprintf("variant %q", mv.Name)
+			}
+			return fmt.Sprintf("variant %d", i+1)
 		}
 		if mv.Kind != "" {
 			if _, err := ParseKind(mv.Kind); err != nil {
-				return nil, fmt.Errorf("route %s: %s: kind: %w", r.Key(), what, err)
+				return nil, fmt.Errorf("route %s: %s: kind: %w", r.Key(), what(), err)
 			}
 		}
 		if mv.Status < 100 || mv.Status > 599 {
-			return nil, fmt.Errorf("route %s: %s: status %d is not an HTTP status", r.Key(), what, mv.Status)
+			return nil, fmt.Errorf("route %s: %s: status %d is not an HTTP status", r.Key(), what(), mv.Status)
 		}
 		name := strings.TrimSpace(mv.Name)
 		if mv.Name != "" && name == "" || strings.ContainsAny(name, "\n\r\t") {
-			return nil, fmt.Errorf("route %s: %s: a name must be one line of text", r.Key(), what)
+			return nil, fmt.Errorf("route %s: %s: a name must be one line of text", r.Key(), what())
 		}
 		if name == "" {
 			// Unnamed: its kind ("success").
 			name = strings.ToLower(strings.TrimSpace(mv.Kind))
 		}
 		if name != "" {
-			if prev, dup := named[name]; dup {
+			if prev := named(name); prev >= 0 {
 				return nil, fmt.Errorf("route %s: variants %d and %d are both named %q (names must differ within a route)", r.Key(), prev+1, i+1, name)
 			}
 		} else {
 			// Else its status, made unique.
 			name = strconv.Itoa(mv.Status)
 			for n, base := 2, name; ; n++ {
-				if _, dup := named[name]; !dup && !explicitName(variants, name) {
+				if named(name) < 0 && !explicitName(variants, name) && !explicitName(common, name) {
 					break
 				}
 				name = fmt.Sprintf("%s-%d", base, n)
 			}
 		}
-		named[name] = i
-		what = fmt.Sprintf("variant %q", name)
+		what = func() string { return fmt.Sprintf("variant %q", name) }
 		if mv.File == "" {
 			mv.File = DefaultFile(method, mr.Path, name)
 		}
 		if !fs.ValidPath(mv.File) {
-			return nil, fmt.Errorf("route %s: %s: file %q must be a relative path inside the catalog", r.Key(), what, mv.File)
+			return nil, fmt.Errorf("route %s: %s: file %q must be a relative path inside the catalog", r.Key(), what(), mv.File)
 		}
 		dialect, err := render.ParseDialect(mv.Templating)
 		if err != nil {
-			return nil, fmt.Errorf("route %s: %s: %w", r.Key(), what, err)
+			return nil, fmt.Errorf("route %s: %s: %w", r.Key(), what(), err)
 		}
 		kind := Success
 		if mv.Status >= 400 {
 			kind = Error
 		}
-		v := &Variant{Name: name, Kind: kind, Label: mv.Label, Status: mv.Status, ContentType: mv.ContentType, Headers: mv.Headers, File: mv.File, Templating: dialect, fsys: fsys}
+		key := bodyKey{mv.File, dialect}
+		b := bodies[key]
+		if b == nil {
+			b = &body{fsys: fsys, file: mv.File, dialect: dialect}
+			bodies[key] = b
+		}
+		v := &Variant{Name: name, Kind: kind, Label: mv.Label, Status: mv.Status, ContentType: mv.ContentType, Headers: mv.Headers, File: mv.File, Templating: dialect, body: b}
 		if err := checkRules(mv); err != nil {
-			return nil, fmt.Errorf("route %s: %s: %w", r.Key(), what, err)
+			return nil, fmt.Errorf("route %s: %s: %w", r.Key(), what(), err)
 		}
 		applyRules(v, mv)
 		if eager {
 			if err := v.read(); err != nil {
-				return nil, fmt.Errorf("route %s: %s: %s: %w", r.Key(), what, joinName(src, mv.File), unwrapPathError(err))
+				return nil, fmt.Errorf("route %s: %s: %s: %w", r.Key(), what(), joinName(src, mv.File), unwrapPathError(err))
 			}
 		}
 		if v.ContentType == "" {
@@ -545,6 +578,23 @@ func buildRoute(fsys fs.FS, src string, mr ManifestRoute, eager bool) (*Route, e
 		r.Variants = append(r.Variants, v)
 	}
 	return r, nil
+}
+
+// withCommon is the common variants a route does not name itself: all of
+// them (no copy) unless the route names one.
+func withCommon(own, common []ManifestVariant) []ManifestVariant {
+	for i, c := range common {
+		if explicitName(own, strings.TrimSpace(c.Name)) {
+			out := slices.Clone(common[:i])
+			for _, c := range common[i+1:] {
+				if !explicitName(own, strings.TrimSpace(c.Name)) {
+					out = append(out, c)
+				}
+			}
+			return out
+		}
+	}
+	return common
 }
 
 // explicitName reports whether a variant of the manifest route is named name.

@@ -25,10 +25,10 @@ type Keeper interface {
 	Idempotency() Idempotency
 }
 
-// FailureKeeper is a Keeper that also hears of requests answered with
-// their error variant (after the rules' Check passed), so that an error
-// that means a failure Stripe would store (a confirm's decline) changes
-// the store as that failure does. The server's answer stays the error
+// FailureKeeper is a Keeper that also hears of requests answered with a
+// 402 variant, a decline (after the rules' Check passed), so that a
+// failure Stripe would store (a confirm's decline) changes the store as
+// that failure does; a 401, 429 or 500 changes nothing, as at Stripe. The server's answer stays the error
 // variant's body.
 type FailureKeeper interface {
 	Keeper

@@ -319,7 +319,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			rendered, err = renderBody(req)
 			rendered = test.finish(rendered)
-			if fk, ok := s.keeper.(FailureKeeper); ok && v.Kind == catalog.Error && err == nil {
+			if fk, ok := s.keeper.(FailureKeeper); ok && v.Status == http.StatusPaymentRequired && err == nil {
 				fk.Failed(route, req)
 			}
 		}

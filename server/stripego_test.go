@@ -406,10 +406,13 @@ func TestStripeGoEveryRoute(t *testing.T) {
 				}
 				checkSuccess(t, backend, route, req.Path, req.Params)
 			})
-			srv.State().Set(route, catalog.Error)
-			t.Run("error", func(t *testing.T) {
-				checkError(t, backend, route, req.Path, req.Params)
-			})
+			// Every other variant is an error stripe-go decodes as Stripe's.
+			for i, v := range route.Variants[1:] {
+				srv.State().Pin(route, i+1)
+				t.Run(v.Name, func(t *testing.T) {
+					checkError(t, backend, route, v, req.Path, req.Params)
+				})
+			}
 			srv.State().Set(route, catalog.Success)
 		})
 	}
@@ -543,15 +546,15 @@ func checkSuccess(t *testing.T, backend stripe.Backend, route *catalog.Route, pa
 	}
 }
 
-func checkError(t *testing.T, backend stripe.Backend, route *catalog.Route, path string, params map[string]string) {
+func checkError(t *testing.T, backend stripe.Backend, route *catalog.Route, variant *catalog.Variant, path string, params map[string]string) {
 	var v probe
 	err := backend.Call(route.Method, path, stripeGoKey, stripeGoParams(route.Method), &v)
 	var se *stripe.Error
 	if !errors.As(err, &se) {
 		t.Fatalf("want a *stripe.Error, got %T %v (body %.200s)", err, err, rawJSON(v.LastResponse))
 	}
-	if se.HTTPStatusCode < 400 || se.HTTPStatusCode >= 500 {
-		t.Errorf("status %d, want 4xx", se.HTTPStatusCode)
+	if se.HTTPStatusCode != variant.Status || se.HTTPStatusCode < 400 {
+		t.Errorf("status %d, want the variant's %d", se.HTTPStatusCode, variant.Status)
 	}
 	if se.Type == "" {
 		t.Errorf("error has no type")
@@ -564,15 +567,36 @@ func checkError(t *testing.T, backend stripe.Backend, route *catalog.Route, path
 	}
 	switch se.HTTPStatusCode {
 	case http.StatusPaymentRequired:
-		if se.Type != stripe.ErrorTypeCard || se.Code != stripe.ErrorCodeCardDeclined {
-			t.Errorf("402 is %s/%s, want card_error/card_declined", se.Type, se.Code)
+		if se.Type != stripe.ErrorTypeCard || se.Code == "" || !strings.HasPrefix(se.DocURL, "https://stripe.com/docs/error-codes/") {
+			t.Errorf("402 is %s/%s (doc_url %q), want a card_error with its code and doc_url", se.Type, se.Code, se.DocURL)
 		}
-		if se.DeclineCode == "" {
-			t.Errorf("402 card_declined has no decline_code")
+		// The variant's name is the code, then the decline code ("error"
+		// is the generic decline).
+		code, decline, _ := strings.Cut(variant.Name, "/")
+		if variant.Name == "error" {
+			code, decline = string(stripe.ErrorCodeCardDeclined), "generic_decline"
+		}
+		if string(se.Code) != code || decline != "" && string(se.DeclineCode) != decline {
+			t.Errorf("402 %s/%s, want %s/%s", se.Code, se.DeclineCode, code, decline)
+		}
+		if se.Code != "incorrect_number" && se.DeclineCode == "" {
+			t.Errorf("402 %s has no decline_code", se.Code)
 		}
 		var ce *stripe.CardError
 		if !errors.As(err, &ce) {
 			t.Errorf("402 card_error has no inner *stripe.CardError (%T)", se.Err)
+		}
+	case http.StatusUnauthorized:
+		if se.Type != "authentication_error" {
+			t.Errorf("401 is %s, want authentication_error", se.Type)
+		}
+	case http.StatusTooManyRequests:
+		if se.Type != stripe.ErrorTypeInvalidRequest || se.Code != stripe.ErrorCodeRateLimit {
+			t.Errorf("429 is %s/%s, want invalid_request_error/rate_limit", se.Type, se.Code)
+		}
+	case http.StatusInternalServerError:
+		if se.Type != stripe.ErrorTypeAPI {
+			t.Errorf("500 is %s, want api_error", se.Type)
 		}
 	case http.StatusNotFound:
 		if se.Code != stripe.ErrorCodeResourceMissing {
@@ -589,6 +613,10 @@ func checkError(t *testing.T, backend stripe.Backend, route *catalog.Route, path
 		}
 		if !echoed {
 			t.Errorf("404 message %q echoes none of the path's ids %v", se.Msg, params)
+		}
+	default:
+		if se.HTTPStatusCode >= 500 || se.Type != stripe.ErrorTypeInvalidRequest {
+			t.Errorf("%d is %s, want invalid_request_error", se.HTTPStatusCode, se.Type)
 		}
 	}
 }

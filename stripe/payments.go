@@ -208,7 +208,7 @@ func (pay *payment) decline(charged bool) *server.Outcome {
 	}
 	e := declineError{
 		Code: d.Code, DeclineCode: d.DeclineCode, Message: d.Message, Param: d.Param, Type: "card_error",
-		DocURL: "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(d.Code, "_", "-"),
+		DocURL: d.DocURL(),
 	}
 	var chargeID string
 	if charged && pay.card.Result != IncorrectNumber {

@@ -64,6 +64,28 @@ type Decline struct {
 	Param       string // exp_month, cvc, number; "" for none
 }
 
+// DocURL is the page of Stripe's docs on the decline's code.
+func (d Decline) DocURL() string {
+	return "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(d.Code, "_", "-")
+}
+
+// CommonDeclines are the declines of Stripe's test cards, each once, in
+// the table's order: generic_decline, insufficient_funds, lost_card,
+// stolen_card, expired_card, incorrect_cvc, processing_error and
+// incorrect_number. The embedded catalog gives the routes that move money
+// a variant for each.
+func CommonDeclines() []Decline {
+	var out []Decline
+	seen := map[Decline]bool{}
+	for _, tc := range testCards() {
+		if (tc.result == Declines || tc.result == IncorrectNumber) && !seen[tc.decline] {
+			seen[tc.decline] = true
+			out = append(out, tc.decline)
+		}
+	}
+	return out
+}
+
 // TestCard is a test value's card and outcome.
 type TestCard struct {
 	Card    Card

@@ -358,3 +358,18 @@ func TestTestValuePrecedence(t *testing.T) {
 	}
 	reason()
 }
+
+func TestCommonDeclines(t *testing.T) {
+	var got []string
+	for _, d := range stripe.CommonDeclines() {
+		got = append(got, d.Code+"/"+d.DeclineCode+"/"+d.Param)
+	}
+	want := "card_declined/generic_decline/ card_declined/insufficient_funds/ card_declined/lost_card/ card_declined/stolen_card/ " +
+		"expired_card/expired_card/exp_month incorrect_cvc/incorrect_cvc/cvc processing_error/processing_error/ incorrect_number//number"
+	if strings.Join(got, " ") != want {
+		t.Errorf("CommonDeclines:\n got %s\nwant %s", strings.Join(got, " "), want)
+	}
+	if u := stripe.CommonDeclines()[1].DocURL(); u != "https://stripe.com/docs/error-codes/card-declined" {
+		t.Errorf("DocURL %s", u)
+	}
+}

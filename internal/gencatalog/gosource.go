@@ -21,6 +21,13 @@ func manifestGo(m catalog.Manifest) ([]byte, error) {
 	b.WriteString("// afresh for each call.\n")
 	b.WriteString("func embeddedManifest() *Manifest {\n\treturn &Manifest{\n")
 	fmt.Fprintf(&b, "Name: %q, Version: %q, StripeMockVersion: %q,\n", m.Name, m.Version, m.StripeMockVersion)
+	if len(m.CommonVariants) > 0 {
+		b.WriteString("CommonVariants: []ManifestVariant{\n")
+		for _, v := range m.CommonVariants {
+			fmt.Fprintf(&b, "{Name: %q, Label: %q, Status: %d, File: %q},\n", v.Name, v.Label, v.Status, v.File)
+		}
+		b.WriteString("},\n")
+	}
 	b.WriteString("Routes: []ManifestRoute{\n")
 	for _, r := range m.Routes {
 		fmt.Fprintf(&b, "{Method: %q, Path: %q", r.Method, r.Path)
@@ -58,7 +65,11 @@ func manifestGo(m catalog.Manifest) ([]byte, error) {
 			if len(v.Headers) > 0 || v.Templating != "" {
 				return nil, fmt.Errorf("%s %s: variant headers and templating are not written as Go", r.Method, r.Path)
 			}
-			fmt.Fprintf(&b, "{Kind: %q, Label: %q, Status: %d", v.Kind, v.Label, v.Status)
+			if v.Name != "" {
+				fmt.Fprintf(&b, "{Name: %q, Label: %q, Status: %d", v.Name, v.Label, v.Status)
+			} else {
+				fmt.Fprintf(&b, "{Kind: %q, Label: %q, Status: %d", v.Kind, v.Label, v.Status)
+			}
 			if v.ContentType != "" {
 				fmt.Fprintf(&b, ", ContentType: %q", v.ContentType)
 			}

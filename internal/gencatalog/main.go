@@ -117,6 +117,10 @@ func generate() (map[string][]byte, map[string]int, error) {
 		return nil, nil, err
 	}
 	m := catalog.Manifest{Name: stripe.CatalogName, Version: sp.version, StripeMockVersion: mockVersion}
+	for _, x := range commonErrors() {
+		files[x.file] = []byte(x.body)
+		m.CommonVariants = append(m.CommonVariants, catalog.ManifestVariant{Name: x.name, Label: x.label, Status: x.status, File: x.file})
+	}
 	for _, r := range mergeRoutes(seed, g.specRoutes(seed)) {
 		mr, err := g.route(r, files)
 		if err != nil {
@@ -230,6 +234,10 @@ func (g *gen) route(r seedRoute, files map[string][]byte) (catalog.ManifestRoute
 	efile := s.file(r.Method, "error")
 	files[efile] = []byte(ebody)
 	mr.Variants = append(mr.Variants, variantEntry(r, "error", labels[1], status, "application/json", efile))
+	for _, x := range declineVariants(r.Method + " " + r.Path) {
+		files[x.file] = []byte(x.body)
+		mr.Variants = append(mr.Variants, catalog.ManifestVariant{Name: x.name, Label: x.label, Status: x.status, File: x.file})
+	}
 	return mr, nil
 }
 
@@ -250,10 +258,11 @@ func variantEntry(r seedRoute, kind, label string, status int, contentType, file
 func encodeManifest(m catalog.Manifest) ([]byte, error) {
 	var b bytes.Buffer
 	head, err := marshal(struct {
-		Name              string `json:"name"`
-		Version           string `json:"version"`
-		StripeMockVersion string `json:"stripeMockVersion"`
-	}{m.Name, m.Version, m.StripeMockVersion})
+		Name              string                    `json:"name"`
+		Version           string                    `json:"version"`
+		StripeMockVersion string                    `json:"stripeMockVersion"`
+		CommonVariants    []catalog.ManifestVariant `json:"commonVariants"`
+	}{m.Name, m.Version, m.StripeMockVersion, m.CommonVariants})
 	if err != nil {
 		return nil, err
 	}
@@ -299,8 +308,10 @@ func firstSentence(docs string) string {
 // write replaces the catalog folder's manifest and routes with files,
 // removing templates it no longer writes.
 func write(dir string, files map[string][]byte) error {
-	if err := os.RemoveAll(filepath.Join(dir, "routes")); err != nil {
-		return err
+	for _, sub := range []string{"routes", sharedDir} {
+		if err := os.RemoveAll(filepath.Join(dir, sub)); err != nil {
+			return err
+		}
 	}
 	names := make([]string, 0, len(files))
 	for n := range files {
