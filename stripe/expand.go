@@ -120,6 +120,13 @@ func cannotExpand(path, hint string) *server.APIError {
 	return &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Message: msg}
 }
 
+// includable are the fields Stripe leaves out of a body unless expand[]
+// names them, though they hold an object rather than an id, by the
+// shape they are in: Stripe's subscription guide expands
+// latest_invoice.confirmation_secret. routedeck's bodies always hold
+// them, so expanding them changes nothing, and --strict accepts it.
+var includable = map[string]map[string]bool{"invoice": {"confirmation_secret": true}}
+
 // expand applies paths to a rendered body. A body that is not a JSON
 // object is returned as it is.
 func (x *expansion) expand(body []byte, paths []string) ([]byte, *server.APIError) {
@@ -165,6 +172,9 @@ func (x *expansion) object(b []byte, shape string, t pathTree, at string) ([]byt
 	fields := x.d.Shapes[shape]
 	for _, key := range slices.Sorted(mapKeys(t)) {
 		f, ok := fields[key]
+		if !ok && len(t[key]) == 0 && includable[shape][key] {
+			continue // routedeck's bodies always hold it
+		}
 		if !ok {
 			if e := x.cannot(at+key, ""); e != nil {
 				return nil, e

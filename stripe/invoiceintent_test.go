@@ -224,3 +224,36 @@ func TestFlowSubscription3DSThenActive(t *testing.T) {
 		t.Errorf("completing 3-D Secure raised %v; want %v", types, want)
 	}
 }
+
+// Stripe's subscription guide creates the subscription with
+// expand[]=latest_invoice.confirmation_secret and hands the client secret
+// to Stripe.js: accepted with --strict too, and the secret is the first
+// invoice's PaymentIntent's.
+func TestStrictExpandConfirmationSecret(t *testing.T) {
+	sc, _ := statefulServer(t, true, stripe.StateOptions{})
+	ctx := context.Background()
+	price := monthlyPrice(t, sc, 1100)
+	c, err := sc.V1Customers.Create(ctx, &stripego.CustomerCreateParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &stripego.SubscriptionCreateParams{Customer: stripego.String(c.ID), PaymentBehavior: stripego.String("default_incomplete"),
+		Items: []*stripego.SubscriptionCreateItemParams{{Price: stripego.String(price.ID)}}}
+	p.AddExpand("latest_invoice.confirmation_secret")
+	s, err := sc.V1Subscriptions.Create(ctx, p)
+	if err != nil {
+		t.Fatalf("expand[]=latest_invoice.confirmation_secret with --strict: %v", err)
+	}
+	if s.LatestInvoice == nil || s.LatestInvoice.ConfirmationSecret == nil {
+		t.Fatalf("latest_invoice %+v, want its confirmation_secret", s.LatestInvoice)
+	}
+	pi := invoiceIntent(t, sc, s.LatestInvoice)
+	if s.LatestInvoice.ConfirmationSecret.ClientSecret != pi.ClientSecret || pi.Amount != 1100 {
+		t.Fatalf("confirmation_secret %q, PaymentIntent %s (%d) with %q", s.LatestInvoice.ConfirmationSecret.ClientSecret, pi.ID, pi.Amount, pi.ClientSecret)
+	}
+	p2 := &stripego.InvoiceRetrieveParams{}
+	p2.AddExpand("confirmation_secret.nope")
+	if _, err := sc.V1Invoices.Retrieve(ctx, s.LatestInvoice.ID, p2); err == nil {
+		t.Fatal("expand[]=confirmation_secret.nope accepted with --strict")
+	}
+}
