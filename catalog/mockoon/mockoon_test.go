@@ -1,7 +1,6 @@
 package mockoon_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 	"github.com/routedeck/routedeck/catalog/mockoon"
 	"github.com/routedeck/routedeck/catalog/source"
 	"github.com/routedeck/routedeck/choose"
+	"github.com/routedeck/routedeck/internal/bigenv"
 	"github.com/routedeck/routedeck/server"
 )
 
@@ -320,40 +320,16 @@ func BenchmarkOpenLargest(b *testing.B) {
 // target names, made of the test files' routes (each copy under its own
 // prefix so no two routes collide).
 func BenchmarkOpen4MB(b *testing.B) {
-	files, _ := filepath.Glob(filepath.Join(environments, "*.json"))
-	if len(files) == 0 {
-		b.Skip("no Mockoon test files")
+	file, routes, err := bigenv.Write(environments, b.TempDir())
+	if err != nil {
+		b.Skip(err)
 	}
-	var routes []json.RawMessage
-	size := 0
-	for copyN := 0; size < 4<<20; copyN++ {
-		for _, f := range files {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var env struct {
-				Routes []map[string]any `json:"routes"`
-			}
-			if err := json.Unmarshal(data, &env); err != nil {
-				b.Fatal(err)
-			}
-			for _, r := range env.Routes {
-				r["endpoint"] = fmt.Sprintf("c%d/%s/%v", copyN, strings.TrimSuffix(filepath.Base(f), ".json"), r["endpoint"])
-				raw, _ := json.Marshal(r)
-				routes = append(routes, raw)
-				size += len(raw)
-			}
-		}
-	}
-	all, _ := json.Marshal(routes)
-	file := filepath.Join(b.TempDir(), "big.json")
-	env := `{"uuid": "big", "lastMigration": 33, "name": "Big", "routes": ` + string(all) + `}`
-	if err := os.WriteFile(file, []byte(env), 0o644); err != nil {
+	st, err := os.Stat(file)
+	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("%d routes, %d bytes", len(routes), len(env))
-	b.SetBytes(int64(len(env)))
+	b.Logf("%d routes, %d bytes", routes, st.Size())
+	b.SetBytes(st.Size())
 	var before, after syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
 	for b.Loop() {

@@ -1,0 +1,47 @@
+//go:build unix
+
+package main
+
+import (
+	"syscall"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/routedeck/routedeck/internal/bigenv"
+	"github.com/routedeck/routedeck/ui"
+)
+
+// BenchmarkFirstFrame4MB is `routedeck big.json` up to its first frame,
+// on the 4 MB Mockoon environment the issue's target names (≤ 200 ms):
+// parse the flags, open and convert the file, build the server and the UI,
+// size it and draw it. Listening and the terminal are left out.
+func BenchmarkFirstFrame4MB(b *testing.B) {
+	file, routes, err := bigenv.Write("../shared/testdata/mockoon/environments", b.TempDir())
+	if err != nil {
+		b.Skip(err)
+	}
+	b.Logf("%d routes", routes)
+	var before, after syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	for b.Loop() {
+		o, _, err := parseFlags("routedeck", []string{file}, commandFlags["routedeck"])
+		if err != nil {
+			b.Fatal(err)
+		}
+		o.catalogDir = file
+		srv, err := o.newServer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := ui.New(ui.Config{Catalog: srv.Catalog(), State: srv.State(), NoServe: true})
+		tm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		if tm.View() == "" {
+			b.Fatal("an empty first frame")
+		}
+	}
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+	cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+}
