@@ -437,9 +437,7 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if f, ok := stdout.(*os.File); !ok || !isatty.IsTerminal(f.Fd()) {
 		return usageErrorf("the terminal UI needs a terminal on stdout; use 'routedeck serve' to serve headless or 'routedeck show \"METHOD /path\"' to print a body")
 	}
-	// The store pane shows each object's history.
-	o.keepHistory = true
-	srv, err := o.newServer()
+	srv, err := o.tuiServer()
 	if err != nil {
 		return err
 	}
@@ -497,6 +495,15 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		progOpts = append(progOpts, tea.WithMouseCellMotion())
 	}
 	p := tea.NewProgram(ui.New(cfg), progOpts...)
+	// Parse the templates a lazily opened file left (tuiServer) once the
+	// first frame is drawn, so that they do not compete with it.
+	go func() {
+		select {
+		case <-time.After(warmDelay):
+			srv.Catalog().Warm(serveCtx)
+		case <-serveCtx.Done():
+		}
+	}()
 	uiDone := make(chan struct{})
 	go func() {
 		select {
@@ -516,4 +523,18 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return serveErr
 	}
 	return nil
+}
+
+// warmDelay is how long after start the terminal UI begins parsing the
+// templates of a lazily opened file: after the first frame, which is
+// drawn within 200 ms (BenchmarkFirstFrame4MB).
+const warmDelay = 300 * time.Millisecond
+
+// tuiServer is newServer for the terminal UI: the store keeps each
+// object's history (the store pane shows it), and an imported file's
+// templates are parsed after the first frame (runTUI warms them).
+func (o *options) tuiServer() (*server.Server, error) {
+	o.keepHistory = true
+	o.lazy = true
+	return o.newServer()
 }

@@ -88,6 +88,9 @@ func usageErrorf(format string, args ...any) error {
 // options are the flags shared by every command.
 type options struct {
 	catalogDir string
+	// lazy parses an imported file's templates on first use (the
+	// terminal UI, which warms them after its first frame).
+	lazy       bool
 	stderr     io.Writer // for the warnings of an imported catalog
 	variant    string
 	command    string // the command parsed for ("show", "serve", "routedeck")
@@ -287,7 +290,11 @@ func (o *options) loadCatalog() (*catalog.Catalog, error) {
 	if o.catalogDir == "" {
 		return catalog.Embedded()
 	}
-	cat, err := source.Open(o.catalogDir)
+	open := source.Open
+	if o.lazy {
+		open = source.OpenLazy
+	}
+	cat, err := open(o.catalogDir)
 	if err != nil {
 		return nil, err
 	}

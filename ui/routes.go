@@ -222,7 +222,10 @@ func newRouteList(cat *catalog.Catalog, s *styles, keys keyMap) list.Model {
 	for i, r := range cat.Routes {
 		items[i] = newRouteItem(r)
 	}
-	l := list.New(items, routeDelegate{}, 0, 0)
+	// The items come last: every setter below measures the pagination,
+	// which for dots is a string of one per page, thousands on a big catalog.
+	l := list.New(nil, routeDelegate{}, 0, 0)
+	l.Paginator.Type = paginator.Arabic
 	l.Title = "Routes"
 	l.Styles = s.list
 	l.KeyMap = listKeyMap(keys)
@@ -234,11 +237,9 @@ func newRouteList(cat *catalog.Catalog, s *styles, keys keyMap) list.Model {
 	l.Filter = filterRoutes
 	l.SetShowHelp(false)
 	l.SetShowPagination(false)
-	// Hidden, but the list still measures it on every update: dots are
-	// one per page, thousands on a big catalog; "1/600" is one string.
-	l.Paginator.Type = paginator.Arabic
 	l.DisableQuitKeybindings()
 	l.FilterInput.Prompt = "/ "
+	l.SetItems(items)
 	return l
 }
 

@@ -50,6 +50,18 @@ func Open(file string) (*catalog.Catalog, error) {
 // Import builds the catalog of a Mockoon file's contents. file names it in
 // messages and locates FILE bodies ("" reads none).
 func Import(data []byte, file string) (*catalog.Catalog, error) {
+	return importData(data, file, true)
+}
+
+// ImportLazy is Import without parsing the templates now: each is parsed
+// when its route first renders (or when catalog.Warm reaches it), and a
+// broken one answers 500 with its error then, rather than being listed
+// in the warnings. The terminal UI opens files so, to draw sooner.
+func ImportLazy(data []byte, file string) (*catalog.Catalog, error) {
+	return importData(data, file, false)
+}
+
+func importData(data []byte, file string, eager bool) (*catalog.Catalog, error) {
 	fsys, m, warnings, err := convert(data, file)
 	if err != nil {
 		return nil, err
@@ -58,8 +70,11 @@ func Import(data []byte, file string) (*catalog.Catalog, error) {
 	if file != "" {
 		source = filepath.Base(file) + " (Mockoon)"
 	}
-	opts := catalog.Options{Eager: true, Source: source, Manifest: m}
+	opts := catalog.Options{Eager: eager, Source: source, Manifest: m}
 	cat, err := catalog.Load(fsys, opts)
+	if err != nil && !eager {
+		return nil, err
+	}
 	if err != nil {
 		// One broken template does not keep Mockoon from serving the other
 		// routes: it answers that route with the error. Neither does it here.
@@ -152,7 +167,8 @@ type converter struct {
 	env           *environment
 	fsys          fstest.MapFS
 	files         map[string]bool           // template paths taken, lower case
-	earlier       map[string][]earlierRoute // by "METHOD segment-count"
+	earlier       map[string][]earlierRoute // by "METHOD segment-count first-segment"
+	converted     int                       // routes in earlier
 	catalog.Notes                           // what the file has that is not served
 	dir           string
 	noFile        bool
@@ -218,7 +234,9 @@ func (c *converter) route(r *route) []catalog.ManifestRoute {
 			}
 			continue
 		}
-		c.earlier[group] = append(c.earlier[group], earlierRoute{segs: segs, key: key})
+		g := group + " " + firstSegment(segs)
+		c.earlier[g] = append(c.earlier[g], earlierRoute{segs: segs, key: key, n: c.converted})
+		c.converted++
 		out = append(out, c.variants(r, method, p, key))
 	}
 	return out
@@ -240,21 +258,42 @@ func parseSegments(p string) []segment {
 	return segs
 }
 
-// earlierRoute is a route already converted.
+// earlierRoute is a route already converted, the n-th.
 type earlierRoute struct {
 	segs []segment
 	key  string
+	n    int
 }
 
-// coveredBy returns the earlier route (of the same method and length)
-// that answers every request segs would, or "".
+// firstSegment keys earlier routes by their first segment's text, or ":"
+// for a parameter: only those two lists can cover a route, which keeps a
+// file of thousands of routes from comparing each with all before it.
+func firstSegment(segs []segment) string {
+	if len(segs) == 0 || segs[0].param {
+		return ":"
+	}
+	return segs[0].text
+}
+
+// coveredBy returns the first earlier route (of the same method and
+// length) that answers every request segs would, or "".
 func (c *converter) coveredBy(group string, segs []segment) string {
-	for _, e := range c.earlier[group] {
-		if covers(e.segs, segs) {
-			return e.key
+	lists := [][]earlierRoute{c.earlier[group+" :"]}
+	if first := firstSegment(segs); first != ":" {
+		lists = append(lists, c.earlier[group+" "+first])
+	}
+	best := earlierRoute{n: -1}
+	for _, list := range lists {
+		for _, e := range list {
+			if covers(e.segs, segs) {
+				if best.n < 0 || e.n < best.n {
+					best = e
+				}
+				break
+			}
 		}
 	}
-	return ""
+	return best.key
 }
 
 // covers reports whether pattern a matches every path pattern b matches,

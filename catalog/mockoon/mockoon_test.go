@@ -396,3 +396,27 @@ func TestRouteOrderAsMockoon(t *testing.T) {
 		t.Errorf("POST /c/x:cancel = %q; want c-cancel", body)
 	}
 }
+
+// ImportLazy (the terminal UI's open) parses no template up front: a
+// broken one answers 500 with its error when its route is asked, the
+// others serve, and Warm leaves both as they were.
+func TestImportLazyParsesOnFirstUse(t *testing.T) {
+	env := `{"uuid": "x", "lastMigration": 33, "routes": [
+	  {"method": "get", "endpoint": "ok/:id", "responses": [{"statusCode": 200, "body": "{\"id\": \"{{urlParam 'id'}}\"}"}]},
+	  {"method": "get", "endpoint": "broken", "responses": [{"statusCode": 200, "body": "{\"i\": {{@index}}}"}]}]}`
+	cat, err := mockoon.ImportLazy([]byte(env), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.Join(cat.Warnings, "\n"); strings.Contains(w, "template error") {
+		t.Errorf("a lazy import parsed the templates: %s", w)
+	}
+	cat.Warm(t.Context())
+	ts := serve(t, cat)
+	if resp, body := do(t, "GET", ts.URL+"/ok/7"); resp.StatusCode != 200 || body != `{"id": "7"}` {
+		t.Fatalf("GET /ok/7: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := do(t, "GET", ts.URL+"/broken"); resp.StatusCode != 500 || !strings.Contains(body, "Parse error") && !strings.Contains(body, "line 1") {
+		t.Fatalf("GET /broken: %d %s; want 500 naming the template error", resp.StatusCode, body)
+	}
+}

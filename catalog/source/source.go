@@ -19,7 +19,14 @@ import (
 // catalog.json, a Mockoon environment (bare or exported) or an OpenAPI
 // document. What an imported file has that the catalog does not serve is
 // in its Warnings.
-func Open(path string) (*catalog.Catalog, error) {
+func Open(path string) (*catalog.Catalog, error) { return open(path, false) }
+
+// OpenLazy is Open, except that a Mockoon environment's templates are
+// parsed on first use (see mockoon.ImportLazy; catalog.Warm parses them
+// in the background): the terminal UI draws a large file's routes sooner.
+func OpenLazy(path string) (*catalog.Catalog, error) { return open(path, true) }
+
+func open(path string, lazy bool) (*catalog.Catalog, error) {
 	st, err := os.Stat(path)
 	if err != nil || st.IsDir() || filepath.Base(path) == catalog.ManifestName {
 		return catalog.LoadDir(path)
@@ -39,7 +46,14 @@ func Open(path string) (*catalog.Catalog, error) {
 		}
 		return cat, nil
 	}
-	cat, err := mockoon.Open(path)
+	var cat *catalog.Catalog
+	if lazy {
+		if cat, err = mockoon.ImportLazy(data, path); err != nil {
+			err = fmt.Errorf("%s: %w", path, err)
+		}
+	} else {
+		cat, err = mockoon.Open(path)
+	}
 	if errors.Is(err, mockoon.ErrNotMockoon) {
 		return nil, fmt.Errorf("%s: not a routedeck catalog folder, a Mockoon environment or an OpenAPI 3 document", path)
 	}
