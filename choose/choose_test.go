@@ -459,3 +459,22 @@ func TestPinComesBeforeRules(t *testing.T) {
 		t.Errorf("auto, a rule holds: %d; want 400", status)
 	}
 }
+
+// The rate-limiting tutorial's other route: the template itself sets the
+// status ({{status 429}}) from a global variable.
+func TestTutorialStatusHelper(t *testing.T) {
+	_, ts := open(t, tutorial(t, "tutorial-rate-limiting-examples.json"))
+	url := ts.URL + "/rate-limited"
+	start := time.Now()
+	if status, body := call(t, "GET", url, "", ""); status != 200 || !strings.Contains(body, `"success": true`) {
+		t.Errorf("first call: %d %s; want 200", status, body)
+	}
+	status, body := call(t, "GET", url, "", "")
+	if time.Since(start) < 400*time.Millisecond && (status != 429 || !strings.Contains(body, "Rate limit exceeded")) {
+		t.Errorf("at once after: %d %s; want 429 and its body", status, body)
+	}
+	time.Sleep(600 * time.Millisecond)
+	if status, _ := call(t, "GET", url, "", ""); status != 200 {
+		t.Errorf("after 600 ms: %d; want 200", status)
+	}
+}

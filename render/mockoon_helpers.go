@@ -62,6 +62,7 @@ func init() {
 		"dataRaw":      mDataRaw,
 		"setData":      mSetData,
 		"setGlobalVar": mSetGlobalVar,
+		"status":       mStatus,
 		"getGlobalVar": mGetGlobalVar,
 		// JSON
 		"stringify":  mStringify,
@@ -415,6 +416,15 @@ func mRepeat(c *mcall) any {
 		out = append(out, '\n')
 	}
 	return raymond.SafeString(out)
+}
+
+// mStatus is {{status 404}}: the answer's status (100 to 999); it prints
+// nothing.
+func mStatus(c *mcall) any {
+	if n := toNumber(c.arg(0)); n >= 100 && n <= 999 && n == math.Trunc(n) {
+		c.request().Status = int(n)
+	}
+	return nil
 }
 
 // mEach is Handlebars' each over Mockoon's values: an object's members

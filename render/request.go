@@ -31,6 +31,9 @@ type Request struct {
 	// Mockoon is the state a Mockoon environment's templates share (global
 	// variables, data buckets); nil for none.
 	Mockoon *MockoonEnv
+	// Status is the answer's status as a template set it (Mockoon's
+	// {{status 429}}), 100 to 999; 0 keeps the variant's.
+	Status int
 
 	form    url.Values
 	json    any

@@ -329,6 +329,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h["Content-Type"] = jsonType
 			break
 		}
+		if req.Status != 0 {
+			// The template set the status (Mockoon's status helper).
+			status = req.Status
+		}
 		if s.rules != nil && v.Kind == catalog.Success {
 			finished, more, refused := s.rules.Finish(route, req, rendered)
 			warnings = append(warnings, more...)
