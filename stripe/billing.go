@@ -404,6 +404,10 @@ func (l *lifecycle) customerDefault(ctx context.Context, customer string) string
 // invoiceCreated starts a created invoice as Stripe does: a draft owing
 // nothing until invoice items are added to it.
 func (l *lifecycle) invoiceCreated(ctx context.Context, ans server.Answer) (server.Answer, *server.APIError) {
+	// Its lines are its stored children: none yet (children.go).
+	if err := syncChildren(ctx, l.store, ans.Change.ID, "line_item"); err != nil {
+		return server.Answer{}, storeFailure(err)
+	}
 	return l.setCreated(ctx, ans, []setting{str("status", "draft"), num("amount_due", 0), num("amount_paid", 0),
 		num("amount_remaining", 0), num("subtotal", 0), num("total", 0), num("attempt_count", 0), {"attempted", []byte("false")}})
 }

@@ -212,6 +212,15 @@ func TestInvoiceLinesAreStoredChildren(t *testing.T) {
 		t.Fatalf("second page: %d %v", code, page)
 	}
 
+	// A new invoice has no lines, embedded or listed.
+	empty, err := sc.V1Invoices.Create(ctx, &stripego.InvoiceCreateParams{Customer: stripego.String(c.ID)})
+	if err != nil || len(empty.Lines.Data) != 0 || empty.Lines.TotalCount != 0 || empty.Lines.URL != "/v1/invoices/"+empty.ID+"/lines" {
+		t.Fatalf("a new invoice embeds %+v (%v)", empty.Lines, err)
+	}
+	if ids, _ := lineIDs(t, sc, empty.ID, 10); len(ids) != 0 {
+		t.Fatalf("a new invoice lists lines %v", ids)
+	}
+
 	// A draft's invoice items are its lines; deleting the draft takes them.
 	draft := draftInvoice(t, sc, c.ID)
 	ids, lines = lineIDs(t, sc, draft.ID, 10)
