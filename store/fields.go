@@ -54,7 +54,21 @@ func (e *syntaxError) Error() string {
 // accepts) and, in the same pass, indexes its top-level scalar fields and
 // reads its top-level "created" if that is an integer. Keys with escapes
 // or longer than 64 KiB are not indexed: filters cannot name them.
-func scanTop(js string) (fields, int64, bool, error) {
+func scanTop(js string) (fields, int64, bool, error) { return scanTopKnown(js, nil) }
+
+// knownObject returns the end of the object that starts at js[i] if its
+// text is one already checked (a stored object's JSON), else -1.
+type knownObject func(js string, i int) int
+
+// eventObject is where an event's object starts, after its top-level
+// "data" key: {"object":...
+const eventObject = `{"object":`
+
+// scanTopKnown is scanTop, except that a top-level "data" whose first
+// member is "object" holding a text known says is checked already is not
+// checked again (an event's object is the stored object's JSON). known
+// may be nil.
+func scanTopKnown(js string, known knownObject) (fields, int64, bool, error) {
 	type top struct {
 		name string
 		f    field // kind 0: not indexed
@@ -94,7 +108,18 @@ func scanTop(js string) (fields, int64, bool, error) {
 			return nil, 0, false, s.fail(i, "after object key")
 		}
 		i = skipSpace(js, i+1)
-		f, next, err := s.scalar(i)
+		var f field // kind 0 for an object
+		var next int
+		switch {
+		case known != nil && js[kStart:kEnd] == "data" && strings.HasPrefix(js[i:], eventObject):
+			if end := known(js, i+len(eventObject)); end > 0 {
+				next, err = s.rest(end)
+				break
+			}
+			fallthrough
+		default:
+			f, next, err = s.scalar(i)
+		}
 		if err != nil {
 			return nil, 0, false, err
 		}
@@ -239,8 +264,22 @@ func (s *scanner) nested(i int) (int, error) {
 	if isObject {
 		closer = '}'
 	}
-	i = skipSpace(js, i+1)
-	for n := 0; ; n++ {
+	return s.members(skipSpace(js, i+1), closer, isObject, 0)
+}
+
+// rest validates what follows the first member's value (which ends at i)
+// of an object one level below the top, up to and past its closing brace.
+func (s *scanner) rest(i int) (int, error) {
+	s.depth++
+	defer func() { s.depth-- }()
+	return s.members(skipSpace(s.js, i), '}', true, 1)
+}
+
+// members validates the members (or elements) of an object (or array)
+// from i, n of them already read, through its closer.
+func (s *scanner) members(i int, closer byte, isObject bool, n int) (int, error) {
+	js := s.js
+	for ; ; n++ {
 		if i < len(js) && js[i] == closer {
 			return i + 1, nil
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -177,5 +178,71 @@ func TestPlain8(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// An event whose data.object is a stored object's text skips checking
+// that text again; everything else in it is checked, and indexed, as
+// scanTop does.
+func TestScanTopKnownObject(t *testing.T) {
+	stored := `{"id":"ch_1","object":"charge","amount":2000,"metadata":{"a":"}"},"list":[1,{"x":null}]}`
+	known := func(js string, i int) int {
+		if strings.HasPrefix(js[i:], stored) {
+			return i + len(stored)
+		}
+		return -1
+	}
+	for _, js := range []string{
+		`{"id":"evt_1","object":"event","data":{"object":` + stored + `},"type":"charge.succeeded","created":5}`,
+		`{"id":"evt_1","data":{"object":` + stored + ` , "previous_attributes":{"amount":1}} ,"type":"t"}`,
+		`{"id":"evt_1","data":{"object":{"id":"ch_2"}},"type":"t"}`,
+		`{"data":{"object":` + stored + `}}`,
+		// Broken around the known text: still errors.
+		`{"id":"evt_1","data":{"object":` + stored + `,}}`,
+		`{"id":"evt_1","data":{"object":` + stored + `},"type":tru}`,
+		`{"id":"evt_1","data":{"object":` + stored + `}`,
+		`{"id":"evt_1","data":{"object":` + stored + `"x":1}}`,
+		`{"id":"evt_1","data":{"object":` + stored + `,"k":}}`,
+		`{"id":"evt_1","data":{"object":` + stored[:len(stored)-1] + `}}`,
+		// "data" as a string or elsewhere is not an event's object.
+		`{"x":"data\":{\"object\":` + strings.ReplaceAll(stored, `"`, `\"`) + `"}`,
+		`{"x":{"data":{"object":` + stored + `}}}`,
+	} {
+		wantFs, wantCreated, wantHas, wantErr := scanTop(js)
+		fs, created, has, err := scanTopKnown(js, known)
+		if (err == nil) != (wantErr == nil) || created != wantCreated || has != wantHas || len(fs) != len(wantFs) {
+			t.Errorf("scanTopKnown(%s) = %v, %d, %v, %v; scanTop gives %v, %d, %v, %v", js, fs, created, has, err, wantFs, wantCreated, wantHas, wantErr)
+			continue
+		}
+		for i := range fs {
+			if fs[i] != wantFs[i] {
+				t.Errorf("scanTopKnown(%s): field %d = %+v, want %+v", js, i, fs[i], wantFs[i])
+			}
+		}
+	}
+}
+
+// An event carrying a stored object's JSON is logged and indexed as any
+// other; one whose object differs from the stored one is checked in full.
+func TestAppendEventWithStoredObject(t *testing.T) {
+	m, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := `{"id":"cus_1","object":"customer","email":"a@b.c","metadata":{}}`
+	if _, err := m.Put(context.Background(), Object{ID: "cus_1", Type: "customer", JSON: obj}); err != nil {
+		t.Fatal(err)
+	}
+	ev := `{"id":"evt_1","object":"event","created":7,"data":{"object":` + obj + `},"type":"customer.created"}`
+	if _, err := m.AppendEvent(context.Background(), Object{ID: "evt_1", Type: "event", JSON: ev}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := m.ListEvents(context.Background(), Query{Equal: map[string]string{"type": "customer.created"}})
+	if err != nil || len(p.Data) != 1 || p.Data[0].JSON != ev || p.Data[0].Created != 7 {
+		t.Fatalf("ListEvents = %+v, %v", p, err)
+	}
+	bad := `{"id":"evt_2","object":"event","data":{"object":{"id":"cus_1","object":"customer","email":"a@b.c","metadata":{]}},"type":"x"}`
+	if _, err := m.AppendEvent(context.Background(), Object{ID: "evt_2", Type: "event", JSON: bad}); err == nil {
+		t.Fatal("an event with a broken object that shares the stored object's id was logged")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // eventLog holds the events, oldest first, bounded by Memory.maxEvents.
@@ -23,7 +24,7 @@ type keyLog struct {
 // AppendEvent adds ev to the event log, dropping the oldest event when
 // the log is full. An id already in the log is an error.
 func (m *Memory) AppendEvent(_ context.Context, ev Object) (Object, error) {
-	e, err := m.prepare(ev)
+	e, err := m.prepareKnown(ev, m.storedObject)
 	if err != nil {
 		return Object{}, fmt.Errorf("store: append event: %w", err)
 	}
@@ -37,6 +38,32 @@ func (m *Memory) AppendEvent(_ context.Context, ev Object) (Object, error) {
 	m.addEvent(e)
 	m.changed(OpEvent, e.obj.Type, e.obj.ID)
 	return e.obj, nil
+}
+
+// storedObject is a knownObject: an event's data.object is usually the
+// stored object's JSON, checked when it was stored; the same text need
+// not be checked again. Its id (the first member, as Stripe writes
+// objects) finds it.
+func (m *Memory) storedObject(js string, i int) int {
+	const idMember = `{"id":"`
+	if !strings.HasPrefix(js[i:], idMember) {
+		return -1
+	}
+	n := strings.IndexByte(js[i+len(idMember):], '"')
+	if n < 0 {
+		return -1
+	}
+	id := js[i+len(idMember) : i+len(idMember)+n]
+	m.mu.RLock()
+	var stored string
+	if e := m.byID[id]; e != nil {
+		stored = e.obj.JSON
+	}
+	m.mu.RUnlock()
+	if stored == "" || !strings.HasPrefix(js[i:], stored) {
+		return -1
+	}
+	return i + len(stored)
 }
 
 // addEvent logs e, dropping the oldest past the cap; the caller holds mu.

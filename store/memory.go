@@ -152,14 +152,17 @@ func cmp0[T int | time.Duration](v, def T) T {
 }
 
 // prepare checks obj and builds its entry (without a sequence number).
-func (m *Memory) prepare(obj Object) (*entry, error) {
+func (m *Memory) prepare(obj Object) (*entry, error) { return m.prepareKnown(obj, nil) }
+
+// prepareKnown is prepare, passing known to scanTopKnown.
+func (m *Memory) prepareKnown(obj Object, known knownObject) (*entry, error) {
 	if obj.ID == "" {
 		return nil, errors.New("object has no id")
 	}
 	if obj.Type == "" {
 		return nil, fmt.Errorf("object %q has no type", obj.ID)
 	}
-	fs, created, ok, err := scanTop(obj.JSON)
+	fs, created, ok, err := scanTopKnown(obj.JSON, known)
 	if err != nil {
 		return nil, fmt.Errorf("object %q: %w", obj.ID, err)
 	}
