@@ -15,8 +15,9 @@ import (
 
 // Test clocks move time for the customers attached to them (test_clock
 // on the customer), as Stripe's do: advancing a clock
-// (POST /v1/test_helpers/test_clocks/:id/advance) walks each of their
-// subscriptions through what happens in between, in time order:
+// (POST /v1/test_helpers/test_clocks/:id/advance) walks their
+// subscriptions through what happens in between, all of them in time
+// order:
 //
 //   - 3 days before a trial ends, customer.subscription.trial_will_end;
 //   - 3 days before a trial ends or a period renews, invoice.upcoming
@@ -73,10 +74,8 @@ func (l *lifecycle) advanceClock(ctx context.Context, req *render.Request) (serv
 		return server.Answer{}, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Param: "frozen_time",
 			Message: fmt.Sprintf("frozen_time %d is too far ahead: a test clock can move at most two intervals of its shortest subscription (two years without one), here to %d.", to, limit)}, true
 	}
-	for _, s := range subs {
-		if err := l.advanceSubscription(ctx, id, s.ID, from, to); err != nil {
-			return server.Answer{}, storeFailure(err), true
-		}
+	if err := l.advanceSubscriptions(ctx, id, subs, from, to); err != nil {
+		return server.Answer{}, storeFailure(err), true
 	}
 	ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
 		return setMembers(b, []setting{num("frozen_time", to), str("status", "ready")}), nil
@@ -133,68 +132,113 @@ func (l *lifecycle) setClock(ctx context.Context, clock string, t int64) {
 	})
 }
 
-// advanceSubscription walks one subscription from from to to.
-func (l *lifecycle) advanceSubscription(ctx context.Context, clock, sub string, from, to int64) error {
-	for range 100 { // at most two intervals: a few steps
-		obj, err := l.store.Get(ctx, sub)
-		if err != nil {
-			return nil
-		}
-		b := []byte(obj.JSON)
-		status := payString(b, "status")
-		var end int64 // the end of the trial or of the period
-		switch status {
-		case "trialing":
-			end = topInt(b, "trial_end")
-		case "active", "past_due":
-			end = l.periodEnd(ctx, sub)
-		case "incomplete":
-			return l.expireIncomplete(ctx, clock, sub, b, to)
-		default:
-			return nil
-		}
-		if end <= 0 {
-			return nil
-		}
-		notice := end - upcomingDays*24*3600
-		if from < notice && notice <= to {
-			l.setClock(ctx, clock, notice)
-			if status == "trialing" {
-				noteEvent(ctx, "customer.subscription.trial_will_end", b)
+// stepKind is what happens to a subscription at a moment of a clock.
+type stepKind int
+
+const (
+	stepNotice stepKind = iota + 1 // trial_will_end, invoice.upcoming
+	stepEnd                        // a trial or period ends
+	stepExpire                     // an incomplete subscription expires
+)
+
+// step is the next thing that happens to a subscription.
+type step struct {
+	at   int64
+	kind stepKind
+	sub  string
+	b    []byte // the subscription now
+	end  int64  // the end the notice announces
+}
+
+// advanceSubscriptions walks the subscriptions from from to to, all of
+// them in time order: at each step the earliest thing that happens to
+// any of them.
+func (l *lifecycle) advanceSubscriptions(ctx context.Context, clock string, subs []store.Object, from, to int64) error {
+	after := make(map[string]int64, len(subs))
+	for _, s := range subs {
+		after[s.ID] = from
+	}
+	for range 100 * max(len(subs), 1) { // at most two intervals: a few steps each
+		var next *step
+		for _, s := range subs {
+			st, ok := l.nextStep(ctx, s.ID, after[s.ID], to)
+			if ok && (next == nil || st.at < next.at) {
+				next = &st
 			}
-			if status != "past_due" && !isTrue(b, "cancel_at_period_end") {
-				if up := l.upcomingInvoice(ctx, b, end); up != nil {
+		}
+		if next == nil {
+			return nil
+		}
+		l.setClock(ctx, clock, next.at)
+		after[next.sub] = next.at
+		switch next.kind {
+		case stepNotice:
+			status := payString(next.b, "status")
+			if status == "trialing" {
+				noteEvent(ctx, "customer.subscription.trial_will_end", next.b)
+			}
+			if status != "past_due" && !isTrue(next.b, "cancel_at_period_end") {
+				if up := l.upcomingInvoice(ctx, next.b, next.end); up != nil {
 					noteEvent(ctx, "invoice.upcoming", up)
 				}
 			}
-			from = notice
+		case stepEnd:
+			if err := l.renew(ctx, next.sub, next.b, next.at); err != nil {
+				return err
+			}
+		case stepExpire:
+			if err := l.expireIncomplete(ctx, next.sub, next.b, next.at); err != nil {
+				return err
+			}
 		}
-		if end > to {
-			return nil
-		}
-		l.setClock(ctx, clock, end)
-		if err := l.renew(ctx, sub, b, end); err != nil {
-			return err
-		}
-		from = end
 	}
 	return nil
+}
+
+// nextStep is the first thing that happens to the subscription sub after
+// after and no later than to; ok is false when nothing does.
+func (l *lifecycle) nextStep(ctx context.Context, sub string, after, to int64) (step, bool) {
+	obj, err := l.store.Get(ctx, sub)
+	if err != nil {
+		return step{}, false
+	}
+	b := []byte(obj.JSON)
+	var end int64 // the end of the trial or of the period
+	switch payString(b, "status") {
+	case "trialing":
+		end = topInt(b, "trial_end")
+	case "active", "past_due":
+		end = l.periodEnd(ctx, sub)
+	case "incomplete":
+		at := topInt(b, "start_date") + incompleteFor
+		if at > incompleteFor && after < at && at <= to {
+			return step{at: at, kind: stepExpire, sub: sub, b: b}, true
+		}
+		return step{}, false
+	default:
+		return step{}, false
+	}
+	if end <= 0 {
+		return step{}, false
+	}
+	if notice := end - upcomingDays*24*3600; after < notice && notice <= to {
+		return step{at: notice, kind: stepNotice, sub: sub, b: b, end: end}, true
+	}
+	if after < end && end <= to {
+		return step{at: end, kind: stepEnd, sub: sub, b: b}, true
+	}
+	return step{}, false
 }
 
 // incompleteFor is how long a subscription stays incomplete before it
 // expires, as Stripe's rule says: 23 hours.
 const incompleteFor = 23 * 3600
 
-// expireIncomplete expires an incomplete subscription (b) whose first
-// invoice was not paid within 23 hours of its start, if the clock passes
-// that by to: incomplete_expired (customer.subscription.updated), its
-// open invoice voided.
-func (l *lifecycle) expireIncomplete(ctx context.Context, clock, sub string, b []byte, to int64) error {
-	at := topInt(b, "start_date") + incompleteFor
-	if at <= incompleteFor || at > to {
-		return nil
-	}
-	l.setClock(ctx, clock, at)
+// expireIncomplete expires, at at, an incomplete subscription (b) whose
+// first invoice was not paid within 23 hours of its start:
+// incomplete_expired (customer.subscription.updated), its open invoice
+// voided.
+func (l *lifecycle) expireIncomplete(ctx context.Context, sub string, b []byte, at int64) error {
 	if inv := payString(b, "latest_invoice"); inv != "" {
 		_, _ = l.update(ctx, inv, func(b []byte) ([]byte, *server.APIError) {
 			if payString(b, "status") != "open" {

@@ -2,6 +2,7 @@ package stripe_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"testing"
@@ -184,5 +185,49 @@ func TestFlowTestClockIncompleteExpires(t *testing.T) {
 	if err != nil || s.Status != stripego.SubscriptionStatusIncompleteExpired || s.LatestInvoice.Status != stripego.InvoiceStatusVoid ||
 		s.EndedAt != start.Add(23*time.Hour).Unix() {
 		t.Fatalf("after 24 hours: %+v %v, want incomplete_expired at 23 hours with its invoice void", s, err)
+	}
+}
+
+// Two subscriptions on one clock move together, in time order: the one
+// whose trial ends first is announced and renewed first, whichever was
+// created first.
+func TestFlowTestClockInterleaves(t *testing.T) {
+	sc, got := eventsFlow(t)
+	ctx := context.Background()
+	start := time.Date(2027, 7, 1, 0, 0, 0, 0, time.UTC)
+	clock, err := sc.V1TestHelpersTestClocks.Create(ctx, &stripego.TestHelpersTestClockCreateParams{FrozenTime: stripego.Int64(start.Unix())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := sc.V1Customers.Create(ctx, &stripego.CustomerCreateParams{TestClock: stripego.String(clock.ID),
+		InvoiceSettings: &stripego.CustomerCreateInvoiceSettingsParams{DefaultPaymentMethod: stripego.String("pm_card_visa")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	price := monthlyPrice(t, sc, 500)
+	long := subscribe(t, sc, c.ID, price.ID, 1, 9)
+	short := subscribe(t, sc, c.ID, price.ID, 1, 5)
+	from := got.len()
+	if _, err := sc.V1TestHelpersTestClocks.Advance(ctx, clock.ID, &stripego.TestHelpersTestClockAdvanceParams{
+		FrozenTime: stripego.Int64(start.AddDate(0, 0, 10).Unix())}); err != nil {
+		t.Fatal(err)
+	}
+	_, events := got.since(from)
+	var order []string
+	for _, e := range events {
+		if e.Type != "customer.subscription.trial_will_end" && e.Type != "customer.subscription.updated" {
+			continue
+		}
+		var obj struct{ ID string }
+		if err := json.Unmarshal(e.Data.Object, &obj); err != nil {
+			t.Fatal(err)
+		}
+		name := map[string]string{long.ID: "long", short.ID: "short"}[obj.ID]
+		order = append(order, name+" "+e.Type)
+	}
+	want := []string{"short customer.subscription.trial_will_end", "short customer.subscription.updated",
+		"long customer.subscription.trial_will_end", "long customer.subscription.updated"}
+	if !slices.Equal(order, want) {
+		t.Errorf("events %v; want %v", order, want)
 	}
 }
