@@ -411,15 +411,37 @@ func jsonEqual(a, b json.RawMessage) bool {
 	return bytes.Equal(ca.Bytes(), cb.Bytes())
 }
 
+// apiVersion is an event's api_version: the request's Stripe-Version;
+// for a change no API request made (routedeck's own calls, the terminal
+// UI), the version the app's last request sent, as Stripe uses the
+// account's version, so that the app's client accepts the event; else
+// the catalog's.
+func (s *State) apiVersion(requested string) string {
+	if requested != "" {
+		return requested
+	}
+	if v := s.clientVersion.Load(); v != nil {
+		return *v
+	}
+	if s.cat.Version != "" {
+		return s.cat.Version
+	}
+	return "2020-08-27"
+}
+
+// sawVersion remembers the Stripe-Version an API request sent.
+func (s *State) sawVersion(v string) {
+	if v == "" {
+		return
+	}
+	if cur := s.clientVersion.Load(); cur == nil || *cur != v {
+		s.clientVersion.Store(&v)
+	}
+}
+
 // emit logs one event and hands it on.
 func (s *State) emit(ctx context.Context, req *render.Request, typ, object string, prev json.RawMessage) {
-	version := req.Header.Get("Stripe-Version")
-	if version == "" {
-		version = s.cat.Version
-	}
-	if version == "" {
-		version = "2020-08-27"
-	}
+	version := s.apiVersion(req.Header.Get("Stripe-Version"))
 	// The object comes from the store, which holds only valid JSON
 	// objects, and prev from previous: the event is written directly,
 	// without encoding/json checking and copying them again.
@@ -466,10 +488,7 @@ func (s *State) Trigger(ctx context.Context, eventType string) (webhook.Event, e
 	if err != nil {
 		return webhook.Event{}, err
 	}
-	version := s.cat.Version
-	if version == "" {
-		version = "2020-08-27"
-	}
+	version := s.apiVersion("")
 	ev, err := webhook.NewEvent(webhook.EventParams{Type: eventType, Object: obj, PreviousAttributes: prev, APIVersion: version})
 	if err != nil {
 		return webhook.Event{}, err

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/render"
@@ -41,6 +42,9 @@ type State struct {
 	// endpoints answer /v1/webhook_endpoints (endpoints.go); nil for
 	// the catalog's fixtures.
 	endpoints *webhook.Registry
+	// clientVersion is the Stripe-Version the last API request sent
+	// (apiVersion), nil before one does.
+	clientVersion atomic.Pointer[string]
 }
 
 type routeOnce struct {
@@ -200,6 +204,7 @@ func sampleObject(route *catalog.Route) sampleInfo {
 // Answer answers a success request from the store (server.Keeper).
 func (s *State) Answer(route *catalog.Route, req *render.Request, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
 	ctx := requestContext(s.store, req)
+	s.sawVersion(req.Header.Get("Stripe-Version"))
 	if ans, refused, ok := s.eventsAnswer(ctx, req); ok {
 		return ans, refused
 	}
