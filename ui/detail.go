@@ -185,7 +185,7 @@ func (d *detailModel) refresh() {
 	}
 	line("")
 	d.tabsLine = strings.Count(b.String(), "\n")
-	line(wrapWords(d.tabs(), w))
+	line(d.tabRow().view(s, w))
 	if d.fired != nil {
 		d.writeFired(&b, w)
 	} else {
@@ -237,37 +237,10 @@ func (d detailModel) tabIndex() int {
 	return 0
 }
 
-// tabLabel is a tab's text without brackets: "● Success 200".
-func (d detailModel) tabLabel(v *catalog.Variant) string {
-	mark := "○ "
-	if v == d.active {
-		mark = "● " // what the server answers
-	}
-	return mark + fmt.Sprintf("%s %d", kindTitle(v.Kind), v.Status)
-}
-
-// tabs is "[● Success 200] │  ○ Error 404 ": ● marks what the server
-// answers, brackets the tab shown. Every tab takes the same room with or
-// without brackets, so tabs don't move when another is picked.
-func (d *detailModel) tabs() string {
-	s := d.ctx.styles
-	parts := make([]string, 0, len(d.route.Variants))
-	shown := d.shownVariant()
-	for _, v := range d.route.Variants {
-		if v == shown {
-			parts = append(parts, s.detail.tabActive.Render("["+d.tabLabel(v)+"]"))
-		} else {
-			parts = append(parts, s.detail.tabInactive.Render(" "+d.tabLabel(v)+" "))
-		}
-	}
-	return strings.Join(parts, s.detail.tabSep.Render("│"))
-}
-
-func kindTitle(k catalog.Kind) string {
-	if k == catalog.Error {
-		return "Error"
-	}
-	return "Success"
+// tabRow is the route's variant tabs: ● marks what the server answers,
+// brackets the tab shown.
+func (d detailModel) tabRow() variantTabs {
+	return newVariantTabs(d.route, d.active, d.tabIndex())
 }
 
 func (d *detailModel) writePreview(b *strings.Builder, w int) {
@@ -277,7 +250,7 @@ func (d *detailModel) writePreview(b *strings.Builder, w int) {
 		return
 	}
 	if v != d.active && d.active != nil {
-		b.WriteString(wrapWords(s.detail.banner.Render(fmt.Sprintf("Preview only: the server answers %s (t switches it)", kindTitle(d.active.Kind))), w) + "\n")
+		b.WriteString(wrapWords(s.detail.banner.Render(fmt.Sprintf("Preview only: the server answers %s (p pins this one)", tabTitle(d.active))), w) + "\n")
 	}
 	if v.Label != "" {
 		b.WriteString(wrapWords(s.detail.muted.Render(v.Label), w) + "\n")

@@ -108,3 +108,16 @@ func TestGoldenNotServing(t *testing.T) {
 }
 
 var _ tea.Model = Model{}
+
+// A route with twelve variants: the tab row scrolls to the previewed one,
+// counting the hidden tabs, and p pins it.
+func TestGoldenManyVariants(t *testing.T) {
+	checkFrames(t, func(t *testing.T, m Model, wide bool) Model {
+		m = selectRoute(t, m, "POST /v1/payment_intents")
+		m = press(t, m, keyRunes("9"), keyRunes("]"), keyRunes("p"))
+		if !wide {
+			m = press(t, m, keyTab)
+		}
+		return m
+	})
+}

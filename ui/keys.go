@@ -16,8 +16,9 @@ type keyMap struct {
 
 	Toggle    key.Binding
 	ToggleAll key.Binding
-	// PrevTab, NextTab and Tab pick the variant tab to preview.
-	PrevTab, NextTab, Tab key.Binding
+	// PrevTab, NextTab and Tab pick the variant tab to preview; Pin makes
+	// the previewed variant the one the server answers.
+	PrevTab, NextTab, Tab, Pin key.Binding
 	// ErrorsOnly lists only the routes on error.
 	ErrorsOnly key.Binding
 	Fire       key.Binding
@@ -65,6 +66,7 @@ func defaultKeyMap() keyMap {
 		PrevTab:    key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous variant")),
 		NextTab:    key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next variant")),
 		Tab:        key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "preview variant")),
+		Pin:        key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pin previewed variant")),
 		ErrorsOnly: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "only on error")),
 		Fire:       key.NewBinding(key.WithKeys("enter", "f"), key.WithHelp("enter/f", "fire")),
 		Edit:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit request")),
@@ -101,7 +103,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Toggle, k.ToggleAll, k.ErrorsOnly, k.NextTab, k.PrevTab, k.Tab, k.Fire, k.Edit, k.EditSubmit, k.EditNext},
+		{k.Toggle, k.ToggleAll, k.ErrorsOnly, k.NextTab, k.PrevTab, k.Tab, k.Pin, k.Fire, k.Edit, k.EditSubmit, k.EditNext},
 		{k.Copy, k.CopyCurl, k.Filter, k.Focus, k.Open, k.Refire, k.Pause, k.Clear},
 		{k.Log, k.Store, k.Events, k.Redeliver, k.NewEvent, k.Back, k.Help, k.Quit},
 		k.StoreKeys.list(),
@@ -154,6 +156,7 @@ func (m *Model) updateKeybindings() {
 	k.NextTab.SetEnabled(commands && multi)
 	k.PrevTab.SetEnabled(commands && multi)
 	k.Tab.SetEnabled(commands && multi)
+	k.Pin.SetEnabled(commands && multi)
 	k.Fire.SetEnabled(commands && hasRoute && serving)
 	k.Edit.SetEnabled(commands && hasRoute && serving)
 	logRows := inLog && !m.log.filtering && m.log.n() > 0

@@ -491,7 +491,7 @@ func (l logModel) row(i int, c logCols) string {
 		if variant == "" {
 			variant = "—"
 		}
-		row += variantStyle(s, e.Status).Render(pad(termsafe.Line(variant), colVariant)) + " "
+		row += variantStyle(s, e.Status).Render(pad(ansi.Truncate(termsafe.Line(variant), colVariant, "…"), colVariant)) + " "
 	}
 	row += s.statusStyle(e.Status).Render(fmt.Sprintf("%-*d", colStatus, e.Status))
 	if c.took {

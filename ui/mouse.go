@@ -3,7 +3,6 @@ package ui
 import (
 	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // Screen rows above a pane's content: the header and the top border.
@@ -144,15 +143,7 @@ func (m Model) click(pane screenPane, x, row int) (Model, tea.Cmd) {
 
 // tabAt is the index of the variant tab at column x of the tabs line, or -1.
 func (d detailModel) tabAt(x int) int {
-	at := 0
-	for i, v := range d.route.Variants {
-		w := ansi.StringWidth(d.tabLabel(v)) + 2 // brackets or their room
-		if x >= at && x < at+w {
-			return i
-		}
-		at += w + 1 // the separator
-	}
-	return -1
+	return d.tabRow().at(x, max(d.width, 1))
 }
 
 func lipglossHeight(s string) int {

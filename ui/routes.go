@@ -451,6 +451,29 @@ func (m Model) previewTab(k tea.KeyMsg) (Model, tea.Cmd) {
 	return m, cmd
 }
 
+// pinPreviewed makes the variant tab on screen the one the server answers
+// (p); t and T still flip the route between auto and its first error.
+func (m Model) pinPreviewed() (Model, tea.Cmd) {
+	r := m.detail.route
+	if r == nil || r != selectedRoute(m.list) {
+		return m, nil
+	}
+	i := m.detail.tabIndex()
+	m.state.Pin(r, i)
+	m.mix = nil
+	v := r.Variants[i]
+	what := fmt.Sprintf("%s (%d)", v.Name, v.Status)
+	if v.Name == fmt.Sprint(v.Status) {
+		what = v.Name
+	}
+	text := fmt.Sprintf("%s now answers %s; t puts it back on auto", r.Key(), what)
+	if !m.serving() {
+		text = fmt.Sprintf("%s: pinned %s (nothing is served)", r.Key(), what)
+	}
+	m, cmd := m.sync()
+	return m, tea.Batch(cmd, m.setNotice(termsafe.Line(text), false))
+}
+
 // pin is a route's pinned variant, kept to be restored.
 type pin struct {
 	route   *catalog.Route

@@ -429,6 +429,8 @@ func (m Model) handleKey(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m.toggleAll()
 	case key.Matches(k, m.ctx.keys.NextTab), key.Matches(k, m.ctx.keys.PrevTab), key.Matches(k, m.ctx.keys.Tab):
 		return m.previewTab(k)
+	case key.Matches(k, m.ctx.keys.Pin):
+		return m.pinPreviewed()
 	case key.Matches(k, m.ctx.keys.Fire):
 		return m.fireSelected()
 	case key.Matches(k, m.ctx.keys.Edit):
