@@ -35,11 +35,15 @@ func valueEnd(b []byte, i int) (int, error) {
 			case 0:
 				continue
 			case '"':
-				end, err := stringEnd(b, i)
-				if err != nil {
-					return 0, err
+				// The string's end, in line: most are short.
+				for i++; i < len(b) && b[i] != '"'; i++ {
+					if b[i] == '\\' {
+						i++
+					}
 				}
-				i = end - 1
+				if i >= len(b) {
+					return 0, errBadJSON
+				}
 			case '{':
 				depth++
 			case '}':
