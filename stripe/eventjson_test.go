@@ -113,3 +113,13 @@ func TestPreviousAgreesWithDecoding(t *testing.T) {
 		t.Error("previous of a new object is not nil")
 	}
 }
+
+// str writes what json.Marshal writes.
+func TestStrIsJSONMarshal(t *testing.T) {
+	for _, s := range []string{"", "succeeded", "4242", "a<b", "a&b", "é", "q\"uote", "back\\slash", "tab\t", "\x7f", "ok-_./:"} {
+		want, _ := json.Marshal(s)
+		if got := str("k", s).val; !bytes.Equal(got, want) {
+			t.Errorf("str(%q) = %s, want %s", s, got, want)
+		}
+	}
+}

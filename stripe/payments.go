@@ -413,6 +413,10 @@ type setting struct {
 }
 
 func str(key, s string) setting {
+	if plainString(s) && !strings.ContainsAny(s, "<>&") {
+		// What json.Marshal writes for it, without its reflection.
+		return setting{key, append(append(append(make([]byte, 0, len(s)+2), '"'), s...), '"')}
+	}
 	v, _ := json.Marshal(s)
 	return setting{key, v}
 }
