@@ -430,6 +430,14 @@ func TestLatency(t *testing.T) {
 	if d := time.Since(start); d < 320*time.Millisecond {
 		t.Errorf("120 ms + the response's 200 ms: answered in %v", d)
 	}
+	// The environment's latency delays every answer, a 404 too.
+	start = time.Now()
+	if status, _ := call(t, "GET", ts.URL+"/nowhere", "", ""); status != 404 {
+		t.Fatalf("an unknown path: %d", status)
+	}
+	if d := time.Since(start); d < 120*time.Millisecond {
+		t.Errorf("an unknown path, the environment's 120 ms latency: answered in %v", d)
+	}
 }
 
 // A variant the user pinned is served whatever the rules say; back on

@@ -208,6 +208,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status, out = s.own.Answer(r)
 		h["Content-Type"] = jsonType
 	case !ok:
+		if !s.wait(r, s.cat.Latency) {
+			return
+		}
 		status, out = http.StatusNotFound, stripeError("invalid_request_error", "",
 			fmt.Sprintf("Unrecognized request URL (%s: %s). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.", r.Method, r.URL.Path), "")
 		h["Content-Type"] = jsonType
@@ -261,6 +264,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			decide := !preferred && test == nil && s.state.Pinned(route) == Auto
 			chosen, passOn := s.chooser.Choose(route, req, decide)
 			if passOn {
+				if !s.wait(r, s.cat.Latency) {
+					return
+				}
 				route, variant = nil, nil
 				status, out = http.StatusNotFound, stripeError("invalid_request_error", "",
 					fmt.Sprintf("Unrecognized request URL (%s: %s): no response of the route answers this request.", r.Method, r.URL.Path), "")
