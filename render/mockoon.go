@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aymerick/raymond"
+	"github.com/aymerick/raymond/parser"
 )
 
 // Dialect names the helpers a template may call and how its output is
@@ -90,7 +91,9 @@ func compileMockoon(name, source string) (*Template, error) {
 	if rw.blockless != "" && strings.Contains(rewritten, "#") {
 		return nil, fmt.Errorf("%s: %w", name, errorAt(rw.blocklessLine, "%q needs a block: {{#%s ...}}...{{/%s}}", rw.blockless, rw.blockless, rw.blockless))
 	}
-	tpl, err := raymond.Parse(rewritten)
+	// Parsed once here; raymond parses it again on first need, for a
+	// template (or a request) the plan cannot run.
+	prog, err := parser.Parse(rewritten)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", name, oneLine(err))
 	}
@@ -98,8 +101,9 @@ func compileMockoon(name, source string) (*Template, error) {
 	for callName, c := range rw.used {
 		helpers[callName] = mockoonFunc(c)
 	}
-	tpl.RegisterHelpers(helpers)
-	return &Template{name: name, source: rewritten, tpl: tpl}, nil
+	t := &Template{name: name, source: rewritten, helpers: helpers}
+	t.mplan = compileMockoonPlan(rewritten, prog, rw.used)
+	return t, nil
 }
 
 // MockoonUnsupported lists the helpers a Mockoon template calls that

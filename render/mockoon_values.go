@@ -32,6 +32,8 @@ type mcall struct {
 	args []any
 	hash map[string]any
 	opts *raymond.Options
+	// req is the request when a mockoonPlan calls (opts is nil then).
+	req *Request
 }
 
 // mockoonHelper is a Mockoon helper of any argument count.
@@ -45,7 +47,12 @@ func (c *mcall) arg(i int) any {
 	return nil
 }
 
-func (c *mcall) request() *Request { return requestOf(c.opts) }
+func (c *mcall) request() *Request {
+	if c.req != nil {
+		return c.req
+	}
+	return requestOf(c.opts)
+}
 
 // jsObject is a JavaScript object: members in insertion order, as
 // JSON.parse and object literals keep them.

@@ -32,6 +32,10 @@ type Template struct {
 	// variadic are the helpers this template calls with an argument count
 	// of their own (array), by the name the rewrite gave each call.
 	variadic map[string]any
+	// mplan runs a Mockoon template of the common shape; helpers are the
+	// Mockoon helpers raymond runs the others (and mplan's failures) with.
+	mplan   *mockoonPlan
+	helpers map[string]any
 
 	once    sync.Once
 	rtpl    *raymond.Template
@@ -111,7 +115,11 @@ func oneLine(err error) string {
 func (t *Template) raymond() (*raymond.Template, error) {
 	t.once.Do(func() {
 		t.rtpl, t.rtplErr = raymond.Parse(t.source)
-		if t.rtplErr == nil {
+		switch {
+		case t.rtplErr != nil:
+		case t.helpers != nil:
+			t.rtpl.RegisterHelpers(t.helpers)
+		default:
 			defaultHelpers.register(t.rtpl)
 			t.rtpl.RegisterHelpers(t.variadic)
 		}
@@ -137,7 +145,20 @@ func (t *Template) Exec(req *Request) (out string, err error) {
 	if t.plan != nil {
 		return t.plan.exec(req), nil
 	}
-	return t.execRaymond(t.tpl, req)
+	if t.mplan != nil {
+		if out, ok := t.mplan.exec(req); ok {
+			return out, nil
+		}
+	}
+	tpl := t.tpl
+	if tpl == nil {
+		// A Mockoon template is handed to raymond on first need.
+		var err error
+		if tpl, err = t.raymond(); err != nil {
+			return "", fmt.Errorf("%s: %s", t.name, oneLine(err))
+		}
+	}
+	return t.execRaymond(tpl, req)
 }
 
 func (t *Template) execRaymond(tpl *raymond.Template, req *Request) (out string, err error) {

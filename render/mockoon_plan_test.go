@@ -1,0 +1,90 @@
+package render
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Every Mockoon template of the test environments that a plan runs prints
+// what raymond prints: byte for byte where raymond prints the same twice
+// (no random helper), and plans exist for nine in ten of them.
+func TestMockoonPlanPrintsWhatRaymondPrints(t *testing.T) {
+	files, _ := filepath.Glob("../../shared/testdata/mockoon/environments/*.json")
+	files = append(files, "../../shared/reference/mockoon-stripe.json")
+	req := &Request{Method: "POST", Path: "/v1/users/7", Params: map[string]string{"id": "7", "userId": "7"},
+		RawQuery: "limit=3&page=2", Body: []byte(`{"name": "Ann", "age": 31}`), ContentType: "application/json"}
+	planned, compared, total := 0, 0, 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Skip(err)
+		}
+		for _, body := range bodies(t, data) {
+			tpl, err := CompileDialect("t.hbs", body, Mockoon)
+			if err != nil {
+				continue
+			}
+			if tpl.plan != nil {
+				continue // plain text
+			}
+			total++
+			if tpl.mplan == nil {
+				continue
+			}
+			planned++
+			rt, err := tpl.raymond()
+			if err != nil {
+				t.Fatalf("raymond cannot parse what the plan ran: %v", err)
+			}
+			a, err := tpl.execRaymond(rt, req)
+			random := err != nil
+			for range 6 {
+				b, err := tpl.execRaymond(rt, req)
+				random = random || err != nil || b != a
+			}
+			if random {
+				continue // random, or an error raymond reports (the plan falls back to it)
+			}
+			compared++
+			got, ok := tpl.mplan.exec(req)
+			if !ok || got != a {
+				t.Errorf("%s: plan printed %q (ok %v); raymond %q\ntemplate: %.300s", filepath.Base(f), got, ok, a, body)
+			}
+		}
+	}
+	t.Logf("%d templated bodies: %d planned, %d compared byte for byte", total, planned, compared)
+	if planned < total*9/10 || compared < 20 {
+		t.Errorf("only %d of %d templates planned, %d compared", planned, total, compared)
+	}
+}
+
+// bodies are the response bodies of a Mockoon file (bare or exported).
+func bodies(t *testing.T, data []byte) []string {
+	var any0 any
+	if err := json.Unmarshal(data, &any0); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if b, ok := v["body"].(string); ok {
+				if _, isResponse := v["statusCode"]; isResponse {
+					out = append(out, b)
+				}
+			}
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(any0)
+	return out
+}
