@@ -123,3 +123,21 @@ func TestStripeExtraVariants(t *testing.T) {
 		t.Errorf("a decline on a route that moves no money: exit %d %s", code, stderr)
 	}
 }
+
+// serve pins a variant by name with --set, and its log line names the
+// variant that answered each request.
+func TestServePinsByNameAndLogsIt(t *testing.T) {
+	cmd, url, lines := startServe(t, "--set", "GET /v1/customers/:customer=429")
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	code, body := get(t, url+"/v1/customers/cus_ABC")
+	if code != 429 || !strings.Contains(body, `"rate_limit"`) {
+		t.Fatalf("--set =429: %d %s", code, body)
+	}
+	if !lines.Scan() || !strings.Contains(lines.Text(), "GET /v1/customers/cus_ABC 429 429 GET /v1/customers/:customer") {
+		t.Errorf("log line %q", lines.Text())
+	}
+	code, _ = get(t, url+"/v1/customers/cus_ABC", "Prefer", `example="401"`)
+	if !lines.Scan() || code != 401 || !strings.Contains(lines.Text(), " 401 401 GET /v1/customers/:customer") {
+		t.Errorf("Prefer example=401: %d, log line %q", code, lines.Text())
+	}
+}
