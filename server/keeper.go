@@ -32,7 +32,7 @@ type Keeper interface {
 // variant's body.
 type FailureKeeper interface {
 	Keeper
-	Failed(route *catalog.Route, req *render.Request)
+	Failed(route *catalog.Route, req *render.Request, variant *catalog.Variant)
 }
 
 // Answer is a Keeper's response and the change it made, if any.

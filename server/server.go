@@ -326,7 +326,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rendered, err = renderBody(req)
 			rendered = test.finish(rendered)
 			if fk, ok := s.keeper.(FailureKeeper); ok && v.Status == http.StatusPaymentRequired && err == nil {
-				fk.Failed(route, req)
+				fk.Failed(route, req, v)
 			}
 		}
 		if err != nil {

@@ -647,20 +647,21 @@ func (s *State) eventsAnswer(ctx context.Context, req *render.Request) (server.A
 
 var _ server.FailureKeeper = (*State)(nil)
 
-// Failed stores what a route's error variant means, where it means a
-// failure Stripe stores: a PaymentIntent confirm answered with its error
-// variant declines as pm_card_chargeDeclined does (the intent back in
+// Failed stores what a route's decline variant means, where it means a
+// failure Stripe stores: a PaymentIntent confirm answered with a decline
+// declines as the test card of that decline does (the route's "error" as
+// pm_card_chargeDeclined, "card_declined/insufficient_funds" as
+// pm_card_chargeDeclinedInsufficientFunds: the intent back in
 // requires_payment_method with last_payment_error, a failed charge), and
-// raises charge.failed and payment_intent.payment_failed. Other error
-// variants change nothing and raise no event, as a refused request at
-// Stripe does.
-func (s *State) Failed(route *catalog.Route, req *render.Request) {
+// raises charge.failed and payment_intent.payment_failed. Other variants
+// change nothing and raise no event, as a refused request at Stripe does.
+func (s *State) Failed(route *catalog.Route, req *render.Request, variant *catalog.Variant) {
 	if action, ok := s.life.kinds[route.Index()]; !ok || action != intentConfirm {
 		return
 	}
 	ctx := requestContext(s.store, req)
 	declined := render.Request{Method: req.Method, Path: req.Path, Params: req.Params, Header: req.Header, ID: req.ID,
-		Body: []byte("payment_method=pm_card_chargeDeclined"), ContentType: "application/x-www-form-urlencoded"}
+		Body: []byte(declineParams(variant.Name)), ContentType: "application/x-www-form-urlencoded"}
 	w := s.watch(ctx, route, &declined)
 	if w == nil || w.obj == nil || w.obj.Type != "payment_intent" {
 		return

@@ -69,6 +69,32 @@ func (d Decline) DocURL() string {
 	return "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(d.Code, "_", "-")
 }
 
+// Name is the decline's variant name in the embedded catalog:
+// "card_declined/insufficient_funds", or its code alone where the decline
+// code repeats it or there is none ("expired_card", "incorrect_number").
+func (d Decline) Name() string {
+	if d.DeclineCode == "" || d.DeclineCode == d.Code {
+		return d.Code
+	}
+	return d.Code + "/" + d.DeclineCode
+}
+
+// declineParams is a form body whose test card declines as the variant
+// named name does: its test PaymentMethod, or its number; the generic
+// decline for any other name (a route's "error").
+func declineParams(name string) string {
+	for _, tc := range testCards() {
+		if tc.result != Declines && tc.result != IncorrectNumber || tc.decline.Name() != name || tc.decline == declineGeneric {
+			continue
+		}
+		if len(tc.names) > 0 {
+			return "payment_method=pm_card_" + tc.names[0]
+		}
+		return "payment_method_data[type]=card&payment_method_data[card][number]=" + tc.number
+	}
+	return "payment_method=pm_card_chargeDeclined"
+}
+
 // CommonDeclines are the declines of Stripe's test cards, each once, in
 // the table's order: generic_decline, insufficient_funds, lost_card,
 // stolen_card, expired_card, incorrect_cvc, processing_error and

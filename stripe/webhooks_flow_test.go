@@ -2,6 +2,7 @@ package stripe_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -298,5 +299,40 @@ func TestWebhookConfirmErrorVariant(t *testing.T) {
 	}
 	if after.Status != "requires_payment_method" || after.LastPaymentError == nil || after.LatestCharge == nil {
 		t.Fatalf("stored intent: status %s, last_payment_error %v; want the decline stored", after.Status, after.LastPaymentError)
+	}
+}
+
+// A confirm answered with one of the route's declines stores that decline
+// (its decline_code on the intent); a 429 stores nothing and sends nothing.
+func TestConfirmDeclineVariantsStoreTheirDecline(t *testing.T) {
+	sc := webhookFlow(t)
+	ctx := context.Background()
+	pi, err := sc.V1PaymentIntents.Create(ctx, &stripego.PaymentIntentCreateParams{Amount: stripego.Int64(2000), Currency: stripego.String("usd"),
+		PaymentMethod: stripego.String("pm_card_visa")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirm := func(prefer string) error {
+		p := &stripego.PaymentIntentConfirmParams{}
+		p.Headers = http.Header{"Prefer": {prefer}}
+		_, err := sc.V1PaymentIntents.Confirm(ctx, pi.ID, p)
+		return err
+	}
+	var se *stripego.Error
+	if err := confirm("example=429"); !errors.As(err, &se) || se.HTTPStatusCode != 429 {
+		t.Fatalf("confirm with example=429: %v; want the 429", err)
+	}
+	if after, err := sc.V1PaymentIntents.Retrieve(ctx, pi.ID, nil); err != nil || after.Status != "requires_confirmation" || after.LatestCharge != nil {
+		t.Fatalf("after a 429: %v %+v; want the intent unchanged", err, after)
+	}
+	if err := confirm(`example="card_declined/insufficient_funds"`); !errors.As(err, &se) || se.DeclineCode != "insufficient_funds" {
+		t.Fatalf("confirm with the insufficient_funds variant: %v", err)
+	}
+	after, err := sc.V1PaymentIntents.Retrieve(ctx, pi.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Status != "requires_payment_method" || after.LastPaymentError == nil || after.LastPaymentError.DeclineCode != "insufficient_funds" {
+		t.Fatalf("stored intent: status %s, last_payment_error %+v; want insufficient_funds stored", after.Status, after.LastPaymentError)
 	}
 }

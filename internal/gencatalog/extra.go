@@ -40,15 +40,6 @@ func declineVariants(key string) []extra {
 	return out
 }
 
-// declineName names a decline's variant "card_declined/insufficient_funds",
-// or its code alone where the decline code repeats it or there is none.
-func declineName(d stripe.Decline) string {
-	if d.DeclineCode == "" || d.DeclineCode == d.Code {
-		return d.Code
-	}
-	return d.Code + "/" + d.DeclineCode
-}
-
 // declineVariant is the 402 card_error a declined card gets, shaped as
 // package stripe's test cards answer it (with the charge Stripe made).
 func declineVariant(d stripe.Decline) extra {
@@ -64,7 +55,7 @@ func declineVariant(d stripe.Decline) extra {
 		e.set("param", strNode(d.Param))
 	}
 	e.set("type", strNode("card_error"))
-	name := declineName(d)
+	name := d.Name()
 	return extra{name: name, label: "Declined: " + d.Message, status: 402,
 		file: sharedDir + "/" + strings.ReplaceAll(name, "/", ".") + ".hbs", body: envelope(e)}
 }
