@@ -380,16 +380,9 @@ func loremSentences(n int, sep string) string {
 // mFaker is Mockoon's faker helper. An unknown method is an error worded
 // as Mockoon words it.
 func mFaker(c *mcall) any {
+	// The methods only look keys up, never fakerLineKey: the hash goes to
+	// them as it is, with no copy per call.
 	line := c.hash[fakerLineKey]
-	hash := c.hash
-	if line != nil {
-		hash = make(map[string]any, len(c.hash))
-		for k, v := range c.hash {
-			if k != fakerLineKey {
-				hash[k] = v
-			}
-		}
-	}
 	name, ok := isString(c.arg(0))
 	if !ok || name == "" {
 		panic(fmt.Errorf("Faker method name is missing (valid: \"location.zipCode\", \"date.past\", etc) line %v", line))
@@ -398,7 +391,7 @@ func mFaker(c *mcall) any {
 	if !ok {
 		panic(fmt.Errorf("%s is not a valid Faker method (valid: \"location.zipCode\", \"date.past\", etc) line %v", name, line))
 	}
-	args := fakerArgs{hash: hash}
+	args := fakerArgs{hash: c.hash}
 	for _, a := range c.args[1:] {
 		args.pos = append(args.pos, toJS(a))
 	}
