@@ -451,11 +451,22 @@ type nestedSet struct {
 // the objects nested names (as setIn would, one path at a time). A key
 // must not be both in sets and in nested.
 func setMembersIn(b []byte, sets []setting, nested []nestedSet) []byte {
-	i := skipSpace(b, 0)
-	if i >= len(b) || b[i] != '{' {
+	out, ok := appendSetMembersIn(make([]byte, 0, len(b)+64), b, sets, nested)
+	if !ok {
 		return b
 	}
-	out := make([]byte, 0, len(b)+64)
+	return out
+}
+
+// appendSetMembersIn appends setMembersIn(b, sets, nested) to out, nested
+// objects written in place rather than built apart; ok is false (and out
+// to be dropped) when b is not an object setMembersIn can read.
+func appendSetMembersIn(out, b []byte, sets []setting, nested []nestedSet) ([]byte, bool) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return out, false
+	}
+	base := len(out)
 	var doneBits uint64 // sets are few
 	var nestedDone uint64
 	if len(nested) > 64 {
@@ -469,21 +480,21 @@ func setMembersIn(b []byte, sets []setting, nested []nestedSet) []byte {
 			break
 		}
 		if i >= len(b) || b[i] != '"' {
-			return b
+			return out, false
 		}
 		kend, err := stringEnd(b, i)
 		if err != nil {
-			return b
+			return out, false
 		}
 		k := b[i:kend]
 		i = skipSpace(b, kend)
 		if i >= len(b) || b[i] != ':' {
-			return b
+			return out, false
 		}
 		vstart := skipSpace(b, i+1)
 		vend, err := valueEnd(b, vstart)
 		if err != nil {
-			return b
+			return out, false
 		}
 		// A key without escapes is its text: compare it directly with
 		// each name (keyIs looks for escapes on every miss).
@@ -508,7 +519,11 @@ func setMembersIn(b []byte, sets []setting, nested []nestedSet) []byte {
 				nestedDone |= 1 << j
 				if b[vstart] == '{' {
 					out = append(out, b[last:vstart]...)
-					out = append(out, setMembersIn(b[vstart:vend], n.sets, n.in)...)
+					mark := len(out)
+					var ok bool
+					if out, ok = appendSetMembersIn(out, b[vstart:vend], n.sets, n.in); !ok {
+						out = append(out[:mark], b[vstart:vend]...) // left as it is
+					}
 					last = vend
 				}
 				break
@@ -520,14 +535,26 @@ func setMembersIn(b []byte, sets []setting, nested []nestedSet) []byte {
 		}
 	}
 	out = append(out, b[last:]...)
+	missing := false
+	for j := range sets {
+		if j < 64 && doneBits&(1<<j) == 0 {
+			missing = true
+		}
+	}
+	if !missing {
+		return out, true
+	}
+	// Absent members are added as addMember adds them, on the object
+	// written so far.
+	obj := append([]byte(nil), out[base:]...)
 	for j, s := range sets {
 		if j < 64 && doneBits&(1<<j) == 0 {
-			if added, err := addMember(out, s.key, s.val); err == nil {
-				out = added
+			if added, err := addMember(obj, s.key, s.val); err == nil {
+				obj = added
 			}
 		}
 	}
-	return out
+	return append(out[:base], obj...), true
 }
 
 // setIn is setMembers on the object at a dotted path of b; a path through
