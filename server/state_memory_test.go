@@ -22,9 +22,9 @@ import (
 // JSON size.
 func TestMemoryPerCreatedCharge(t *testing.T) {
 	if testing.Short() {
-		t.Skip("creates 5,000 charges")
+		t.Skip("creates 2,000 charges")
 	}
-	const n = 5_000
+	const n = 2_000
 	cat, err := catalog.Embedded()
 	if err != nil {
 		t.Fatal(err)
