@@ -104,6 +104,13 @@ func planCall(e *ast.Expression, used map[string]mockoonCall) (func(*Request) an
 			return nil, false
 		}
 	}
+	if base == "oneOf" && len(params) > 0 {
+		// oneOf (array 'a' 'b'...) picks from a list it never changes:
+		// a list of literals is built once.
+		if list, ok := literalArray(e.Params[0], used); ok {
+			params[0] = func(*Request) any { return list }
+		}
+	}
 	var keys []string
 	var values []func(*Request) any
 	// A hash of literals (faker's count=3) is built once: no helper
@@ -148,6 +155,33 @@ func planCall(e *ast.Expression, used map[string]mockoonCall) (func(*Request) an
 		}
 		return fn(&mcall{args: args, hash: hash, req: req})
 	}, true
+}
+
+// literalArray is the value of (array ...) with literal arguments.
+func literalArray(n ast.Node, used map[string]mockoonCall) (any, bool) {
+	sub, ok := n.(*ast.SubExpression)
+	if !ok {
+		return nil, false
+	}
+	path, ok := sub.Expression.Path.(*ast.PathExpression)
+	if !ok || len(path.Parts) != 1 || !strings.HasPrefix(path.Parts[0], "array__") || sub.Expression.Hash != nil {
+		return nil, false
+	}
+	c, ok := used[path.Parts[0]]
+	if !ok {
+		return nil, false
+	}
+	var args []any
+	for _, p := range sub.Expression.Params {
+		switch p := p.(type) {
+		case *ast.StringLiteral, *ast.NumberLiteral, *ast.BooleanLiteral:
+			v, _ := planValue(p, used)
+			args = append(args, v(nil))
+		default:
+			return nil, false
+		}
+	}
+	return c.fn(&mcall{args: args, req: &Request{}}), true
 }
 
 // planValue compiles an argument: a literal, or a call in parentheses.

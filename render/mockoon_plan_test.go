@@ -88,3 +88,31 @@ func bodies(t *testing.T, data []byte) []string {
 	walk(any0)
 	return out
 }
+
+// oneOf over a list of literals (built once by the plan) still picks
+// every member, and prints each as raymond does.
+func TestMockoonPlanOneOfLiterals(t *testing.T) {
+	tpl, err := CompileDialect("t.hbs", `{{oneOf (array 'a&b' 2 true)}}|{{oneOf (array 'x' 'y') true}}`, Mockoon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tpl.mplan == nil {
+		t.Fatal("no plan for oneOf over literals")
+	}
+	seen := map[string]bool{}
+	for range 200 {
+		out, err := tpl.Exec(&Request{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[out] = true
+	}
+	for _, want := range []string{`a&amp;b|"x"`, `2|"y"`, `true|"x"`} {
+		if !seen[want] {
+			t.Errorf("never printed %q; printed %v", want, seen)
+		}
+	}
+	if len(seen) != 6 {
+		t.Errorf("printed %d distinct bodies; want 6: %v", len(seen), seen)
+	}
+}
