@@ -135,6 +135,8 @@ type Variant struct {
 	// Order is the variant's place among the file's responses (1, 2...),
 	// 0 when the catalog's order is the file's.
 	Order int
+	// headerTpls caches compiled header templates by their text.
+	headerTpls sync.Map
 
 	// body is the template, read and parsed once however many variants
 	// of the catalog name its file (the embedded catalog's shared errors).

@@ -98,3 +98,29 @@ func (c *Catalog) HasChoice() bool {
 	}
 	return false
 }
+
+// Header is a header value of the variant for req: a Mockoon variant's
+// values that are templates are rendered, as Mockoon renders them (each
+// compiled once); any other value, or one that fails, is sent as written.
+func (v *Variant) Header(value string, req *render.Request) string {
+	if v.Templating != render.Mockoon || !strings.Contains(value, "{{") {
+		return value
+	}
+	cached, ok := v.headerTpls.Load(value)
+	if !ok {
+		tpl, err := render.CompileDialect(v.File+" (header)", value, render.Mockoon)
+		if err != nil {
+			tpl = nil
+		}
+		cached, _ = v.headerTpls.LoadOrStore(value, tpl)
+	}
+	tpl, _ := cached.(*render.Template)
+	if tpl == nil {
+		return value
+	}
+	out, err := tpl.Exec(req)
+	if err != nil {
+		return value
+	}
+	return out
+}

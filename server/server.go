@@ -356,7 +356,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.Set("Content-Type", v.ContentType)
 		}
 		for k, val := range v.Headers {
-			h.Set(k, val)
+			h.Set(k, v.Header(val, req))
 		}
 	}
 	idem.finish(r.Context(), ran, status, h, out)

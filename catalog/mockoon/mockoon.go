@@ -388,12 +388,6 @@ func variantName(res *response, taken map[string]bool) string {
 // variant converts one Mockoon response.
 func (c *converter) variant(res *response, kind catalog.Kind, method, p, key string) catalog.ManifestVariant {
 	headers, contentType := c.headers(res)
-	for _, v := range headers {
-		if strings.Contains(v, "{{") {
-			c.Note("header templates are not rendered (sent as written)", key)
-			break
-		}
-	}
 	body, templating := res.Body, string(render.Mockoon)
 	switch res.BodyType {
 	case "FILE":
