@@ -53,6 +53,9 @@ func (l *lifecycle) invoiceAction(ctx context.Context, action intentAction, req 
 			return setMembersIn(b, []setting{str("status", "void"), num("amount_remaining", 0)},
 				[]nestedSet{{key: "status_transitions", sets: []setting{num("voided_at", now)}}}), nil
 		})
+		if refused == nil {
+			l.cancelInvoiceIntent(ctx, []byte(ans.Body), now)
+		}
 	case invoiceUncollectible:
 		ans, refused = l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
 			switch status := payString(b, "status"); status {
@@ -273,6 +276,33 @@ func (l *lifecycle) payInvoice(ctx context.Context, id, pm string, outOfBand boo
 		refused = &server.APIError{Status: http.StatusPaymentRequired, Type: "card_error", Code: "card_declined", Message: "Your card was declined."}
 	}
 	return server.Answer{}, refused
+}
+
+// cancelInvoiceIntent cancels the PaymentIntent of a voided invoice b
+// (payment_intent.canceled), as Stripe does, unless it is done; its
+// payment is canceled too.
+func (l *lifecycle) cancelInvoiceIntent(ctx context.Context, b []byte, now int64) {
+	pi := l.invoiceIntentID(b)
+	if pi == "" {
+		return
+	}
+	_, refused := l.update(ctx, pi, func(p []byte) ([]byte, *server.APIError) {
+		switch payString(p, "status") {
+		case "succeeded", "canceled":
+			return nil, invoiceRefusal("", "done")
+		}
+		return setMembers(p, []setting{str("status", "canceled"), num("canceled_at", now), str("cancellation_reason", "void_invoice"),
+			num("amount_capturable", 0), null("next_action")}), nil
+	})
+	if refused != nil {
+		return
+	}
+	if pay := l.invoicePaymentID(b); pay != "" {
+		_, _ = l.update(ctx, pay, func(p []byte) ([]byte, *server.APIError) {
+			return setMembersIn(p, []setting{str("status", "canceled")},
+				[]nestedSet{{key: "status_transitions", sets: []setting{num("canceled_at", now)}}}), nil
+		})
+	}
 }
 
 // invoiceAttempted counts a failed attempt to pay an open invoice.

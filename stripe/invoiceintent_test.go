@@ -257,3 +257,32 @@ func TestStrictExpandConfirmationSecret(t *testing.T) {
 		t.Fatal("expand[]=confirmation_secret.nope accepted with --strict")
 	}
 }
+
+// Voiding an open invoice cancels its PaymentIntent (void_invoice), as
+// Stripe does, so the app cannot confirm it any more.
+func TestFlowInvoiceVoidCancelsIntent(t *testing.T) {
+	sc, got := eventsFlow(t)
+	ctx := context.Background()
+	c := customerPaying(t, sc, "pm_card_visa")
+	inv, err := sc.V1Invoices.FinalizeInvoice(ctx, draftInvoice(t, sc, c.ID).ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pi := invoiceIntent(t, sc, inv)
+	from := got.len()
+	if _, err := sc.V1Invoices.VoidInvoice(ctx, inv.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	types, _ := got.since(from)
+	if want := []string{"invoice.voided", "payment_intent.canceled"}; !slices.Equal(types, want) {
+		t.Errorf("voiding raised %v; want %v", types, want)
+	}
+	if pi, err = sc.V1PaymentIntents.Retrieve(ctx, pi.ID, nil); err != nil || pi.Status != stripego.PaymentIntentStatusCanceled ||
+		pi.CancellationReason != stripego.PaymentIntentCancellationReasonVoidInvoice {
+		t.Fatalf("the voided invoice's PaymentIntent %+v %v, want canceled (void_invoice)", pi, err)
+	}
+	_, err = sc.V1PaymentIntents.Confirm(ctx, pi.ID, &stripego.PaymentIntentConfirmParams{PaymentMethod: stripego.String("pm_card_visa")})
+	if se := stripeErrorOf(t, err); se.Code != "payment_intent_unexpected_state" {
+		t.Fatalf("confirming it: %+v", se)
+	}
+}

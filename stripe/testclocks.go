@@ -240,13 +240,15 @@ const incompleteFor = 23 * 3600
 // voided.
 func (l *lifecycle) expireIncomplete(ctx context.Context, sub string, b []byte, at int64) error {
 	if inv := payString(b, "latest_invoice"); inv != "" {
-		_, _ = l.update(ctx, inv, func(b []byte) ([]byte, *server.APIError) {
+		if ans, refused := l.update(ctx, inv, func(b []byte) ([]byte, *server.APIError) {
 			if payString(b, "status") != "open" {
-				return b, nil
+				return nil, invoiceRefusal("", "not open")
 			}
 			return setMembersIn(b, []setting{str("status", "void"), num("amount_remaining", 0)},
 				[]nestedSet{{key: "status_transitions", sets: []setting{num("voided_at", at)}}}), nil
-		})
+		}); refused == nil {
+			l.cancelInvoiceIntent(ctx, []byte(ans.Body), at)
+		}
 	}
 	_, refused := l.update(ctx, sub, func(b []byte) ([]byte, *server.APIError) {
 		return setMembers(b, []setting{str("status", "incomplete_expired"), num("ended_at", at)}), nil

@@ -145,7 +145,8 @@ func TestFlowTestClockCancelAtPeriodEnd(t *testing.T) {
 
 // An incomplete subscription whose first invoice is still unpaid 23 hours
 // after it started expires when the clock passes that: incomplete_expired
-// (customer.subscription.updated), its invoice voided (invoice.voided).
+// (customer.subscription.updated), its invoice voided (invoice.voided) and
+// the invoice's PaymentIntent canceled.
 func TestFlowTestClockIncompleteExpires(t *testing.T) {
 	sc, got := eventsFlow(t)
 	ctx := context.Background()
@@ -176,7 +177,7 @@ func TestFlowTestClockIncompleteExpires(t *testing.T) {
 		t.Errorf("22 hours on: %v, want nothing but the clock", types)
 	}
 	types := advance(start.Add(24 * time.Hour))
-	if want := []string{"invoice.voided", "customer.subscription.updated", "test_helpers.test_clock.ready"}; !slices.Equal(types, want) {
+	if want := []string{"invoice.voided", "payment_intent.canceled", "customer.subscription.updated", "test_helpers.test_clock.ready"}; !slices.Equal(types, want) {
 		t.Errorf("24 hours on: %v, want %v", types, want)
 	}
 	p := &stripego.SubscriptionRetrieveParams{}
