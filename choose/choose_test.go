@@ -486,3 +486,47 @@ func TestTutorialStatusHelper(t *testing.T) {
 		t.Errorf("after 600 ms: %d; want 200", status)
 	}
 }
+
+// The rules, modes, latency and data buckets survive export: the folder
+// it writes loads back and serves the same choices.
+func TestRulesRoundTripThroughExport(t *testing.T) {
+	cat, err := mockoon.Open(tutorial(t, "tutorial-validate-requests-payload-json-schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := catalog.Export(cat.Files(), dir); err != nil {
+		t.Fatal(err)
+	}
+	back, err := catalog.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !back.HasChoice() || len(back.DataBuckets) != 1 {
+		t.Fatalf("the exported catalog lost its rules or buckets: choice %v, %d buckets", back.HasChoice(), len(back.DataBuckets))
+	}
+	ts := serve(t, back)
+	if status, _ := call(t, "POST", ts.URL+"/signup", "application/json", `{"username": "a", "email": "a@b.co", "password": "123456"}`); status != 201 {
+		t.Errorf("valid payload through the exported catalog: %d; want 201", status)
+	}
+	if status, _ := call(t, "POST", ts.URL+"/signup", "application/json", `{"username": "a"}`); status != 400 {
+		t.Errorf("invalid payload through the exported catalog: %d; want 400", status)
+	}
+
+	file := environment(t, 150, nil, spec{endpoint: "seq", mode: "SEQUENTIAL", latency: 100})
+	cat, err = mockoon.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	if err := catalog.Export(cat.Files(), dir); err != nil {
+		t.Fatal(err)
+	}
+	if back, err = catalog.LoadDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	r := back.Routes[0]
+	if back.Latency != 150*time.Millisecond || r.ResponseMode != "SEQUENTIAL" || r.Variants[1].Latency != 100*time.Millisecond || r.Variants[1].Order != 2 {
+		t.Errorf("exported: latency %v, mode %q, variant latency %v, order %d", back.Latency, r.ResponseMode, r.Variants[1].Latency, r.Variants[1].Order)
+	}
+}
