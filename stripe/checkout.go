@@ -211,14 +211,35 @@ func (l *lifecycle) completeCheckout(ctx context.Context, session store.Object, 
 		}
 		sets = []setting{str("setup_intent", si), str("payment_status", "no_payment_required")}
 	default: // payment
-		amount, _ := strconv.ParseInt(top[3], 10, 64)
-		pi, _, err := l.newIntent(ctx, amount, top[4], customer, "", now)
-		if err != nil {
-			return server.Answer{}, storeFailure(err)
+		// A session keeps the PaymentIntent of its first attempt: a later
+		// attempt confirms it again, or finds it succeeded (its 3-D Secure
+		// completed meanwhile).
+		pi, status := payString(b, "payment_intent"), ""
+		if pi != "" {
+			if obj, err := l.store.Get(ctx, pi); err == nil && obj.Type == "payment_intent" {
+				status = payString([]byte(obj.JSON), "status")
+			}
 		}
-		_, refused := l.confirm(ctx, pi, formRequest("/v1/payment_intents/"+pi+"/confirm", map[string]string{"intent": pi}, url.Values{"payment_method": {pm}}))
-		if refused != nil {
-			return server.Answer{}, refused
+		switch status {
+		case "requires_payment_method", "requires_confirmation", "requires_action", "succeeded":
+		default:
+			amount, _ := strconv.ParseInt(top[3], 10, 64)
+			var err error
+			if pi, _, err = l.newIntent(ctx, amount, top[4], customer, "", now); err != nil {
+				return server.Answer{}, storeFailure(err)
+			}
+			// Kept on the session without an event: Stripe has no
+			// checkout.session.updated.
+			_, _ = l.store.Update(ctx, id, func(o store.Object) (store.Object, error) {
+				o.JSON = string(setMembers([]byte(o.JSON), []setting{str("payment_intent", pi)}))
+				return o, nil
+			})
+		}
+		if status != "succeeded" {
+			_, refused := l.confirm(ctx, pi, formRequest("/v1/payment_intents/"+pi+"/confirm", map[string]string{"intent": pi}, url.Values{"payment_method": {pm}}))
+			if refused != nil {
+				return server.Answer{}, refused
+			}
 		}
 		if obj, err := l.store.Get(ctx, pi); err != nil || payString([]byte(obj.JSON), "status") != "succeeded" {
 			return server.Answer{}, &server.APIError{Status: http.StatusPaymentRequired, Type: "card_error", Code: "authentication_required",
