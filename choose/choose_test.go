@@ -191,7 +191,7 @@ type spec struct {
 }
 
 // environment writes a Mockoon environment (lastMigration 33) of specs.
-func environment(t *testing.T, latency int, buckets []map[string]any, specs ...spec) string {
+func environment(t testing.TB, latency int, buckets []map[string]any, specs ...spec) string {
 	t.Helper()
 	var routes []map[string]any
 	for i, s := range specs {
