@@ -52,7 +52,8 @@ type rule struct {
 }
 
 // text is a rule's modifier or value: literal, or a Mockoon template
-// rendered per request.
+// rendered per request (a template that fails reads as its text, as in
+// Mockoon).
 type text struct {
 	literal string
 	tpl     *render.Template
@@ -106,9 +107,10 @@ func compile(s string) (*text, error) {
 	}
 	tpl, err := render.CompileDialect("rule", s, render.Mockoon)
 	if err != nil {
-		return nil, err
+		// Mockoon compares a template that does not parse as its text.
+		return &text{literal: s}, nil
 	}
-	return &text{tpl: tpl}, nil
+	return &text{literal: s, tpl: tpl}, nil
 }
 
 // Env is the environment's shared state (global variables, data buckets).
@@ -178,7 +180,7 @@ func (e *evaluation) render(t *text) string {
 	}
 	out, err := t.tpl.Exec(e.req)
 	if err != nil {
-		return ""
+		return t.literal
 	}
 	return out
 }
