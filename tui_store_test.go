@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // create POSTs form to url and returns the created object's id.
@@ -69,9 +70,17 @@ func TestTUIStorePane(t *testing.T) {
 	s.keys("Enter")
 	s.waitFor("› "+ada, `"email": "ada@example.com"`, `"name": "Ada"`)
 	// Highlighted: the JSON's keys and strings are in colour.
-	colored := s.run("capture-pane", "-p", "-e", "-t", s.name)
-	if !regexp.MustCompile(`\x1b\[[0-9;]*m"email"`).MatchString(colored) || !regexp.MustCompile(`\x1b\[[0-9;]*m"ada@example.com"`).MatchString(colored) {
-		t.Fatalf("the object is not highlighted:\n%q", colored)
+	// The plain text may show a frame before its colours (highlighting
+	// runs off the key's path), so wait for them.
+	key, value := regexp.MustCompile(`\x1b\[[0-9;]*m"email"`), regexp.MustCompile(`\x1b\[[0-9;]*m"ada@example.com"`)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		colored := s.run("capture-pane", "-p", "-e", "-t", s.name)
+		if key.MatchString(colored) && value.MatchString(colored) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the object is not highlighted:\n%q", colored)
+		}
 	}
 	s.keys("c")
 	s.waitFor("copied", "tmux's paste buffer")
