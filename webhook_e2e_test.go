@@ -41,7 +41,7 @@ func (r *signedReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 func (r *signedReceiver) wait(t *testing.T, n int) []string {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); ; {
+	for deadline := time.Now().Add(20 * time.Second); ; {
 		r.mu.Lock()
 		got, errs := append([]string(nil), r.got...), append([]string(nil), r.errs...)
 		r.mu.Unlock()
