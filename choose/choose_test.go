@@ -532,3 +532,25 @@ func TestRulesRoundTripThroughExport(t *testing.T) {
 		t.Errorf("exported: latency %v, mode %q, variant latency %v, order %d", back.Latency, r.ResponseMode, r.Variants[1].Latency, r.Variants[1].Order)
 	}
 }
+
+// The rate-limiting tutorial's quota route: jmesPath keeps the timestamps
+// of the last second from the data bucket setData pushes to, so the fifth
+// call within a second is 429 and a call a second later is served again.
+func TestTutorialQuotaWithJMESPath(t *testing.T) {
+	_, ts := open(t, tutorial(t, "tutorial-rate-limiting-examples.json"))
+	url := ts.URL + "/quota-limited"
+	start := time.Now()
+	for i := 1; i <= 4; i++ {
+		if status, body := call(t, "GET", url, "", ""); status != 200 || !strings.Contains(body, `"success": true`) {
+			t.Fatalf("call %d: %d %s; want 200", i, status, body)
+		}
+	}
+	status, body := call(t, "GET", url, "", "")
+	if time.Since(start) < 900*time.Millisecond && (status != 429 || !strings.Contains(body, "rate limit of 4 per second")) {
+		t.Errorf("fifth call within a second: %d %s; want 429 and the quota message", status, body)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if status, body := call(t, "GET", url, "", ""); status != 200 {
+		t.Errorf("a second later: %d %s; want 200", status, body)
+	}
+}

@@ -5,13 +5,16 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/aymerick/raymond"
+	jmespath "github.com/jmespath-community/go-jmespath"
 )
 
 // mockoonHelpers are Mockoon's template helpers, each taking any number of
@@ -69,6 +72,8 @@ func init() {
 		"jsonParse":  mJSONParse,
 		"objectPath": mObjectPath,
 		"jsonPath":   mJSONPath,
+		"jmesPath":   mJMESPath,
+		"getEnvVar":  mGetEnvVar,
 		// strings
 		"base64":       mBase64,
 		"base64Decode": mBase64Decode,
@@ -785,4 +790,67 @@ func mOr(c *mcall) any {
 		}
 	}
 	return false
+}
+
+// mJMESPath is {{jmesPath data 'expression'}}: the JMESPath search of data
+// (an object, or JSON text), as Mockoon's jmesPath helper; nothing when
+// the data or the expression does not parse, or nothing is found.
+func mJMESPath(c *mcall) any {
+	expr, ok := isString(c.arg(1))
+	if !ok || len(c.args) < 2 {
+		return nil
+	}
+	data := c.arg(0)
+	if s, ok := isString(data); ok {
+		parsed, err := parseJSON([]byte(s))
+		if err != nil {
+			return nil
+		}
+		data = parsed
+	}
+	found, err := jmesSearch(expr, Plain(data))
+	if err != nil || found == nil {
+		return nil
+	}
+	text, err := json.Marshal(found)
+	if err != nil {
+		return nil
+	}
+	v, err := parseJSON(text)
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// mGetEnvVar is {{getEnvVar 'NAME' 'default'}}: the process's environment
+// variable MOCKOON_NAME (the prefix added when the name lacks it: only
+// MOCKOON_ variables are readable, as Mockoon's default prefix has it),
+// else the default, else nothing.
+func mGetEnvVar(c *mcall) any {
+	name := jsString(c.arg(0))
+	if name == "" {
+		return nil
+	}
+	if !strings.HasPrefix(name, "MOCKOON_") {
+		name = "MOCKOON_" + name
+	}
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	if len(c.args) > 1 {
+		return c.arg(1)
+	}
+	return nil
+}
+
+// jmesSearch is jmespath.Search, with a panic on odd input (the library's
+// functions assert their arguments' types) turned into an error.
+func jmesSearch(expr string, data any) (found any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			found, err = nil, fmt.Errorf("jmesPath %q: %v", expr, r)
+		}
+	}()
+	return jmespath.Search(expr, data)
 }

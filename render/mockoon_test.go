@@ -183,8 +183,8 @@ func TestMockoonHelpers(t *testing.T) {
 }
 
 func TestMockoonUnsupported(t *testing.T) {
-	got := MockoonUnsupported(`{{jmesPath 'a' 'b'}}{{data 'x'}}{{body 'a'}}{{#each (jmesPath 'y' 'z')}}{{/each}}{{getEnvVar 'X'}}`)
-	want := []string{"getEnvVar", "jmesPath"}
+	got := MockoonUnsupported(`{{jmesPath 'a' 'b'}}{{data 'x'}}{{body 'a'}}{{#each (jmesPath 'y' 'z')}}{{/each}}{{getEnvVar 'X'}}{{fooBar 1}}`)
+	want := []string{"fooBar"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("got %v; want %v", got, want)
 	}
@@ -266,5 +266,29 @@ func TestMockoonRepeatIsBounded(t *testing.T) {
 	out, err := renderMockoon(`{{#repeat 5000 comma=false}}x{{/repeat}}`, &Request{})
 	if err != nil || len(out) != 5000 {
 		t.Fatalf("5,000 repeats: %d bytes, %v", len(out), err)
+	}
+}
+
+// jmesPath searches objects and JSON text as Mockoon's jmesPath helper
+// does (filters, functions, projections); getEnvVar reads MOCKOON_
+// variables only.
+func TestMockoonJMESPathAndEnvVars(t *testing.T) {
+	t.Setenv("MOCKOON_REGION", "eu")
+	t.Setenv("SECRET_KEY", "never")
+	for _, tc := range []struct{ tpl, want string }{
+		{`{{jmesPath (jsonParse '{"a":{"b":[1,2,3]}}') 'a.b[1]'}}`, "2"},
+		{`{{jmesPath '{"people":[{"n":"ann","age":31},{"n":"bob","age":17}]}' 'people[?age > ` + "`18`" + `].n'}}`, "ann"},
+		{`{{len (jmesPath '["100","2500","3000"]' '[?to_number(@) > ` + "`2000`" + `]')}}`, "2"},
+		{`{{jmesPath '{"a":1}' 'missing'}}`, ""},
+		{`{{jmesPath 'not json' 'a'}}`, ""},
+		{`{{jmesPath '{"a":1}' '[?'}}`, ""},
+		{`{{jmesPath '{"a":"x"}' 'abs(a)'}}{{jmesPath '[1,"b"]' 'sort(@)'}}`, ""},
+		{`{{getEnvVar 'REGION'}} {{getEnvVar 'MOCKOON_REGION'}}`, "eu eu"},
+		{`{{getEnvVar 'NOPE' 'fallback'}}|{{getEnvVar 'NOPE'}}|{{getEnvVar 'SECRET_KEY'}}`, "fallback||"},
+	} {
+		got, err := renderMockoon(tc.tpl, &Request{Method: "GET"})
+		if err != nil || got != tc.want {
+			t.Errorf("%s = %q, %v; want %q", tc.tpl, got, err, tc.want)
+		}
 	}
 }
