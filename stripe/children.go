@@ -124,7 +124,7 @@ func (s *State) childrenChanged(ctx context.Context, child store.Object) error {
 	if err := syncChildren(ctx, s.store, child.Parent, child.Type); err != nil {
 		return err
 	}
-	note(ctx, change{id: before.ID, typ: before.Type, old: []byte(before.JSON)})
+	note(ctx, change{id: before.ID, typ: before.Type, old: view(before.JSON)})
 	return nil
 }
 

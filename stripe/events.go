@@ -139,11 +139,19 @@ func (s *State) changed(ctx context.Context, req *render.Request, w *before, aft
 // customer gained or lost (payment_method.attached), else "<type>.updated".
 func (s *State) statusEvent(ctx context.Context, req *render.Request, old []byte, after *store.Object) {
 	now := view(after.JSON)
-	prev := previous(old, now)
-	typ := after.Type
-	status, oldStatus := topString(now, "status"), ""
+	// One pass over each object serves the changes and the statuses.
+	var oldBuf, nowBuf [96]keyValue // on the stack for most objects
+	n, okNow := topMembers(now, nowBuf[:0])
+	var o []keyValue
+	okOld := false
 	if old != nil {
-		oldStatus = topString(old, "status")
+		o, okOld = topMembers(old, oldBuf[:0])
+	}
+	prev := previousOf(old, now, o, okOld, n, okNow)
+	typ := after.Type
+	status, oldStatus := memberString(now, n, okNow, "status"), ""
+	if old != nil {
+		oldStatus = memberString(old, o, okOld, "status")
 	}
 	event := eventPrefix(typ) + ".updated"
 	switch typ {
@@ -281,6 +289,14 @@ func previous(old, now []byte) json.RawMessage {
 	var oldBuf, nowBuf [96]keyValue // on the stack for most objects
 	o, okOld := topMembers(old, oldBuf[:0])
 	n, okNow := topMembers(now, nowBuf[:0])
+	return previousOf(old, now, o, okOld, n, okNow)
+}
+
+// previousOf is previous given each object's topMembers.
+func previousOf(old, now []byte, o []keyValue, okOld bool, n []keyValue, okNow bool) json.RawMessage {
+	if old == nil {
+		return nil
+	}
 	var changed []keyValue
 	if okOld && okNow && sameKeys(o, n) {
 		// An update keeps its members in place: compare them pairwise. A
@@ -299,6 +315,9 @@ func previous(old, now []byte) json.RawMessage {
 		}
 		if len(changed) == 0 {
 			return nil
+		}
+		if b, ok := plainObject(changed); ok {
+			return b
 		}
 		m := make(map[string]json.RawMessage, len(changed))
 		for _, c := range changed {
@@ -337,6 +356,48 @@ func previous(old, now []byte) json.RawMessage {
 
 // keyValue is one member of an object: its name's text and its value's.
 type keyValue struct{ key, value []byte }
+
+// plainObject is what json.Marshal writes for the members as a map of
+// json.RawMessage (names sorted, values as they are), written directly;
+// ok is false when Marshal could write other bytes (a name or value it
+// escapes or compacts, a value that is not valid JSON): marshal those.
+// It sorts members in place.
+func plainObject(members []keyValue) (b []byte, ok bool) {
+	size := 2
+	for _, m := range members {
+		if bytes.ContainsAny(m.key, "<>&") || bytes.ContainsAny(m.value, " \t\r\n<>&\u2028\u2029") || !json.Valid(m.value) {
+			return nil, false
+		}
+		size += len(m.key) + len(m.value) + 4
+	}
+	slices.SortFunc(members, func(a, b keyValue) int { return bytes.Compare(a.key, b.key) })
+	b = make([]byte, 0, size)
+	b = append(b, '{')
+	for i, m := range members {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, m.key...)
+		b = append(b, '"', ':')
+		b = append(b, m.value...)
+	}
+	return append(b, '}'), true
+}
+
+// memberString is topString(b, key) given b's topMembers (ok from
+// topMembers): the first member named key, as member finds it.
+func memberString(b []byte, members []keyValue, ok bool, key string) string {
+	if !ok {
+		return topString(b, key)
+	}
+	for _, m := range members {
+		if string(m.key) == key {
+			return stringValue(m.value, span{0, len(m.value)})
+		}
+	}
+	return ""
+}
 
 // sameKeys reports whether a and b name the same members in the same order.
 func sameKeys(a, b []keyValue) bool {

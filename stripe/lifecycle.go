@@ -233,10 +233,10 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 		ans, refused = l.confirm(ctx, id, req)
 		switch {
 		case refused == nil:
-			l.intentSettled(ctx, []byte(ans.Body))
+			l.intentSettled(ctx, view(ans.Body))
 		case refused.Status == http.StatusPaymentRequired:
 			if obj, err := l.store.Get(ctx, id); err == nil {
-				l.intentSettled(ctx, []byte(obj.JSON))
+				l.intentSettled(ctx, view(obj.JSON))
 			}
 		}
 	case intentCapture:
@@ -269,7 +269,7 @@ func (l *lifecycle) update(ctx context.Context, id string, fn func(b []byte) ([]
 		return o, nil
 	})
 	if err == nil {
-		note(ctx, change{id: obj.ID, typ: obj.Type, old: []byte(was)})
+		note(ctx, change{id: obj.ID, typ: obj.Type, old: view(was)})
 	}
 	var stop errStop
 	if errors.As(err, &stop) {

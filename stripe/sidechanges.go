@@ -25,7 +25,8 @@ type changes struct {
 }
 
 // change is one write: the object's id and type and what it was before
-// (nil when the write created it); or, with event set, an event Stripe
+// (nil when the write created it; a view of the stored string, never
+// changed); or, with event set, an event Stripe
 // sends without a change of state (customer.subscription.trial_will_end,
 // invoice.upcoming) with object its data.object.
 type change struct {
@@ -141,7 +142,7 @@ func (s *State) announce(ctx context.Context, w *before, req *render.Request, an
 			if err != nil {
 				continue
 			}
-			now = []byte(obj.JSON)
+			now = view(obj.JSON)
 		}
 		s.replay(ctx, req, e, now)
 	}
@@ -152,7 +153,7 @@ func (s *State) announce(ctx context.Context, w *before, req *render.Request, an
 
 // replay raises the events of one noted change: e.old became now.
 func (s *State) replay(ctx context.Context, req *render.Request, e change, now []byte) {
-	obj := &store.Object{ID: e.id, Type: e.typ, JSON: string(now)}
+	obj := &store.Object{ID: e.id, Type: e.typ, JSON: text(now)} // now views a stored string
 	if e.old == nil {
 		if e.typ == "charge" {
 			s.emit(ctx, req, chargeEvent(nil, now), obj.JSON, nil)

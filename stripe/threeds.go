@@ -88,7 +88,7 @@ func (l *lifecycle) authenticate(ctx context.Context, id string, complete bool) 
 	})
 	if refused == nil {
 		// An invoice's intent pays its invoice (and may activate a subscription).
-		l.intentSettled(ctx, []byte(ans.Body))
+		l.intentSettled(ctx, view(ans.Body))
 	}
 	return ans, refused
 }
