@@ -365,7 +365,7 @@ type keyValue struct{ key, value []byte }
 func plainObject(members []keyValue) (b []byte, ok bool) {
 	size := 2
 	for _, m := range members {
-		if bytes.ContainsAny(m.key, "<>&") || bytes.ContainsAny(m.value, " \t\r\n<>&\u2028\u2029") || !json.Valid(m.value) {
+		if !marshalsAsIs(m.key) || !marshalsAsIs(m.value) || !json.Valid(m.value) {
 			return nil, false
 		}
 		size += len(m.key) + len(m.value) + 4
@@ -383,6 +383,19 @@ func plainObject(members []keyValue) (b []byte, ok bool) {
 		b = append(b, m.value...)
 	}
 	return append(b, '}'), true
+}
+
+// marshalsAsIs reports whether json.Marshal leaves b's bytes as they
+// are (in a name, or in a valid json.RawMessage): no space to compact, no
+// <, > or & to escape, and no byte that could start U+2028 or U+2029.
+func marshalsAsIs(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n', '<', '>', '&', 0xe2:
+			return false
+		}
+	}
+	return true
 }
 
 // memberString is topString(b, key) given b's topMembers (ok from

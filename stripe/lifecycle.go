@@ -254,18 +254,21 @@ type errStop struct{ e *server.APIError }
 
 func (e errStop) Error() string { return e.e.Message }
 
-// update changes the stored intent with fn; a refusal from fn or a store
-// failure is the answer.
+// update changes the stored intent with fn, which must not write into
+// the bytes it is given (they are the stored string's); a refusal from fn
+// or a store failure is the answer.
 // The change is noted (note) for the request's events.
 func (l *lifecycle) update(ctx context.Context, id string, fn func(b []byte) ([]byte, *server.APIError)) (server.Answer, *server.APIError) {
 	var was string
 	obj, err := l.store.Update(ctx, id, func(o store.Object) (store.Object, error) {
 		was = o.JSON
-		b, refused := fn([]byte(o.JSON))
+		// fn reads the stored bytes and builds anew what it changes
+		// (setMembers): it never writes into b.
+		b, refused := fn(view(o.JSON))
 		if refused != nil {
 			return o, errStop{refused}
 		}
-		o.JSON = string(b)
+		o.JSON = textOf(b, o.JSON) // b is the stored string or a buffer fn built and dropped
 		return o, nil
 	})
 	if err == nil {
