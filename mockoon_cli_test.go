@@ -58,7 +58,7 @@ func TestCommandsOpenMockoonFiles(t *testing.T) {
 }
 
 func TestMockoonWarningsOnStderr(t *testing.T) {
-	file := "../shared/testdata/mockoon/environments/tutorial-rate-limiting-examples.json"
+	file := "../shared/testdata/mockoon/environments/tutorial-simulate-webhooks-and-callbacks.json"
 	if _, err := os.Stat(file); err != nil {
 		t.Skipf("Mockoon test data not found: %v", err)
 	}
@@ -66,7 +66,7 @@ func TestMockoonWarningsOnStderr(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("list exited %d: %s", code, errOut)
 	}
-	if !strings.Contains(errOut, "routedeck: "+file+": helper ") || strings.Contains(out, "helper") {
+	if !strings.Contains(errOut, "routedeck: "+file+": callbacks are not supported") || strings.Contains(out, "callbacks") {
 		t.Fatalf("want the warnings on stderr only:\nstdout %s\nstderr %s", out, errOut)
 	}
 }

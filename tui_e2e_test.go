@@ -35,7 +35,9 @@ func newTmux(t *testing.T, width, height int, command string) *tmuxSession {
 	}, t.Name())
 	s := &tmuxSession{t: t, name: fmt.Sprintf("routedeck-%s-%d", name, os.Getpid())}
 	// A private server socket keeps the test away from the user's tmux.
-	s.run("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), command+"; echo EXIT=$?; sleep 60")
+	// The app runs as in a user's terminal: without CI, which makes the
+	// colour library take the terminal for a pipe and drop every colour.
+	s.run("-f", "/dev/null", "new-session", "-d", "-s", s.name, "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), "env -u CI "+command+"; echo EXIT=$?; sleep 60")
 	s.run("set-option", "-g", "set-clipboard", "on")
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.name, "kill-server").Run() })
 	return s
