@@ -497,10 +497,18 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	p := tea.NewProgram(ui.New(cfg), progOpts...)
 	// Parse the templates a lazily opened file left (tuiServer) once the
 	// first frame is drawn, so that they do not compete with it.
+	// Its template errors show in the footer and, when the UI ends, on
+	// stderr, as a file opened at once lists them when it opens.
+	var warmed []string
+	warmDone := make(chan struct{})
 	go func() {
+		defer close(warmDone)
 		select {
 		case <-time.After(warmDelay):
-			srv.Catalog().Warm(serveCtx)
+			warmed = srv.Catalog().Warm(serveCtx)
+			if len(warmed) > 0 {
+				p.Send(ui.CatalogWarnings(warmed))
+			}
 		case <-serveCtx.Done():
 		}
 	}()
@@ -515,6 +523,10 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	_, runErr := p.Run()
 	close(uiDone)
 	cancel()
+	<-warmDone
+	for _, w := range warmed {
+		fmt.Fprintf(stderr, "routedeck: %s: %s\n", o.catalogDir, termsafe.Line(w))
+	}
 	serveErr := <-served
 	if runErr != nil {
 		return runErr

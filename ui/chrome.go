@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +16,24 @@ import (
 	"github.com/routedeck/routedeck/internal/termsafe"
 	"github.com/routedeck/routedeck/server"
 )
+
+// CatalogWarnings are what the catalog found wrong once the UI was up
+// (templates of a lazily opened file that do not parse): the footer says
+// how many and names the first. The caller lists them all on stderr when
+// the UI ends.
+type CatalogWarnings []string
+
+// catalogWarned shows msg in the footer.
+func (m *Model) catalogWarned(msg CatalogWarnings) tea.Cmd {
+	if len(msg) == 0 {
+		return nil
+	}
+	text := termsafe.Line(msg[0])
+	if len(msg) > 1 {
+		text = fmt.Sprintf("%d warnings (listed on stderr when you quit); first: %s", len(msg), text)
+	}
+	return m.setNotice(text, true)
+}
 
 // setNotice shows text in the footer until it expires.
 func (m *Model) setNotice(text string, isErr bool) tea.Cmd {

@@ -300,6 +300,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m, cmd = m.fired(msg)
 	case copyMsg:
 		cmd = m.copied(msg)
+	case CatalogWarnings:
+		cmd = m.catalogWarned(msg)
 	case clearNoticeMsg:
 		if msg.id == m.notice.id {
 			m.notice = notice{id: m.notice.id}

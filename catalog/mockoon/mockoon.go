@@ -14,6 +14,7 @@
 package mockoon
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -83,7 +84,7 @@ func importData(data []byte, file string, eager bool) (*catalog.Catalog, error) 
 		if lerr != nil {
 			return nil, err
 		}
-		broken := templateErrors(lazy)
+		broken := lazy.Warm(context.Background())
 		if len(broken) == 0 {
 			return nil, err
 		}
@@ -91,26 +92,6 @@ func importData(data []byte, file string, eager bool) (*catalog.Catalog, error) 
 	}
 	cat.Warnings, cat.Imported = warnings, "Mockoon"
 	return cat, nil
-}
-
-// templateErrors compiles every template of a lazily loaded catalog and
-// lists the ones that fail: they answer 500 with their error.
-func templateErrors(cat *catalog.Catalog) []string {
-	var out []string
-	n := 0
-	for _, r := range cat.Routes {
-		for _, v := range r.Variants {
-			if _, err := v.Template(); err != nil {
-				if n++; n <= 10 {
-					out = append(out, fmt.Sprintf("template error, answers 500: %s (variant %q): %v", r.Key(), v.Name, err))
-				}
-			}
-		}
-	}
-	if n > 10 {
-		out = append(out, fmt.Sprintf("template errors in %d more variants", n-10))
-	}
-	return out
 }
 
 // Convert turns a Mockoon file's contents into a routedeck catalog folder
