@@ -637,8 +637,9 @@ func topValues(b []byte, keys ...string) []string {
 		if err != nil {
 			return out
 		}
+		name, escaped := k[1:len(k)-1], bytes.IndexByte(k, '\\') >= 0 // keyIs, its scan once per member
 		for j, key := range keys {
-			if out[j] == "" && keyIs(k, key) {
+			if out[j] == "" && (string(name) == key || escaped && keyIs(k, key)) {
 				v := b[vstart:vend]
 				switch {
 				case len(v) >= 2 && v[0] == '"' && bytes.IndexByte(v, '\\') < 0:
