@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 )
 
 // A small scanner over JSON text: expansions replace single values in a
@@ -233,7 +234,12 @@ func addMember(b []byte, key string, v []byte) ([]byte, error) {
 	if i >= len(b) || b[i] != '{' {
 		return nil, errBadJSON
 	}
-	k, _ := json.Marshal(key)
+	var k []byte
+	if plainBytes([]byte(key)) && !strings.ContainsAny(key, "<>&") {
+		k = append(append(append(make([]byte, 0, len(key)+len(v)+4), '"'), key...), '"') // as json.Marshal writes it
+	} else {
+		k, _ = json.Marshal(key)
+	}
 	j := skipSpace(b, i+1)
 	if j < len(b) && b[j] != '}' && bytes.IndexByte(b[i+1:j], '\n') >= 0 {
 		// An indented object: the new member gets a line of its own.
