@@ -49,13 +49,7 @@ func statefulServer(t *testing.T, strict bool, sopts stripe.StateOptions) (*stri
 		srv.Close()
 		_ = st.Close()
 	})
-	backend := stripego.GetBackendWithConfig(stripego.APIBackend, &stripego.BackendConfig{
-		URL: stripego.String(ts.URL), HTTPClient: ts.Client(), MaxNetworkRetries: stripego.Int64(0),
-		LeveledLogger: &stripego.LeveledLogger{Level: stripego.LevelNull},
-	})
-	return stripego.NewClient("sk_test_123", stripego.WithBackends(&stripego.Backends{
-		API: backend, Connect: backend, Uploads: backend, MeterEvents: backend,
-	})), ts
+	return clientFor(ts), ts
 }
 
 func createIntent(t *testing.T, sc *stripego.Client, pm, capture string) *stripego.PaymentIntent {

@@ -63,15 +63,7 @@ func newStateServer(t *testing.T, cfg stateConfig) *stateServer {
 }
 
 func (s *stateServer) client() *stripego.Client {
-	backend := stripego.GetBackendWithConfig(stripego.APIBackend, &stripego.BackendConfig{
-		URL:               stripego.String(s.ts.URL),
-		HTTPClient:        s.ts.Client(),
-		MaxNetworkRetries: stripego.Int64(0),
-		LeveledLogger:     &stripego.LeveledLogger{Level: stripego.LevelNull},
-	})
-	return stripego.NewClient("sk_test_123", stripego.WithBackends(&stripego.Backends{
-		API: backend, Connect: backend, Uploads: backend, MeterEvents: backend,
-	}))
+	return clientFor(s.ts)
 }
 
 func stripeErrorOf(t *testing.T, err error) *stripego.Error {

@@ -3,6 +3,7 @@ package stripe_test
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
 	"testing"
 
 	stripego "github.com/stripe/stripe-go/v82"
@@ -10,11 +11,9 @@ import (
 	"github.com/routedeck/routedeck/stripe"
 )
 
-// stripeGoClient is Stripe's official Go client pointed at a server with
-// the Stripe rules, with no retries (a retry would hide a bad answer).
-func stripeGoClient(t *testing.T, opts stripe.Options) *stripego.Client {
-	t.Helper()
-	_, ts := newServer(t, opts)
+// clientFor is Stripe's official Go client pointed at ts, with no retries
+// (a retry would hide a bad answer).
+func clientFor(ts *httptest.Server) *stripego.Client {
 	backend := stripego.GetBackendWithConfig(stripego.APIBackend, &stripego.BackendConfig{
 		URL:               stripego.String(ts.URL),
 		HTTPClient:        ts.Client(),
@@ -24,6 +23,14 @@ func stripeGoClient(t *testing.T, opts stripe.Options) *stripego.Client {
 	return stripego.NewClient("sk_test_123", stripego.WithBackends(&stripego.Backends{
 		API: backend, Connect: backend, Uploads: backend, MeterEvents: backend,
 	}))
+}
+
+// stripeGoClient is Stripe's official Go client pointed at a server with
+// the Stripe rules, with no retries (a retry would hide a bad answer).
+func stripeGoClient(t *testing.T, opts stripe.Options) *stripego.Client {
+	t.Helper()
+	_, ts := newServer(t, opts)
+	return clientFor(ts)
 }
 
 // The call stripe-go's own TestCheckoutSessionNew makes: it reads

@@ -37,15 +37,7 @@ func newPaymentsServer(t *testing.T) (*server.Server, *httptest.Server, *stripeg
 		ts.Close()
 		srv.Close()
 	})
-	backend := stripego.GetBackendWithConfig(stripego.APIBackend, &stripego.BackendConfig{
-		URL:               stripego.String(ts.URL),
-		HTTPClient:        ts.Client(),
-		MaxNetworkRetries: stripego.Int64(0),
-		LeveledLogger:     &stripego.LeveledLogger{Level: stripego.LevelNull},
-	})
-	sc := stripego.NewClient("sk_test_123", stripego.WithBackends(&stripego.Backends{
-		API: backend, Connect: backend, Uploads: backend, MeterEvents: backend,
-	}))
+	sc := clientFor(ts)
 	return srv, ts, sc
 }
 

@@ -90,13 +90,7 @@ func webhookFlow(t *testing.T) *stripego.Client {
 		sender.Close()
 		_ = st.Close()
 	})
-	backend := stripego.GetBackendWithConfig(stripego.APIBackend, &stripego.BackendConfig{
-		URL: stripego.String(ts.URL), HTTPClient: ts.Client(), MaxNetworkRetries: stripego.Int64(0),
-		LeveledLogger: &stripego.LeveledLogger{Level: stripego.LevelNull},
-	})
-	return stripego.NewClient("sk_test_123", stripego.WithBackends(&stripego.Backends{
-		API: backend, Connect: backend, Uploads: backend, MeterEvents: backend,
-	}))
+	return clientFor(ts)
 }
 
 // registerReceiver starts a receiver and registers it through the API.
