@@ -73,6 +73,8 @@ type Catalog struct {
 
 	byKey map[string]*Route
 	tree  *node
+	// shadowed holds the shadowed routes, which only Next finds.
+	shadowed *node
 	// foldCase matches static path text case-insensitively (Mockoon's
 	// routes); parameter values keep their case.
 	foldCase bool
@@ -105,6 +107,13 @@ type Route struct {
 	// ResponseMode is how a request picks a variant: "" (rules, then the
 	// default), RANDOM, SEQUENTIAL, FALLBACK or DISABLE_RULES.
 	ResponseMode string
+	// Shadowed says an earlier route answers every request this one
+	// matches: it answers only those the earlier routes pass on (Mockoon's
+	// FALLBACK mode, when none of their rules holds). Matching never picks
+	// it first; Catalog.Next finds it. ShadowedBy is the earlier route's
+	// key, as the file wrote it.
+	Shadowed   bool
+	ShadowedBy string
 
 	index    int
 	segments []string

@@ -62,8 +62,13 @@ type ManifestRoute struct {
 	SampleQuery string `json:"sampleQuery,omitempty"`
 	SampleBody  string `json:"sampleBody,omitempty"`
 	// ResponseMode is how a request picks its variant (see ResponseModes).
-	ResponseMode string            `json:"responseMode,omitempty"`
-	Variants     []ManifestVariant `json:"variants"`
+	ResponseMode string `json:"responseMode,omitempty"`
+	// ShadowedBy names the earlier route ("GET /users/:id") that answers
+	// every request this one matches: this route answers only the requests
+	// earlier routes pass on (Mockoon's FALLBACK mode). It may repeat an
+	// earlier route's method and path.
+	ShadowedBy string            `json:"shadowedBy,omitempty"`
+	Variants   []ManifestVariant `json:"variants"`
 }
 
 // ManifestVariant is one variant of a route. The first variant of a route
@@ -221,6 +226,19 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 			return nil, fmt.Errorf("%s: %w", where(i), err)
 		}
 		r.index = len(c.Routes)
+		if r.Shadowed {
+			// Behind an earlier route: reached only through Next, and
+			// Lookup keeps finding the first route of its key.
+			if c.shadowed == nil {
+				c.shadowed = &node{}
+			}
+			c.shadowed.insertLater(r, c.foldCase)
+			if _, dup := c.byKey[r.Key()]; !dup {
+				c.byKey[r.Key()] = r
+			}
+			c.Routes = append(c.Routes, r)
+			continue
+		}
 		if prev, dup := c.byKey[r.Key()]; dup {
 			return nil, fmt.Errorf("%s: route %s: duplicate of %s", where(i), r.Key(), routeAt(prev))
 		}
@@ -469,6 +487,8 @@ func buildRoute(fsys fs.FS, src string, mr ManifestRoute, common []ManifestVaria
 		segments:    segs,
 
 		ResponseMode: mr.ResponseMode,
+		Shadowed:     mr.ShadowedBy != "",
+		ShadowedBy:   mr.ShadowedBy,
 	}
 	if err := checkMode(mr.ResponseMode); err != nil {
 		return nil, fmt.Errorf("route %s: %w", r.Key(), err)

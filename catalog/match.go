@@ -19,6 +19,11 @@ type node struct {
 	affixed []*affixNode
 	param   *node
 	routes  map[string]*Route // by method
+	// later are the routes here that only answer what earlier routes
+	// pass on (Route.Shadowed), by method, in the catalog's order. They
+	// live in a tree of their own (Catalog.shadowed), so that matching
+	// never walks into a node that holds nothing else.
+	later map[string][]*Route
 }
 
 // affixNode is one segment of the form prefix + :param + suffix.
@@ -100,6 +105,28 @@ func splitPattern(p string) (segs, params []string, err error) {
 // insert adds r, or returns the route already answering the same
 // requests. foldCase keys static text in lower case.
 func (n *node) insert(r *Route, foldCase bool) *Route {
+	cur := n.walk(r, foldCase)
+	if cur.routes == nil {
+		cur.routes = map[string]*Route{}
+	}
+	if prev, ok := cur.routes[r.Method]; ok {
+		return prev
+	}
+	cur.routes[r.Method] = r
+	return nil
+}
+
+// insertLater adds a shadowed route: matching never picks it, Next does.
+func (n *node) insertLater(r *Route, foldCase bool) {
+	cur := n.walk(r, foldCase)
+	if cur.later == nil {
+		cur.later = map[string][]*Route{}
+	}
+	cur.later[r.Method] = append(cur.later[r.Method], r)
+}
+
+// walk returns the node for r's path, adding the nodes missing.
+func (n *node) walk(r *Route, foldCase bool) *node {
 	cur := n
 	for _, s := range r.segments {
 		if prefix, _, suffix, ok := splitSegment(s); ok {
@@ -129,14 +156,7 @@ func (n *node) insert(r *Route, foldCase bool) *Route {
 		}
 		cur = next
 	}
-	if cur.routes == nil {
-		cur.routes = map[string]*Route{}
-	}
-	if prev, ok := cur.routes[r.Method]; ok {
-		return prev
-	}
-	cur.routes[r.Method] = r
-	return nil
+	return cur
 }
 
 // affix returns the child for prefix + :param + suffix, adding it in
@@ -159,11 +179,7 @@ func (n *node) affix(prefix, suffix string) *node {
 // must already be stripped; a trailing slash and repeated slashes are
 // tolerated. params holds the path parameters by name.
 func (c *Catalog) Match(method, urlPath string) (r *Route, params map[string]string, ok bool) {
-	p := urlPath
-	if strings.Contains(p, "//") || strings.Contains(p, "/.") {
-		p = cleanPath(p)
-	}
-	p = strings.Trim(p, "/")
+	p := matchPath(urlPath)
 	var values [16]string
 	vals := values[:0]
 	if c.foldCase {
@@ -181,6 +197,76 @@ func (c *Catalog) Match(method, urlPath string) (r *Route, params map[string]str
 		}
 	}
 	return r, params, true
+}
+
+// matchPath is a request path as matching reads it: cleaned, without
+// its outer slashes.
+func matchPath(urlPath string) string {
+	p := urlPath
+	if strings.Contains(p, "//") || strings.Contains(p, "/.") {
+		p = cleanPath(p)
+	}
+	return strings.Trim(p, "/")
+}
+
+// Next finds the route that answers a request after route passed it on
+// (Mockoon's FALLBACK mode, when no rule holds): the first route after
+// it in the catalog's order that matches the method and path, shadowed
+// routes included. ok is false when none does: the request is answered
+// as one no route matches.
+func (c *Catalog) Next(method, urlPath string, after *Route) (r *Route, params map[string]string, ok bool) {
+	p := matchPath(urlPath)
+	key := p
+	if c.foldCase {
+		key = asciiLower(p)
+	}
+	var vals []string
+	pick := func(cand *Route, v []string) {
+		if cand.index > after.index && (r == nil || cand.index < r.index) {
+			r, vals = cand, slices.Clone(v)
+		}
+	}
+	c.tree.each(method, p, key, nil, pick)
+	if c.shadowed != nil {
+		c.shadowed.each(method, p, key, nil, pick)
+	}
+	if r == nil {
+		return nil, nil, false
+	}
+	params = make(map[string]string, len(r.Params))
+	for i, name := range r.Params {
+		if i < len(vals) {
+			params[name] = vals[i]
+		}
+	}
+	return r, params, true
+}
+
+// each calls fn with every route, shadowed ones included, that matches
+// method and rest, and its parameter values (valid during the call only).
+func (n *node) each(method, rest, key string, vals []string, fn func(*Route, []string)) {
+	if rest == "" {
+		if r, ok := n.routes[method]; ok {
+			fn(r, vals)
+		}
+		for _, r := range n.later[method] {
+			fn(r, vals)
+		}
+		return
+	}
+	seg, tail, _ := strings.Cut(rest, "/")
+	keySeg, keyTail := key[:len(seg)], key[min(len(seg)+1, len(key)):]
+	if next, ok := n.static[keySeg]; ok {
+		next.each(method, tail, keyTail, vals, fn)
+	}
+	for _, a := range n.affixed {
+		if len(keySeg) > len(a.prefix)+len(a.suffix) && strings.HasPrefix(keySeg, a.prefix) && strings.HasSuffix(keySeg, a.suffix) {
+			a.next.each(method, tail, keyTail, append(vals, seg[len(a.prefix):len(seg)-len(a.suffix)]), fn)
+		}
+	}
+	if n.param != nil && seg != "" {
+		n.param.each(method, tail, keyTail, append(vals, seg), fn)
+	}
 }
 
 // match consumes one segment of rest per level. key is rest as the static

@@ -158,6 +158,9 @@ func (c *Chooser) Choose(route *catalog.Route, req *render.Request, decide bool)
 		}
 	}
 	if rc.mode == "FALLBACK" {
+		// Mockoon counts only the requests a route answers: the next
+		// route gets this one.
+		c.counts[i].Add(-1)
 		return nil, true
 	}
 	return rc.fallback, false

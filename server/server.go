@@ -256,27 +256,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		req := render.NewRequest(r, params, body)
 		req.ID = reqID
 		variant, test = s.choose(route, req, r.Header.Get("Prefer"))
-		v := variant
 		if s.chooser != nil {
 			// Rules and response modes decide for a route left on auto,
-			// when neither a Prefer header nor a test value did.
-			_, preferred := s.preferred(route, r.Header.Get("Prefer"))
-			decide := !preferred && test == nil && s.state.Pinned(route) == Auto
-			chosen, passOn := s.chooser.Choose(route, req, decide)
-			if passOn {
+			// when neither a Prefer header nor a test value did; a route
+			// in FALLBACK mode may pass the request on to the next.
+			var found bool
+			route, variant, test, found = s.chooseOn(route, req, method, r.URL.Path, r.Header.Get("Prefer"), variant, test)
+			if !found {
 				if !s.wait(r, s.cat.Latency) {
 					return
 				}
-				route, variant = nil, nil
 				status, out = http.StatusNotFound, stripeError("invalid_request_error", "",
-					fmt.Sprintf("Unrecognized request URL (%s: %s): no response of the route answers this request.", r.Method, r.URL.Path), "")
+					fmt.Sprintf("Unrecognized request URL (%s: %s): no route answers this request.", r.Method, r.URL.Path), "")
 				h["Content-Type"] = jsonType
 				break
 			}
-			if chosen != nil {
-				v, variant = chosen, chosen
-			}
 		}
+		v := variant
 		if !s.wait(r, s.cat.Latency+v.Latency) {
 			// The client hung up while the answer waited: nothing to send.
 			return

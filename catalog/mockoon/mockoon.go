@@ -200,25 +200,36 @@ func (c *converter) route(r *route) []catalog.ManifestRoute {
 		c.Note("not served: method "+strings.ToUpper(r.Method), label)
 		return nil
 	}
+	mode := ""
+	if r.ResponseMode != nil {
+		mode = *r.ResponseMode
+	}
 	var out []catalog.ManifestRoute
 	segs := parseSegments(p)
 	for _, method := range methods {
 		key := strings.ToUpper(method) + " " + p
 		// Mockoon tries routes in order: a route whose every request an
-		// earlier route answers is never served there, so not here either.
-		// (Where routes only overlap, matching already agrees: the more
-		// specific one wins, and Mockoon's order puts it first or shadows it.)
+		// earlier route answers gets only the requests the earlier ones
+		// pass on (FALLBACK mode, no rule holding). It is kept, behind
+		// them, and listed; matching never picks it first. (Where routes
+		// only overlap, matching already agrees: the more specific one
+		// wins, and Mockoon's order puts it first or shadows it.)
 		group := strings.ToUpper(method) + " " + strconv.Itoa(len(segs))
-		if owner := c.coveredBy(group, segs); owner != "" {
-			if r.Method != "all" {
-				c.Note("not served: an earlier route answers the same requests", key+" (after "+owner+")")
-			}
+		owner, reachable := c.coveredBy(group, segs)
+		if owner != "" && !reachable && r.Method == "all" {
+			// One method of an "all" route that no request reaches: the
+			// route is listed for the methods it answers.
 			continue
 		}
+		if owner != "" && !reachable {
+			c.Note("never answers: an earlier route answers the same requests (listed, marked as shadowed)", key+" (after "+owner+")")
+		}
 		g := group + " " + firstSegment(segs)
-		c.earlier[g] = append(c.earlier[g], earlierRoute{segs: segs, key: key, n: c.converted})
+		c.earlier[g] = append(c.earlier[g], earlierRoute{segs: segs, key: key, n: c.converted, fallback: mode == "FALLBACK"})
 		c.converted++
-		out = append(out, c.variants(r, method, p, key))
+		mr := c.variants(r, method, p, key)
+		mr.ShadowedBy = owner
+		out = append(out, mr)
 	}
 	return out
 }
@@ -239,11 +250,13 @@ func parseSegments(p string) []segment {
 	return segs
 }
 
-// earlierRoute is a route already converted, the n-th.
+// earlierRoute is a route already converted, the n-th; fallback says it
+// passes on the requests none of its rules holds for.
 type earlierRoute struct {
-	segs []segment
-	key  string
-	n    int
+	segs     []segment
+	key      string
+	n        int
+	fallback bool
 }
 
 // firstSegment keys earlier routes by their first segment's text, or ":"
@@ -257,24 +270,26 @@ func firstSegment(segs []segment) string {
 }
 
 // coveredBy returns the first earlier route (of the same method and
-// length) that answers every request segs would, or "".
-func (c *converter) coveredBy(group string, segs []segment) string {
+// length) that answers every request segs would, or "", and whether a
+// request can get past all such routes: only if each is in FALLBACK mode.
+func (c *converter) coveredBy(group string, segs []segment) (owner string, reachable bool) {
 	lists := [][]earlierRoute{c.earlier[group+" :"]}
 	if first := firstSegment(segs); first != ":" {
 		lists = append(lists, c.earlier[group+" "+first])
 	}
 	best := earlierRoute{n: -1}
+	reachable = true
 	for _, list := range lists {
 		for _, e := range list {
 			if covers(e.segs, segs) {
 				if best.n < 0 || e.n < best.n {
 					best = e
 				}
-				break
+				reachable = reachable && e.fallback
 			}
 		}
 	}
-	return best.key
+	return best.key, reachable
 }
 
 // covers reports whether pattern a matches every path pattern b matches,

@@ -194,6 +194,14 @@ func TestEveryEnvironmentServesItsDefaultResponses(t *testing.T) {
 					t.Errorf("route %s is missing from the catalog", key)
 					continue
 				}
+				if r.Shadowed {
+					// Behind an earlier route that answers all its
+					// requests: listed, and served only through FALLBACK.
+					if owner, ok := cat.Lookup(r.ShadowedBy); (!ok || owner.ResponseMode != "FALLBACK") && !strings.Contains(warnings, key) {
+						t.Errorf("route %s is shadowed and not in the warnings:\n%s", key, warnings)
+					}
+					continue
+				}
 				checkServed(t, ts.URL, r, want)
 			}
 			if len(cat.Routes) > len(routes) {
