@@ -390,7 +390,7 @@ func (l *lifecycle) invoicePaymentID(b []byte) string {
 // counts a failed attempt.
 func (l *lifecycle) intentSettled(ctx context.Context, pi []byte) {
 	top := topValues(pi, "id", "status", "customer", "description")
-	if top[2] == "" || top[3] != "Payment for Invoice" {
+	if !paysInvoice(top[2], top[3]) {
 		return
 	}
 	page, err := l.store.List(ctx, store.Query{Type: "invoice_payment", Limit: 1, Match: func(o store.Object) bool {
@@ -410,6 +410,13 @@ func (l *lifecycle) intentSettled(ctx context.Context, pi []byte) {
 	case "requires_payment_method", "requires_action":
 		l.invoiceAttempted(ctx, inv)
 	}
+}
+
+// paysInvoice says whether a PaymentIntent of this customer and
+// description is an invoice's (newIntent makes them so): only those
+// settle anything beyond themselves.
+func paysInvoice(customer, description string) bool {
+	return customer != "" && description == "Payment for Invoice"
 }
 
 // customerDefault is what a customer pays invoices with: its

@@ -130,22 +130,29 @@ func (s *State) changed(ctx context.Context, req *render.Request, w *before, aft
 			}
 		}
 	}
-	s.statusEvent(ctx, req, old, after)
+	s.statusEvent(ctx, req, old, after, nil)
 }
 
 // statusEvent raises the event of an object's change (old nil: new),
 // named for what changed: a new status (invoice.paid,
 // payment_intent.succeeded), a failed attempt (invoice.payment_failed), a
 // customer gained or lost (payment_method.attached), else "<type>.updated".
-func (s *State) statusEvent(ctx context.Context, req *render.Request, old []byte, after *store.Object) {
+// r, when not nil, is the members of old and after as the write read
+// them, if they are still these objects.
+func (s *State) statusEvent(ctx context.Context, req *render.Request, old []byte, after *store.Object, r *read) {
 	now := view(after.JSON)
 	// One pass over each object serves the changes and the statuses.
 	var oldBuf, nowBuf [96]keyValue // on the stack for most objects
-	n, okNow := topMembers(now, nowBuf[:0])
-	var o []keyValue
-	okOld := false
-	if old != nil {
-		o, okOld = topMembers(old, oldBuf[:0])
+	var n, o []keyValue
+	var okNow, okOld bool
+	if r != nil && old != nil && string(r.old.b) == string(old) && string(r.now.b) == after.JSON {
+		n, okNow = r.now.keyValues(nowBuf[:0])
+		o, okOld = r.old.keyValues(oldBuf[:0])
+	} else {
+		n, okNow = topMembers(now, nowBuf[:0])
+		if old != nil {
+			o, okOld = topMembers(old, oldBuf[:0])
+		}
 	}
 	prev := previousOf(old, now, o, okOld, n, okNow)
 	typ := after.Type

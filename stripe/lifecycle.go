@@ -231,7 +231,11 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 	switch action {
 	case intentConfirm:
 		ans, refused = l.confirm(ctx, id, req)
+		// Only an invoice's intent settles more than itself; a confirm
+		// changes neither its customer nor its description.
+		top := topValues(view(obj.JSON), "customer", "description")
 		switch {
+		case !paysInvoice(top[0], top[1]):
 		case refused == nil:
 			l.intentSettled(ctx, view(ans.Body))
 		case refused.Status == http.StatusPaymentRequired:
@@ -259,20 +263,37 @@ func (e errStop) Error() string { return e.e.Message }
 // or a store failure is the answer.
 // The change is noted (note) for the request's events.
 func (l *lifecycle) update(ctx context.Context, id string, fn func(b []byte) ([]byte, *server.APIError)) (server.Answer, *server.APIError) {
+	return l.updateRead(ctx, id, func(b []byte) (*read, *server.APIError) {
+		now, refused := fn(b)
+		return &read{now: members{b: now}}, refused
+	})
+}
+
+// updateRead is update for a writer that reads the object's members
+// (readMembers) and writes with members.set: what it read (old) and wrote
+// (now) goes with the change it notes, so that its events need not scan
+// the two objects again.
+func (l *lifecycle) updateRead(ctx context.Context, id string, fn func(b []byte) (*read, *server.APIError)) (server.Answer, *server.APIError) {
 	var was string
+	var wrote *read
 	obj, err := l.store.Update(ctx, id, func(o store.Object) (store.Object, error) {
 		was = o.JSON
 		// fn reads the stored bytes and builds anew what it changes
 		// (setMembers): it never writes into b.
-		b, refused := fn(view(o.JSON))
+		r, refused := fn(view(o.JSON))
 		if refused != nil {
 			return o, errStop{refused}
 		}
-		o.JSON = textOf(b, o.JSON) // b is the stored string or a buffer fn built and dropped
+		wrote = r
+		o.JSON = textOf(r.now.b, o.JSON) // the stored string or a buffer fn built and dropped
 		return o, nil
 	})
 	if err == nil {
-		note(ctx, change{id: obj.ID, typ: obj.Type, old: view(was)})
+		ch := change{id: obj.ID, typ: obj.Type, old: view(was)}
+		if wrote.old.ok && wrote.now.ok {
+			ch.read = wrote
+		}
+		note(ctx, ch)
 	}
 	var stop errStop
 	if errors.As(err, &stop) {
@@ -316,9 +337,9 @@ func pastTense(verb string) string {
 
 func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request) (server.Answer, *server.APIError) {
 	var declined *server.APIError
-	ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
-		top := topValues(b, "status", "payment_method", "amount", "currency", "capture_method", "customer")
-		status := top[0]
+	ans, refused := l.updateRead(ctx, id, func(b []byte) (*read, *server.APIError) {
+		cur := readMembers(b)
+		status := cur.str("status")
 		switch status {
 		case "requires_payment_method", "requires_confirmation", "requires_action":
 		default:
@@ -326,7 +347,7 @@ func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request)
 		}
 		value := testValue(payIntentConfirm, req)
 		if value == "" {
-			value = top[1]
+			value = cur.str("payment_method")
 		}
 		tc, known := l.cards.Lookup(value)
 		if !known {
@@ -336,29 +357,28 @@ func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request)
 		if !strings.HasPrefix(pm, "pm_") && !strings.HasPrefix(pm, "card_") && !strings.HasPrefix(pm, "src_") {
 			pm = render.NewID("pm")
 		}
-		amount, _ := strconv.ParseInt(top[2], 10, 64)
-		currency := top[3]
+		amount, _ := strconv.ParseInt(cur.str("amount"), 10, 64)
+		currency, customer := cur.str("currency"), cur.str("customer")
 		switch tc.Result {
 		case Declines, DeclinesCharge, IncorrectNumber:
 			chID := render.NewID("ch")
 			d := tc.Decline
 			last := lastError{Charge: chID, Code: d.Code, DeclineCode: d.DeclineCode, Message: d.Message, Param: d.Param, Type: "card_error",
 				DocURL: "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(d.Code, "_", "-")}
-			b = setMembers(b, []setting{str("status", "requires_payment_method"), val("last_payment_error", last),
+			now := cur.set([]setting{str("status", "requires_payment_method"), val("last_payment_error", last),
 				str("latest_charge", chID), null("payment_method"), null("next_action")})
-			l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, failed: &d, customer: top[5]})
+			l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, failed: &d, customer: customer})
 			e := declineError{Charge: chID, Code: d.Code, DeclineCode: d.DeclineCode, DocURL: last.DocURL, Message: d.Message,
-				Param: d.Param, PaymentIntent: b, Type: "card_error"}
+				Param: d.Param, PaymentIntent: now.b, Type: "card_error"}
 			body, _ := json.MarshalIndent(declineBody{Error: e}, "", "  ")
 			declined = &server.APIError{Status: http.StatusPaymentRequired, Type: e.Type, Code: e.Code, Message: e.Message, Param: e.Param, Body: string(body) + "\n"}
-			return b, nil // the decline is stored; the answer is the 402
+			return &read{old: cur, now: now}, nil // the decline is stored; the answer is the 402
 		case RequiresAction:
-			b = setMembers(b, []setting{str("status", "requires_action"), str("payment_method", pm), null("last_payment_error"),
-				setting{"next_action", useStripeSDK(id)}})
-			return b, nil
+			return &read{old: cur, now: cur.set([]setting{str("status", "requires_action"), str("payment_method", pm), null("last_payment_error"),
+				{"next_action", useStripeSDK(id)}})}, nil
 		}
 		chID := render.NewID("ch")
-		manual := strings.HasPrefix(top[4], "manual")
+		manual := strings.HasPrefix(cur.str("capture_method"), "manual")
 		if m, ok := req.BodyValue("capture_method"); ok {
 			manual = strings.HasPrefix(m, "manual")
 		}
@@ -367,9 +387,9 @@ func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request)
 		if manual {
 			status, received, capturable = "requires_capture", 0, amount
 		}
-		l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, uncaptured: manual, customer: top[5]})
-		return setMembers(b, []setting{str("status", status), str("payment_method", pm), str("latest_charge", chID),
-			num("amount_received", received), num("amount_capturable", capturable), null("last_payment_error"), null("next_action")}), nil
+		l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, uncaptured: manual, customer: customer})
+		return &read{old: cur, now: cur.set([]setting{str("status", status), str("payment_method", pm), str("latest_charge", chID),
+			num("amount_received", received), num("amount_capturable", capturable), null("last_payment_error"), null("next_action")})}, nil
 	})
 	if refused == nil && declined != nil {
 		return server.Answer{}, declined

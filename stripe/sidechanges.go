@@ -34,7 +34,14 @@ type change struct {
 	old     []byte
 	event   string
 	object  []byte
+	// read is the members of old and of what the write stored, when the
+	// writer read them (lifecycle.updateRead); nil when it did not.
+	read *read
 }
+
+// read is an object's members before a write (old) and the object the
+// write made, with its members (now).
+type read struct{ old, now members }
 
 type changesKey struct{}
 
@@ -161,7 +168,7 @@ func (s *State) replay(ctx context.Context, req *render.Request, e change, now [
 		}
 		s.emit(ctx, req, eventPrefix(e.typ)+".created", obj.JSON, nil)
 		if e.typ == "payment_intent" {
-			s.statusEvent(ctx, req, nil, obj)
+			s.statusEvent(ctx, req, nil, obj, nil)
 		}
 		return
 	}
@@ -172,7 +179,7 @@ func (s *State) replay(ctx context.Context, req *render.Request, e change, now [
 		s.emit(ctx, req, chargeEvent(e.old, now), obj.JSON, previous(e.old, now))
 		return
 	}
-	s.statusEvent(ctx, req, e.old, obj)
+	s.statusEvent(ctx, req, e.old, obj, e.read)
 }
 
 // Own answers routedeck's own endpoints (completing 3-D Secure, a

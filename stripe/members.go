@@ -1,0 +1,134 @@
+package stripe
+
+import "bytes"
+
+// A confirm reads a stored PaymentIntent, writes it back changed and
+// announces what changed: each step used to scan the whole object again
+// (its status is near its end). members reads the object's top-level
+// members once; the write finds the new object's members as it builds
+// it; and the events compare the two lists instead of scanning both
+// objects once more.
+
+// members is an object's text and where its top-level members are
+// (topMembers, kept as offsets: a list that outlives the request's stack
+// without pointers for the collector to follow). ok is false when
+// topMembers could not read the object plainly (a name with an escape,
+// malformed JSON): the methods then scan the text as before.
+type members struct {
+	b  []byte
+	at []memberAt
+	ok bool
+}
+
+// memberAt is where one member's name (without its quotes) and value are.
+type memberAt struct{ key, value span32 }
+
+type span32 struct{ start, end int32 }
+
+func (s span32) of(b []byte) []byte { return b[s.start:s.end] }
+
+// readMembers reads the top-level members of the object b.
+func readMembers(b []byte) members {
+	var buf [96]keyValue // on the stack for most objects
+	kv, ok := topMembers(b, buf[:0])
+	if !ok || len(b) > 1<<31-1 {
+		return members{b: b}
+	}
+	at := make([]memberAt, len(kv))
+	for i, m := range kv {
+		k, v := offset(b, m.key), offset(b, m.value)
+		at[i] = memberAt{span32{k, k + int32(len(m.key))}, span32{v, v + int32(len(m.value))}}
+	}
+	return members{b: b, at: at, ok: true}
+}
+
+// offset is where sub, a slice of b, starts in b.
+func offset(b, sub []byte) int32 { return int32(cap(b) - cap(sub)) }
+
+// keyValues are m's members as topMembers gives them, appended to dst;
+// ok as topMembers says it.
+func (m members) keyValues(dst []keyValue) ([]keyValue, bool) {
+	if !m.ok {
+		return topMembers(m.b, dst)
+	}
+	for _, a := range m.at {
+		dst = append(dst, keyValue{a.key.of(m.b), a.value.of(m.b)})
+	}
+	return dst, true
+}
+
+// value is the first member named key's JSON text, nil when absent.
+func (m members) value(key string) []byte {
+	if !m.ok {
+		return member2(m.b, key)
+	}
+	for _, a := range m.at {
+		if string(a.key.of(m.b)) == key {
+			return a.value.of(m.b)
+		}
+	}
+	return nil
+}
+
+// str is what topValues reads for key: a string's value, another
+// scalar's text, "" when absent, null, an object or an array.
+func (m members) str(key string) string {
+	if !m.ok {
+		return topValues(m.b, key)[0]
+	}
+	return scalarText(m.value(key))
+}
+
+// scalarText is a member's value as topValues reads it.
+func scalarText(v []byte) string {
+	switch {
+	case len(v) >= 2 && v[0] == '"' && bytes.IndexByte(v, '\\') < 0:
+		return string(v[1 : len(v)-1])
+	case len(v) > 0 && v[0] == '"':
+		return stringValue(v, span{0, len(v)})
+	case len(v) > 0 && v[0] != '{' && v[0] != '[' && string(v) != "null":
+		return string(v)
+	}
+	return ""
+}
+
+// set is setMembers(m.b, sets), with the new object's members found as
+// it is written rather than scanned again. Adding a member the object
+// lacks leaves the result unread (ok false), as does an object m could
+// not read.
+func (m members) set(sets []setting) members {
+	if !m.ok || len(sets) > 64 {
+		return members{b: setMembers(m.b, sets)}
+	}
+	out := make([]byte, 0, len(m.b)+64)
+	at := make([]memberAt, len(m.at))
+	var done uint64
+	last, shift := 0, 0 // m.b is copied up to last; shift is out's offset minus m.b's from there on
+	for i, a := range m.at {
+		at[i] = memberAt{span32{a.key.start + int32(shift), a.key.end + int32(shift)},
+			span32{a.value.start + int32(shift), a.value.end + int32(shift)}}
+		key := string(a.key.of(m.b))
+		for j, s := range sets {
+			if done&(1<<j) != 0 || s.key != key {
+				continue
+			}
+			// As setMembers writes it: the value replaced in place,
+			// indented as the object is.
+			out = append(out, m.b[last:a.value.start]...)
+			start := len(out)
+			out = append(out, indentFor(m.b, int(a.value.start), s.val)...)
+			at[i].value = span32{int32(start), int32(len(out))}
+			last, shift = int(a.value.end), len(out)-int(a.value.end)
+			done |= 1 << j
+			break
+		}
+	}
+	if done != 1<<len(sets)-1 {
+		return members{b: setMembers(m.b, sets)} // a member to add: as setMembers adds it
+	}
+	out = append(out, m.b[last:]...)
+	if len(out) > 1<<31-1 {
+		return members{b: out}
+	}
+	return members{b: out, at: at, ok: true}
+}

@@ -1,0 +1,91 @@
+package stripe
+
+import (
+	"os"
+	"reflect"
+	"testing"
+)
+
+// membersBodies are objects members reads plainly and ones it must leave
+// to the scanners: indented, repeated names, escaped names, members to
+// add, not an object.
+func membersBodies(t testing.TB) map[string]string {
+	charge, err := os.ReadFile("testdata/charge.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{
+		"charge (indented)": string(charge),
+		"intent":            `{"id":"pi_1","object":"payment_intent","amount":2000,"currency":"usd","customer":null,"last_payment_error":null,"next_action":{"type":"x"},"payment_method":"pm_1","status":"requires_payment_method"}`,
+		"spaced":            `{ "id" : "pi_1" , "status" : "requires_action", "next_action" : null , "payment_method":"pm_1","last_payment_error":{"a":1} }`,
+		"repeated":          `{"status":"a","status":"b","payment_method":null,"next_action":1,"last_payment_error":2}`,
+		"escaped name":      `{"st\u0061tus":"a","status":"b","payment_method":"x","next_action":1,"last_payment_error":2}`,
+		"escaped value":     `{"status":"caf\u00e9","payment_method":"a\"b","next_action":[],"last_payment_error":{}}`,
+		"missing members":   `{"id":"pi_1","status":"requires_confirmation"}`,
+		"empty":             `{}`,
+		"not an object":     `[1,2]`,
+		"malformed":         `{"status":"a",}`,
+	}
+}
+
+var membersSets = []setting{str("status", "requires_action"), str("payment_method", "pm_card_authenticationRequired"),
+	null("last_payment_error"), {"next_action", useStripeSDK("pi_1")}}
+
+// members reads what the scanners read and writes what setMembers
+// writes, and the members it finds in what it wrote are that object's.
+func TestMembersAreTheScanners(t *testing.T) {
+	for name, body := range membersBodies(t) {
+		checkMembers(t, name, []byte(body), membersSets)
+	}
+}
+
+func FuzzMembersAreTheScanners(f *testing.F) {
+	for _, body := range membersBodies(f) {
+		f.Add(body, "status", "new")
+	}
+	f.Add(`{"a":1}`, "b", `x`)
+	f.Fuzz(func(t *testing.T, body, key, value string) {
+		checkMembers(t, "fuzzed", []byte(body), []setting{str(key, value), null("next_action"), {"status", []byte(`{"x":[1]}`)}})
+	})
+}
+
+func checkMembers(t *testing.T, name string, b []byte, sets []setting) {
+	t.Helper()
+	m := readMembers(b)
+	wantKV, wantOK := topMembers(b, nil)
+	if gotKV, gotOK := m.keyValues(nil); gotOK != wantOK || !reflect.DeepEqual(gotKV, wantKV) {
+		t.Errorf("%s: keyValues %q %v, topMembers %q %v", name, gotKV, gotOK, wantKV, wantOK)
+	}
+	for _, key := range []string{"status", "payment_method", "amount", "customer", "next_action", "last_payment_error", "absent", sets[0].key} {
+		if got, want := m.str(key), topValues(b, key)[0]; got != want && !repeatedName(b, key) {
+			t.Errorf("%s: str(%q) = %q, topValues %q", name, key, got, want)
+		}
+		if got, want := m.value(key), member2(b, key); string(got) != string(want) {
+			t.Errorf("%s: value(%q) = %s, member2 %s", name, key, got, want)
+		}
+	}
+	now := m.set(sets)
+	if want := setMembers(b, sets); string(now.b) != string(want) {
+		t.Errorf("%s: set wrote\n%s\nsetMembers\n%s", name, now.b, want)
+	}
+	if !now.ok {
+		return
+	}
+	wantKV, wantOK = topMembers(now.b, nil)
+	if gotKV, _ := now.keyValues(nil); !wantOK || !reflect.DeepEqual(gotKV, wantKV) {
+		t.Errorf("%s: the members set found %q, topMembers %q %v", name, gotKV, wantKV, wantOK)
+	}
+}
+
+// repeatedName reports whether the object b names key more than once:
+// topValues then reads the first non-empty one, members the first.
+func repeatedName(b []byte, key string) bool {
+	kv, ok := topMembers(b, nil)
+	n := 0
+	for _, m := range kv {
+		if string(m.key) == key {
+			n++
+		}
+	}
+	return ok && n > 1
+}
