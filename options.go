@@ -7,7 +7,6 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
-	"sync"
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/catalog/source"
@@ -319,15 +318,29 @@ func (o *options) newServer() (*server.Server, error) {
 	if o.serving && cat.Name == stripe.CatalogName && cat.Imported == "" {
 		// Stripe's rules (validation from the spec, expand[]) apply to the
 		// Stripe catalog, embedded or exported, not to other APIs.
-		seed := sync.OnceValue(func() []store.Object {
+		seed := func() ([]store.Object, error) {
 			if o.seed == "none" {
-				return nil
+				return nil, nil
 			}
-			s := stripe.Seed(cat)
-			return s[:min(len(s), o.maxObjects)]
-		})
+			var s []store.Object
+			if o.catalogDir == "" {
+				// The embedded catalog's seed was rendered when it was
+				// generated: no template compiles for it here.
+				var err error
+				if s, err = stripe.ParseSeed(embed.Seed); err != nil {
+					return nil, fmt.Errorf("embedded catalog: %w", err)
+				}
+			} else {
+				s = stripe.Seed(cat)
+			}
+			return s[:min(len(s), o.maxObjects)], nil
+		}
 		build := func() (*store.Memory, error) {
-			return store.New(store.Options{Seed: seed(), Path: o.statePath, MaxObjects: o.maxObjects, OnSaveError: o.saveError})
+			s, err := seed()
+			if err != nil {
+				return nil, err
+			}
+			return store.New(store.Options{Seed: s, Path: o.statePath, MaxObjects: o.maxObjects, OnSaveError: o.saveError})
 		}
 		var st store.Store
 		if o.statePath != "" {

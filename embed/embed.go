@@ -1,6 +1,7 @@
 // Package embed holds the Stripe catalog compiled into routedeck: the
 // manifest (catalog/catalog.json) and one Handlebars template per variant,
-// and the data of the Stripe rules (stripe.json).
+// the data of the Stripe rules (stripe.json) and the store's seed
+// (seed.json).
 // The files are written by `go generate ./embed` (see internal/gencatalog);
 // edit the generator, not the files.
 package embed
@@ -10,7 +11,7 @@ import (
 	"io/fs"
 )
 
-//go:generate go run ../internal/gencatalog -out catalog -rules stripe.json -go ../catalog/embedded_manifest.go
+//go:generate go run ../internal/gencatalog -out catalog -rules stripe.json -go ../catalog/embedded_manifest.go -seed seed.json
 
 //go:embed all:catalog
 var files embed.FS
@@ -20,6 +21,13 @@ var files embed.FS
 //
 //go:embed stripe.json
 var Stripe []byte
+
+// Seed is the store's seed for the embedded catalog: every list route's
+// sample objects as a JSON array, each as the catalog renders it
+// (stripe.Seed, stripe.ParseSeed).
+//
+//go:embed seed.json
+var Seed string
 
 // Catalog is the embedded catalog folder, rooted at its manifest.
 var Catalog fs.FS = mustSub(files, "catalog")

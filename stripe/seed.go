@@ -1,7 +1,9 @@
 package stripe
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -13,6 +15,10 @@ import (
 // the objects of every top-level list route's sample (one fixture per
 // resource, with its fixture id), so that lists are never empty on first
 // look. Objects are stored as the catalog renders them.
+//
+// Rendering compiles every list route's template, which costs more than
+// the rest of start-up: the embedded catalog's seed is generated with it
+// (SeedJSON) and read back with ParseSeed.
 func Seed(cat *catalog.Catalog) []store.Object {
 	var out []store.Object
 	seen := map[string]bool{}
@@ -52,6 +58,47 @@ func Seed(cat *catalog.Catalog) []store.Object {
 		}
 	}
 	return out
+}
+
+// SeedJSON writes a seed as a JSON array of its objects, each as stored
+// (byte for byte), for ParseSeed.
+func SeedJSON(objs []store.Object) []byte {
+	var b bytes.Buffer
+	b.WriteString("[\n")
+	for i, o := range objs {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		b.WriteString(o.JSON)
+	}
+	b.WriteString("\n]\n")
+	return b.Bytes()
+}
+
+// ParseSeed reads a seed written by SeedJSON: the objects in their order,
+// each with its "id" and "object". Their JSON is data's own text, not a
+// copy.
+func ParseSeed(data string) ([]store.Object, error) {
+	b := []byte(data)
+	els, err := elements(b)
+	if err != nil {
+		return nil, fmt.Errorf("seed: not a JSON array of objects: %w", err)
+	}
+	out := make([]store.Object, 0, len(els))
+	seen := make(map[string]bool, len(els))
+	for i, e := range els {
+		el := b[e.start:e.end]
+		id, typ := topString(el, "id"), topString(el, "object")
+		if id == "" || typ == "" {
+			return nil, fmt.Errorf("seed: object %d has no \"id\" or no \"object\"", i)
+		}
+		if seen[id] {
+			return nil, fmt.Errorf("seed: object %d: id %q appears twice", i, id)
+		}
+		seen[id] = true
+		out = append(out, store.Object{ID: id, Type: typ, JSON: data[e.start:e.end]})
+	}
+	return out, nil
 }
 
 // storeObjects answers expand[] from the store: what a request stored is

@@ -28,6 +28,11 @@ func TestEmbeddedCatalogUpToDate(t *testing.T) {
 	if got, err := os.ReadFile(filepath.Join("..", "..", "catalog", manifestGoFile)); err != nil || !bytes.Equal(got, goSrc) {
 		t.Fatalf("catalog/%s is stale: run go generate ./embed", manifestGoFile)
 	}
+	seedJSON := files[storeSeedFile]
+	delete(files, storeSeedFile)
+	if got, err := os.ReadFile(filepath.Join("..", "..", "embed", storeSeedFile)); err != nil || !bytes.Equal(got, seedJSON) {
+		t.Fatalf("embed/%s is stale: run go generate ./embed", storeSeedFile)
+	}
 	for name, want := range files {
 		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
 		if err != nil || !bytes.Equal(got, want) {

@@ -45,6 +45,7 @@ func main() {
 	quiet := flag.Bool("q", false, "do not print a summary")
 	rules := flag.String("rules", "", "also write the data of package stripe's rules (validation, expand) to this file")
 	goFile := flag.String("go", "", "also write the manifest as Go source for package catalog to this file")
+	seedFile := flag.String("seed", "", "also write the store's seed (every list route's sample objects, as JSON) to this file")
 	flag.Parse()
 	if *rules != "" {
 		if err := writeRules(*rules); err != nil {
@@ -59,12 +60,20 @@ func main() {
 	}
 	goSrc := files[manifestGoFile]
 	delete(files, manifestGoFile)
+	seedJSON := files[storeSeedFile]
+	delete(files, storeSeedFile)
 	if err := write(*out, files); err != nil {
 		fmt.Fprintln(os.Stderr, "gencatalog:", err)
 		os.Exit(1)
 	}
 	if *goFile != "" {
 		if err := os.WriteFile(*goFile, goSrc, 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "gencatalog:", err)
+			os.Exit(1)
+		}
+	}
+	if *seedFile != "" {
+		if err := os.WriteFile(*seedFile, seedJSON, 0o644); err != nil {
 			fmt.Fprintln(os.Stderr, "gencatalog:", err)
 			os.Exit(1)
 		}
@@ -141,6 +150,11 @@ func generate() (map[string][]byte, map[string]int, error) {
 		return nil, nil, err
 	}
 	files[manifestGoFile] = goSrc
+	seedJSON, err := storeSeed(&m, files)
+	if err != nil {
+		return nil, nil, err
+	}
+	files[storeSeedFile] = seedJSON
 	return files, g.stats, nil
 }
 
