@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/brianvoe/gofakeit/v7"
 )
 
 // Mockoon's {{faker 'module.method' args... key=value...}} calls Faker.js
@@ -57,6 +55,12 @@ type fakerFunc func(a fakerArgs) any
 
 func str0(f func() string) fakerFunc { return func(fakerArgs) any { return f() } }
 
+func init() {
+	for name, f := range fakerStrings {
+		fakerMethods[name] = str0(f)
+	}
+}
+
 // fakerMethods are the Faker.js methods Mockoon's files use, and the common
 // ones around them.
 var fakerMethods = map[string]fakerFunc{
@@ -72,7 +76,6 @@ var fakerMethods = map[string]fakerFunc{
 		return strconv.FormatInt(int64(randomInt(a.num("min", -1, 0), a.num("max", 0, 1))), 2)
 	},
 	"datatype.boolean": func(a fakerArgs) any { return rand.Float64() < a.num("probability", 0, 0.5) },
-	"string.uuid":      str0(gofakeit.UUID),
 	"string.alpha":     func(a fakerArgs) any { return randomString(a.length(1), letters) },
 	"string.alphanumeric": func(a fakerArgs) any {
 		return randomString(a.length(1), letters+digits)
@@ -82,104 +85,42 @@ var fakerMethods = map[string]fakerFunc{
 	"string.hexadecimal": func(a fakerArgs) any {
 		return "0x" + randomString(a.length(1), "0123456789abcdef")
 	},
-	"string.nanoid":     func(a fakerArgs) any { return randomString(a.length(21), letters+digits+"_-") },
-	"date.recent":       func(a fakerArgs) any { return pastDate(a.num("days", 0, 1)) },
-	"date.past":         func(a fakerArgs) any { return pastDate(365 * a.num("years", 0, 1)) },
-	"date.future":       func(a fakerArgs) any { return futureDate(365 * a.num("years", 0, 1)) },
-	"date.soon":         func(a fakerArgs) any { return futureDate(a.num("days", 0, 1)) },
-	"date.anytime":      func(fakerArgs) any { return pastDate(365 * 100 * rand.Float64()) },
-	"date.birthdate":    func(fakerArgs) any { return pastDate(365 * (18 + 62*rand.Float64())) },
-	"date.month":        str0(gofakeit.MonthString),
-	"date.weekday":      str0(gofakeit.WeekDay),
-	"date.between":      fakeDateBetween,
-	"person.firstName":  str0(gofakeit.FirstName),
-	"person.lastName":   str0(gofakeit.LastName),
-	"person.middleName": str0(gofakeit.MiddleName),
-	"person.fullName":   str0(gofakeit.Name),
-	"person.prefix":     str0(gofakeit.NamePrefix),
-	"person.suffix":     str0(gofakeit.NameSuffix),
-	"person.sex":        func(fakerArgs) any { return strings.ToLower(gofakeit.Gender()) },
-	"person.gender":     str0(gofakeit.Gender),
-	"person.jobTitle":   str0(gofakeit.JobTitle),
-	"person.jobArea":    str0(gofakeit.JobDescriptor),
-	"person.jobType":    str0(gofakeit.JobLevel),
-	"person.bio":        str0(gofakeit.Bio),
-	"internet.email":    str0(gofakeit.Email),
+	"string.nanoid":  func(a fakerArgs) any { return randomString(a.length(21), letters+digits+"_-") },
+	"date.recent":    func(a fakerArgs) any { return pastDate(a.num("days", 0, 1)) },
+	"date.past":      func(a fakerArgs) any { return pastDate(365 * a.num("years", 0, 1)) },
+	"date.future":    func(a fakerArgs) any { return futureDate(365 * a.num("years", 0, 1)) },
+	"date.soon":      func(a fakerArgs) any { return futureDate(a.num("days", 0, 1)) },
+	"date.anytime":   func(fakerArgs) any { return pastDate(365 * 100 * rand.Float64()) },
+	"date.birthdate": func(fakerArgs) any { return pastDate(365 * (18 + 62*rand.Float64())) },
+	"date.between":   fakeDateBetween,
 	"internet.exampleEmail": func(fakerArgs) any {
-		return strings.ToLower(gofakeit.FirstName()) + "@example.com"
+		return strings.ToLower(fake.FirstName()) + "@example.com"
 	},
-	"internet.userName":    str0(gofakeit.Username),
-	"internet.username":    str0(gofakeit.Username),
-	"internet.displayName": str0(gofakeit.Username),
-	"internet.url":         str0(gofakeit.URL),
-	"internet.domainName":  str0(gofakeit.DomainName),
-	"internet.domainWord":  func(fakerArgs) any { return strings.ToLower(gofakeit.Word()) },
-	"internet.ip":          str0(gofakeit.IPv4Address),
-	"internet.ipv4":        str0(gofakeit.IPv4Address),
-	"internet.ipv6":        str0(gofakeit.IPv6Address),
-	"internet.mac":         str0(gofakeit.MacAddress),
-	"internet.password":    func(a fakerArgs) any { return gofakeit.Password(true, true, true, false, false, a.length(15)) },
-	"internet.userAgent":   str0(gofakeit.UserAgent),
-	"internet.httpMethod":  str0(gofakeit.HTTPMethod),
-	"internet.color":       str0(gofakeit.HexColor),
-	"location.city":        str0(gofakeit.City),
+	"internet.password": func(a fakerArgs) any { return fake.Password(true, true, true, false, false, a.length(15)) },
 	"location.state": func(a fakerArgs) any {
 		if b, _ := a.hash["abbreviated"].(bool); b {
-			return gofakeit.StateAbr()
+			return fake.StateAbr()
 		}
-		return gofakeit.State()
+		return fake.State()
 	},
-	"location.stateAbbr":        str0(gofakeit.StateAbr),
-	"location.country":          str0(gofakeit.Country),
-	"location.countryCode":      str0(gofakeit.CountryAbr),
-	"location.county":           func(fakerArgs) any { return gofakeit.City() + " County" },
-	"location.street":           str0(gofakeit.StreetName),
-	"location.streetAddress":    str0(gofakeit.Street),
-	"location.buildingNumber":   str0(gofakeit.StreetNumber),
-	"location.secondaryAddress": func(fakerArgs) any { return "Apt. " + strconv.Itoa(rand.IntN(999)+1) },
-	"location.zipCode":          str0(gofakeit.Zip),
-	"location.timeZone":         str0(gofakeit.TimeZoneRegion),
 	"location.latitude": func(a fakerArgs) any {
 		return roundTo(a.num("min", -1, -90)+rand.Float64()*(a.num("max", 0, 90)-a.num("min", -1, -90)), 4)
 	},
 	"location.longitude": func(a fakerArgs) any {
 		return roundTo(a.num("min", -1, -180)+rand.Float64()*(a.num("max", 0, 180)-a.num("min", -1, -180)), 4)
 	},
-	"phone.number": str0(gofakeit.Phone),
-	"phone.imei":   func(fakerArgs) any { return randomString(15, digits) },
-	"company.name": str0(gofakeit.Company),
 	"company.catchPhrase": func(fakerArgs) any {
-		return gofakeit.BuzzWord() + " " + gofakeit.Noun()
+		return fake.BuzzWord() + " " + fake.Noun()
 	},
-	"company.buzzPhrase":       str0(gofakeit.BS),
-	"company.buzzNoun":         str0(gofakeit.Noun),
-	"company.buzzVerb":         str0(gofakeit.Verb),
-	"company.buzzAdjective":    str0(gofakeit.Adjective),
-	"commerce.price":           fakePrice,
-	"commerce.product":         str0(gofakeit.ProductCategory),
-	"commerce.productName":     str0(gofakeit.ProductName),
-	"commerce.productMaterial": str0(gofakeit.ProductMaterial),
+	"commerce.price": fakePrice,
 	"commerce.productAdjective": func(fakerArgs) any {
-		return gofakeit.AdjectiveDescriptive()
+		return fake.AdjectiveDescriptive()
 	},
-	"commerce.productDescription": str0(gofakeit.ProductDescription),
-	"commerce.department":         str0(gofakeit.ProductCategory),
-	"commerce.isbn":               func(fakerArgs) any { return "978-" + randomString(10, digits) },
 	"finance.amount": func(a fakerArgs) any {
 		lo, hi := a.num("min", 0, 0), a.num("max", 1, 1000)
 		return strconv.FormatFloat(lo+rand.Float64()*(hi-lo), 'f', int(a.num("dec", 2, 2)), 64)
 	},
-	"finance.currencyCode":     str0(gofakeit.CurrencyShort),
-	"finance.currencyName":     str0(gofakeit.CurrencyLong),
-	"finance.accountNumber":    func(a fakerArgs) any { return randomString(a.length(8), digits) },
-	"finance.creditCardNumber": func(fakerArgs) any { return gofakeit.CreditCardNumber(nil) },
-	"finance.creditCardCVV":    str0(gofakeit.CreditCardCvv),
-	"finance.iban":             func(fakerArgs) any { return "GB" + randomString(2, digits) + "BANK" + randomString(14, digits) },
-	"finance.bic":              func(fakerArgs) any { return strings.ToUpper(randomString(8, letters)) },
-	"finance.bitcoinAddress":   str0(gofakeit.BitcoinAddress),
-	"finance.transactionType":  func(fakerArgs) any { return oneOfStrings("deposit", "withdrawal", "payment", "invoice") },
-	"color.human":              func(fakerArgs) any { return strings.ToLower(gofakeit.Color()) },
-	"color.rgb":                func(fakerArgs) any { return strings.ToLower(gofakeit.HexColor()) },
+	"finance.accountNumber": func(a fakerArgs) any { return randomString(a.length(8), digits) },
 	"image.avatar": func(fakerArgs) any {
 		return fmt.Sprintf("https://avatars.githubusercontent.com/u/%d", rand.IntN(99999999))
 	},
@@ -197,7 +138,6 @@ var fakerMethods = map[string]fakerFunc{
 	"image.urlPicsumPhotos": func(a fakerArgs) any {
 		return fmt.Sprintf("https://picsum.photos/seed/%s/%d/%d", randomString(8, letters+digits), int(a.num("width", -1, 640)), int(a.num("height", -1, 480)))
 	},
-	"lorem.word":      func(fakerArgs) any { return gofakeit.LoremIpsumWord() },
 	"lorem.words":     func(a fakerArgs) any { return loremWords(int(a.num("count", 0, 3))) },
 	"lorem.slug":      func(a fakerArgs) any { return strings.ReplaceAll(loremWords(int(a.num("count", 0, 3))), " ", "-") },
 	"lorem.sentence":  func(a fakerArgs) any { return loremSentence(int(a.num("count", 0, float64(3+rand.IntN(8))))) },
@@ -212,44 +152,16 @@ var fakerMethods = map[string]fakerFunc{
 		return strings.Join(ps, "\n")
 	},
 	"lorem.lines": func(a fakerArgs) any { return loremSentences(int(a.num("count", 0, float64(1+rand.IntN(5)))), "\n") },
-	"lorem.text":  func(fakerArgs) any { return loremSentences(3, " ") },
 	"word.adjective": func(fakerArgs) any {
-		return gofakeit.Adjective()
+		return fake.Adjective()
 	},
-	"word.adverb":      str0(gofakeit.Adverb),
-	"word.noun":        str0(gofakeit.Noun),
-	"word.verb":        str0(gofakeit.Verb),
-	"word.sample":      str0(gofakeit.Word),
-	"word.words":       func(a fakerArgs) any { return loremWords(int(a.num("count", 0, float64(1+rand.IntN(3))))) },
-	"word.preposition": str0(gofakeit.Preposition),
+	"word.words": func(a fakerArgs) any { return loremWords(int(a.num("count", 0, float64(1+rand.IntN(3))))) },
 	"word.interjection": func(fakerArgs) any {
-		return gofakeit.Interjection()
+		return fake.Interjection()
 	},
-	"animal.type":          str0(gofakeit.AnimalType),
-	"animal.dog":           str0(gofakeit.Dog),
-	"animal.cat":           str0(gofakeit.Cat),
-	"animal.bird":          str0(gofakeit.Bird),
-	"animal.petName":       str0(gofakeit.PetName),
-	"vehicle.manufacturer": str0(gofakeit.CarMaker),
-	"vehicle.model":        str0(gofakeit.CarModel),
-	"vehicle.type":         str0(gofakeit.CarType),
-	"vehicle.fuel":         str0(gofakeit.CarFuelType),
-	"music.genre":          str0(gofakeit.SongGenre),
-	"music.songName":       str0(gofakeit.SongName),
-	"hacker.phrase":        str0(gofakeit.HackerPhrase),
-	"hacker.abbreviation":  str0(gofakeit.HackerAbbreviation),
-	"hacker.noun":          str0(gofakeit.HackerNoun),
-	"hacker.verb":          str0(gofakeit.HackerVerb),
-	"hacker.adjective":     str0(gofakeit.HackerAdjective),
-	"system.fileName":      func(fakerArgs) any { return strings.ToLower(gofakeit.Word()) + "." + gofakeit.FileExtension() },
-	"system.fileExt":       str0(gofakeit.FileExtension),
-	"system.mimeType":      str0(gofakeit.FileMimeType),
-	"system.semver":        str0(gofakeit.AppVersion),
-	"git.branch":           func(fakerArgs) any { return strings.ToLower(gofakeit.HackerNoun() + "-" + gofakeit.HackerVerb()) },
 	"git.commitSha": func(a fakerArgs) any {
 		return randomString(a.length(40), "0123456789abcdef")
 	},
-	"database.mongodbObjectId": func(fakerArgs) any { return randomString(24, "0123456789abcdef") },
 	"helpers.arrayElement": func(a fakerArgs) any {
 		if arr, ok := firstArg(a).([]any); ok && len(arr) > 0 {
 			return arr[rand.IntN(len(arr))]
@@ -257,6 +169,103 @@ var fakerMethods = map[string]fakerFunc{
 		return nil
 	},
 	"helpers.slugify": func(a fakerArgs) any { return strings.ReplaceAll(jsString(firstArg(a)), " ", "-") },
+}
+
+// fakerStrings are the Faker.js methods that take no arguments and give a
+// string: the plan writes their values straight into the output.
+var fakerStrings = map[string]func() string{
+	"string.uuid":                 fake.UUID,
+	"date.month":                  fake.MonthString,
+	"date.weekday":                fake.WeekDay,
+	"person.firstName":            fake.FirstName,
+	"person.lastName":             fake.LastName,
+	"person.middleName":           fake.MiddleName,
+	"person.fullName":             fake.Name,
+	"person.prefix":               fake.NamePrefix,
+	"person.suffix":               fake.NameSuffix,
+	"person.sex":                  func() string { return strings.ToLower(fake.Gender()) },
+	"person.gender":               fake.Gender,
+	"person.jobTitle":             fake.JobTitle,
+	"person.jobArea":              fake.JobDescriptor,
+	"person.jobType":              fake.JobLevel,
+	"person.bio":                  fake.Bio,
+	"internet.email":              fake.Email,
+	"internet.userName":           fake.Username,
+	"internet.username":           fake.Username,
+	"internet.displayName":        fake.Username,
+	"internet.url":                fake.URL,
+	"internet.domainName":         fake.DomainName,
+	"internet.domainWord":         func() string { return strings.ToLower(fake.Word()) },
+	"internet.ip":                 fake.IPv4Address,
+	"internet.ipv4":               fake.IPv4Address,
+	"internet.ipv6":               fake.IPv6Address,
+	"internet.mac":                fake.MacAddress,
+	"internet.userAgent":          fake.UserAgent,
+	"internet.httpMethod":         fake.HTTPMethod,
+	"internet.color":              fake.HexColor,
+	"location.city":               fake.City,
+	"location.stateAbbr":          fake.StateAbr,
+	"location.country":            fake.Country,
+	"location.countryCode":        fake.CountryAbr,
+	"location.county":             func() string { return fake.City() + " County" },
+	"location.street":             fake.StreetName,
+	"location.streetAddress":      fake.Street,
+	"location.buildingNumber":     fake.StreetNumber,
+	"location.secondaryAddress":   func() string { return "Apt. " + strconv.Itoa(rand.IntN(999)+1) },
+	"location.zipCode":            fake.Zip,
+	"location.timeZone":           fake.TimeZoneRegion,
+	"phone.number":                fake.Phone,
+	"phone.imei":                  func() string { return randomString(15, digits) },
+	"company.name":                fake.Company,
+	"company.buzzPhrase":          fake.BS,
+	"company.buzzNoun":            fake.Noun,
+	"company.buzzVerb":            fake.Verb,
+	"company.buzzAdjective":       fake.Adjective,
+	"commerce.product":            fake.ProductCategory,
+	"commerce.productName":        fake.ProductName,
+	"commerce.productMaterial":    fake.ProductMaterial,
+	"commerce.productDescription": fake.ProductDescription,
+	"commerce.department":         fake.ProductCategory,
+	"commerce.isbn":               func() string { return "978-" + randomString(10, digits) },
+	"finance.currencyCode":        fake.CurrencyShort,
+	"finance.currencyName":        fake.CurrencyLong,
+	"finance.creditCardNumber":    func() string { return fake.CreditCardNumber(nil) },
+	"finance.creditCardCVV":       fake.CreditCardCvv,
+	"finance.iban":                func() string { return "GB" + randomString(2, digits) + "BANK" + randomString(14, digits) },
+	"finance.bic":                 func() string { return strings.ToUpper(randomString(8, letters)) },
+	"finance.bitcoinAddress":      fake.BitcoinAddress,
+	"finance.transactionType":     func() string { return oneOfStrings("deposit", "withdrawal", "payment", "invoice") },
+	"color.human":                 func() string { return strings.ToLower(fake.Color()) },
+	"color.rgb":                   func() string { return strings.ToLower(fake.HexColor()) },
+	"lorem.word":                  func() string { return fake.LoremIpsumWord() },
+	"lorem.text":                  func() string { return loremSentences(3, " ") },
+	"word.adverb":                 fake.Adverb,
+	"word.noun":                   fake.Noun,
+	"word.verb":                   fake.Verb,
+	"word.sample":                 fake.Word,
+	"word.preposition":            fake.Preposition,
+	"animal.type":                 fake.AnimalType,
+	"animal.dog":                  fake.Dog,
+	"animal.cat":                  fake.Cat,
+	"animal.bird":                 fake.Bird,
+	"animal.petName":              fake.PetName,
+	"vehicle.manufacturer":        fake.CarMaker,
+	"vehicle.model":               fake.CarModel,
+	"vehicle.type":                fake.CarType,
+	"vehicle.fuel":                fake.CarFuelType,
+	"music.genre":                 fake.SongGenre,
+	"music.songName":              fake.SongName,
+	"hacker.phrase":               fake.HackerPhrase,
+	"hacker.abbreviation":         fake.HackerAbbreviation,
+	"hacker.noun":                 fake.HackerNoun,
+	"hacker.verb":                 fake.HackerVerb,
+	"hacker.adjective":            fake.HackerAdjective,
+	"system.fileName":             func() string { return strings.ToLower(fake.Word()) + "." + fake.FileExtension() },
+	"system.fileExt":              fake.FileExtension,
+	"system.mimeType":             fake.FileMimeType,
+	"system.semver":               fake.AppVersion,
+	"git.branch":                  func() string { return strings.ToLower(fake.HackerNoun() + "-" + fake.HackerVerb()) },
+	"database.mongodbObjectId":    func() string { return randomString(24, "0123456789abcdef") },
 }
 
 func firstArg(a fakerArgs) any {
@@ -359,7 +368,7 @@ func oneOfStrings(s ...string) string { return s[rand.IntN(len(s))] }
 func loremWords(n int) string {
 	ws := make([]string, max(n, 0))
 	for i := range ws {
-		ws[i] = gofakeit.LoremIpsumWord()
+		ws[i] = fake.LoremIpsumWord()
 	}
 	return strings.Join(ws, " ")
 }
@@ -434,4 +443,61 @@ var FakerV5Names = map[string]string{
 	"random.uuid": "string.uuid", "random.arrayElement": "helpers.arrayElement",
 	"random.image": "image.url", "random.hexaDecimal": "number.hex",
 	"internet.avatar": "image.avatar", "lorem.text": "lorem.text",
+}
+
+// fakerWriter returns a writer of the values of the faker method name
+// with these arguments, for the methods whose values it can write straight
+// into the output, drawn as the method draws them; nil for the others, and
+// for arguments the method itself should judge. escape says whether the
+// value is HTML-escaped (the print helper) or printed raw.
+func fakerWriter(name string, a fakerArgs, escape bool) func([]byte) []byte {
+	random := func(n int, prefix, alphabet string) func([]byte) []byte {
+		// Letters, digits, '_' and '-': nothing to escape.
+		return func(b []byte) []byte { return appendRandom(append(b, prefix...), n, alphabet) }
+	}
+	switch name {
+	case "string.alpha":
+		return random(a.length(1), "", letters)
+	case "string.alphanumeric":
+		return random(a.length(1), "", letters+digits)
+	case "string.numeric":
+		return random(a.length(1), "", digits)
+	case "string.hexadecimal":
+		return random(a.length(1), "0x", "0123456789abcdef")
+	case "string.nanoid":
+		return random(a.length(21), "", letters+digits+"_-")
+	case "git.commitSha":
+		return random(a.length(40), "", "0123456789abcdef")
+	case "finance.accountNumber":
+		return random(a.length(8), "", digits)
+	case "database.mongodbObjectId":
+		return random(24, "", "0123456789abcdef")
+	case "number.int":
+		lo, hi := a.num("min", -1, 0), a.num("max", 0, maxSafeInteger)
+		if !(lo <= hi) || lo < -maxSafeInteger || hi > maxSafeInteger {
+			return nil // fakeInt's error, NaN, or past exact integers
+		}
+		// fakeInt prints float64(randomInt(lo, hi)): a safe integer, whose
+		// JavaScript digits are its decimal digits.
+		return func(b []byte) []byte { return strconv.AppendInt(b, int64(randomInt(lo, hi)), 10) }
+	case "datatype.boolean":
+		p := a.num("probability", 0, 0.5)
+		return func(b []byte) []byte { return strconv.AppendBool(b, rand.Float64() < p) }
+	}
+	if f, ok := fakerStrings[name]; ok {
+		if escape {
+			return func(b []byte) []byte { return appendHTMLEscaped(b, f()) }
+		}
+		return func(b []byte) []byte { return append(b, f()...) }
+	}
+	return nil
+}
+
+// appendRandom appends n bytes drawn uniformly from alphabet, as
+// randomString draws them.
+func appendRandom(b []byte, n int, alphabet string) []byte {
+	for range n {
+		b = append(b, alphabet[rand.IntN(len(alphabet))])
+	}
+	return b
 }

@@ -9,30 +9,28 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/brianvoe/gofakeit/v7"
 )
 
 // moreMockoonHelpers are Mockoon's string and array helpers and its
 // older shortcuts for fake data ({{firstName}}, {{email}}...), which
 // current Mockoon still runs.
 func moreMockoonHelpers(m map[string]mockoonHelper) {
-	fake := func(f func() string) mockoonHelper { return func(*mcall) any { return f() } }
+	helper := func(f func() string) mockoonHelper { return func(*mcall) any { return f() } }
 	for name, f := range map[string]func() string{
-		"title": gofakeit.NamePrefix, "firstName": gofakeit.FirstName, "lastName": gofakeit.LastName,
-		"company": gofakeit.Company, "domain": gofakeit.DomainName, "tld": gofakeit.DomainSuffix,
-		"email": gofakeit.Email, "street": gofakeit.Street, "city": gofakeit.City,
-		"country": gofakeit.Country, "countryCode": gofakeit.CountryAbr, "zipcode": gofakeit.Zip,
-		"postcode": gofakeit.Zip, "phone": gofakeit.Phone, "ipv4": gofakeit.IPv4Address,
-		"ipv6":  gofakeit.IPv6Address,
-		"color": func() string { return strings.ToLower(gofakeit.Color()) },
+		"title": fake.NamePrefix, "firstName": fake.FirstName, "lastName": fake.LastName,
+		"company": fake.Company, "domain": fake.DomainName, "tld": fake.DomainSuffix,
+		"email": fake.Email, "street": fake.Street, "city": fake.City,
+		"country": fake.Country, "countryCode": fake.CountryAbr, "zipcode": fake.Zip,
+		"postcode": fake.Zip, "phone": fake.Phone, "ipv4": fake.IPv4Address,
+		"ipv6":  fake.IPv6Address,
+		"color": func() string { return strings.ToLower(fake.Color()) },
 		"hexColor": func() string {
 			return strconv.FormatInt(int64(rand.IntN(16777215)), 16)
 		},
 		"lat":  func() string { return strconv.FormatFloat(roundTo(rand.Float64()*180-90, 4), 'f', -1, 64) },
 		"long": func() string { return strconv.FormatFloat(roundTo(rand.Float64()*360-180, 4), 'f', -1, 64) },
 	} {
-		m[name] = fake(f)
+		m[name] = helper(f)
 	}
 	m["lorem"] = func(c *mcall) any {
 		n := 3 + rand.IntN(8)

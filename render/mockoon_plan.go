@@ -1,7 +1,11 @@
 package render
 
 import (
+	"math"
+	"math/rand/v2"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aymerick/raymond"
 	"github.com/aymerick/raymond/ast"
@@ -20,13 +24,16 @@ import (
 type mockoonPlan struct {
 	steps []mockoonStep
 	size  int
+	// bufs keeps output buffers between requests.
+	bufs sync.Pool
 }
 
+// A mockoonStep is text, or a mustache that writes its printed value.
 type mockoonStep struct {
 	text string
-	// call is nil for text; raw prints without HTML escaping ({{{...}}}).
-	call func(*Request) any
-	raw  bool
+	// write appends the mustache's value as Handlebars prints it; nil
+	// for text.
+	write func(b []byte, req *Request) []byte
 }
 
 // mockoonPure are the Mockoon helpers a plan may call: they read only
@@ -58,11 +65,11 @@ func compileMockoonPlan(source string, prog *ast.Program, used map[string]mockoo
 			p.text(n.Value)
 		case *ast.CommentStatement:
 		case *ast.MustacheStatement:
-			call, ok := planCall(n.Expression, used)
+			write, ok := planMustache(n, used)
 			if !ok {
 				return nil
 			}
-			p.steps = append(p.steps, mockoonStep{call: call, raw: n.Unescaped})
+			p.steps = append(p.steps, mockoonStep{write: write})
 		default:
 			return nil
 		}
@@ -75,7 +82,7 @@ func (p *mockoonPlan) text(s string) {
 		return
 	}
 	p.size += len(s)
-	if k := len(p.steps); k > 0 && p.steps[k-1].call == nil {
+	if k := len(p.steps); k > 0 && p.steps[k-1].write == nil {
 		p.steps[k-1].text += s
 		return
 	}
@@ -210,22 +217,242 @@ func (p *mockoonPlan) exec(req *Request) (out string, ok bool) {
 			out, ok = "", false
 		}
 	}()
-	var b strings.Builder
-	b.Grow(p.size + 256)
+	bp, _ := p.bufs.Get().(*[]byte)
+	if bp == nil {
+		b := make([]byte, 0, p.size+p.size/2+256)
+		bp = &b
+	}
+	b := (*bp)[:0]
 	for _, s := range p.steps {
-		if s.call == nil {
-			b.WriteString(s.text)
-			continue
-		}
-		// As raymond prints a mustache's value.
-		v := s.call(req)
-		if safe, isSafe := v.(raymond.SafeString); isSafe {
-			b.WriteString(string(safe))
-		} else if s.raw {
-			b.WriteString(raymond.Str(v))
+		if s.write == nil {
+			b = append(b, s.text...)
 		} else {
-			b.WriteString(raymond.Escape(raymond.Str(v)))
+			b = s.write(b, req)
 		}
 	}
-	return b.String(), true
+	out = string(b)
+	if cap(b) <= maxPooledBuffer {
+		*bp = b
+		p.bufs.Put(bp)
+	}
+	return out, true
+}
+
+// maxPooledBuffer is the largest output buffer a plan keeps for the next
+// request: a body that once repeated itself into megabytes does not hold
+// them.
+const maxPooledBuffer = 64 << 10
+
+// planMustache compiles a top-level mustache: the print helper's direct
+// writers where its value is a faker call or a oneOf over a list of
+// literals, else the call, printed as raymond prints a value.
+func planMustache(n *ast.MustacheStatement, used map[string]mockoonCall) (func([]byte, *Request) []byte, bool) {
+	if write := planPrint(n.Expression, used); write != nil {
+		return write, true
+	}
+	call, ok := planCall(n.Expression, used)
+	if !ok {
+		return nil, false
+	}
+	raw := n.Unescaped
+	return func(b []byte, req *Request) []byte {
+		v := call(req)
+		if safe, isSafe := v.(raymond.SafeString); isSafe {
+			return append(b, safe...)
+		}
+		if raw {
+			return append(b, raymond.Str(v)...)
+		}
+		return append(b, raymond.Escape(raymond.Str(v))...)
+	}, true
+}
+
+// planPrint compiles {{__print (faker ...)}} and {{__print (oneOf (array
+// ...))}} with literal arguments into a writer that appends the printed
+// value straight into the output: the method is looked up and the
+// arguments read once, here, rather than per request, and most values are
+// written without an intermediate string. It returns nil for any other
+// mustache, and for calls whose arguments the general path should judge
+// (an unknown method, a range a faker refuses).
+func planPrint(e *ast.Expression, used map[string]mockoonCall) func([]byte, *Request) []byte {
+	path, ok := e.Path.(*ast.PathExpression)
+	if !ok || len(path.Parts) != 1 || len(e.Params) != 1 || e.Hash != nil {
+		return nil
+	}
+	var escape bool
+	switch path.Parts[0] {
+	case printHelper + "__1":
+		escape = true
+	case printHelper + "Raw__1":
+	default:
+		return nil
+	}
+	sub, ok := e.Params[0].(*ast.SubExpression)
+	if !ok {
+		return nil
+	}
+	callee, ok := sub.Expression.Path.(*ast.PathExpression)
+	if !ok || len(callee.Parts) != 1 || callee.Data {
+		return nil
+	}
+	if _, ok := used[callee.Parts[0]]; !ok {
+		return nil
+	}
+	var write func([]byte) []byte
+	switch base, _, _ := strings.Cut(callee.Parts[0], "__"); base {
+	case "faker":
+		write = planFaker(sub.Expression, escape)
+	case "oneOf":
+		write = planOneOf(sub.Expression, used, escape)
+	}
+	if write == nil {
+		return nil
+	}
+	return func(b []byte, _ *Request) []byte { return write(b) }
+}
+
+// planFaker compiles {{faker 'module.method' literals... key=literal...}}.
+func planFaker(e *ast.Expression, escape bool) func([]byte) []byte {
+	if len(e.Params) == 0 {
+		return nil
+	}
+	vals := make([]any, len(e.Params))
+	for i, p := range e.Params {
+		v, ok := literalValue(p)
+		if !ok {
+			return nil
+		}
+		vals[i] = v
+	}
+	name, ok := vals[0].(string)
+	if !ok {
+		return nil
+	}
+	fn, ok := fakerMethods[name]
+	if !ok {
+		return nil
+	}
+	// As mFaker hands them over: positional arguments as JavaScript
+	// values, the hash as raymond passes it (no nil values).
+	args := fakerArgs{}
+	for _, v := range vals[1:] {
+		args.pos = append(args.pos, toJS(v))
+	}
+	if e.Hash != nil {
+		args.hash = map[string]any{}
+		for _, pair := range e.Hash.Pairs {
+			v, ok := literalValue(pair.Val)
+			if !ok {
+				return nil
+			}
+			if v != nil {
+				args.hash[pair.Key] = v
+			}
+		}
+	}
+	if write := fakerWriter(name, args, escape); write != nil {
+		return write
+	}
+	return func(b []byte) []byte { return appendPrinted(b, fn(args), escape) }
+}
+
+// planOneOf compiles {{oneOf (array literals...)}}: each item is printed
+// once, here, and a request picks one.
+func planOneOf(e *ast.Expression, used map[string]mockoonCall, escape bool) func([]byte) []byte {
+	if len(e.Params) != 1 || e.Hash != nil {
+		return nil
+	}
+	list, ok := literalArray(e.Params[0], used)
+	if !ok {
+		return nil
+	}
+	items, ok := list.([]any)
+	if !ok {
+		return nil
+	}
+	if len(items) == 0 {
+		// oneOf of an empty list is undefined, printed as nothing.
+		return func(b []byte) []byte { return b }
+	}
+	printed := make([]string, len(items))
+	for i, item := range items {
+		printed[i] = string(appendPrinted(nil, item, escape))
+	}
+	return func(b []byte) []byte { return append(b, printed[rand.IntN(len(printed))]...) }
+}
+
+// literalValue is the value of a string, number or boolean literal, as
+// raymond passes it to a helper.
+func literalValue(n ast.Node) (any, bool) {
+	switch n := n.(type) {
+	case *ast.StringLiteral:
+		return n.Value, true
+	case *ast.NumberLiteral:
+		return n.Number(), true
+	case *ast.BooleanLiteral:
+		return n.Value, true
+	}
+	return nil, false
+}
+
+// appendPrinted appends a helper's value as Mockoon's print helper prints
+// it (printEscaped, or printRaw when escape is false): String(value),
+// HTML-escaped unless it is a SafeString or escape is false.
+func appendPrinted(b []byte, v any, escape bool) []byte {
+	var s string
+	switch x := v.(type) {
+	case raymond.SafeString:
+		return append(b, x...)
+	case string:
+		s = x
+	case bool:
+		return strconv.AppendBool(b, x)
+	case float64:
+		// Digits, signs, points and letters: nothing to escape.
+		return appendJSNumber(b, x)
+	default:
+		s = jsString(v)
+	}
+	if !escape {
+		return append(b, s...)
+	}
+	return appendHTMLEscaped(b, s)
+}
+
+// appendHTMLEscaped appends s escaped as htmlEscape escapes it.
+func appendHTMLEscaped(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '"':
+			esc = "&quot;"
+		case '\'':
+			esc = "&#x27;"
+		case '`':
+			esc = "&#x60;"
+		case '=':
+			esc = "&#x3D;"
+		default:
+			continue
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, esc...)
+		last = i + 1
+	}
+	return append(b, s[last:]...)
+}
+
+// appendJSNumber appends f as jsNumber prints it.
+func appendJSNumber(b []byte, f float64) []byte {
+	if abs := math.Abs(f); f != 0 && abs >= 1e-6 && abs < 1e21 {
+		return strconv.AppendFloat(b, f, 'f', -1, 64)
+	}
+	return append(b, jsNumber(f)...)
 }

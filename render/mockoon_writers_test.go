@@ -1,0 +1,120 @@
+package render
+
+import (
+	"math"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The faker and oneOf calls the plan writes straight into the output print
+// values of the shape and distribution raymond's path (the helpers called
+// one by one) prints: same pattern, and over many draws the same set of
+// values, each about as often.
+func TestMockoonPlanWritersDrawAsTheHelpers(t *testing.T) {
+	cases := []struct {
+		template string
+		shape    string // a regexp every value matches
+		small    bool   // few enough values to compare how often each comes
+	}{
+		{template: `{{faker 'string.alpha' count=3}}`, shape: `^[A-Za-z]{3}$`},
+		{template: `{{faker 'string.alphanumeric' 25}}`, shape: `^[A-Za-z0-9]{25}$`},
+		{template: `{{faker 'string.numeric' length=4}}`, shape: `^[0-9]{4}$`},
+		{template: `{{faker 'string.hexadecimal' length=2}}`, shape: `^0x[0-9a-f]{2}$`},
+		{template: `{{faker 'string.nanoid'}}`, shape: `^[A-Za-z0-9_-]{21}$`},
+		{template: `{{faker 'git.commitSha'}}`, shape: `^[0-9a-f]{40}$`},
+		{template: `{{faker 'database.mongodbObjectId'}}`, shape: `^[0-9a-f]{24}$`},
+		{template: `{{faker 'finance.accountNumber'}}`, shape: `^[0-9]{8}$`},
+		{template: `{{faker 'number.int' max=3}}`, shape: `^[0-3]$`, small: true},
+		{template: `{{faker 'number.int' min=-2 max=2}}`, shape: `^-?[0-2]$`, small: true},
+		{template: `{{faker 'number.int' 4}}`, shape: `^[0-4]$`, small: true},
+		{template: `{{faker 'number.int' min=2.5 max=4.5}}`, shape: `^[34]$`, small: true},
+		{template: `{{faker 'number.int'}}`, shape: `^[0-9]{1,16}$`},
+		{template: `{{faker 'datatype.boolean'}}`, shape: `^(true|false)$`, small: true},
+		{template: `{{faker 'datatype.boolean' probability=0.2}}`, shape: `^(true|false)$`, small: true},
+		{template: `{{faker 'location.county'}}`, shape: `^.+ County$`},
+		{template: `{{faker 'person.firstName'}}`, shape: `^[^<>"]+$`},
+		{template: `{{{faker 'internet.email'}}}`, shape: `^[^@]+@[^@]+$`},
+		{template: `{{oneOf (array 'nzd' 'czk' 'aud' 'usd')}}`, shape: `^(nzd|czk|aud|usd)$`, small: true},
+		{template: `{{oneOf (array true false)}}`, shape: `^(true|false)$`, small: true},
+		{template: `{{oneOf (array 'a<b' 1.5)}}`, shape: `^(a&lt;b|1\.5)$`, small: true},
+		{template: `{{{oneOf (array 'a<b' 1.5)}}}`, shape: `^(a<b|1\.5)$`, small: true},
+		{template: `[{{oneOf (array)}}]`, shape: `^\[\]$`, small: true},
+	}
+	const draws = 2000
+	for _, c := range cases {
+		tpl, err := CompileDialect("t.hbs", c.template, Mockoon)
+		if err != nil {
+			t.Fatalf("%s: %v", c.template, err)
+		}
+		if tpl.mplan == nil || len(tpl.mplan.steps) == 0 {
+			t.Fatalf("%s: no plan", c.template)
+		}
+		rt, err := tpl.raymond()
+		if err != nil {
+			t.Fatal(err)
+		}
+		shape := regexp.MustCompile(c.shape)
+		planned, helpers := map[string]int{}, map[string]int{}
+		for range draws {
+			p, ok := tpl.mplan.exec(&Request{})
+			h, err := tpl.execRaymond(rt, &Request{})
+			if !ok || err != nil {
+				t.Fatalf("%s: plan ok %v, raymond error %v", c.template, ok, err)
+			}
+			for _, v := range []string{p, h} {
+				if !shape.MatchString(v) {
+					t.Fatalf("%s printed %q, not of the shape %s", c.template, v, c.shape)
+				}
+			}
+			planned[p]++
+			helpers[h]++
+		}
+		if !c.small {
+			// As many distinct values, within a tenth.
+			if a, b := len(planned), len(helpers); a < 2 || 10*a < 9*b || 10*b < 9*a {
+				t.Errorf("%s: %d distinct values from the plan, %d from the helpers, in %d draws", c.template, a, b, draws)
+			}
+			continue
+		}
+		if len(planned) != len(helpers) {
+			t.Errorf("%s: plan printed %v, the helpers %v", c.template, planned, helpers)
+		}
+		for v, n := range helpers {
+			// Binomial: 5 standard deviations of the two counts' difference.
+			p := float64(n) / draws
+			tolerance := 5*math.Sqrt(2*draws*p*(1-p)) + 1
+			if math.Abs(float64(planned[v]-n)) > tolerance {
+				t.Errorf("%s: %q printed %d times by the plan, %d by the helpers (of %d)", c.template, v, planned[v], n, draws)
+			}
+		}
+	}
+}
+
+// A faker call whose arguments the method refuses is not written by the
+// plan: the request reports the method's error, as without a plan.
+func TestMockoonPlanWriterLeavesErrorsToTheHelper(t *testing.T) {
+	tpl, err := CompileDialect("t.hbs", "[\n{{faker 'number.int' min=5 max=1}}]", Mockoon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tpl.Exec(&Request{})
+	if err == nil || !strings.Contains(err.Error(), "max 1 is less than min 5") {
+		t.Fatalf("error %v; want faker's range error", err)
+	}
+}
+
+// appendHTMLEscaped escapes what htmlEscape (Handlebars' escapeExpression)
+// escapes, and appendJSNumber prints what jsNumber prints.
+func TestMockoonAppendersPrintAsTheHelpers(t *testing.T) {
+	for _, s := range []string{"", "plain", `<a href="x">&'b'=` + "`c`</a>", "é&ü", "=="} {
+		if got := string(appendHTMLEscaped([]byte(">"), s)); got != ">"+htmlEscape(s) {
+			t.Errorf("appendHTMLEscaped(%q) = %q; want %q", s, got[1:], htmlEscape(s))
+		}
+	}
+	for _, f := range []float64{0, math.Copysign(0, -1), 1, -1.5, 1e21, 1e20, 1e-6, 1e-7, 123456789.125, math.NaN(), math.Inf(1), math.Inf(-1), maxSafeInteger} {
+		if got := string(appendJSNumber(nil, f)); got != jsNumber(f) {
+			t.Errorf("appendJSNumber(%v) = %q; want %q", f, got, jsNumber(f))
+		}
+	}
+}
