@@ -95,3 +95,18 @@ func (v *Variant) RenderCompact(req *render.Request) (string, error) {
 	}
 	return tpl.Exec(req)
 }
+
+// FromParams reports whether the variant's rendering (compact or not) is
+// a function of the request's method, path, query and body, its time and
+// its ids alone (render.Template.FromParams); false when it cannot be
+// compiled.
+func (v *Variant) FromParams(compact bool) bool {
+	var tpl *render.Template
+	var err error
+	if compact && v.compact {
+		tpl, err = v.compactTemplate()
+	} else {
+		tpl, err = v.Template()
+	}
+	return err == nil && tpl.FromParams()
+}

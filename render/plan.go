@@ -16,6 +16,8 @@ import (
 type plan struct {
 	steps []step
 	size  int // static bytes, to size the buffer
+	// headers is whether a step reads the request's headers.
+	headers bool
 }
 
 type step struct {
@@ -90,6 +92,7 @@ func compilePlan(source string, prog *ast.Program) *plan {
 				return nil
 			}
 			p.steps = append(p.steps, step{dynamic: h.make(args)})
+			p.headers = p.headers || strings.HasPrefix(name, "header")
 		case *ast.BlockStatement:
 			name, args, ok := literalCall(n.Expression)
 			if !ok || name != "reflect" || len(args) != 2 || !reflectKinds[args[1]] || n.Inverse != nil || n.Program == nil {

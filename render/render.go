@@ -130,6 +130,13 @@ func (t *Template) raymond() (*raymond.Template, error) {
 // Name is the name the template was compiled with.
 func (t *Template) Name() string { return t.name }
 
+// FromParams reports whether the template's output is a function of the
+// request's method, path, query and body (its content type included),
+// its time and the ids the `id` helper makes, and of nothing else: no
+// header, no random value, no shared state. Two requests alike in those
+// get the same bytes but for their ids and times.
+func (t *Template) FromParams() bool { return t.plan != nil && !t.plan.headers }
+
 // Exec renders the template for one request. A helper's failure (an unknown
 // faker, a bad argument) and any panic while rendering are returned as an
 // error naming the template, never a panic.

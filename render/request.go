@@ -66,6 +66,10 @@ func (r *Request) QueryValue(key string) (string, bool) {
 	return vs[0], true
 }
 
+// SetIDs makes the `id` helper call ids for the request's ids (nil: NewID,
+// the default), so that a caller can know or choose them.
+func (r *Request) SetIDs(ids func(prefix string) string) { r.ids = ids }
+
 func (r *Request) newID(prefix string) string {
 	if r.ids != nil {
 		return r.ids(prefix)

@@ -35,6 +35,24 @@ type FailureKeeper interface {
 	Failed(route *catalog.Route, req *render.Request, variant *catalog.Variant)
 }
 
+// RenderingKeeper is a Keeper told what its renderVariant renders, so
+// that it may keep what one rendering of a request gave and answer the
+// same request again without rendering (package stripe's prepared
+// creates). The server calls AnswerRendering instead of Answer.
+type RenderingKeeper interface {
+	Keeper
+	AnswerRendering(route *catalog.Route, req *render.Request, from Rendering, renderVariant func() (string, error)) (Answer, *APIError)
+}
+
+// Rendering is what a Keeper's renderVariant renders: a variant of the
+// route, compact or indented, finished by a test value's outcome (nil for
+// none).
+type Rendering struct {
+	Variant *catalog.Variant
+	Compact bool
+	Outcome *Outcome
+}
+
 // Answer is a Keeper's response and the change it made, if any.
 type Answer struct {
 	Status int

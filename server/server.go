@@ -295,20 +295,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ran = true
 		status = v.Status
 		renderBody := v.RenderCompact
-		if forPeople(r.Header.Get("User-Agent")) {
+		people := forPeople(r.Header.Get("User-Agent"))
+		if people {
 			renderBody = v.Render
 		}
 		var rendered string
 		if s.keeper != nil && v.Kind == catalog.Success {
 			// The keeper answers from the store, rendering the variant
 			// only where it starts from it (a create, an id never stored).
-			ans, refused := s.keeper.Answer(route, req, func() (string, error) {
+			renderVariant := func() (string, error) {
 				out, rerr := renderBody(req)
 				if rerr != nil {
 					err = rerr
 				}
 				return test.finish(out), rerr
-			})
+			}
+			var ans Answer
+			var refused *APIError
+			if rk, ok := s.keeper.(RenderingKeeper); ok {
+				from := Rendering{Variant: v, Compact: !people, Outcome: test}
+				ans, refused = rk.AnswerRendering(route, req, from, renderVariant)
+			} else {
+				ans, refused = s.keeper.Answer(route, req, renderVariant)
+			}
 			if err == nil && refused != nil {
 				variant, status, out = nil, refused.Status, refused.body()
 				h["Content-Type"] = jsonType

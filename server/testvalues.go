@@ -30,6 +30,10 @@ type Outcome struct {
 	// Finish, when set, changes the rendered success body (the card's
 	// brand and last4, a PaymentIntent's status).
 	Finish func(body string) string
+	// Pure says Finish changes nothing but the body it returns and reads
+	// nothing but the request's parameters and that body: the same
+	// request finishes the same body the same way.
+	Pure bool
 	// Commit, when set, runs as the Decline is served (the request passed
 	// the rules): it keeps what the decline leaves behind.
 	Commit func()

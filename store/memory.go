@@ -152,7 +152,12 @@ func cmp0[T int | time.Duration](v, def T) T {
 }
 
 // prepare checks obj and builds its entry (without a sequence number).
-func (m *Memory) prepare(obj Object) (*entry, error) { return m.prepareKnown(obj, nil) }
+func (m *Memory) prepare(obj Object) (*entry, error) {
+	if e, ok := m.entryFrom(obj); ok {
+		return e, nil
+	}
+	return m.prepareKnown(obj, nil)
+}
 
 // prepareKnown is prepare, passing known to scanTopKnown.
 func (m *Memory) prepareKnown(obj Object, known knownObject) (*entry, error) {
@@ -162,6 +167,7 @@ func (m *Memory) prepareKnown(obj Object, known knownObject) (*entry, error) {
 	if obj.Type == "" {
 		return nil, fmt.Errorf("object %q has no type", obj.ID)
 	}
+	obj.Layout = nil // what the store keeps has none
 	fs, created, ok, err := scanTopKnown(obj.JSON, known)
 	if err != nil {
 		return nil, fmt.Errorf("object %q: %w", obj.ID, err)

@@ -80,6 +80,12 @@ type Object struct {
 	Created int64
 	// JSON is the object's body, a JSON object, kept byte for byte.
 	JSON string
+	// Layout, when set on Put, is what reading JSON would find: the
+	// layout of a text JSON was made from by changing only the bytes,
+	// never the length, of string and number values (ScanLayout). A store
+	// may use it rather than read JSON, or ignore it. Stored objects have
+	// none.
+	Layout *Layout
 }
 
 // Query selects one page of a list. The zero Query lists every object.

@@ -187,7 +187,10 @@ func (pay *payment) outcome() *server.Outcome {
 	case r == RequiresAction && (intent || setup):
 		return &server.Outcome{Reason: "3-D Secure required by " + pay.value, Finish: pay.requiresAction}
 	}
-	return &server.Outcome{Reason: "test card " + pay.value, Finish: pay.succeed}
+	// succeed reads the request alone for these kinds, and changes
+	// nothing but the body (an intent's stores its charge).
+	pure := pay.kind == payCharge || pay.kind == payMethodCreate || pay.kind == payToken || pay.kind == payCustomerSource
+	return &server.Outcome{Reason: "test card " + pay.value, Finish: pay.succeed, Pure: pure}
 }
 
 // paymentMethodID is the id of the PaymentMethod the value stands for.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/render"
@@ -35,6 +36,8 @@ type State struct {
 	strict bool
 
 	routes []routeOnce
+	// prepared are the creates worked out once (prepared.go).
+	prepared preparedCreates
 	// life moves stored PaymentIntents through confirm, capture, cancel.
 	life *lifecycle
 	// onEvent gets every event raised (events.go); nil for none.
@@ -203,7 +206,16 @@ func sampleObject(route *catalog.Route) sampleInfo {
 
 // Answer answers a success request from the store (server.Keeper).
 func (s *State) Answer(route *catalog.Route, req *render.Request, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
+	return s.AnswerRendering(route, req, server.Rendering{}, renderVariant)
+}
+
+// AnswerRendering is Answer told what renderVariant renders
+// (server.RenderingKeeper): a create it may prepare (preparedCreate).
+func (s *State) AnswerRendering(route *catalog.Route, req *render.Request, from server.Rendering, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
 	ctx := requestContext(s.store, req)
+	if from.Variant != nil {
+		ctx = context.WithValue(ctx, renderingKey{}, from)
+	}
 	s.sawVersion(req.Header.Get("Stripe-Version"))
 	if ans, refused, ok := s.eventsAnswer(ctx, req); ok {
 		return ans, refused
@@ -311,6 +323,13 @@ func (s *State) create(ctx context.Context, info *routeInfo, req *render.Request
 			return server.Answer{}, missing(s.typeOfParam(info.parent), parent, "")
 		}
 	}
+	if from, ok := ctx.Value(renderingKey{}).(server.Rendering); ok {
+		if key, ok := preparable(info, req, from); ok {
+			if ans, refused, ok := s.createPrepared(ctx, info, req, renderVariant, key); ok {
+				return ans, refused
+			}
+		}
+	}
 	body, err := renderVariant()
 	if err != nil {
 		return server.Answer{}, nil
@@ -338,11 +357,39 @@ func (s *State) create(ctx context.Context, info *routeInfo, req *render.Request
 	if &merged[0] != &b[0] || len(merged) != len(b) {
 		js = text(merged) // a buffer mergeInto built, dropped now
 	}
-	obj, err := s.store.Put(ctx, store.Object{ID: id, Type: typ, Parent: parent, JSON: js})
+	return s.stored(ctx, store.Object{ID: id, Type: typ, Parent: parent, JSON: js})
+}
+
+// stored is a create's answer: obj, once stored.
+func (s *State) stored(ctx context.Context, obj store.Object) (server.Answer, *server.APIError) {
+	obj, err := s.store.Put(ctx, obj)
 	if err != nil {
 		return server.Answer{}, storeError(err)
 	}
-	return server.Answer{Body: obj.JSON, Change: server.Change{Op: "created", Type: typ, ID: id}}, nil
+	return server.Answer{Body: obj.JSON, Change: server.Change{Op: "created", Type: obj.Type, ID: obj.ID}}, nil
+}
+
+// createPrepared is create for a request that may be prepared: a fill of
+// the prepared create kept for it, or the first of its renderings, which
+// prepares it. ok is false when the request's creates cannot be prepared:
+// create renders it as any other.
+func (s *State) createPrepared(ctx context.Context, info *routeInfo, req *render.Request, renderVariant func() (string, error), key preparedKey) (ans server.Answer, refused *server.APIError, ok bool) {
+	p := s.prepared.get(key, req.Body)
+	if p == nil {
+		var first rendering
+		first, p = s.prepare(info, req, renderVariant)
+		s.prepared.keep(key, req.Body, p)
+		if p.ok {
+			ans, refused = s.stored(ctx, store.Object{ID: first.ids[p.self], Type: p.typ, JSON: first.js, Layout: p.layout})
+			return ans, refused, true
+		}
+	}
+	if !p.ok {
+		return server.Answer{}, nil, false
+	}
+	js, id := p.fill(time.Now())
+	ans, refused = s.stored(ctx, store.Object{ID: id, Type: p.typ, JSON: js, Layout: p.layout})
+	return ans, refused, true
 }
 
 // act applies an action's answer to a stored object: the request's

@@ -1,0 +1,249 @@
+package stripe
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/render"
+	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/store"
+)
+
+// maxPrepared bounds the prepared creates a State keeps (a few KiB each):
+// past it, creates of requests not yet seen render as before.
+const maxPrepared = 256
+
+// maxPreparedBody is the largest request body a create is prepared for.
+const maxPreparedBody = 4 << 10
+
+// A preparedCreate is the object a create stores, worked out once for one
+// request and filled in for each create of the same request: the same
+// route, variant, form (compact or indented), test value outcome, path,
+// query and body. Creating it renders the variant, finishes it with the
+// test value and merges the request's parameters into it; none of that
+// depends on more than those (catalog.Variant.FromParams,
+// server.Outcome.Pure), except the ids the rendering makes and its time.
+// So the object is kept as text cut at those holes, and a create is a
+// fill: new ids, the time now.
+//
+// It is learnt by rendering the first such request twice, with different
+// ids and times, and is kept only if filling the first rendering's text
+// with the second's ids and time gives the second byte for byte: every
+// byte that changed is a hole, and every hole changed. A request that
+// fails the check is remembered as such and always rendered.
+type preparedCreate struct {
+	ok bool // false: this request's creates are rendered each time
+	// typ is the object's type; self the index among ids of its own id.
+	typ  string
+	self int
+	// prefixes are the prefixes of the ids the rendering makes ("ch").
+	prefixes []string
+	// text is the object's JSON cut at its holes: len(holes)+1 pieces.
+	text []string
+	// holes say what goes between two pieces: the id of that index
+	// among prefixes, or the time (holeTime).
+	holes []int
+	size  int // the bytes of text, to size the buffer
+	// layout is the store's reading of the object (ids and times keep
+	// their length), nil if the store could not read it.
+	layout *store.Layout
+}
+
+// holeTime is a preparedCreate hole holding the create's time (Unix
+// seconds, as the `now` helper writes it).
+const holeTime = -1
+
+// fill is the object of a new create at now: its JSON and id.
+func (p *preparedCreate) fill(now time.Time) (js, id string) {
+	ids := make([]string, len(p.prefixes))
+	for i, prefix := range p.prefixes {
+		ids[i] = render.NewID(prefix)
+	}
+	return p.fillWith(ids, now), ids[p.self]
+}
+
+func (p *preparedCreate) fillWith(ids []string, now time.Time) string {
+	var num [20]byte
+	unix := strconv.AppendInt(num[:0], now.Unix(), 10)
+	var b strings.Builder
+	b.Grow(p.size + len(p.holes)*24)
+	for i, h := range p.holes {
+		b.WriteString(p.text[i])
+		if h == holeTime {
+			b.Write(unix)
+		} else {
+			b.WriteString(ids[h])
+		}
+	}
+	b.WriteString(p.text[len(p.holes)])
+	return b.String()
+}
+
+// preparedKey is what, besides the body, a prepared create is kept by.
+type preparedKey struct {
+	variant                *catalog.Variant
+	compact                bool
+	method, path, rawQuery string
+	contentType            string
+}
+
+// preparedCreates are the creates a State has prepared, by request.
+type preparedCreates struct {
+	mu sync.RWMutex
+	// byKey holds, for each key, the prepared creates by request body.
+	byKey map[preparedKey]map[string]*preparedCreate
+	n     int
+}
+
+// preparable says whether the creates of req, rendered as from says, may
+// be prepared, and the key they are kept by.
+func preparable(info *routeInfo, req *render.Request, from server.Rendering) (preparedKey, bool) {
+	if from.Variant == nil || info.parent != "" || len(req.Body) > maxPreparedBody || !req.Now.IsZero() {
+		return preparedKey{}, false
+	}
+	if o := from.Outcome; o != nil && o.Finish != nil && !o.Pure {
+		return preparedKey{}, false
+	}
+	if !from.Variant.FromParams(from.Compact) {
+		return preparedKey{}, false
+	}
+	return preparedKey{variant: from.Variant, compact: from.Compact, method: req.Method, path: req.Path,
+		rawQuery: req.RawQuery, contentType: req.ContentType}, true
+}
+
+// get returns the prepared create of key and body, nil if none is kept.
+func (pc *preparedCreates) get(key preparedKey, body []byte) *preparedCreate {
+	pc.mu.RLock()
+	defer pc.mu.RUnlock()
+	return pc.byKey[key][string(body)]
+}
+
+// keep keeps p for key and body, while there is room.
+func (pc *preparedCreates) keep(key preparedKey, body []byte, p *preparedCreate) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.n >= maxPrepared {
+		return
+	}
+	if pc.byKey == nil {
+		pc.byKey = map[preparedKey]map[string]*preparedCreate{}
+	}
+	m := pc.byKey[key]
+	if m == nil {
+		m = map[string]*preparedCreate{}
+		pc.byKey[key] = m
+	}
+	if _, ok := m[string(body)]; !ok {
+		m[string(body)] = p
+		pc.n++
+	}
+}
+
+// rendering is one rendering of a create: the object's JSON (rendered,
+// finished and merged), and the ids and time it was made with.
+type rendering struct {
+	js       string
+	ids      []string
+	prefixes []string
+	now      time.Time
+	ok       bool // false: the rendering failed or is not an object
+}
+
+// renderAt renders the create of req at now, noting the ids it makes.
+// req is left as it was.
+func (s *State) renderAt(info *routeInfo, req *render.Request, renderVariant func() (string, error), now time.Time) rendering {
+	r := rendering{now: now}
+	req.Now = now
+	req.SetIDs(func(prefix string) string {
+		id := render.NewID(prefix)
+		r.ids, r.prefixes = append(r.ids, id), append(r.prefixes, prefix)
+		return id
+	})
+	body, err := renderVariant()
+	req.Now = time.Time{}
+	req.SetIDs(nil)
+	if err != nil {
+		return r
+	}
+	merged, err := mergeInto(view(body), s.params(info, req))
+	if err != nil {
+		return r
+	}
+	r.js, r.ok = textOf(merged, body), true
+	return r
+}
+
+// prepare learns the create of req (see preparedCreate): it returns the
+// rendering that answers this request, if it is ok, and what was learnt.
+func (s *State) prepare(info *routeInfo, req *render.Request, renderVariant func() (string, error)) (rendering, *preparedCreate) {
+	now := time.Now()
+	first := s.renderAt(info, req, renderVariant, now)
+	if !first.ok {
+		return first, &preparedCreate{}
+	}
+	// A second rendering, with other ids and at another time.
+	second := s.renderAt(info, req, renderVariant, now.Add(1_000_003*time.Second))
+	return first, learn(first, second)
+}
+
+// learn cuts the first rendering at its ids and time, and keeps the cut
+// only if it fills to the second; a preparedCreate that is not ok
+// otherwise.
+func learn(first, second rendering) *preparedCreate {
+	fail := &preparedCreate{}
+	if !second.ok || !slices.Equal(first.prefixes, second.prefixes) {
+		return fail
+	}
+	b := view(first.js)
+	id, typ := topString(b, "id"), topString(b, "object")
+	self := slices.Index(first.ids, id)
+	if self < 0 || typ == "" || typ == "list" {
+		return fail
+	}
+	if _, child := childParentParam[typ]; child {
+		return fail
+	}
+	type at struct{ pos, len, hole int }
+	var found []at
+	find := func(needle string, hole int) {
+		for from := 0; ; {
+			i := strings.Index(first.js[from:], needle)
+			if i < 0 {
+				return
+			}
+			found = append(found, at{from + i, len(needle), hole})
+			from += i + len(needle)
+		}
+	}
+	for i, id := range first.ids {
+		find(id, i)
+	}
+	find(strconv.FormatInt(first.now.Unix(), 10), holeTime)
+	slices.SortFunc(found, func(a, b at) int { return a.pos - b.pos })
+	p := &preparedCreate{ok: true, typ: typ, self: self, prefixes: first.prefixes}
+	last := 0
+	for _, f := range found {
+		if f.pos < last {
+			return fail // holes that overlap
+		}
+		p.text = append(p.text, first.js[last:f.pos])
+		p.holes = append(p.holes, f.hole)
+		last = f.pos + f.len
+	}
+	p.text = append(p.text, first.js[last:])
+	for _, t := range p.text {
+		p.size += len(t)
+	}
+	if p.fillWith(second.ids, second.now) != second.js || p.fillWith(first.ids, first.now) != first.js {
+		return fail
+	}
+	p.layout, _ = store.ScanLayout(first.js) // nil: Put reads each object, and fails as it would
+	return p
+}
+
+// renderingKey is the context key of a request's server.Rendering.
+type renderingKey struct{}
