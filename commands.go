@@ -41,6 +41,9 @@ func runServe(ctx context.Context, now <-chan struct{}, args []string, stdout, s
 	if len(rest) > 0 {
 		return usageErrorf("serve: unexpected argument %q", rest[0])
 	}
+	// Before the server is built, so that start-up's garbage is not
+	// collected while start-up runs (serveHeadless collects it after).
+	o.tuneGC()
 	srv, err := o.newServer()
 	if err != nil {
 		return err
@@ -66,21 +69,21 @@ func serveHeadless(ctx context.Context, now <-chan struct{}, o *options, srv *se
 		ln.Close()
 		return err
 	}
-	// A mock server's heap is small and short-lived: collect less often and
-	// spend the CPU on requests; but collect harder as memory nears 64 MiB
-	// (unless GOMEMLIMIT says otherwise), so that a crowd of slow clients
-	// cannot make a garbage heap five times their size. The object store
-	// is live memory, not garbage: its room (--max-objects at 8 KiB an
-	// object, JSON and index) comes on top, or a store of a few thousand
-	// objects would make every request pay for a collection.
-	debug.SetGCPercent(400)
-	if os.Getenv("GOMEMLIMIT") == "" {
-		limit := int64(64 << 20)
-		if o.store != nil {
-			limit += int64(o.maxObjects) * 8 << 10
+	o.tuneGC()
+	// Once start-up's background work (the store, the rules' tables) is
+	// done, collect its garbage and give the memory back: an idle server
+	// holds only what it uses.
+	go func() {
+		select {
+		case <-time.After(startupSettle):
+		case <-ctx.Done():
+			return
 		}
-		debug.SetMemoryLimit(limit)
-	}
+		if o.store != nil {
+			o.store.Stats() // waits for a store built in the background
+		}
+		debug.FreeOSMemory()
+	}()
 	out := bufio.NewWriter(stdout)
 	fmt.Fprintf(out, "routedeck: serving %d routes of %s on %s and %s (Ctrl+C stops)\n",
 		len(srv.Catalog().Routes), srv.Catalog().Name, serverURL(ln), "https"+strings.TrimPrefix(serverURL(tlsLn), "http"))
@@ -128,6 +131,30 @@ func serveHeadless(ctx context.Context, now <-chan struct{}, o *options, srv *se
 			}
 			return fmt.Errorf("%w: %s %s cut off", errStoppedAtOnce, requests(n), verb)
 		}
+	}
+}
+
+// startupSettle is how long after it starts listening serve collects
+// start-up's garbage: the work start-up leaves to the background takes a
+// few milliseconds.
+const startupSettle = 100 * time.Millisecond
+
+// tuneGC sets serve's collector. A mock server's heap is small and
+// short-lived: collect less often and spend the CPU on requests; but
+// collect harder as memory nears 64 MiB (unless GOMEMLIMIT says
+// otherwise), so that a crowd of slow clients cannot make a garbage heap
+// five times their size. The object store is live memory, not garbage:
+// its room (--max-objects at 8 KiB an object, JSON and index) comes on
+// top, or a store of a few thousand objects would make every request pay
+// for a collection (so it is called again once the store exists).
+func (o *options) tuneGC() {
+	debug.SetGCPercent(400)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		limit := int64(64 << 20)
+		if o.store != nil {
+			limit += int64(o.maxObjects) * 8 << 10
+		}
+		debug.SetMemoryLimit(limit)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/routedeck/routedeck/embed"
 	"github.com/routedeck/routedeck/render"
@@ -648,22 +649,52 @@ func joinName(src, file string) string {
 // allowed in file names everywhere). Characters of the name that are not
 // safe in a file name become "_".
 func DefaultFile(method, routePath, name string) string {
+	// One allocation: every variant without a file of every route asks.
 	var b strings.Builder
+	b.Grow(len("routes/") + len(routePath) + len(method) + 1 + len(name) + len(".hbs"))
 	b.WriteString("routes")
-	for _, seg := range strings.Split(strings.Trim(routePath, "/"), "/") {
+	for p := routePath; p != ""; {
+		var seg string
+		if i := strings.IndexByte(p, '/'); i >= 0 {
+			seg, p = p[:i], p[i+1:]
+		} else {
+			seg, p = p, ""
+		}
 		if seg == "" {
 			continue
 		}
 		b.WriteByte('/')
 		// ":" is not allowed in file names everywhere: "_" stands for it.
-		b.WriteString(strings.ReplaceAll(seg, ":", "_"))
+		for i := 0; i < len(seg); i++ {
+			if c := seg[i]; c == ':' {
+				b.WriteByte('_')
+			} else {
+				b.WriteByte(c)
+			}
+		}
 	}
 	b.WriteByte('/')
-	b.WriteString(strings.ToLower(method))
+	ascii := true
+	for i := 0; i < len(method); i++ {
+		if method[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		b.WriteString(strings.ToLower(method))
+	}
+	for i := 0; ascii && i < len(method); i++ {
+		c := method[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
 	b.WriteByte('.')
 	for _, c := range name {
 		if c < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			b.WriteRune(c)
+			b.WriteByte(byte(c))
 		} else {
 			b.WriteByte('_')
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Data is what the generator (internal/gencatalog, rules.go) extracts from
@@ -92,12 +93,34 @@ func ParseData(b []byte) (*Data, error) {
 
 // shapeKey turns "/v1/customers/:customer" or "/v1/customers/{customer}"
 // into "/v1/customers/*": routes and the spec may name parameters differently.
+// Every route and operation is keyed at start-up, so it builds the key in
+// one allocation.
 func shapeKey(method, path string) string {
-	segs := strings.Split(path, "/")
-	for i, s := range segs {
-		if strings.HasPrefix(s, ":") || (strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}")) {
-			segs[i] = "*"
+	for i := 0; i < len(method); i++ {
+		if c := method[i]; c >= utf8.RuneSelf || 'a' <= c && c <= 'z' {
+			method = strings.ToUpper(method)
+			break
 		}
 	}
-	return strings.ToUpper(method) + " " + strings.Join(segs, "/")
+	var b strings.Builder
+	b.Grow(len(method) + 1 + len(path))
+	b.WriteString(method)
+	b.WriteByte(' ')
+	for i := 0; ; {
+		j := strings.IndexByte(path[i:], '/')
+		seg := path[i:]
+		if j >= 0 {
+			seg = path[i : i+j]
+		}
+		if strings.HasPrefix(seg, ":") || (strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}")) {
+			b.WriteByte('*')
+		} else {
+			b.WriteString(seg)
+		}
+		if j < 0 {
+			return b.String()
+		}
+		b.WriteByte('/')
+		i += j + 1
+	}
 }
