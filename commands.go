@@ -473,7 +473,7 @@ func runTUI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			fmt.Fprintln(stderr, "routedeck:", cerr)
 		}
 	}()
-	cfg := ui.Config{Catalog: srv.Catalog(), State: srv.State(), NoServe: o.noServe, Dropped: srv.Dropped}
+	cfg := ui.Config{Catalog: srv.Catalog(), State: srv.State(), NoServe: o.noServe, Dropped: srv.Dropped, MockoonEnv: o.mockoonEnv}
 	if o.store != nil {
 		cfg.Store = storeView{st: o.objects, hist: o.history, state: o.state}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/routedeck/routedeck/choose"
 	"github.com/routedeck/routedeck/embed"
 	"github.com/routedeck/routedeck/internal/termsafe"
+	"github.com/routedeck/routedeck/render"
 	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/store"
 	"github.com/routedeck/routedeck/store/history"
@@ -128,6 +129,9 @@ type options struct {
 	history     *history.Store
 	objects     store.Store
 	state       *stripe.State
+	// mockoonEnv is the served Mockoon environment's shared state, which
+	// the terminal UI's previews read.
+	mockoonEnv *render.MockoonEnv
 }
 
 type multiFlag []string
@@ -390,6 +394,7 @@ func (o *options) newServer() (*server.Server, error) {
 			return nil, err
 		}
 		sopts.Chooser = ch
+		o.mockoonEnv = ch.Env()
 	}
 	srv, err := server.New(cat, sopts)
 	if err != nil {

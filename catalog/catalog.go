@@ -111,9 +111,11 @@ type Route struct {
 	// matches: it answers only those the earlier routes pass on (Mockoon's
 	// FALLBACK mode, when none of their rules holds). Matching never picks
 	// it first; Catalog.Next finds it. ShadowedBy is the earlier route's
-	// key, as the file wrote it.
+	// key, as the file wrote it. Reached says a request can get to it:
+	// every earlier route matching its path is in FALLBACK mode.
 	Shadowed   bool
 	ShadowedBy string
+	Reached    bool
 
 	index    int
 	segments []string

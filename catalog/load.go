@@ -234,6 +234,7 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 				c.shadowed = &node{}
 			}
 			c.shadowed.insertLater(r, c.foldCase)
+			r.Reached = c.passesOn(r)
 			if _, dup := c.byKey[r.Key()]; !dup {
 				c.byKey[r.Key()] = r
 			}

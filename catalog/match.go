@@ -227,9 +227,7 @@ func (c *Catalog) Next(method, urlPath string, after *Route) (r *Route, params m
 		}
 	}
 	c.tree.each(method, p, key, nil, pick)
-	if c.shadowed != nil {
-		c.shadowed.each(method, p, key, nil, pick)
-	}
+	c.shadowed.each(method, p, key, nil, pick)
 	if r == nil {
 		return nil, nil, false
 	}
@@ -242,9 +240,32 @@ func (c *Catalog) Next(method, urlPath string, after *Route) (r *Route, params m
 	return r, params, true
 }
 
+// passesOn says whether the routes before r that match its path (read as
+// a request: a parameter segment matches only parameters) all pass
+// requests on, so that some reach r.
+func (c *Catalog) passesOn(r *Route) bool {
+	p := matchPath(r.Path)
+	key := p
+	if c.foldCase {
+		key = asciiLower(p)
+	}
+	ok := true
+	check := func(e *Route, _ []string) {
+		if e.index < r.index && e.ResponseMode != "FALLBACK" {
+			ok = false
+		}
+	}
+	c.tree.each(r.Method, p, key, nil, check)
+	c.shadowed.each(r.Method, p, key, nil, check)
+	return ok
+}
+
 // each calls fn with every route, shadowed ones included, that matches
 // method and rest, and its parameter values (valid during the call only).
 func (n *node) each(method, rest, key string, vals []string, fn func(*Route, []string)) {
+	if n == nil {
+		return
+	}
 	if rest == "" {
 		if r, ok := n.routes[method]; ok {
 			fn(r, vals)

@@ -42,9 +42,11 @@ type bodyJob struct {
 	width       int
 	color, dark bool
 
-	// Either a variant to render for req (a preview)...
+	// Either a variant to render for req (a preview), reading a snapshot
+	// of env (nil for none)...
 	variant *catalog.Variant
 	req     *render.Request
+	env     *render.MockoonEnv
 	// ...or a body that came over the wire.
 	raw         string
 	contentType string
@@ -56,6 +58,11 @@ func renderBodyCmd(j bodyJob) tea.Cmd {
 		msg := bodyRenderedMsg{target: j.target, seq: j.seq}
 		raw, ct := j.raw, j.contentType
 		if j.variant != nil {
+			if j.env != nil {
+				// A copy: the preview's writes (setGlobalVar, setData)
+				// never reach the requests' state.
+				j.req.Mockoon = j.env.Snapshot()
+			}
 			out, err := j.variant.Render(j.req)
 			if err != nil {
 				msg.err = fmt.Errorf("render %s body: %w", j.variant.Kind, err)

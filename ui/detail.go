@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/internal/termsafe"
+	"github.com/routedeck/routedeck/render"
 )
 
 // firedResult is the answer to a request fired from the UI.
@@ -129,7 +131,7 @@ func (d detailModel) renderBody() (detailModel, tea.Cmd) {
 		return d, nil
 	default:
 		// The request fire sends, so the preview is what firing answers.
-		j.variant, j.req = d.shownVariant(), d.route.Sample().Request()
+		j.variant, j.req, j.env = d.shownVariant(), d.route.Sample().Request(), d.ctx.env
 		if j.variant == nil {
 			d.pending = false
 			d.refresh()
@@ -138,6 +140,31 @@ func (d detailModel) renderBody() (detailModel, tea.Cmd) {
 	}
 	return d, renderBodyCmd(j)
 }
+
+// envChanged re-renders a preview that reads the Mockoon environment's
+// shared state (data buckets, global variables) after requests may have
+// changed it, keeping the old body on screen until the new one arrives.
+// Other previews are left alone: a faker value would change under the
+// reader with every request.
+func (d detailModel) envChanged() (detailModel, tea.Cmd) {
+	if d.ctx.env == nil || d.route == nil || d.fired != nil || d.width <= 0 {
+		return d, nil
+	}
+	v := d.shownVariant()
+	if v == nil || v.Templating != render.Mockoon {
+		return d, nil
+	}
+	if src, err := v.Source(); err != nil || !readsEnv.MatchString(src) {
+		return d, nil
+	}
+	d.seq++
+	j := bodyJob{target: targetDetail, seq: d.seq, width: d.width, color: d.ctx.color, dark: d.ctx.dark,
+		variant: v, req: d.route.Sample().Request(), env: d.ctx.env}
+	return d, renderBodyCmd(j)
+}
+
+// readsEnv finds a helper that reads a Mockoon environment's shared state.
+var readsEnv = regexp.MustCompile(`\{\{[^}]*\b(data|dataRaw|getGlobalVar)\b`)
 
 // bodyRendered takes a finished render unless a newer one was asked for.
 func (d detailModel) bodyRendered(msg bodyRenderedMsg) detailModel {
@@ -175,6 +202,9 @@ func (d *detailModel) refresh() {
 	line := func(str string) { b.WriteString(str + "\n") }
 
 	line(s.methodStyle(r.Method).UnsetWidth().Render(r.Method) + " " + s.detail.path.Render(r.Path))
+	if r.Shadowed {
+		line(wrapWords(d.shadowLine(), w))
+	}
 	// The summary is often the docs' first sentence: show it once.
 	if r.Summary != "" && !strings.HasPrefix(plainDocs(r.Docs), strings.TrimSuffix(r.Summary, ".")) {
 		line(wrapWords(s.detail.summary.Render(r.Summary), w))
@@ -198,6 +228,16 @@ func (d *detailModel) refresh() {
 	if d.fired != nil && d.firedTop {
 		d.vp.SetYOffset(d.tabsLine)
 	}
+}
+
+// shadowLine explains a shadowed route: which route answers its requests
+// first, and when (if ever) they reach it.
+func (d detailModel) shadowLine() string {
+	s, r := d.ctx.styles, d.route
+	if r.Reached {
+		return s.detail.muted.Render(fmt.Sprintf("%s Behind %s: answers only the requests that route passes on (FALLBACK mode, none of its rules holding).", shadowMark, r.ShadowedBy))
+	}
+	return s.detail.banner.Render(fmt.Sprintf("%s Behind %s: earlier routes answer every request this route matches, so it never answers (the file has it, so it is listed).", shadowMark, r.ShadowedBy))
 }
 
 // shownVariant is the variant tab on screen: the one picked with [ ] or

@@ -162,6 +162,15 @@ func (m Model) routeRow(it routeItem, index, width, rh int) []string {
 		marker = " " + s.route.errMark.Render(mk)
 		avail -= 1 + ansi.StringWidth(mk)
 	}
+	behind := ""
+	if r.Shadowed {
+		// A shadowed route stays in the list, where the file has it, marked
+		// and named after the route it waits behind: hidden, its variants
+		// could not be previewed or pinned, and a file's route would go
+		// missing without a word; unmarked, it would read as a duplicate.
+		behind = s.route.group.Render(shadowMark + " ")
+		avail -= ansi.StringWidth(shadowMark) + 1
+	}
 	path := shortenMiddle(r.Path, max(avail, 1))
 	var shown string
 	if path == r.Path {
@@ -169,20 +178,35 @@ func (m Model) routeRow(it routeItem, index, width, rh int) []string {
 	} else {
 		shown = pathStyle.Render(path)
 	}
-	line1 := cursor + badge + shown + marker
-	sub := r.Group
-	if r.Summary != "" {
-		sub += " · " + r.Summary
+	line1 := cursor + badge + behind + shown + marker
+	sub, summary := r.Group, r.Summary
+	if r.Shadowed {
+		summary = shadowSummary(r)
+	}
+	if summary != "" {
+		sub += " · " + summary
 	}
 	if rh == 1 {
 		// The summary follows on the same line when there is room for it.
 		if room := width - ansi.StringWidth(line1) - 3; room >= 12 {
-			line1 += "  " + s.route.group.Render(ansi.Truncate(r.Summary, room, "…"))
+			line1 += "  " + s.route.group.Render(ansi.Truncate(summary, room, "…"))
 		}
 		return []string{ansi.Truncate(line1, width, "")}
 	}
 	line2 := cursor + strings.Repeat(" ", methodWidth) + s.route.group.Render(ansi.Truncate(sub, max(width-1-methodWidth, 0), "…"))
 	return []string{ansi.Truncate(line1, width, ""), ansi.Truncate(line2, width, "")}
+}
+
+// shadowMark marks a route that waits behind an earlier one.
+const shadowMark = "↳"
+
+// shadowSummary says which route a shadowed route waits behind, and
+// whether any request reaches it.
+func shadowSummary(r *catalog.Route) string {
+	if r.Reached {
+		return "after " + r.ShadowedBy + " passes a request on"
+	}
+	return "never answers: " + r.ShadowedBy + " answers first"
 }
 
 // shortenMiddle fits a path into w cells by cutting its middle, keeping

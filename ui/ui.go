@@ -14,6 +14,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/render"
 	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/webhook"
 )
@@ -51,6 +52,12 @@ type Config struct {
 	// in /v1/events and delivered to the webhook endpoints. nil when
 	// there is no store to raise it in.
 	TriggerEvent func(eventType string) (webhook.Event, error)
+	// MockoonEnv is the served Mockoon environment's shared state (global
+	// variables, data buckets): previews read a snapshot of it, so they
+	// show what a request would get and change nothing. nil when the
+	// catalog has none; a catalog with data buckets and no server gets
+	// its own, as serving would start it.
+	MockoonEnv *render.MockoonEnv
 }
 
 // Layout limits.
@@ -165,6 +172,10 @@ var _ tea.Model = Model{}
 // New builds the root model.
 func New(cfg Config) Model {
 	ctx := newCommon(cfg.ServerURL)
+	ctx.env = cfg.MockoonEnv
+	if ctx.env == nil && cfg.Catalog != nil && len(cfg.Catalog.DataBuckets) > 0 {
+		ctx.env = render.NewMockoonEnv(cfg.Catalog.DataBuckets)
+	}
 	state := cfg.State
 	if state == nil {
 		state = server.NewState(cfg.Catalog, catalog.Success)
@@ -275,7 +286,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.focus == focusEvents {
 			m.events = m.events.refresh()
 		}
-		cmd = m.nextEvent()
+		var preview tea.Cmd
+		m.detail, preview = m.detail.envChanged()
+		cmd = tea.Batch(m.nextEvent(), preview)
 	case deliveryMsg:
 		if !msg.ok {
 			break
@@ -287,7 +300,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case requestsMsg:
 		m.log = m.log.add(msg...)
 		m.store = m.store.refresh(false)
-		cmd = m.nextEvent()
+		var preview tea.Cmd
+		m.detail, preview = m.detail.envChanged()
+		cmd = tea.Batch(m.nextEvent(), preview)
 	case serverStoppedMsg:
 		m.stopped = true
 	case bodyRenderedMsg:

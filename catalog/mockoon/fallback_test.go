@@ -67,11 +67,14 @@ func TestFallbackFallsThroughToTheNextRoute(t *testing.T) {
 		k := r.Key()
 		if r.Shadowed {
 			k += " (after " + r.ShadowedBy + ")"
+			if !r.Reached {
+				k += " never"
+			}
 		}
 		keys = append(keys, k)
 	}
 	want := "GET /users/:id, GET /users/:id (after GET /users/:id), GET /users/:id (after GET /users/:id), " +
-		"GET /users/me (after GET /users/:id), GET /items/special, GET /items/:id, GET /orders/:id"
+		"GET /users/me (after GET /users/:id) never, GET /items/special, GET /items/:id, GET /orders/:id"
 	if got := strings.Join(keys, ", "); got != want {
 		t.Errorf("routes:\n got %s\nwant %s", got, want)
 	}
