@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"net/url"
 	"strconv"
@@ -355,12 +356,9 @@ const (
 	printable = "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
 )
 
+// randomString is n bytes drawn uniformly from alphabet.
 func randomString(n int, alphabet string) string {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = alphabet[rand.IntN(len(alphabet))]
-	}
-	return string(b)
+	return string(appendRandom(make([]byte, 0, max(n, 0)), n, alphabet))
 }
 
 func oneOfStrings(s ...string) string { return s[rand.IntN(len(s))] }
@@ -493,11 +491,27 @@ func fakerWriter(name string, a fakerArgs, escape bool) func([]byte) []byte {
 	return nil
 }
 
-// appendRandom appends n bytes drawn uniformly from alphabet, as
-// randomString draws them.
+// appendRandom appends n bytes drawn uniformly and independently from
+// alphabet (1 to 256 bytes long). Each byte takes the fewest bits that can
+// index the alphabet from a 64-bit draw, and an index past its end is
+// drawn again (rejection sampling): no byte is likelier than another, and
+// one draw serves about ten bytes rather than one.
 func appendRandom(b []byte, n int, alphabet string) []byte {
-	for range n {
-		b = append(b, alphabet[rand.IntN(len(alphabet))])
+	width := bits.Len(uint(len(alphabet) - 1))
+	mask := uint64(1)<<width - 1
+	var r uint64
+	left := 0 // bits of r not yet used
+	for n > 0 {
+		if left < width {
+			r, left = rand.Uint64(), 64
+		}
+		i := r & mask
+		r >>= width
+		left -= width
+		if i < uint64(len(alphabet)) {
+			b = append(b, alphabet[i])
+			n--
+		}
 	}
 	return b
 }

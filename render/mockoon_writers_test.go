@@ -118,3 +118,29 @@ func TestMockoonAppendersPrintAsTheHelpers(t *testing.T) {
 		}
 	}
 }
+
+// appendRandom draws every byte of an alphabet about equally often, in the
+// count asked, whatever the alphabet's size (a power of two or not).
+func TestAppendRandomIsUniform(t *testing.T) {
+	for _, alphabet := range []string{"x", "ab", "abc", digits, "0123456789abcdef", letters, letters + digits, letters + digits + "_-", printable} {
+		const n = 200_000
+		out := appendRandom([]byte("<"), n, alphabet)
+		if len(out) != n+1 || out[0] != '<' {
+			t.Fatalf("%q: appended %d bytes; want %d", alphabet, len(out)-1, n)
+		}
+		counts := map[byte]int{}
+		for _, c := range out[1:] {
+			counts[c]++
+		}
+		if len(counts) != len(alphabet) {
+			t.Errorf("%q: drew %d distinct bytes; want %d", alphabet, len(counts), len(alphabet))
+		}
+		p := 1 / float64(len(alphabet))
+		tolerance := 5*math.Sqrt(n*p*(1-p)) + 1
+		for i := range len(alphabet) {
+			if got := float64(counts[alphabet[i]]); math.Abs(got-n*p) > tolerance {
+				t.Errorf("%q: %q drawn %v times; want %v ± %.0f", alphabet, alphabet[i], got, n*p, tolerance)
+			}
+		}
+	}
+}
