@@ -141,24 +141,27 @@ func (s *State) changed(ctx context.Context, req *render.Request, w *before, aft
 // them, if they are still these objects.
 func (s *State) statusEvent(ctx context.Context, req *render.Request, old []byte, after *store.Object, r *read) {
 	now := view(after.JSON)
-	// One pass over each object serves the changes and the statuses.
-	var oldBuf, nowBuf [96]keyValue // on the stack for most objects
-	var n, o []keyValue
-	var okNow, okOld bool
-	if r != nil && old != nil && string(r.old.b) == string(old) && string(r.now.b) == after.JSON {
-		n, okNow = r.now.keyValues(nowBuf[:0])
-		o, okOld = r.old.keyValues(oldBuf[:0])
+	typ := after.Type
+	var prev json.RawMessage
+	var status, oldStatus string
+	if r.describes(old, after.JSON) {
+		// The write read both objects: what it replaced is what changed.
+		prev = r.previous()
+		status, oldStatus = r.now.string("status"), r.old.string("status")
 	} else {
-		n, okNow = topMembers(now, nowBuf[:0])
+		// One pass over each object serves the changes and the statuses.
+		var oldBuf, nowBuf [96]keyValue // on the stack for most objects
+		n, okNow := topMembers(now, nowBuf[:0])
+		var o []keyValue
+		okOld := false
 		if old != nil {
 			o, okOld = topMembers(old, oldBuf[:0])
 		}
-	}
-	prev := previousOf(old, now, o, okOld, n, okNow)
-	typ := after.Type
-	status, oldStatus := memberString(now, n, okNow, "status"), ""
-	if old != nil {
-		oldStatus = memberString(old, o, okOld, "status")
+		prev = previousOf(old, now, o, okOld, n, okNow)
+		status = memberString(now, n, okNow, "status")
+		if old != nil {
+			oldStatus = memberString(old, o, okOld, "status")
+		}
 	}
 	event := eventPrefix(typ) + ".updated"
 	switch typ {
@@ -320,21 +323,7 @@ func previousOf(old, now []byte, o []keyValue, okOld bool, n []keyValue, okNow b
 				changed = slices.Delete(changed, at, at+1)
 			}
 		}
-		if len(changed) == 0 {
-			return nil
-		}
-		if b, ok := plainObject(changed); ok {
-			return b
-		}
-		m := make(map[string]json.RawMessage, len(changed))
-		for _, c := range changed {
-			m[string(c.key)] = c.value
-		}
-		b, err := json.Marshal(m) // sorted names, compact values: as below
-		if err != nil {
-			return nil
-		}
-		return b
+		return changedObject(changed)
 	}
 	var om, nm map[string]json.RawMessage
 	if json.Unmarshal(old, &om) != nil || json.Unmarshal(now, &nm) != nil {
@@ -355,6 +344,26 @@ func previousOf(old, now []byte, o []keyValue, okOld bool, n []keyValue, okNow b
 		return nil
 	}
 	b, err := json.Marshal(all)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// changedObject is previous_attributes of the changed members (name and
+// old value), nil for none.
+func changedObject(changed []keyValue) json.RawMessage {
+	if len(changed) == 0 {
+		return nil
+	}
+	if b, ok := plainObject(changed); ok {
+		return b
+	}
+	m := make(map[string]json.RawMessage, len(changed))
+	for _, c := range changed {
+		m[string(c.key)] = c.value
+	}
+	b, err := json.Marshal(m) // sorted names, compact values: as previousOf's other way
 	if err != nil {
 		return nil
 	}

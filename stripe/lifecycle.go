@@ -365,17 +365,17 @@ func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request)
 			d := tc.Decline
 			last := lastError{Charge: chID, Code: d.Code, DeclineCode: d.DeclineCode, Message: d.Message, Param: d.Param, Type: "card_error",
 				DocURL: "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(d.Code, "_", "-")}
-			now := cur.set([]setting{str("status", "requires_payment_method"), val("last_payment_error", last),
+			declines := cur.edit([]setting{str("status", "requires_payment_method"), val("last_payment_error", last),
 				str("latest_charge", chID), null("payment_method"), null("next_action")})
 			l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, failed: &d, customer: customer})
 			e := declineError{Charge: chID, Code: d.Code, DeclineCode: d.DeclineCode, DocURL: last.DocURL, Message: d.Message,
-				Param: d.Param, PaymentIntent: now.b, Type: "card_error"}
+				Param: d.Param, PaymentIntent: declines.now.b, Type: "card_error"}
 			body, _ := json.MarshalIndent(declineBody{Error: e}, "", "  ")
 			declined = &server.APIError{Status: http.StatusPaymentRequired, Type: e.Type, Code: e.Code, Message: e.Message, Param: e.Param, Body: string(body) + "\n"}
-			return &read{old: cur, now: now}, nil // the decline is stored; the answer is the 402
+			return declines, nil // the decline is stored; the answer is the 402
 		case RequiresAction:
-			return &read{old: cur, now: cur.set([]setting{str("status", "requires_action"), str("payment_method", pm), null("last_payment_error"),
-				{"next_action", useStripeSDK(id)}})}, nil
+			return cur.edit([]setting{str("status", "requires_action"), str("payment_method", pm), null("last_payment_error"),
+				{"next_action", useStripeSDK(id)}}), nil
 		}
 		chID := render.NewID("ch")
 		manual := strings.HasPrefix(cur.str("capture_method"), "manual")
@@ -388,8 +388,8 @@ func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request)
 			status, received, capturable = "requires_capture", 0, amount
 		}
 		l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, uncaptured: manual, customer: customer})
-		return &read{old: cur, now: cur.set([]setting{str("status", status), str("payment_method", pm), str("latest_charge", chID),
-			num("amount_received", received), num("amount_capturable", capturable), null("last_payment_error"), null("next_action")})}, nil
+		return cur.edit([]setting{str("status", status), str("payment_method", pm), str("latest_charge", chID),
+			num("amount_received", received), num("amount_capturable", capturable), null("last_payment_error"), null("next_action")}), nil
 	})
 	if refused == nil && declined != nil {
 		return server.Answer{}, declined

@@ -1,6 +1,9 @@
 package stripe
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/json"
+)
 
 // A confirm reads a stored PaymentIntent, writes it back changed and
 // announces what changed: each step used to scan the whole object again
@@ -18,6 +21,9 @@ type members struct {
 	b  []byte
 	at []memberAt
 	ok bool
+	// replaced, on what set wrote, are the members (by index, the same
+	// in both lists) whose values it replaced.
+	replaced []int32
 }
 
 // memberAt is where one member's name (without its quotes) and value are.
@@ -102,6 +108,7 @@ func (m members) set(sets []setting) members {
 	}
 	out := make([]byte, 0, len(m.b)+64)
 	at := make([]memberAt, len(m.at))
+	replaced := make([]int32, 0, len(sets))
 	var done uint64
 	last, shift := 0, 0 // m.b is copied up to last; shift is out's offset minus m.b's from there on
 	for i, a := range m.at {
@@ -120,6 +127,7 @@ func (m members) set(sets []setting) members {
 			at[i].value = span32{int32(start), int32(len(out))}
 			last, shift = int(a.value.end), len(out)-int(a.value.end)
 			done |= 1 << j
+			replaced = append(replaced, int32(i))
 			break
 		}
 	}
@@ -130,5 +138,58 @@ func (m members) set(sets []setting) members {
 	if len(out) > 1<<31-1 {
 		return members{b: out}
 	}
-	return members{b: out, at: at, ok: true}
+	return members{b: out, at: at, ok: true, replaced: replaced}
+}
+
+// edit is the write of sets to m, with what it read and wrote.
+func (m members) edit(sets []setting) *read { return &read{old: m, now: m.set(sets)} }
+
+// string is memberString for key: the first member named key's string
+// value, "" when absent or not a string.
+func (m members) string(key string) string {
+	if !m.ok {
+		return topString(m.b, key)
+	}
+	v := m.value(key)
+	return stringValue(v, span{0, len(v)})
+}
+
+// describes reports whether r read the objects old and now (r may be
+// nil): both its lists are read, now is what set made of old, and they
+// are those objects'.
+func (r *read) describes(old []byte, now string) bool {
+	return r != nil && old != nil && r.old.ok && r.now.ok && r.now.replaced != nil && len(r.old.at) == len(r.now.at) &&
+		string(r.old.b) == string(old) && string(r.now.b) == now
+}
+
+// previous is previousOf the objects r describes: only the members the
+// write replaced can differ. A replaced name that is repeated leaves it
+// to previousOf (the last of a repeated name decides there).
+func (r *read) previous() json.RawMessage {
+	var buf [8]keyValue
+	changed := buf[:0]
+	for _, i := range r.now.replaced {
+		key := r.now.at[i].key.of(r.now.b)
+		if r.now.repeats(key) {
+			var oldBuf, nowBuf [96]keyValue
+			o, okOld := r.old.keyValues(oldBuf[:0])
+			n, okNow := r.now.keyValues(nowBuf[:0])
+			return previousOf(r.old.b, r.now.b, o, okOld, n, okNow)
+		}
+		if ov := r.old.at[i].value.of(r.old.b); !jsonEqual(ov, r.now.at[i].value.of(r.now.b)) {
+			changed = append(changed, keyValue{key, ov})
+		}
+	}
+	return changedObject(changed)
+}
+
+// repeats reports whether more than one member is named key.
+func (m members) repeats(key []byte) bool {
+	n := 0
+	for _, a := range m.at {
+		if string(a.key.of(m.b)) == string(key) {
+			n++
+		}
+	}
+	return n > 1
 }

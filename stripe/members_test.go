@@ -75,6 +75,23 @@ func checkMembers(t *testing.T, name string, b []byte, sets []setting) {
 	if gotKV, _ := now.keyValues(nil); !wantOK || !reflect.DeepEqual(gotKV, wantKV) {
 		t.Errorf("%s: the members set found %q, topMembers %q %v", name, gotKV, wantKV, wantOK)
 	}
+	// What the events read of the write: its previous_attributes and
+	// both statuses, as they would find them scanning both objects.
+	r := m.edit(sets)
+	if !r.describes(b, string(now.b)) {
+		t.Fatalf("%s: the edit does not describe its own objects", name)
+	}
+	if got, want := r.previous(), previous(b, now.b); string(got) != string(want) {
+		t.Errorf("%s: previous %s, scanning both %s", name, got, want)
+	}
+	for _, key := range []string{"status", "payment_method", "absent"} {
+		if got, want := r.now.string(key), topString(now.b, key); got != want {
+			t.Errorf("%s: string(%q) = %q, topString %q", name, key, got, want)
+		}
+		if got, want := r.old.string(key), topString(b, key); got != want {
+			t.Errorf("%s: old string(%q) = %q, topString %q", name, key, got, want)
+		}
+	}
 }
 
 // repeatedName reports whether the object b names key more than once:
