@@ -482,6 +482,11 @@ func fakerWriter(name string, a fakerArgs, escape bool) func([]byte) []byte {
 		p := a.num("probability", 0, 0.5)
 		return func(b []byte) []byte { return strconv.AppendBool(b, rand.Float64() < p) }
 	}
+	if p, ok := fakerPicks[name]; ok {
+		if write := pickWriter(p, escape); write != nil {
+			return write
+		}
+	}
 	if f, ok := fakerStrings[name]; ok {
 		if escape {
 			return func(b []byte) []byte { return appendHTMLEscaped(b, f()) }

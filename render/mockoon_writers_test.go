@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/brianvoe/gofakeit/v7/data"
 )
 
 // The faker and oneOf calls the plan writes straight into the output print
@@ -140,6 +142,38 @@ func TestAppendRandomIsUniform(t *testing.T) {
 		for i := range len(alphabet) {
 			if got := float64(counts[alphabet[i]]); math.Abs(got-n*p) > tolerance {
 				t.Errorf("%q: %q drawn %v times; want %v ± %.0f", alphabet, alphabet[i], got, n*p, tolerance)
+			}
+		}
+	}
+}
+
+// Every method the plan picks from a gofakeit list itself prints, through
+// its gofakeit function, only values of that list: the table names the
+// list the function picks from.
+func TestFakerPicksAreTheFunctionsLists(t *testing.T) {
+	for name, p := range fakerPicks {
+		write := pickWriter(p, false)
+		if write == nil {
+			t.Errorf("%s: gofakeit has no list %s.%s", name, p.group, p.key)
+			continue
+		}
+		list := map[string]bool{}
+		for _, v := range data.Data[p.group][p.key] {
+			list[v+p.suffix] = true
+		}
+		fn, ok := fakerStrings[name]
+		if !ok {
+			t.Errorf("%s is a pick but not a string method", name)
+			continue
+		}
+		for range 200 {
+			if v := fn(); !list[v] {
+				t.Errorf("%s printed %q, not in gofakeit's %s.%s list", name, v, p.group, p.key)
+				break
+			}
+			if v := string(write(nil)); !list[v] {
+				t.Errorf("%s written as %q, not in gofakeit's %s.%s list", name, v, p.group, p.key)
+				break
 			}
 		}
 	}
