@@ -323,7 +323,7 @@ func previousOf(old, now []byte, o []keyValue, okOld bool, n []keyValue, okNow b
 				changed = slices.Delete(changed, at, at+1)
 			}
 		}
-		return changedObject(changed)
+		return changedObject(changed, false)
 	}
 	var om, nm map[string]json.RawMessage
 	if json.Unmarshal(old, &om) != nil || json.Unmarshal(now, &nm) != nil {
@@ -351,12 +351,13 @@ func previousOf(old, now []byte, o []keyValue, okOld bool, n []keyValue, okNow b
 }
 
 // changedObject is previous_attributes of the changed members (name and
-// old value), nil for none.
-func changedObject(changed []keyValue) json.RawMessage {
+// old value), nil for none. valid says the values are known to be valid
+// JSON (a stored object's, which the store checked).
+func changedObject(changed []keyValue, valid bool) json.RawMessage {
 	if len(changed) == 0 {
 		return nil
 	}
-	if b, ok := plainObject(changed); ok {
+	if b, ok := plainObject(changed, valid); ok {
 		return b
 	}
 	m := make(map[string]json.RawMessage, len(changed))
@@ -376,12 +377,12 @@ type keyValue struct{ key, value []byte }
 // plainObject is what json.Marshal writes for the members as a map of
 // json.RawMessage (names sorted, values as they are), written directly;
 // ok is false when Marshal could write other bytes (a name or value it
-// escapes or compacts, a value that is not valid JSON): marshal those.
-// It sorts members in place.
-func plainObject(members []keyValue) (b []byte, ok bool) {
+// escapes or compacts, a value that is not valid JSON, unless valid says
+// the values are): marshal those. It sorts members in place.
+func plainObject(members []keyValue, valid bool) (b []byte, ok bool) {
 	size := 2
 	for _, m := range members {
-		if !marshalsAsIs(m.key) || !marshalsAsIs(m.value) || !json.Valid(m.value) {
+		if !marshalsAsIs(m.key) || !marshalsAsIs(m.value) || !valid && !json.Valid(m.value) {
 			return nil, false
 		}
 		size += len(m.key) + len(m.value) + 4

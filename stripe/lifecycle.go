@@ -230,12 +230,10 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 	var refused *server.APIError
 	switch action {
 	case intentConfirm:
-		ans, refused = l.confirm(ctx, id, req)
-		// Only an invoice's intent settles more than itself; a confirm
-		// changes neither its customer nor its description.
-		top := topValues(view(obj.JSON), "customer", "description")
+		var forInvoice bool
+		ans, refused, forInvoice = l.confirmIntent(ctx, id, req)
 		switch {
-		case !paysInvoice(top[0], top[1]):
+		case !forInvoice:
 		case refused == nil:
 			l.intentSettled(ctx, view(ans.Body))
 		case refused.Status == http.StatusPaymentRequired:
@@ -336,9 +334,17 @@ func pastTense(verb string) string {
 }
 
 func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request) (server.Answer, *server.APIError) {
+	ans, refused, _ := l.confirmIntent(ctx, id, req)
+	return ans, refused
+}
+
+// confirmIntent is confirm; forInvoice says whether the intent is an
+// invoice's (paysInvoice), whose new state then settles the invoice.
+func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Request) (ans server.Answer, refused *server.APIError, forInvoice bool) {
 	var declined *server.APIError
-	ans, refused := l.updateRead(ctx, id, func(b []byte) (*read, *server.APIError) {
+	ans, refused = l.updateRead(ctx, id, func(b []byte) (*read, *server.APIError) {
 		cur := readMembers(b)
+		forInvoice = paysInvoice(cur.str("customer"), cur.str("description"))
 		status := cur.str("status")
 		switch status {
 		case "requires_payment_method", "requires_confirmation", "requires_action":
@@ -392,9 +398,9 @@ func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request)
 			num("amount_received", received), num("amount_capturable", capturable), null("last_payment_error"), null("next_action")}), nil
 	})
 	if refused == nil && declined != nil {
-		return server.Answer{}, declined
+		return server.Answer{}, declined, forInvoice
 	}
-	return ans, refused
+	return ans, refused, forInvoice
 }
 
 func (l *lifecycle) capture(ctx context.Context, id string, req *render.Request) (server.Answer, *server.APIError) {

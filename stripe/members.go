@@ -180,7 +180,7 @@ func (r *read) previous() json.RawMessage {
 			changed = append(changed, keyValue{key, ov})
 		}
 	}
-	return changedObject(changed)
+	return changedObject(changed, true) // old's values: the store checked them
 }
 
 // repeats reports whether more than one member is named key.
