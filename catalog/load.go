@@ -220,13 +220,21 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 			return nil, fmt.Errorf("%s: commonVariants: variant %d: give it a name and a file (every route shares them)", joinName(src, ManifestName), i+1)
 		}
 	}
-	bodies := map[bodyKey]*body{}
+	n := len(m.CommonVariants)
+	for _, mr := range m.Routes {
+		n += len(mr.Variants)
+	}
+	b := &builder{fsys: fsys, src: src, eager: opts.Eager, bodies: make(map[bodyKey]*body, n)}
+	if len(m.CommonVariants) > 0 {
+		b.common = make(map[string]*Variant, len(m.CommonVariants))
+	}
 	for i, mr := range m.Routes {
-		r, err := buildRoute(fsys, src, mr, withCommon(mr.Variants, m.CommonVariants), opts.Eager, bodies)
+		r, err := b.route(mr, withCommon(mr.Variants, m.CommonVariants))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where(i), err)
 		}
 		r.index = len(c.Routes)
+		key := r.Key()
 		if r.Shadowed {
 			// Behind an earlier route: reached only through Next, and
 			// Lookup keeps finding the first route of its key.
@@ -235,13 +243,13 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 			}
 			c.shadowed.insertLater(r, c.foldCase)
 			r.Reached = c.passesOn(r)
-			if _, dup := c.byKey[r.Key()]; !dup {
-				c.byKey[r.Key()] = r
+			if _, dup := c.byKey[key]; !dup {
+				c.byKey[key] = r
 			}
 			c.Routes = append(c.Routes, r)
 			continue
 		}
-		if prev, dup := c.byKey[r.Key()]; dup {
+		if prev, dup := c.byKey[key]; dup {
 			return nil, fmt.Errorf("%s: route %s: duplicate of %s", where(i), r.Key(), routeAt(prev))
 		}
 		if prev := c.tree.insert(r, c.foldCase); prev != nil {
@@ -250,7 +258,7 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 			}
 			return nil, fmt.Errorf("%s: route %s: conflicts with %s (%s): the same requests match both", where(i), r.Key(), routeAt(prev), prev.Key())
 		}
-		c.byKey[r.Key()] = r
+		c.byKey[key] = r
 		c.Routes = append(c.Routes, r)
 	}
 	if opts.Eager {
@@ -466,7 +474,23 @@ var methods = map[string]bool{
 // buildRoute makes a Route of a manifest entry. With eager false the
 // templates are read on first use (the embedded catalog, whose files the
 // tests prove); otherwise every file is read now.
-func buildRoute(fsys fs.FS, src string, mr ManifestRoute, common []ManifestVariant, eager bool, bodies map[bodyKey]*body) (*Route, error) {
+// builder builds a catalog's routes.
+type builder struct {
+	fsys  fs.FS
+	src   string
+	eager bool
+	// bodies are the catalog's templates, one per file and dialect.
+	bodies map[bodyKey]*body
+	// common are the common variants built so far, by name (names are
+	// unique within a route): every route has the same one (nothing about
+	// it depends on the route), so it is built once, not once per route.
+	common map[string]*Variant
+}
+
+// route builds one route of the manifest, with the common variants it
+// does not name itself.
+func (bd *builder) route(mr ManifestRoute, common []ManifestVariant) (*Route, error) {
+	fsys, src, eager, bodies := bd.fsys, bd.src, bd.eager, bd.bodies
 	method := strings.ToUpper(strings.TrimSpace(mr.Method))
 	if !methods[method] {
 		return nil, fmt.Errorf("route %q %q: unknown method %q", mr.Method, mr.Path, mr.Method)
@@ -563,6 +587,11 @@ func buildRoute(fsys fs.FS, src string, mr ManifestRoute, common []ManifestVaria
 				name = fmt.Sprintf("%s-%d", base, n)
 			}
 		}
+		shared := i >= len(variants) // one of the catalog's common variants
+		if v := bd.common[name]; shared && v != nil {
+			r.Variants = append(r.Variants, v)
+			continue
+		}
 		what = func() string { return fmt.Sprintf("variant %q", name) }
 		if mv.File == "" {
 			mv.File = DefaultFile(method, mr.Path, name)
@@ -596,6 +625,9 @@ func buildRoute(fsys fs.FS, src string, mr ManifestRoute, common []ManifestVaria
 		}
 		if v.ContentType == "" {
 			v.ContentType = "application/json"
+		}
+		if shared {
+			bd.common[name] = v
 		}
 		r.Variants = append(r.Variants, v)
 	}
@@ -723,12 +755,13 @@ func defaultGroup(segs []string) string {
 // every request. It reports the first error in catalog order, naming the
 // file and, where known, the line.
 func (c *Catalog) compileAll(src string) error {
+	// A common variant is every route's: it is checked with each.
 	var variants []*Variant
-	owners := map[*Variant]*Route{}
+	var owners []*Route
 	for _, r := range c.Routes {
 		for _, v := range r.Variants {
 			variants = append(variants, v)
-			owners[v] = r
+			owners = append(owners, r)
 		}
 	}
 	errs := make([]error, len(variants))
@@ -739,7 +772,7 @@ func (c *Catalog) compileAll(src string) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				errs[i] = variants[i].check(owners[variants[i]])
+				errs[i] = variants[i].check(owners[i])
 			}
 		}()
 	}
@@ -760,7 +793,7 @@ func (c *Catalog) compileAll(src string) error {
 			err = errors.New(le.Msg)
 		}
 		msg := strings.TrimPrefix(err.Error(), v.File+": ")
-		return fmt.Errorf("%s: route %s (%s variant): %s", file, owners[v].Key(), v.Name, msg)
+		return fmt.Errorf("%s: route %s (%s variant): %s", file, owners[i].Key(), v.Name, msg)
 	}
 	return nil
 }
