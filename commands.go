@@ -42,33 +42,57 @@ func runServe(ctx context.Context, now <-chan struct{}, args []string, stdout, s
 		return usageErrorf("serve: unexpected argument %q", rest[0])
 	}
 	// Before the server is built, so that start-up's garbage is not
-	// collected while start-up runs (serveHeadless collects it after).
+	// collected while start-up runs (serveOn collects it after).
 	o.tuneGC()
-	srv, err := o.newServer()
+	// The ports open first: a client that connects while the server is
+	// being built waits for its answer rather than being refused.
+	ln, tlsLn, err := o.listen(stderr)
 	if err != nil {
 		return err
 	}
-	err = serveHeadless(ctx, now, o, srv, stdout, stderr)
+	srv, err := o.newServer()
+	if err != nil {
+		ln.Close()
+		tlsLn.Close()
+		return err
+	}
+	err = serveOn(ctx, now, o, srv, ln, tlsLn, stdout, stderr)
 	if cerr := o.closeStore(); err == nil {
 		err = cerr
 	}
 	return err
 }
 
-// serveHeadless is serve once the flags are read and the server built.
-func serveHeadless(ctx context.Context, now <-chan struct{}, o *options, srv *server.Server, stdout, stderr io.Writer) error {
-	ln, err := server.Listen(o.host, o.port)
+// listen opens serve's HTTP and HTTPS ports, warning on stderr when the
+// HTTP one is reachable from other machines.
+func (o *options) listen(stderr io.Writer) (ln, tlsLn net.Listener, err error) {
+	ln, err = server.Listen(o.host, o.port)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if w := exposureWarning(o.host, ln); w != "" {
 		fmt.Fprintln(stderr, w)
 	}
-	tlsLn, err := listenHTTPS(o.host, o.httpsPort)
+	tlsLn, err = listenHTTPS(o.host, o.httpsPort)
 	if err != nil {
 		ln.Close()
+		return nil, nil, err
+	}
+	return ln, tlsLn, nil
+}
+
+// serveHeadless is serve once the flags are read and the server built.
+func serveHeadless(ctx context.Context, now <-chan struct{}, o *options, srv *server.Server, stdout, stderr io.Writer) error {
+	ln, tlsLn, err := o.listen(stderr)
+	if err != nil {
 		return err
 	}
+	return serveOn(ctx, now, o, srv, ln, tlsLn, stdout, stderr)
+}
+
+// serveOn serves srv on the open ports ln (HTTP) and tlsLn (HTTPS) until
+// ctx ends (gracefully) or now is closed (at once).
+func serveOn(ctx context.Context, now <-chan struct{}, o *options, srv *server.Server, ln, tlsLn net.Listener, stdout, stderr io.Writer) error {
 	o.tuneGC()
 	// Once start-up's background work (the store, the rules' tables) is
 	// done, collect its garbage and give the memory back: an idle server
