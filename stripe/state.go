@@ -176,7 +176,8 @@ func sampleObject(route *catalog.Route) sampleInfo {
 	if v == nil || v.ContentType != "application/json" {
 		return sampleInfo{}
 	}
-	body, err := v.Render(route.SampleRequest())
+	// The compact form, which the route's answers compile anyway.
+	body, err := v.RenderCompact(route.SampleRequest())
 	if err != nil {
 		return sampleInfo{}
 	}
