@@ -1,9 +1,11 @@
 package render
 
 import (
+	"fmt"
 	"math"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/brianvoe/gofakeit/v7/data"
@@ -176,5 +178,35 @@ func TestFakerPicksAreTheFunctionsLists(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// One plan serves concurrent requests: each gets a whole body of its own
+// (the output buffers are pooled, the fakers share no locked state).
+func TestMockoonPlanConcurrent(t *testing.T) {
+	tpl, err := CompileDialect("t.hbs", `{"id": "ch_{{faker 'string.alphanumeric' 24}}", "city": "{{faker 'location.city'}}", "n": {{faker 'number.int' max=9}}, "c": "{{oneOf (array 'usd' 'eur')}}"}`, Mockoon)
+	if err != nil || tpl.mplan == nil {
+		t.Fatalf("compile: %v, plan %v", err, tpl != nil && tpl.mplan != nil)
+	}
+	shape := regexp.MustCompile(`^\{"id": "ch_[A-Za-z0-9]{24}", "city": "[^"]+", "n": [0-9], "c": "(usd|eur)"\}$`)
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 300 {
+				out, err := tpl.Exec(&Request{})
+				if err != nil || !shape.MatchString(out) {
+					errs <- fmt.Sprintf("printed %q, error %v", out, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
