@@ -91,7 +91,8 @@ Flags:
   --catalog PATH         export this catalog instead of the embedded one: a catalog folder, a
                          Mockoon environment or an OpenAPI document, converted to a folder
 `,
-	"trigger": triggerHelp(),
+	// Built when asked (it lists every event type): see helpText.
+	"trigger": "",
 	"version": `Usage:
   routedeck version
 
@@ -101,6 +102,9 @@ Prints routedeck's version. --version does the same anywhere.
 
 // helpText is cmd's --help, or the overview for "" and the terminal UI.
 func helpText(cmd string) string {
+	if cmd == "trigger" {
+		return triggerHelp()
+	}
 	if h, ok := commandHelp[cmd]; ok {
 		return h
 	}
