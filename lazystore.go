@@ -112,6 +112,16 @@ func (l lazyStore) AppendEvent(ctx context.Context, ev store.Object) (store.Obje
 	return m.AppendEvent(ctx, ev)
 }
 
+// AppendEventAround keeps an event as the text around its object, as
+// store.Memory does.
+func (l lazyStore) AppendEventAround(ctx context.Context, ev store.Object, before, object, after string) error {
+	m, err := l.get()
+	if err != nil {
+		return err
+	}
+	return m.AppendEventAround(ctx, ev, before, object, after)
+}
+
 func (l lazyStore) GetEvent(ctx context.Context, id string) (store.Object, error) {
 	m, err := l.get()
 	if err != nil {

@@ -65,9 +65,14 @@ func copyEntries(x index) []entry {
 	return out
 }
 
-func (m *Memory) snapshot() snapshot {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
+func (m *Memory) snapshot() (s snapshot) {
+	m.readEvents(func() { s = m.snapshotLocked() })
+	return s
+}
+
+// snapshotLocked is snapshot; the caller holds mu, with every event's
+// JSON joined.
+func (m *Memory) snapshotLocked() snapshot {
 	s := snapshot{
 		version: m.version,
 		nextSeq: m.nextSeq,

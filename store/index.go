@@ -13,6 +13,9 @@ type entry struct {
 	seq    uint64 // the order the id was first stored; breaks ties in Created
 	rev    uint64 // counts the updates of the object, for Update
 	fields fields
+	// parts, for an event kept as parts, are its JSON not yet joined
+	// (obj.JSON is empty until then; AppendEventAround).
+	parts *eventParts
 }
 
 // order compares entries oldest first.

@@ -12,6 +12,9 @@ import (
 type eventLog struct {
 	byID map[string]*entry
 	idx  index
+	// parted counts the events kept as parts, their JSON not yet joined
+	// (AppendEventAround).
+	parted int
 }
 
 // keyLog holds the idempotency records, bounded by Memory.maxKeys; order
@@ -38,6 +41,90 @@ func (m *Memory) AppendEvent(_ context.Context, ev Object) (Object, error) {
 	m.addEvent(e)
 	m.changed(OpEvent, e.obj.Type, e.obj.ID)
 	return e.obj, nil
+}
+
+// AppendEventAround is AppendEvent for an event whose JSON is before,
+// then object, then after, where object is a stored object's JSON as
+// stored (an event's data.object): the event is kept as these parts, its
+// JSON joined only when an event is first read (GetEvent, ListEvents, a
+// save), so that an event nobody reads costs neither the copy nor a
+// second reading of its object. ev's JSON is ignored. An object that is
+// not a stored object's JSON is read as AppendEvent reads it. What is
+// read back is byte for byte what AppendEvent with the joined JSON keeps.
+func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before, object, after string) error {
+	if !strings.HasSuffix(before, eventObject) || !m.isStored(object) {
+		ev.JSON = before + object + after
+		_, err := m.AppendEvent(ctx, ev)
+		return err
+	}
+	// The event around an empty object is read as AppendEvent reads the
+	// event; the fields after the object then move by its length.
+	const empty = "{}"
+	ev.JSON = before + empty + after
+	e, err := m.prepareKnown(ev, nil)
+	if err != nil {
+		return fmt.Errorf("store: append event: %w", err)
+	}
+	shift := uint32(len(object) - len(empty))
+	for i := range e.fields {
+		f := &e.fields[i]
+		if int(f.key) >= len(before) {
+			f.key += shift
+		}
+		if int(f.val) >= len(before) {
+			f.val += shift
+		}
+	}
+	e.obj.JSON, e.parts = "", &eventParts{before, object, after}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.events.byID[ev.ID] != nil {
+		return fmt.Errorf("store: append event: id %q is already in the log", ev.ID)
+	}
+	m.nextSeq++
+	e.seq = m.nextSeq
+	m.addEvent(e)
+	m.events.parted++
+	m.changed(OpEvent, e.obj.Type, e.obj.ID)
+	return nil
+}
+
+// eventParts are the parts of an event's JSON not yet joined.
+type eventParts struct{ before, object, after string }
+
+// isStored reports whether js is the JSON of a stored object, as stored.
+func (m *Memory) isStored(js string) bool {
+	return m.storedObject(js, 0) == len(js)
+}
+
+// readEvents runs fn with the event log readable: the events kept as
+// parts are joined first, under the write lock.
+func (m *Memory) readEvents(fn func()) {
+	m.mu.RLock()
+	if m.events.parted == 0 {
+		defer m.mu.RUnlock()
+		fn()
+		return
+	}
+	m.mu.RUnlock()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.joinEvents()
+	fn()
+}
+
+// joinEvents joins the JSON of the events kept as parts; the caller
+// holds mu for writing.
+func (m *Memory) joinEvents() {
+	if m.events.parted == 0 {
+		return
+	}
+	for _, e := range m.events.idx {
+		if p := e.parts; p != nil {
+			e.obj.JSON, e.parts = p.before+p.object+p.after, nil
+		}
+	}
+	m.events.parted = 0
 }
 
 // storedObject is a knownObject: an event's data.object is usually the
@@ -72,6 +159,10 @@ func (m *Memory) addEvent(e *entry) {
 		oldest := m.events.idx[0]
 		m.events.idx.remove(oldest)
 		delete(m.events.byID, oldest.obj.ID)
+		if oldest.parts != nil {
+			oldest.parts = nil
+			m.events.parted--
+		}
 	}
 	m.events.byID[e.obj.ID] = e
 	m.events.idx.insert(e)
@@ -79,21 +170,26 @@ func (m *Memory) addEvent(e *entry) {
 
 // GetEvent returns the event with id.
 func (m *Memory) GetEvent(_ context.Context, id string) (Object, error) {
-	m.mu.RLock()
-	e := m.events.byID[id]
-	m.mu.RUnlock()
-	if e == nil {
+	var obj Object
+	found := false
+	m.readEvents(func() {
+		if e := m.events.byID[id]; e != nil {
+			obj, found = e.obj, true
+		}
+	})
+	if !found {
 		return Object{}, &NotFoundError{ID: id}
 	}
-	return e.obj, nil
+	return obj, nil
 }
 
 // ListEvents returns one page of events, newest first. Query.Parent and
 // Query.Type filter as for objects; cursors name events.
-func (m *Memory) ListEvents(_ context.Context, q Query) (Page, error) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return page(m.events.idx, q.Type == "" && q.Parent == "", q, m.events.byID)
+func (m *Memory) ListEvents(_ context.Context, q Query) (p Page, err error) {
+	m.readEvents(func() {
+		p, err = page(m.events.idx, q.Type == "" && q.Parent == "", q, m.events.byID)
+	})
+	return p, err
 }
 
 // LookupIdempotency returns the record kept for key.

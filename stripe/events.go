@@ -545,15 +545,35 @@ func (s *State) emit(ctx context.Context, req *render.Request, typ, object strin
 	if k := req.Header.Get("Idempotency-Key"); k != "" {
 		ev.Request.IdempotencyKey = &k
 	}
-	_ = s.publish(ctx, &ev)
+	_ = s.publishAround(ctx, &ev, object)
+}
+
+// eventsAround is a store that keeps an event as the text around its
+// object (store.Memory.AppendEventAround).
+type eventsAround interface {
+	AppendEventAround(ctx context.Context, ev store.Object, before, object, after string) error
 }
 
 // publish keeps ev in the event log and hands it on.
 func (s *State) publish(ctx context.Context, ev *webhook.Event) error {
+	return s.publishAround(ctx, ev, "")
+}
+
+// publishAround is publish for an event whose data.object is the text
+// object, a stored object's JSON ("" for another event): a store that
+// can keeps the event as the text around it.
+func (s *State) publishAround(ctx context.Context, ev *webhook.Event, object string) error {
 	if s.endpoints != nil {
 		ev.PendingWebhooks = len(s.endpoints.Wanting(ev.Type)) // as the Sender counts it
 	}
-	if _, err := s.store.AppendEvent(ctx, store.Object{ID: ev.ID, Type: "event", JSON: eventJSON(ev)}); err != nil {
+	var err error
+	if st, ok := s.store.(eventsAround); ok && object != "" {
+		before, after := eventAround(ev)
+		err = st.AppendEventAround(ctx, store.Object{ID: ev.ID, Type: "event"}, before, object, after)
+	} else {
+		_, err = s.store.AppendEvent(ctx, store.Object{ID: ev.ID, Type: "event", JSON: eventJSON(ev)})
+	}
+	if err != nil {
 		return fmt.Errorf("event %s: %w", ev.Type, err)
 	}
 	if s.onEvent != nil {
@@ -593,8 +613,14 @@ func (s *State) Trigger(ctx context.Context, eventType string) (webhook.Event, e
 // eventJSON is ev as encoding/json writes it (the same members in the
 // same order), with data.object and data.previous_attributes as they are.
 func eventJSON(ev *webhook.Event) string {
+	before, after := eventAround(ev)
+	return before + string(ev.Data.Object) + after
+}
+
+// eventAround is eventJSON before and after data.object.
+func eventAround(ev *webhook.Event) (before, after string) {
 	var b strings.Builder
-	b.Grow(len(ev.Data.Object) + len(ev.Data.PreviousAttributes) + 320)
+	b.Grow(len(ev.Data.PreviousAttributes) + 320)
 	var num [20]byte
 	b.WriteString(`{"id":`)
 	writeJSONString(&b, ev.ID)
@@ -603,7 +629,7 @@ func eventJSON(ev *webhook.Event) string {
 	b.WriteString(`,"created":`)
 	b.Write(strconv.AppendInt(num[:0], ev.Created, 10))
 	b.WriteString(`,"data":{"object":`)
-	b.Write(ev.Data.Object)
+	mark := b.Len()
 	if len(ev.Data.PreviousAttributes) > 0 {
 		b.WriteString(`,"previous_attributes":`)
 		b.Write(ev.Data.PreviousAttributes)
@@ -617,7 +643,8 @@ func eventJSON(ev *webhook.Event) string {
 	b.WriteString(`},"type":`)
 	writeJSONString(&b, ev.Type)
 	b.WriteByte('}')
-	return b.String()
+	text := b.String()
+	return text[:mark], text[mark:]
 }
 
 func writeNullableString(b *strings.Builder, s *string) {
