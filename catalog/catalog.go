@@ -116,6 +116,9 @@ type Route struct {
 	Shadowed   bool
 	ShadowedBy string
 	Reached    bool
+	// Disabled says the route is listed but not served: requests go on to
+	// the routes after it, as Mockoon's app does with a disabled route.
+	Disabled bool
 
 	index    int
 	segments []string

@@ -68,8 +68,11 @@ type ManifestRoute struct {
 	// every request this one matches: this route answers only the requests
 	// earlier routes pass on (Mockoon's FALLBACK mode). It may repeat an
 	// earlier route's method and path.
-	ShadowedBy string            `json:"shadowedBy,omitempty"`
-	Variants   []ManifestVariant `json:"variants"`
+	ShadowedBy string `json:"shadowedBy,omitempty"`
+	// Disabled lists the route without serving it: requests go on to the
+	// routes after it (a Mockoon route disabled in its file).
+	Disabled bool              `json:"disabled,omitempty"`
+	Variants []ManifestVariant `json:"variants"`
 }
 
 // ManifestVariant is one variant of a route. The first variant of a route
@@ -235,30 +238,32 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 		}
 		r.index = len(c.Routes)
 		key := r.Key()
-		if r.Shadowed {
-			// Behind an earlier route: reached only through Next, and
-			// Lookup keeps finding the first route of its key.
+		switch {
+		case r.Disabled:
+			// Listed, never matched: requests go on to the routes after it.
+		case r.Shadowed:
+			// Behind an earlier route: reached only through Next.
 			if c.shadowed == nil {
 				c.shadowed = &node{}
 			}
 			c.shadowed.insertLater(r, c.foldCase)
 			r.Reached = c.passesOn(r)
-			if _, dup := c.byKey[key]; !dup {
-				c.byKey[key] = r
+		default:
+			if prev, dup := c.byKey[key]; dup && !prev.Disabled && !prev.Shadowed {
+				return nil, fmt.Errorf("%s: route %s: duplicate of %s", where(i), key, routeAt(prev))
 			}
-			c.Routes = append(c.Routes, r)
-			continue
-		}
-		if prev, dup := c.byKey[key]; dup {
-			return nil, fmt.Errorf("%s: route %s: duplicate of %s", where(i), r.Key(), routeAt(prev))
-		}
-		if prev := c.tree.insert(r, c.foldCase); prev != nil {
-			if prev.Path == r.Path || cleanPath(prev.Path) == cleanPath(r.Path) {
-				return nil, fmt.Errorf("%s: route %s: duplicate of %s", where(i), r.Key(), routeAt(prev))
+			if prev := c.tree.insert(r, c.foldCase); prev != nil {
+				if prev.Path == r.Path || cleanPath(prev.Path) == cleanPath(r.Path) {
+					return nil, fmt.Errorf("%s: route %s: duplicate of %s", where(i), key, routeAt(prev))
+				}
+				return nil, fmt.Errorf("%s: route %s: conflicts with %s (%s): the same requests match both", where(i), key, routeAt(prev), prev.Key())
 			}
-			return nil, fmt.Errorf("%s: route %s: conflicts with %s (%s): the same requests match both", where(i), r.Key(), routeAt(prev), prev.Key())
 		}
-		c.byKey[key] = r
+		// Lookup finds the route that answers a key first: a matched
+		// route before a shadowed or disabled one of the same key.
+		if prev, ok := c.byKey[key]; !ok || (prev.Disabled || prev.Shadowed) && !r.Disabled && !r.Shadowed {
+			c.byKey[key] = r
+		}
 		c.Routes = append(c.Routes, r)
 	}
 	if opts.Eager {
@@ -515,6 +520,7 @@ func (bd *builder) route(mr ManifestRoute, common []ManifestVariant) (*Route, er
 		ResponseMode: mr.ResponseMode,
 		Shadowed:     mr.ShadowedBy != "",
 		ShadowedBy:   mr.ShadowedBy,
+		Disabled:     mr.Disabled,
 	}
 	if err := checkMode(mr.ResponseMode); err != nil {
 		return nil, fmt.Errorf("route %s: %w", r.Key(), err)

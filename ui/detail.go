@@ -202,7 +202,10 @@ func (d *detailModel) refresh() {
 	line := func(str string) { b.WriteString(str + "\n") }
 
 	line(s.methodStyle(r.Method).UnsetWidth().Render(r.Method) + " " + s.detail.path.Render(r.Path))
-	if r.Shadowed {
+	switch {
+	case r.Disabled:
+		line(wrapWords(s.detail.banner.Render(disabledMark+" Disabled in the file: not served. Requests go on to the routes after it, as in Mockoon's app."), w))
+	case r.Shadowed:
 		line(wrapWords(d.shadowLine(), w))
 	}
 	// The summary is often the docs' first sentence: show it once.

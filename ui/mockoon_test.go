@@ -28,7 +28,12 @@ type mockoonFixture struct {
 
 func newMockoonModel(t *testing.T, w, h int) (Model, *mockoonFixture) {
 	t.Helper()
-	cat, err := mockoon.Open("testdata/mockoon.json")
+	return newMockoonModelOf(t, "testdata/mockoon.json", w, h)
+}
+
+func newMockoonModelOf(t *testing.T, file string, w, h int) (Model, *mockoonFixture) {
+	t.Helper()
+	cat, err := mockoon.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,13 +89,7 @@ func (f *mockoonFixture) do(t *testing.T, method, path, body string) string {
 func TestShadowedRoutesAreListedAndMarked(t *testing.T) {
 	m, _ := newMockoonModel(t, 220, 40)
 	view := ansi.Strip(m.View())
-	var pane []string // the list pane's text, the detail cut off
-	for _, line := range strings.Split(view, "\n") {
-		if left, _, ok := strings.Cut(line, "┃│"); ok {
-			pane = append(pane, strings.Trim(left, "┃▌ "))
-		}
-	}
-	words := strings.Join(strings.Fields(strings.Join(pane, " ")), " ")
+	words := listWords(view)
 	for _, want := range []string{
 		"GET /users users · Admins first",
 		"GET ↳ /users users · after GET /users passes a request on",
@@ -169,5 +168,44 @@ func TestPreviewReadsTheEnvironmentWithoutChangingIt(t *testing.T) {
 	m, _ = send(t, m, requestMsg(server.Event{Method: "POST", Path: "/greeting", Route: "POST /greeting", Status: 200}))
 	if !strings.Contains(m.detail.plain, `"greeting": "bye"`) {
 		t.Errorf("the preview did not follow the request that set the greeting:\n%s", m.detail.plain)
+	}
+}
+
+// listWords is the list pane's text of a view, the detail cut off, its
+// words joined by single spaces.
+func listWords(view string) string {
+	var pane []string
+	for _, line := range strings.Split(view, "\n") {
+		if left, _, ok := strings.Cut(line, "┃│"); ok {
+			pane = append(pane, strings.Trim(left, "┃▌ "))
+		}
+	}
+	return strings.Join(strings.Fields(strings.Join(pane, " ")), " ")
+}
+
+// A route the file disables is listed, marked ⊘, and its detail says it
+// is not served; firing at its path gets the route after it.
+func TestDisabledRouteIsListedAndMarked(t *testing.T) {
+	m, _ := newMockoonModelOf(t, "testdata/mockoon-disabled.json", 220, 40)
+	words := listWords(ansi.Strip(m.View()))
+	for _, want := range []string{
+		"GET ⊘ /x x · disabled in the file: not served",
+		"GET ↳ /x x · after GET /x passes a request on",
+		"GET ⊘ /y y · disabled in the file: not served",
+	} {
+		if !strings.Contains(words, want) {
+			t.Errorf("the list lacks %q:\n%s", want, words)
+		}
+	}
+	m = press(t, m, keyRunes("j"))
+	view := strings.Join(strings.Fields(ansi.Strip(m.View())), " ")
+	if !strings.Contains(view, "⊘ Disabled in the file: not served.") {
+		t.Errorf("the detail does not say the route is disabled:\n%s", view)
+	}
+	// f fires the sample request: the route after the disabled one answers.
+	_, msgs := send(t, m, keyRunes("f"))
+	fired, ok := hasMsg[firedMsg](msgs)
+	if !ok || fired.res == nil || fired.res.err != nil || fired.res.respBody != "third" {
+		t.Errorf("firing at the disabled route: %+v; want the third route's answer", fired.res)
 	}
 }

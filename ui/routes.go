@@ -163,7 +163,11 @@ func (m Model) routeRow(it routeItem, index, width, rh int) []string {
 		avail -= 1 + ansi.StringWidth(mk)
 	}
 	behind := ""
-	if r.Shadowed {
+	if r.Disabled {
+		// Listed as the file has it, so it can be read and previewed.
+		behind = s.route.group.Render(disabledMark + " ")
+		avail -= ansi.StringWidth(disabledMark) + 1
+	} else if r.Shadowed {
 		// A shadowed route stays in the list, where the file has it, marked
 		// and named after the route it waits behind: hidden, its variants
 		// could not be previewed or pinned, and a file's route would go
@@ -180,7 +184,10 @@ func (m Model) routeRow(it routeItem, index, width, rh int) []string {
 	}
 	line1 := cursor + badge + behind + shown + marker
 	sub, summary := r.Group, r.Summary
-	if r.Shadowed {
+	switch {
+	case r.Disabled:
+		summary = "disabled in the file: not served"
+	case r.Shadowed:
 		summary = shadowSummary(r)
 	}
 	if summary != "" {
@@ -197,8 +204,12 @@ func (m Model) routeRow(it routeItem, index, width, rh int) []string {
 	return []string{ansi.Truncate(line1, width, ""), ansi.Truncate(line2, width, "")}
 }
 
-// shadowMark marks a route that waits behind an earlier one.
-const shadowMark = "↳"
+// shadowMark marks a route that waits behind an earlier one, and
+// disabledMark one the file disables.
+const (
+	shadowMark   = "↳"
+	disabledMark = "⊘"
+)
 
 // shadowSummary says which route a shadowed route waits behind, and
 // whether any request reaches it.

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -160,4 +162,65 @@ func TestFallbackEventNamesTheAnsweringRoute(t *testing.T) {
 	if e.Route != "GET /users/:id" || e.Variant != "blue" || e.Status != 203 {
 		t.Errorf("event: route %q variant %q status %d; want GET /users/:id, blue, 203", e.Route, e.Variant, e.Status)
 	}
+}
+
+// A route disabled in the file (before Mockoon's migration 31) is listed
+// and noted, never served: Mockoon's server skips it, so a request goes
+// on to the next route matching it, else the 404. The catalog folder
+// export writes keeps all of it.
+func TestDisabledRouteIsSkipped(t *testing.T) {
+	cat, err := mockoon.Open("testdata/disabled.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, r := range cat.Routes {
+		k := r.Key()
+		if r.Disabled {
+			k += " disabled"
+		}
+		if r.Shadowed {
+			k += " after " + r.ShadowedBy
+		}
+		keys = append(keys, k)
+	}
+	if got, want := strings.Join(keys, ", "), "GET /x, GET /x disabled, GET /x after GET /x, GET /y disabled"; got != want {
+		t.Errorf("routes:\n got %s\nwant %s", got, want)
+	}
+	if w := strings.Join(cat.Warnings, "\n"); !strings.Contains(w, "disabled in the file: listed, not served (requests go on to the routes after it, as in Mockoon's app): 2 routes (GET /x, GET /y)") {
+		t.Errorf("warnings do not list the disabled routes:\n%s", w)
+	}
+	if r, ok := cat.Lookup("GET /y"); !ok || !r.Disabled {
+		t.Errorf("Lookup(GET /y) = %v; want the disabled route, listed", r)
+	}
+	for _, c := range []struct {
+		cat  *catalog.Catalog
+		name string
+	}{{cat, "imported"}, {exported(t, cat), "exported"}} {
+		ts := serve(t, c.cat)
+		for path, want := range map[string]string{"/x?a=1": "200 first", "/x": "200 third", "/y": "404"} {
+			status, body := getWith(t, ts.URL, path)
+			got := strconv.Itoa(status)
+			if status == 200 {
+				got += " " + body
+			}
+			if got != want {
+				t.Errorf("%s: GET %s = %s; want %s", c.name, path, got, want)
+			}
+		}
+	}
+}
+
+// exported is cat written as a catalog folder and loaded back.
+func exported(t *testing.T, cat *catalog.Catalog) *catalog.Catalog {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, cat.Files()); err != nil {
+		t.Fatal(err)
+	}
+	back, err := catalog.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return back
 }

@@ -190,8 +190,13 @@ func (c *converter) route(r *route) []catalog.ManifestRoute {
 		c.Note("not served: routes without responses", label)
 		return nil
 	}
-	if r.Enabled != nil && !*r.Enabled {
-		c.Note("served although disabled in the file", label)
+	disabled := r.Enabled != nil && !*r.Enabled
+	if disabled {
+		// Mockoon's server does not serve a disabled route: requests go
+		// on to the routes after it. (Its app keeps the mark in its own
+		// settings since migration 31; its CLI, which migrates the mark
+		// away, serves the route.)
+		c.Note("disabled in the file: listed, not served (requests go on to the routes after it, as in Mockoon's app)", label)
 	}
 	methods := []string{r.Method}
 	if r.Method == "all" {
@@ -214,6 +219,13 @@ func (c *converter) route(r *route) []catalog.ManifestRoute {
 		// them, and listed; matching never picks it first. (Where routes
 		// only overlap, matching already agrees: the more specific one
 		// wins, and Mockoon's order puts it first or shadows it.)
+		if disabled {
+			// Matching never sees it, so it shadows nothing.
+			mr := c.variants(r, method, p, key)
+			mr.Disabled = true
+			out = append(out, mr)
+			continue
+		}
 		group := strings.ToUpper(method) + " " + strconv.Itoa(len(segs))
 		owner, reachable := c.coveredBy(group, segs)
 		if owner != "" && !reachable && r.Method == "all" {
