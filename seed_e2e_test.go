@@ -15,8 +15,9 @@ import (
 
 // serve stores the seed (every list route's sample objects) whether the
 // catalog is the embedded one (whose seed was generated with it) or an
-// exported copy (whose seed is rendered at start); --seed none stores
-// none. With --strict an id the store lacks is a 404, so a 200 proves
+// exported copy (whose seed is rendered at start), built in the
+// background or, with a new --state file, before serving; --seed none
+// stores none. With --strict an id the store lacks is a 404, so a 200 proves
 // the object was stored.
 func TestServeStoresTheSeed(t *testing.T) {
 	cat, err := catalog.Embedded()
@@ -40,6 +41,7 @@ func TestServeStoresTheSeed(t *testing.T) {
 	for _, args := range [][]string{
 		{"--quiet", "--strict"},
 		{"--quiet", "--strict", "--catalog", dir},
+		{"--quiet", "--strict", "--state", filepath.Join(t.TempDir(), "state.json")},
 		{"--quiet", "--strict", "--seed", "none"},
 	} {
 		none := args[len(args)-1] == "none"
