@@ -49,7 +49,25 @@ func (a fakerArgs) length(def int) int {
 	if math.IsNaN(n) {
 		n = a.num("count", 0, float64(def))
 	}
-	return max(0, int(n))
+	return bound(n)
+}
+
+// maxFakerLength is the longest string, and the most words, sentences or
+// lines, one faker call makes. Faker.js has no limit, but a call asking
+// for billions would hold the request, and the process's memory, without
+// end.
+const maxFakerLength = 1 << 20
+
+// bound is a length or count a template asked for, refused past
+// maxFakerLength; none (or NaN) is 0.
+func bound(n float64) int {
+	if n > maxFakerLength {
+		panic(fmt.Errorf("faker: a length or count of %s is more than %d", jsNumber(n), maxFakerLength))
+	}
+	if !(n > 0) {
+		return 0
+	}
+	return int(n)
 }
 
 type fakerFunc func(a fakerArgs) any
@@ -139,24 +157,24 @@ var fakerMethods = map[string]fakerFunc{
 	"image.urlPicsumPhotos": func(a fakerArgs) any {
 		return fmt.Sprintf("https://picsum.photos/seed/%s/%d/%d", randomString(8, letters+digits), int(a.num("width", -1, 640)), int(a.num("height", -1, 480)))
 	},
-	"lorem.words":     func(a fakerArgs) any { return loremWords(int(a.num("count", 0, 3))) },
-	"lorem.slug":      func(a fakerArgs) any { return strings.ReplaceAll(loremWords(int(a.num("count", 0, 3))), " ", "-") },
-	"lorem.sentence":  func(a fakerArgs) any { return loremSentence(int(a.num("count", 0, float64(3+rand.IntN(8))))) },
-	"lorem.sentences": func(a fakerArgs) any { return loremSentences(int(a.num("count", 0, float64(2+rand.IntN(5)))), " ") },
-	"lorem.paragraph": func(a fakerArgs) any { return loremSentences(int(a.num("count", 0, 3)), " ") },
+	"lorem.words":     func(a fakerArgs) any { return loremWords(bound(a.num("count", 0, 3))) },
+	"lorem.slug":      func(a fakerArgs) any { return strings.ReplaceAll(loremWords(bound(a.num("count", 0, 3))), " ", "-") },
+	"lorem.sentence":  func(a fakerArgs) any { return loremSentence(bound(a.num("count", 0, float64(3+rand.IntN(8))))) },
+	"lorem.sentences": func(a fakerArgs) any { return loremSentences(bound(a.num("count", 0, float64(2+rand.IntN(5)))), " ") },
+	"lorem.paragraph": func(a fakerArgs) any { return loremSentences(bound(a.num("count", 0, 3)), " ") },
 	"lorem.paragraphs": func(a fakerArgs) any {
-		n := int(a.num("count", 0, 3))
+		n := bound(a.num("count", 0, 3))
 		ps := make([]string, n)
 		for i := range ps {
 			ps[i] = loremSentences(3, " ")
 		}
 		return strings.Join(ps, "\n")
 	},
-	"lorem.lines": func(a fakerArgs) any { return loremSentences(int(a.num("count", 0, float64(1+rand.IntN(5)))), "\n") },
+	"lorem.lines": func(a fakerArgs) any { return loremSentences(bound(a.num("count", 0, float64(1+rand.IntN(5)))), "\n") },
 	"word.adjective": func(fakerArgs) any {
 		return fake.Adjective()
 	},
-	"word.words": func(a fakerArgs) any { return loremWords(int(a.num("count", 0, float64(1+rand.IntN(3))))) },
+	"word.words": func(a fakerArgs) any { return loremWords(bound(a.num("count", 0, float64(1+rand.IntN(3))))) },
 	"word.interjection": func(fakerArgs) any {
 		return fake.Interjection()
 	},
@@ -448,7 +466,12 @@ var FakerV5Names = map[string]string{
 // into the output, drawn as the method draws them; nil for the others, and
 // for arguments the method itself should judge. escape says whether the
 // value is HTML-escaped (the print helper) or printed raw.
-func fakerWriter(name string, a fakerArgs, escape bool) func([]byte) []byte {
+func fakerWriter(name string, a fakerArgs, escape bool) (write func([]byte) []byte) {
+	defer func() {
+		if recover() != nil {
+			write = nil // a length past the limit: the request reports it
+		}
+	}()
 	random := func(n int, prefix, alphabet string) func([]byte) []byte {
 		// Letters, digits, '_' and '-': nothing to escape.
 		return func(b []byte) []byte { return appendRandom(append(b, prefix...), n, alphabet) }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/brianvoe/gofakeit/v7/data"
 )
@@ -208,5 +209,34 @@ func TestMockoonPlanConcurrent(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Error(e)
+	}
+}
+
+// A faker length past a million characters is a clear error, not a body
+// that holds the request (or the process's memory) without end.
+func TestMockoonFakerLengthIsBounded(t *testing.T) {
+	for _, src := range []string{
+		`{{faker 'string.alpha' 2000000}}`,
+		`{{faker 'string.alphanumeric' length=100000000000}}`,
+		`{{{faker 'git.commitSha' length=1e15}}}`,
+		`{{faker 'string.sample' 3000000}}`,
+		`{{faker 'lorem.words' 100000000000}}`,
+	} {
+		tpl, err := CompileDialect("t.hbs", src, Mockoon)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		start := time.Now()
+		_, err = tpl.Exec(&Request{})
+		if err == nil || !strings.Contains(err.Error(), "more than 1048576") {
+			t.Errorf("%s: error %v; want the length limit", src, err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s took %v", src, d)
+		}
+	}
+	out, err := renderMockoon(`{{faker 'string.numeric' 1048576}}`, &Request{})
+	if err != nil || len(out) != 1<<20 {
+		t.Fatalf("a million digits: %d bytes, %v", len(out), err)
 	}
 }
