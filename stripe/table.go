@@ -92,8 +92,10 @@ func openData(b []byte) (*lazyData, error) {
 			return nil, fmt.Errorf("stripe data: operation %s refers to a missing node", k)
 		}
 	}
-	rest := append([]byte("{"), bytes.Join(lines[opsEnd+1:], []byte("\n"))...)
 	d.tables = sync.OnceValues(func() (*Data, error) {
+		// Joined when first needed: most runs never expand, and the
+		// tables are most of the data.
+		rest := append([]byte("{"), bytes.Join(lines[opsEnd+1:], []byte("\n"))...)
 		var t Data
 		if err := json.Unmarshal(rest, &t); err != nil {
 			return nil, fmt.Errorf("stripe data: %w", err)
