@@ -195,18 +195,23 @@ func (r *Request) BodyMap(name string) (map[string]string, bool) {
 
 // formKey turns "a.b.c" into "a[b][c]".
 func formKey(path string) string {
-	parts := strings.Split(path, ".")
-	if len(parts) == 1 {
-		return path
+	first, rest, dotted := strings.Cut(path, ".")
+	if !dotted {
+		return path // most paths: no allocation
 	}
 	var b strings.Builder
-	b.WriteString(parts[0])
-	for _, p := range parts[1:] {
+	b.Grow(len(path) + strings.Count(rest, ".") + 2)
+	b.WriteString(first)
+	for {
+		part, more, ok := strings.Cut(rest, ".")
 		b.WriteByte('[')
-		b.WriteString(p)
+		b.WriteString(part)
 		b.WriteByte(']')
+		if !ok {
+			return b.String()
+		}
+		rest = more
 	}
-	return b.String()
 }
 
 func lookupJSON(v any, path string) (any, bool) {
