@@ -1,9 +1,14 @@
 package render
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -238,5 +243,127 @@ func TestMockoonFakerLengthIsBounded(t *testing.T) {
 	out, err := renderMockoon(`{{faker 'string.numeric' 1048576}}`, &Request{})
 	if err != nil || len(out) != 1<<20 {
 		t.Fatalf("a million digits: %d bytes, %v", len(out), err)
+	}
+}
+
+// Every random JSON body of the test environments (and the seed's Stripe
+// file, its old faker names migrated as the importer migrates them) that a
+// plan runs prints valid JSON of the structure raymond's path prints: the
+// same members, each holding the same kind of value.
+func TestMockoonPlanPrintsRandomBodiesOfRaymondsShape(t *testing.T) {
+	files, _ := filepath.Glob("../../shared/testdata/mockoon/environments/*.json")
+	files = append(files, "../../shared/reference/mockoon-stripe.json")
+	fakerName := regexp.MustCompile(`(faker\s+['"])([A-Za-z0-9]+\.[A-Za-z0-9]+)(['"])`)
+	req := &Request{Method: "POST", Path: "/v1/users/7", Params: map[string]string{"id": "7", "userId": "7"},
+		RawQuery: "limit=3&page=2", Body: []byte(`{"name": "Ann", "age": 31}`), ContentType: "application/json"}
+	compared, fakers := 0, 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Skip(err)
+		}
+		for _, body := range bodies(t, data) {
+			body = fakerName.ReplaceAllStringFunc(body, func(m string) string {
+				p := fakerName.FindStringSubmatch(m)
+				if to, ok := FakerV5Names[p[2]]; ok {
+					return p[1] + to + p[3]
+				}
+				return m
+			})
+			tpl, err := CompileDialect("t.hbs", body, Mockoon)
+			if err != nil || tpl.mplan == nil {
+				continue
+			}
+			rt, err := tpl.raymond()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var shape string
+			same, stable := true, true
+			var first string
+			for i := range 4 {
+				out, err := tpl.execRaymond(rt, req)
+				if err != nil || !json.Valid([]byte(out)) {
+					stable = false
+					break
+				}
+				if i == 0 {
+					first, shape = out, jsonShape(t, out)
+				} else {
+					same = same && out == first
+					stable = stable && jsonShape(t, out) == shape
+				}
+			}
+			if !stable || same {
+				continue // not JSON, an error, of random structure, or not random
+			}
+			compared++
+			if strings.Contains(body, "faker") {
+				fakers++
+			}
+			for range 4 {
+				out, ok := tpl.mplan.exec(req)
+				if !ok || !json.Valid([]byte(out)) || jsonShape(t, out) != shape {
+					t.Errorf("%s: plan printed %.300q (ok %v); raymond prints the shape %.300s\ntemplate: %.300s", filepath.Base(f), out, ok, shape, body)
+					break
+				}
+			}
+		}
+	}
+	t.Logf("%d random JSON bodies compared, %d of them with faker calls", compared, fakers)
+	if compared < 20 || fakers < 10 {
+		t.Errorf("only %d random JSON bodies compared (%d with fakers)", compared, fakers)
+	}
+}
+
+// jsonShape is a JSON text's structure: objects' member names in order
+// and the kind of each value.
+func jsonShape(t *testing.T, text string) string {
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	var b strings.Builder
+	type open struct{ object, wantName bool }
+	var stack []open
+	ended := func() { // a value ended: an object's next token is a name
+		if n := len(stack); n > 0 && stack[n-1].object {
+			stack[n-1].wantName = true
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return b.String()
+		}
+		if err != nil {
+			t.Fatalf("%v in %.200q", err, text)
+		}
+		n := len(stack)
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:n-1]
+			b.WriteString(d.String() + ",")
+			ended()
+			continue
+		}
+		if n > 0 && stack[n-1].wantName {
+			b.WriteString(strconv.Quote(tok.(string)) + ":")
+			stack[n-1].wantName = false
+			continue
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			stack = append(stack, open{object: v == '{', wantName: v == '{'})
+			b.WriteString(v.String())
+			continue
+		case string:
+			b.WriteString("s")
+		case json.Number:
+			b.WriteString("n")
+		case bool:
+			b.WriteString("b")
+		case nil:
+			b.WriteString("z")
+		}
+		b.WriteString(",")
+		ended()
 	}
 }
