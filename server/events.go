@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/routedeck/routedeck/catalog"
 )
 
 // Event describes one request the server answered.
@@ -16,6 +18,9 @@ type Event struct {
 	Path   string // as requested, without the query
 	Query  string
 	Route  string // the matched route's key, "" when no route matched
+	// Answered is the route that answered, nil when none did: when routes
+	// share a key (one behind another, FALLBACK), the one that answered.
+	Answered *catalog.Route
 	// Variant is the name of the variant that answered, "" when none did
 	// (a refusal by the rules, a test card's decline, no route).
 	Variant   string

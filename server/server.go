@@ -391,7 +391,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			e.ResponseHeader, e.ResponseBody, e.ResponseBodySize = h.Clone(), clipString(out), len(out)
 		}
 		if route != nil {
-			e.Route = route.Key()
+			e.Route, e.Answered = route.Key(), route
 		}
 		if variant != nil {
 			e.Variant = variant.Name

@@ -650,6 +650,9 @@ func (m Model) loggedRoute() (*catalog.Route, server.Event) {
 		return nil, server.Event{}
 	}
 	e := m.log.shownEntry()
+	if e.Answered != nil {
+		return e.Answered, e
+	}
 	for _, r := range m.cat.Routes {
 		if r.Key() == e.Route {
 			return r, e

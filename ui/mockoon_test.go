@@ -209,3 +209,26 @@ func TestDisabledRouteIsListedAndMarked(t *testing.T) {
 		t.Errorf("firing at the disabled route: %+v; want the third route's answer", fired.res)
 	}
 }
+
+// t in the request log flips the route that answered the entry: a
+// shadowed route the first passed the request on to, not the first route
+// of the same key.
+func TestLogTogglesTheRouteThatAnswered(t *testing.T) {
+	m, f := newMockoonModel(t, 120, 40)
+	events, stop := f.srv.Subscribe(4)
+	defer stop()
+	f.do(t, "GET", "/users", "")
+	e := <-events
+	m, _ = send(t, m, requestMsg(e))
+	m = press(t, m, keyRunes("l"), keyRunes("t"))
+	first, behind := m.cat.Routes[0], m.cat.Routes[1]
+	if got := f.srv.State().Pinned(first); got != server.Auto {
+		t.Errorf("the first GET /users was pinned to %d", got)
+	}
+	if got := f.srv.State().Active(behind); got.Name != "broken" {
+		t.Errorf("the route behind answers %s; want its error, broken", got.Name)
+	}
+	if got := f.do(t, "GET", "/users", ""); got != `{"error": "broken"}` {
+		t.Errorf("GET /users after t = %s; want the route behind's error", got)
+	}
+}
