@@ -227,7 +227,8 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 	for _, mr := range m.Routes {
 		n += len(mr.Variants)
 	}
-	b := &builder{fsys: fsys, src: src, eager: opts.Eager, bodies: make(map[bodyKey]*body, n)}
+	b := &builder{fsys: fsys, src: src, eager: opts.Eager, bodies: make(map[bodyKey]*body, n),
+		routeSlab: make([]Route, 0, len(m.Routes)), variantSlab: make([]Variant, 0, n), bodySlab: make([]body, 0, n)}
 	if len(m.CommonVariants) > 0 {
 		b.common = make(map[string]*Variant, len(m.CommonVariants))
 	}
@@ -490,6 +491,23 @@ type builder struct {
 	// unique within a route): every route has the same one (nothing about
 	// it depends on the route), so it is built once, not once per route.
 	common map[string]*Variant
+	// The routes, variants and bodies are allocated together, a few
+	// large blocks rather than thousands of small objects among the
+	// garbage loading leaves (which would keep the heap's pages half
+	// used once it is collected).
+	routeSlab   []Route
+	variantSlab []Variant
+	bodySlab    []body
+}
+
+// next is the next unused element of slab, or a new T once slab is full.
+func next[T any](slab *[]T) *T {
+	s := *slab
+	if len(s) == cap(s) {
+		return new(T)
+	}
+	*slab = s[:len(s)+1]
+	return &(*slab)[len(s)]
 }
 
 // route builds one route of the manifest, with the common variants it
@@ -504,7 +522,8 @@ func (bd *builder) route(mr ManifestRoute, common []ManifestVariant) (*Route, er
 	if err != nil {
 		return nil, fmt.Errorf("route %s %s: %w", method, mr.Path, err)
 	}
-	r := &Route{
+	r := next(&bd.routeSlab)
+	*r = Route{
 		Method:      method,
 		Path:        mr.Path,
 		Group:       mr.Group,
@@ -616,10 +635,12 @@ func (bd *builder) route(mr ManifestRoute, common []ManifestVariant) (*Route, er
 		key := bodyKey{mv.File, dialect}
 		b := bodies[key]
 		if b == nil {
-			b = &body{fsys: fsys, file: mv.File, dialect: dialect}
+			b = next(&bd.bodySlab)
+			*b = body{fsys: fsys, file: mv.File, dialect: dialect}
 			bodies[key] = b
 		}
-		v := &Variant{Name: name, Kind: kind, Label: mv.Label, Status: mv.Status, ContentType: mv.ContentType, Headers: mv.Headers, File: mv.File, Templating: dialect, body: b}
+		v := next(&bd.variantSlab)
+		*v = Variant{Name: name, Kind: kind, Label: mv.Label, Status: mv.Status, ContentType: mv.ContentType, Headers: mv.Headers, File: mv.File, Templating: dialect, body: b}
 		if err := checkRules(mv); err != nil {
 			return nil, fmt.Errorf("route %s: %s: %w", r.Key(), what(), err)
 		}
