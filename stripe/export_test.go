@@ -16,3 +16,6 @@ func (s *State) PreparedCreates() (ok, not int) {
 	}
 	return ok, not
 }
+
+// MaxPrepared is the bound of PreparedCreates.
+const MaxPrepared = maxPrepared

@@ -14,7 +14,8 @@ import (
 )
 
 // maxPrepared bounds the prepared creates a State keeps (a few KiB each):
-// past it, creates of requests not yet seen render as before.
+// past it, creates of requests not yet seen render once, as without
+// preparing.
 const maxPrepared = 256
 
 // maxPreparedBody is the largest request body a create is prepared for.
@@ -120,6 +121,14 @@ func (pc *preparedCreates) get(key preparedKey, body []byte) *preparedCreate {
 	pc.mu.RLock()
 	defer pc.mu.RUnlock()
 	return pc.byKey[key][string(body)]
+}
+
+// full reports whether no more prepared creates are kept: requests not
+// seen yet are rendered once each, as without preparing.
+func (pc *preparedCreates) full() bool {
+	pc.mu.RLock()
+	defer pc.mu.RUnlock()
+	return pc.n >= maxPrepared
 }
 
 // keep keeps p for key and body, while there is room.

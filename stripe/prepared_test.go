@@ -154,3 +154,28 @@ func TestPreparedCreateFilters(t *testing.T) {
 		t.Fatalf("list by created: %d %s", code, raw)
 	}
 }
+
+// The prepared creates are bounded; past the bound, creates of requests
+// not seen yet are answered as rendered, and those prepared still are.
+func TestPreparedCreatesBounded(t *testing.T) {
+	ts, st, state := paymentsServer(t, true)
+	n := stripe.MaxPrepared + 44
+	for i := range n {
+		form := "email=c" + strconv.Itoa(i) + "@example.com"
+		code, body, raw := call(t, ts, "POST", "/v1/customers", form)
+		if code != 200 || body["email"] != "c"+strconv.Itoa(i)+"@example.com" {
+			t.Fatalf("create %d: %d %s", i, code, raw)
+		}
+	}
+	ok, not := state.PreparedCreates()
+	if ok+not != stripe.MaxPrepared || ok == 0 {
+		t.Errorf("%d prepared creates kept (%d of them unpreparable); want the bound, %d", ok+not, not, stripe.MaxPrepared)
+	}
+	code, body, raw := call(t, ts, "POST", "/v1/customers", "email=c0@example.com")
+	if code != 200 || body["email"] != "c0@example.com" {
+		t.Fatalf("a prepared create again: %d %s", code, raw)
+	}
+	if stats := st.Stats(); stats.Objects != n+1 {
+		t.Errorf("%d objects stored; want %d", stats.Objects, n+1)
+	}
+}

@@ -376,6 +376,9 @@ func (s *State) stored(ctx context.Context, obj store.Object) (server.Answer, *s
 // create renders it as any other.
 func (s *State) createPrepared(ctx context.Context, info *routeInfo, req *render.Request, renderVariant func() (string, error), key preparedKey) (ans server.Answer, refused *server.APIError, ok bool) {
 	p := s.prepared.get(key, req.Body)
+	if p == nil && s.prepared.full() {
+		return server.Answer{}, nil, false
+	}
 	if p == nil {
 		var first rendering
 		first, p = s.prepare(info, req, renderVariant)
