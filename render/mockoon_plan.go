@@ -267,13 +267,14 @@ func planMustache(n *ast.MustacheStatement, used map[string]mockoonCall) (func([
 	}, true
 }
 
-// planPrint compiles {{__print (faker ...)}} and {{__print (oneOf (array
-// ...))}} with literal arguments into a writer that appends the printed
-// value straight into the output: the method is looked up and the
-// arguments read once, here, rather than per request, and most values are
-// written without an intermediate string. It returns nil for any other
-// mustache, and for calls whose arguments the general path should judge
-// (an unknown method, a range a faker refuses).
+// planPrint compiles {{__print (call ...)}}, the shape of every top-level
+// helper call, into a writer that appends the printed value straight into
+// the output. faker and oneOf (array ...) with literal arguments are
+// resolved here, once, rather than per request (the method looked up, the
+// arguments read), and most of their values are written without an
+// intermediate string; where the arguments are for the call to judge (an
+// unknown method, a range a faker refuses), the call runs as planCall
+// compiles it. It returns nil for any other mustache.
 func planPrint(e *ast.Expression, used map[string]mockoonCall) func([]byte, *Request) []byte {
 	path, ok := e.Path.(*ast.PathExpression)
 	if !ok || len(path.Parts) != 1 || len(e.Params) != 1 || e.Hash != nil {
@@ -305,10 +306,16 @@ func planPrint(e *ast.Expression, used map[string]mockoonCall) func([]byte, *Req
 	case "oneOf":
 		write = planOneOf(sub.Expression, used, escape)
 	}
-	if write == nil {
+	if write != nil {
+		return func(b []byte, _ *Request) []byte { return write(b) }
+	}
+	// Any other call: its value printed into the output as the print
+	// helper prints it, without the helper's own call and string.
+	call, ok := planCall(sub.Expression, used)
+	if !ok {
 		return nil
 	}
-	return func(b []byte, _ *Request) []byte { return write(b) }
+	return func(b []byte, req *Request) []byte { return appendPrinted(b, call(req), escape) }
 }
 
 // planFaker compiles {{faker 'module.method' literals... key=literal...}}.
