@@ -319,6 +319,26 @@ type routeJSON struct {
 	Variants []variantJSON `json:"variants"`
 	// Source is "seed" or "spec" for the embedded catalog; omitted for others.
 	Source string `json:"source,omitempty"`
+	// ShadowedBy names the earlier route that answers every request this
+	// one matches (it answers what that route passes on; reached says
+	// any request gets to it); Disabled marks a route listed, not served.
+	ShadowedBy string `json:"shadowed_by,omitempty"`
+	Reached    *bool  `json:"reached,omitempty"`
+	Disabled   bool   `json:"disabled,omitempty"`
+}
+
+// listNote marks a route `list` shows that does not answer as the others:
+// one behind an earlier route, or one the file disables.
+func listNote(r *catalog.Route) string {
+	switch {
+	case r.Disabled:
+		return "(disabled, not served) "
+	case r.Shadowed && r.Reached:
+		return "(after " + r.ShadowedBy + " passes a request on) "
+	case r.Shadowed:
+		return "(never answers: " + r.ShadowedBy + " answers first) "
+	}
+	return ""
 }
 
 // variantJSON is one variant in `list --json`.
@@ -350,6 +370,12 @@ func runList(args []string, stdout, stderr io.Writer) error {
 				Active:  state.Active(r).Name,
 				Success: r.Variant(catalog.Success).Status,
 				Source:  r.Source,
+
+				ShadowedBy: r.ShadowedBy,
+				Disabled:   r.Disabled,
+			}
+			if r.Shadowed {
+				out[i].Reached = &r.Reached
 			}
 			if e := r.Variant(catalog.Error); e != nil {
 				out[i].Error = e.Status
@@ -366,7 +392,7 @@ func runList(args []string, stdout, stderr io.Writer) error {
 		return w.Flush()
 	}
 	for _, r := range cat.Routes {
-		fmt.Fprintf(w, "%-6s %-60s %-7s %s\n", r.Method, r.Path, state.Active(r).Name, r.Summary)
+		fmt.Fprintf(w, "%-6s %-60s %-7s %s\n", r.Method, r.Path, state.Active(r).Name, listNote(r)+r.Summary)
 	}
 	return w.Flush()
 }

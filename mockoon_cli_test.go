@@ -90,3 +90,45 @@ func TestMockoonStripeFileIsServedAsWritten(t *testing.T) {
 		t.Fatalf("POST /v1/charges: %d %.300s; want the file's 200", rec.Code, rec.Body)
 	}
 }
+
+// list marks the routes that do not answer as the others: behind an
+// earlier route (reached through FALLBACK, or never) and disabled ones;
+// --json says the same in fields, and export keeps them.
+func TestListMarksShadowedAndDisabledRoutes(t *testing.T) {
+	const file = "catalog/mockoon/testdata/disabled.json"
+	code, out, errOut := runCLI(t, "list", "--catalog", file)
+	if code != 0 {
+		t.Fatalf("list exited %d: %s", code, errOut)
+	}
+	for _, want := range []string{"(disabled, not served) Disabled", "(after GET /x passes a request on) Answers what"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("list lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errOut, "disabled in the file: listed, not served") {
+		t.Errorf("stderr does not list the disabled routes: %s", errOut)
+	}
+	dir := filepath.Join(t.TempDir(), "disabled")
+	if code, _, errOut := runCLI(t, "export", dir, "--catalog", file); code != 0 {
+		t.Fatalf("export exited %d: %s", code, errOut)
+	}
+	code, out, errOut = runCLI(t, "list", "--json", "--catalog", dir)
+	if code != 0 {
+		t.Fatalf("list --json of the export exited %d: %s", code, errOut)
+	}
+	var routes []struct {
+		Path       string
+		ShadowedBy string `json:"shadowed_by"`
+		Reached    *bool
+		Disabled   bool
+	}
+	if err := json.Unmarshal([]byte(out), &routes); err != nil || len(routes) != 4 {
+		t.Fatalf("list --json: %v, %d routes\n%s", err, len(routes), out)
+	}
+	if !routes[1].Disabled || !routes[3].Disabled || routes[0].Disabled {
+		t.Errorf("disabled: %+v", routes)
+	}
+	if routes[2].ShadowedBy != "GET /x" || routes[2].Reached == nil || !*routes[2].Reached || routes[0].Reached != nil {
+		t.Errorf("shadowed: %+v", routes)
+	}
+}
