@@ -125,28 +125,29 @@ func (e helpError) Is(target error) bool {
 	return ok
 }
 
-// Messages of the flag package, which names flags with one dash.
-var (
-	flagUndefined = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
-	flagNoValue   = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
-	flagBadValue  = regexp.MustCompile(`^invalid value (".*") for flag -+([^:]*): (.*)$`)
-	flagBadBool   = regexp.MustCompile(`^invalid boolean value (".*") for -+([^:]*): .*$`)
+// Messages of the flag package, which names flags with one dash. They
+// are compiled when a flag is wrong, not at every start.
+const (
+	flagUndefined = `^flag provided but not defined: -+(.*)$`
+	flagNoValue   = `^flag needs an argument: -+(.*)$`
+	flagBadValue  = `^invalid value (".*") for flag -+([^:]*): (.*)$`
+	flagBadBool   = `^invalid boolean value (".*") for -+([^:]*): .*$`
 )
 
 // flagError rewrites a flag package error the way the docs spell flags
 // (--port, not -port), in a few words.
 func flagError(err error) string {
 	msg := err.Error()
-	if m := flagUndefined.FindStringSubmatch(msg); m != nil {
+	if m := regexp.MustCompile(flagUndefined).FindStringSubmatch(msg); m != nil {
 		return "unknown flag --" + m[1]
 	}
-	if m := flagNoValue.FindStringSubmatch(msg); m != nil {
+	if m := regexp.MustCompile(flagNoValue).FindStringSubmatch(msg); m != nil {
 		return "--" + m[1] + " needs a value"
 	}
-	if m := flagBadBool.FindStringSubmatch(msg); m != nil {
+	if m := regexp.MustCompile(flagBadBool).FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("--%s %s: want true or false", m[2], m[1])
 	}
-	if m := flagBadValue.FindStringSubmatch(msg); m != nil {
+	if m := regexp.MustCompile(flagBadValue).FindStringSubmatch(msg); m != nil {
 		reason := m[3]
 		if reason == "parse error" || reason == "value out of range" {
 			reason = "want a number"
