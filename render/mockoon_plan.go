@@ -243,9 +243,9 @@ func (p *mockoonPlan) exec(req *Request) (out string, ok bool) {
 // them.
 const maxPooledBuffer = 64 << 10
 
-// planMustache compiles a top-level mustache: the print helper's direct
-// writers where its value is a faker call or a oneOf over a list of
-// literals, else the call, printed as raymond prints a value.
+// planMustache compiles a top-level mustache: planPrint's writer where it
+// is the print helper around a call (as the rewrite makes every helper
+// call), else the expression, printed as raymond prints a value.
 func planMustache(n *ast.MustacheStatement, used map[string]mockoonCall) (func([]byte, *Request) []byte, bool) {
 	if write := planPrint(n.Expression, used); write != nil {
 		return write, true
