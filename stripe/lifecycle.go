@@ -287,6 +287,9 @@ func (l *lifecycle) updateRead(ctx context.Context, id string, fn func(b []byte)
 		return o, nil
 	})
 	if err == nil {
+		if wrote.then != nil {
+			wrote.then()
+		}
 		ch := change{id: obj.ID, typ: obj.Type, old: view(was)}
 		if wrote.old.ok && wrote.now.ok {
 			ch.read = wrote
@@ -373,11 +376,13 @@ func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Re
 				DocURL: "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(d.Code, "_", "-")}
 			declines := cur.edit([]setting{str("status", "requires_payment_method"), val("last_payment_error", last),
 				str("latest_charge", chID), null("payment_method"), null("next_action")})
-			l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, failed: &d, customer: customer})
 			e := declineError{Charge: chID, Code: d.Code, DeclineCode: d.DeclineCode, DocURL: last.DocURL, Message: d.Message,
 				Param: d.Param, PaymentIntent: declines.now.b, Type: "card_error"}
 			body, _ := json.MarshalIndent(declineBody{Error: e}, "", "  ")
 			declined = &server.APIError{Status: http.StatusPaymentRequired, Type: e.Type, Code: e.Code, Message: e.Message, Param: e.Param, Body: string(body) + "\n"}
+			declines.then = func() {
+				l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, failed: &d, customer: customer})
+			}
 			return declines, nil // the decline is stored; the answer is the 402
 		case RequiresAction:
 			return cur.edit([]setting{str("status", "requires_action"), str("payment_method", pm), null("last_payment_error"),
@@ -393,9 +398,12 @@ func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Re
 		if manual {
 			status, received, capturable = "requires_capture", 0, amount
 		}
-		l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, uncaptured: manual, customer: customer})
-		return cur.edit([]setting{str("status", status), str("payment_method", pm), str("latest_charge", chID),
-			num("amount_received", received), num("amount_capturable", capturable), null("last_payment_error"), null("next_action")}), nil
+		paid := cur.edit([]setting{str("status", status), str("payment_method", pm), str("latest_charge", chID),
+			num("amount_received", received), num("amount_capturable", capturable), null("last_payment_error"), null("next_action")})
+		paid.then = func() {
+			l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, uncaptured: manual, customer: customer})
+		}
+		return paid, nil
 	})
 	if refused == nil && declined != nil {
 		return server.Answer{}, declined, forInvoice

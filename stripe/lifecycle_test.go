@@ -26,11 +26,18 @@ func paymentsFlow(t *testing.T) (*stripego.Client, *httptest.Server) {
 // pointed at it.
 func statefulServer(t *testing.T, strict bool, sopts stripe.StateOptions) (*stripego.Client, *httptest.Server) {
 	t.Helper()
-	cat, err := embeddedCatalog()
+	st, err := store.New(store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.New(store.Options{})
+	t.Cleanup(func() { _ = st.Close() })
+	return statefulServerOn(t, st, strict, sopts)
+}
+
+// statefulServerOn is statefulServer keeping its objects in st.
+func statefulServerOn(t *testing.T, st store.Store, strict bool, sopts stripe.StateOptions) (*stripego.Client, *httptest.Server) {
+	t.Helper()
+	cat, err := embeddedCatalog()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +54,6 @@ func statefulServer(t *testing.T, strict bool, sopts stripe.StateOptions) (*stri
 	t.Cleanup(func() {
 		ts.Close()
 		srv.Close()
-		_ = st.Close()
 	})
 	return clientFor(ts), ts
 }

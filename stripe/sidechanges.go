@@ -41,7 +41,13 @@ type change struct {
 
 // read is an object's members before a write (old) and the object the
 // write made, with its members (now).
-type read struct{ old, now members }
+type read struct {
+	old, now members
+	// then, if set, stores what the write refers to (a confirm's charge)
+	// once the write has landed, before the write is noted: the store may
+	// run a writer again, and only its last run's objects are kept.
+	then func()
+}
 
 type changesKey struct{}
 

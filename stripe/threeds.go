@@ -58,7 +58,7 @@ func (l *lifecycle) authenticate(ctx context.Context, id string, complete bool) 
 		return server.Answer{}, &server.APIError{Status: http.StatusNotFound, Type: "invalid_request_error", Code: "resource_missing",
 			Message: fmt.Sprintf("No such payment_intent: '%s'", id)}
 	}
-	ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
+	ans, refused := l.updateRead(ctx, id, func(b []byte) (*read, *server.APIError) {
 		if status := payString(b, "status"); status != "requires_action" {
 			return nil, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "payment_intent_unexpected_state",
 				Message: fmt.Sprintf("This PaymentIntent has a status of %s: only a PaymentIntent that requires_action can have its 3-D Secure completed or failed.", status)}
@@ -67,8 +67,8 @@ func (l *lifecycle) authenticate(ctx context.Context, id string, complete bool) 
 			last := lastError{Code: "payment_intent_authentication_failure", Type: "invalid_request_error",
 				DocURL:  "https://stripe.com/docs/error-codes/payment-intent-authentication-failure",
 				Message: "The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again."}
-			return setMembers(b, []setting{str("status", "requires_payment_method"), val("last_payment_error", last),
-				null("payment_method"), null("next_action")}), nil
+			return &read{now: members{b: setMembers(b, []setting{str("status", "requires_payment_method"), val("last_payment_error", last),
+				null("payment_method"), null("next_action")})}}, nil
 		}
 		amount := topInt(b, "amount")
 		manual := strings.HasPrefix(payString(b, "capture_method"), "manual")
@@ -81,10 +81,11 @@ func (l *lifecycle) authenticate(ctx context.Context, id string, complete bool) 
 			tc, _ = l.cards.Lookup("pm_card_authenticationRequired")
 		}
 		chID := render.NewID("ch")
-		l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: payString(b, "payment_method"), amount: amount,
-			currency: payString(b, "currency"), card: tc, uncaptured: manual, customer: payString(b, "customer")})
-		return setMembers(b, []setting{str("status", status), str("latest_charge", chID), num("amount_received", received),
-			num("amount_capturable", capturable), null("next_action"), null("last_payment_error")}), nil
+		charge := chargeRecord{id: chID, intent: id, pm: payString(b, "payment_method"), amount: amount,
+			currency: payString(b, "currency"), card: tc, uncaptured: manual, customer: payString(b, "customer")}
+		return &read{now: members{b: setMembers(b, []setting{str("status", status), str("latest_charge", chID), num("amount_received", received),
+			num("amount_capturable", capturable), null("next_action"), null("last_payment_error")})},
+			then: func() { l.storeCharge(ctx, charge) }}, nil
 	})
 	if refused == nil {
 		// An invoice's intent pays its invoice (and may activate a subscription).
