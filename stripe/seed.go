@@ -79,7 +79,7 @@ func SeedJSON(objs []store.Object) []byte {
 // each with its "id" and "object". Their JSON is data's own text, not a
 // copy.
 func ParseSeed(data string) ([]store.Object, error) {
-	b := []byte(data)
+	b := view(data)
 	els, err := elements(b)
 	if err != nil {
 		return nil, fmt.Errorf("seed: not a JSON array of objects: %w", err)

@@ -80,11 +80,16 @@ func openData(b []byte) (*lazyData, error) {
 	}
 	d := &lazyData{nodes: &nodeTable{lines: lines[nodesAt+1 : nodesEnd]}}
 	d.nodes.parsed = make([]atomic.Pointer[Node], len(d.nodes.lines))
-	ops := bytes.Join(lines[opsAt:opsEnd+1], nil)
-	ops = append(append([]byte("{"), bytes.TrimSuffix(ops, []byte(","))...), '}')
-	if err := json.Unmarshal(ops, &struct {
-		Ops *map[string]int `json:"ops"`
-	}{&d.ops}); err != nil {
+	// The operations are the object from the "{" that ends line opsAt to
+	// the "}" that starts line opsEnd, read where they lie in b.
+	at := func(line int) int { // the offset of a line in b
+		off := 0
+		for _, l := range lines[:line] {
+			off += len(l) + 1
+		}
+		return off
+	}
+	if err := json.Unmarshal(b[at(opsAt)+len(`"ops":`):at(opsEnd)+1], &d.ops); err != nil {
 		return nil, fmt.Errorf("stripe data: ops: %w", err)
 	}
 	for k, i := range d.ops {
