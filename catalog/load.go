@@ -239,6 +239,15 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 		}
 		r.index = len(c.Routes)
 		key := r.Key()
+		if r.Shadowed {
+			// Behind earlier routes only if one matches its path; else
+			// it answers its requests as any route does.
+			var found bool
+			found, r.Reached = c.behind(r)
+			if !found {
+				r.Shadowed, r.ShadowedBy, r.Reached = false, "", false
+			}
+		}
 		switch {
 		case r.Disabled:
 			// Listed, never matched: requests go on to the routes after it.
@@ -248,7 +257,6 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 				c.shadowed = &node{}
 			}
 			c.shadowed.insertLater(r, c.foldCase)
-			r.Reached = c.passesOn(r)
 		default:
 			if prev, dup := c.byKey[key]; dup && !prev.Disabled && !prev.Shadowed {
 				return nil, fmt.Errorf("%s: route %s: duplicate of %s", where(i), key, routeAt(prev))

@@ -240,24 +240,26 @@ func (c *Catalog) Next(method, urlPath string, after *Route) (r *Route, params m
 	return r, params, true
 }
 
-// passesOn says whether the routes before r that match its path (read as
-// a request: a parameter segment matches only parameters) all pass
-// requests on, so that some reach r.
-func (c *Catalog) passesOn(r *Route) bool {
+// behind looks at the routes before r that match its path (read as a
+// request: a parameter segment matches only parameters): found says
+// there is one, and passOn that all of them pass requests on, so that
+// some reach r.
+func (c *Catalog) behind(r *Route) (found, passOn bool) {
 	p := matchPath(r.Path)
 	key := p
 	if c.foldCase {
 		key = asciiLower(p)
 	}
-	ok := true
+	passOn = true
 	check := func(e *Route, _ []string) {
-		if e.index < r.index && e.ResponseMode != "FALLBACK" {
-			ok = false
+		if e.index < r.index {
+			found = true
+			passOn = passOn && e.ResponseMode == "FALLBACK"
 		}
 	}
 	c.tree.each(r.Method, p, key, nil, check)
 	c.shadowed.each(r.Method, p, key, nil, check)
-	return ok
+	return found, passOn
 }
 
 // each calls fn with every route, shadowed ones included, that matches

@@ -43,6 +43,18 @@ func TestNextFindsShadowedRoutesInOrder(t *testing.T) {
 		t.Errorf("Next after the last POST route found one")
 	}
 
+	// A route marked shadowed that no earlier route matches answers its
+	// requests as any route does.
+	lone := `{"name": "T", "routes": [{"method": "GET", "path": "/b", "variants": [{"status": 200, "file": "a.hbs"}]},
+	  {"method": "GET", "path": "/a", "shadowedBy": "GET /nowhere", "variants": [{"status": 200, "file": "a.hbs"}]}]}`
+	cat, err = Load(fstest.MapFS{"catalog.json": {Data: []byte(lone)}, "a.hbs": {Data: []byte(`{}`)}}, Options{Eager: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _, ok := cat.Match("GET", "/a"); !ok || r.Shadowed || r.ShadowedBy != "" {
+		t.Errorf("a lone route marked shadowed: Match = %v %v", r, ok)
+	}
+
 	// Without the mark, a repeated route is still an error naming both.
 	dup := strings.Replace(manifest, `"shadowedBy": "GET /items/special", `, "", 1)
 	_, err = Load(fstest.MapFS{"catalog.json": {Data: []byte(dup)}, "a.hbs": {Data: []byte(`{}`)}}, Options{Eager: true})

@@ -1,16 +1,15 @@
 // Package mockoon imports Mockoon environments: a Mockoon file (a bare
 // environment, or Mockoon's {source, data} export) becomes a routedeck
-// catalog with the same routes, answered the way Mockoon answers them by
-// default.
+// catalog with the same routes, answered the way Mockoon answers them.
 //
-// A routedeck route has two variants. The success variant is Mockoon's
-// default response (the one marked default, else the first); the error
-// variant is the route's first response with a status of 400 or more. A
-// route with no such response gets a plain 500 error variant, labelled as
-// routedeck's own. What the catalog cannot serve as written (further
-// responses, rules, response modes, latency, callbacks, CRUD and WebSocket
-// routes, proxy mode...) is listed in Catalog.Warnings, never dropped
-// silently.
+// Every response of a route is a variant, the default one first; rules
+// and response modes come along for package choose. Routes keep the
+// file's order: a route that earlier routes answer entirely is kept behind
+// them (ManifestRoute.ShadowedBy), answering only what they pass on in
+// FALLBACK mode, and a route the file disables is listed, not served.
+// What the catalog cannot serve as written (callbacks, CRUD and WebSocket
+// routes, proxy mode, helpers routedeck lacks...) is listed in
+// Catalog.Warnings, never dropped silently.
 package mockoon
 
 import (
