@@ -190,13 +190,18 @@ func (c *Catalog) Match(method, urlPath string) (r *Route, params map[string]str
 	if r == nil {
 		return nil, nil, false
 	}
-	params = make(map[string]string, len(r.Params))
+	return r, r.paramMap(vals), true
+}
+
+// paramMap is r's path parameters by name, from their values in order.
+func (r *Route) paramMap(vals []string) map[string]string {
+	params := make(map[string]string, len(r.Params))
 	for i, name := range r.Params {
 		if i < len(vals) {
 			params[name] = vals[i]
 		}
 	}
-	return r, params, true
+	return params
 }
 
 // matchPath is a request path as matching reads it: cleaned, without
@@ -231,13 +236,7 @@ func (c *Catalog) Next(method, urlPath string, after *Route) (r *Route, params m
 	if r == nil {
 		return nil, nil, false
 	}
-	params = make(map[string]string, len(r.Params))
-	for i, name := range r.Params {
-		if i < len(vals) {
-			params[name] = vals[i]
-		}
-	}
-	return r, params, true
+	return r, r.paramMap(vals), true
 }
 
 // behind looks at the routes before r that match its path (read as a
