@@ -15,6 +15,11 @@ type Layout struct {
 	// created is the offset and length of the top-level "created"
 	// integer's text; clen 0 for none.
 	created, clen int
+	// edit marks an EditLayout: js made from base by edits, which only
+	// Update takes (fields is nil).
+	edit  bool
+	base  string
+	edits []Edit
 }
 
 // ScanLayout reads js as Put reads an object's JSON. It fails as Put
@@ -37,7 +42,7 @@ func ScanLayout(js string) (*Layout, error) {
 // its JSON; ok is false when obj must be read.
 func (m *Memory) entryFrom(obj Object) (e *entry, ok bool) {
 	l := obj.Layout
-	if l == nil || l.size != len(obj.JSON) || obj.ID == "" || obj.Type == "" {
+	if l == nil || l.edit || l.size != len(obj.JSON) || obj.ID == "" || obj.Type == "" {
 		return nil, false
 	}
 	obj.Layout = nil // what the store keeps has none

@@ -245,8 +245,9 @@ func (m *Memory) Update(_ context.Context, id string, fn func(Object) (Object, e
 		cur := m.byID[id]
 		var obj Object
 		var rev uint64
+		var fs fields
 		if cur != nil {
-			obj, rev = cur.obj, cur.rev
+			obj, rev, fs = cur.obj, cur.rev, cur.fields
 		}
 		m.mu.RUnlock()
 		if cur == nil {
@@ -259,9 +260,11 @@ func (m *Memory) Update(_ context.Context, id string, fn func(Object) (Object, e
 		if next.ID != id {
 			return Object{}, fmt.Errorf("store: update %q: the new version has id %q", id, next.ID)
 		}
-		e, err := m.prepare(next)
-		if err != nil {
-			return Object{}, fmt.Errorf("store: update: %w", err)
+		e, ok := m.entryEdited(obj.JSON, fs, next)
+		if !ok {
+			if e, err = m.prepare(next); err != nil {
+				return Object{}, fmt.Errorf("store: update: %w", err)
+			}
 		}
 		m.mu.Lock()
 		old := m.byID[id]

@@ -83,8 +83,10 @@ type Object struct {
 	// Layout, when set on Put, is what reading JSON would find: the
 	// layout of a text JSON was made from by changing only the bytes,
 	// never the length, of string and number values (ScanLayout). A store
-	// may use it rather than read JSON, or ignore it. Stored objects have
-	// none.
+	// may use it rather than read JSON, or ignore it. On an object an
+	// Update's function returns, it may instead be an EditLayout: what
+	// changed from the object the function was given. Stored objects
+	// have none.
 	Layout *Layout
 }
 

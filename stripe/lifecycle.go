@@ -283,7 +283,9 @@ func (l *lifecycle) updateRead(ctx context.Context, id string, fn func(b []byte)
 			return o, errStop{refused}
 		}
 		wrote = r
+		base := o.JSON
 		o.JSON = textOf(r.now.b, o.JSON) // the stored string or a buffer fn built and dropped
+		o.Layout = r.layout(base, o.JSON)
 		return o, nil
 	})
 	if err == nil {

@@ -3,6 +3,8 @@ package stripe
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/routedeck/routedeck/store"
 )
 
 // A confirm reads a stored PaymentIntent, writes it back changed and
@@ -192,4 +194,20 @@ func (m members) repeats(key []byte) bool {
 		}
 	}
 	return n > 1
+}
+
+// layout is the store's edit layout of js, what r wrote, made from base,
+// what it read (store.EditLayout): the members set replaced, nil when r
+// does not know where they lie.
+func (r *read) layout(base, js string) *store.Layout {
+	if !r.old.ok || !r.now.ok || len(r.now.replaced) == 0 || len(r.old.at) != len(r.now.at) ||
+		string(r.old.b) != base || string(r.now.b) != js {
+		return nil
+	}
+	edits := make([]store.Edit, len(r.now.replaced))
+	for k, i := range r.now.replaced {
+		o, n := r.old.at[i].value, r.now.at[i].value
+		edits[k] = store.Edit{Old: store.Span{Start: int(o.start), End: int(o.end)}, New: store.Span{Start: int(n.start), End: int(n.end)}}
+	}
+	return store.EditLayout(base, js, edits)
 }

@@ -1,0 +1,151 @@
+package store
+
+// Span is a range of bytes of a text, [Start, End).
+type Span struct{ Start, End int }
+
+// An Edit is one top-level member's value replaced: Old is where the
+// value lay in the text it was read from, New where its replacement lies
+// in the new text.
+type Edit struct{ Old, New Span }
+
+// EditLayout is the layout of js, an object's JSON made from base (the
+// JSON an Update's function was given) by replacing the values of
+// top-level members, and nothing else: each edit's Old is a whole
+// top-level member value of base, the edits in order and apart. Update
+// then checks only the new values (and that the rest of js is base's),
+// and takes its reading of the rest from the stored object's rather than
+// reading js again. An edit it cannot take so (a value that was an object
+// becoming a scalar, say) makes it read js, as without a layout.
+func EditLayout(base, js string, edits []Edit) *Layout {
+	return &Layout{size: len(js), edit: true, base: base, edits: edits}
+}
+
+// entryEdited builds the entry of obj, which Update's function made from
+// the stored object cur (whose JSON is base and index fs), from obj's
+// edit layout; ok is false when obj must be read.
+func (m *Memory) entryEdited(base string, fs fields, obj Object) (e *entry, ok bool) {
+	l := obj.Layout
+	js := obj.JSON
+	if l == nil || !l.edit || l.size != len(js) || l.base != base || obj.Created == 0 || obj.ID == "" || obj.Type == "" {
+		return nil, false
+	}
+	obj.Layout = nil // what the store keeps has none
+	// The text between the edits is base's.
+	lastOld, lastNew := 0, 0
+	for _, ed := range l.edits {
+		o, n := ed.Old, ed.New
+		if o.Start < lastOld || o.End < o.Start || o.End > len(base) || n.Start < lastNew || n.End < n.Start || n.End > len(js) ||
+			o.Start-lastOld != n.Start-lastNew || js[lastNew:n.Start] != base[lastOld:o.Start] {
+			return nil, false
+		}
+		lastOld, lastNew = o.End, n.End
+	}
+	if len(base)-lastOld != len(js)-lastNew || js[lastNew:] != base[lastOld:] {
+		return nil, false
+	}
+	out := make(fields, len(fs), len(fs))
+	copy(out, fs)
+	drop := 0 // fields whose new value is not a scalar: kind 0, dropped below
+	s := scanner{js: js}
+	for _, ed := range l.edits {
+		if ed.Old.Start >= ed.Old.End {
+			return nil, false
+		}
+		at := -1 // the field of the old value, if it has one
+		if c := base[ed.Old.Start]; c != '{' && c != '[' {
+			// A scalar: base's reading found it, and where it ends.
+			start, end := ed.Old.Start, ed.Old.End
+			if c == '"' {
+				start, end = start+1, end-1
+			}
+			for i, f := range fs {
+				if int(f.val) == start {
+					at = i
+					break
+				}
+			}
+			if at < 0 || int(fs[at].val+fs[at].vlen) != end {
+				return nil, false // an escaped or repeated name: read js
+			}
+		} else if !topValue(base, ed.Old) {
+			return nil, false
+		}
+		f, end, err := s.scalar(ed.New.Start)
+		if err != nil || end != ed.New.End {
+			return nil, false // read js, which fails as it should
+		}
+		switch {
+		case at < 0 && f.kind != 0:
+			return nil, false // an object or array becoming a scalar: read js
+		case at >= 0:
+			out[at].kind, out[at].val, out[at].vlen = f.kind, f.val, f.vlen
+			if f.kind == 0 {
+				drop++
+			}
+		}
+	}
+	// The fields not edited move by the edits before them.
+	for i := range out {
+		f := &out[i]
+		f.key = uint32(moved(l.edits, int(f.key)))
+		if edited(l.edits, int(fs[i].val)) {
+			continue
+		}
+		f.val = uint32(moved(l.edits, int(f.val)))
+	}
+	if drop > 0 {
+		kept := make(fields, 0, len(out)-drop)
+		for _, f := range out {
+			if f.kind != 0 {
+				kept = append(kept, f)
+			}
+		}
+		out = kept
+	}
+	return &entry{obj: obj, fields: out}, true
+}
+
+// moved is where offset i of the old text, outside the edits, lies in
+// the new text.
+func moved(edits []Edit, i int) int {
+	shift := 0
+	for _, ed := range edits {
+		if ed.Old.End > i {
+			break
+		}
+		shift += (ed.New.End - ed.New.Start) - (ed.Old.End - ed.Old.Start)
+	}
+	return i + shift
+}
+
+// edited reports whether offset i of the old text lies in an edit.
+func edited(edits []Edit, i int) bool {
+	for _, ed := range edits {
+		if i >= ed.Old.Start && i < ed.Old.End {
+			return true
+		}
+	}
+	return false
+}
+
+// topValue is a cheap check that sp is where a top-level member's value
+// lies in js: after a colon, before a comma or the closing brace, one
+// value.
+func topValue(js string, sp Span) bool {
+	if sp.Start >= sp.End {
+		return false
+	}
+	i := sp.Start - 1
+	for i > 0 && isSpace(js[i]) {
+		i--
+	}
+	j := skipSpace(js, sp.End)
+	if i <= 0 || js[i] != ':' || j >= len(js) || (js[j] != ',' && js[j] != '}') {
+		return false
+	}
+	s := scanner{js: js}
+	end, err := s.value(sp.Start)
+	return err == nil && end == sp.End
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

@@ -1,0 +1,227 @@
+package store
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// topSpans are where js's top-level member values lie (js is one valid
+// JSON object).
+func topSpans(t testing.TB, js string) []Span {
+	var out []Span
+	s := scanner{js: js}
+	i := skipSpace(js, 0) + 1
+	for {
+		i = skipSpace(js, i)
+		if js[i] == '}' {
+			return out
+		}
+		if js[i] == ',' {
+			i = skipSpace(js, i+1)
+		}
+		end, _, err := s.str(i)
+		if err != nil {
+			t.Fatalf("topSpans: %v", err)
+		}
+		i = skipSpace(js, end+1) + 1 // past the colon
+		i = skipSpace(js, i)
+		next, err := s.value(i)
+		if err != nil {
+			t.Fatalf("topSpans: %v", err)
+		}
+		out = append(out, Span{i, next})
+		i = next
+	}
+}
+
+// edit replaces the values of base's top-level members at (by index)
+// with vals, returning the new text and its edits.
+func edit(t testing.TB, base string, at []int, vals []string) (string, []Edit) {
+	spans := topSpans(t, base)
+	var b strings.Builder
+	var edits []Edit
+	last := 0
+	for k, i := range at {
+		sp := spans[i]
+		b.WriteString(base[last:sp.Start])
+		start := b.Len()
+		b.WriteString(vals[k])
+		edits = append(edits, Edit{Old: sp, New: Span{start, b.Len()}})
+		last = sp.End
+	}
+	b.WriteString(base[last:])
+	return b.String(), edits
+}
+
+const editBase = `{"id":"pi_1","object":"payment_intent","amount":2000,"created":1700000000,
+  "last_payment_error":null,"metadata":{"a":"b"},"next_action":{"type":"use_stripe_sdk"},
+  "payment_method":null,"status":"requires_payment_method","esc":"a\"b","tags":[1,2],"n":12,"n":13,
+  "live":false,"k\u0065y":"v"}`
+
+// An Update whose new object comes with its edit layout stores and
+// indexes exactly what a plain Update does: the same JSON, the same
+// fields, the same lists and filters.
+func TestUpdateWithEditLayout(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name string
+		at   []int
+		vals []string
+		took bool // whether the layout is taken rather than the JSON read
+	}{
+		{"scalars", []int{2, 7, 8}, []string{`3000`, `"pm_123"`, `"succeeded"`}, true},
+		{"longer and shorter", []int{0, 8, 13}, []string{`"pi_1"`, `"x"`, `true`}, true},
+		{"scalar to object", []int{4, 7}, []string{`{"code":"card_declined"}`, `[1, {"x": null}]`}, true},
+		{"object to object", []int{6}, []string{`{"type":"redirect_to_url","redirect_to_url":{"url":"https://x"}}`}, true},
+		{"escaped values", []int{8, 9}, []string{`"caf\u00e9"`, `"plain"`}, true},
+		{"object to scalar", []int{6}, []string{`null`}, false},
+		{"repeated name", []int{11}, []string{`99`}, false},
+		{"last of a repeated name", []int{12}, []string{`"x"`}, true},
+		{"escaped name", []int{14}, []string{`"w"`}, false},
+		{"invalid value", []int{2}, []string{`12a`}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			js, edits := edit(t, editBase, c.at, c.vals)
+			stores := [2]*Memory{}
+			var errs [2]error
+			for k := range stores {
+				m, err := New(Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				SetValueIndexMin(m, 0)
+				if _, err := m.Put(ctx, Object{ID: "pi_1", Type: "payment_intent", JSON: editBase}); err != nil {
+					t.Fatal(err)
+				}
+				stores[k] = m
+				// A filtered list before the update builds value indexes,
+				// which the update must keep right.
+				if _, err := m.List(ctx, Query{Equal: map[string]string{"status": "x", "amount": "1", "payment_method": "pm_123"}}); err != nil {
+					t.Fatal(err)
+				}
+				_, errs[k] = m.Update(ctx, "pi_1", func(o Object) (Object, error) {
+					if k == 1 {
+						o.Layout = EditLayout(o.JSON, js, edits)
+					}
+					o.JSON = js
+					return o, nil
+				})
+			}
+			if (errs[0] == nil) != (errs[1] == nil) {
+				t.Fatalf("plain update: %v; with layout: %v", errs[0], errs[1])
+			}
+			plain, laid := stores[0], stores[1]
+			if errs[0] != nil {
+				return
+			}
+			if p, l := plain.byID["pi_1"], laid.byID["pi_1"]; p.obj != l.obj || !reflect.DeepEqual(p.fields, l.fields) {
+				t.Errorf("plain update stored %+v %v;\nwith layout %+v %v", p.obj, p.fields, l.obj, l.fields)
+			}
+			queries := []map[string]string{{"status": "succeeded"}, {"amount": "3000"}, {"payment_method": "pm_123"},
+				{"id": "pi_1"}, {"n": "13"}, {"n": "99"}, {"live": "false"}, {"live": "true"}, {"payment_method": "x"},
+				{"status": "café"}, {"esc": `a"b`}, {"key": "v"}, {"last_payment_error": "null"}}
+			for _, q := range queries {
+				p, err1 := plain.List(ctx, Query{Equal: q})
+				l, err2 := laid.List(ctx, Query{Equal: q})
+				if err1 != nil || err2 != nil || !reflect.DeepEqual(p, l) {
+					t.Errorf("filter %v: plain %+v %v; with layout %+v %v", q, p, err1, l, err2)
+				}
+			}
+			fs := laid.byID["pi_1"].fields
+			_, took := laid.entryEdited(editBase, plain.seedFields(t, editBase), Object{ID: "pi_1", Type: "payment_intent", Created: 1, JSON: js, Layout: EditLayout(editBase, js, edits)})
+			if took != c.took {
+				t.Errorf("the layout was taken: %v, want %v (fields %v)", took, c.took, fs)
+			}
+		})
+	}
+}
+
+// seedFields is the index of js as Put reads it.
+func (m *Memory) seedFields(t testing.TB, js string) fields {
+	fs, _, _, err := scanTop(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
+// An edit layout that does not describe the text (bytes outside the
+// edits changed, a stale base, edits out of order) is not taken: the
+// JSON is read, and refused if invalid.
+func TestEditLayoutChecked(t *testing.T) {
+	ctx := context.Background()
+	js, edits := edit(t, editBase, []int{8}, []string{`"succeeded"`})
+	m, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := m.seedFields(t, editBase)
+	obj := func(js string, l *Layout) Object {
+		return Object{ID: "pi_1", Type: "payment_intent", Created: 1, JSON: js, Layout: l}
+	}
+	broken := strings.Replace(js, `"id":"pi_1"`, `"id":"pi_2"`, 1)
+	for name, o := range map[string]Object{
+		"other bytes changed": obj(broken, EditLayout(editBase, broken, edits)),
+		"stale base":          obj(js, EditLayout(strings.Replace(editBase, "2000", "2001", 1), js, edits)),
+		"out of order":        obj(js, EditLayout(editBase, js, []Edit{edits[0], edits[0]})),
+		"not a value":         obj(js, EditLayout(editBase, js, []Edit{{Old: Span{edits[0].Old.Start + 1, edits[0].Old.End}, New: Span{edits[0].New.Start + 1, edits[0].New.End}}})),
+	} {
+		if _, ok := m.entryEdited(editBase, fs, o); ok {
+			t.Errorf("%s: the layout was taken", name)
+		}
+	}
+	if _, err := m.Put(ctx, Object{ID: "pi_1", Type: "payment_intent", JSON: editBase}); err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(js, `"succeeded"`, `"succeeded`, 1)
+	_, err = m.Update(ctx, "pi_1", func(o Object) (Object, error) {
+		o.JSON, o.Layout = bad, EditLayout(o.JSON, bad, []Edit{{Old: edits[0].Old, New: Span{edits[0].New.Start, edits[0].New.End - 1}}})
+		return o, nil
+	})
+	if err == nil {
+		t.Error("an invalid JSON with an edit layout was stored")
+	}
+}
+
+// FuzzEditLayout: whatever the values put in, an edit layout the store
+// takes gives the index reading the new JSON gives, and is taken only
+// for valid JSON.
+func FuzzEditLayout(f *testing.F) {
+	f.Add(editBase, uint16(0b100110000100), "3000\x00\"pm_1\"\x00null\x00{}")
+	f.Add(`{"a":1,"b":"x","c":{"d":[]},"a":2}`, uint16(0b1111), "\"y\"\x00[]\x00 true \x00\"\\u0041\"")
+	f.Fuzz(func(t *testing.T, base string, pick uint16, vals string) {
+		if _, _, _, err := scanTop(base); err != nil {
+			return
+		}
+		spans := topSpans(t, base)
+		var at []int
+		for i := range spans {
+			if i < 16 && pick&(1<<i) != 0 {
+				at = append(at, i)
+			}
+		}
+		vs := strings.Split(vals, "\x00")
+		if len(vs) < len(at) {
+			at = at[:len(vs)]
+		}
+		js, edits := edit(t, base, at, vs)
+		m, err := New(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, ok := m.entryEdited(base, m.seedFields(t, base), Object{ID: "x", Type: "t", Created: 1, JSON: js, Layout: EditLayout(base, js, edits)})
+		if !ok {
+			return
+		}
+		fs, _, _, err := scanTop(js)
+		if err != nil {
+			t.Fatalf("the layout was taken for invalid JSON %q: %v", js, err)
+		}
+		if !reflect.DeepEqual(e.fields, fs) {
+			t.Fatalf("fields from the layout %v; read %v (%q)", e.fields, fs, js)
+		}
+	})
+}
