@@ -69,10 +69,6 @@ const eventObject = `{"object":`
 // checked again (an event's object is the stored object's JSON). known
 // may be nil.
 func scanTopKnown(js string, known knownObject) (fields, int64, bool, error) {
-	type top struct {
-		name string
-		f    field // kind 0: not indexed
-	}
 	tops := make([]top, 0, 64) // on the stack for most objects (a charge has 45 members)
 	var created int64
 	hasCreated := false
@@ -144,6 +140,19 @@ func scanTopKnown(js string, known knownObject) (fields, int64, bool, error) {
 	if i = skipSpace(js, i+1); i < len(js) {
 		return nil, 0, false, s.fail(i, "after top-level value")
 	}
+	return sortTops(tops), created, hasCreated, nil
+}
+
+// top is one top-level member as scanTop reads it: its name, decoded,
+// and its field (kind 0: not indexed).
+type top struct {
+	name string
+	f    field
+}
+
+// sortTops is the index of an object whose top-level members are tops,
+// in order: by name, the last of a repeated name, only indexed fields.
+func sortTops(tops []top) fields {
 	// Sort by name; of repeated names the last wins, as in encoding/json.
 	if len(tops) <= 64 {
 		// An insertion sort, stable: an object's members come nearly in
@@ -172,7 +181,7 @@ func scanTopKnown(js string, known knownObject) (fields, int64, bool, error) {
 			fs = append(fs, t.f)
 		}
 	}
-	return fs, created, hasCreated, nil
+	return fs
 }
 
 // scanner validates JSON values inside one object's text.

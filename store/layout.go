@@ -1,6 +1,12 @@
 package store
 
-import "strconv"
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
 
 // A Layout is what Put learns of an object's JSON by reading it: that it
 // is one JSON object, its top-level scalar fields and where they lie, and
@@ -58,4 +64,60 @@ func (m *Memory) entryFrom(obj Object) (e *entry, ok bool) {
 		}
 	}
 	return &entry{obj: obj, fields: l.fields}, true
+}
+
+// A Member is where one top-level member of an object's JSON lies: its
+// name's text (inside the quotes) and its value.
+type Member struct{ Key, Value Span }
+
+// MembersLayout is the layout of js, an object whose top-level members
+// are members, in order, written by code that knows it valid JSON (its
+// own encoding, values taken from stored objects' JSON): the layout of
+// an event's envelope that package stripe writes, say, handed to
+// AppendEventAround (Object.Layout, for the envelope with "{}" for the
+// object) so that the store need not read it again. It reads the scalar
+// values, and fails as Put would for one that is not valid, but takes
+// objects and arrays, and the text between members, as valid unread.
+func MembersLayout(js string, members []Member) (*Layout, error) {
+	tops := make([]top, 0, 16)
+	s := scanner{js: js}
+	hasCreated := false
+	for _, mb := range members {
+		k, v := mb.Key, mb.Value
+		if k.Start < 1 || k.End < k.Start || v.Start <= k.End || v.End <= v.Start || v.End > len(js) {
+			return nil, fmt.Errorf("member at byte %d: not a member of an object of %d bytes", k.Start, len(js))
+		}
+		name := js[k.Start:k.End]
+		special := strings.IndexByte(name, '\\') >= 0 || !utf8.ValidString(name)
+		var f field // kind 0 for an object or array
+		if c := js[v.Start]; c != '{' && c != '[' {
+			var end int
+			var err error
+			if f, end, err = s.scalar(v.Start); err != nil {
+				return nil, err
+			}
+			if end != v.End {
+				return nil, &syntaxError{end, "after the member's value"}
+			}
+		}
+		if special {
+			name = decodeString(name)
+		}
+		if name == "created" {
+			_, err := strconv.ParseInt(js[f.val:f.val+f.vlen], 10, 64)
+			hasCreated = f.kind == kindNumber && err == nil
+		}
+		if special || k.End-k.Start > math.MaxUint16 {
+			f.kind = 0
+		}
+		f.key, f.klen = uint32(k.Start), uint16(min(k.End-k.Start, math.MaxUint16))
+		tops = append(tops, top{name, f})
+	}
+	l := &Layout{size: len(js), fields: sortTops(tops)}
+	if hasCreated {
+		if f, ok := l.fields.lookup(js, "created"); ok {
+			l.created, l.clen = int(f.val), int(f.vlen)
+		}
+	}
+	return l, nil
 }

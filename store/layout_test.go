@@ -44,3 +44,30 @@ func TestPutWithLayout(t *testing.T) {
 		t.Error("a truncated JSON with a layout was stored")
 	}
 }
+
+// MembersLayout, given where an object's members lie, is what reading
+// the object finds; a scalar that is not valid JSON is refused.
+func TestMembersLayout(t *testing.T) {
+	for _, js := range []string{editBase, `{"created":12,"a":"x","created":{}}`, `{"created":"1","b":[1],"c\u0072eated":3}`} {
+		var ms []Member
+		for _, v := range topSpans(t, js) {
+			// The name is the string before the colon before the value.
+			colon := strings.LastIndexByte(js[:v.Start], ':')
+			end := strings.LastIndexByte(js[:colon], '"')
+			start := end - 1
+			for js[start] != '"' || js[start-1] == '\\' {
+				start--
+			}
+			ms = append(ms, Member{Key: Span{start + 1, end}, Value: v})
+		}
+		given, err := MembersLayout(js, ms)
+		read, err2 := ScanLayout(js)
+		if err != nil || err2 != nil || !reflect.DeepEqual(given, read) {
+			t.Errorf("%s: given %+v %v; read %+v %v", js, given, err, read, err2)
+		}
+	}
+	js := `{"a":1x,"b":"y"}`
+	if _, err := MembersLayout(js, []Member{{Key: Span{2, 3}, Value: Span{5, 7}}}); err == nil {
+		t.Error("an invalid number was taken")
+	}
+}

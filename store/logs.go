@@ -51,6 +51,8 @@ func (m *Memory) AppendEvent(_ context.Context, ev Object) (Object, error) {
 // second reading of its object. ev's JSON is ignored. An object that is
 // not a stored object's JSON is read as AppendEvent reads it. What is
 // read back is byte for byte what AppendEvent with the joined JSON keeps.
+// ev's Layout, if set, is that of before, "{}" and after joined
+// (MembersLayout).
 func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before, object, after string) error {
 	if !strings.HasSuffix(before, eventObject) || !m.isStored(object) {
 		ev.JSON = before + object + after
@@ -61,9 +63,12 @@ func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before, objec
 	// event; the fields after the object then move by its length.
 	const empty = "{}"
 	ev.JSON = before + empty + after
-	e, err := m.prepareKnown(ev, nil)
+	e, err := m.prepare(ev) // ev.Layout, if any, is the layout of that text
 	if err != nil {
 		return fmt.Errorf("store: append event: %w", err)
+	}
+	if ev.Layout != nil {
+		e.fields = slices.Clone(e.fields) // the layout's, which the shift must leave alone
 	}
 	shift := uint32(len(object) - len(empty))
 	for i := range e.fields {

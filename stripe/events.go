@@ -568,8 +568,12 @@ func (s *State) publishAround(ctx context.Context, ev *webhook.Event, object str
 	}
 	var err error
 	if st, ok := s.store.(eventsAround); ok && object != "" {
-		before, after := eventAround(ev)
-		err = st.AppendEventAround(ctx, store.Object{ID: ev.ID, Type: "event"}, before, object, after)
+		before, after, ms := eventAroundMembers(ev)
+		// The envelope is ours, its nested values the store's objects'
+		// (previous) and its own encoding: the store need only read
+		// its scalars.
+		l, _ := store.MembersLayout(before+"{}"+after, ms[:]) // nil: the store reads the event
+		err = st.AppendEventAround(ctx, store.Object{ID: ev.ID, Type: "event", Layout: l}, before, object, after)
 	} else {
 		_, err = s.store.AppendEvent(ctx, store.Object{ID: ev.ID, Type: "event", JSON: eventJSON(ev)})
 	}
@@ -619,32 +623,72 @@ func eventJSON(ev *webhook.Event) string {
 
 // eventAround is eventJSON before and after data.object.
 func eventAround(ev *webhook.Event) (before, after string) {
+	before, after, _ = eventAroundMembers(ev)
+	return before, after
+}
+
+// eventMembers is how many top-level members an event has.
+const eventMembers = 9
+
+// eventAroundMembers is eventAround, and where the event's top-level
+// members lie in before, "{}" and after joined (store.MembersLayout).
+func eventAroundMembers(ev *webhook.Event) (before, after string, ms [eventMembers]store.Member) {
 	var b strings.Builder
 	b.Grow(len(ev.Data.PreviousAttributes) + 320)
 	var num [20]byte
-	b.WriteString(`{"id":`)
-	writeJSONString(&b, ev.ID)
-	b.WriteString(`,"object":"event","api_version":`)
-	writeJSONString(&b, ev.APIVersion)
-	b.WriteString(`,"created":`)
-	b.Write(strconv.AppendInt(num[:0], ev.Created, 10))
-	b.WriteString(`,"data":{"object":`)
-	mark := b.Len()
-	if len(ev.Data.PreviousAttributes) > 0 {
-		b.WriteString(`,"previous_attributes":`)
-		b.Write(ev.Data.PreviousAttributes)
+	n := 0
+	// member writes the separator sep and the name, and value the value,
+	// noting where they lie.
+	member := func(sep, name string, value func()) {
+		b.WriteString(sep)
+		b.WriteByte('"')
+		k := b.Len()
+		b.WriteString(name)
+		ms[n].Key = store.Span{Start: k, End: b.Len()}
+		b.WriteString(`":`)
+		v := b.Len()
+		value()
+		ms[n].Value = store.Span{Start: v, End: b.Len()}
+		n++
 	}
-	b.WriteString(`},"livemode":false,"pending_webhooks":`)
-	b.Write(strconv.AppendInt(num[:0], int64(ev.PendingWebhooks), 10))
-	b.WriteString(`,"request":{"id":`)
-	writeNullableString(&b, ev.Request.ID)
-	b.WriteString(`,"idempotency_key":`)
-	writeNullableString(&b, ev.Request.IdempotencyKey)
-	b.WriteString(`},"type":`)
-	writeJSONString(&b, ev.Type)
+	mark := -1
+	member("{", "id", func() { writeJSONString(&b, ev.ID) })
+	member(",", "object", func() { b.WriteString(`"event"`) })
+	member(",", "api_version", func() { writeJSONString(&b, ev.APIVersion) })
+	member(",", "created", func() { b.Write(strconv.AppendInt(num[:0], ev.Created, 10)) })
+	member(",", "data", func() {
+		b.WriteString(`{"object":`)
+		mark = b.Len()
+		if len(ev.Data.PreviousAttributes) > 0 {
+			b.WriteString(`,"previous_attributes":`)
+			b.Write(ev.Data.PreviousAttributes)
+		}
+		b.WriteByte('}')
+	})
+	member(",", "livemode", func() { b.WriteString("false") })
+	member(",", "pending_webhooks", func() { b.Write(strconv.AppendInt(num[:0], int64(ev.PendingWebhooks), 10)) })
+	member(",", "request", func() {
+		b.WriteString(`{"id":`)
+		writeNullableString(&b, ev.Request.ID)
+		b.WriteString(`,"idempotency_key":`)
+		writeNullableString(&b, ev.Request.IdempotencyKey)
+		b.WriteByte('}')
+	})
+	member(",", "type", func() { writeJSONString(&b, ev.Type) })
 	b.WriteByte('}')
 	text := b.String()
-	return text[:mark], text[mark:]
+	// With "{}" for the object, what follows it moves by two bytes.
+	for i := range ms {
+		for _, sp := range []*store.Span{&ms[i].Key, &ms[i].Value} {
+			if sp.Start >= mark {
+				sp.Start += 2
+			}
+			if sp.End >= mark {
+				sp.End += 2
+			}
+		}
+	}
+	return text[:mark], text[mark:], ms
 }
 
 func writeNullableString(b *strings.Builder, s *string) {
