@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -26,6 +27,9 @@ func BenchmarkPeerRatios(b *testing.B) {
 	cases := []struct {
 		name, method, target, body string
 		setup                      func(s http.Handler) string // the target, if made at setup
+		// vary, if set, is the body of the nth request (each different),
+		// for the creates the prepared path does not fill.
+		vary func(n int64) string
 	}{
 		{name: "get-sample-customer", method: "GET", target: "/v1/customers/cus_123"},
 		{name: "get-created-customer", method: "GET", setup: func(s http.Handler) string {
@@ -41,6 +45,8 @@ func BenchmarkPeerRatios(b *testing.B) {
 		}},
 		{name: "post-charge-stored", method: "POST", target: "/v1/charges", body: "amount=2000&currency=usd&source=tok_visa"},
 		{name: "post-customer-stored", method: "POST", target: "/v1/customers", body: "email=bench@example.com"},
+		{name: "post-charge-varied", method: "POST", target: "/v1/charges", body: "amount=2000&currency=usd&source=tok_visa",
+			vary: func(n int64) string { return "amount=" + strconv.FormatInt(2000+n, 10) + "&currency=usd&source=tok_visa" }},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
@@ -49,8 +55,13 @@ func BenchmarkPeerRatios(b *testing.B) {
 			if c.setup != nil {
 				target = c.setup(s)
 			}
+			var sent atomic.Int64
 			send := func(client *http.Client, base string) error {
-				req, err := http.NewRequest(c.method, base+target, strings.NewReader(c.body))
+				body := c.body
+				if c.vary != nil {
+					body = c.vary(sent.Add(1))
+				}
+				req, err := http.NewRequest(c.method, base+target, strings.NewReader(body))
 				if err != nil {
 					return err
 				}

@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -108,6 +109,18 @@ func BenchmarkStatefulGetCreatedCustomer(b *testing.B) {
 func BenchmarkStatefulPostCharge(b *testing.B) {
 	s := statefulServer(b)
 	loop(b, func() { serve(b, s, "POST", "/v1/charges", "amount=2000&currency=usd&source=tok_visa") })
+}
+
+// A create of a charge for an amount no create had before (each
+// request's body differs): the general create path, which the prepared
+// creates of BenchmarkStatefulPostCharge do not fill.
+func BenchmarkStatefulPostChargeVaried(b *testing.B) {
+	s := statefulServer(b)
+	n := 0
+	loop(b, func() {
+		n++
+		serve(b, s, "POST", "/v1/charges", "amount="+strconv.Itoa(2000+n)+"&currency=usd&source=tok_visa")
+	})
 }
 
 func BenchmarkStatefulListCustomers(b *testing.B) {
