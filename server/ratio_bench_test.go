@@ -46,7 +46,9 @@ func BenchmarkPeerRatios(b *testing.B) {
 		{name: "post-charge-stored", method: "POST", target: "/v1/charges", body: "amount=2000&currency=usd&source=tok_visa"},
 		{name: "post-customer-stored", method: "POST", target: "/v1/customers", body: "email=bench@example.com"},
 		{name: "post-charge-varied", method: "POST", target: "/v1/charges", body: "amount=2000&currency=usd&source=tok_visa",
-			vary: func(n int64) string { return "amount=" + strconv.FormatInt(2000+n, 10) + "&currency=usd&source=tok_visa" }},
+			vary: func(n int64) string {
+				return "amount=" + strconv.FormatInt(2000+n, 10) + "&currency=usd&source=tok_visa"
+			}},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
