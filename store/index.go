@@ -48,6 +48,13 @@ func (x *index) insert(e *entry) {
 // remove drops e and reports whether it was held. Entries with e's key
 // are compared by identity: a hand-edited state file can repeat a seq.
 func (x *index) remove(e *entry) bool {
+	if len(*x) > 0 && (*x)[0] == e {
+		// The oldest (a full event log drops it on every append): no
+		// search, and step past it instead of moving the whole index.
+		(*x)[0] = nil
+		*x = (*x)[1:]
+		return true
+	}
 	for i := x.search(e.obj.Created, e.seq); i < len(*x) && order((*x)[i], e.obj.Created, e.seq) == 0; i++ {
 		if (*x)[i] == e {
 			(*x)[i] = nil

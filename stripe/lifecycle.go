@@ -30,6 +30,9 @@ type lifecycle struct {
 	// fixtures retrieve an object of a type (payment_intent, customer),
 	// for the objects a lifecycle creates itself.
 	fixtures map[string]*catalog.Route
+	// written are the members of the objects the lifecycle wrote last,
+	// so that the next write of one need not read it again.
+	written writtenMembers
 }
 
 // fixtureRoutes are the routes whose answers shape the objects a
@@ -292,6 +295,7 @@ func (l *lifecycle) updateRead(ctx context.Context, id string, fn func(b []byte)
 		if wrote.then != nil {
 			wrote.then()
 		}
+		l.written.keep(obj.ID, obj.JSON, wrote.now)
 		ch := change{id: obj.ID, typ: obj.Type, old: view(was)}
 		if wrote.old.ok && wrote.now.ok {
 			ch.read = wrote
@@ -348,7 +352,7 @@ func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request)
 func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Request) (ans server.Answer, refused *server.APIError, forInvoice bool) {
 	var declined *server.APIError
 	ans, refused = l.updateRead(ctx, id, func(b []byte) (*read, *server.APIError) {
-		cur := readMembers(b)
+		cur := l.written.read(id, b)
 		forInvoice = paysInvoice(cur.str("customer"), cur.str("description"))
 		status := cur.str("status")
 		switch status {

@@ -3,6 +3,8 @@ package stripe
 import (
 	"bytes"
 	"encoding/json"
+	"sync"
+	"unsafe"
 
 	"github.com/routedeck/routedeck/store"
 )
@@ -210,4 +212,46 @@ func (r *read) layout(base, js string) *store.Layout {
 		edits[k] = store.Edit{Old: store.Span{Start: int(o.start), End: int(o.end)}, New: store.Span{Start: int(n.start), End: int(n.end)}}
 	}
 	return store.EditLayout(base, js, edits)
+}
+
+// maxWritten bounds the objects writtenMembers keeps (each shares its
+// text with the store, and holds its member list, under a KiB).
+const maxWritten = 1024
+
+// writtenMembers are the members of objects as a writer wrote them, by
+// id: a store that keeps the very text written (store.Memory) gives it
+// back to the next write, which then need not read it again. A text that
+// is not the one kept (another write, another store) is read.
+type writtenMembers struct {
+	mu   sync.Mutex
+	byID map[string]members
+}
+
+// keep notes that the object id is now js, whose members are m (what
+// members.set wrote), when js is m's text itself.
+func (w *writtenMembers) keep(id, js string, m members) {
+	if !m.ok || len(js) == 0 || len(m.b) != len(js) || unsafe.SliceData(m.b) != unsafe.StringData(js) {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.byID == nil || len(w.byID) >= maxWritten {
+		w.byID = make(map[string]members, 64) // the oldest go all at once
+	}
+	m.replaced = nil
+	w.byID[id] = m
+}
+
+// read is readMembers(b), b being the object id's text: the members kept
+// for it when b is the very text kept. (The kept text is alive while
+// kept and never written to, so the same address and length are the same
+// bytes.)
+func (w *writtenMembers) read(id string, b []byte) members {
+	w.mu.Lock()
+	m, ok := w.byID[id]
+	w.mu.Unlock()
+	if ok && len(b) > 0 && len(m.b) == len(b) && unsafe.SliceData(m.b) == unsafe.SliceData(b) {
+		return m
+	}
+	return readMembers(b)
 }
