@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -44,7 +45,14 @@ func TestAppendEventAroundReadsAsAppendEvent(t *testing.T) {
 			t.Fatal(err)
 		}
 		ev := Object{ID: fmt.Sprintf("evt_%d", i), Type: "event"}
-		if err := parted.AppendEventAround(ctx, ev, before, stored.JSON, after); err != nil {
+		around := ev
+		switch i % 3 {
+		case 1: // the envelope, joined already
+			around.JSON = before + "{}" + after
+		case 2: // another text: ignored
+			around.JSON = strings.Replace(before+"{}"+after, `"livemode":false`, `"livemode":"fal"`, 1)
+		}
+		if err := parted.AppendEventAround(ctx, around, before, stored.JSON, after); err != nil {
 			t.Fatal(err)
 		}
 		ev.JSON = before + obj + after
@@ -55,7 +63,7 @@ func TestAppendEventAroundReadsAsAppendEvent(t *testing.T) {
 	if parted.events.parted != 3 {
 		t.Fatalf("%d events kept as parts; want the 3 the log holds", parted.events.parted)
 	}
-	for _, q := range []Query{{}, {Limit: 2}, {Equal: map[string]string{"type": "customer.updated"}}, {Equal: map[string]string{"pending_webhooks": "28"}},
+	for _, q := range []Query{{}, {Limit: 2}, {Equal: map[string]string{"type": "customer.updated"}}, {Equal: map[string]string{"pending_webhooks": "28"}}, {Equal: map[string]string{"livemode": "false"}},
 		{Created: Range{Gte: ptr(int64(1800000003))}}} {
 		want, err1 := whole.ListEvents(ctx, q)
 		got, err2 := parted.ListEvents(ctx, q)

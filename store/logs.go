@@ -48,11 +48,12 @@ func (m *Memory) AppendEvent(_ context.Context, ev Object) (Object, error) {
 // stored (an event's data.object): the event is kept as these parts, its
 // JSON joined only when an event is first read (GetEvent, ListEvents, a
 // save), so that an event nobody reads costs neither the copy nor a
-// second reading of its object. ev's JSON is ignored. An object that is
-// not a stored object's JSON is read as AppendEvent reads it. What is
-// read back is byte for byte what AppendEvent with the joined JSON keeps.
-// ev's Layout, if set, is that of before, "{}" and after joined
-// (MembersLayout).
+// second reading of its object. ev's JSON is ignored, unless it is
+// before, "{}" and after joined (which saves joining them again); ev's
+// Layout, if set, is the layout of that text (MembersLayout). An object
+// that is not a stored object's JSON is read as AppendEvent reads it.
+// What is read back is byte for byte what AppendEvent with the joined
+// JSON keeps.
 func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before, object, after string) error {
 	if !strings.HasSuffix(before, eventObject) || !m.isStored(object) {
 		ev.JSON = before + object + after
@@ -62,7 +63,10 @@ func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before, objec
 	// The event around an empty object is read as AppendEvent reads the
 	// event; the fields after the object then move by its length.
 	const empty = "{}"
-	ev.JSON = before + empty + after
+	if len(ev.JSON) != len(before)+len(empty)+len(after) || !strings.HasPrefix(ev.JSON, before) ||
+		ev.JSON[len(before):len(before)+len(empty)] != empty || !strings.HasSuffix(ev.JSON, after) {
+		ev.JSON = before + empty + after
+	}
 	e, err := m.prepare(ev) // ev.Layout, if any, is the layout of that text
 	if err != nil {
 		return fmt.Errorf("store: append event: %w", err)

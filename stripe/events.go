@@ -572,8 +572,9 @@ func (s *State) publishAround(ctx context.Context, ev *webhook.Event, object str
 		// The envelope is ours, its nested values the store's objects'
 		// (previous) and its own encoding: the store need only read
 		// its scalars.
-		l, _ := store.MembersLayout(before+"{}"+after, ms[:]) // nil: the store reads the event
-		err = st.AppendEventAround(ctx, store.Object{ID: ev.ID, Type: "event", Layout: l}, before, object, after)
+		envelope := before + "{}" + after
+		l, _ := store.MembersLayout(envelope, ms[:]) // nil: the store reads the event
+		err = st.AppendEventAround(ctx, store.Object{ID: ev.ID, Type: "event", JSON: envelope, Layout: l}, before, object, after)
 	} else {
 		_, err = s.store.AppendEvent(ctx, store.Object{ID: ev.ID, Type: "event", JSON: eventJSON(ev)})
 	}
