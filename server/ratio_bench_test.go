@@ -1,27 +1,19 @@
 package server_test
 
 import (
-	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
+
+	"github.com/routedeck/routedeck/internal/ratiobench"
 )
 
-// BenchmarkPeerRatios measures the peer run's requests in one loop beside
-// a bare handler that answers each with fixed bytes (the limit server's
-// design), both over loopback HTTP with keep-alive and parallel clients:
-// each client sends one request to each server in turn, so both meet the
-// same load from the rest of the machine, which on a shared box moves a
-// peer run's throughput ratios more than the servers do. It reports
-// ratio = bare latency / routedeck latency per request (the throughput
-// ratio the peer run compares; targets: GET ≥ 0.8, a stored create (a
-// charge, a customer) ≥ 0.6 (0.8 for issue 8's POST), a retrieve of a
-// stored object ≥ 0.8).
+// BenchmarkPeerRatios measures the peer run's requests beside a bare
+// handler answering the same bytes (ratiobench: the ratio the peer run
+// compares; targets: GET ≥ 0.8, a stored create (a charge, a customer)
+// ≥ 0.6 (0.8 for issue 8's POST), a retrieve of a stored object ≥ 0.8).
 func BenchmarkPeerRatios(b *testing.B) {
 	const form = "application/x-www-form-urlencoded"
 	cases := []struct {
@@ -57,33 +49,6 @@ func BenchmarkPeerRatios(b *testing.B) {
 			if c.setup != nil {
 				target = c.setup(s)
 			}
-			var sent atomic.Int64
-			send := func(client *http.Client, base string) error {
-				body := c.body
-				if c.vary != nil {
-					body = c.vary(sent.Add(1))
-				}
-				req, err := http.NewRequest(c.method, base+target, strings.NewReader(body))
-				if err != nil {
-					return err
-				}
-				req.Header.Set("Authorization", "Bearer sk_test_123")
-				if c.body != "" {
-					req.Header.Set("Content-Type", form)
-				}
-				res, err := client.Do(req)
-				if err != nil {
-					return err
-				}
-				_, _ = io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-				if res.StatusCode != 200 {
-					return fmt.Errorf("%s %s: status %d", c.method, target, res.StatusCode)
-				}
-				return nil
-			}
-			ours := httptest.NewServer(s)
-			defer ours.Close()
 			// The bare handler answers what routedeck answers, fixed.
 			rec := httptest.NewRecorder()
 			req := httptest.NewRequest(c.method, target, strings.NewReader(c.body))
@@ -91,42 +56,13 @@ func BenchmarkPeerRatios(b *testing.B) {
 				req.Header.Set("Content-Type", form)
 			}
 			s.ServeHTTP(rec, req)
-			fixed := rec.Body.Bytes()
-			bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				_, _ = io.Copy(io.Discard, r.Body)
-				w.Header()["Content-Type"] = []string{"application/json"}
-				w.Header()["Request-Id"] = []string{"req_123"}
-				_, _ = w.Write(fixed)
-			}))
-			defer bare.Close()
-			for _, ts := range []*httptest.Server{ours, bare} {
-				ts.Client().Transport.(*http.Transport).MaxIdleConnsPerHost = 64
-			}
-			var bareNs, oursNs, pairs atomic.Int64
-			timed := func(ts *httptest.Server, into *atomic.Int64) error {
-				start := time.Now()
-				err := send(ts.Client(), ts.URL)
-				into.Add(int64(time.Since(start)))
-				return err
-			}
-			b.ReportAllocs()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					if err := timed(bare, &bareNs); err != nil {
-						b.Error(err)
-						return
-					}
-					if err := timed(ours, &oursNs); err != nil {
-						b.Error(err)
-						return
-					}
-					pairs.Add(1)
+			ratiobench.Run(b, s, ratiobench.Fixed(rec.Body.Bytes()), func(client *http.Client, base string, n int64) error {
+				body := c.body
+				if c.vary != nil {
+					body = c.vary(n)
 				}
+				return ratiobench.Send(client, base, c.method, target, body)
 			})
-			n := float64(max(pairs.Load(), 1))
-			b.ReportMetric(float64(bareNs.Load())/n, "bare-ns/req")
-			b.ReportMetric(float64(oursNs.Load())/n, "routedeck-ns/req")
-			b.ReportMetric(float64(bareNs.Load())/float64(max(oursNs.Load(), 1)), "ratio")
 		})
 	}
 }
