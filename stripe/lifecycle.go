@@ -479,48 +479,104 @@ type chargeRecord struct {
 // storeCharge keeps the charge a confirm made, succeeded or failed (with
 // its outcome and failure_code, as Stripe keeps a declined charge).
 func (l *lifecycle) storeCharge(ctx context.Context, c chargeRecord) {
-	status, paid := "succeeded", true
-	outcome := map[string]any{"network_status": "approved_by_network", "reason": nil, "risk_level": "normal",
-		"seller_message": "Payment complete.", "type": "authorized"}
-	var failureCode, failureMessage any
-	if c.failed != nil {
-		status, paid = "failed", false
-		outcome = map[string]any{"network_status": "declined_by_network", "reason": c.failed.DeclineCode, "risk_level": "normal",
-			"seller_message": "The bank did not return any further details with this decline.", "type": "issuer_declined"}
-		failureCode, failureMessage = c.failed.Code, c.failed.Message
+	var balance *string
+	if c.failed == nil && !c.uncaptured {
+		txn := l.storeBalance(ctx, c.id, "charge", c.amount, c.currency)
+		balance = &txn
 	}
-	captured := c.failed == nil && !c.uncaptured
-	amountCaptured := int64(0)
-	if captured {
-		amountCaptured = c.amount
-	}
-	card := c.card.Card
-	ch := map[string]any{
-		"id": c.id, "object": "charge", "amount": c.amount, "amount_captured": amountCaptured, "amount_refunded": 0,
-		"captured": captured, "created": time.Now().Unix(), "currency": c.currency, "failure_code": failureCode,
-		"failure_message": failureMessage, "livemode": false, "metadata": map[string]any{}, "outcome": outcome, "paid": paid,
-		"payment_intent": c.intent, "payment_method": c.pm, "refunded": false, "refunds": map[string]any{
-			"object": "list", "data": []any{}, "has_more": false, "url": "/v1/charges/" + c.id + "/refunds"},
-		"payment_method_details": map[string]any{"type": "card", "card": map[string]any{
-			"brand": card.Brand, "last4": card.Last4(), "exp_month": card.ExpMonth, "exp_year": card.ExpYear,
-			"funding": card.Funding, "country": card.Country}},
-		"status": status, "balance_transaction": nil,
-	}
-	if c.customer != "" {
-		ch["customer"] = c.customer
-	}
-	if c.invoice != "" {
-		ch["description"] = "Payment for Invoice " + c.invoice
-		ch["payment_intent"] = nil
-	}
-	if captured {
-		ch["balance_transaction"] = l.storeBalance(ctx, c.id, "charge", c.amount, c.currency)
-	}
-	b, err := json.Marshal(ch)
+	b, err := json.Marshal(c.object(balance, time.Now().Unix()))
 	if err != nil {
 		return
 	}
 	_, _ = l.put(ctx, store.Object{ID: c.id, Type: "charge", JSON: string(b)})
+}
+
+// object is the charge c records, made at now, with its balance
+// transaction (nil: none).
+func (c chargeRecord) object(balance *string, now int64) chargeObject {
+	card := c.card.Card
+	ch := chargeObject{
+		Amount: c.amount, BalanceTransaction: balance, Created: now, Currency: c.currency, Customer: c.customer,
+		ID: c.id, Metadata: struct{}{}, Object: "charge", Paid: true, PaymentMethod: c.pm, Status: "succeeded",
+		Outcome: chargeOutcome{NetworkStatus: "approved_by_network", RiskLevel: "normal",
+			SellerMessage: "Payment complete.", Type: "authorized"},
+		PaymentMethodDetails: chargeMethodDetails{Type: "card", Card: chargeCard{Brand: card.Brand, Country: card.Country,
+			ExpMonth: card.ExpMonth, ExpYear: card.ExpYear, Funding: card.Funding, Last4: card.Last4()}},
+		Refunds: chargeRefunds{Data: []struct{}{}, Object: "list", URL: "/v1/charges/" + c.id + "/refunds"},
+	}
+	if c.failed != nil {
+		ch.Status, ch.Paid = "failed", false
+		ch.Outcome = chargeOutcome{NetworkStatus: "declined_by_network", Reason: &c.failed.DeclineCode, RiskLevel: "normal",
+			SellerMessage: "The bank did not return any further details with this decline.", Type: "issuer_declined"}
+		ch.FailureCode, ch.FailureMessage = &c.failed.Code, &c.failed.Message
+	}
+	if ch.Captured = c.failed == nil && !c.uncaptured; ch.Captured {
+		ch.AmountCaptured = c.amount
+	}
+	if c.invoice != "" {
+		ch.Description = "Payment for Invoice " + c.invoice
+	} else {
+		ch.PaymentIntent = &c.intent
+	}
+	return ch
+}
+
+// chargeObject is a charge routedeck makes (a confirm's, an invoice
+// payment's), as Stripe answers it. Its members are in name order (the
+// order they were always stored in).
+type chargeObject struct {
+	Amount               int64               `json:"amount"`
+	AmountCaptured       int64               `json:"amount_captured"`
+	AmountRefunded       int64               `json:"amount_refunded"`
+	BalanceTransaction   *string             `json:"balance_transaction"`
+	Captured             bool                `json:"captured"`
+	Created              int64               `json:"created"`
+	Currency             string              `json:"currency"`
+	Customer             string              `json:"customer,omitempty"`
+	Description          string              `json:"description,omitempty"`
+	FailureCode          *string             `json:"failure_code"`
+	FailureMessage       *string             `json:"failure_message"`
+	ID                   string              `json:"id"`
+	Livemode             bool                `json:"livemode"`
+	Metadata             struct{}            `json:"metadata"`
+	Object               string              `json:"object"`
+	Outcome              chargeOutcome       `json:"outcome"`
+	Paid                 bool                `json:"paid"`
+	PaymentIntent        *string             `json:"payment_intent"`
+	PaymentMethod        string              `json:"payment_method"`
+	PaymentMethodDetails chargeMethodDetails `json:"payment_method_details"`
+	Refunded             bool                `json:"refunded"`
+	Refunds              chargeRefunds       `json:"refunds"`
+	Status               string              `json:"status"`
+}
+
+type chargeOutcome struct {
+	NetworkStatus string  `json:"network_status"`
+	Reason        *string `json:"reason"`
+	RiskLevel     string  `json:"risk_level"`
+	SellerMessage string  `json:"seller_message"`
+	Type          string  `json:"type"`
+}
+
+type chargeMethodDetails struct {
+	Card chargeCard `json:"card"`
+	Type string     `json:"type"`
+}
+
+type chargeCard struct {
+	Brand    string `json:"brand"`
+	Country  string `json:"country"`
+	ExpMonth int    `json:"exp_month"`
+	ExpYear  int    `json:"exp_year"`
+	Funding  string `json:"funding"`
+	Last4    string `json:"last4"`
+}
+
+type chargeRefunds struct {
+	Data    []struct{} `json:"data"`
+	HasMore bool       `json:"has_more"`
+	Object  string     `json:"object"`
+	URL     string     `json:"url"`
 }
 
 var _ server.Own = (*Payments)(nil)
@@ -859,21 +915,7 @@ func (l *lifecycle) increment(ctx context.Context, id string, req *render.Reques
 // standard card pricing (2.9% + 30 cents) on charges, none on refunds.
 func (l *lifecycle) storeBalance(ctx context.Context, source, typ string, amount int64, currency string) string {
 	id := render.NewID("txn")
-	var fee int64
-	if typ == "charge" && amount > 0 {
-		fee = (amount*29+500)/1000 + 30
-	}
-	now := time.Now().Unix()
-	feeDetails := []any{}
-	if fee > 0 {
-		feeDetails = append(feeDetails, map[string]any{"amount": fee, "application": nil, "currency": currency,
-			"description": "Stripe processing fees", "type": "stripe_fee"})
-	}
-	b, err := json.Marshal(map[string]any{
-		"id": id, "object": "balance_transaction", "amount": amount, "available_on": now + 2*24*3600, "created": now,
-		"currency": currency, "description": nil, "exchange_rate": nil, "fee": fee, "fee_details": feeDetails,
-		"net": amount - fee, "reporting_category": typ, "source": source, "status": "pending", "type": typ,
-	})
+	b, err := json.Marshal(balanceOf(id, source, typ, amount, currency, time.Now().Unix()))
 	if err != nil {
 		return ""
 	}
@@ -881,4 +923,48 @@ func (l *lifecycle) storeBalance(ctx context.Context, source, typ string, amount
 		return ""
 	}
 	return id
+}
+
+// balanceOf is the balance transaction id of amount in currency that
+// source (a charge, a refund) makes at now; a charge pays Stripe's fee.
+func balanceOf(id, source, typ string, amount int64, currency string, now int64) balanceObject {
+	var fee int64
+	if typ == "charge" && amount > 0 {
+		fee = (amount*29+500)/1000 + 30
+	}
+	details := []balanceFee{}
+	if fee > 0 {
+		details = append(details, balanceFee{Amount: fee, Currency: currency, Description: "Stripe processing fees", Type: "stripe_fee"})
+	}
+	return balanceObject{Amount: amount, AvailableOn: now + 2*24*3600, Created: now, Currency: currency, Fee: fee,
+		FeeDetails: details, ID: id, Net: amount - fee, Object: "balance_transaction", ReportingCategory: typ,
+		Source: source, Status: "pending", Type: typ}
+}
+
+// balanceObject is a balance transaction as Stripe answers it, its
+// members in name order (the order they were always stored in).
+type balanceObject struct {
+	Amount            int64        `json:"amount"`
+	AvailableOn       int64        `json:"available_on"`
+	Created           int64        `json:"created"`
+	Currency          string       `json:"currency"`
+	Description       *string      `json:"description"`
+	ExchangeRate      *float64     `json:"exchange_rate"`
+	Fee               int64        `json:"fee"`
+	FeeDetails        []balanceFee `json:"fee_details"`
+	ID                string       `json:"id"`
+	Net               int64        `json:"net"`
+	Object            string       `json:"object"`
+	ReportingCategory string       `json:"reporting_category"`
+	Source            string       `json:"source"`
+	Status            string       `json:"status"`
+	Type              string       `json:"type"`
+}
+
+type balanceFee struct {
+	Amount      int64   `json:"amount"`
+	Application *string `json:"application"`
+	Currency    string  `json:"currency"`
+	Description string  `json:"description"`
+	Type        string  `json:"type"`
 }
