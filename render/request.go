@@ -254,3 +254,9 @@ func scalarString(v any) (string, bool) {
 		return string(b), true
 	}
 }
+
+// SetBody replaces the request's body; it is parsed again on next use.
+func (r *Request) SetBody(body []byte) {
+	r.Body = body
+	r.form, r.json, r.decoded = nil, nil, false
+}

@@ -58,25 +58,39 @@ type preparedCreate struct {
 // seconds, as the `now` helper writes it).
 const holeTime = -1
 
-// fill is the object of a new create at now: its JSON and id.
-func (p *preparedCreate) fill(now time.Time) (js, id string) {
+// holeValue is the preparedCreate hole of the request's first value hole
+// (formShape); holeValue-j is the hole of its value hole j.
+const holeValue = -2
+
+// fill is the object of a new create at now with the request's values
+// (their JSON text, formShape.values): its JSON and id.
+func (p *preparedCreate) fill(now time.Time, values []string) (js, id string) {
 	ids := make([]string, len(p.prefixes))
 	for i, prefix := range p.prefixes {
 		ids[i] = render.NewID(prefix)
 	}
-	return p.fillWith(ids, now), ids[p.self]
+	return p.fillWith(ids, now, values), ids[p.self]
 }
 
-func (p *preparedCreate) fillWith(ids []string, now time.Time) string {
+// fillWith fills p's holes: ids, the time now and the values (their JSON
+// text, by index among the request's value holes).
+func (p *preparedCreate) fillWith(ids []string, now time.Time, values []string) string {
 	var num [20]byte
 	unix := strconv.AppendInt(num[:0], now.Unix(), 10)
 	var b strings.Builder
-	b.Grow(p.size + len(p.holes)*24)
+	n := p.size + len(p.holes)*24
+	for _, v := range values {
+		n += len(v)
+	}
+	b.Grow(n)
 	for i, h := range p.holes {
 		b.WriteString(p.text[i])
-		if h == holeTime {
+		switch {
+		case h == holeTime:
 			b.Write(unix)
-		} else {
+		case h <= holeValue:
+			b.WriteString(values[holeValue-h])
+		default:
 			b.WriteString(ids[h])
 		}
 	}
@@ -95,7 +109,8 @@ type preparedKey struct {
 // preparedCreates are the creates a State has prepared, by request.
 type preparedCreates struct {
 	mu sync.RWMutex
-	// byKey holds, for each key, the prepared creates by request body.
+	// byKey holds, for each key, the prepared creates by request shape
+	// (formShape).
 	byKey map[preparedKey]map[string]*preparedCreate
 	n     int
 }
@@ -116,11 +131,11 @@ func preparable(info *routeInfo, req *render.Request, from server.Rendering) (pr
 		rawQuery: req.RawQuery, contentType: req.ContentType}, true
 }
 
-// get returns the prepared create of key and body, nil if none is kept.
-func (pc *preparedCreates) get(key preparedKey, body []byte) *preparedCreate {
+// get returns the prepared create of key and shape, nil if none is kept.
+func (pc *preparedCreates) get(key preparedKey, shape string) *preparedCreate {
 	pc.mu.RLock()
 	defer pc.mu.RUnlock()
-	return pc.byKey[key][string(body)]
+	return pc.byKey[key][shape]
 }
 
 // full reports whether no more prepared creates are kept: requests not
@@ -131,8 +146,8 @@ func (pc *preparedCreates) full() bool {
 	return pc.n >= maxPrepared
 }
 
-// keep keeps p for key and body, while there is room.
-func (pc *preparedCreates) keep(key preparedKey, body []byte, p *preparedCreate) {
+// keep keeps p for key and shape, while there is room.
+func (pc *preparedCreates) keep(key preparedKey, shape string, p *preparedCreate) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	if pc.n >= maxPrepared {
@@ -146,8 +161,8 @@ func (pc *preparedCreates) keep(key preparedKey, body []byte, p *preparedCreate)
 		m = map[string]*preparedCreate{}
 		pc.byKey[key] = m
 	}
-	if _, ok := m[string(body)]; !ok {
-		m[string(body)] = p
+	if _, ok := m[shape]; !ok {
+		m[shape] = p
 		pc.n++
 	}
 }
@@ -188,11 +203,14 @@ func (s *State) renderAt(info *routeInfo, req *render.Request, renderVariant fun
 
 // prepare learns the create of req (see preparedCreate): it returns the
 // rendering that answers this request, if it is ok, and what was learnt.
-func (s *State) prepare(info *routeInfo, req *render.Request, renderVariant func() (string, error)) (rendering, *preparedCreate) {
+func (s *State) prepare(info *routeInfo, req *render.Request, renderVariant func() (string, error), shape formShape) (rendering, *preparedCreate) {
 	now := time.Now()
 	first := s.renderAt(info, req, renderVariant, now)
 	if !first.ok {
 		return first, &preparedCreate{}
+	}
+	if len(shape.holes) > 0 {
+		return first, s.prepareValues(info, req, renderVariant, shape, first)
 	}
 	// A second rendering, with other ids and at another time.
 	second := s.renderAt(info, req, renderVariant, now.Add(1_000_003*time.Second))
@@ -247,12 +265,149 @@ func learn(first, second rendering) *preparedCreate {
 	for _, t := range p.text {
 		p.size += len(t)
 	}
-	if p.fillWith(second.ids, second.now) != second.js || p.fillWith(first.ids, first.now) != first.js {
+	if p.fillWith(second.ids, second.now, nil) != second.js || p.fillWith(first.ids, first.now, nil) != first.js {
 		return fail
 	}
 	p.layout, _ = store.ScanLayout(first.js) // nil: Put reads each object, and fails as it would
 	return p
 }
+
+// prepareValues learns the create of a request whose shape has value
+// holes (see learnValues), given its rendering first. req is left as it
+// was.
+func (s *State) prepareValues(info *routeInfo, req *render.Request, renderVariant func() (string, error), shape formShape, first rendering) *preparedCreate {
+	values, ok := shape.values()
+	if !ok {
+		return &preparedCreate{}
+	}
+	body := req.Body
+	defer req.SetBody(body)
+	b1, v1 := shape.perturbed(0)
+	req.SetBody(b1)
+	r1 := s.renderAt(info, req, renderVariant, first.now.Add(1_000_003*time.Second))
+	b2, v2 := shape.perturbed(1)
+	req.SetBody(b2)
+	r2 := s.renderAt(info, req, renderVariant, first.now.Add(2_000_006*time.Second))
+	return learnValues(first, r1, r2, values, v1, v2)
+}
+
+// learnValues cuts a create at its ids, its time and its values, learnt
+// from two renderings (one, two) of the request with other values of one
+// length (one's and two's values differ at every position, and are plain
+// text, written as they are): the texts align byte for byte, and every
+// run of bytes that differs must lie in exactly one hole, an id, the time
+// or a value, found at the same place in both. The cut is kept only if it
+// fills to both renderings and to first, the request's own rendering with
+// its own values (firstValues, other lengths), byte for byte, and if no
+// literal piece holds a value of first's as a token of its own (a value
+// read but not from the request as rendered); a preparedCreate that is
+// not ok otherwise.
+func learnValues(first, one, two rendering, firstValues, oneValues, twoValues []string) *preparedCreate {
+	fail := &preparedCreate{}
+	if !one.ok || !two.ok || !slices.Equal(first.prefixes, one.prefixes) || !slices.Equal(first.prefixes, two.prefixes) ||
+		len(one.js) != len(two.js) {
+		return fail
+	}
+	b := view(first.js)
+	id, typ := topString(b, "id"), topString(b, "object")
+	self := slices.Index(first.ids, id)
+	if self < 0 || typ == "" || typ == "list" {
+		return fail
+	}
+	if _, child := childParentParam[typ]; child {
+		return fail
+	}
+	type candidate struct {
+		a, b string
+		hole int
+	}
+	cands := make([]candidate, 0, len(one.ids)+1+len(oneValues))
+	for k := range one.ids {
+		cands = append(cands, candidate{one.ids[k], two.ids[k], k})
+	}
+	cands = append(cands, candidate{strconv.FormatInt(one.now.Unix(), 10), strconv.FormatInt(two.now.Unix(), 10), holeTime})
+	for j := range oneValues {
+		cands = append(cands, candidate{oneValues[j], twoValues[j], holeValue - j})
+	}
+	for _, c := range cands {
+		if len(c.a) != len(c.b) || c.a == "" {
+			return fail
+		}
+	}
+	p := &preparedCreate{ok: true, typ: typ, self: self, prefixes: first.prefixes}
+	last := 0
+	for i := 0; i < len(one.js); {
+		if one.js[i] == two.js[i] {
+			i++
+			continue
+		}
+		// The one hole that covers i in both renderings.
+		found, start, end := 0, 0, 0
+		for _, c := range cands {
+			for at := max(last, i-len(c.a)+1); at <= i; at++ {
+				if at+len(c.a) <= len(one.js) && one.js[at:at+len(c.a)] == c.a && two.js[at:at+len(c.b)] == c.b {
+					if found == 0 {
+						p.holes = append(p.holes, c.hole)
+					}
+					found++
+					start, end = at, at+len(c.a)
+				}
+			}
+		}
+		if found != 1 {
+			return fail
+		}
+		p.text = append(p.text, one.js[last:start])
+		last, i = end, end
+	}
+	p.text = append(p.text, one.js[last:])
+	for _, t := range p.text {
+		p.size += len(t)
+	}
+	if p.fillWith(one.ids, one.now, oneValues) != one.js || p.fillWith(two.ids, two.now, twoValues) != two.js ||
+		p.fillWith(first.ids, first.now, firstValues) != first.js {
+		return fail
+	}
+	for _, t := range p.text {
+		for _, v := range firstValues {
+			if holdsToken(t, v) {
+				return fail
+			}
+		}
+	}
+	return p // no layout: the values move what follows them
+}
+
+// holdsToken reports whether text holds v other than as part of a longer
+// run of digits, letters or a string: v between quotes, or digits not next
+// to digits.
+func holdsToken(text, v string) bool {
+	for from := 0; ; {
+		i := strings.Index(text[from:], v)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(v)
+		before, after := byte(0), byte(0)
+		if i > 0 {
+			before = text[i-1]
+		}
+		if end < len(text) {
+			after = text[end]
+		}
+		if before == '"' && after == '"' {
+			return true
+		}
+		if !isDigit(before) && !isDigit(after) && !isLetter(before) && !isLetter(after) && isDigit(v[0]) {
+			return true
+		}
+		from = i + 1
+	}
+}
+
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
 
 // renderingKey is the context key of a request's server.Rendering.
 type renderingKey struct{}

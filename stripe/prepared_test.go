@@ -155,13 +155,14 @@ func TestPreparedCreateFilters(t *testing.T) {
 	}
 }
 
-// The prepared creates are bounded; past the bound, creates of requests
-// not seen yet are answered as rendered, and those prepared still are.
+// The prepared creates are bounded; past the bound, creates of request
+// shapes not seen yet (here each names another metadata key) are answered
+// as rendered, and those prepared still are.
 func TestPreparedCreatesBounded(t *testing.T) {
 	ts, st, state := paymentsServer(t, true)
 	n := stripe.MaxPrepared + 44
 	for i := range n {
-		form := "email=c" + strconv.Itoa(i) + "@example.com"
+		form := "email=c" + strconv.Itoa(i) + "@example.com&metadata[k" + strconv.Itoa(i) + "]=v"
 		code, body, raw := call(t, ts, "POST", "/v1/customers", form)
 		if code != 200 || body["email"] != "c"+strconv.Itoa(i)+"@example.com" {
 			t.Fatalf("create %d: %d %s", i, code, raw)
@@ -171,7 +172,7 @@ func TestPreparedCreatesBounded(t *testing.T) {
 	if ok+not != stripe.MaxPrepared || ok == 0 {
 		t.Errorf("%d prepared creates kept (%d of them unpreparable); want the bound, %d", ok+not, not, stripe.MaxPrepared)
 	}
-	code, body, raw := call(t, ts, "POST", "/v1/customers", "email=c0@example.com")
+	code, body, raw := call(t, ts, "POST", "/v1/customers", "email=c0@example.com&metadata[k0]=v")
 	if code != 200 || body["email"] != "c0@example.com" {
 		t.Fatalf("a prepared create again: %d %s", code, raw)
 	}

@@ -375,14 +375,15 @@ func (s *State) stored(ctx context.Context, obj store.Object) (server.Answer, *s
 // prepares it. ok is false when the request's creates cannot be prepared:
 // create renders it as any other.
 func (s *State) createPrepared(ctx context.Context, info *routeInfo, req *render.Request, renderVariant func() (string, error), key preparedKey) (ans server.Answer, refused *server.APIError, ok bool) {
-	p := s.prepared.get(key, req.Body)
+	shape := shapeOf(req)
+	p := s.prepared.get(key, shape.key)
 	if p == nil && s.prepared.full() {
 		return server.Answer{}, nil, false
 	}
 	if p == nil {
 		var first rendering
-		first, p = s.prepare(info, req, renderVariant)
-		s.prepared.keep(key, req.Body, p)
+		first, p = s.prepare(info, req, renderVariant, shape)
+		s.prepared.keep(key, shape.key, p)
 		if p.ok {
 			ans, refused = s.stored(ctx, store.Object{ID: first.ids[p.self], Type: p.typ, JSON: first.js, Layout: p.layout})
 			return ans, refused, true
@@ -391,7 +392,11 @@ func (s *State) createPrepared(ctx context.Context, info *routeInfo, req *render
 	if !p.ok {
 		return server.Answer{}, nil, false
 	}
-	js, id := p.fill(time.Now())
+	values, ok := shape.values()
+	if !ok {
+		return server.Answer{}, nil, false
+	}
+	js, id := p.fill(time.Now(), values)
 	ans, refused = s.stored(ctx, store.Object{ID: id, Type: p.typ, JSON: js, Layout: p.layout})
 	return ans, refused, true
 }
