@@ -1,6 +1,8 @@
 package stripe
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -50,6 +52,40 @@ func TestLearnValuesCutsAtEchoesOnly(t *testing.T) {
 	} {
 		if p := learnWith(tpl); p.ok {
 			t.Errorf("%s: learnt %+v; want no cut", name, p)
+		}
+	}
+}
+
+// A fill with values of other lengths moves the members that follow
+// them: the members it gives the store are where they lie in the filled
+// text.
+func TestLearnValuesMovesMembers(t *testing.T) {
+	obj := func(id, now string, v []string) string {
+		return `{"id":"` + id + `","object":"customer","amount":` + v[0] + `,"description":"` + v[1] + `","created":` + now +
+			`,"metadata":{"k":"` + v[2] + `","id":"` + id + `"},"email":"` + v[1] + `@x","livemode":false}`
+	}
+	at := func(id string, unix int64, v ...string) rendering {
+		return rendering{js: obj(id, strconv.FormatInt(unix, 10), v), ids: []string{id},
+			prefixes: []string{"cus"}, now: time.Unix(unix, 0), ok: true}
+	}
+	p := learnValues(at("cus_a", 1700000000, "2000", "plain", "42"), at("cus_b", 1800000000, "13579", "AbCdEf", "864"),
+		at("cus_c", 1900000000, "57913", "bCdEfG", "246"), []string{"2000", "plain", "42"}, []string{"13579", "AbCdEf", "864"}, []string{"57913", "bCdEfG", "246"})
+	if !p.ok || p.members == nil {
+		t.Fatalf("learnt %+v; want a cut with members", p)
+	}
+	for _, values := range [][]string{{"7", `say \"hi\" \u2713`, "1"}, {"123456789012345", "", "98765432"}, {"2000", "plain", "42"}} {
+		ids := []string{"cus_0123456789abcdefXYZ"}
+		now := time.Unix(1234567890, 0)
+		js := p.fillWith(ids, now, values)
+		if want := obj(ids[0], "1234567890", values); js != want {
+			t.Fatalf("filled\n%s\nwant\n%s", js, want)
+		}
+		got, want := p.movedMembers(p.holeLens(ids, now, values)), membersOf(js, nil, nil)
+		if !slices.Equal(got, want) {
+			t.Errorf("values %q: members %v; want %v", values, got, want)
+		}
+		if p.layoutOf(js, p.holeLens(ids, now, values)) == nil {
+			t.Errorf("values %q: no layout", values)
 		}
 	}
 }

@@ -50,8 +50,51 @@ type preparedCreate struct {
 	holes []int
 	size  int // the bytes of text, to size the buffer
 	// layout is the store's reading of the object (ids and times keep
-	// their length), nil if the store could not read it.
+	// their length), nil if the store could not read it or values fill
+	// it (members says where its members lie then).
 	layout *store.Layout
+	// members are where the object's top-level members lie in the text
+	// the holes were cut from, when it has value holes (learnValues),
+	// and holeAt and holeLen where each hole lay in it; members is nil
+	// when a hole lies in a name or across a member's bounds.
+	members         []store.Member
+	holeAt, holeLen []int
+}
+
+// layoutOf is the store's reading of js, p filled with the ids and values
+// written in it (lens: the length of each hole as filled): p.layout, or
+// with value holes, the members moved as the values moved them, read by
+// store.MembersLayout; nil when there is none (Put reads the object).
+func (p *preparedCreate) layoutOf(js string, lens []int) *store.Layout {
+	if p.members == nil {
+		return p.layout
+	}
+	l, err := store.MembersLayout(js, p.movedMembers(lens))
+	if err != nil {
+		return nil
+	}
+	return l
+}
+
+// movedMembers are p.members in the text p fills with holes of lens.
+func (p *preparedCreate) movedMembers(lens []int) []store.Member {
+	ms := make([]store.Member, len(p.members))
+	h, delta := 0, 0
+	// moved is pos in js: pos is never inside a hole (learnValues).
+	moved := func(pos int) int {
+		for h < len(p.holeAt) && p.holeAt[h]+p.holeLen[h] <= pos {
+			delta += lens[h] - p.holeLen[h]
+			h++
+		}
+		return pos + delta
+	}
+	for i, m := range p.members {
+		ms[i].Key.Start = moved(m.Key.Start)
+		ms[i].Key.End = moved(m.Key.End)
+		ms[i].Value.Start = moved(m.Value.Start)
+		ms[i].Value.End = moved(m.Value.End)
+	}
+	return ms
 }
 
 // holeTime is a preparedCreate hole holding the create's time (Unix
@@ -63,13 +106,37 @@ const holeTime = -1
 const holeValue = -2
 
 // fill is the object of a new create at now with the request's values
-// (their JSON text, formShape.values): its JSON and id.
-func (p *preparedCreate) fill(now time.Time, values []string) (js, id string) {
+// (their JSON text, formShape.values): its JSON, id and the store's
+// reading of it (nil: Put reads it).
+func (p *preparedCreate) fill(now time.Time, values []string) (js, id string, layout *store.Layout) {
 	ids := make([]string, len(p.prefixes))
 	for i, prefix := range p.prefixes {
 		ids[i] = render.NewID(prefix)
 	}
-	return p.fillWith(ids, now, values), ids[p.self]
+	js = p.fillWith(ids, now, values)
+	if p.members == nil {
+		return js, ids[p.self], p.layout
+	}
+	return js, ids[p.self], p.layoutOf(js, p.holeLens(ids, now, values))
+}
+
+// holeLens are the lengths of p's holes filled with ids, the time now and
+// values.
+func (p *preparedCreate) holeLens(ids []string, now time.Time, values []string) []int {
+	var num [20]byte
+	unix := len(strconv.AppendInt(num[:0], now.Unix(), 10))
+	lens := make([]int, len(p.holes))
+	for i, h := range p.holes {
+		switch {
+		case h == holeTime:
+			lens[i] = unix
+		case h <= holeValue:
+			lens[i] = len(values[holeValue-h])
+		default:
+			lens[i] = len(ids[h])
+		}
+	}
+	return lens
 }
 
 // fillWith fills p's holes: ids, the time now and the values (their JSON
@@ -299,9 +366,9 @@ func (s *State) prepareValues(info *routeInfo, req *render.Request, renderVarian
 // or a value, found at the same place in both. The cut is kept only if it
 // fills to both renderings and to first, the request's own rendering with
 // its own values (firstValues, other lengths), byte for byte, and if no
-// literal piece holds a value of first's as a token of its own (a value
-// read but not from the request as rendered); a preparedCreate that is
-// not ok otherwise.
+// literal piece holds a value of first's (of three bytes or more) as a
+// token of its own (a value read but not from the request as rendered);
+// a preparedCreate that is not ok otherwise.
 func learnValues(first, one, two rendering, firstValues, oneValues, twoValues []string) *preparedCreate {
 	fail := &preparedCreate{}
 	if !one.ok || !two.ok || !slices.Equal(first.prefixes, one.prefixes) || !slices.Equal(first.prefixes, two.prefixes) ||
@@ -357,6 +424,7 @@ func learnValues(first, one, two rendering, firstValues, oneValues, twoValues []
 		if found != 1 {
 			return fail
 		}
+		p.holeAt, p.holeLen = append(p.holeAt, start), append(p.holeLen, end-start)
 		p.text = append(p.text, one.js[last:start])
 		last, i = end, end
 	}
@@ -370,12 +438,38 @@ func learnValues(first, one, two rendering, firstValues, oneValues, twoValues []
 	}
 	for _, t := range p.text {
 		for _, v := range firstValues {
-			if holdsToken(t, v) {
+			if len(v) >= 3 && holdsToken(t, v) { // shorter ones are everywhere
 				return fail
 			}
 		}
 	}
-	return p // no layout: the values move what follows them
+	p.members = membersOf(one.js, p.holeAt, p.holeLen)
+	return p
+}
+
+// membersOf are where the top-level members of the object js lie, nil if
+// a hole (at, of len) lies in a member's name or holds one of its bounds.
+func membersOf(js string, at, lens []int) []store.Member {
+	b := view(js)
+	var ms []store.Member
+	err := eachMember(b, func(key []byte, s span) error {
+		start := cap(b) - cap(key) // key is b[start:end]
+		ms = append(ms, store.Member{Key: store.Span{Start: start, End: start + len(key)}, Value: store.Span{Start: s.start, End: s.end}})
+		return nil
+	})
+	if err != nil || len(ms) == 0 {
+		return nil
+	}
+	for _, m := range ms {
+		for h := range at {
+			inside := func(pos int) bool { return at[h] < pos && pos < at[h]+lens[h] }
+			if inside(m.Key.Start) || inside(m.Key.End) || inside(m.Value.Start) || inside(m.Value.End) ||
+				(at[h] < m.Key.End && at[h]+lens[h] > m.Key.Start) {
+				return nil
+			}
+		}
+	}
+	return ms
 }
 
 // holdsToken reports whether text holds v other than as part of a longer

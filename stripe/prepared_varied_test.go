@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // creates posts each form to both servers and requires the prepared
@@ -116,5 +117,37 @@ func TestPreparedCreateVariedKeepsBooleans(t *testing.T) {
 	}
 	if ok, not := state.PreparedCreates(); ok != 2 || not != 0 {
 		t.Errorf("%d creates prepared, %d unpreparable; want 2 (capture true and false) and 0", ok, not)
+	}
+}
+
+// Customers filled with values of other lengths are stored where their
+// members lie: a list filters each by its own email, and all by their
+// time.
+func TestPreparedCreateVariedFilters(t *testing.T) {
+	ts, _, state := paymentsServer(t, true)
+	ids := map[string]string{}
+	for i := range 12 {
+		email := "u" + strconv.Itoa(i*i*i) + "@example.com"
+		form := "description=" + url.QueryEscape(`d "`+strconv.Itoa(i*977)+`" ✓`) + "&email=" + url.QueryEscape(email) +
+			"&name=" + url.QueryEscape("N"+strconv.Itoa(i*31)) + "&metadata[k]=" + strconv.Itoa(1+i*4099)
+		code, body, raw := call(t, ts, "POST", "/v1/customers", form)
+		if code != 200 || body["email"] != email {
+			t.Fatalf("create %d: %d %s", i, code, raw)
+		}
+		ids[email], _ = body["id"].(string)
+	}
+	if ok, _ := state.PreparedCreates(); ok != 1 {
+		t.Fatalf("%d creates prepared; want 1 filled 11 times", ok)
+	}
+	for email, id := range ids {
+		code, body, raw := call(t, ts, "GET", "/v1/customers?limit=100&email="+url.QueryEscape(email), "")
+		data, _ := body["data"].([]any)
+		if code != 200 || len(data) != 1 || data[0].(map[string]any)["id"] != id {
+			t.Fatalf("list by email %s: %d %s; want %s alone", email, code, raw, id)
+		}
+	}
+	code, body, raw := call(t, ts, "GET", "/v1/customers?limit=100&created[gte]="+strconv.FormatInt(time.Now().Unix()-60, 10), "")
+	if data, _ := body["data"].([]any); code != 200 || len(data) != len(ids) {
+		t.Fatalf("list by created: %d %s", code, raw)
 	}
 }

@@ -396,8 +396,8 @@ func (s *State) createPrepared(ctx context.Context, info *routeInfo, req *render
 	if !ok {
 		return server.Answer{}, nil, false
 	}
-	js, id := p.fill(time.Now(), values)
-	ans, refused = s.stored(ctx, store.Object{ID: id, Type: p.typ, JSON: js, Layout: p.layout})
+	js, id, layout := p.fill(time.Now(), values)
+	ans, refused = s.stored(ctx, store.Object{ID: id, Type: p.typ, JSON: js, Layout: layout})
 	return ans, refused, true
 }
 
