@@ -1,11 +1,14 @@
 package stripe
 
 import (
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/routedeck/routedeck/store"
 )
 
 // learnValues cuts at a value only where the renderings show it echoed
@@ -84,8 +87,37 @@ func TestLearnValuesMovesMembers(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("values %q: members %v; want %v", values, got, want)
 		}
-		if p.layoutOf(js, p.holeLens(ids, now, values)) == nil {
+		if p.layoutOf(js, p.holeLens(ids, now, values), values) == nil {
 			t.Errorf("values %q: no layout", values)
+		}
+	}
+}
+
+// Fills whose values have the same lengths share a layout only while
+// the store reads them alike: a value the store must decode (an escape, a
+// byte past ASCII) has a layout of its own, the store's own reading.
+func TestFilledLayoutsAreTheStoresReading(t *testing.T) {
+	obj := func(id, now, amount, desc string) string {
+		return `{"id":"` + id + `","object":"customer","amount":` + amount + `,"description":"` + desc + `","created":` + now + `}`
+	}
+	at := func(id string, unix int64, amount, desc string) rendering {
+		return rendering{js: obj(id, strconv.FormatInt(unix, 10), amount, desc), ids: []string{id},
+			prefixes: []string{"cus"}, now: time.Unix(unix, 0), ok: true}
+	}
+	p := learnValues(at("cus_a", 1700000000, "2000", "plain"), at("cus_b", 1800000000, "13579", "AbCdEf"),
+		at("cus_c", 1900000000, "57913", "bCdEfG"), []string{"2000", "plain"}, []string{"13579", "AbCdEf"}, []string{"57913", "bCdEfG"})
+	if !p.ok || p.members == nil {
+		t.Fatalf("learnt %+v; want a cut with members", p)
+	}
+	// Each pair of values has the lengths of the one before it.
+	for _, values := range [][]string{{"2001", "abcdef"}, {"2002", "uvwxyz"}, {"2003", `ab\"cd`}, {"2004", "abécd"}, {"2005", "ghijkl"}} {
+		js, _, got := p.fill(time.Unix(1234567890, 0), values)
+		want, err := store.ScanLayout(js)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("values %q: layout %+v; want the store's reading %+v", values, got, want)
 		}
 	}
 }

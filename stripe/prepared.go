@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/routedeck/routedeck/catalog"
@@ -59,21 +60,53 @@ type preparedCreate struct {
 	// when a hole lies in a name or across a member's bounds.
 	members         []store.Member
 	holeAt, holeLen []int
+	// lastLayout is the layout of the last fill with value holes, all
+	// plain (plainValues): the store's reading of such a fill depends only
+	// on the holes' lengths (where members lie; a value's kind is its
+	// hole's), so fills of plain values of the same lengths share it.
+	lastLayout atomic.Pointer[filledLayout]
+}
+
+// filledLayout is the store's reading of a fill whose holes had lens.
+type filledLayout struct {
+	lens   []int
+	layout *store.Layout
 }
 
 // layoutOf is the store's reading of js, p filled with the ids and values
 // written in it (lens: the length of each hole as filled): p.layout, or
 // with value holes, the members moved as the values moved them, read by
 // store.MembersLayout; nil when there is none (Put reads the object).
-func (p *preparedCreate) layoutOf(js string, lens []int) *store.Layout {
+func (p *preparedCreate) layoutOf(js string, lens []int, values []string) *store.Layout {
 	if p.members == nil {
 		return p.layout
+	}
+	plain := plainValues(values)
+	if last := p.lastLayout.Load(); plain && last != nil && slices.Equal(last.lens, lens) {
+		return last.layout
 	}
 	l, err := store.MembersLayout(js, p.movedMembers(lens))
 	if err != nil {
 		return nil
 	}
+	if plain {
+		p.lastLayout.Store(&filledLayout{lens: lens, layout: l})
+	}
 	return l
+}
+
+// plainValues says whether every value (JSON text) is printable ASCII
+// without a backslash: a string the store reads as its text, never one
+// it must decode (an escape, a byte past ASCII).
+func plainValues(values []string) bool {
+	for _, v := range values {
+		for i := 0; i < len(v); i++ {
+			if c := v[i]; c < 0x20 || c >= 0x7f || c == '\\' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // movedMembers are p.members in the text p fills with holes of lens.
@@ -117,7 +150,7 @@ func (p *preparedCreate) fill(now time.Time, values []string) (js, id string, la
 	if p.members == nil {
 		return js, ids[p.self], p.layout
 	}
-	return js, ids[p.self], p.layoutOf(js, p.holeLens(ids, now, values))
+	return js, ids[p.self], p.layoutOf(js, p.holeLens(ids, now, values), values)
 }
 
 // holeLens are the lengths of p's holes filled with ids, the time now and
