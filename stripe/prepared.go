@@ -317,6 +317,22 @@ func (s *State) prepare(info *routeInfo, req *render.Request, renderVariant func
 	return first, learn(first, second)
 }
 
+// preparedObject is the type of the object r rendered and the index among
+// its ids of its own id; ok is false for what is not prepared: no object
+// of its own id, a list, a child kept under its parent.
+func preparedObject(r rendering) (typ string, self int, ok bool) {
+	b := view(r.js)
+	id, typ := topString(b, "id"), topString(b, "object")
+	self = slices.Index(r.ids, id)
+	if self < 0 || typ == "" || typ == "list" {
+		return "", 0, false
+	}
+	if _, child := childParentParam[typ]; child {
+		return "", 0, false
+	}
+	return typ, self, true
+}
+
 // learn cuts the first rendering at its ids and time, and keeps the cut
 // only if it fills to the second; a preparedCreate that is not ok
 // otherwise.
@@ -325,13 +341,8 @@ func learn(first, second rendering) *preparedCreate {
 	if !second.ok || !slices.Equal(first.prefixes, second.prefixes) {
 		return fail
 	}
-	b := view(first.js)
-	id, typ := topString(b, "id"), topString(b, "object")
-	self := slices.Index(first.ids, id)
-	if self < 0 || typ == "" || typ == "list" {
-		return fail
-	}
-	if _, child := childParentParam[typ]; child {
+	typ, self, ok := preparedObject(first)
+	if !ok {
 		return fail
 	}
 	type at struct{ pos, len, hole int }
@@ -408,13 +419,8 @@ func learnValues(first, one, two rendering, firstValues, oneValues, twoValues []
 		len(one.js) != len(two.js) {
 		return fail
 	}
-	b := view(first.js)
-	id, typ := topString(b, "id"), topString(b, "object")
-	self := slices.Index(first.ids, id)
-	if self < 0 || typ == "" || typ == "list" {
-		return fail
-	}
-	if _, child := childParentParam[typ]; child {
+	typ, self, ok := preparedObject(first)
+	if !ok {
 		return fail
 	}
 	type candidate struct {
