@@ -616,6 +616,7 @@ func (s *Server) HTTPServer() *http.Server {
 // ends all subscriptions.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := s.HTTPServer()
+	ln = joinWrites(hs, ln)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
