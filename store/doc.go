@@ -16,6 +16,15 @@
 // (map[string]any) costs several times its JSON size. The benchmarks and
 // TestMemoryPerObject measure both.
 //
+// A writer that makes many objects from one text (package stripe's
+// prepared creates) may hand Put an object as a Template, shared, and its
+// values (Object.Filled) with its Layout: the store keeps the fill (a few
+// dozen bytes of values where the text is kilobytes) and joins the text
+// only when it is read, each time (Get, List, Update's function, a save
+// writes it piece by piece); filters read its fields from the pieces.
+// An event appended around such an object (AppendEventAround) keeps the
+// same fill, which never changes, so it reads back the object as it was.
+//
 // Lists (Query, Page) are newest first, by Created and then by the order
 // objects were first stored, with Stripe's cursors: a Limit, StartingAfter
 // or EndingBefore (an id), HasMore and an optional total count. Filters

@@ -444,17 +444,32 @@ func skipSpace(js string, i int) int {
 	return i
 }
 
-func (f field) name(js string) string { return js[f.key : f.key+uint32(f.klen)] }
+func (f field) name(js source) string { return js.sub(f.key, f.key+uint32(f.klen)) }
+
+// source is an object's JSON as its fields are read from it: js, or the
+// fill's when fill is set.
+type source struct {
+	js   string
+	fill *Filled
+}
+
+// sub is the JSON's bytes [i, j).
+func (s source) sub(i, j uint32) string {
+	if s.fill == nil {
+		return s.js[i:j]
+	}
+	return s.fill.sub(int(i), int(j))
+}
 
 // lookup returns the field named name.
-func (fs fields) lookup(js, name string) (field, bool) {
+func (fs fields) lookup(js source, name string) (field, bool) {
 	f, at := fs.find(js, name, -1)
 	return f, at >= 0
 }
 
 // find returns the field named name and its position (-1 if there is
 // none), trying position guess first.
-func (fs fields) find(js, name string, guess int) (field, int) {
+func (fs fields) find(js source, name string, guess int) (field, int) {
 	if guess >= 0 && guess < len(fs) && int(fs[guess].klen) == len(name) && fs[guess].name(js) == name {
 		return fs[guess], guess
 	}
@@ -466,8 +481,8 @@ func (fs fields) find(js, name string, guess int) (field, int) {
 }
 
 // equals tells whether the field's value, as text, is want.
-func (f field) equals(js, want string) bool {
-	raw := js[f.val : f.val+f.vlen]
+func (f field) equals(js source, want string) bool {
+	raw := js.sub(f.val, f.val+f.vlen)
 	switch f.kind {
 	case kindString, kindNumber, kindBool:
 		return raw == want

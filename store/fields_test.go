@@ -46,12 +46,12 @@ func FuzzScanTop(f *testing.F) {
 			t.Fatalf("created = %d, %v; encoding/json reads %s", created, hasCreated, top["created"])
 		}
 		for _, f := range fs {
-			if _, ok := top[f.name(js)]; !ok {
-				t.Fatalf("indexed %q, which is not a top-level field", f.name(js))
+			if _, ok := top[f.name(source{js: js})]; !ok {
+				t.Fatalf("indexed %q, which is not a top-level field", f.name(source{js: js}))
 			}
 		}
 		for name, raw := range top {
-			f, ok := fs.lookup(js, name)
+			f, ok := fs.lookup(source{js: js}, name)
 			scalar := len(raw) > 0 && raw[0] != '{' && raw[0] != '['
 			if !scalar || raw[0] == 'n' {
 				if ok && f.kind != kindNull {
@@ -72,10 +72,10 @@ func FuzzScanTop(f *testing.F) {
 					t.Fatal(err)
 				}
 			}
-			if !f.equals(js, want) {
+			if !f.equals(source{js: js}, want) {
 				t.Fatalf("field %q does not equal %q", name, want)
 			}
-			if f.equals(js, want+"x") {
+			if f.equals(source{js: js}, want+"x") {
 				t.Fatalf("field %q equals %q too", name, want+"x")
 			}
 		}
@@ -89,13 +89,13 @@ func TestLookupMissesUnknownNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, name := range []string{"a", "b", "c"} {
-		f, ok := fs.lookup(js, name)
-		if !ok || !f.equals(js, []string{"1", "2", "true"}[i]) {
+		f, ok := fs.lookup(source{js: js}, name)
+		if !ok || !f.equals(source{js: js}, []string{"1", "2", "true"}[i]) {
 			t.Errorf("lookup %q = %+v, %v", name, f, ok)
 		}
 	}
 	for _, name := range []string{"", "aa", "d", strconv.Itoa(1)} {
-		if _, ok := fs.lookup(js, name); ok {
+		if _, ok := fs.lookup(source{js: js}, name); ok {
 			t.Errorf("lookup %q found a field", name)
 		}
 	}

@@ -209,7 +209,11 @@ func encodeEntries(w *bufio.Writer, name string, es []entry) error {
 		w.WriteString("\n")
 		w.Write(b[:len(b)-1])
 		w.WriteString(`,"json":`)
-		w.WriteString(e.obj.JSON)
+		if e.obj.Filled != nil {
+			_, _ = e.obj.Filled.WriteTo(w) // a bufio.Writer's error is Flush's too
+		} else {
+			w.WriteString(e.obj.JSON)
+		}
 		w.WriteByte('}')
 	}
 	_, err := w.WriteString("\n]")

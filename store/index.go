@@ -18,6 +18,12 @@ type entry struct {
 	parts *eventParts
 }
 
+// object is the stored object, its JSON joined if it is filled.
+func (e *entry) object() Object { return joined(e.obj) }
+
+// source is the stored object's JSON for reading its fields.
+func (e *entry) source() source { return source{js: e.obj.JSON, fill: e.obj.Filled} }
+
 // order compares entries oldest first.
 func order(a *entry, created int64, seq uint64) int {
 	if c := cmp.Compare(a.obj.Created, created); c != 0 {

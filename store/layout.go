@@ -37,7 +37,7 @@ func ScanLayout(js string) (*Layout, error) {
 	}
 	l := &Layout{size: len(js), fields: fs}
 	if hasCreated {
-		if f, ok := fs.lookup(js, "created"); ok {
+		if f, ok := fs.lookup(source{js: js}, "created"); ok {
 			l.created, l.clen = int(f.val), int(f.vlen)
 		}
 	}
@@ -48,7 +48,11 @@ func ScanLayout(js string) (*Layout, error) {
 // its JSON; ok is false when obj must be read.
 func (m *Memory) entryFrom(obj Object) (e *entry, ok bool) {
 	l := obj.Layout
-	if l == nil || l.edit || l.size != len(obj.JSON) || obj.ID == "" || obj.Type == "" {
+	size := len(obj.JSON)
+	if obj.Filled != nil {
+		size = obj.Filled.Len()
+	}
+	if l == nil || l.edit || l.size != size || obj.ID == "" || obj.Type == "" {
 		return nil, false
 	}
 	obj.Layout = nil // what the store keeps has none
@@ -56,7 +60,8 @@ func (m *Memory) entryFrom(obj Object) (e *entry, ok bool) {
 		if l.clen == 0 {
 			obj.Created = m.now().Unix()
 		} else {
-			n, err := strconv.ParseInt(obj.JSON[l.created:l.created+l.clen], 10, 64)
+			js := source{js: obj.JSON, fill: obj.Filled}
+			n, err := strconv.ParseInt(js.sub(uint32(l.created), uint32(l.created+l.clen)), 10, 64)
 			if err != nil {
 				return nil, false
 			}
@@ -115,7 +120,7 @@ func MembersLayout(js string, members []Member) (*Layout, error) {
 	}
 	l := &Layout{size: len(js), fields: sortTops(tops)}
 	if hasCreated {
-		if f, ok := l.fields.lookup(js, "created"); ok {
+		if f, ok := l.fields.lookup(source{js: js}, "created"); ok {
 			l.created, l.clen = int(f.val), int(f.vlen)
 		}
 	}

@@ -48,7 +48,7 @@ func page(x index, exact bool, q Query, ids map[string]*entry) (Page, error) {
 					p.HasMore = true
 					break
 				}
-				p.Data = append(p.Data, e.obj)
+				p.Data = append(p.Data, e.object())
 			}
 		}
 		slices.Reverse(p.Data)
@@ -66,7 +66,7 @@ func page(x index, exact bool, q Query, ids map[string]*entry) (Page, error) {
 					p.HasMore = true
 					break
 				}
-				p.Data = append(p.Data, e.obj)
+				p.Data = append(p.Data, e.object())
 			}
 		}
 	}
@@ -100,12 +100,13 @@ func matcher(q Query) func(*entry) bool {
 		}
 		for i := range eqs {
 			c := &eqs[i]
-			f, at := e.fields.find(e.obj.JSON, c.field, c.guess)
-			if at < 0 || !f.equals(e.obj.JSON, c.value) {
+			js := e.source()
+			f, at := e.fields.find(js, c.field, c.guess)
+			if at < 0 || !f.equals(js, c.value) {
 				return false
 			}
 			c.guess = at
 		}
-		return fn == nil || fn(e.obj)
+		return fn == nil || fn(e.object())
 	}
 }

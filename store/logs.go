@@ -55,7 +55,8 @@ func (m *Memory) AppendEvent(_ context.Context, ev Object) (Object, error) {
 // What is read back is byte for byte what AppendEvent with the joined
 // JSON keeps.
 func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before, object, after string) error {
-	if !strings.HasSuffix(before, eventObject) || !m.isStored(object) {
+	fill, stored := m.storedAs(object)
+	if !strings.HasSuffix(before, eventObject) || !stored {
 		ev.JSON = before + object + after
 		_, err := m.AppendEvent(ctx, ev)
 		return err
@@ -84,7 +85,12 @@ func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before, objec
 			f.val += shift
 		}
 	}
-	e.obj.JSON, e.parts = "", &eventParts{before, object, after}
+	e.obj.JSON, e.parts = "", &eventParts{before: before, object: object, after: after}
+	if fill != nil {
+		// The stored object is kept filled: the event keeps the same fill
+		// (which never changes), not this text of it.
+		e.parts.object, e.parts.fill = "", fill
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.events.byID[ev.ID] != nil {
@@ -98,12 +104,30 @@ func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before, objec
 	return nil
 }
 
-// eventParts are the parts of an event's JSON not yet joined.
-type eventParts struct{ before, object, after string }
+// eventParts are the parts of an event's JSON not yet joined: before,
+// the object (its text, or its fill when fill is set), after.
+type eventParts struct {
+	before, object, after string
+	fill                  *Filled
+}
 
-// isStored reports whether js is the JSON of a stored object, as stored.
-func (m *Memory) isStored(js string) bool {
-	return m.storedObject(js, 0) == len(js)
+// join is the event's JSON.
+func (p *eventParts) join() string {
+	if p.fill == nil {
+		return p.before + p.object + p.after
+	}
+	b := make([]byte, 0, len(p.before)+p.fill.Len()+len(p.after))
+	b = append(b, p.before...)
+	b = p.fill.AppendTo(b)
+	b = append(b, p.after...)
+	return string(b)
+}
+
+// storedAs reports whether js is the JSON of a stored object, as stored,
+// and the fill it is kept as, if it is.
+func (m *Memory) storedAs(js string) (*Filled, bool) {
+	end, fill := m.storedEnd(js, 0)
+	return fill, end == len(js)
 }
 
 // readEvents runs fn with the event log readable: the events kept as
@@ -130,7 +154,7 @@ func (m *Memory) joinEvents() {
 	}
 	for _, e := range m.events.idx {
 		if p := e.parts; p != nil {
-			e.obj.JSON, e.parts = p.before+p.object+p.after, nil
+			e.obj.JSON, e.parts = p.join(), nil
 		}
 	}
 	m.events.parted = 0
@@ -141,25 +165,38 @@ func (m *Memory) joinEvents() {
 // not be checked again. Its id (the first member, as Stripe writes
 // objects) finds it.
 func (m *Memory) storedObject(js string, i int) int {
+	end, _ := m.storedEnd(js, i)
+	return end
+}
+
+// storedEnd is storedObject, and the fill the object is kept as, if any.
+func (m *Memory) storedEnd(js string, i int) (int, *Filled) {
 	const idMember = `{"id":"`
 	if !strings.HasPrefix(js[i:], idMember) {
-		return -1
+		return -1, nil
 	}
 	n := strings.IndexByte(js[i+len(idMember):], '"')
 	if n < 0 {
-		return -1
+		return -1, nil
 	}
 	id := js[i+len(idMember) : i+len(idMember)+n]
 	m.mu.RLock()
 	var stored string
+	var fill *Filled
 	if e := m.byID[id]; e != nil {
-		stored = e.obj.JSON
+		stored, fill = e.obj.JSON, e.obj.Filled
 	}
 	m.mu.RUnlock()
-	if stored == "" || !strings.HasPrefix(js[i:], stored) {
-		return -1
+	if fill != nil {
+		if !fill.prefixOf(js[i:]) {
+			return -1, nil
+		}
+		return i + fill.Len(), fill
 	}
-	return i + len(stored)
+	if stored == "" || !strings.HasPrefix(js[i:], stored) {
+		return -1, nil
+	}
+	return i + len(stored), nil
 }
 
 // addEvent logs e, dropping the oldest past the cap; the caller holds mu.

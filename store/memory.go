@@ -153,10 +153,13 @@ func cmp0[T int | time.Duration](v, def T) T {
 
 // prepare checks obj and builds its entry (without a sequence number).
 func (m *Memory) prepare(obj Object) (*entry, error) {
+	if obj.Filled != nil && obj.JSON != "" {
+		return nil, fmt.Errorf("object %q has both JSON and Filled", obj.ID)
+	}
 	if e, ok := m.entryFrom(obj); ok {
 		return e, nil
 	}
-	return m.prepareKnown(obj, nil)
+	return m.prepareKnown(joined(obj), nil) // a fill without its layout is read as its text
 }
 
 // prepareKnown is prepare, passing known to scanTopKnown.
@@ -206,11 +209,14 @@ func (m *Memory) reseed() {
 // Get returns the object with id.
 func (m *Memory) Get(_ context.Context, id string) (Object, error) {
 	m.mu.RLock()
-	defer m.mu.RUnlock()
-	if e := m.byID[id]; e != nil {
-		return e.obj, nil
+	e := m.byID[id]
+	if e == nil {
+		m.mu.RUnlock()
+		return Object{}, &NotFoundError{ID: id}
 	}
-	return Object{}, &NotFoundError{ID: id}
+	obj := e.obj
+	m.mu.RUnlock()
+	return joined(obj), nil // a fill never changes: joined without the lock
 }
 
 // Put stores obj. Its JSON must be one JSON object.
@@ -253,6 +259,7 @@ func (m *Memory) Update(_ context.Context, id string, fn func(Object) (Object, e
 		if cur == nil {
 			return Object{}, &NotFoundError{ID: id}
 		}
+		obj = joined(obj)
 		next, err := fn(obj)
 		if err != nil {
 			return Object{}, err
@@ -279,7 +286,7 @@ func (m *Memory) Update(_ context.Context, id string, fn func(Object) (Object, e
 		out := m.replace(old, e).obj // copied under the lock: the entry changes in place
 		m.changed(OpPut, out.Type, out.ID)
 		m.mu.Unlock()
-		return out, nil
+		return joined(out), nil
 	}
 }
 
@@ -364,7 +371,7 @@ func (m *Memory) Delete(_ context.Context, id string, cascade bool) ([]Object, e
 			continue // already gone: parents that form a cycle
 		}
 		m.drop(g)
-		out = append(out, g.obj)
+		out = append(out, g.object())
 		m.changed(OpDelete, g.obj.Type, g.obj.ID)
 	}
 	return out, nil

@@ -80,6 +80,15 @@ type Object struct {
 	Created int64
 	// JSON is the object's body, a JSON object, kept byte for byte.
 	JSON string
+	// Filled, when set on Put (with JSON empty), is the object's body as
+	// a shared template and this object's values: a store may keep it so
+	// (a few bytes an object rather than its text) and join it only when
+	// it is read, or join it now. With it Put needs a Layout (else it
+	// joins the text to read it). Put returns the object as it was kept
+	// (Filled set and JSON empty, or JSON joined); every other method
+	// returns objects with their JSON joined and no Filled. Text gives
+	// either's text.
+	Filled *Filled
 	// Layout, when set on Put, is what reading JSON would find: the
 	// layout of a text JSON was made from by changing only the bytes,
 	// never the length, of string and number values (ScanLayout). A store
@@ -88,6 +97,22 @@ type Object struct {
 	// changed from the object the function was given. Stored objects
 	// have none.
 	Layout *Layout
+}
+
+// Text is the object's JSON: JSON, or Filled's joined.
+func (o Object) Text() string {
+	if o.Filled != nil {
+		return o.Filled.String()
+	}
+	return o.JSON
+}
+
+// joined is o with its JSON joined, if it is filled.
+func joined(o Object) Object {
+	if o.Filled != nil {
+		o.JSON, o.Filled = o.Filled.String(), nil
+	}
+	return o
 }
 
 // Query selects one page of a list. The zero Query lists every object.

@@ -20,11 +20,12 @@ type valueIndex map[string]*index
 // valueOf is the text Query.Equal compares for the field name of e, and
 // whether e has a scalar, non-null value there.
 func valueOf(e *entry, name string) (string, bool) {
-	f, ok := e.fields.lookup(e.obj.JSON, name)
+	js := e.source()
+	f, ok := e.fields.lookup(js, name)
 	if !ok || f.kind == kindNull {
 		return "", false
 	}
-	return f.text(e.obj.JSON), true
+	return f.text(js), true
 }
 
 // addValues and dropValues keep the value indexes; the caller holds mu.
@@ -127,8 +128,8 @@ func (m *Memory) narrowest(q Query, x index) index {
 
 // text is the value Query.Equal compares: strings decoded, other scalars
 // as written.
-func (f field) text(js string) string {
-	raw := js[f.val : f.val+f.vlen]
+func (f field) text(js source) string {
+	raw := js.sub(f.val, f.val+f.vlen)
 	if f.kind == kindEscaped {
 		return decodeString(raw)
 	}

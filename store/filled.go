@@ -1,0 +1,217 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+)
+
+// A Template is the JSON text of many objects cut at its holes, the
+// places where one object differs from another (package stripe's
+// prepared creates: the ids, the time, the request's values). A Filled
+// is one object made from it: the template, shared, and its own values.
+// A store that keeps an object as a Filled (Object.Filled) keeps a few
+// bytes per object rather than its whole text, and joins the text only
+// when it is read. A Template never changes once made.
+type Template struct {
+	text  []string // len(holes)+1 pieces
+	holes []int    // for each hole, the index of the value it holds
+	nvals int      // how many values a fill has
+	size  int      // the bytes of text
+}
+
+// NewTemplate makes the template whose text is text[0], the value of
+// holes[0], text[1], ... text[len(holes)]: holes[i] is the index, among
+// the values of a fill, of the value that hole i holds (several holes may
+// hold one value; every value must be held by some hole).
+func NewTemplate(text []string, holes []int) (*Template, error) {
+	if len(text) != len(holes)+1 {
+		return nil, fmt.Errorf("store: a template of %d holes needs %d pieces of text, not %d", len(holes), len(holes)+1, len(text))
+	}
+	t := &Template{text: text, holes: holes}
+	for _, h := range holes {
+		if h < 0 {
+			return nil, fmt.Errorf("store: template hole value %d is negative", h)
+		}
+		t.nvals = max(t.nvals, h+1)
+	}
+	held := make([]bool, t.nvals)
+	for _, h := range holes {
+		held[h] = true
+	}
+	for i, ok := range held {
+		if !ok {
+			return nil, fmt.Errorf("store: template value %d is held by no hole", i)
+		}
+	}
+	for _, s := range text {
+		t.size += len(s)
+	}
+	return t, nil
+}
+
+// Values is how many values a fill of t takes.
+func (t *Template) Values() int { return t.nvals }
+
+// A Filled is an object's JSON as a Template and the values of its holes.
+// It never changes once made: what reads it reads the same bytes for as
+// long as it is held.
+type Filled struct {
+	t *Template
+	// vals holds the end of each value (4 bytes each, little-endian),
+	// then the values, one after the other.
+	vals string
+	size int // the length of the joined text
+}
+
+// errFillSize is the error of a fill whose values are too long.
+var errFillSize = errors.New("store: a fill's values must be shorter than 4 GiB")
+
+// Fill makes the object of t with values (their text as it stands in the
+// JSON), which must be t.Values() many.
+func (t *Template) Fill(values ...string) (*Filled, error) {
+	if len(values) != t.nvals {
+		return nil, fmt.Errorf("store: a template of %d values filled with %d", t.nvals, len(values))
+	}
+	n := 4 * len(values)
+	for _, v := range values {
+		n += len(v)
+	}
+	if n > math.MaxUint32 {
+		return nil, errFillSize
+	}
+	b := make([]byte, 4*len(values), n)
+	end := 4 * len(values)
+	for i, v := range values {
+		end += len(v)
+		binary.LittleEndian.PutUint32(b[4*i:], uint32(end))
+		b = append(b, v...)
+	}
+	f := &Filled{t: t, vals: string(b), size: t.size}
+	for _, h := range t.holes {
+		f.size += len(f.Value(h))
+	}
+	return f, nil
+}
+
+// Value is the fill's value i, a part of the text f keeps.
+func (f *Filled) Value(i int) string {
+	start := 4 * f.t.nvals
+	if i > 0 {
+		start = f.end(i - 1)
+	}
+	return f.vals[start:f.end(i)]
+}
+
+// end is where value i ends in vals.
+func (f *Filled) end(i int) int {
+	v := f.vals[4*i : 4*i+4]
+	return int(uint32(v[0]) | uint32(v[1])<<8 | uint32(v[2])<<16 | uint32(v[3])<<24)
+}
+
+// Len is the length of the object's JSON.
+func (f *Filled) Len() int { return f.size }
+
+// String joins the object's JSON.
+func (f *Filled) String() string {
+	var b strings.Builder
+	b.Grow(f.size)
+	f.each(func(s string) bool {
+		b.WriteString(s)
+		return true
+	})
+	return b.String()
+}
+
+// AppendTo appends the object's JSON to b.
+func (f *Filled) AppendTo(b []byte) []byte {
+	b = growBy(b, f.size)
+	f.each(func(s string) bool {
+		b = append(b, s...)
+		return true
+	})
+	return b
+}
+
+// WriteTo writes the object's JSON to w, piece by piece.
+func (f *Filled) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	var err error
+	f.each(func(s string) bool {
+		var k int
+		k, err = io.WriteString(w, s)
+		n += int64(k)
+		return err == nil
+	})
+	return n, err
+}
+
+func growBy(b []byte, n int) []byte {
+	if cap(b)-len(b) < n {
+		nb := make([]byte, len(b), len(b)+n)
+		copy(nb, b)
+		return nb
+	}
+	return b
+}
+
+// each calls fn with the pieces of the JSON in order (pieces of text and
+// values), until fn returns false.
+func (f *Filled) each(fn func(string) bool) {
+	t := f.t
+	for i, h := range t.holes {
+		if !fn(t.text[i]) || !fn(f.Value(h)) {
+			return
+		}
+	}
+	fn(t.text[len(t.holes)])
+}
+
+// sub is the JSON's bytes [i, j): a part of the template's text or of a
+// value when one piece holds them all, else joined.
+func (f *Filled) sub(i, j int) string {
+	if i >= j {
+		return ""
+	}
+	var out string
+	var b []byte
+	pos := 0
+	f.each(func(s string) bool {
+		end := pos + len(s)
+		if end > i && pos < j {
+			lo, hi := max(i-pos, 0), min(j-pos, len(s))
+			if b == nil && lo == i-pos && hi == j-pos {
+				out = s[lo:hi] // one piece holds them: shared
+				return false
+			}
+			b = append(b, s[lo:hi]...)
+		}
+		pos = end
+		return pos < j
+	})
+	if b == nil {
+		return out
+	}
+	return string(b)
+}
+
+// prefixOf reports whether js starts with the object's JSON.
+func (f *Filled) prefixOf(js string) bool {
+	if len(js) < f.size {
+		return false
+	}
+	pos := 0
+	ok := true
+	f.each(func(s string) bool {
+		if js[pos:pos+len(s)] != s {
+			ok = false
+			return false
+		}
+		pos += len(s)
+		return true
+	})
+	return ok
+}
