@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/routedeck/routedeck/embed"
@@ -252,4 +253,30 @@ func newConfirmServers(b *testing.B, intents int, body, want string) *confirmSer
 // confirm sends the n-th confirm (intents in turn) to the server at base.
 func (cs *confirmServers) confirm(client *http.Client, base string, n int64) error {
 	return ratiobench.Send(client, base, http.MethodPost, cs.targets[n%int64(len(cs.targets))], cs.body)
+}
+
+// BenchmarkConfirmSucceedsHandler is BenchmarkConfirmSucceedsRatio's
+// paying confirm through the handler alone (no network): the server CPU
+// of the confirm, its charge, its balance transaction and its two
+// events, each request confirming an intent of its own.
+func BenchmarkConfirmSucceedsHandler(b *testing.B) {
+	cs := newConfirmServers(b, b.N+1, "payment_method=pm_card_visa", `"succeeded"`)
+	b.ReportAllocs()
+	var before, after syscall.Rusage
+	b.ResetTimer()
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	for n := 1; n <= b.N; n++ {
+		req := httptest.NewRequest(http.MethodPost, cs.targets[n], strings.NewReader(cs.body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		cs.stateful.ServeHTTP(w, req)
+		if w.Code != 200 {
+			b.Fatalf("confirm: %d %s", w.Code, w.Body)
+		}
+	}
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+	cpu := func(r syscall.Rusage) int64 { return r.Utime.Nano() + r.Stime.Nano() }
+	// The process's CPU (collection included): steadier than ns/op on a
+	// busy machine.
+	b.ReportMetric(float64(cpu(after)-cpu(before))/float64(b.N), "cpu-ns/op")
 }
