@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -88,6 +89,10 @@ func maskSecret(s string) string {
 type Registry struct {
 	mu        sync.RWMutex
 	endpoints map[string]Endpoint
+	// enabled are the enabled endpoints, oldest first, made again (under
+	// mu) on every change and never changed after: Wanting and Count read
+	// them without a lock, for every event raised on the request path.
+	enabled atomic.Pointer[[]Endpoint]
 }
 
 // NewRegistry makes an empty registry.
@@ -118,6 +123,7 @@ func (r *Registry) Add(p EndpointParams) (Endpoint, error) {
 	}
 	r.mu.Lock()
 	r.endpoints[e.ID] = e
+	r.snapshot()
 	r.mu.Unlock()
 	return e, nil
 }
@@ -148,12 +154,7 @@ func (r *Registry) List() []Endpoint {
 		out = append(out, clone(e))
 	}
 	r.mu.RUnlock()
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].Created.Equal(out[j].Created) {
-			return out[i].Created.Before(out[j].Created)
-		}
-		return out[i].ID < out[j].ID
-	})
+	sortOldestFirst(out)
 	return out
 }
 
@@ -189,6 +190,7 @@ func (r *Registry) Update(id string, u EndpointUpdate) (Endpoint, error) {
 		return Endpoint{}, err
 	}
 	r.endpoints[id] = e
+	r.snapshot()
 	return clone(e), nil
 }
 
@@ -198,28 +200,61 @@ func (r *Registry) Remove(id string) bool {
 	defer r.mu.Unlock()
 	_, ok := r.endpoints[id]
 	delete(r.endpoints, id)
+	r.snapshot()
 	return ok
+}
+
+// snapshot makes r.enabled again from r.endpoints; r.mu is held.
+func (r *Registry) snapshot() {
+	var on []Endpoint
+	for _, e := range r.endpoints {
+		if !e.Disabled {
+			on = append(on, e)
+		}
+	}
+	sortOldestFirst(on)
+	r.enabled.Store(&on)
+}
+
+// sortOldestFirst sorts endpoints by creation, then id.
+func sortOldestFirst(eps []Endpoint) {
+	sort.Slice(eps, func(i, j int) bool {
+		if !eps[i].Created.Equal(eps[j].Created) {
+			return eps[i].Created.Before(eps[j].Created)
+		}
+		return eps[i].ID < eps[j].ID
+	})
 }
 
 // Wanting returns the endpoints that want eventType, oldest first.
 func (r *Registry) Wanting(eventType string) []Endpoint {
-	r.mu.RLock()
 	var out []Endpoint
-	for _, e := range r.endpoints {
+	for _, e := range r.enabledNow() {
 		if e.Wants(eventType) {
 			out = append(out, e)
 		}
 	}
-	r.mu.RUnlock()
-	if len(out) > 1 {
-		sort.Slice(out, func(i, j int) bool {
-			if !out[i].Created.Equal(out[j].Created) {
-				return out[i].Created.Before(out[j].Created)
-			}
-			return out[i].ID < out[j].ID
-		})
-	}
 	return out
+}
+
+// Count is how many endpoints want eventType: len(Wanting(eventType)),
+// without making the list.
+func (r *Registry) Count(eventType string) int {
+	n := 0
+	for _, e := range r.enabledNow() {
+		if e.Wants(eventType) {
+			n++
+		}
+	}
+	return n
+}
+
+// enabledNow are the enabled endpoints, oldest first; not to be changed.
+func (r *Registry) enabledNow() []Endpoint {
+	if p := r.enabled.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // clone copies e so that callers cannot change the registry's slice.

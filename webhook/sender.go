@@ -222,10 +222,13 @@ type Sender struct {
 	// waiting are busy lanes not yet in ready: see kick.
 	waiting []*lane
 	armed   bool
-	log     map[string]*record
-	ring    []string // event ids in a ring of LogSize; ring[next] is the oldest once full
-	next    int
-	timers  map[*time.Timer]struct{}
+	// ring is the delivery log, a ring of LogSize events; ring[next] is
+	// the oldest once full. An event is found by its id by looking
+	// through it (Lookup and Redeliver, which people call), so that Send,
+	// which every event calls, keeps no index.
+	ring   []*record
+	next   int
+	timers map[*time.Timer]struct{}
 	// down holds, per endpoint URL, when and why it last could not be
 	// reached; an answer of any status removes it.
 	down   map[string]unreachable
@@ -265,8 +268,7 @@ func NewSender(reg *Registry, opts Options) *Sender {
 		lanes:  map[string]*lane{},
 		ctx:    ctx,
 		cancel: cancel,
-		log:    map[string]*record{},
-		ring:   make([]string, opts.LogSize),
+		ring:   make([]*record, opts.LogSize),
 		timers: map[*time.Timer]struct{}{},
 		down:   map[string]unreachable{},
 		subs:   map[int]chan Result{},
@@ -344,8 +346,8 @@ func (s *Sender) Send(e Event) (queued, dropped int) {
 // how many deliveries were queued.
 func (s *Sender) Redeliver(eventID string) (int, error) {
 	s.mu.Lock()
-	rec, ok := s.log[eventID]
-	if !ok || s.closed {
+	rec := s.find(eventID)
+	if rec == nil || s.closed {
 		s.mu.Unlock()
 		return 0, fmt.Errorf("no event %q in the delivery log (it keeps the last %d)", eventID, s.opts.LogSize)
 	}
@@ -424,12 +426,25 @@ func (s *Sender) handOff() {
 // remember adds rec to the log, forgetting the oldest past LogSize.
 // s.mu is held.
 func (s *Sender) remember(rec *record) {
-	if old := s.ring[s.next]; old != "" {
-		delete(s.log, old)
+	s.ring[s.next] = rec
+	if s.next++; s.next == len(s.ring) {
+		s.next = 0
 	}
-	s.ring[s.next] = rec.event.ID
-	s.next = (s.next + 1) % len(s.ring)
-	s.log[rec.event.ID] = rec
+}
+
+// find is the logged event with this id, the newest if several; nil
+// for none. s.mu is held.
+func (s *Sender) find(eventID string) *record {
+	for i := range s.ring {
+		r := s.ring[(s.next-1-i+len(s.ring))%len(s.ring)]
+		if r == nil {
+			return nil
+		}
+		if r.event.ID == eventID {
+			return r
+		}
+	}
+	return nil
 }
 
 func (s *Sender) work() {
@@ -588,13 +603,13 @@ func (s *Sender) Stats() Stats {
 // Log returns the logged events, newest first, with their deliveries.
 func (s *Sender) Log() []Record {
 	s.mu.Lock()
-	recs := make([]*record, 0, len(s.log))
+	recs := make([]*record, 0, len(s.ring))
 	for i := range s.ring {
-		id := s.ring[(s.next-1-i+2*len(s.ring))%len(s.ring)]
-		if id == "" {
+		r := s.ring[(s.next-1-i+len(s.ring))%len(s.ring)]
+		if r == nil {
 			break
 		}
-		recs = append(recs, s.log[id])
+		recs = append(recs, r)
 	}
 	out := make([]Record, len(recs))
 	for i, r := range recs {
@@ -610,7 +625,8 @@ func (s *Sender) Log() []Record {
 // Lookup returns one logged event with its deliveries.
 func (s *Sender) Lookup(eventID string) (Record, bool) {
 	s.mu.Lock()
-	r, ok := s.log[eventID]
+	r := s.find(eventID)
+	ok := r != nil
 	var out Record
 	if ok {
 		out = snapshot(r)

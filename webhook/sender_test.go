@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -401,6 +402,51 @@ func TestRegistry(t *testing.T) {
 	}
 }
 
+// Wanting and Count follow every change to the registry: additions,
+// event types changed, endpoints switched off and on, removals; Wanting
+// lists the oldest first.
+func TestWantingFollowsChanges(t *testing.T) {
+	reg := webhook.NewRegistry()
+	ids := func(eps []webhook.Endpoint) []string {
+		var out []string
+		for _, e := range eps {
+			out = append(out, e.ID)
+		}
+		return out
+	}
+	check := func(step, typ string, want ...string) {
+		t.Helper()
+		if got := ids(reg.Wanting(typ)); !slices.Equal(got, want) {
+			t.Errorf("%s: Wanting(%s) = %v; want %v", step, typ, got, want)
+		}
+		if n := reg.Count(typ); n != len(want) {
+			t.Errorf("%s: Count(%s) = %d; want %d", step, typ, n, len(want))
+		}
+	}
+	check("empty", "charge.succeeded")
+	all, _ := reg.Add(webhook.EndpointParams{URL: "http://127.0.0.1:4000/a"})
+	charges, _ := reg.Add(webhook.EndpointParams{URL: "http://127.0.0.1:4000/b", EnabledEvents: []string{"charge.succeeded", "charge.failed"}})
+	off, _ := reg.Add(webhook.EndpointParams{URL: "http://127.0.0.1:4000/c", Disabled: true})
+	check("added", "charge.succeeded", all.ID, charges.ID)
+	check("added", "customer.created", all.ID)
+	if _, err := reg.Update(charges.ID, webhook.EndpointUpdate{EnabledEvents: []string{"customer.created"}}); err != nil {
+		t.Fatal(err)
+	}
+	check("types changed", "charge.succeeded", all.ID)
+	check("types changed", "customer.created", all.ID, charges.ID)
+	on, no := false, true
+	reg.Update(off.ID, webhook.EndpointUpdate{Disabled: &on})
+	reg.Update(all.ID, webhook.EndpointUpdate{Disabled: &no})
+	check("switched", "charge.succeeded", off.ID)
+	check("switched", "customer.created", charges.ID, off.ID)
+	reg.Remove(charges.ID)
+	check("removed", "customer.created", off.ID)
+	if _, err := reg.Update(off.ID, webhook.EndpointUpdate{EnabledEvents: []string{"bad type!"}}); err == nil {
+		t.Fatal("a bad event type was accepted")
+	}
+	check("refused update", "customer.created", off.ID)
+}
+
 func TestNewEvent(t *testing.T) {
 	e := event(t, "customer.created")
 	if !strings.HasPrefix(e.ID, "evt_") || len(e.ID) != 28 || e.Object != "event" || e.Request.ID != nil || e.Created == 0 {
@@ -427,13 +473,17 @@ func TestNewEvent(t *testing.T) {
 // out so that the queue does not fill.
 func BenchmarkSend(b *testing.B) {
 	for _, c := range []struct {
-		name string
-		urls int
-	}{{"no endpoint", 0}, {"dead endpoint", 1}, {"three dead endpoints", 3}} {
+		name   string
+		urls   int
+		others int // endpoints that want another type
+	}{{"no endpoint", 0, 0}, {"other type", 0, 2}, {"dead endpoint", 1, 0}, {"three dead endpoints", 3, 0}} {
 		b.Run(c.name, func(b *testing.B) {
 			reg := webhook.NewRegistry()
 			for range c.urls {
 				reg.Add(webhook.EndpointParams{URL: deadURL(b)})
+			}
+			for range c.others {
+				reg.Add(webhook.EndpointParams{URL: deadURL(b), EnabledEvents: []string{"charge.succeeded", "invoice.paid"}})
 			}
 			s := webhook.NewSender(reg, webhook.Options{QueueSize: b.N*c.urls + 1, Retries: []time.Duration{time.Hour}})
 			defer s.Close()
