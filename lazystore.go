@@ -29,11 +29,22 @@ var _ store.Store = lazyStore{}
 
 // newLazyStore starts building the store with build.
 func newLazyStore(build func() (*store.Memory, error), strict bool) lazyStore {
-	l := lazyStore{get: sync.OnceValues(build), ready: new(atomic.Bool), strictGet: strict}
-	go func() {
-		_, _ = l.get()
-		l.ready.Store(true)
-	}()
+	l := lazyStoreOf(build, strict)
+	go func() { _, _ = l.get() }()
+	return l
+}
+
+// lazyStoreOf is a lazyStore whose store the first call that needs it
+// builds (newLazyStore starts that call in the background).
+func lazyStoreOf(build func() (*store.Memory, error), strict bool) lazyStore {
+	l := lazyStore{ready: new(atomic.Bool), strictGet: strict}
+	l.get = sync.OnceValues(func() (*store.Memory, error) {
+		// Ready before any caller has the store: a Get after a write
+		// that waited for the build must see that write, not "not
+		// found" because the background build has yet to say so.
+		defer l.ready.Store(true)
+		return build()
+	})
 	return l
 }
 
