@@ -74,3 +74,36 @@ func TestEventLayoutIsTheStoresReading(t *testing.T) {
 		}
 	}
 }
+
+// A layout kept for an envelope's shape serves only envelopes it fits:
+// for events that differ in every value (lengths, escapes, previous
+// attributes, request, pending webhooks, type), one cache's layout of
+// each envelope is the store's own reading of it.
+func TestEnvelopeLayoutsFitEveryEnvelope(t *testing.T) {
+	var c envelopeLayouts
+	reqIDs := []*string{nil, ptr("req_abc"), ptr("req_abcdef")}
+	keys := []*string{nil, ptr("key-1"), ptr("k\"ey\\é\n<&>")}
+	prevs := []json.RawMessage{nil, json.RawMessage(`{"email":null}`), json.RawMessage(`{"email":"a@b.cd"}`)}
+	versions := []string{"2020-08-27", "2024-06-20.acacia", "v\"1\u00e9", "2020-08-28"}
+	types := []string{"charge.succeeded", "charge.refunded", "payment_intent.succeeded", "caf\u00e9.<updated>", "charge.captured"}
+	n := 0
+	for i := range 400 {
+		ev := webhook.Event{ID: eventID(), Object: "event", APIVersion: versions[i%len(versions)],
+			Created: []int64{1700000000, 1700000001, 2, 17000000000}[i/4%4], Type: types[i/16%len(types)],
+			PendingWebhooks: []int{0, 3, 12}[i/80%3],
+			Data:            webhook.EventData{PreviousAttributes: prevs[i%3]},
+			Request:         webhook.EventRequest{ID: reqIDs[i/5%3], IdempotencyKey: keys[i/7%3]}}
+		env := writeEnvelope(&ev)
+		got := c.layout(&env)
+		want, err := store.ScanLayout(env.text)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("event %+v: the kept layout %+v; the store reads %+v %v", ev, got, want, err)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Fatal("no event checked")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

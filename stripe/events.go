@@ -39,6 +39,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/routedeck/routedeck/catalog"
@@ -87,7 +88,7 @@ func (s *State) raise(ctx context.Context, w *before, req *render.Request, ans s
 	}
 	if ans.Change.Op == "created" && ans.Change.ID != w.id {
 		obj, err := s.store.Get(ctx, ans.Change.ID)
-		if err != nil || silent[obj.Type] {
+		if err != nil || silent(obj.Type) {
 			return
 		}
 		s.emit(ctx, req, eventPrefix(obj.Type)+".created", obj.JSON, nil)
@@ -97,7 +98,7 @@ func (s *State) raise(ctx context.Context, w *before, req *render.Request, ans s
 		}
 		return
 	}
-	if w.obj == nil || silent[w.obj.Type] {
+	if w.obj == nil || silent(w.obj.Type) {
 		return
 	}
 	after, err := s.store.Get(ctx, w.id)
@@ -532,7 +533,9 @@ func (s *State) sawVersion(v string) {
 
 // emit logs one event and hands it on.
 func (s *State) emit(ctx context.Context, req *render.Request, typ, object string, prev json.RawMessage) {
-	version := s.apiVersion(req.Header.Get("Stripe-Version"))
+	// Both names are canonical: the map is read as Header.Get would read
+	// it, without canonicalizing them again for every event.
+	version := s.apiVersion(headerValue(req.Header, "Stripe-Version"))
 	// The object comes from the store, which holds only valid JSON
 	// objects, and prev from previous: the event is written directly,
 	// without encoding/json checking and copying them again.
@@ -542,10 +545,18 @@ func (s *State) emit(ctx context.Context, req *render.Request, typ, object strin
 		id := req.ID
 		ev.Request.ID = &id
 	}
-	if k := req.Header.Get("Idempotency-Key"); k != "" {
+	if k := headerValue(req.Header, "Idempotency-Key"); k != "" {
 		ev.Request.IdempotencyKey = &k
 	}
 	_ = s.publishAround(ctx, &ev, object)
+}
+
+// headerValue is h.Get(name) for a name in canonical form.
+func headerValue(h http.Header, name string) string {
+	if v := h[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // eventsAround is a store that keeps an event as the text around its
@@ -564,17 +575,18 @@ func (s *State) publish(ctx context.Context, ev *webhook.Event) error {
 // can keeps the event as the text around it.
 func (s *State) publishAround(ctx context.Context, ev *webhook.Event, object string) error {
 	if s.endpoints != nil {
-		ev.PendingWebhooks = len(s.endpoints.Wanting(ev.Type)) // as the Sender counts it
+		ev.PendingWebhooks = s.endpoints.Count(ev.Type) // as the Sender counts it
 	}
 	var err error
 	if st, ok := s.store.(eventsAround); ok && object != "" {
-		before, after, ms := eventAroundMembers(ev)
+		env := writeEnvelope(ev)
 		// The envelope is ours, its nested values the store's objects'
 		// (previous) and its own encoding: the store need only read
-		// its scalars.
-		envelope := before + "{}" + after
-		l, _ := store.MembersLayout(envelope, ms[:]) // nil: the store reads the event
-		err = st.AppendEventAround(ctx, store.Object{ID: ev.ID, Type: "event", JSON: envelope, Layout: l}, before, object, after)
+		// its scalars, and an envelope of the shape of a recent one
+		// (the same lengths) not even those.
+		l := s.envelopes.layout(&env)
+		before, after := env.text[:env.mark], env.text[env.mark+len(emptyObject):] // the store takes env.text as their join
+		err = st.AppendEventAround(ctx, store.Object{ID: ev.ID, Type: "event", JSON: env.text, Layout: l}, before, object, after)
 	} else {
 		_, err = s.store.AppendEvent(ctx, store.Object{ID: ev.ID, Type: "event", JSON: eventJSON(ev)})
 	}
@@ -631,65 +643,159 @@ func eventAround(ev *webhook.Event) (before, after string) {
 // eventMembers is how many top-level members an event has.
 const eventMembers = 9
 
+// emptyObject stands for data.object in an envelope.
+const emptyObject = "{}"
+
 // eventAroundMembers is eventAround, and where the event's top-level
 // members lie in before, "{}" and after joined (store.MembersLayout).
 func eventAroundMembers(ev *webhook.Event) (before, after string, ms [eventMembers]store.Member) {
-	var b strings.Builder
-	b.Grow(len(ev.Data.PreviousAttributes) + 320)
+	env := writeEnvelope(ev)
+	return env.text[:env.mark], env.text[env.mark+len(emptyObject):], env.ms
+}
+
+// envelope is an event's JSON with "{}" for data.object: one string, of
+// which the text before and after the object are parts, so that they
+// cost no copies.
+type envelope struct {
+	text string
+	mark int // where "{}" starts
+	// ms are where the top-level members lie in text.
+	ms [eventMembers]store.Member
+	// plain says every string member was written as it is, unescaped:
+	// where the members lie then depends only on their lengths.
+	plain bool
+}
+
+// envelopeWriter writes an envelope, noting where its members lie.
+type envelopeWriter struct {
+	b     strings.Builder
+	ms    [eventMembers]store.Member
+	n     int
+	plain bool
+}
+
+// name writes sep and a member's name, and notes where they and the
+// value that follows start.
+func (w *envelopeWriter) name(sep, name string) {
+	w.b.WriteString(sep)
+	k := w.b.Len()
+	w.b.WriteString(name)
+	w.ms[w.n].Key = store.Span{Start: k, End: w.b.Len()}
+	w.b.WriteString(`":`)
+	w.ms[w.n].Value.Start = w.b.Len()
+}
+
+// end notes where the member's value ends.
+func (w *envelopeWriter) end() {
+	w.ms[w.n].Value.End = w.b.Len()
+	w.n++
+}
+
+// str writes a string value as encoding/json does.
+func (w *envelopeWriter) str(s string) {
+	if !writeJSONString(&w.b, s) {
+		w.plain = false
+	}
+}
+
+// writeEnvelope writes ev's envelope, as eventJSON writes ev with "{}"
+// for its data.object.
+func writeEnvelope(ev *webhook.Event) envelope {
+	w := envelopeWriter{plain: true}
+	size := len(`{"id":"","object":"event","api_version":"","created":,"data":{"object":{},"previous_attributes":},`+
+		`"livemode":false,"pending_webhooks":,"request":{"id":,"idempotency_key":},"type":""}`) +
+		len(ev.ID) + len(ev.APIVersion) + 20 + len(ev.Data.PreviousAttributes) + 20 + len(ev.Type) + 8
+	if ev.Request.ID != nil {
+		size += len(*ev.Request.ID)
+	}
+	if ev.Request.IdempotencyKey != nil {
+		size += len(*ev.Request.IdempotencyKey)
+	}
+	w.b.Grow(size) // enough, unless a string needs escapes
 	var num [20]byte
-	n := 0
-	// member writes the separator sep and the name, and value the value,
-	// noting where they lie.
-	member := func(sep, name string, value func()) {
-		b.WriteString(sep)
-		b.WriteByte('"')
-		k := b.Len()
-		b.WriteString(name)
-		ms[n].Key = store.Span{Start: k, End: b.Len()}
-		b.WriteString(`":`)
-		v := b.Len()
-		value()
-		ms[n].Value = store.Span{Start: v, End: b.Len()}
-		n++
+	w.name(`{"`, "id")
+	w.str(ev.ID)
+	w.end()
+	w.name(`,"`, "object")
+	w.b.WriteString(`"event"`)
+	w.end()
+	w.name(`,"`, "api_version")
+	w.str(ev.APIVersion)
+	w.end()
+	w.name(`,"`, "created")
+	w.b.Write(strconv.AppendInt(num[:0], ev.Created, 10))
+	w.end()
+	w.name(`,"`, "data")
+	w.b.WriteString(`{"object":`)
+	mark := w.b.Len()
+	w.b.WriteString(emptyObject)
+	if len(ev.Data.PreviousAttributes) > 0 {
+		w.b.WriteString(`,"previous_attributes":`)
+		w.b.Write(ev.Data.PreviousAttributes)
 	}
-	mark := -1
-	member("{", "id", func() { writeJSONString(&b, ev.ID) })
-	member(",", "object", func() { b.WriteString(`"event"`) })
-	member(",", "api_version", func() { writeJSONString(&b, ev.APIVersion) })
-	member(",", "created", func() { b.Write(strconv.AppendInt(num[:0], ev.Created, 10)) })
-	member(",", "data", func() {
-		b.WriteString(`{"object":`)
-		mark = b.Len()
-		if len(ev.Data.PreviousAttributes) > 0 {
-			b.WriteString(`,"previous_attributes":`)
-			b.Write(ev.Data.PreviousAttributes)
-		}
-		b.WriteByte('}')
-	})
-	member(",", "livemode", func() { b.WriteString("false") })
-	member(",", "pending_webhooks", func() { b.Write(strconv.AppendInt(num[:0], int64(ev.PendingWebhooks), 10)) })
-	member(",", "request", func() {
-		b.WriteString(`{"id":`)
-		writeNullableString(&b, ev.Request.ID)
-		b.WriteString(`,"idempotency_key":`)
-		writeNullableString(&b, ev.Request.IdempotencyKey)
-		b.WriteByte('}')
-	})
-	member(",", "type", func() { writeJSONString(&b, ev.Type) })
-	b.WriteByte('}')
-	text := b.String()
-	// With "{}" for the object, what follows it moves by two bytes.
-	for i := range ms {
-		for _, sp := range []*store.Span{&ms[i].Key, &ms[i].Value} {
-			if sp.Start >= mark {
-				sp.Start += 2
-			}
-			if sp.End >= mark {
-				sp.End += 2
-			}
-		}
+	w.b.WriteByte('}')
+	w.end()
+	w.name(`,"`, "livemode")
+	w.b.WriteString("false")
+	w.end()
+	w.name(`,"`, "pending_webhooks")
+	w.b.Write(strconv.AppendInt(num[:0], int64(ev.PendingWebhooks), 10))
+	w.end()
+	w.name(`,"`, "request")
+	w.b.WriteString(`{"id":`)
+	writeNullableString(&w.b, ev.Request.ID) // inside an object: the layout does not read it
+	w.b.WriteString(`,"idempotency_key":`)
+	writeNullableString(&w.b, ev.Request.IdempotencyKey)
+	w.b.WriteByte('}')
+	w.end()
+	w.name(`,"`, "type")
+	w.str(ev.Type)
+	w.end()
+	w.b.WriteByte('}')
+	return envelope{text: w.b.String(), mark: mark, ms: w.ms, plain: w.plain}
+}
+
+// envelopeLayouts keep the layouts of recent envelopes by their shape:
+// the envelopes of one route's events differ in their values' text, not
+// in where their members lie, and a layout is only read (the store
+// copies what it keeps of it).
+type envelopeLayouts struct {
+	slots [16]atomic.Pointer[shapedLayout]
+}
+
+// shapedLayout is an envelope's layout and the shape it fits.
+type shapedLayout struct {
+	shape  envelopeShape
+	layout *store.Layout
+}
+
+// envelopeShape is the length of each of an envelope's values: given
+// them, and strings written unescaped, it is known where every member
+// lies.
+type envelopeShape [eventMembers]int
+
+// layout is env's layout (store.MembersLayout), nil when the store must
+// read the envelope itself.
+func (c *envelopeLayouts) layout(env *envelope) *store.Layout {
+	if !env.plain {
+		l, _ := store.MembersLayout(env.text, env.ms[:])
+		return l
 	}
-	return text[:mark], text[mark:], ms
+	var shape envelopeShape
+	h := uint(0)
+	for i, m := range env.ms {
+		shape[i] = m.Value.End - m.Value.Start
+		h = h*31 + uint(shape[i])
+	}
+	slot := &c.slots[h%uint(len(c.slots))]
+	if sl := slot.Load(); sl != nil && sl.shape == shape {
+		return sl.layout
+	}
+	l, err := store.MembersLayout(env.text, env.ms[:])
+	if err == nil {
+		slot.Store(&shapedLayout{shape: shape, layout: l})
+	}
+	return l
 }
 
 func writeNullableString(b *strings.Builder, s *string) {
@@ -700,18 +806,20 @@ func writeNullableString(b *strings.Builder, s *string) {
 	writeJSONString(b, *s)
 }
 
-// writeJSONString writes s as encoding/json encodes a string.
-func writeJSONString(b *strings.Builder, s string) {
+// writeJSONString writes s as encoding/json encodes a string; plain
+// reports whether that is s between quotes.
+func writeJSONString(b *strings.Builder, s string) (plain bool) {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80 {
 			q, _ := json.Marshal(s) // a string always encodes
 			b.Write(q)
-			return
+			return false
 		}
 	}
 	b.WriteByte('"')
 	b.WriteString(s)
 	b.WriteByte('"')
+	return true
 }
 
 // eventID is "evt_" and 24 random letters and digits, as webhook.NewEvent

@@ -82,12 +82,18 @@ func (l *lifecycle) put(ctx context.Context, obj store.Object) (store.Object, er
 	return stored, err
 }
 
-// silent are the types whose changes Stripe announces with no event of
-// their own.
-var silent = map[string]bool{"balance_transaction": true, "invoice_payment": true, "event": true,
-	// A subscription's items and an invoice's lines: their parent's
-	// event says what changed (children.go).
-	"subscription_item": true, "line_item": true}
+// silent reports whether Stripe announces the changes of objects of
+// type typ with no event of their own.
+func silent(typ string) bool {
+	switch typ {
+	case "balance_transaction", "invoice_payment", "event",
+		// A subscription's items and an invoice's lines: their parent's
+		// event says what changed (children.go).
+		"subscription_item", "line_item":
+		return true
+	}
+	return false
+}
 
 // announce raises the events of a request: its main object's (w, the
 // object its path names, or created, the one its create stored) and
@@ -131,7 +137,7 @@ func (s *State) announce(ctx context.Context, w *before, req *render.Request, an
 			continue
 		}
 		switch {
-		case e.id == created, silent[e.typ]:
+		case e.id == created, silent(e.typ):
 			continue
 		case e.id == main:
 			if i == mainLast {

@@ -48,6 +48,8 @@ type State struct {
 	// clientVersion is the Stripe-Version the last API request sent
 	// (apiVersion), nil before one does.
 	clientVersion atomic.Pointer[string]
+	// envelopes are the layouts of recent events' envelopes (events.go).
+	envelopes envelopeLayouts
 }
 
 type routeOnce struct {
