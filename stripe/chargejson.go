@@ -17,33 +17,45 @@ import (
 // writer notes where each top-level member lies so that the store takes
 // the object without reading it again (store.MembersLayout).
 
-// topWriter appends one JSON object's members and notes where each lies.
+// topWriter appends one JSON object's members and notes where each lies
+// (up to maxTop members; an object with more is given no layout). Its
+// notes are a fixed array, so that a writer on the stack keeps them there.
 type topWriter struct {
 	b  []byte
-	ms []store.Member
+	at [maxTop]store.Member
+	n  int
 }
 
-// newTopWriter starts an object, appended to b, its members' places
-// appended to ms.
-func newTopWriter(b []byte, ms []store.Member) topWriter {
-	return topWriter{b: append(b, '{'), ms: ms}
+// maxTop is how many members a topWriter notes: a charge has 23.
+const maxTop = 24
+
+// start begins an object at the end of b.
+func (w *topWriter) start(b []byte) {
+	w.b, w.n = append(b, '{'), 0
 }
 
 // key starts the member k (a name that needs no escaping).
 func (w *topWriter) key(k string) {
-	if len(w.ms) > 0 {
+	if w.n > 0 {
 		w.b = append(w.b, ',')
 	}
 	w.b = append(w.b, '"')
 	start := len(w.b)
 	w.b = append(w.b, k...)
-	w.ms = append(w.ms, store.Member{Key: store.Span{Start: start, End: len(w.b)}})
+	end := len(w.b)
 	w.b = append(w.b, '"', ':')
-	w.ms[len(w.ms)-1].Value.Start = len(w.b)
+	if w.n < maxTop {
+		w.at[w.n] = store.Member{Key: store.Span{Start: start, End: end}, Value: store.Span{Start: len(w.b)}}
+	}
+	w.n++
 }
 
 // end ends the member key started.
-func (w *topWriter) end() { w.ms[len(w.ms)-1].Value.End = len(w.b) }
+func (w *topWriter) end() {
+	if w.n <= maxTop {
+		w.at[w.n-1].Value.End = len(w.b)
+	}
+}
 
 func (w *topWriter) str(k, v string) {
 	w.key(k)
@@ -53,11 +65,7 @@ func (w *topWriter) str(k, v string) {
 
 func (w *topWriter) strOrNull(k string, v *string) {
 	w.key(k)
-	if v == nil {
-		w.b = append(w.b, "null"...)
-	} else {
-		w.b = appendJSONString(w.b, *v)
-	}
+	w.b = appendStrOrNull(w.b, v)
 	w.end()
 }
 
@@ -79,26 +87,43 @@ func (w *topWriter) raw(k, v string) {
 	w.end()
 }
 
-// close ends the object: its JSON and where its members lie.
-func (w *topWriter) close() ([]byte, []store.Member) {
-	w.b = append(w.b, '}')
-	return w.b, w.ms
+// close ends the object.
+func (w *topWriter) close() { w.b = append(w.b, '}') }
+
+// members are where the object's members lie, nil when it has more than
+// the writer notes.
+func (w *topWriter) members() []store.Member {
+	if w.n > maxTop {
+		return nil
+	}
+	return w.at[:w.n]
 }
 
 // appendJSONString appends s as json.Marshal writes a string (escaping
 // <, > and & as it does).
 func appendJSONString(b []byte, s string) []byte {
-	if plainString(s) && !strings.ContainsAny(s, "<>&") {
-		b = append(b, '"')
-		b = append(b, s...)
-		return append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if !asIs[s[i]] {
+			q, err := json.Marshal(s) // never fails for a string
+			if err != nil {
+				return append(b, `""`...)
+			}
+			return append(b, q...)
+		}
 	}
-	q, err := json.Marshal(s) // never fails for a string
-	if err != nil {
-		return append(b, `""`...)
-	}
-	return append(b, q...)
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
+
+// asIs are the bytes json.Marshal writes in a string as they are: ASCII
+// but control bytes, the quote, the backslash and <, > and &.
+var asIs = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = !strings.ContainsRune(`"\<>&`, rune(c))
+	}
+	return t
+}()
 
 // appendStrOrNull is appendJSONString of *v, null for nil.
 func appendStrOrNull(b []byte, v *string) []byte {
@@ -108,10 +133,9 @@ func appendStrOrNull(b []byte, v *string) []byte {
 	return appendJSONString(b, *v)
 }
 
-// appendJSON appends ch to b as json.Marshal writes it, and where its
-// top-level members lie to ms.
-func (ch *chargeObject) appendJSON(b []byte, ms []store.Member) ([]byte, []store.Member) {
-	w := newTopWriter(b, ms)
+// writeTo writes ch to w, after w.b, as json.Marshal writes it.
+func (ch *chargeObject) writeTo(w *topWriter) {
+	w.start(w.b)
 	w.integer("amount", ch.Amount)
 	w.integer("amount_captured", ch.AmountCaptured)
 	w.integer("amount_refunded", ch.AmountRefunded)
@@ -195,13 +219,12 @@ func (ch *chargeObject) appendJSON(b []byte, ms []store.Member) ([]byte, []store
 	w.end()
 
 	w.str("status", ch.Status)
-	return w.close()
+	w.close()
 }
 
-// appendJSON appends t to b as json.Marshal writes it, and where its
-// top-level members lie to ms.
-func (t *balanceObject) appendJSON(b []byte, ms []store.Member) ([]byte, []store.Member) {
-	w := newTopWriter(b, ms)
+// writeTo writes t to w, after w.b, as json.Marshal writes it.
+func (t *balanceObject) writeTo(w *topWriter) {
+	w.start(w.b)
 	w.integer("amount", t.Amount)
 	w.integer("available_on", t.AvailableOn)
 	w.integer("created", t.Created)
@@ -248,7 +271,7 @@ func (t *balanceObject) appendJSON(b []byte, ms []store.Member) ([]byte, []store
 	w.str("source", t.Source)
 	w.str("status", t.Status)
 	w.str("type", t.Type)
-	return w.close()
+	w.close()
 }
 
 // layoutCache hands the store the layout of the objects one writer
@@ -283,10 +306,14 @@ func valueKind(c byte) byte {
 
 // object is the store object of JSON b that a writer made (a buffer then
 // dropped; valid JSON, strings as json.Marshal writes them), whose
-// members lie at ms, with its layout: the store takes the members rather
-// than read the object, or reads it when they do not fit.
+// members lie at ms (nil: not noted), with its layout: the store takes
+// the members rather than read the object, or reads it when they do not
+// fit.
 func (c *layoutCache) object(id, typ string, b []byte, ms []store.Member) store.Object {
 	js := text(b)
+	if ms == nil {
+		return store.Object{ID: id, Type: typ, JSON: js} // members not noted: Put reads it
+	}
 	plain := bytes.IndexByte(b, '\\') < 0
 	if last := c.last.Load(); plain && last != nil && last.fits(js, ms) {
 		return store.Object{ID: id, Type: typ, JSON: js, Layout: last.layout}

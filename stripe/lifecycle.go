@@ -488,8 +488,9 @@ func (l *lifecycle) storeCharge(ctx context.Context, c chargeRecord) {
 		balance = &txn
 	}
 	ch := c.object(balance, time.Now().Unix())
-	b, ms := ch.appendJSON(make([]byte, 0, 896), make([]store.Member, 0, 24)) // a charge is 700-900 bytes, 23 members
-	_, _ = l.put(ctx, l.chargeLayouts.object(c.id, "charge", b, ms))
+	w := topWriter{b: make([]byte, 0, 896)} // a charge is 700-900 bytes
+	ch.writeTo(&w)
+	_, _ = l.put(ctx, l.chargeLayouts.object(c.id, "charge", w.b, w.members()))
 }
 
 // object is the charge c records, made at now, with its balance
@@ -917,8 +918,9 @@ func (l *lifecycle) increment(ctx context.Context, id string, req *render.Reques
 func (l *lifecycle) storeBalance(ctx context.Context, source, typ string, amount int64, currency string) string {
 	id := render.NewID("txn")
 	t := balanceOf(id, source, typ, amount, currency, time.Now().Unix())
-	b, ms := t.appendJSON(make([]byte, 0, 416), make([]store.Member, 0, 15)) // 390 bytes, 15 members
-	if _, err := l.store.Put(ctx, l.balanceLayouts.object(id, "balance_transaction", b, ms)); err != nil {
+	w := topWriter{b: make([]byte, 0, 416)} // 390 bytes
+	t.writeTo(&w)
+	if _, err := l.store.Put(ctx, l.balanceLayouts.object(id, "balance_transaction", w.b, w.members())); err != nil {
 		return ""
 	}
 	return id

@@ -3,6 +3,7 @@ package stripe
 import (
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"testing"
 
 	"github.com/routedeck/routedeck/store"
@@ -156,16 +157,18 @@ func TestChargeAndBalanceWritersAreMarshalsBytesAndLayout(t *testing.T) {
 	}
 	for _, r := range records {
 		ch := r.c.object(r.balance, 1700000000)
-		got, ms := ch.appendJSON(nil, nil)
-		check("charge "+r.c.id, got, ms, ch)
+		var w topWriter
+		ch.writeTo(&w)
+		check("charge "+r.c.id, w.b, w.members(), ch)
 	}
 	for _, b := range []struct {
 		typ, currency string
 		amount        int64
 	}{{"charge", "usd", 2000}, {"charge", "usd", 0}, {"refund", "usd", -500}, {"charge", "<é\">", 7}} {
 		bt := balanceOf("txn_2", "ch_1", b.typ, b.amount, b.currency, 1700000000)
-		got, ms := bt.appendJSON(nil, nil)
-		check("balance of a "+b.typ, got, ms, bt)
+		var w topWriter
+		bt.writeTo(&w)
+		check("balance of a "+b.typ, w.b, w.members(), bt)
 	}
 }
 
@@ -202,9 +205,10 @@ func TestLayoutCacheGivesTheStoresReading(t *testing.T) {
 		{chargeRecord{id: "ch_4", intent: "pi_4", pm: "pm_card_amex", amount: 5, currency: "usd", card: amex, customer: "cus_2"}, &txn},
 	} {
 		ch := r.c.object(r.balance, 1700000000+int64(i))
-		b, ms := ch.appendJSON(nil, nil)
+		var w topWriter
+		ch.writeTo(&w)
 		last := charges.last.Load()
-		obj := charges.object(r.c.id, "charge", b, ms)
+		obj := charges.object(r.c.id, "charge", w.b, w.members())
 		if last != nil && obj.Layout == last.layout {
 			reused++
 		}
@@ -213,8 +217,9 @@ func TestLayoutCacheGivesTheStoresReading(t *testing.T) {
 			t.Errorf("charge %d: the layout %+v; the store reads %+v %v", i, obj.Layout, read, err)
 		}
 		bt := balanceOf(txn, r.c.id, "charge", r.c.amount, r.c.currency, 1700000000+int64(i))
-		b, ms = bt.appendJSON(nil, nil)
-		obj = balances.object(txn, "balance_transaction", b, ms)
+		w = topWriter{}
+		bt.writeTo(&w)
+		obj = balances.object(txn, "balance_transaction", w.b, w.members())
 		if read, err := store.ScanLayout(obj.JSON); err != nil || !reflect.DeepEqual(obj.Layout, read) {
 			t.Errorf("balance %d: the layout %+v; the store reads %+v %v", i, obj.Layout, read, err)
 		}
@@ -223,5 +228,23 @@ func TestLayoutCacheGivesTheStoresReading(t *testing.T) {
 	// kept), the tenth (like the ninth): the rest are laid out anew.
 	if reused != 3 {
 		t.Errorf("%d charges took the last layout; want 3", reused)
+	}
+}
+
+// An object with more members than a topWriter notes goes to the store
+// without a layout (the store reads it), never with a partial one.
+func TestTopWriterPastItsMembers(t *testing.T) {
+	var w topWriter
+	w.start(nil)
+	for i := range maxTop + 1 {
+		w.integer("m"+strconv.Itoa(100+i), int64(i))
+	}
+	w.close()
+	if w.members() != nil {
+		t.Fatalf("%d members noted of %d", len(w.members()), maxTop+1)
+	}
+	var c layoutCache
+	if obj := c.object("x_1", "x", w.b, w.members()); obj.Layout != nil || !json.Valid([]byte(obj.JSON)) {
+		t.Errorf("object %s with layout %+v; want valid JSON and none", obj.JSON, obj.Layout)
 	}
 }
