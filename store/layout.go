@@ -84,7 +84,7 @@ type Member struct{ Key, Value Span }
 // values, and fails as Put would for one that is not valid, but takes
 // objects and arrays, and the text between members, as valid unread.
 func MembersLayout(js string, members []Member) (*Layout, error) {
-	tops := make([]top, 0, 16)
+	tops := make([]top, 0, 64) // on the stack for most objects, as in scanTopKnown
 	s := scanner{js: js}
 	hasCreated := false
 	for _, mb := range members {
