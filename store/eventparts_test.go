@@ -134,3 +134,62 @@ func TestAppendEventAroundConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// An object written with its members in name order has its "id"
+// anywhere, after nested objects that have ids of their own (of other
+// stored objects, even): an event around it is still kept as parts, and
+// reads back as the event appended whole. An object that is not stored
+// as it is, is read whole.
+func TestAppendEventAroundFindsTheIDAnywhere(t *testing.T) {
+	ctx := context.Background()
+	parted, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := []Object{
+		{ID: "cus_1", Type: "customer", JSON: `{"id":"cus_1","object":"customer"}`},
+		{ID: "ch_1", Type: "charge", JSON: `{"amount":2000,"billing":{"id":"cus_1","object":"customer"},"id":"ch_1","object":"charge"}`},
+		{ID: "ch_2", Type: "charge", JSON: `{"a":{"id":"x"},"b":{"id":"y"},"c":{"id":"z"},"d":{"id":"w"},"e":{"id":"v"},"id":"ch_2"}`},
+	}
+	for _, m := range []*Memory{parted, whole} {
+		for _, o := range objs {
+			if _, err := m.Put(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	before := func(id string) string {
+		return `{"id":"` + id + `","object":"event","created":1,"data":{"object":`
+	}
+	const after = `},"type":"charge.succeeded"}`
+	for i, tc := range []struct {
+		object string
+		parts  bool
+	}{
+		{objs[1].JSON, true},
+		{`{"amount":2000,"id":"ch_1","object":"charge","extra":1}`, false}, // not as stored
+		{`{"amount":2000,"id":"ch_9"}`, false},                             // not stored
+		{objs[2].JSON, false},                                              // its id is past the members looked at
+	} {
+		id := fmt.Sprintf("evt_%d", i)
+		was := parted.events.parted
+		if err := parted.AppendEventAround(ctx, Object{ID: id, Type: "event"}, before(id), tc.object, after); err != nil {
+			t.Fatal(err)
+		}
+		if got := parted.events.parted - was; got != map[bool]int{true: 1, false: 0}[tc.parts] {
+			t.Errorf("event %d around %s: %d kept as parts; want kept so %v", i, tc.object, got, tc.parts)
+		}
+		if _, err := whole.AppendEvent(ctx, Object{ID: id, Type: "event", JSON: before(id) + tc.object + after}); err != nil {
+			t.Fatal(err)
+		}
+		got, err1 := parted.GetEvent(ctx, id)
+		want, err2 := whole.GetEvent(ctx, id)
+		if err1 != nil || err2 != nil || got != want {
+			t.Errorf("event %d: %+v %v; appended whole %+v %v", i, got, err1, want, err2)
+		}
+	}
+}

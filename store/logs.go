@@ -127,7 +127,29 @@ func (p *eventParts) join() string {
 // and the fill it is kept as, if it is.
 func (m *Memory) storedAs(js string) (*Filled, bool) {
 	end, fill := m.storedEnd(js, 0)
-	return fill, end == len(js)
+	if end == len(js) {
+		return fill, true
+	}
+	// An object written with its members in name order (a charge) has
+	// its id among them: one of the first members named "id", nested
+	// ones before it. Each is tried as the id of an object stored as js.
+	const idName = `"id":"`
+	for from, tries := 0, 0; tries < 4; tries++ {
+		k := strings.Index(js[from:], idName)
+		if k < 0 {
+			break
+		}
+		start := from + k + len(idName)
+		n := strings.IndexByte(js[start:], '"')
+		if n < 0 {
+			break
+		}
+		if end, fill := m.storedAt(js, 0, js[start:start+n]); end == len(js) {
+			return fill, true
+		}
+		from = start + n
+	}
+	return nil, false
 }
 
 // readEvents runs fn with the event log readable: the events kept as
@@ -179,7 +201,12 @@ func (m *Memory) storedEnd(js string, i int) (int, *Filled) {
 	if n < 0 {
 		return -1, nil
 	}
-	id := js[i+len(idMember) : i+len(idMember)+n]
+	return m.storedAt(js, i, js[i+len(idMember):i+len(idMember)+n])
+}
+
+// storedAt is storedEnd for the object with id: where js's copy of it
+// at i ends (-1 for none), and its fill, if it is kept as one.
+func (m *Memory) storedAt(js string, i int, id string) (int, *Filled) {
 	m.mu.RLock()
 	var stored string
 	var fill *Filled
