@@ -365,9 +365,6 @@ func (o *options) newServer() (*server.Server, error) {
 		o.objects = st
 		o.rules = stripe.New(cat, embed.Stripe, stripe.Options{Strict: o.strict, Objects: stripe.StoreObjects(st)})
 		sopts.Rules = o.rules
-		// Stripe's test cards pick their outcomes (pm_card_chargeDeclined).
-		payments := stripe.NewPayments(cat, st)
-		sopts.TestValues = payments
 		// Webhook endpoints (--webhook, POST /v1/webhook_endpoints) get
 		// the events the store's changes raise, off the request path.
 		reg, err := o.webhookEndpoints()
@@ -381,6 +378,9 @@ func (o *options) newServer() (*server.Server, error) {
 			Events: func(e webhook.Event) { sender.Send(e) }})
 		// routedeck's own endpoints (3-D Secure, Checkout) raise events too.
 		sopts.Keeper, sopts.Own = state, state.Own()
+		// Stripe's test cards pick their outcomes (pm_card_chargeDeclined);
+		// what payments do is kept as the state keeps it.
+		sopts.TestValues = state.Payments()
 		o.state = state
 	} else if len(o.webhooks) > 0 {
 		return nil, usageErrorf("--webhook: events come from the Stripe catalog's store; %s has none", cat.Name)

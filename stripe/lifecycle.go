@@ -136,8 +136,10 @@ const (
 	clockAdvance       // POST /v1/test_helpers/test_clocks/:test_clock/advance
 )
 
-func newLifecycle(cat *catalog.Catalog, st store.Store) *lifecycle {
-	l := &lifecycle{store: st, cards: NewCards(time.Now().Year() + 3), kinds: map[int]intentAction{}, fixtures: map[string]*catalog.Route{}}
+// newLifecycle moves the objects of cat's routes kept in st, paying with
+// cards.
+func newLifecycle(cat *catalog.Catalog, st store.Store, cards *Cards) *lifecycle {
+	l := &lifecycle{store: st, cards: cards, kinds: map[int]intentAction{}, fixtures: map[string]*catalog.Route{}}
 	for i, r := range cat.Routes {
 		key := shapeKey(r.Method, r.Path)
 		if typ, ok := fixtureRoutes[key]; ok {

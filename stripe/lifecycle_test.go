@@ -42,10 +42,9 @@ func statefulServerOn(t *testing.T, st store.Store, strict bool, sopts stripe.St
 		t.Fatal(err)
 	}
 	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st), Strict: strict})
-	payments := stripe.NewPayments(cat, st)
 	sopts.Strict = strict
 	state := stripe.NewState(cat, rules, st, sopts)
-	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: payments,
+	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: state.Payments(),
 		Keeper: state, Own: state.Own()})
 	if err != nil {
 		t.Fatal(err)

@@ -73,10 +73,26 @@ var payRoutes = map[string]payRoute{
 // (the State's), a PaymentIntent confirmed or created with confirm=true
 // is kept as the payment leaves it, with its charge; st may be nil.
 func NewPayments(cat *catalog.Catalog, st store.Store) *Payments {
-	p := &Payments{cards: NewCards(time.Now().Year() + 3), kinds: make([]payRoute, len(cat.Routes))}
+	cards := newTestCards()
+	var life *lifecycle
 	if st != nil {
-		p.life = newLifecycle(cat, st)
+		life = newLifecycle(cat, st, cards)
 	}
+	return newPayments(cat, cards, life)
+}
+
+// Payments are the test values for the state's routes, kept by the
+// state's own lifecycle (in its store, with its test cards): what
+// NewPayments with the state's store gives, without building them again.
+func (s *State) Payments() *Payments {
+	return newPayments(s.cat, s.life.cards, s.life)
+}
+
+// newTestCards are the test cards, valid for some years from now.
+func newTestCards() *Cards { return NewCards(time.Now().Year() + 3) }
+
+func newPayments(cat *catalog.Catalog, cards *Cards, life *lifecycle) *Payments {
+	p := &Payments{cards: cards, kinds: make([]payRoute, len(cat.Routes)), life: life}
 	for i, r := range cat.Routes {
 		p.kinds[i] = payRoutes[shapeKey(r.Method, r.Path)]
 		if r.Method == http.MethodGet && shapeKey(r.Method, r.Path) == "GET /v1/payment_methods/*" {

@@ -76,7 +76,7 @@ var _ server.Keeper = (*State)(nil)
 // the spec's parameter types.
 func NewState(cat *catalog.Catalog, rules *Rules, st store.Store, opts StateOptions) *State {
 	s := &State{rules: rules, cat: cat, store: st, strict: opts.Strict, routes: make([]routeOnce, len(cat.Routes)), onEvent: opts.Events, endpoints: opts.Endpoints}
-	s.life = newLifecycle(cat, st)
+	s.life = newLifecycle(cat, st, newTestCards())
 	return s
 }
 
