@@ -89,7 +89,70 @@ func TestMemoryPerCreatedCharge(t *testing.T) {
 	if beyond > 4096 {
 		t.Errorf("each stored object costs %.0f bytes beyond its JSON; the target is at most 4096", beyond)
 	}
+	// Issue 8: a create of a prepared shape keeps the shared template and
+	// its own values, not a copy of its text: the heap grows by well under
+	// a kilobyte for the charge and its event, and by less than half of
+	// one once the event log is full (what a long run sees: the log is
+	// bounded, the objects are not).
+	if perCreate := grown / n; perCreate > 1024 {
+		t.Errorf("each create keeps %.0f bytes (charge and event); the target is under 1024", perCreate)
+	}
 	runtime.KeepAlive(s)
+}
+
+// TestMemoryPerCreatedChargeLogFull is TestMemoryPerCreatedCharge once
+// the event log is full, as in a long run (the log is bounded, the
+// objects are not): each create keeps its charge only, as the shared
+// template and its own values (issue 8).
+func TestMemoryPerCreatedChargeLogFull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("creates 6,000 charges")
+	}
+	const n = 4_000
+	st, create := chargeServer(t, store.Options{MaxObjects: 10 * n, MaxEvents: 100})
+	for range 2_000 { // past the log's cap, and past what the first creates leave to collect
+		create()
+	}
+	before := liveHeap()
+	for range n {
+		create()
+	}
+	perCreate := (float64(liveHeap()) - float64(before)) / n
+	t.Logf("with the event log full (%d events): heap +%.0f bytes per create", st.Stats().Events, perCreate)
+	if perCreate > 512 {
+		t.Errorf("with the event log full each create keeps %.0f bytes; the target is under 512", perCreate)
+	}
+	runtime.KeepAlive(create) // the server, measured live
+}
+
+// chargeServer is a server on a store of opts and a function that creates
+// a charge through it, as the peer benchmark's POST does.
+func chargeServer(t *testing.T, opts store.Options) (*store.Memory, func()) {
+	cat, err := catalog.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
+	payments := stripe.NewPayments(cat, st)
+	s, err := server.New(cat, server.Options{Rules: rules, TestValues: payments, Own: payments,
+		Keeper: stripe.NewState(cat, rules, st, stripe.StateOptions{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, func() {
+		req := httptest.NewRequest("POST", "/v1/charges", strings.NewReader("amount=2000&currency=usd&source=tok_visa"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		if w.Code != 200 {
+			t.Fatalf("create: %d %s", w.Code, w.Body)
+		}
+	}
 }
 
 // liveHeap is the live heap after full collections.

@@ -72,19 +72,7 @@ func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before, objec
 	if err != nil {
 		return fmt.Errorf("store: append event: %w", err)
 	}
-	if ev.Layout != nil {
-		e.fields = slices.Clone(e.fields) // the layout's, which the shift must leave alone
-	}
-	shift := uint32(len(object) - len(empty))
-	for i := range e.fields {
-		f := &e.fields[i]
-		if int(f.key) >= len(before) {
-			f.key += shift
-		}
-		if int(f.val) >= len(before) {
-			f.val += shift
-		}
-	}
+	e.fields = m.shiftedFields(e.fields, len(before), uint32(len(object)-len(empty)), ev.Layout != nil)
 	e.obj.JSON, e.parts = "", &eventParts{before: before, object: object, after: after}
 	if fill != nil {
 		// The stored object is kept filled: the event keeps the same fill
@@ -102,6 +90,43 @@ func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before, objec
 	m.events.parted++
 	m.changed(OpEvent, e.obj.Type, e.obj.ID)
 	return nil
+}
+
+// shiftedFields are fs with the offsets at or past at moved by shift:
+// the fields of the last event appended around an object when they are
+// the same (events of one kind, their texts of the same lengths, share
+// them: fields never change once stored), else fs moved (in place unless
+// shared says fs is a layout's, which must be left alone).
+func (m *Memory) shiftedFields(fs fields, at int, shift uint32, shared bool) fields {
+	moved := func(f field) field {
+		if int(f.key) >= at {
+			f.key += shift
+		}
+		if int(f.val) >= at {
+			f.val += shift
+		}
+		return f
+	}
+	if last := m.lastEventFields.Load(); last != nil && len(*last) == len(fs) {
+		same := true
+		for i, f := range fs {
+			if moved(f) != (*last)[i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return *last
+		}
+	}
+	if shared {
+		fs = slices.Clone(fs)
+	}
+	for i, f := range fs {
+		fs[i] = moved(f)
+	}
+	m.lastEventFields.Store(&fs)
+	return fs
 }
 
 // eventParts are the parts of an event's JSON not yet joined: before,

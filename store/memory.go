@@ -79,10 +79,13 @@ type Memory struct {
 	closed   bool
 
 	dropped atomic.Int64
-	saveMu  sync.Mutex // one save at a time
-	saved   uint64     // the version last saved; under saveMu
-	stop    chan struct{}
-	done    chan struct{}
+	// lastEventFields are the fields of the last event appended around
+	// an object (AppendEventAround), which the next may share.
+	lastEventFields atomic.Pointer[fields]
+	saveMu          sync.Mutex // one save at a time
+	saved           uint64     // the version last saved; under saveMu
+	stop            chan struct{}
+	done            chan struct{}
 }
 
 var _ Store = (*Memory)(nil)

@@ -28,7 +28,11 @@ func TestLearnCutsAtIdsAndTimeOnly(t *testing.T) {
 	if got, want := good.fillWith([]string{"ch_c"}, time.Unix(1900000000, 0), nil), obj("ch_c", "1900000000", "1"); got != want {
 		t.Errorf("filled\n%s\nwant\n%s", got, want)
 	}
-	js, id, _ := good.fill(time.Unix(1900000001, 0), nil)
+	o := good.fill(time.Unix(1900000001, 0), nil)
+	if o.Filled == nil || o.JSON != "" || o.Type != "charge" {
+		t.Errorf("fill gave %+v; want a charge kept as the template filled", o)
+	}
+	js, id := o.Text(), o.ID
 	if !strings.HasPrefix(id, "ch_") || id == "ch_c" || js != obj(id, "1900000001", "1") {
 		t.Errorf("fill gave %s %s", id, js)
 	}

@@ -111,7 +111,8 @@ func TestFilledLayoutsAreTheStoresReading(t *testing.T) {
 	}
 	// Each pair of values has the lengths of the one before it.
 	for _, values := range [][]string{{"2001", "abcdef"}, {"2002", "uvwxyz"}, {"2003", `ab\"cd`}, {"2004", "abécd"}, {"2005", "ghijkl"}} {
-		js, _, got := p.fill(time.Unix(1234567890, 0), values)
+		o := p.fill(time.Unix(1234567890, 0), values)
+		js, got := o.Text(), o.Layout
 		want, err := store.ScanLayout(js)
 		if err != nil {
 			t.Fatal(err)

@@ -60,6 +60,13 @@ type preparedCreate struct {
 	// when a hole lies in a name or across a member's bounds.
 	members         []store.Member
 	holeAt, holeLen []int
+	// tmpl is text and holes as the store keeps them (store.Template):
+	// its value i is the hole kind kinds[i] (an id's index, holeTime or a
+	// value hole), its value selfValue this object's id; nil keeps each
+	// fill's text whole.
+	tmpl      *store.Template
+	kinds     []int
+	selfValue int
 	// lastLayout is the layout of the last fill with value holes, all
 	// plain (plainValues): the store's reading of such a fill depends only
 	// on the holes' lengths (where members lie; a value's kind is its
@@ -139,18 +146,87 @@ const holeTime = -1
 const holeValue = -2
 
 // fill is the object of a new create at now with the request's values
-// (their JSON text, formShape.values): its JSON, id and the store's
-// reading of it (nil: Put reads it).
-func (p *preparedCreate) fill(now time.Time, values []string) (js, id string, layout *store.Layout) {
+// (their JSON text, formShape.values), to store: its id and type, its
+// JSON as p's template filled with this create's values (store.Filled),
+// or whole when p keeps no template, and the store's reading of it (nil:
+// Put reads it).
+func (p *preparedCreate) fill(now time.Time, values []string) store.Object {
 	ids := make([]string, len(p.prefixes))
 	for i, prefix := range p.prefixes {
 		ids[i] = render.NewID(prefix)
 	}
-	js = p.fillWith(ids, now, values)
-	if p.members == nil {
-		return js, ids[p.self], p.layout
+	obj := store.Object{ID: ids[p.self], Type: p.typ, Layout: p.layout}
+	var text func() string
+	if f := p.filled(ids, now, values); f != nil {
+		obj.ID, obj.Filled, text = f.Value(p.selfValue), f, f.String // the id shares the fill's bytes
+	} else {
+		obj.JSON = p.fillWith(ids, now, values)
+		text = func() string { return obj.JSON }
 	}
-	return js, ids[p.self], p.layoutOf(js, p.holeLens(ids, now, values), values)
+	if p.members != nil {
+		lens := p.holeLens(ids, now, values)
+		if l := p.sameLayout(lens, values); l != nil {
+			obj.Layout = l
+		} else {
+			obj.Layout = p.layoutOf(text(), lens, values) // reads the text: joined, once, for the store's reading
+		}
+	}
+	return obj
+}
+
+// filled is p's template filled with ids, the time now and values; nil
+// when p keeps no template.
+func (p *preparedCreate) filled(ids []string, now time.Time, values []string) *store.Filled {
+	if p.tmpl == nil {
+		return nil
+	}
+	var buf [8]string
+	vals := buf[:0]
+	for _, k := range p.kinds {
+		switch {
+		case k == holeTime:
+			vals = append(vals, strconv.FormatInt(now.Unix(), 10))
+		case k <= holeValue:
+			vals = append(vals, values[holeValue-k])
+		default:
+			vals = append(vals, ids[k])
+		}
+	}
+	f, err := p.tmpl.Fill(vals...)
+	if err != nil {
+		return nil
+	}
+	return f
+}
+
+// keepTemplate makes p's store.Template from its text and holes, each
+// kind of hole one of its values; p keeps none if the store takes none.
+func (p *preparedCreate) keepTemplate() {
+	holes := make([]int, len(p.holes))
+	var kinds []int
+	for i, h := range p.holes {
+		v := slices.Index(kinds, h)
+		if v < 0 {
+			v = len(kinds)
+			kinds = append(kinds, h)
+		}
+		holes[i] = v
+	}
+	self := slices.Index(kinds, p.self)
+	t, err := store.NewTemplate(p.text, holes)
+	if err != nil || self < 0 {
+		return
+	}
+	p.tmpl, p.kinds, p.selfValue = t, kinds, self
+}
+
+// sameLayout is the layout of the last fill with value holes when this
+// fill's values, all plain, have its lengths; nil otherwise.
+func (p *preparedCreate) sameLayout(lens []int, values []string) *store.Layout {
+	if last := p.lastLayout.Load(); last != nil && slices.Equal(last.lens, lens) && plainValues(values) {
+		return last.layout
+	}
+	return nil
 }
 
 // holeLens are the lengths of p's holes filled with ids, the time now and
@@ -380,6 +456,7 @@ func learn(first, second rendering) *preparedCreate {
 		return fail
 	}
 	p.layout, _ = store.ScanLayout(first.js) // nil: Put reads each object, and fails as it would
+	p.keepTemplate()
 	return p
 }
 
@@ -483,6 +560,7 @@ func learnValues(first, one, two rendering, firstValues, oneValues, twoValues []
 		}
 	}
 	p.members = membersOf(one.js, p.holeAt, p.holeLen)
+	p.keepTemplate()
 	return p
 }
 

@@ -180,3 +180,47 @@ func TestPreparedCreatesBounded(t *testing.T) {
 		t.Errorf("%d objects stored; want %d", stats.Objects, n+1)
 	}
 }
+
+// A charge from a prepared create (kept as the shared template and its
+// own values) reads back as answered through the API, and its event
+// keeps the charge as it was created after the charge changes.
+func TestPreparedChargeEventAfterUpdate(t *testing.T) {
+	ts, st, _ := paymentsServer(t, true)
+	const form = "amount=2000&currency=usd&source=tok_visa"
+	var created []string
+	for range 3 {
+		code, _, raw := call(t, ts, "POST", "/v1/charges", form)
+		if code != 200 {
+			t.Fatalf("create: %d %s", code, raw)
+		}
+		created = append(created, raw)
+	}
+	last := created[2]
+	_, id, _ := withoutHoles(t, last)
+	if code, _, raw := call(t, ts, "GET", "/v1/charges/"+id, ""); code != 200 || raw != last {
+		t.Fatalf("retrieve: %d\n%s\nwant the create's answer\n%s", code, raw, last)
+	}
+	code, body, raw := call(t, ts, "GET", "/v1/charges?limit=3", "")
+	if data, _ := body["data"].([]any); code != 200 || len(data) != 3 {
+		t.Fatalf("list: %d %s", code, raw)
+	}
+	if code, _, raw := call(t, ts, "POST", "/v1/charges/"+id, "description=changed"); code != 200 || !strings.Contains(raw, `"changed"`) {
+		t.Fatalf("update: %d %s", code, raw)
+	}
+	page, err := st.ListEvents(ctx, store.Query{Equal: map[string]string{"object": "event"}, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, ev := range page.Data {
+		if strings.Contains(ev.JSON, `"id":"`+id+`"`) && !strings.Contains(ev.JSON, `"changed"`) {
+			found = true
+			if !strings.Contains(ev.JSON, `"data":{"object":`+last+`}`) {
+				t.Fatalf("the event of %s no longer carries the charge as created:\n%s", id, ev.JSON)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no event of the create of %s among %d", id, len(page.Data))
+	}
+}

@@ -369,7 +369,7 @@ func (s *State) stored(ctx context.Context, obj store.Object) (server.Answer, *s
 	if err != nil {
 		return server.Answer{}, storeError(err)
 	}
-	return server.Answer{Body: obj.JSON, Change: server.Change{Op: "created", Type: obj.Type, ID: obj.ID}}, nil
+	return server.Answer{Body: obj.Text(), Change: server.Change{Op: "created", Type: obj.Type, ID: obj.ID}}, nil
 }
 
 // createPrepared is create for a request that may be prepared: a fill of
@@ -398,8 +398,7 @@ func (s *State) createPrepared(ctx context.Context, info *routeInfo, req *render
 	if !ok {
 		return server.Answer{}, nil, false
 	}
-	js, id, layout := p.fill(time.Now(), values)
-	ans, refused = s.stored(ctx, store.Object{ID: id, Type: p.typ, JSON: js, Layout: layout})
+	ans, refused = s.stored(ctx, p.fill(time.Now(), values))
 	return ans, refused, true
 }
 

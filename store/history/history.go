@@ -109,7 +109,7 @@ func (h *Store) History(id string) []Version {
 
 func (h *Store) record(ctx context.Context, obj store.Object, deleted bool) {
 	o, _ := store.OriginOf(ctx)
-	v := Version{Time: h.now(), Origin: o, Deleted: deleted, JSON: obj.JSON}
+	v := Version{Time: h.now(), Origin: o, Deleted: deleted, JSON: obj.Text()}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	vs, ok := h.byID[obj.ID]
