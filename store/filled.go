@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync/atomic"
 )
 
 // A Template is the JSON text of many objects cut at its holes, the
@@ -15,12 +16,29 @@ import (
 // is one object made from it: the template, shared, and its own values.
 // A store that keeps an object as a Filled (Object.Filled) keeps a few
 // bytes per object rather than its whole text, and joins the text only
-// when it is read. A Template never changes once made.
+// when it is read. A Template's text never changes once made; it keeps
+// the texts of the last few fills joined (at most 16), for the reads
+// that follow. It is safe for concurrent use.
 type Template struct {
 	text  []string // len(holes)+1 pieces
 	holes []int    // for each hole, the index of the value it holds
 	nvals int      // how many values a fill has
 	size  int      // the bytes of text
+	// recent are the texts of the fills joined last, which the reads
+	// that follow one (a create's answer, then its event; retrieves of
+	// one object) take rather than join again: a bounded cache, the
+	// only part of a template that changes.
+	recent [recentJoins]atomic.Pointer[joinedFill]
+	next   atomic.Uint32
+}
+
+// recentJoins bounds the joined texts a template keeps.
+const recentJoins = 16
+
+// joinedFill is a fill's joined text.
+type joinedFill struct {
+	f    *Filled
+	text string
 }
 
 // NewTemplate makes the template whose text is text[0], the value of
@@ -115,15 +133,33 @@ func (f *Filled) end(i int) int {
 // Len is the length of the object's JSON.
 func (f *Filled) Len() int { return f.size }
 
-// String joins the object's JSON.
+// String joins the object's JSON: the text joined for it lately, if its
+// template still keeps it, else a new one (which the template keeps, in
+// place of the oldest).
 func (f *Filled) String() string {
+	if s, ok := f.recent(); ok {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(f.size)
 	f.each(func(s string) bool {
 		b.WriteString(s)
 		return true
 	})
-	return b.String()
+	s := b.String()
+	t := f.t
+	t.recent[t.next.Add(1)%recentJoins].Store(&joinedFill{f, s})
+	return s
+}
+
+// recent is f's text if its template keeps it.
+func (f *Filled) recent() (string, bool) {
+	for i := range f.t.recent {
+		if j := f.t.recent[i].Load(); j != nil && j.f == f {
+			return j.text, true
+		}
+	}
+	return "", false
 }
 
 // AppendTo appends the object's JSON to b.
@@ -202,6 +238,9 @@ func (f *Filled) sub(i, j int) string {
 func (f *Filled) prefixOf(js string) bool {
 	if len(js) < f.size {
 		return false
+	}
+	if s, ok := f.recent(); ok {
+		return js[:len(s)] == s // the same text, most often: compared at once
 	}
 	pos := 0
 	ok := true

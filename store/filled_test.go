@@ -83,6 +83,10 @@ func FuzzFilled(f *testing.F) {
 		}
 		cuts := []int{int(a) % (len(js) + 1), int(b) % (len(js) + 1), int(c) % (len(js) + 1), int(d) % (len(js) + 1)}
 		slices.Sort(cuts)
+		fresh := fillOf(t, js, cuts) // not joined yet: compared piece by piece
+		if !fresh.prefixOf(js) || !fresh.prefixOf(js+"}") || (js != "" && fresh.prefixOf(js[:len(js)-1]+string([]byte{js[len(js)-1] ^ 1}))) {
+			t.Fatalf("prefixOf of a fill not joined is wrong for %q", js)
+		}
 		fl := fillOf(t, js, cuts)
 		if fl.String() != js || fl.Len() != len(js) || string(fl.AppendTo([]byte("x"))) != "x"+js {
 			t.Fatalf("fill of %q reads %q", js, fl.String())
@@ -163,6 +167,22 @@ func TestTemplateChecked(t *testing.T) {
 	f, err := tm.Fill("ch_1")
 	if err != nil || f.String() != `{"id":"ch_1","other":"ch_1"}` || f.Value(0) != "ch_1" {
 		t.Fatalf("fill = %q, %v", f.String(), err)
+	}
+	// More fills joined than the template keeps: each reads its own text.
+	var fills []*Filled
+	for i := range 3 * recentJoins {
+		f, err := tm.Fill(fmt.Sprintf("ch_%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fills = append(fills, f)
+		_ = f.String()
+	}
+	for i, f := range fills {
+		want := fmt.Sprintf(`{"id":"ch_%d","other":"ch_%d"}`, i, i)
+		if got := f.String(); got != want || !f.prefixOf(want) || f.prefixOf(strings.Replace(want, "ch_", "cx_", 1)) {
+			t.Fatalf("fill %d reads %q; want %q", i, got, want)
+		}
 	}
 	m, err := New(Options{})
 	if err != nil {
