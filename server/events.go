@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -69,15 +70,24 @@ func clipString(s string) string {
 // hub fans events out to subscribers without ever blocking a handler: a
 // subscriber whose buffer is full loses the event, and the loss is counted.
 type hub struct {
-	mu       sync.RWMutex
-	subs     map[chan Event]bool // value: wants headers and bodies
+	mu sync.RWMutex
+	// subs are the subscribers, in a list rather than a map: publish,
+	// which every request calls, only walks it.
+	subs     []subscriber
 	closed   bool
 	active   atomic.Int32
 	detailed atomic.Int32
 	dropped  atomic.Int64
 }
 
-func newHub() *hub { return &hub{subs: map[chan Event]bool{}} }
+// subscriber is one subscription's channel, and whether it wants
+// headers and bodies.
+type subscriber struct {
+	ch      chan Event
+	details bool
+}
+
+func newHub() *hub { return &hub{} }
 
 func (h *hub) subscribe(buffer int, details bool) (<-chan Event, func()) {
 	if buffer < 1 {
@@ -90,7 +100,7 @@ func (h *hub) subscribe(buffer int, details bool) (<-chan Event, func()) {
 		close(ch)
 		return ch, func() {}
 	}
-	h.subs[ch] = details
+	h.subs = append(h.subs, subscriber{ch, details})
 	h.active.Add(1)
 	if details {
 		h.detailed.Add(1)
@@ -100,8 +110,8 @@ func (h *hub) subscribe(buffer int, details bool) (<-chan Event, func()) {
 		once.Do(func() {
 			h.mu.Lock()
 			defer h.mu.Unlock()
-			if details, ok := h.subs[ch]; ok {
-				delete(h.subs, ch)
+			if i := slices.IndexFunc(h.subs, func(s subscriber) bool { return s.ch == ch }); i >= 0 {
+				h.subs = slices.Delete(h.subs, i, i+1)
 				h.active.Add(-1)
 				if details {
 					h.detailed.Add(-1)
@@ -121,9 +131,9 @@ func (h *hub) wanted() (listening, details bool) {
 func (h *hub) publish(e Event) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	for ch := range h.subs {
+	for _, sub := range h.subs {
 		select {
-		case ch <- e:
+		case sub.ch <- e:
 		default:
 			h.dropped.Add(1)
 		}
@@ -138,10 +148,10 @@ func (h *hub) close() {
 		return
 	}
 	h.closed = true
-	for ch := range h.subs {
-		close(ch)
-		delete(h.subs, ch)
+	for _, sub := range h.subs {
+		close(sub.ch)
 	}
+	h.subs = nil
 	h.active.Store(0)
 	h.detailed.Store(0)
 }

@@ -261,6 +261,42 @@ func TestEvents(t *testing.T) {
 	}
 }
 
+// Each subscriber gets every event until it unsubscribes (its channel
+// then closes, once however often it is ended); the others go on
+// getting them; Close ends the rest.
+func TestSubscribersComeAndGo(t *testing.T) {
+	s := newTestServer(t)
+	var chans [3]<-chan Event
+	var ends [3]func()
+	for i := range chans {
+		chans[i], ends[i] = s.Subscribe(4)
+	}
+	send(s, "GET", "/v1/customers/a", "", nil)
+	for i, ch := range chans {
+		if e := <-ch; e.Path != "/v1/customers/a" {
+			t.Errorf("subscriber %d got %+v", i, e)
+		}
+	}
+	ends[1]()
+	ends[1]()
+	if _, ok := <-chans[1]; ok {
+		t.Error("an ended subscription's channel is still open")
+	}
+	send(s, "GET", "/v1/customers/b", "", nil)
+	for _, i := range []int{0, 2} {
+		if e := <-chans[i]; e.Path != "/v1/customers/b" {
+			t.Errorf("subscriber %d, after another left, got %+v", i, e)
+		}
+	}
+	s.Close()
+	for _, i := range []int{0, 2} {
+		if _, ok := <-chans[i]; ok {
+			t.Errorf("subscriber %d: channel open after Close", i)
+		}
+	}
+	ends[0]() // after Close: nothing left to end
+}
+
 // Events keep at most MaxEventBody of each body, and say how long it was.
 func TestEventBodiesAreClipped(t *testing.T) {
 	s := newTestServer(t)
@@ -454,4 +490,25 @@ func TestHeadAnswersEveryGetRoute(t *testing.T) {
 	if resp, err := http.Head(ts.URL + "/v1/nope"); err != nil || resp.StatusCode != 404 {
 		t.Errorf("HEAD of an unknown route: %v %v", resp, err)
 	}
+}
+
+// BenchmarkHubPublish is what a request pays to tell a subscriber (the
+// serve line, the TUI) of itself: one subscriber that keeps up.
+func BenchmarkHubPublish(b *testing.B) {
+	h := newHub()
+	ch, end := h.subscribe(1024, false)
+	defer end()
+	done := make(chan struct{})
+	go func() {
+		for range ch {
+		}
+		close(done)
+	}()
+	e := Event{Method: "POST", Path: "/v1/charges", Status: 200}
+	b.ReportAllocs()
+	for b.Loop() {
+		h.publish(e)
+	}
+	h.close()
+	<-done
 }
