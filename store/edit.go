@@ -1,5 +1,12 @@
 package store
 
+import (
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
 // Span is a range of bytes of a text, [Start, End).
 type Span struct{ Start, End int }
 
@@ -43,9 +50,11 @@ func (m *Memory) entryEdited(base string, fs fields, obj Object) (e *entry, ok b
 	if len(base)-lastOld != len(js)-lastNew || js[lastNew:] != base[lastOld:] {
 		return nil, false
 	}
-	out := make(fields, len(fs), len(fs))
-	copy(out, fs)
+	var buf [64]field // the fields as edited, on the stack for most objects
+	out := append(buf[:0], fs...)
 	drop := 0 // fields whose new value is not a scalar: kind 0, dropped below
+	var addBuf [8]field
+	added := addBuf[:0] // members whose new value is a scalar where an object or array was
 	s := scanner{js: js}
 	for _, ed := range l.edits {
 		if ed.Old.Start >= ed.Old.End {
@@ -76,7 +85,15 @@ func (m *Memory) entryEdited(base string, fs fields, obj Object) (e *entry, ok b
 		}
 		switch {
 		case at < 0 && f.kind != 0:
-			return nil, false // an object or array becoming a scalar: read js
+			// An object or array becoming a scalar: the member is
+			// indexed anew, when its name is plain and no other member
+			// can have it (else js is read).
+			name, kStart, ok := plainName(base, ed.Old.Start)
+			if !ok || !onlyName(base, name) {
+				return nil, false
+			}
+			f.key, f.klen = uint32(moved(l.edits, kStart)), uint16(len(name))
+			added = append(added, f)
 		case at >= 0:
 			out[at].kind, out[at].val, out[at].vlen = f.kind, f.val, f.vlen
 			if f.kind == 0 {
@@ -93,16 +110,78 @@ func (m *Memory) entryEdited(base string, fs fields, obj Object) (e *entry, ok b
 		}
 		f.val = uint32(moved(l.edits, int(f.val)))
 	}
-	if drop > 0 {
-		kept := make(fields, 0, len(out)-drop)
-		for _, f := range out {
-			if f.kind != 0 {
-				kept = append(kept, f)
+	// The index kept: exactly the scalars, the added among them in order.
+	src := source{js: js}
+	slices.SortFunc(added, func(a, b field) int { return strings.Compare(a.name(src), b.name(src)) })
+	kept := make(fields, 0, len(out)-drop+len(added))
+	for _, f := range out {
+		if f.kind == 0 {
+			continue
+		}
+		for len(added) > 0 && added[0].name(src) < f.name(src) {
+			kept, added = append(kept, added[0]), added[1:]
+		}
+		kept = append(kept, f)
+	}
+	return &entry{obj: obj, fields: append(kept, added...)}, true
+}
+
+// plainName is the name of the top-level member of js whose value starts
+// at i, and where its text starts, when the name has no escape, is valid
+// UTF-8 without U+FFFD and fits a field; ok is false otherwise.
+func plainName(js string, i int) (name string, start int, ok bool) {
+	j := i - 1
+	for j >= 0 && isSpace(js[j]) {
+		j--
+	}
+	if j < 0 || js[j] != ':' {
+		return "", 0, false
+	}
+	j--
+	for j >= 0 && isSpace(js[j]) {
+		j--
+	}
+	if j < 0 || js[j] != '"' {
+		return "", 0, false
+	}
+	end := j
+	for j--; j >= 0 && js[j] != '"'; j-- {
+		if js[j] == '\\' {
+			return "", 0, false
+		}
+	}
+	if j < 1 || js[j-1] == '\\' { // not found, or an escaped quote
+		return "", 0, false
+	}
+	name = js[j+1 : end]
+	if len(name) > math.MaxUint16 || !utf8.ValidString(name) || strings.ContainsRune(name, utf8.RuneError) {
+		return "", 0, false
+	}
+	return name, j + 1, true
+}
+
+// onlyName reports whether no other member of js than the one whose name
+// is name (plainName) can be named name: the name is quoted once in js,
+// and no escape in js could spell it (\u, \/).
+func onlyName(js, name string) bool {
+	if strings.Contains(js, `\u`) || strings.Contains(js, `\/`) {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(js); {
+		k := strings.Index(js[i:], name)
+		if k < 0 {
+			break
+		}
+		k += i
+		if k > 0 && js[k-1] == '"' && k+len(name) < len(js) && js[k+len(name)] == '"' {
+			if n++; n > 1 {
+				return false
 			}
 		}
-		out = kept
+		i = k + 1
 	}
-	return &entry{obj: obj, fields: out}, true
+	return n == 1
 }
 
 // moved is where offset i of the old text, outside the edits, lies in

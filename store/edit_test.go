@@ -76,7 +76,7 @@ func TestUpdateWithEditLayout(t *testing.T) {
 		{"scalar to object", []int{4, 7}, []string{`{"code":"card_declined"}`, `[1, {"x": null}]`}, true},
 		{"object to object", []int{6}, []string{`{"type":"redirect_to_url","redirect_to_url":{"url":"https://x"}}`}, true},
 		{"escaped values", []int{8, 9}, []string{`"caf\u00e9"`, `"plain"`}, true},
-		{"object to scalar", []int{6}, []string{`null`}, false},
+		{"object to scalar, an escape in the object", []int{6}, []string{`null`}, false},
 		{"repeated name", []int{11}, []string{`99`}, false},
 		{"last of a repeated name", []int{12}, []string{`"x"`}, true},
 		{"escaped name", []int{14}, []string{`"w"`}, false},
@@ -192,6 +192,7 @@ func TestEditLayoutChecked(t *testing.T) {
 func FuzzEditLayout(f *testing.F) {
 	f.Add(editBase, uint16(0b100110000100), "3000\x00\"pm_1\"\x00null\x00{}")
 	f.Add(`{"a":1,"b":"x","c":{"d":[]},"a":2}`, uint16(0b1111), "\"y\"\x00[]\x00 true \x00\"\\u0041\"")
+	f.Add(`{"a":{},"b":[1],"c":{"a":1},"d":{"e":[]}}`, uint16(0b1111), "null\x00 2 \x00\"x\"\x00false")
 	f.Fuzz(func(t *testing.T, base string, pick uint16, vals string) {
 		if _, _, _, err := scanTop(base); err != nil {
 			return
@@ -224,4 +225,55 @@ func FuzzEditLayout(f *testing.F) {
 			t.Fatalf("fields from the layout %v; read %v (%q)", e.fields, fs, js)
 		}
 	})
+}
+
+// An edit that makes a member's object or array a scalar (a confirm
+// nulls an intent's next_action) is taken when no other member can have
+// the member's name, and then indexes the member as reading the new JSON
+// does; a name that may be another member's makes the store read it.
+func TestEditObjectToScalar(t *testing.T) {
+	const plainBase = `{"id":"pi_1","object":"payment_intent","amount":2000,"created":1700000000,"last_payment_error":{"type":"x"},` +
+		`"metadata":{"a":"b"},"next_action":{"type":"use_stripe_sdk"},"payment_method":null,"status":"requires_payment_method",` +
+		` "tags" : [1,2],"z":{}}`
+	cases := []struct {
+		name string
+		base string
+		at   []int
+		vals []string
+		took bool
+	}{
+		{"object to null", plainBase, []int{6}, []string{`null`}, true},
+		{"two objects to scalars, with others", plainBase, []int{4, 6, 8}, []string{`null`, `"x"`, `"succeeded"`}, true},
+		{"array to number, spaced", plainBase, []int{9}, []string{`12`}, true},
+		{"the last member", plainBase, []int{10}, []string{`true`}, true},
+		{"the first member", `{"a":{"b":1},"c":2}`, []int{0}, []string{`"x"`}, true},
+		{"a name quoted elsewhere", `{"a":{"next_action":1},"next_action":{},"b":2}`, []int{1}, []string{`null`}, false},
+		{"a name as a value", `{"a":"next_action","next_action":[],"b":2}`, []int{1}, []string{`null`}, false},
+		{"repeated name, scalar before", `{"x":1,"x":{}}`, []int{1}, []string{`2`}, false},
+		{"repeated name, object after", `{"x":{},"x":{}}`, []int{0}, []string{`2`}, false},
+		{"escaped name", `{"n\u0061me":[],"b":2}`, []int{0}, []string{`2`}, false},
+		{"an escape that may spell it", `{"name":[],"n\u0061me":{}}`, []int{0}, []string{`2`}, false},
+		{"an escaped quote in the name", `{"a\"b":[],"b":2}`, []int{0}, []string{`2`}, false},
+		{"not valid UTF-8 in the name", "{\"a\xffb\":[],\"b\":2}", []int{0}, []string{`2`}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			js, edits := edit(t, c.base, c.at, c.vals)
+			m, err := New(Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, took := m.entryEdited(c.base, m.seedFields(t, c.base), Object{ID: "pi_1", Type: "payment_intent", Created: 1, JSON: js, Layout: EditLayout(c.base, js, edits)})
+			if took != c.took {
+				t.Errorf("the layout was taken: %v, want %v", took, c.took)
+			}
+			if !took {
+				return
+			}
+			fs, _, _, err := scanTop(js)
+			if err != nil || !reflect.DeepEqual(e.fields, fs) {
+				t.Errorf("fields from the layout %v; read %v %v", e.fields, fs, err)
+			}
+		})
+	}
 }
