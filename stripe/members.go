@@ -198,12 +198,9 @@ func (m members) repeats(key []byte) bool {
 	return n > 1
 }
 
-// layout is the store's layout of js, what r wrote, made from base, what
-// it read: its edit layout (store.EditLayout), the members set replaced;
-// or, when a value that was an object or an array is now a scalar (which
-// the store's edit does not take: it would read js), where all of js's
-// members lie (store.MembersLayout). nil when r does not know where they
-// lie.
+// layout is the store's edit layout of js, what r wrote, made from base,
+// what it read (store.EditLayout): the members set replaced, nil when r
+// does not know where they lie.
 func (r *read) layout(base, js string) *store.Layout {
 	if !r.old.ok || !r.now.ok || len(r.now.replaced) == 0 || len(r.old.at) != len(r.now.at) ||
 		string(r.old.b) != base || string(r.now.b) != js {
@@ -212,33 +209,9 @@ func (r *read) layout(base, js string) *store.Layout {
 	edits := make([]store.Edit, len(r.now.replaced))
 	for k, i := range r.now.replaced {
 		o, n := r.old.at[i].value, r.now.at[i].value
-		if nested(base[o.start]) && !nested(js[n.start]) {
-			return r.now.storeLayout(js)
-		}
 		edits[k] = store.Edit{Old: store.Span{Start: int(o.start), End: int(o.end)}, New: store.Span{Start: int(n.start), End: int(n.end)}}
 	}
 	return store.EditLayout(base, js, edits)
-}
-
-// nested reports whether a value starting with c is an object or array.
-func nested(c byte) bool { return c == '{' || c == '[' }
-
-// storeLayout is where the members of js, m's text, lie, as the store
-// takes them (store.MembersLayout: it reads the scalars, and trusts the
-// objects and arrays, which a write took from a stored object or wrote
-// itself); nil when it cannot take them.
-func (m members) storeLayout(js string) *store.Layout {
-	var buf [64]store.Member // on the stack for most objects
-	ms := buf[:0]
-	for _, a := range m.at {
-		ms = append(ms, store.Member{Key: store.Span{Start: int(a.key.start), End: int(a.key.end)},
-			Value: store.Span{Start: int(a.value.start), End: int(a.value.end)}})
-	}
-	l, err := store.MembersLayout(js, ms)
-	if err != nil {
-		return nil
-	}
-	return l
 }
 
 // maxWritten bounds the objects writtenMembers keeps (each shares its
