@@ -101,3 +101,16 @@ func BenchmarkEmit(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWriteEnvelope is the writing of one event's envelope alone.
+func BenchmarkWriteEnvelope(b *testing.B) {
+	id, key := "req_0123456789abcdef", "key-1"
+	ev := webhook.Event{ID: eventID(), Object: "event", APIVersion: "2026-08-26.dahlia", Created: 1796057578, Type: "charge.succeeded",
+		Request: webhook.EventRequest{ID: &id, IdempotencyKey: &key}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if env := writeEnvelope(&ev); !env.plain {
+			b.Fatal("escaped")
+		}
+	}
+}

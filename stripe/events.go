@@ -666,42 +666,9 @@ type envelope struct {
 	plain bool
 }
 
-// envelopeWriter writes an envelope, noting where its members lie.
-type envelopeWriter struct {
-	b     strings.Builder
-	ms    [eventMembers]store.Member
-	n     int
-	plain bool
-}
-
-// name writes sep and a member's name, and notes where they and the
-// value that follows start.
-func (w *envelopeWriter) name(sep, name string) {
-	w.b.WriteString(sep)
-	k := w.b.Len()
-	w.b.WriteString(name)
-	w.ms[w.n].Key = store.Span{Start: k, End: w.b.Len()}
-	w.b.WriteString(`":`)
-	w.ms[w.n].Value.Start = w.b.Len()
-}
-
-// end notes where the member's value ends.
-func (w *envelopeWriter) end() {
-	w.ms[w.n].Value.End = w.b.Len()
-	w.n++
-}
-
-// str writes a string value as encoding/json does.
-func (w *envelopeWriter) str(s string) {
-	if !writeJSONString(&w.b, s) {
-		w.plain = false
-	}
-}
-
 // writeEnvelope writes ev's envelope, as eventJSON writes ev with "{}"
 // for its data.object.
 func writeEnvelope(ev *webhook.Event) envelope {
-	w := envelopeWriter{plain: true}
 	size := len(`{"id":"","object":"event","api_version":"","created":,"data":{"object":{},"previous_attributes":},`+
 		`"livemode":false,"pending_webhooks":,"request":{"id":,"idempotency_key":},"type":""}`) +
 		len(ev.ID) + len(ev.APIVersion) + 20 + len(ev.Data.PreviousAttributes) + 20 + len(ev.Type) + 8
@@ -711,48 +678,78 @@ func writeEnvelope(ev *webhook.Event) envelope {
 	if ev.Request.IdempotencyKey != nil {
 		size += len(*ev.Request.IdempotencyKey)
 	}
-	w.b.Grow(size) // enough, unless a string needs escapes
-	var num [20]byte
-	w.name(`{"`, "id")
+	w := envelopeWriter{b: make([]byte, 0, size), plain: true} // enough, unless a string needs escapes
+	w.member(`{"`, "id")
 	w.str(ev.ID)
 	w.end()
-	w.name(`,"`, "object")
-	w.b.WriteString(`"event"`)
+	w.member(`,"`, "object")
+	w.b = append(w.b, `"event"`...)
 	w.end()
-	w.name(`,"`, "api_version")
+	w.member(`,"`, "api_version")
 	w.str(ev.APIVersion)
 	w.end()
-	w.name(`,"`, "created")
-	w.b.Write(strconv.AppendInt(num[:0], ev.Created, 10))
+	w.member(`,"`, "created")
+	w.b = strconv.AppendInt(w.b, ev.Created, 10)
 	w.end()
-	w.name(`,"`, "data")
-	w.b.WriteString(`{"object":`)
-	mark := w.b.Len()
-	w.b.WriteString(emptyObject)
+	w.member(`,"`, "data")
+	w.b = append(w.b, `{"object":`...)
+	mark := len(w.b)
+	w.b = append(w.b, emptyObject...)
 	if len(ev.Data.PreviousAttributes) > 0 {
-		w.b.WriteString(`,"previous_attributes":`)
-		w.b.Write(ev.Data.PreviousAttributes)
+		w.b = append(w.b, `,"previous_attributes":`...)
+		w.b = append(w.b, ev.Data.PreviousAttributes...)
 	}
-	w.b.WriteByte('}')
+	w.b = append(w.b, '}')
 	w.end()
-	w.name(`,"`, "livemode")
-	w.b.WriteString("false")
+	w.member(`,"`, "livemode")
+	w.b = append(w.b, "false"...)
 	w.end()
-	w.name(`,"`, "pending_webhooks")
-	w.b.Write(strconv.AppendInt(num[:0], int64(ev.PendingWebhooks), 10))
+	w.member(`,"`, "pending_webhooks")
+	w.b = strconv.AppendInt(w.b, int64(ev.PendingWebhooks), 10)
 	w.end()
-	w.name(`,"`, "request")
-	w.b.WriteString(`{"id":`)
-	writeNullableString(&w.b, ev.Request.ID) // inside an object: the layout does not read it
-	w.b.WriteString(`,"idempotency_key":`)
-	writeNullableString(&w.b, ev.Request.IdempotencyKey)
-	w.b.WriteByte('}')
+	w.member(`,"`, "request")
+	w.b = append(w.b, `{"id":`...)
+	w.b = appendNullableString(w.b, ev.Request.ID) // inside an object: the layout does not read it
+	w.b = append(w.b, `,"idempotency_key":`...)
+	w.b = appendNullableString(w.b, ev.Request.IdempotencyKey)
+	w.b = append(w.b, '}')
 	w.end()
-	w.name(`,"`, "type")
+	w.member(`,"`, "type")
 	w.str(ev.Type)
 	w.end()
-	w.b.WriteByte('}')
-	return envelope{text: w.b.String(), mark: mark, ms: w.ms, plain: w.plain}
+	w.b = append(w.b, '}')
+	return envelope{text: text(w.b), mark: mark, ms: w.ms, plain: w.plain} // w.b is dropped: the string is its only view
+}
+
+// envelopeWriter writes an envelope, noting where its members lie.
+type envelopeWriter struct {
+	b     []byte
+	ms    [eventMembers]store.Member
+	n     int
+	plain bool
+}
+
+// member writes sep and a member's name, and notes where they and the
+// value that follows start.
+func (w *envelopeWriter) member(sep, name string) {
+	k := len(w.b) + len(sep)
+	w.b = append(append(append(w.b, sep...), name...), '"', ':')
+	w.ms[w.n].Key = store.Span{Start: k, End: k + len(name)}
+	w.ms[w.n].Value.Start = len(w.b)
+}
+
+// end notes where the member's value ends.
+func (w *envelopeWriter) end() {
+	w.ms[w.n].Value.End = len(w.b)
+	w.n++
+}
+
+// str writes a string value as encoding/json does.
+func (w *envelopeWriter) str(s string) {
+	n := len(w.b)
+	w.b = appendJSONString(w.b, s)
+	// An escape always makes the text longer than s between quotes.
+	w.plain = w.plain && len(w.b)-n == len(s)+2
 }
 
 // envelopeLayouts keep the layouts of recent envelopes by their shape:
@@ -798,28 +795,12 @@ func (c *envelopeLayouts) layout(env *envelope) *store.Layout {
 	return l
 }
 
-func writeNullableString(b *strings.Builder, s *string) {
+// appendNullableString appends s as encoding/json encodes a *string.
+func appendNullableString(b []byte, s *string) []byte {
 	if s == nil {
-		b.WriteString("null")
-		return
+		return append(b, "null"...)
 	}
-	writeJSONString(b, *s)
-}
-
-// writeJSONString writes s as encoding/json encodes a string; plain
-// reports whether that is s between quotes.
-func writeJSONString(b *strings.Builder, s string) (plain bool) {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80 {
-			q, _ := json.Marshal(s) // a string always encodes
-			b.Write(q)
-			return false
-		}
-	}
-	b.WriteByte('"')
-	b.WriteString(s)
-	b.WriteByte('"')
-	return true
+	return appendJSONString(b, *s)
 }
 
 // eventID is "evt_" and 24 random letters and digits, as webhook.NewEvent
