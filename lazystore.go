@@ -59,6 +59,19 @@ func (l lazyStore) Get(ctx context.Context, id string) (store.Object, error) {
 	return m.Get(ctx, id)
 }
 
+// TypeOf is store.Memory's TypeOf, answering as Get does before the
+// store is built.
+func (l lazyStore) TypeOf(ctx context.Context, id string) (string, error) {
+	if !l.strictGet && !l.ready.Load() {
+		return "", &store.NotFoundError{ID: id}
+	}
+	m, err := l.get()
+	if err != nil {
+		return "", err
+	}
+	return m.TypeOf(ctx, id)
+}
+
 func (l lazyStore) Put(ctx context.Context, obj store.Object) (store.Object, error) {
 	m, err := l.get()
 	if err != nil {

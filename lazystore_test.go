@@ -25,6 +25,9 @@ func TestLazyStoreGetsItsWrites(t *testing.T) {
 	if err != nil || got.ID != "cus_1" {
 		t.Fatalf("Get after Put: %+v, %v; want cus_1", got, err)
 	}
+	if typ, err := store.TypeOf(ctx, l, "cus_1"); err != nil || typ != "customer" {
+		t.Fatalf("TypeOf after Put: %q, %v; want customer", typ, err)
+	}
 }
 
 // Before the store is built, a Get answers "not found" at once rather
@@ -40,8 +43,14 @@ func TestLazyStoreGetBeforeBuild(t *testing.T) {
 	if _, err := l.Get(ctx, "cus_seed"); !errors.Is(err, store.ErrNotFound) || built != 0 {
 		t.Errorf("Get before the build: %v, built %d times; want not found, unbuilt", err, built)
 	}
+	if _, err := store.TypeOf(ctx, l, "cus_seed"); !errors.Is(err, store.ErrNotFound) || built != 0 {
+		t.Errorf("TypeOf before the build: %v, built %d times; want not found, unbuilt", err, built)
+	}
 	strict := lazyStoreOf(build, true)
 	defer strict.Close()
+	if typ, err := store.TypeOf(ctx, strict, "cus_seed"); err != nil || typ != "customer" {
+		t.Errorf("--strict TypeOf before the build: %q, %v; want the seed's customer", typ, err)
+	}
 	if got, err := strict.Get(ctx, "cus_seed"); err != nil || got.ID != "cus_seed" {
 		t.Errorf("--strict Get before the build: %+v, %v; want the seed's cus_seed", got, err)
 	}
