@@ -230,8 +230,7 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 		return server.Answer{}, nil, false // after the store's create (created)
 	}
 	id := req.Params["intent"]
-	obj, err := l.store.Get(ctx, id)
-	if err != nil || obj.Type != "payment_intent" {
+	if typ, err := store.TypeOf(ctx, l.store, id); err != nil || typ != "payment_intent" {
 		return server.Answer{}, nil, false
 	}
 	var ans server.Answer

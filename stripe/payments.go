@@ -119,9 +119,14 @@ func (p *Payments) Outcome(route *catalog.Route, req *render.Request) *server.Ou
 		if kind == paySetupConfirm {
 			typ = "setup_intent"
 		}
-		if obj, err := p.life.store.Get(context.Background(), req.Params["intent"]); err == nil && obj.Type == typ {
+		ctx, id := context.Background(), req.Params["intent"]
+		if t, err := store.TypeOf(ctx, p.life.store, id); err == nil && t == typ {
 			if value == "" {
-				value = topValues([]byte(obj.JSON), "payment_method")[0]
+				obj, err := p.life.store.Get(ctx, id)
+				if err != nil {
+					return nil
+				}
+				value = topValues(view(obj.JSON), "payment_method")[0]
 			}
 			tc, ok := p.cards.Lookup(value)
 			if !ok {
