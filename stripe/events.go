@@ -546,7 +546,8 @@ func (s *State) emit(ctx context.Context, req *render.Request, typ, object strin
 		ev.Request.ID = &id
 	}
 	if k := headerValue(req.Header, "Idempotency-Key"); k != "" {
-		ev.Request.IdempotencyKey = &k
+		key := k // on the heap only when there is one
+		ev.Request.IdempotencyKey = &key
 	}
 	_ = s.publishAround(ctx, &ev, object)
 }
