@@ -195,3 +195,52 @@ func BenchmarkFile(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkGetFilled retrieves stored objects of 4 KiB (the size of a
+// charge) kept whole and kept as a template and their values: one object
+// again and again (its text joined once, then kept by the template), and
+// 1,000 objects in turn (each Get joins the text: more than the template
+// keeps).
+func BenchmarkGetFilled(b *testing.B) {
+	const n = 1_000
+	pad := fmt.Sprintf("%4000s", "")
+	tm, err := store.NewTemplate([]string{`{"id":"`, `","object":"charge","amount":2000,"pad":"` + pad + `","created":1700000000}`}, []int{0})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, kept := range []string{"whole", "filled"} {
+		m, err := store.New(store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("ch_%014d", i)
+			f, err := tm.Fill(ids[i])
+			if err != nil {
+				b.Fatal(err)
+			}
+			obj := store.Object{ID: ids[i], Type: "charge", JSON: f.String()}
+			if kept == "filled" {
+				obj.Layout, _ = store.ScanLayout(obj.JSON)
+				obj.JSON, obj.Filled = "", f
+			}
+			if _, err := m.Put(ctx, obj); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for _, c := range []struct {
+			name string
+			id   func(i int) string
+		}{{"one", func(int) string { return ids[0] }}, {"many", func(i int) string { return ids[i%n] }}} {
+			b.Run(kept+"/"+c.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for i := 0; b.Loop(); i++ {
+					if o, err := m.Get(ctx, c.id(i)); err != nil || len(o.JSON) < 4000 {
+						b.Fatal(o, err)
+					}
+				}
+			})
+		}
+	}
+}
