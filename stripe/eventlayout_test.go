@@ -84,7 +84,7 @@ func TestEnvelopeLayoutsFitEveryEnvelope(t *testing.T) {
 	reqIDs := []*string{nil, ptr("req_abc"), ptr("req_abcdef")}
 	keys := []*string{nil, ptr("key-1"), ptr("k\"ey\\é\n<&>")}
 	prevs := []json.RawMessage{nil, json.RawMessage(`{"email":null}`), json.RawMessage(`{"email":"a@b.cd"}`)}
-	versions := []string{"2020-08-27", "2024-06-20.acacia", "v\"1\u00e9", "2020-08-28"}
+	versions := []string{"2020-08-27", "2024-06-20.acacia", "v\"1\u00e9", "2020-08-\u00e9", "2020-08-28\x7f"}
 	types := []string{"charge.succeeded", "charge.refunded", "payment_intent.succeeded", "caf\u00e9.<updated>", "charge.captured"}
 	n := 0
 	for i := range 400 {
