@@ -59,6 +59,9 @@ type Version struct {
 	Deleted bool
 	// JSON is the object as written.
 	JSON string
+	// filled, when set, is JSON as the store kept it (store.Filled), not
+	// joined until History is asked: JSON is empty then.
+	filled *store.Filled
 }
 
 // Store is a store.Store that keeps every object's history.
@@ -104,12 +107,17 @@ func (h *Store) History(id string) []Version {
 	}
 	out := make([]Version, len(vs))
 	copy(out, vs)
+	for i := range out {
+		if f := out[i].filled; f != nil {
+			out[i].JSON, out[i].filled = f.String(), nil
+		}
+	}
 	return out
 }
 
 func (h *Store) record(ctx context.Context, obj store.Object, deleted bool) {
 	o, _ := store.OriginOf(ctx)
-	v := Version{Time: h.now(), Origin: o, Deleted: deleted, JSON: obj.Text()}
+	v := Version{Time: h.now(), Origin: o, Deleted: deleted, JSON: obj.JSON, filled: obj.Filled}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	vs, ok := h.byID[obj.ID]

@@ -108,3 +108,44 @@ func TestHistoryStoreKeepsTheStoreContract(t *testing.T) {
 		return history.New(m, history.Options{}), nil
 	})
 }
+
+// An object put as a template and its values (a prepared create) is
+// recorded as kept, and its history reads its text, as written, after
+// the object changed.
+func TestHistoryOfFilledObject(t *testing.T) {
+	mem, err := store.New(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := history.New(mem, history.Options{})
+	ctx := context.Background()
+	tm, err := store.NewTemplate([]string{`{"id":"`, `","object":"charge","amount":`, `,"status":"succeeded"}`}, []int{0, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := tm.Fill("ch_1", "2000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"id":"ch_1","object":"charge","amount":2000,"status":"succeeded"}`
+	l, err := store.ScanLayout(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Put(ctx, store.Object{ID: "ch_1", Type: "charge", Filled: f, Layout: l}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Update(ctx, "ch_1", func(o store.Object) (store.Object, error) {
+		o.JSON = `{"id":"ch_1","object":"charge","amount":2000,"status":"refunded"}`
+		return o, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	vs := h.History("ch_1")
+	if len(vs) != 2 || vs[0].JSON != want || vs[1].JSON != `{"id":"ch_1","object":"charge","amount":2000,"status":"refunded"}` {
+		t.Fatalf("history %+v", vs)
+	}
+	if !reflect.DeepEqual(h.History("ch_1"), vs) {
+		t.Fatal("a second read of the history differs")
+	}
+}
