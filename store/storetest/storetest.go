@@ -42,6 +42,7 @@ func Run(t *testing.T, open Open) {
 		{"SeedAndReset", seedAndReset},
 		{"SubscribeNeverBlocks", subscribeNeverBlocks},
 		{"UpdateIsAtomic", updateIsAtomic},
+		{"FilledObjects", filledObjects},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, open) })
 	}
@@ -659,5 +660,60 @@ func updateIsAtomic(t *testing.T, open Open) {
 	}
 	if got, _ := m.Get(ctx, "ctr"); got.JSON != `{"n":400,"created":1}` {
 		t.Fatalf("failed updates changed the object: %s", got.JSON)
+	}
+}
+
+// filledObjects: an object put as a template and its values
+// (Object.Filled) reads back as the same object put whole, through Get,
+// List with a filter, Update's function and Delete; Put returns it with
+// its text (Object.Text).
+func filledObjects(t *testing.T, open Open) {
+	m := mustOpen(t, open, store.Options{})
+	tm, err := store.NewTemplate([]string{`{"id":"`, `","object":"charge","amount":`, `,"created":1700000000,"email":"`, `"}`}, []int{0, 1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := func(id, amount, email string) string {
+		return `{"id":"` + id + `","object":"charge","amount":` + amount + `,"created":1700000000,"email":"` + email + `"}`
+	}
+	for i, amount := range []string{"2000", "15", "2000"} {
+		id := fmt.Sprintf("ch_%d", i)
+		f, err := tm.Fill(id, amount, "a@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := store.ScanLayout(f.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		put := mustPut(t, m, store.Object{ID: id, Type: "charge", Filled: f, Layout: l})
+		if put.Text() != want(id, amount, "a@example.com") || put.Created != 1700000000 {
+			t.Fatalf("Put returned %+v (text %s)", put, put.Text())
+		}
+	}
+	got, err := m.Get(ctx, "ch_1")
+	if err != nil || got.JSON != want("ch_1", "15", "a@example.com") || got.Filled != nil {
+		t.Fatalf("Get = %+v, %v", got, err)
+	}
+	p := mustList(t, m, store.Query{Type: "charge", Equal: map[string]string{"amount": "2000", "email": "a@example.com"}, TotalCount: true})
+	if IDs(p.Data) != "ch_2,ch_0" || p.TotalCount != 2 || p.Data[0].JSON != want("ch_2", "2000", "a@example.com") {
+		t.Fatalf("List by amount = %s (total %d)", IDs(p.Data), p.TotalCount)
+	}
+	upd, err := m.Update(ctx, "ch_0", func(o store.Object) (store.Object, error) {
+		if o.JSON != want("ch_0", "2000", "a@example.com") {
+			return o, fmt.Errorf("Update's function got %q", o.JSON)
+		}
+		o.JSON = want("ch_0", "2000", "b@example.com")
+		return o, nil
+	})
+	if err != nil || upd.JSON != want("ch_0", "2000", "b@example.com") {
+		t.Fatalf("Update = %+v, %v", upd, err)
+	}
+	if p := mustList(t, m, store.Query{Equal: map[string]string{"email": "b@example.com"}}); IDs(p.Data) != "ch_0" {
+		t.Fatalf("List by the updated email = %s", IDs(p.Data))
+	}
+	gone, err := m.Delete(ctx, "ch_2", false)
+	if err != nil || len(gone) != 1 || gone[0].JSON != want("ch_2", "2000", "a@example.com") {
+		t.Fatalf("Delete = %+v, %v", gone, err)
 	}
 }
