@@ -12,8 +12,12 @@ type Span struct{ Start, End int }
 
 // An Edit is one top-level member's value replaced: Old is where the
 // value lay in the text it was read from, New where its replacement lies
-// in the new text.
-type Edit struct{ Old, New Span }
+// in the new text. Key, optional, is where the member's name lies in the
+// new text (inside its quotes), given by a writer that read every
+// top-level member and found no other of that name: with it an object or
+// array that becomes a scalar is indexed from the edit (the store then
+// checks only that the name is plain) rather than read anew.
+type Edit struct{ Old, New, Key Span }
 
 // EditLayout is the layout of js, an object's JSON made from base (the
 // JSON an Update's function was given) by replacing the values of
@@ -86,13 +90,12 @@ func (m *Memory) entryEdited(base string, fs fields, obj Object) (e *entry, ok b
 		switch {
 		case at < 0 && f.kind != 0:
 			// An object or array becoming a scalar: the member is
-			// indexed anew, when its name is plain and no other member
-			// can have it (else js is read).
-			name, kStart, ok := plainName(base, ed.Old.Start)
-			if !ok || !onlyName(base, name) {
+			// indexed anew, when the writer says where its name lies,
+			// and the name is plain (else js is read).
+			if !plainKey(js, ed.Key, ed.New.Start) {
 				return nil, false
 			}
-			f.key, f.klen = uint32(moved(l.edits, kStart)), uint16(len(name))
+			f.key, f.klen = uint32(ed.Key.Start), uint16(ed.Key.End-ed.Key.Start)
 			added = append(added, f)
 		case at >= 0:
 			out[at].kind, out[at].val, out[at].vlen = f.kind, f.val, f.vlen
@@ -126,62 +129,31 @@ func (m *Memory) entryEdited(base string, fs fields, obj Object) (e *entry, ok b
 	return &entry{obj: obj, fields: append(kept, added...)}, true
 }
 
-// plainName is the name of the top-level member of js whose value starts
-// at i, and where its text starts, when the name has no escape, is valid
-// UTF-8 without U+FFFD and fits a field; ok is false otherwise.
-func plainName(js string, i int) (name string, start int, ok bool) {
-	j := i - 1
-	for j >= 0 && isSpace(js[j]) {
-		j--
-	}
-	if j < 0 || js[j] != ':' {
-		return "", 0, false
-	}
-	j--
-	for j >= 0 && isSpace(js[j]) {
-		j--
-	}
-	if j < 0 || js[j] != '"' {
-		return "", 0, false
-	}
-	end := j
-	for j--; j >= 0 && js[j] != '"'; j-- {
-		if js[j] == '\\' {
-			return "", 0, false
-		}
-	}
-	if j < 1 || js[j-1] == '\\' { // not found, or an escaped quote
-		return "", 0, false
-	}
-	name = js[j+1 : end]
-	if len(name) > math.MaxUint16 || !utf8.ValidString(name) || strings.ContainsRune(name, utf8.RuneError) {
-		return "", 0, false
-	}
-	return name, j + 1, true
-}
-
-// onlyName reports whether no other member of js than the one whose name
-// is name (plainName) can be named name: the name is quoted once in js,
-// and no escape in js could spell it (\u, \/).
-func onlyName(js, name string) bool {
-	if strings.Contains(js, `\u`) || strings.Contains(js, `\/`) {
+// plainKey reports whether k is where a plain name (no escape, valid
+// UTF-8 without U+FFFD, short enough to index) lies in js, inside its
+// quotes, after a brace or comma and just before the value at v (a colon
+// between, and spaces).
+func plainKey(js string, k Span, v int) bool {
+	if k.Start < 2 || k.End < k.Start || k.End >= v || v > len(js) || k.End-k.Start > math.MaxUint16 ||
+		js[k.Start-1] != '"' || js[k.End] != '"' {
 		return false
 	}
-	n := 0
-	for i := 0; i < len(js); {
-		k := strings.Index(js[i:], name)
-		if k < 0 {
-			break
-		}
-		k += i
-		if k > 0 && js[k-1] == '"' && k+len(name) < len(js) && js[k+len(name)] == '"' {
-			if n++; n > 1 {
-				return false
-			}
-		}
-		i = k + 1
+	// The opening quote follows the object's brace or a comma (not a
+	// backslash: an escaped quote inside another name).
+	j := k.Start - 2
+	for j > 0 && isSpace(js[j]) {
+		j--
 	}
-	return n == 1
+	if js[j] != '{' && js[j] != ',' {
+		return false
+	}
+	i := skipSpace(js, k.End+1)
+	if i >= v || js[i] != ':' || skipSpace(js, i+1) != v {
+		return false
+	}
+	name := js[k.Start:k.End]
+	return strings.IndexByte(name, '\\') < 0 && strings.IndexByte(name, '"') < 0 && utf8.ValidString(name) &&
+		!strings.ContainsRune(name, utf8.RuneError)
 }
 
 // moved is where offset i of the old text, outside the edits, lies in

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // topSpans are where js's top-level member values lie (js is one valid
@@ -209,6 +210,20 @@ func FuzzEditLayout(f *testing.F) {
 			at = at[:len(vs)]
 		}
 		js, edits := edit(t, base, at, vs)
+		if _, _, _, err := scanTop(js); err == nil {
+			// A writer that read every member names each edited
+			// member whose name no other has (store.Edit's Key).
+			keys := topKeys(t, js)
+			count := map[string]int{}
+			for _, k := range keys {
+				count[js[k.Start:k.End]]++
+			}
+			for i, k := range at {
+				if name := js[keys[k].Start:keys[k].End]; count[name] == 1 && strings.IndexByte(js, '\\') < 0 && utf8.ValidString(js) {
+					edits[i].Key = keys[k]
+				}
+			}
+		}
 		m, err := New(Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -228,9 +243,11 @@ func FuzzEditLayout(f *testing.F) {
 }
 
 // An edit that makes a member's object or array a scalar (a confirm
-// nulls an intent's next_action) is taken when no other member can have
-// the member's name, and then indexes the member as reading the new JSON
-// does; a name that may be another member's makes the store read it.
+// nulls an intent's next_action) is taken when the writer says where the
+// member's name lies (it read every member: no other has the name), and
+// then indexes the member as reading the new JSON does; without the
+// name's place, or with a name that is not plain or not the member's,
+// the store reads the JSON.
 func TestEditObjectToScalar(t *testing.T) {
 	const plainBase = `{"id":"pi_1","object":"payment_intent","amount":2000,"created":1700000000,"last_payment_error":{"type":"x"},` +
 		`"metadata":{"a":"b"},"next_action":{"type":"use_stripe_sdk"},"payment_method":null,"status":"requires_payment_method",` +
@@ -240,25 +257,33 @@ func TestEditObjectToScalar(t *testing.T) {
 		base string
 		at   []int
 		vals []string
+		keys func(edits []Edit, own, all []Span) // sets the edits' Key: own are their members' names, all every member's
 		took bool
 	}{
-		{"object to null", plainBase, []int{6}, []string{`null`}, true},
-		{"two objects to scalars, with others", plainBase, []int{4, 6, 8}, []string{`null`, `"x"`, `"succeeded"`}, true},
-		{"array to number, spaced", plainBase, []int{9}, []string{`12`}, true},
-		{"the last member", plainBase, []int{10}, []string{`true`}, true},
-		{"the first member", `{"a":{"b":1},"c":2}`, []int{0}, []string{`"x"`}, true},
-		{"a name quoted elsewhere", `{"a":{"next_action":1},"next_action":{},"b":2}`, []int{1}, []string{`null`}, false},
-		{"a name as a value", `{"a":"next_action","next_action":[],"b":2}`, []int{1}, []string{`null`}, false},
-		{"repeated name, scalar before", `{"x":1,"x":{}}`, []int{1}, []string{`2`}, false},
-		{"repeated name, object after", `{"x":{},"x":{}}`, []int{0}, []string{`2`}, false},
-		{"escaped name", `{"n\u0061me":[],"b":2}`, []int{0}, []string{`2`}, false},
-		{"an escape that may spell it", `{"name":[],"n\u0061me":{}}`, []int{0}, []string{`2`}, false},
-		{"an escaped quote in the name", `{"a\"b":[],"b":2}`, []int{0}, []string{`2`}, false},
-		{"not valid UTF-8 in the name", "{\"a\xffb\":[],\"b\":2}", []int{0}, []string{`2`}, false},
+		{"object to null", plainBase, []int{6}, []string{`null`}, allKeys, true},
+		{"two objects to scalars, with others", plainBase, []int{4, 6, 8}, []string{`null`, `"x"`, `"succeeded"`}, allKeys, true},
+		{"array to number, spaced", plainBase, []int{9}, []string{`12`}, allKeys, true},
+		{"the last member", plainBase, []int{10}, []string{`true`}, allKeys, true},
+		{"the first member", `{"a":{"b":1},"c":2}`, []int{0}, []string{`"x"`}, allKeys, true},
+		{"a name quoted elsewhere", `{"a":{"next_action":1},"next_action":{},"b":"next_action"}`, []int{1}, []string{`null`}, allKeys, true},
+		{"no name given", plainBase, []int{6}, []string{`null`}, func([]Edit, []Span, []Span) {}, false},
+		{"another member's name", plainBase, []int{6}, []string{`null`}, func(e []Edit, _, all []Span) { e[0].Key = all[5] }, false},
+		{"a name not its own", plainBase, []int{6}, []string{`null`}, func(e []Edit, own, _ []Span) { e[0].Key = Span{own[0].Start + 1, own[0].End} }, false},
+		{"escaped name", `{"n\u0061me":[],"b":2}`, []int{0}, []string{`2`}, allKeys, false},
+		{"an escaped quote in the name", `{"a\"b":[],"b":2}`, []int{0}, []string{`2`}, allKeys, false},
+		{"the end of a name past an escaped quote", `{"a\"b":[],"c":2}`, []int{0}, []string{`2`},
+			func(e []Edit, own, _ []Span) { e[0].Key = Span{own[0].End - 1, own[0].End} }, false},
+		{"not valid UTF-8 in the name", "{\"a\xffb\":[],\"b\":2}", []int{0}, []string{`2`}, allKeys, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			js, edits := edit(t, c.base, c.at, c.vals)
+			keys := topKeys(t, js)
+			picked := make([]Span, len(c.at))
+			for k, i := range c.at {
+				picked[k] = keys[i]
+			}
+			c.keys(edits, picked, keys)
 			m, err := New(Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -275,5 +300,38 @@ func TestEditObjectToScalar(t *testing.T) {
 				t.Errorf("fields from the layout %v; read %v %v", e.fields, fs, err)
 			}
 		})
+	}
+}
+
+// allKeys gives each edit its member's name's place.
+func allKeys(edits []Edit, own, _ []Span) {
+	for i := range edits {
+		edits[i].Key = own[i]
+	}
+}
+
+// topKeys are where js's top-level member names lie, inside their quotes
+// (js is one valid JSON object), as topSpans walks them.
+func topKeys(t testing.TB, js string) []Span {
+	var out []Span
+	s := scanner{js: js}
+	i := skipSpace(js, 0) + 1
+	for {
+		i = skipSpace(js, i)
+		if js[i] == '}' {
+			return out
+		}
+		if js[i] == ',' {
+			i = skipSpace(js, i+1)
+		}
+		end, _, err := s.str(i)
+		if err != nil {
+			t.Fatalf("topKeys: %v", err)
+		}
+		out = append(out, Span{i + 1, end})
+		i = skipSpace(js, skipSpace(js, end+1)+1)
+		if i, err = s.value(i); err != nil {
+			t.Fatalf("topKeys: %v", err)
+		}
 	}
 }
