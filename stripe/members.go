@@ -200,7 +200,9 @@ func (m members) repeats(key []byte) bool {
 
 // layout is the store's edit layout of js, what r wrote, made from base,
 // what it read (store.EditLayout): the members set replaced, nil when r
-// does not know where they lie.
+// does not know where they lie. A member whose object or array became a
+// scalar (a confirm nulls next_action) is given with its name's place,
+// when no other member has the name, for the store to index it.
 func (r *read) layout(base, js string) *store.Layout {
 	if !r.old.ok || !r.now.ok || len(r.now.replaced) == 0 || len(r.old.at) != len(r.now.at) ||
 		string(r.old.b) != base || string(r.now.b) != js {
@@ -210,9 +212,15 @@ func (r *read) layout(base, js string) *store.Layout {
 	for k, i := range r.now.replaced {
 		o, n := r.old.at[i].value, r.now.at[i].value
 		edits[k] = store.Edit{Old: store.Span{Start: int(o.start), End: int(o.end)}, New: store.Span{Start: int(n.start), End: int(n.end)}}
+		if key := r.now.at[i].key; nested(base[o.start]) && !nested(js[n.start]) && !r.now.repeats(key.of(r.now.b)) {
+			edits[k].Key = store.Span{Start: int(key.start), End: int(key.end)}
+		}
 	}
 	return store.EditLayout(base, js, edits)
 }
+
+// nested reports whether a value starting with c is an object or array.
+func nested(c byte) bool { return c == '{' || c == '[' }
 
 // maxWritten bounds the objects writtenMembers keeps (each shares its
 // text with the store, and holds its member list, under a KiB).

@@ -20,13 +20,19 @@ func TestUpdateLayoutIsTheStoresReading(t *testing.T) {
 		"created": `{"id":"pi_1","object":"payment_intent","amount":2000,"amount_capturable":0,"amount_received":0,"created":1700000000,"currency":"usd","customer":null,"last_payment_error":{"type":"idempotency_error"},"latest_charge":null,"metadata":{},"next_action":{"type":"type"},"payment_method":null,"status":"requires_payment_method"}`,
 		"nulls":   `{"id":"pi_1","object":"payment_intent","amount":2000,"amount_capturable":0,"amount_received":0,"created":1700000000,"currency":"usd","last_payment_error":null,"latest_charge":null,"next_action":null,"payment_method":"pm_card_visa","status":"requires_confirmation"}`,
 		"arrays":  `{"id":"pi_1","object":"payment_intent","amount":2000,"amount_capturable":0,"amount_received":0,"created":1700000000,"last_payment_error":[],"latest_charge":[1],"next_action":[],"payment_method":{},"status":{"a":"b"}}`,
-		"spaced":  `{ "id" : "pi_1" , "object":"payment_intent", "status" : "requires_action", "next_action" : {"x": [1, 2]} , "payment_method":"pm_1","last_payment_error":{"a":1}, "latest_charge": null, "amount_received": 0, "amount_capturable": 0 }`,
+		// The first of two next_action objects is made null: the last,
+		// still an object, is the member's value.
+		"repeated": `{"id":"pi_1","object":"payment_intent","amount":2000,"amount_capturable":0,"amount_received":0,"last_payment_error":{},"latest_charge":null,"next_action":{"a":1},"payment_method":null,"status":"requires_payment_method","next_action":{"b":2}}`,
+		"spaced":   `{ "id" : "pi_1" , "object":"payment_intent", "status" : "requires_action", "next_action" : {"x": [1, 2]} , "payment_method":"pm_1","last_payment_error":{"a":1}, "latest_charge": null, "amount_received": 0, "amount_capturable": 0 }`,
 	}
 	confirms := map[string][]setting{
 		"pays": {str("status", "succeeded"), str("payment_method", "pm_card_visa"), str("latest_charge", "ch_1"),
 			num("amount_received", 2000), num("amount_capturable", 0), null("last_payment_error"), null("next_action")},
 		"3-D Secure": {str("status", "requires_action"), str("payment_method", "pm_card_authenticationRequired"), null("last_payment_error"),
 			{"next_action", useStripeSDK("pi_1")}},
+		// Not a confirm's, but a string where an object was: a filter
+		// finds it (a null matches no filter).
+		"a string for an object": {str("next_action", "redirect"), str("last_payment_error", "none")},
 		"declines": {str("status", "requires_payment_method"), val("last_payment_error", lastError{Code: "card_declined", Type: "card_error"}),
 			str("latest_charge", "ch_2"), null("payment_method"), null("next_action")},
 	}
