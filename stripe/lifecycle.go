@@ -519,7 +519,8 @@ func (c chargeRecord) object(balance *string, now int64) chargeObject {
 	if c.invoice != "" {
 		ch.Description = "Payment for Invoice " + c.invoice
 	} else {
-		ch.PaymentIntent = &c.intent
+		intent := c.intent // not &c.intent: that would move all of c to the heap
+		ch.PaymentIntent = &intent
 	}
 	return ch
 }
