@@ -299,7 +299,12 @@ func (l *lifecycle) updateRead(ctx context.Context, id string, fn func(b []byte)
 		if wrote.then != nil {
 			wrote.then()
 		}
-		l.written.keep(obj.ID, obj.JSON, wrote.now)
+		if obj.Type != "payment_intent" || string(wrote.now.value("status")) != `"succeeded"` {
+			// A succeeded intent is written no more by the lifecycle
+			// (confirm, capture, cancel and increment refuse it): its
+			// members are not worth keeping.
+			l.written.keep(obj.ID, obj.JSON, wrote.now)
+		}
 		ch := change{id: obj.ID, typ: obj.Type, old: view(was)}
 		if wrote.old.ok && wrote.now.ok {
 			ch.read = wrote
