@@ -119,10 +119,10 @@ func TestPlanChecksArity(t *testing.T) {
 
 // A panic anywhere in rendering is an error naming the template.
 func TestExecRecoversPanics(t *testing.T) {
-	tpl := &Template{name: "routes/x.hbs", plan: &plan{steps: []step{{dynamic: func(*Request, *strings.Builder) {
+	tpl := &Template{name: "routes/x.hbs", plan: &plan{planSteps: planSteps[stepWriter]{steps: []planStep[stepWriter]{{write: func(*Request, *strings.Builder) {
 		var a []string
 		_ = a[1]
-	}}}}}
+	}}}}}}
 	out, err := tpl.Exec(nil)
 	if err == nil || !strings.Contains(err.Error(), "routes/x.hbs") || out != "" {
 		t.Fatalf("got %q, %v; want an error naming the template", out, err)

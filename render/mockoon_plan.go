@@ -22,19 +22,13 @@ import (
 // context paths) runs through raymond, and so does any request on which a
 // helper panics, so that its error reads as raymond reports it.
 type mockoonPlan struct {
-	steps []mockoonStep
-	size  int
+	planSteps[mockoonWriter]
 	// bufs keeps output buffers between requests.
 	bufs sync.Pool
 }
 
-// A mockoonStep is text, or a mustache that writes its printed value.
-type mockoonStep struct {
-	text string
-	// write appends the mustache's value as Handlebars prints it; nil
-	// for text.
-	write func(b []byte, req *Request) []byte
-}
+// A mockoonWriter appends a mustache's value as Handlebars prints it.
+type mockoonWriter = func(b []byte, req *Request) []byte
 
 // mockoonPure are the Mockoon helpers a plan may call: they read only
 // their arguments, their hash and the request, never raymond's options.
@@ -54,39 +48,13 @@ var mockoonPure = map[string]bool{
 // compileMockoonPlan returns a plan for a rewritten Mockoon template, or
 // nil when it needs raymond.
 func compileMockoonPlan(source string, prog *ast.Program, used map[string]mockoonCall) *mockoonPlan {
-	if strings.Contains(source, "~") {
-		// Whitespace control: leave it to raymond.
+	steps, ok := compileSteps(source, prog, func(n *ast.MustacheStatement) (mockoonWriter, bool) {
+		return planMustache(n, used)
+	}, nil)
+	if !ok {
 		return nil
 	}
-	p := &mockoonPlan{}
-	for _, n := range prog.Body {
-		switch n := n.(type) {
-		case *ast.ContentStatement:
-			p.text(n.Value)
-		case *ast.CommentStatement:
-		case *ast.MustacheStatement:
-			write, ok := planMustache(n, used)
-			if !ok {
-				return nil
-			}
-			p.steps = append(p.steps, mockoonStep{write: write})
-		default:
-			return nil
-		}
-	}
-	return p
-}
-
-func (p *mockoonPlan) text(s string) {
-	if s == "" {
-		return
-	}
-	p.size += len(s)
-	if k := len(p.steps); k > 0 && p.steps[k-1].write == nil {
-		p.steps[k-1].text += s
-		return
-	}
-	p.steps = append(p.steps, mockoonStep{text: s})
+	return &mockoonPlan{planSteps: steps}
 }
 
 // planCall compiles a helper call whose arguments are literals or calls
@@ -246,7 +214,7 @@ const maxPooledBuffer = 64 << 10
 // planMustache compiles a top-level mustache: planPrint's writer where it
 // is the print helper around a call (as the rewrite makes every helper
 // call), else the expression, printed as raymond prints a value.
-func planMustache(n *ast.MustacheStatement, used map[string]mockoonCall) (func([]byte, *Request) []byte, bool) {
+func planMustache(n *ast.MustacheStatement, used map[string]mockoonCall) (mockoonWriter, bool) {
 	if write := planPrint(n.Expression, used); write != nil {
 		return write, true
 	}
@@ -275,7 +243,7 @@ func planMustache(n *ast.MustacheStatement, used map[string]mockoonCall) (func([
 // intermediate string; where the arguments are for the call to judge (an
 // unknown method, a range a faker refuses), the call runs as planCall
 // compiles it. It returns nil for any other mustache.
-func planPrint(e *ast.Expression, used map[string]mockoonCall) func([]byte, *Request) []byte {
+func planPrint(e *ast.Expression, used map[string]mockoonCall) mockoonWriter {
 	path, ok := e.Path.(*ast.PathExpression)
 	if !ok || len(path.Parts) != 1 || len(e.Params) != 1 || e.Hash != nil {
 		return nil

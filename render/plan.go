@@ -14,57 +14,53 @@ import (
 // Templates using anything else (#each, #if, paths, sub expressions,
 // faker...) run through raymond.
 type plan struct {
-	steps []step
-	size  int // static bytes, to size the buffer
+	planSteps[stepWriter]
 	// headers is whether a step reads the request's headers.
 	headers bool
 }
 
-type step struct {
-	text string
-	// dynamic is nil for text.
-	dynamic func(req *Request, b *strings.Builder)
-}
+// stepWriter writes a plan's dynamic step.
+type stepWriter = func(req *Request, b *strings.Builder)
 
 // fastHelper is a helper a plan calls directly: its argument count and a
 // maker of the step for literal arguments.
 type fastHelper struct {
 	arity int
-	make  func(args []string) func(req *Request, b *strings.Builder)
+	make  func(args []string) stepWriter
 }
 
 // fastHelpers are the helpers a plan can call directly, by raymond name
 // (after rewriteArity). A call whose argument count is not the helper's
 // arity is left to raymond, so a plan never indexes past its arguments.
 var fastHelpers = map[string]fastHelper{
-	"urlParam": {1, func(a []string) func(*Request, *strings.Builder) {
+	"urlParam": {1, func(a []string) stepWriter {
 		return func(r *Request, b *strings.Builder) { b.WriteString(urlParamCore(r, a[0])) }
 	}},
-	"queryParam__1": {1, func(a []string) func(*Request, *strings.Builder) {
+	"queryParam__1": {1, func(a []string) stepWriter {
 		return func(r *Request, b *strings.Builder) { b.WriteString(queryParamCore(r, a[0], "")) }
 	}},
-	"queryParam__2": {2, func(a []string) func(*Request, *strings.Builder) {
+	"queryParam__2": {2, func(a []string) stepWriter {
 		return func(r *Request, b *strings.Builder) { b.WriteString(queryParamCore(r, a[0], a[1])) }
 	}},
-	"body__1": {1, func(a []string) func(*Request, *strings.Builder) {
+	"body__1": {1, func(a []string) stepWriter {
 		return func(r *Request, b *strings.Builder) { b.WriteString(bodyCore(r, a[0], "")) }
 	}},
-	"body__2": {2, func(a []string) func(*Request, *strings.Builder) {
+	"body__2": {2, func(a []string) stepWriter {
 		return func(r *Request, b *strings.Builder) { b.WriteString(bodyCore(r, a[0], a[1])) }
 	}},
-	"header__1": {1, func(a []string) func(*Request, *strings.Builder) {
+	"header__1": {1, func(a []string) stepWriter {
 		return func(r *Request, b *strings.Builder) { b.WriteString(headerCore(r, a[0], "")) }
 	}},
-	"header__2": {2, func(a []string) func(*Request, *strings.Builder) {
+	"header__2": {2, func(a []string) stepWriter {
 		return func(r *Request, b *strings.Builder) { b.WriteString(headerCore(r, a[0], a[1])) }
 	}},
-	"now__0": {0, func(a []string) func(*Request, *strings.Builder) {
+	"now__0": {0, func(a []string) stepWriter {
 		return func(r *Request, b *strings.Builder) { b.WriteString(nowCore(r, "")) }
 	}},
-	"now__1": {1, func(a []string) func(*Request, *strings.Builder) {
+	"now__1": {1, func(a []string) stepWriter {
 		return func(r *Request, b *strings.Builder) { b.WriteString(nowCore(r, a[0])) }
 	}},
-	"id": {1, func(a []string) func(*Request, *strings.Builder) {
+	"id": {1, func(a []string) stepWriter {
 		return func(r *Request, b *strings.Builder) { b.WriteString(escapeJSON(r.newID(a[0]))) }
 	}},
 }
@@ -72,71 +68,55 @@ var fastHelpers = map[string]fastHelper{
 // compilePlan returns a plan for a parsed template (source already
 // rewritten by rewriteArity), or nil when the template needs raymond.
 func compilePlan(source string, prog *ast.Program) *plan {
-	if strings.Contains(source, "~") {
-		// Whitespace control: leave it to raymond.
+	p := &plan{}
+	steps, ok := compileSteps(source, prog, func(n *ast.MustacheStatement) (stepWriter, bool) {
+		name, args, ok := literalCall(n.Expression)
+		if !ok {
+			return nil, false
+		}
+		h, ok := fastHelpers[name]
+		if !ok || len(args) != h.arity {
+			return nil, false
+		}
+		p.headers = p.headers || strings.HasPrefix(name, "header")
+		return h.make(args), true
+	}, planReflect)
+	if !ok {
 		return nil
 	}
-	p := &plan{}
-	for _, n := range prog.Body {
-		switch n := n.(type) {
-		case *ast.ContentStatement:
-			p.text(n.Value)
-		case *ast.CommentStatement:
-		case *ast.MustacheStatement:
-			name, args, ok := literalCall(n.Expression)
-			if !ok {
-				return nil
-			}
-			h, ok := fastHelpers[name]
-			if !ok || len(args) != h.arity {
-				return nil
-			}
-			p.steps = append(p.steps, step{dynamic: h.make(args)})
-			p.headers = p.headers || strings.HasPrefix(name, "header")
-		case *ast.BlockStatement:
-			name, args, ok := literalCall(n.Expression)
-			if !ok || name != "reflect" || len(args) != 2 || !reflectKinds[args[1]] || n.Inverse != nil || n.Program == nil {
-				return nil
-			}
-			def, ok := plainText(n.Program)
-			if !ok {
-				return nil
-			}
-			param, kind := args[0], args[1]
-			p.steps = append(p.steps, step{dynamic: func(r *Request, b *strings.Builder) {
-				if v, ok := reflectCore(r, param, kind); ok {
-					b.WriteString(v)
-				} else {
-					b.WriteString(def)
-				}
-			}})
-		default:
-			return nil
-		}
-	}
+	p.planSteps = steps
 	return p
 }
 
-func (p *plan) text(s string) {
-	if s == "" {
-		return
+// planReflect compiles a {{#reflect 'param' 'kind'}} block whose default
+// is plain text.
+func planReflect(n *ast.BlockStatement) (stepWriter, bool) {
+	name, args, ok := literalCall(n.Expression)
+	if !ok || name != "reflect" || len(args) != 2 || !reflectKinds[args[1]] || n.Inverse != nil || n.Program == nil {
+		return nil, false
 	}
-	p.size += len(s)
-	if k := len(p.steps); k > 0 && p.steps[k-1].dynamic == nil {
-		p.steps[k-1].text += s
-		return
+	def, ok := plainText(n.Program)
+	if !ok {
+		return nil, false
 	}
-	p.steps = append(p.steps, step{text: s})
+	param, kind := args[0], args[1]
+	return func(r *Request, b *strings.Builder) {
+		if v, ok := reflectCore(r, param, kind); ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(def)
+		}
+	}, true
 }
 
 func (p *plan) exec(req *Request) string {
 	var b strings.Builder
 	b.Grow(p.size + 64)
 	for _, s := range p.steps {
-		if s.dynamic == nil {
+		if s.write == nil {
 			b.WriteString(s.text)
 		} else {
-			s.dynamic(req, &b)
+			s.write(req, &b)
 		}
 	}
 	return b.String()
