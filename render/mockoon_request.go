@@ -61,10 +61,28 @@ func mBody(c *mcall) any {
 		}
 		return raymond.SafeString(def)
 	}
-	var v any = def
-	if found, ok := MockoonPath(body, path); ok {
-		v = found
+	return printAt(body, path, def, stringify)
+}
+
+// mBodyRaw is body without printing: the value itself, for #each and other helpers.
+func mBodyRaw(c *mcall) any {
+	path, _ := isString(c.arg(0))
+	def := rawDefault(c)
+	body, ok := mockoonBody(c)
+	if !ok {
+		return def
 	}
+	if path == "" {
+		return body
+	}
+	return valueAt(body, path, def)
+}
+
+// printAt prints the value at path in src (def where there is none) as
+// {{body}} and {{queryParam}} do: JSON for an array or an object, or
+// when stringify asks; else as JavaScript's String.
+func printAt(src any, path string, def any, stringify bool) raymond.SafeString {
+	v := valueAt(src, path, def)
 	switch v.(type) {
 	case []any, *jsObject:
 		stringify = true
@@ -75,24 +93,21 @@ func mBody(c *mcall) any {
 	return raymond.SafeString(jsString(v))
 }
 
-// mBodyRaw is body without printing: the value itself, for #each and other helpers.
-func mBodyRaw(c *mcall) any {
-	path, _ := isString(c.arg(0))
-	var def any = ""
-	if len(c.args) >= 2 {
-		def = c.args[1]
-	}
-	body, ok := mockoonBody(c)
-	if !ok {
-		return def
-	}
-	if path == "" {
-		return body
-	}
-	if v, ok := MockoonPath(body, path); ok {
+// valueAt is the value at path in src, def where there is none.
+func valueAt(src any, path string, def any) any {
+	if v, ok := MockoonPath(src, path); ok {
 		return v
 	}
 	return def
+}
+
+// rawDefault is the default of bodyRaw and queryParamRaw, their second
+// argument as given ("" without one).
+func rawDefault(c *mcall) any {
+	if len(c.args) >= 2 {
+		return c.args[1]
+	}
+	return ""
 }
 
 func mURLParam(c *mcall) any {
@@ -123,34 +138,16 @@ func mQueryParam(c *mcall) any {
 	if path == "" {
 		return raymond.SafeString(jsonStringify(q, ""))
 	}
-	var v any = def
-	if found, ok := MockoonPath(q, path); ok {
-		v = found
-	}
-	switch v.(type) {
-	case []any, *jsObject:
-		stringify = true
-	}
-	if stringify {
-		return raymond.SafeString(jsonStringify(v, ""))
-	}
-	return raymond.SafeString(jsString(v))
+	return printAt(q, path, def, stringify)
 }
 
 func mQueryParamRaw(c *mcall) any {
 	path, _ := isString(c.arg(0))
-	var def any = ""
-	if len(c.args) >= 2 {
-		def = c.args[1]
-	}
 	q := query(c)
 	if path == "" {
 		return q
 	}
-	if v, ok := MockoonPath(q, path); ok {
-		return v
-	}
-	return def
+	return valueAt(q, path, rawDefault(c))
 }
 
 func mHeader(c *mcall) any {
