@@ -3,69 +3,27 @@
 package main
 
 import (
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	stripewebhook "github.com/stripe/stripe-go/v82/webhook"
+	"github.com/routedeck/routedeck/internal/webhooktest"
 )
-
-// signedReceiver checks each delivery with stripe-go's webhook package.
-type signedReceiver struct {
-	mu     sync.Mutex
-	secret string
-	got    []string
-	errs   []string
-}
-
-func (r *signedReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	body, _ := io.ReadAll(req.Body)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ev, err := stripewebhook.ConstructEventWithOptions(body, req.Header.Get("Stripe-Signature"), r.secret,
-		stripewebhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
-	if err != nil {
-		r.errs = append(r.errs, err.Error())
-		w.WriteHeader(http.StatusBadRequest)
-		return
-	}
-	r.got = append(r.got, string(ev.Type))
-}
-
-func (r *signedReceiver) wait(t *testing.T, n int) []string {
-	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		r.mu.Lock()
-		got, errs := append([]string(nil), r.got...), append([]string(nil), r.errs...)
-		r.mu.Unlock()
-		if len(errs) > 0 {
-			t.Fatalf("deliveries rejected: %v", errs)
-		}
-		if len(got) >= n || time.Now().After(deadline) {
-			return got
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 // serve --webhook URL --webhook-secret: the store's events reach URL,
 // signed with the secret.
 func TestServeWebhookFlag(t *testing.T) {
-	rc := &signedReceiver{secret: "whsec_e2etestsecret0123456789"}
+	rc := webhooktest.New("whsec_e2etestsecret0123456789", true)
 	hs := httptest.NewServer(rc)
 	defer hs.Close()
-	cmd, url, _ := startServe(t, "--quiet", "--webhook", hs.URL+"/hook", "--webhook-secret", rc.secret)
+	cmd, url, _ := startServe(t, "--quiet", "--webhook", hs.URL+"/hook", "--webhook-secret", rc.Secret())
 	if code, body := post(t, url+"/v1/customers", "email=ada@example.com"); code != 200 {
 		t.Fatalf("create: %d %s", code, body)
 	}
-	if got := rc.wait(t, 1); len(got) != 1 || got[0] != "customer.created" {
+	if got := rc.Wait(t, 1); len(got) != 1 || got[0] != "customer.created" {
 		t.Fatalf("delivered %v; want [customer.created]", got)
 	}
 	stopServe(t, cmd.Process.Pid, cmd.Wait)
@@ -74,7 +32,7 @@ func TestServeWebhookFlag(t *testing.T) {
 // Without --webhook-secret, serve makes a secret and prints it; the
 // deliveries verify with it.
 func TestServeWebhookSecretGenerated(t *testing.T) {
-	rc := &signedReceiver{}
+	rc := webhooktest.New("", true)
 	hs := httptest.NewServer(rc)
 	defer hs.Close()
 	f, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
@@ -88,13 +46,11 @@ func TestServeWebhookSecretGenerated(t *testing.T) {
 	if secret == "" || !strings.Contains(string(printed), hs.URL+"/hook") {
 		t.Fatalf("stderr %q: want the endpoint and its generated secret", printed)
 	}
-	rc.mu.Lock()
-	rc.secret = secret
-	rc.mu.Unlock()
+	rc.SetSecret(secret)
 	if code, body := post(t, url+"/v1/products", "name=Tea"); code != 200 {
 		t.Fatalf("create: %d %s", code, body)
 	}
-	if got := rc.wait(t, 1); len(got) != 1 || got[0] != "product.created" {
+	if got := rc.Wait(t, 1); len(got) != 1 || got[0] != "product.created" {
 		t.Fatalf("delivered %v; want [product.created]", got)
 	}
 }
@@ -119,10 +75,10 @@ func TestServeWebhookFlagErrors(t *testing.T) {
 // narrows it and enter raises the event, which reaches the --webhook
 // endpoint signed, and the pane and status line show it.
 func TestTUIEventsPaneNewEvent(t *testing.T) {
-	rc := &signedReceiver{secret: "whsec_e2etestsecret0123456789"}
+	rc := webhooktest.New("whsec_e2etestsecret0123456789", true)
 	hs := httptest.NewServer(rc)
 	defer hs.Close()
-	s, _ := startTUI(t, 130, 30, "--webhook", hs.URL+"/hook", "--webhook-secret", rc.secret)
+	s, _ := startTUI(t, 130, 30, "--webhook", hs.URL+"/hook", "--webhook-secret", rc.Secret())
 	s.keys("w")
 	s.waitFor("Webhook events: 0", "n new event")
 	s.keys("n")
@@ -131,7 +87,7 @@ func TestTUIEventsPaneNewEvent(t *testing.T) {
 	s.waitFor("> charge.refunded", "1 of ")
 	s.keys("Enter")
 	s.waitFor("raised charge.refunded evt_", "Webhook events: 1")
-	if got := rc.wait(t, 1); len(got) != 1 || got[0] != "charge.refunded" {
+	if got := rc.Wait(t, 1); len(got) != 1 || got[0] != "charge.refunded" {
 		t.Fatalf("delivered %v; want [charge.refunded]", got)
 	}
 	s.waitFor("charge.refunded", "delivered (1 attempts)")

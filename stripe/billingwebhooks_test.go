@@ -31,7 +31,7 @@ func TestWebhookFlowBillingEvents(t *testing.T) {
 	if _, err := sc.V1Invoices.Pay(ctx, inv.ID, nil); err == nil {
 		t.Fatal("paying with a declining card succeeded")
 	}
-	if got := rc.await(t, 1); !slices.Equal(got, []string{"invoice.payment_failed"}) {
+	if got := rc.Wait(t, 1); !slices.Equal(got, []string{"invoice.payment_failed"}) {
 		t.Fatalf("after a declined payment: %v", got)
 	}
 
@@ -51,7 +51,7 @@ func TestWebhookFlowBillingEvents(t *testing.T) {
 		FrozenTime: stripego.Int64(start.AddDate(0, 0, 5).Unix())}); err != nil {
 		t.Fatal(err)
 	}
-	if got := rc.await(t, 3); !slices.Equal(got[1:], []string{"customer.subscription.trial_will_end", "invoice.upcoming"}) {
+	if got := rc.Wait(t, 3); !slices.Equal(got[1:], []string{"customer.subscription.trial_will_end", "invoice.upcoming"}) {
 		t.Fatalf("after advancing the clock: %v", got)
 	}
 
@@ -64,7 +64,7 @@ func TestWebhookFlowBillingEvents(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("completing the session: %d", res.StatusCode)
 	}
-	if got := rc.await(t, 4); !slices.Equal(got[3:], []string{"checkout.session.completed"}) {
+	if got := rc.Wait(t, 4); !slices.Equal(got[3:], []string{"checkout.session.completed"}) {
 		t.Fatalf("after completing the session: %v", got)
 	}
 }

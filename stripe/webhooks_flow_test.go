@@ -3,63 +3,21 @@ package stripe_test
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	stripego "github.com/stripe/stripe-go/v82"
-	stripewebhook "github.com/stripe/stripe-go/v82/webhook"
 
 	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/internal/webhooktest"
 	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/store"
 	"github.com/routedeck/routedeck/stripe"
 	"github.com/routedeck/routedeck/webhook"
 )
-
-// receiver is a webhook handler as an app writes it: every delivery is
-// checked with stripe-go's webhook.ConstructEvent.
-type receiver struct {
-	mu       sync.Mutex
-	secret   string
-	types    []string
-	rejected []string
-}
-
-func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	body, _ := io.ReadAll(req.Body)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ev, err := stripewebhook.ConstructEvent(body, req.Header.Get("Stripe-Signature"), r.secret)
-	if err != nil {
-		r.rejected = append(r.rejected, err.Error())
-		w.WriteHeader(http.StatusBadRequest)
-		return
-	}
-	r.types = append(r.types, string(ev.Type))
-}
-
-// await waits until the receiver has n events (at most 5 s).
-func (r *receiver) await(t *testing.T, n int) []string {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		r.mu.Lock()
-		got, rejected := slices.Clone(r.types), slices.Clone(r.rejected)
-		r.mu.Unlock()
-		if len(rejected) > 0 {
-			t.Fatalf("deliveries rejected by webhook.ConstructEvent: %v", rejected)
-		}
-		if len(got) >= n || time.Now().After(deadline) {
-			return got
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
 
 // webhookFlow serves the Stripe catalog with its store, an endpoint
 // registry and a Sender, as `routedeck serve` does.
@@ -76,9 +34,8 @@ func webhookFlow(t *testing.T) *stripego.Client {
 	reg := webhook.NewRegistry()
 	sender := webhook.NewSender(reg, webhook.Options{})
 	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
-	payments := stripe.NewPayments(cat, st)
 	state := stripe.NewState(cat, rules, st, stripe.StateOptions{Endpoints: reg, Events: func(e webhook.Event) { sender.Send(e) }})
-	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: payments,
+	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: state.Payments(),
 		Keeper: state, Own: state.Own()})
 	if err != nil {
 		t.Fatal(err)
@@ -94,9 +51,9 @@ func webhookFlow(t *testing.T) *stripego.Client {
 }
 
 // registerReceiver starts a receiver and registers it through the API.
-func registerReceiver(t *testing.T, sc *stripego.Client, events ...string) (*receiver, *stripego.WebhookEndpoint) {
+func registerReceiver(t *testing.T, sc *stripego.Client, events ...string) (*webhooktest.Receiver, *stripego.WebhookEndpoint) {
 	t.Helper()
-	rc := &receiver{}
+	rc := webhooktest.New("", false)
 	hs := httptest.NewServer(rc)
 	t.Cleanup(hs.Close)
 	we, err := sc.V1WebhookEndpoints.Create(context.Background(), &stripego.WebhookEndpointCreateParams{
@@ -107,9 +64,7 @@ func registerReceiver(t *testing.T, sc *stripego.Client, events ...string) (*rec
 	if len(we.Secret) < len("whsec_")+8 || we.Secret[:6] != "whsec_" || we.Status != "enabled" {
 		t.Fatalf("created endpoint %+v: want a whsec_ secret, enabled", we)
 	}
-	rc.mu.Lock()
-	rc.secret = we.Secret
-	rc.mu.Unlock()
+	rc.SetSecret(we.Secret)
 	return rc, we
 }
 
@@ -124,7 +79,7 @@ func TestWebhookFlowPaymentIntent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := rc.await(t, 1); !slices.Equal(got, []string{"customer.created"}) {
+	if got := rc.Wait(t, 1); !slices.Equal(got, []string{"customer.created"}) {
 		t.Fatalf("after the customer: %v", got)
 	}
 	pi, err := sc.V1PaymentIntents.Create(ctx, &stripego.PaymentIntentCreateParams{Amount: stripego.Int64(2000), Currency: stripego.String("usd"),
@@ -132,13 +87,13 @@ func TestWebhookFlowPaymentIntent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := rc.await(t, 2); !slices.Equal(got[1:], []string{"payment_intent.created"}) {
+	if got := rc.Wait(t, 2); !slices.Equal(got[1:], []string{"payment_intent.created"}) {
 		t.Fatalf("after the PaymentIntent: %v", got)
 	}
 	if _, err := sc.V1PaymentIntents.Confirm(ctx, pi.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	got := rc.await(t, 4)
+	got := rc.Wait(t, 4)
 	// One endpoint gets its events in the order they happened.
 	if want := []string{"customer.created", "payment_intent.created", "charge.succeeded", "payment_intent.succeeded"}; !slices.Equal(got, want) {
 		t.Fatalf("delivered %v; want %v", got, want)
@@ -183,7 +138,7 @@ func TestWebhookFlowInOrder(t *testing.T) {
 		}
 		want = append(want, "customer.created", "payment_intent.created", "charge.succeeded", "payment_intent.succeeded")
 	}
-	if got := rc.await(t, len(want)); !slices.Equal(got, want) {
+	if got := rc.Wait(t, len(want)); !slices.Equal(got, want) {
 		t.Fatalf("delivered\n %v\nwant\n %v", got, want)
 	}
 }
@@ -200,7 +155,7 @@ func TestWebhookFlowDecline(t *testing.T) {
 	if _, err := sc.V1PaymentIntents.Confirm(ctx, pi.ID, nil); err == nil {
 		t.Fatal("confirm with pm_card_chargeDeclined: want a 402")
 	}
-	got := rc.await(t, 2)
+	got := rc.Wait(t, 2)
 	if want := []string{"charge.failed", "payment_intent.payment_failed"}; !slices.Equal(got, want) {
 		t.Fatalf("delivered %v; want %v (and not payment_intent.created, which it does not listen for)", got, want)
 	}
@@ -243,11 +198,11 @@ func TestWebhookEndpointsAPI(t *testing.T) {
 	if _, err := sc.V1Customers.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := rc.await(t, 1); len(got) != 1 {
+	if got := rc.Wait(t, 1); len(got) != 1 {
 		t.Fatalf("delivered %v; want one customer.created (none while disabled)", got)
 	}
 	time.Sleep(50 * time.Millisecond)
-	if got := rc.await(t, 1); len(got) != 1 {
+	if got := rc.Wait(t, 1); len(got) != 1 {
 		t.Fatalf("delivered %v after a while; want one", got)
 	}
 	del, err := sc.V1WebhookEndpoints.Delete(ctx, we.ID, nil)
@@ -276,13 +231,13 @@ func TestWebhookConfirmErrorVariant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc.await(t, 1)
+	rc.Wait(t, 1)
 	p := &stripego.PaymentIntentConfirmParams{}
 	p.Headers = http.Header{"Prefer": {"example=error"}}
 	if _, err := sc.V1PaymentIntents.Confirm(ctx, pi.ID, p); err == nil {
 		t.Fatal("confirm with Prefer: example=error: want the error variant")
 	}
-	got := rc.await(t, 3)
+	got := rc.Wait(t, 3)
 	slices.Sort(got[1:])
 	if want := []string{"payment_intent.created", "charge.failed", "payment_intent.payment_failed"}; !slices.Equal(got, want) {
 		t.Fatalf("delivered %v; want %v", got, want)

@@ -2,19 +2,17 @@ package ui
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
-	stripewebhook "github.com/stripe/stripe-go/v82/webhook"
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/internal/webhooktest"
 	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/store"
 	"github.com/routedeck/routedeck/stripe"
@@ -49,35 +47,6 @@ func stripeEvents(t *testing.T, reg *webhook.Registry) (*server.Server, *webhook
 	return srv, sender, func(typ string) (webhook.Event, error) { return state.Trigger(context.Background(), typ) }
 }
 
-// verified is a webhook handler that checks each delivery with
-// stripe-go's webhook package and keeps the types it accepted.
-type verified struct {
-	mu     sync.Mutex
-	secret string
-	types  []string
-	errs   []string
-}
-
-func (v *verified) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	ev, err := stripewebhook.ConstructEventWithOptions(body, r.Header.Get("Stripe-Signature"), v.secret,
-		stripewebhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
-	if err != nil {
-		v.errs = append(v.errs, err.Error())
-		w.WriteHeader(http.StatusBadRequest)
-		return
-	}
-	v.types = append(v.types, string(ev.Type))
-}
-
-func (v *verified) got() ([]string, []string) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return append([]string(nil), v.types...), append([]string(nil), v.errs...)
-}
-
 func runes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
 
 // n in the events pane opens a picker of the event types routedeck knows;
@@ -85,7 +54,7 @@ func runes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: [
 // catalog's sample object: kept in /v1/events, delivered signed to the
 // endpoint, named in the status line and listed first in the pane.
 func TestEventsPaneNewEvent(t *testing.T) {
-	rc := &verified{}
+	rc := webhooktest.New("", true)
 	hs := httptest.NewServer(rc)
 	defer hs.Close()
 	reg := webhook.NewRegistry()
@@ -93,9 +62,7 @@ func TestEventsPaneNewEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc.mu.Lock()
-	rc.secret = ep.Secret
-	rc.mu.Unlock()
+	rc.SetSecret(ep.Secret)
 	srv, sender, trigger := stripeEvents(t, reg)
 	m, _ := newFixtureWith(t, 140, 30, func(c *Config) { c.Webhooks, c.TriggerEvent = sender, trigger })
 
@@ -133,9 +100,8 @@ func TestEventsPaneNewEvent(t *testing.T) {
 		t.Fatalf("? with an event: want r in help:\n%s", view)
 	}
 	m = press(t, m, runes("?"))
-	waitFor(t, func() bool { got, errs := rc.got(); return len(got) == 1 || len(errs) > 0 })
-	if got, errs := rc.got(); len(errs) > 0 || got[0] != "payment_intent.succeeded" {
-		t.Fatalf("the endpoint got %v, rejected %v; want payment_intent.succeeded, verified", got, errs)
+	if got := rc.Wait(t, 1); len(got) != 1 || got[0] != "payment_intent.succeeded" {
+		t.Fatalf("the endpoint got %v; want payment_intent.succeeded, verified", got)
 	}
 	rec := httptest.NewRecorder()
 	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/v1/events/"+id, nil))
