@@ -11,8 +11,8 @@ import (
 	"github.com/routedeck/routedeck/server"
 )
 
-// Objects supplies the object an expanded id stands for: the fixtures
-// today, the objects a request stored once routedeck keeps state.
+// Objects supplies the object an expanded id stands for: the fixtures,
+// or the objects requests stored (StoreObjects).
 type Objects interface {
 	// Object returns the JSON of a resource (a schema name such as
 	// "customer") with the given id; id is "" when the field was null.

@@ -1,7 +1,12 @@
 // Package stripe adds Stripe's semantics to the embedded Stripe catalog:
-// request validation from Stripe's OpenAPI spec and expand[]. It plugs into
-// the server through server.Rules and reads the data the generator writes
-// to embed/stripe.json.
+//   - Rules: request validation from Stripe's OpenAPI spec and expand[],
+//     plugged into the server as server.Rules, from the data the generator
+//     writes to embed/stripe.json;
+//   - State: a memory of what requests create (the server's Keeper), which
+//     moves PaymentIntents, invoices, subscriptions and Checkout Sessions
+//     through their lifecycles and raises Stripe's event for each change;
+//   - Payments: Stripe's test cards and their outcomes (the server's
+//     TestValues), kept by the State's lifecycle (State.Payments).
 //
 // Validation answers as Stripe does: a missing required parameter is 400
 // parameter_missing ("Missing required param: amount."), a value of the
@@ -17,7 +22,8 @@
 // expand[] turns expandable ids into objects, on dotted paths
 // ("latest_invoice.customer", "data.customer" on lists) and fields absent
 // until expanded (a checkout session's line_items). The objects come from
-// an Objects: the spec's fixtures, with the id set to the one expanded.
+// an Objects: the spec's fixtures, with the id set to the one expanded, or
+// with a store (StoreObjects) the objects stored.
 // A path Stripe cannot expand is a warning, or with Strict Stripe's 400.
 //
 // The spec describes the newest API version only; the parameters of older
