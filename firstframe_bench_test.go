@@ -4,13 +4,13 @@ package main
 
 import (
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/routedeck/routedeck/internal/bigenv"
+	"github.com/routedeck/routedeck/internal/cputime"
 	"github.com/routedeck/routedeck/ui"
 )
 
@@ -24,8 +24,7 @@ func BenchmarkFirstFrame4MB(b *testing.B) {
 		b.Skip(err)
 	}
 	b.Logf("%d routes", routes)
-	var before, after syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	cpu := cputime.Start()
 	for b.Loop() {
 		o, _, err := parseFlags("routedeck", []string{"--catalog", file}, commandFlags["routedeck"])
 		if err != nil {
@@ -41,7 +40,5 @@ func BenchmarkFirstFrame4MB(b *testing.B) {
 			b.Fatalf("the first frame does not show the environment:\n%s", frame)
 		}
 	}
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-	cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
-	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	cpu.Report(b, b.N, time.Millisecond, "cpu-ms/op")
 }

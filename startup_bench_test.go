@@ -4,9 +4,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/routedeck/routedeck/internal/cputime"
 )
 
 // BenchmarkServeStartup is `routedeck serve` up to its first answer, as
@@ -16,8 +17,7 @@ import (
 // CPU (cpu-ms/op) counts, since it competes with start-up for the CPU.
 // Process start, package init and listening are left out.
 func BenchmarkServeStartup(b *testing.B) {
-	var before, after syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	cpu := cputime.Start()
 	var first time.Duration
 	for b.Loop() {
 		t0 := time.Now()
@@ -45,8 +45,6 @@ func BenchmarkServeStartup(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-	cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
 	b.ReportMetric(float64(first.Microseconds())/1000/float64(b.N), "first-answer-ms/op")
-	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	cpu.Report(b, b.N, time.Millisecond, "cpu-ms/op")
 }

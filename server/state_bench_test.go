@@ -5,11 +5,12 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
+	"time"
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/internal/cputime"
 	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/store"
 	"github.com/routedeck/routedeck/stripe"
@@ -72,16 +73,13 @@ func bareServer(b *testing.B) *server.Server {
 // costs is the steadier measure.
 func loop(b *testing.B, fn func()) {
 	b.ReportAllocs()
-	var before, after syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	cpu := cputime.Start()
 	n := 0
 	for b.Loop() {
 		fn()
 		n++
 	}
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-	cpu := func(r syscall.Rusage) int64 { return r.Utime.Nano() + r.Stime.Nano() }
-	b.ReportMetric(float64(cpu(after)-cpu(before))/float64(n), "cpu-ns/op")
+	cpu.Report(b, n, time.Nanosecond, "cpu-ns/op")
 }
 
 func BenchmarkBareGetCustomer(b *testing.B) {

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/routedeck/routedeck/catalog/source"
 	"github.com/routedeck/routedeck/choose"
 	"github.com/routedeck/routedeck/internal/bigenv"
+	"github.com/routedeck/routedeck/internal/cputime"
 	"github.com/routedeck/routedeck/server"
 )
 
@@ -308,16 +308,13 @@ func BenchmarkOpenLargest(b *testing.B) {
 	b.SetBytes(size)
 	// CPU time per open, which other processes on a shared machine do not
 	// inflate the way they inflate wall time.
-	var before, after syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	cpu := cputime.Start()
 	for b.Loop() {
 		if _, err := mockoon.Open(largest); err != nil {
 			b.Fatal(err)
 		}
 	}
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-	cpu := time.Duration(after.Utime.Nano()+after.Stime.Nano()-before.Utime.Nano()-before.Stime.Nano()) * time.Nanosecond
-	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	cpu.Report(b, b.N, time.Millisecond, "cpu-ms/op")
 }
 
 // BenchmarkOpen4MB opens a 4 MB environment, the size the start-up
@@ -334,16 +331,13 @@ func BenchmarkOpen4MB(b *testing.B) {
 	}
 	b.Logf("%d routes, %d bytes", routes, st.Size())
 	b.SetBytes(st.Size())
-	var before, after syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	cpu := cputime.Start()
 	for b.Loop() {
 		if _, err := mockoon.Open(file); err != nil {
 			b.Fatal(err)
 		}
 	}
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-	cpu := time.Duration(after.Utime.Nano()+after.Stime.Nano()-before.Utime.Nano()-before.Stime.Nano()) * time.Nanosecond
-	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	cpu.Report(b, b.N, time.Millisecond, "cpu-ms/op")
 }
 
 // Defect: one template raymond cannot parse kept the whole file from

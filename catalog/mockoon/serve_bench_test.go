@@ -3,11 +3,12 @@ package mockoon_test
 import (
 	"net/http/httptest"
 	"strings"
-	"syscall"
 	"testing"
+	"time"
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/catalog/mockoon"
+	"github.com/routedeck/routedeck/internal/cputime"
 	"github.com/routedeck/routedeck/render"
 	"github.com/routedeck/routedeck/server"
 )
@@ -63,8 +64,7 @@ func BenchmarkStripeFileRenderCharge(b *testing.B) {
 	req := &render.Request{Method: "POST", Path: "/v1/charges", ContentType: "application/x-www-form-urlencoded",
 		Body: []byte("amount=2000&currency=usd&source=tok_visa")}
 	b.ReportAllocs()
-	var before, after syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	cpu := cputime.Start()
 	n := 0
 	for b.Loop() {
 		out, err := v.Render(req)
@@ -73,7 +73,5 @@ func BenchmarkStripeFileRenderCharge(b *testing.B) {
 		}
 		n++
 	}
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-	cpu := func(r syscall.Rusage) int64 { return r.Utime.Nano() + r.Stime.Nano() }
-	b.ReportMetric(float64(cpu(after)-cpu(before))/float64(n), "cpu-ns/op")
+	cpu.Report(b, n, time.Nanosecond, "cpu-ns/op")
 }

@@ -5,13 +5,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	stripemock "github.com/stripe/stripe-mock/embedded"
 
 	"github.com/routedeck/routedeck/catalog/openapi"
+	"github.com/routedeck/routedeck/internal/cputime"
 )
 
 // TestStripeSpecServesEveryOperation opens Stripe's OpenAPI spec (from
@@ -89,8 +89,7 @@ func TestStripeSpecServesEveryOperation(t *testing.T) {
 // stripe-mock's module) as a catalog: the budget is 1 s an op. It reports
 // CPU time per op beside wall time, which a loaded machine stretches.
 func BenchmarkImportStripe(b *testing.B) {
-	var before, after syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	cpu := cputime.Start()
 	for b.Loop() {
 		cat, err := openapi.Import(stripemock.OpenAPISpec, "spec3.json")
 		if err != nil {
@@ -100,7 +99,5 @@ func BenchmarkImportStripe(b *testing.B) {
 			b.Fatalf("%d routes", len(cat.Routes))
 		}
 	}
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-	cpu := time.Duration(after.Utime.Nano()+after.Stime.Nano()-before.Utime.Nano()-before.Stime.Nano()) * time.Nanosecond
-	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	cpu.Report(b, b.N, time.Millisecond, "cpu-ms/op")
 }

@@ -1,8 +1,0 @@
-//go:build !unix
-
-package ui
-
-import "testing"
-
-// reportCPU reports nothing where getrusage is missing.
-func reportCPU(*testing.B) func() { return func() {} }
