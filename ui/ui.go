@@ -1,6 +1,9 @@
 // Package ui is routedeck's terminal interface: a route list, a detail
-// pane with docs and a response preview, a request log, and the keys to
-// switch routes between their success and error variants while serving.
+// pane with docs and a response preview, and the keys to switch routes
+// between their success and error variants while serving; requests fired
+// and edited from it (enter/f, e), the request log (l), the store with
+// each object's history (s) and the webhook events with their deliveries
+// (w).
 package ui
 
 import (
