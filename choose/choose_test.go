@@ -13,7 +13,7 @@ import (
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/catalog/mockoon"
-	"github.com/routedeck/routedeck/choose"
+	"github.com/routedeck/routedeck/internal/mockoontest"
 	"github.com/routedeck/routedeck/server"
 )
 
@@ -32,16 +32,7 @@ func open(t *testing.T, file string) (*catalog.Catalog, *httptest.Server) {
 
 func serve(t *testing.T, cat *catalog.Catalog) *httptest.Server {
 	t.Helper()
-	ch, err := choose.New(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(cat, server.Options{Chooser: ch})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	ts, _, _ := mockoontest.Serve(t, cat)
 	return ts
 }
 
@@ -449,16 +440,7 @@ func TestPinComesBeforeRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := choose.New(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(cat, server.Options{Chooser: ch})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
+	ts, srv, _ := mockoontest.Serve(t, cat)
 	route := cat.Routes[0]
 	srv.State().Pin(route, 0)
 	if status, _ := call(t, "GET", ts.URL+"/rule?x=1", "", ""); status != 200 {

@@ -6,8 +6,7 @@ import (
 	"testing"
 
 	"github.com/routedeck/routedeck/catalog/mockoon"
-	"github.com/routedeck/routedeck/choose"
-	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/internal/mockoontest"
 )
 
 // No request makes a rule panic or answer anything but one of the route's
@@ -32,14 +31,7 @@ func FuzzRules(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	ch, err := choose.New(cat)
-	if err != nil {
-		f.Fatal(err)
-	}
-	srv, err := server.New(cat, server.Options{Chooser: ch})
-	if err != nil {
-		f.Fatal(err)
-	}
+	srv, _ := mockoontest.Server(f, cat)
 	f.Add(0, "application/json", `{"a": {"b": 2}, "v": "1"}`, "q=1&q=2", "1", "c=1")
 	f.Add(5, "application/x-www-form-urlencoded", "a[b]=1&v=(", "q[a][b]=1", "", "")
 	f.Add(60, "text/plain", "\x00\xff", "%zz", "\n", "c")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/routedeck/routedeck/catalog/mockoon"
 	"github.com/routedeck/routedeck/choose"
+	"github.com/routedeck/routedeck/internal/mockoontest"
 	"github.com/routedeck/routedeck/render"
 	"github.com/routedeck/routedeck/server"
 )
@@ -37,16 +38,8 @@ func newMockoonModelOf(t *testing.T, file string, w, h int) (Model, *mockoonFixt
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := choose.New(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(cat, server.Options{Chooser: ch})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &mockoonFixture{srv: srv, ch: ch, ts: httptest.NewServer(srv)}
-	t.Cleanup(f.ts.Close)
+	ts, srv, ch := mockoontest.Serve(t, cat)
+	f := &mockoonFixture{srv: srv, ch: ch, ts: ts}
 	target, _ := url.Parse(f.ts.URL)
 	m := New(Config{
 		Catalog:    cat,

@@ -12,7 +12,7 @@ import (
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/catalog/mockoon"
-	"github.com/routedeck/routedeck/choose"
+	"github.com/routedeck/routedeck/internal/mockoontest"
 	"github.com/routedeck/routedeck/server"
 )
 
@@ -45,16 +45,7 @@ func openFallback(t *testing.T) (*catalog.Catalog, *server.Server, *httptest.Ser
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := choose.New(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(cat, server.Options{Chooser: ch})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	ts, srv, _ := mockoontest.Serve(t, cat)
 	return cat, srv, ts
 }
 

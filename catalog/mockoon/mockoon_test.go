@@ -14,10 +14,9 @@ import (
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/catalog/mockoon"
 	"github.com/routedeck/routedeck/catalog/source"
-	"github.com/routedeck/routedeck/choose"
 	"github.com/routedeck/routedeck/internal/bigenv"
 	"github.com/routedeck/routedeck/internal/cputime"
-	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/internal/mockoontest"
 )
 
 // A current environment with what the importer maps and what it lists.
@@ -77,16 +76,7 @@ func writeFile(t *testing.T, dir, name, data string) string {
 
 func serve(t *testing.T, cat *catalog.Catalog) *httptest.Server {
 	t.Helper()
-	ch, err := choose.New(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(cat, server.Options{Chooser: ch})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	ts, _, _ := mockoontest.Serve(t, cat)
 	return ts
 }
 

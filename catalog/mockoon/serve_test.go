@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,8 +12,7 @@ import (
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/catalog/mockoon"
-	"github.com/routedeck/routedeck/choose"
-	"github.com/routedeck/routedeck/server"
+	"github.com/routedeck/routedeck/internal/mockoontest"
 )
 
 // The Mockoon files the import is proven on: real environments from
@@ -174,16 +172,7 @@ func TestEveryEnvironmentServesItsDefaultResponses(t *testing.T) {
 					t.Errorf("route %s is not served and not in the warnings:\n%s", key, warnings)
 				}
 			}
-			ch, err := choose.New(cat)
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv, err := server.New(cat, server.Options{Chooser: ch})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ts := httptest.NewServer(srv)
-			defer ts.Close()
+			ts, _, _ := mockoontest.Serve(t, cat)
 			for _, want := range routes {
 				key := want.method + " " + want.path
 				r, ok := cat.Lookup(key)
