@@ -11,9 +11,7 @@ import (
 
 	stripego "github.com/stripe/stripe-go/v82"
 
-	"github.com/routedeck/routedeck/embed"
 	"github.com/routedeck/routedeck/internal/webhooktest"
-	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/store"
 	"github.com/routedeck/routedeck/stripe"
 	"github.com/routedeck/routedeck/webhook"
@@ -23,31 +21,16 @@ import (
 // registry and a Sender, as `routedeck serve` does.
 func webhookFlow(t *testing.T) *stripego.Client {
 	t.Helper()
-	cat, err := embeddedCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
 	st, err := store.New(store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = st.Close() })
 	reg := webhook.NewRegistry()
 	sender := webhook.NewSender(reg, webhook.Options{})
-	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
-	state := stripe.NewState(cat, rules, st, stripe.StateOptions{Endpoints: reg, Events: func(e webhook.Event) { sender.Send(e) }})
-	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: state.Payments(),
-		Keeper: state, Own: state.Own()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		ts.Close()
-		srv.Close()
-		sender.Close()
-		_ = st.Close()
-	})
-	return clientFor(ts)
+	t.Cleanup(sender.Close) // after the server, which statefulServerOn closes first
+	sc, _ := statefulServerOn(t, st, false, stripe.StateOptions{Endpoints: reg, Events: func(e webhook.Event) { sender.Send(e) }})
+	return sc
 }
 
 // registerReceiver starts a receiver and registers it through the API.
