@@ -53,13 +53,20 @@ func startServe(t *testing.T, args ...string) (*exec.Cmd, string, *bufio.Scanner
 	return startServeStderr(t, os.Stderr, args...)
 }
 
+// get sends a GET with a test key, and the header pairs given.
 func get(t *testing.T, url string, header ...string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest("GET", url, nil)
+	return request(t, http.MethodGet, url, "", append([]string{"Authorization", "Bearer sk_test_123"}, header...)...)
+}
+
+// request sends method to url with body and the header pairs given, and
+// returns the answer's status and body.
+func request(t *testing.T, method, url, body string, header ...string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer sk_test_123")
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -68,8 +75,8 @@ func get(t *testing.T, url string, header ...string) (int, string) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
+	answer, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(answer)
 }
 
 func TestServeEndToEnd(t *testing.T) {

@@ -4,8 +4,6 @@ package main
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -20,21 +18,7 @@ func TestServeMockoonRulesAndBuckets(t *testing.T) {
 	}
 	_, url, _ := startServe(t, "--catalog", file)
 	send := func(method, path, body string, header ...string) (int, string) {
-		req, err := http.NewRequest(method, url+path, strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		data, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(data)
+		return request(t, method, url+path, body, append([]string{"Content-Type", "application/json"}, header...)...)
 	}
 	if code, _ := send("POST", "/auth/login", `{"password": "nope"}`); code != 401 {
 		t.Errorf("a wrong password: %d; want 401", code)

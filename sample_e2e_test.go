@@ -4,8 +4,6 @@ package main
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -122,19 +120,9 @@ func TestSampleAgreesInShowFireAndCurl(t *testing.T) {
 			if method != want.Method || target != url+want.Target() || body != want.Body {
 				t.Fatalf("curl sends %s %s %q; want %s %s %q", method, target, body, want.Method, url+want.Target(), want.Body)
 			}
-			req, err := http.NewRequest(method, target, strings.NewReader(body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.Header.Set("Content-Type", want.ContentType)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			answer, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			checkEchoed(t, "the copied curl", string(answer), tt.echoed(want))
-			if !sameJSON(t, string(answer), shown) {
+			_, answer := request(t, method, target, body, "Content-Type", want.ContentType)
+			checkEchoed(t, "the copied curl", answer, tt.echoed(want))
+			if !sameJSON(t, answer, shown) {
 				t.Errorf("the copied curl got\n%s\nshow printed\n%s", answer, shown)
 			}
 			s.keys("q")

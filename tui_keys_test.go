@@ -4,7 +4,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -242,19 +241,7 @@ func TestTUINoServeShowsOnlyWhatWorks(t *testing.T) {
 // post sends a form POST the way Stripe's clients do.
 func post(t *testing.T, url, form string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest("POST", url, strings.NewReader(form))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer sk_test_123")
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
+	return request(t, http.MethodPost, url, form, "Authorization", "Bearer sk_test_123", "Content-Type", "application/x-www-form-urlencoded")
 }
 
 // The mouse: the app asks the terminal for clicks and the wheel, and a
@@ -312,16 +299,7 @@ func TestTUIKeysReadTogether(t *testing.T) {
 func TestTUIRequestCannotRetitleTerminal(t *testing.T) {
 	s, url := startTUI(t, 120, 40)
 	before := strings.TrimSpace(s.run("display-message", "-p", "-t", s.name, "#{pane_title}"))
-	req, err := http.NewRequest("GET", url+"/v1/customers/%1b%5d2;PWNED%07x%0aFORGED", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer sk_test_51HcSECRETSECRET4242")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	request(t, http.MethodGet, url+"/v1/customers/%1b%5d2;PWNED%07x%0aFORGED", "", "Authorization", "Bearer sk_test_51HcSECRETSECRET4242")
 	s.keys("l")
 	s.waitFor(`\x1b]2;PWNED\x07x\nFORGED`)
 	s.keys("Enter")
