@@ -257,6 +257,7 @@ func (g *gen) successBody(r seedRoute, s shapeInfo, p plan) (string, error) {
 			if c := out.get("created"); c != nil && c.kind == 'n' {
 				out.set("created", tplNode("{{now}}"))
 			}
+			freshen(out, object, obj(p.schema["properties"]), p.form)
 		}
 	} else if p.kind == "object" && r.Method == "POST" && out.get("created") != nil && idModeCreate(r, s, object) {
 		out.set("created", tplNode("{{now}}"))
