@@ -5,11 +5,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"syscall"
 	"testing"
+	"time"
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/internal/cputime"
 	"github.com/routedeck/routedeck/render"
 	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/store"
@@ -87,17 +88,14 @@ func BenchmarkEmit(b *testing.B) {
 			req := &render.Request{Method: http.MethodPost, Path: "/v1/charges", ID: "req_0123456789abcdef", Header: http.Header{}}
 			ctx := context.Background()
 			b.ReportAllocs()
-			var before, after syscall.Rusage
-			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+			cpu := cputime.Start()
 			n := 0
 			for b.Loop() {
 				s.emit(ctx, req, "charge.succeeded", obj.JSON, prev)
 				n++
 			}
-			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-			cpu := func(r syscall.Rusage) int64 { return r.Utime.Nano() + r.Stime.Nano() }
 			// The CPU an event costs, the steadier measure on a busy machine.
-			b.ReportMetric(float64(cpu(after)-cpu(before))/float64(n), "cpu-ns/op")
+			cpu.Report(b, n, time.Nanosecond, "cpu-ns/op")
 		})
 	}
 }

@@ -7,10 +7,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
+	"time"
 
 	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/internal/cputime"
 	"github.com/routedeck/routedeck/internal/ratiobench"
 	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/store"
@@ -262,9 +263,8 @@ func (cs *confirmServers) confirm(client *http.Client, base string, n int64) err
 func BenchmarkConfirmSucceedsHandler(b *testing.B) {
 	cs := newConfirmServers(b, b.N+1, "payment_method=pm_card_visa", `"succeeded"`)
 	b.ReportAllocs()
-	var before, after syscall.Rusage
 	b.ResetTimer()
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	cpu := cputime.Start()
 	for n := 1; n <= b.N; n++ {
 		req := httptest.NewRequest(http.MethodPost, cs.targets[n], strings.NewReader(cs.body))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -274,9 +274,7 @@ func BenchmarkConfirmSucceedsHandler(b *testing.B) {
 			b.Fatalf("confirm: %d %s", w.Code, w.Body)
 		}
 	}
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-	cpu := func(r syscall.Rusage) int64 { return r.Utime.Nano() + r.Stime.Nano() }
 	// The process's CPU (collection included): steadier than ns/op on a
 	// busy machine.
-	b.ReportMetric(float64(cpu(after)-cpu(before))/float64(b.N), "cpu-ns/op")
+	cpu.Report(b, b.N, time.Nanosecond, "cpu-ns/op")
 }

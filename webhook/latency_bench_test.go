@@ -9,12 +9,12 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/internal/cputime"
 	"github.com/routedeck/routedeck/server"
 	"github.com/routedeck/routedeck/store"
 	"github.com/routedeck/routedeck/stripe"
@@ -161,19 +161,16 @@ func BenchmarkCreateLatencyWebhooks(b *testing.B) {
 				create()
 			}
 			lat := make([]time.Duration, 0, b.N)
-			var before, after syscall.Rusage
 			b.ReportAllocs()
 			b.ResetTimer()
-			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+			cpu := cputime.Start()
 			for range b.N {
 				start := time.Now()
 				create()
 				lat = append(lat, time.Since(start))
 			}
-			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+			cpu.Report(b, b.N, time.Nanosecond, "cpu-ns/op")
 			b.StopTimer()
-			cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
-			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 			slices.Sort(lat)
 			b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
 			b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds()), "p99-ns")
