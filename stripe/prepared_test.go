@@ -32,13 +32,12 @@ func paymentsServer(t *testing.T, prepared bool) (*httptest.Server, *store.Memor
 		t.Fatal(err)
 	}
 	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
-	payments := stripe.NewPayments(cat, st)
 	state := stripe.NewState(cat, rules, st, stripe.StateOptions{})
 	var keeper server.Keeper = state
 	if !prepared {
 		keeper = renderingOnly{keeper}
 	}
-	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: payments, Own: payments, Keeper: keeper})
+	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: state.Payments(), Own: state.Own(), Keeper: keeper})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,13 +47,12 @@ func newThreeDSServer(t *testing.T) *threeDSServer {
 	}
 	s := &threeDSServer{}
 	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
-	payments := stripe.NewPayments(cat, st)
 	s.state = stripe.NewState(cat, rules, st, stripe.StateOptions{Events: func(e webhook.Event) {
 		s.mu.Lock()
 		s.events = append(s.events, e.Type)
 		s.mu.Unlock()
 	}})
-	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: payments, Own: s.state.Own(), Keeper: s.state})
+	srv, err := server.New(cat, server.Options{Rules: rules, TestValues: s.state.Payments(), Own: s.state.Own(), Keeper: s.state})
 	if err != nil {
 		t.Fatal(err)
 	}
