@@ -52,6 +52,7 @@ type fileKey struct {
 type snapshot struct {
 	version uint64
 	nextSeq uint64
+	saved   time.Time // by the store's clock
 	objects []entry
 	events  []entry
 	keys    []IdempotencyRecord
@@ -76,6 +77,7 @@ func (m *Memory) snapshotLocked() snapshot {
 	s := snapshot{
 		version: m.version,
 		nextSeq: m.nextSeq,
+		saved:   m.now(),
 		objects: copyEntries(m.all),
 		events:  copyEntries(m.events.idx),
 		keys:    make([]IdempotencyRecord, 0, len(m.keys.order)),
@@ -167,7 +169,7 @@ func encode(w *bufio.Writer, s snapshot) error {
 		Version int    `json:"version"`
 		Saved   string `json:"saved"`
 		NextSeq uint64 `json:"next_seq"`
-	}{fileFormat, fileVersion, time.Now().UTC().Format(time.RFC3339), s.nextSeq})
+	}{fileFormat, fileVersion, s.saved.UTC().Format(time.RFC3339), s.nextSeq})
 	if err != nil {
 		return fmt.Errorf("encode header: %w", err)
 	}

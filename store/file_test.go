@@ -269,3 +269,22 @@ func TestRepeatedSeqInStateFile(t *testing.T) {
 		t.Fatalf("%d objects left", n)
 	}
 }
+
+// The state file says it was saved at the time of the store's clock
+// (Options.Now), as the objects it creates are.
+func TestSavedTimeFromClock(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	at := time.Date(2031, 5, 6, 7, 8, 9, 0, time.FixedZone("x", 3600))
+	m := newMemory(t, store.Options{Path: path, SaveEvery: -1, Now: func() time.Time { return at }})
+	mustPut(t, m, customer("cus_1", 1, 1))
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `"saved":"2031-05-06T06:08:09Z"`; !bytes.Contains(data, []byte(want)) {
+		t.Fatalf("state file head %.100s; want %s", data, want)
+	}
+}
