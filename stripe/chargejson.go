@@ -99,6 +99,45 @@ func (w *topWriter) members() []store.Member {
 	return w.at[:w.n]
 }
 
+// innerWriter appends the members of an object inside a member, whose
+// places are not noted.
+type innerWriter struct {
+	b []byte
+	n int
+}
+
+// open begins an object at the end of b.
+func (o *innerWriter) open(b []byte) { o.b, o.n = append(b, '{'), 0 }
+
+// key starts the member k (a name that needs no escaping).
+func (o *innerWriter) key(k string) {
+	if o.n > 0 {
+		o.b = append(o.b, ',')
+	}
+	o.n++
+	o.b = append(o.b, '"')
+	o.b = append(o.b, k...)
+	o.b = append(o.b, '"', ':')
+}
+
+func (o *innerWriter) str(k, v string) {
+	o.key(k)
+	o.b = appendJSONString(o.b, v)
+}
+
+func (o *innerWriter) strOrNull(k string, v *string) {
+	o.key(k)
+	o.b = appendStrOrNull(o.b, v)
+}
+
+func (o *innerWriter) integer(k string, n int64) {
+	o.key(k)
+	o.b = strconv.AppendInt(o.b, n, 10)
+}
+
+// close ends the object and gives the bytes.
+func (o *innerWriter) close() []byte { return append(o.b, '}') }
+
 // appendJSONString appends s as json.Marshal writes a string (escaping
 // <, > and & as it does).
 func appendJSONString(b []byte, s string) []byte {
@@ -157,18 +196,14 @@ func (ch *chargeObject) writeTo(w *topWriter) {
 
 	w.str("object", ch.Object)
 	w.key("outcome")
-	o := &ch.Outcome
-	w.b = append(w.b, `{"network_status":`...)
-	w.b = appendJSONString(w.b, o.NetworkStatus)
-	w.b = append(w.b, `,"reason":`...)
-	w.b = appendStrOrNull(w.b, o.Reason)
-	w.b = append(w.b, `,"risk_level":`...)
-	w.b = appendJSONString(w.b, o.RiskLevel)
-	w.b = append(w.b, `,"seller_message":`...)
-	w.b = appendJSONString(w.b, o.SellerMessage)
-	w.b = append(w.b, `,"type":`...)
-	w.b = appendJSONString(w.b, o.Type)
-	w.b = append(w.b, '}')
+	var o innerWriter
+	o.open(w.b)
+	o.str("network_status", ch.Outcome.NetworkStatus)
+	o.strOrNull("reason", ch.Outcome.Reason)
+	o.str("risk_level", ch.Outcome.RiskLevel)
+	o.str("seller_message", ch.Outcome.SellerMessage)
+	o.str("type", ch.Outcome.Type)
+	w.b = o.close()
 	w.end()
 
 	w.boolean("paid", ch.Paid)
@@ -176,21 +211,19 @@ func (ch *chargeObject) writeTo(w *topWriter) {
 	w.str("payment_method", ch.PaymentMethod)
 	w.key("payment_method_details")
 	c := &ch.PaymentMethodDetails.Card
-	w.b = append(w.b, `{"card":{"brand":`...)
-	w.b = appendJSONString(w.b, c.Brand)
-	w.b = append(w.b, `,"country":`...)
-	w.b = appendJSONString(w.b, c.Country)
-	w.b = append(w.b, `,"exp_month":`...)
-	w.b = strconv.AppendInt(w.b, int64(c.ExpMonth), 10)
-	w.b = append(w.b, `,"exp_year":`...)
-	w.b = strconv.AppendInt(w.b, int64(c.ExpYear), 10)
-	w.b = append(w.b, `,"funding":`...)
-	w.b = appendJSONString(w.b, c.Funding)
-	w.b = append(w.b, `,"last4":`...)
-	w.b = appendJSONString(w.b, c.Last4)
-	w.b = append(w.b, `},"type":`...)
-	w.b = appendJSONString(w.b, ch.PaymentMethodDetails.Type)
-	w.b = append(w.b, '}')
+	o.open(w.b)
+	o.key("card")
+	var card innerWriter
+	card.open(o.b)
+	card.str("brand", c.Brand)
+	card.str("country", c.Country)
+	card.integer("exp_month", int64(c.ExpMonth))
+	card.integer("exp_year", int64(c.ExpYear))
+	card.str("funding", c.Funding)
+	card.str("last4", c.Last4)
+	o.b = card.close()
+	o.str("type", ch.PaymentMethodDetails.Type)
+	w.b = o.close()
 	w.end()
 
 	w.boolean("refunded", ch.Refunded)
@@ -249,17 +282,14 @@ func (t *balanceObject) writeTo(w *topWriter) {
 			if i > 0 {
 				w.b = append(w.b, ',')
 			}
-			w.b = append(w.b, `{"amount":`...)
-			w.b = strconv.AppendInt(w.b, f.Amount, 10)
-			w.b = append(w.b, `,"application":`...)
-			w.b = appendStrOrNull(w.b, f.Application)
-			w.b = append(w.b, `,"currency":`...)
-			w.b = appendJSONString(w.b, f.Currency)
-			w.b = append(w.b, `,"description":`...)
-			w.b = appendJSONString(w.b, f.Description)
-			w.b = append(w.b, `,"type":`...)
-			w.b = appendJSONString(w.b, f.Type)
-			w.b = append(w.b, '}')
+			var o innerWriter
+			o.open(w.b)
+			o.integer("amount", f.Amount)
+			o.strOrNull("application", f.Application)
+			o.str("currency", f.Currency)
+			o.str("description", f.Description)
+			o.str("type", f.Type)
+			w.b = o.close()
 		}
 		w.b = append(w.b, ']')
 	}
