@@ -54,29 +54,31 @@ var textParams = map[string]bool{
 
 // shapeOf is the shape of req's body.
 func shapeOf(req *render.Request) formShape {
-	whole := formShape{key: "b" + string(req.Body)}
-	mt, _, _ := mime.ParseMediaType(req.ContentType)
-	if len(req.Body) == 0 || (mt != "" && mt != "application/x-www-form-urlencoded") || req.Body[0] == '{' {
-		return whole
+	if len(req.Body) == 0 || !formContent(req.ContentType) || req.Body[0] == '{' {
+		return wholeShape(req)
 	}
 	body := string(req.Body)
 	if strings.ContainsAny(body, "; \t\r\n{") {
-		return whole
+		return wholeShape(req)
 	}
-	pieces := strings.Split(body, "&")
-	pairs := make([]formPair, len(pieces))
-	count := make(map[string]int, len(pieces))
-	for i, piece := range pieces {
+	pairs := make([]formPair, strings.Count(body, "&")+1)
+	count := make(map[string]int, len(pairs))
+	for i, rest := 0, body; i < len(pairs); i++ {
+		piece, after, _ := strings.Cut(rest, "&")
+		rest = after
 		k, v, _ := strings.Cut(piece, "=")
 		name, err1 := url.QueryUnescape(k)
 		value, err2 := url.QueryUnescape(v)
 		if piece == "" || err1 != nil || err2 != nil {
-			return whole
+			return wholeShape(req)
 		}
 		pairs[i] = formPair{name: name, value: value}
 		count[name]++
 	}
+	// The key is at most the body, a tag and each pair's lengths and marks:
+	// one allocation.
 	var b strings.Builder
+	b.Grow(len(body) + 1 + 12*len(pairs))
 	b.WriteByte('f')
 	var holes []int
 	for i := range pairs {
@@ -104,9 +106,25 @@ func shapeOf(req *render.Request) formShape {
 		}
 	}
 	if len(holes) == 0 {
-		return whole
+		return wholeShape(req)
 	}
 	return formShape{key: b.String(), pairs: pairs, holes: holes}
+}
+
+// wholeShape is req's body as its own shape, without holes.
+func wholeShape(req *render.Request) formShape {
+	return formShape{key: "b" + string(req.Body)}
+}
+
+// formContent reports whether a body of content type ct may be a form:
+// no type, or application/x-www-form-urlencoded with any parameters. The
+// common exact type is taken without parsing.
+func formContent(ct string) bool {
+	if ct == "" || ct == "application/x-www-form-urlencoded" {
+		return true
+	}
+	mt, _, _ := mime.ParseMediaType(ct)
+	return mt == "" || mt == "application/x-www-form-urlencoded"
 }
 
 // integerValue reports whether v is an integer a hole may hold: digits
