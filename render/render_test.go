@@ -200,6 +200,28 @@ func TestBodyValueForm(t *testing.T) {
 	}
 }
 
+// TestBodyDecodedByContentType checks how a body is read for each content
+// type: JSON when it says so or, untyped, when it starts with a brace
+// after white space; otherwise a form.
+func TestBodyDecodedByContentType(t *testing.T) {
+	cases := []struct{ ct, body, want string }{
+		{"application/x-www-form-urlencoded", "b%5Bc%5D=form", "form"},
+		{"application/x-www-form-urlencoded; charset=utf-8", "b%5Bc%5D=form", "form"},
+		{"APPLICATION/X-WWW-FORM-URLENCODED", "b%5Bc%5D=form", "form"},
+		{"", "b%5Bc%5D=form", "form"},
+		{"application/json", `{"b":{"c":"json"}}`, "json"},
+		{"Application/JSON; charset=utf-8", `{"b":{"c":"json"}}`, "json"},
+		{"", " \n\t{\"b\":{\"c\":\"json\"}}", "json"},
+		{"application/x-www-form-urlencoded", `{"b":{"c":"json"}}`, ""},
+	}
+	for _, c := range cases {
+		r := &Request{Body: []byte(c.body), ContentType: c.ct}
+		if v, _ := r.BodyValue("b.c"); v != c.want {
+			t.Errorf("%q body %q: b.c = %q, want %q", c.ct, c.body, v, c.want)
+		}
+	}
+}
+
 func FuzzRender(f *testing.F) {
 	tpl, err := Compile("fuzz.hbs", `{"id": "{{urlParam 'id'}}", "email": {{#reflect 'email' 'string'}}null{{/reflect}}, "amount": {{#reflect 'amount' 'integer'}}1{{/reflect}}, "paid": {{#reflect 'paid' 'boolean'}}false{{/reflect}}, "n": {{#reflect 'n' 'number'}}0{{/reflect}}, "metadata": {{#reflect 'metadata' 'map'}}{}{{/reflect}}, "q": "{{queryParam 'q'}}", "b": "{{body 'b.c'}}"}`)
 	if err != nil {

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"encoding/json"
 	"mime"
 	"net/http"
@@ -115,9 +116,13 @@ func (r *Request) decode() {
 	if len(r.Body) == 0 {
 		return
 	}
-	mt, _, _ := mime.ParseMediaType(r.ContentType)
-	trimmed := strings.TrimSpace(string(r.Body))
-	if mt == "application/json" || (mt == "" && strings.HasPrefix(trimmed, "{")) {
+	// The usual form type is taken without parsing, and the body is
+	// looked at in place: neither allocates.
+	mt := r.ContentType
+	if mt != "application/x-www-form-urlencoded" {
+		mt, _, _ = mime.ParseMediaType(r.ContentType)
+	}
+	if mt == "application/json" || (mt == "" && bytes.HasPrefix(bytes.TrimSpace(r.Body), []byte("{"))) {
 		var v any
 		if err := json.Unmarshal(r.Body, &v); err == nil {
 			r.json = v
