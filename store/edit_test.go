@@ -11,28 +11,41 @@ import (
 // topSpans are where js's top-level member values lie (js is one valid
 // JSON object).
 func topSpans(t testing.TB, js string) []Span {
-	var out []Span
+	_, values := topMembers(t, js)
+	return values
+}
+
+// topKeys are where js's top-level member names lie, inside their quotes
+// (js is one valid JSON object).
+func topKeys(t testing.TB, js string) []Span {
+	keys, _ := topMembers(t, js)
+	return keys
+}
+
+// topMembers are where js's top-level member names (inside their quotes)
+// and values lie (js is one valid JSON object).
+func topMembers(t testing.TB, js string) (keys, values []Span) {
 	s := scanner{js: js}
 	i := skipSpace(js, 0) + 1
 	for {
 		i = skipSpace(js, i)
 		if js[i] == '}' {
-			return out
+			return keys, values
 		}
 		if js[i] == ',' {
 			i = skipSpace(js, i+1)
 		}
 		end, _, err := s.str(i)
 		if err != nil {
-			t.Fatalf("topSpans: %v", err)
+			t.Fatalf("topMembers: %v", err)
 		}
-		i = skipSpace(js, end+1) + 1 // past the colon
-		i = skipSpace(js, i)
+		keys = append(keys, Span{i + 1, end})
+		i = skipSpace(js, skipSpace(js, end+1)+1) // past the colon
 		next, err := s.value(i)
 		if err != nil {
-			t.Fatalf("topSpans: %v", err)
+			t.Fatalf("topMembers: %v", err)
 		}
-		out = append(out, Span{i, next})
+		values = append(values, Span{i, next})
 		i = next
 	}
 }
@@ -307,31 +320,5 @@ func TestEditObjectToScalar(t *testing.T) {
 func allKeys(edits []Edit, own, _ []Span) {
 	for i := range edits {
 		edits[i].Key = own[i]
-	}
-}
-
-// topKeys are where js's top-level member names lie, inside their quotes
-// (js is one valid JSON object), as topSpans walks them.
-func topKeys(t testing.TB, js string) []Span {
-	var out []Span
-	s := scanner{js: js}
-	i := skipSpace(js, 0) + 1
-	for {
-		i = skipSpace(js, i)
-		if js[i] == '}' {
-			return out
-		}
-		if js[i] == ',' {
-			i = skipSpace(js, i+1)
-		}
-		end, _, err := s.str(i)
-		if err != nil {
-			t.Fatalf("topKeys: %v", err)
-		}
-		out = append(out, Span{i + 1, end})
-		i = skipSpace(js, skipSpace(js, end+1)+1)
-		if i, err = s.value(i); err != nil {
-			t.Fatalf("topKeys: %v", err)
-		}
 	}
 }
