@@ -25,31 +25,7 @@ func TestMemoryPerCreatedCharge(t *testing.T) {
 		t.Skip("creates 2,000 charges")
 	}
 	const n = 2_000
-	cat, err := catalog.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.New(store.Options{MaxObjects: 10 * n})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	rules := stripe.New(cat, embed.Stripe, stripe.Options{Objects: stripe.StoreObjects(st)})
-	payments := stripe.NewPayments(cat, st)
-	s, err := server.New(cat, server.Options{Rules: rules, TestValues: payments, Own: payments,
-		Keeper: stripe.NewState(cat, rules, st, stripe.StateOptions{})})
-	if err != nil {
-		t.Fatal(err)
-	}
-	create := func() {
-		req := httptest.NewRequest("POST", "/v1/charges", strings.NewReader("amount=2000&currency=usd&source=tok_visa"))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		w := httptest.NewRecorder()
-		s.ServeHTTP(w, req)
-		if w.Code != 200 {
-			t.Fatalf("create: %d %s", w.Code, w.Body)
-		}
-	}
+	st, create := chargeServer(t, store.Options{MaxObjects: 10 * n})
 	create() // first use: the route's data, the test cards
 	objects0, events0 := st.Stats().Objects, st.Stats().Events
 	before := liveHeap()
@@ -97,7 +73,7 @@ func TestMemoryPerCreatedCharge(t *testing.T) {
 	if perCreate := grown / n; perCreate > 1024 {
 		t.Errorf("each create keeps %.0f bytes (charge and event); the target is under 1024", perCreate)
 	}
-	runtime.KeepAlive(s)
+	runtime.KeepAlive(create) // the server, measured live
 }
 
 // TestMemoryPerCreatedChargeLogFull is TestMemoryPerCreatedCharge once
