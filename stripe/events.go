@@ -54,6 +54,11 @@ type before struct {
 	id     string
 	obj    *store.Object
 	charge *store.Object // a PaymentIntent's latest charge
+	// members are a PaymentIntent's members (obj's text), read to find
+	// its latest charge: the lifecycle's write of the intent takes them
+	// rather than read the same text again (lifecycle.readIntent).
+	members members
+	got     store.Object // what obj points to, in the same allocation
 }
 
 // watch reads the object a write names, before the write.
@@ -69,9 +74,12 @@ func (s *State) watch(ctx context.Context, route *catalog.Route, req *render.Req
 		return w
 	}
 	if obj, err := s.store.Get(ctx, w.id); err == nil {
-		w.obj = &obj
+		w.got = obj
+		w.obj = &w.got
 		if obj.Type == "payment_intent" {
-			if ch := topString(view(obj.JSON), "latest_charge"); ch != "" {
+			// One read of the intent serves this and the write after it.
+			w.members = s.life.readIntent(ctx, w.id, view(obj.JSON))
+			if ch := w.members.string("latest_charge"); ch != "" {
 				if c, err := s.store.Get(ctx, ch); err == nil {
 					w.charge = &c
 				}
@@ -148,7 +156,8 @@ func (s *State) statusEvent(ctx context.Context, req *render.Request, old []byte
 	if r.describes(old, after.JSON) {
 		// The write read both objects: what it replaced is what changed.
 		prev = r.previous()
-		status, oldStatus = r.now.string("status"), r.old.string("status")
+		// Both texts are stored ones, which never change.
+		status, oldStatus = r.now.stringView("status"), r.old.stringView("status")
 	} else {
 		// One pass over each object serves the changes and the statuses.
 		var oldBuf, nowBuf [96]keyValue // on the stack for most objects
@@ -164,7 +173,7 @@ func (s *State) statusEvent(ctx context.Context, req *render.Request, old []byte
 			oldStatus = memberString(old, o, okOld, "status")
 		}
 	}
-	event := eventPrefix(typ) + ".updated"
+	event := "" // "<type>.updated" when nothing names the change
 	switch typ {
 	case "invoice":
 		if status != oldStatus {
@@ -220,7 +229,7 @@ func (s *State) statusEvent(ctx context.Context, req *render.Request, old []byte
 		} else if status == "requires_payment_method" && hasValue(now, "last_payment_error") && !bytes.Equal(member2(old, "last_payment_error"), member2(now, "last_payment_error")) {
 			event = "payment_intent.payment_failed"
 		}
-		if old == nil && event == "payment_intent.updated" {
+		if old == nil && event == "" {
 			return // created and not confirmed: payment_intent.created says it all
 		}
 	case "payment_method":
@@ -238,6 +247,9 @@ func (s *State) statusEvent(ctx context.Context, req *render.Request, old []byte
 		case hasValue(now, "last_setup_error") && !bytes.Equal(member2(old, "last_setup_error"), member2(now, "last_setup_error")):
 			event = "setup_intent.setup_failed"
 		}
+	}
+	if event == "" {
+		event = eventPrefix(typ) + ".updated"
 	}
 	s.emit(ctx, req, event, after.JSON, prev)
 	if event == "invoice.paid" && topInt(now, "amount_paid") > 0 {

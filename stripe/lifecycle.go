@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/render"
@@ -230,7 +231,12 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 		return server.Answer{}, nil, false // after the store's create (created)
 	}
 	id := req.Params["intent"]
-	if typ, err := store.TypeOf(ctx, l.store, id); err != nil || typ != "payment_intent" {
+	if w := watchedOf(ctx); w != nil && w.obj != nil && w.obj.ID == id {
+		// Read a moment ago, for this request's events.
+		if w.obj.Type != "payment_intent" {
+			return server.Answer{}, nil, false
+		}
+	} else if typ, err := store.TypeOf(ctx, l.store, id); err != nil || typ != "payment_intent" {
 		return server.Answer{}, nil, false
 	}
 	var ans server.Answer
@@ -258,6 +264,21 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 	return ans, refused, true
 }
 
+// readIntent is readMembers(b), b being the intent id's text: the
+// members the request read of it before (State.watch), or those its
+// last write kept (writtenMembers), when b is the very text they were
+// read from.
+func (l *lifecycle) readIntent(ctx context.Context, id string, b []byte) members {
+	if l == nil {
+		return readMembers(b)
+	}
+	if w := watchedOf(ctx); w != nil && w.id == id && w.members.ok && len(b) > 0 &&
+		len(w.members.b) == len(b) && unsafe.SliceData(w.members.b) == unsafe.SliceData(b) {
+		return w.members
+	}
+	return l.written.read(id, b)
+}
+
 // errStop carries a refusal out of a store update (nothing is written).
 type errStop struct{ e *server.APIError }
 
@@ -279,23 +300,29 @@ func (l *lifecycle) update(ctx context.Context, id string, fn func(b []byte) ([]
 // (now) goes with the change it notes, so that its events need not scan
 // the two objects again.
 func (l *lifecycle) updateRead(ctx context.Context, id string, fn func(b []byte) (*read, *server.APIError)) (server.Answer, *server.APIError) {
-	var was string
-	var wrote *read
+	// What the last run of the store's function read and wrote, in one
+	// variable (the function outlives the call: what it sets is on the
+	// heap).
+	var last struct {
+		was   string
+		wrote *read
+	}
 	obj, err := l.store.Update(ctx, id, func(o store.Object) (store.Object, error) {
-		was = o.JSON
+		last.was = o.JSON
 		// fn reads the stored bytes and builds anew what it changes
 		// (setMembers): it never writes into b.
 		r, refused := fn(view(o.JSON))
 		if refused != nil {
 			return o, errStop{refused}
 		}
-		wrote = r
+		last.wrote = r
 		base := o.JSON
 		o.JSON = textOf(r.now.b, o.JSON) // the stored string or a buffer fn built and dropped
 		o.Layout = r.layout(base, o.JSON)
 		return o, nil
 	})
 	if err == nil {
+		was, wrote := last.was, last.wrote
 		if wrote.then != nil {
 			wrote.then()
 		}
@@ -359,11 +386,18 @@ func (l *lifecycle) confirm(ctx context.Context, id string, req *render.Request)
 // confirmIntent is confirm; forInvoice says whether the intent is an
 // invoice's (paysInvoice), whose new state then settles the invoice.
 func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Request) (ans server.Answer, refused *server.APIError, forInvoice bool) {
-	var declined *server.APIError
+	// What the write decides, in one variable (the write's function
+	// outlives the call, so what it sets lives on the heap).
+	var out struct {
+		declined   *server.APIError
+		forInvoice bool
+	}
 	ans, refused = l.updateRead(ctx, id, func(b []byte) (*read, *server.APIError) {
-		cur := l.written.read(id, b)
-		forInvoice = paysInvoice(cur.str("customer"), cur.str("description"))
-		status := cur.str("status")
+		// b is the stored text, which never changes: what is read of it
+		// may share it.
+		cur := l.readIntent(ctx, id, b)
+		out.forInvoice = paysInvoice(cur.strView("customer"), cur.strView("description"))
+		status := cur.strView("status")
 		switch status {
 		case "requires_payment_method", "requires_confirmation", "requires_action":
 		default:
@@ -371,7 +405,7 @@ func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Re
 		}
 		value := testValue(payIntentConfirm, req)
 		if value == "" {
-			value = cur.str("payment_method")
+			value = cur.strView("payment_method")
 		}
 		tc, known := l.cards.Lookup(value)
 		if !known {
@@ -381,8 +415,8 @@ func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Re
 		if !strings.HasPrefix(pm, "pm_") && !strings.HasPrefix(pm, "card_") && !strings.HasPrefix(pm, "src_") {
 			pm = render.NewID("pm")
 		}
-		amount, _ := strconv.ParseInt(cur.str("amount"), 10, 64)
-		currency, customer := cur.str("currency"), cur.str("customer")
+		amount, _ := strconv.ParseInt(cur.strView("amount"), 10, 64)
+		currency, customer := cur.strView("currency"), cur.strView("customer")
 		switch tc.Result {
 		case Declines, DeclinesCharge, IncorrectNumber:
 			chID := render.NewID("ch")
@@ -394,17 +428,18 @@ func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Re
 			e := declineError{Charge: chID, Code: d.Code, DeclineCode: d.DeclineCode, DocURL: last.DocURL, Message: d.Message,
 				Param: d.Param, PaymentIntent: declines.now.b, Type: "card_error"}
 			body, _ := json.MarshalIndent(declineBody{Error: e}, "", "  ")
-			declined = &server.APIError{Status: http.StatusPaymentRequired, Type: e.Type, Code: e.Code, Message: e.Message, Param: e.Param, Body: string(body) + "\n"}
+			out.declined = &server.APIError{Status: http.StatusPaymentRequired, Type: e.Type, Code: e.Code, Message: e.Message, Param: e.Param, Body: string(body) + "\n"}
 			declines.then = func() {
 				l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, failed: &d, customer: customer})
 			}
 			return declines, nil // the decline is stored; the answer is the 402
 		case RequiresAction:
-			return cur.edit([]setting{str("status", "requires_action"), str("payment_method", pm), null("last_payment_error"),
+			v := newValues(len("requires_action") + len(pm) + 2*len(`""`) + len("null"))
+			return cur.edit([]setting{v.str("status", "requires_action"), v.str("payment_method", pm), v.null("last_payment_error"),
 				{"next_action", useStripeSDK(id)}}), nil
 		}
 		chID := render.NewID("ch")
-		manual := strings.HasPrefix(cur.str("capture_method"), "manual")
+		manual := strings.HasPrefix(cur.strView("capture_method"), "manual")
 		if m, ok := req.BodyValue("capture_method"); ok {
 			manual = strings.HasPrefix(m, "manual")
 		}
@@ -413,17 +448,18 @@ func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Re
 		if manual {
 			status, received, capturable = "requires_capture", 0, amount
 		}
-		paid := cur.edit([]setting{str("status", status), str("payment_method", pm), str("latest_charge", chID),
-			num("amount_received", received), num("amount_capturable", capturable), null("last_payment_error"), null("next_action")})
+		v := newValues(len(status) + len(pm) + len(chID) + 3*len(`""`) + 2*20 + 2*len("null"))
+		paid := cur.edit([]setting{v.str("status", status), v.str("payment_method", pm), v.str("latest_charge", chID),
+			v.num("amount_received", received), v.num("amount_capturable", capturable), v.null("last_payment_error"), v.null("next_action")})
 		paid.then = func() {
 			l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, uncaptured: manual, customer: customer})
 		}
 		return paid, nil
 	})
-	if refused == nil && declined != nil {
-		return server.Answer{}, declined, forInvoice
+	if refused == nil && out.declined != nil {
+		return server.Answer{}, out.declined, out.forInvoice
 	}
-	return ans, refused, forInvoice
+	return ans, refused, out.forInvoice
 }
 
 func (l *lifecycle) capture(ctx context.Context, id string, req *render.Request) (server.Answer, *server.APIError) {

@@ -89,6 +89,36 @@ func (m members) str(key string) string {
 	return scalarText(m.value(key))
 }
 
+// strView is str(key) sharing m's text where it can (a string without
+// escapes, a number): for text that stays as it is while the result is
+// used (a stored object's, which never changes).
+func (m members) strView(key string) string {
+	if !m.ok {
+		return m.str(key)
+	}
+	v := m.value(key)
+	switch {
+	case len(v) >= 2 && v[0] == '"' && bytes.IndexByte(v, '\\') < 0:
+		return text(v[1 : len(v)-1])
+	case len(v) > 0 && v[0] != '"' && v[0] != '{' && v[0] != '[' && string(v) != "null":
+		return text(v)
+	}
+	return scalarText(v)
+}
+
+// stringView is string(key) sharing m's text where the value needs no
+// decoding, as strView shares it.
+func (m members) stringView(key string) string {
+	if !m.ok {
+		return m.string(key)
+	}
+	v := m.value(key)
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && plainBytes(v[1:len(v)-1]) {
+		return text(v[1 : len(v)-1])
+	}
+	return stringValue(v, span{0, len(v)})
+}
+
 // scalarText is a member's value as topValues reads it.
 func scalarText(v []byte) string {
 	switch {

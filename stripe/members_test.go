@@ -1,6 +1,7 @@
 package stripe
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"reflect"
@@ -65,6 +66,12 @@ func checkMembers(t *testing.T, name string, b []byte, sets []setting) {
 		if got, want := m.value(key), member2(b, key); string(got) != string(want) {
 			t.Errorf("%s: value(%q) = %s, member2 %s", name, key, got, want)
 		}
+		if got, want := m.strView(key), m.str(key); got != want {
+			t.Errorf("%s: strView(%q) = %q, str %q", name, key, got, want)
+		}
+		if got, want := m.stringView(key), m.string(key); got != want {
+			t.Errorf("%s: stringView(%q) = %q, string %q", name, key, got, want)
+		}
 	}
 	now := m.set(sets)
 	if want := setMembers(b, sets); string(now.b) != string(want) {
@@ -109,4 +116,43 @@ func repeatedName(b []byte, key string) bool {
 		}
 	}
 	return ok && n > 1
+}
+
+// values writes what str, num and null write, in one buffer while it has
+// room and as they do past it.
+func TestValuesAreTheSettings(t *testing.T) {
+	for _, room := range []int{0, 5, 64, 1024} {
+		v := newValues(room)
+		got := []setting{v.str("a", "pm_card_visa"), v.num("b", -2000), v.null("c"), v.str("d", `x"<y>`), v.str("e", "ch_123"),
+			v.num("f", 0), v.null("g")}
+		want := []setting{str("a", "pm_card_visa"), num("b", -2000), null("c"), str("d", `x"<y>`), str("e", "ch_123"),
+			num("f", 0), null("g")}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("room %d: %q, want %q", room, got, want)
+		}
+	}
+}
+
+// A confirm's write takes the members its request read of the intent
+// before (the events' watch) only when it is given that very text:
+// another text, even of the same bytes, is read anew.
+func TestReadIntentTakesOnlyTheWatchedText(t *testing.T) {
+	l := &lifecycle{}
+	js := `{"id":"pi_1","object":"payment_intent","status":"requires_payment_method","latest_charge":null}`
+	w := &before{id: "pi_1", members: readMembers(view(js))}
+	ctx, c := withChanges(context.Background())
+	c.watched = w
+	if got := l.readIntent(ctx, "pi_1", view(js)); &got.at[0] != &w.members.at[0] {
+		t.Error("the watched text was read again")
+	}
+	same := string([]byte(js)) // the same bytes elsewhere
+	if got := l.readIntent(ctx, "pi_1", view(same)); !got.ok || &got.at[0] == &w.members.at[0] || string(got.b) != js {
+		t.Error("another text was given the watched members")
+	}
+	if got := l.readIntent(ctx, "pi_2", view(js)); &got.at[0] == &w.members.at[0] {
+		t.Error("another intent was given the watched members")
+	}
+	if got := l.readIntent(context.Background(), "pi_1", view(js)); !got.ok || &got.at[0] == &w.members.at[0] {
+		t.Error("a request that watched nothing was given the watched members")
+	}
 }

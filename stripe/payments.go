@@ -445,6 +445,41 @@ func str(key, s string) setting {
 	return setting{key, v}
 }
 
+// values holds the values of several settings in one allocation, each a
+// slice of it; a value it has no room for is made as str, num and null
+// make it, so that a value is never moved once given.
+type values struct{ b []byte }
+
+// newValues has room for n bytes of values.
+func newValues(n int) values { return values{make([]byte, 0, n)} }
+
+func (v *values) str(key, s string) setting {
+	if cap(v.b)-len(v.b) < len(s)+2 || !plainString(s) || strings.ContainsAny(s, "<>&") {
+		return str(key, s)
+	}
+	n := len(v.b)
+	v.b = append(append(append(v.b, '"'), s...), '"')
+	return setting{key, v.b[n:len(v.b):len(v.b)]}
+}
+
+func (v *values) num(key string, x int64) setting {
+	if cap(v.b)-len(v.b) < 20 {
+		return num(key, x)
+	}
+	n := len(v.b)
+	v.b = strconv.AppendInt(v.b, x, 10)
+	return setting{key, v.b[n:len(v.b):len(v.b)]}
+}
+
+func (v *values) null(key string) setting {
+	if cap(v.b)-len(v.b) < len("null") {
+		return null(key)
+	}
+	n := len(v.b)
+	v.b = append(v.b, "null"...)
+	return setting{key, v.b[n:len(v.b):len(v.b)]}
+}
+
 func num(key string, n int64) setting { return setting{key, strconv.AppendInt(nil, n, 10)} }
 
 func null(key string) setting { return setting{key, []byte("null")} }

@@ -22,6 +22,11 @@ import (
 type changes struct {
 	mu      sync.Mutex
 	entries []change
+	// watched is what the request's write target was before it (State.watch).
+	watched *before
+	// first holds the first entries: most requests note a few (a paying
+	// confirm: its charge, its balance transaction, the intent).
+	first [3]change
 }
 
 // change is one write: the object's id and type and what it was before
@@ -54,7 +59,17 @@ type changesKey struct{}
 // withChanges is ctx carrying a new record of changes.
 func withChanges(ctx context.Context) (context.Context, *changes) {
 	c := &changes{}
+	c.entries = c.first[:0]
 	return context.WithValue(ctx, changesKey{}, c), c
+}
+
+// watchedOf is what the request in ctx read of its write target before
+// answering (State.watch), nil when it read nothing.
+func watchedOf(ctx context.Context) *before {
+	if c, _ := ctx.Value(changesKey{}).(*changes); c != nil {
+		return c.watched
+	}
+	return nil
 }
 
 // note records a write to the request's changes, if ctx carries them.

@@ -231,6 +231,7 @@ func (s *State) AnswerRendering(route *catalog.Route, req *render.Request, from 
 		return s.answer(ctx, route, req, renderVariant)
 	}
 	ctx, c := withChanges(ctx)
+	c.watched = w
 	ans, refused := s.answer(ctx, route, req, renderVariant)
 	s.announce(ctx, w, req, ans, c)
 	return ans, refused
