@@ -271,7 +271,7 @@ func (pay *payment) decline(charged bool) *server.Outcome {
 	}
 	return &server.Outcome{
 		Commit: commit,
-		Reason: "declined by " + pay.value,
+		Reason: "declined by " + pay.card.Named(pay.value),
 		Decline: &server.APIError{Status: http.StatusPaymentRequired, Type: e.Type, Code: e.Code,
 			Message: e.Message, Param: e.Param, Body: string(body) + "\n"},
 	}
@@ -659,7 +659,7 @@ func payString(b []byte, key string) string {
 func reasonFor(tc TestCard, value string) string {
 	switch tc.Result {
 	case Declines, DeclinesCharge, IncorrectNumber:
-		return "declined by " + value
+		return "declined by " + tc.Named(value)
 	case RequiresAction:
 		return "3-D Secure required by " + value
 	}

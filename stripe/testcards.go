@@ -13,15 +13,15 @@ import (
 // Card is the card a test value stands for.
 type Card struct {
 	Number   string
-	Brand    string // a PaymentMethod's brand: visa, mastercard, amex, discover
+	Brand    string // a PaymentMethod's brand: visa, mastercard, amex, discover, diners, jcb, unionpay
 	ExpMonth int
 	ExpYear  int
 	Funding  string // credit, debit, prepaid
 	Country  string
 }
 
-// Last4 is the card number's last four digits.
-func (c Card) Last4() string { return c.Number[len(c.Number)-4:] }
+// Last4 is the card number's last four digits (all of a shorter one).
+func (c Card) Last4() string { return c.Number[max(len(c.Number)-4, 0):] }
 
 // CardBrand is the brand as a Card or a token names it ("Visa").
 func (c Card) CardBrand() string {
@@ -32,6 +32,12 @@ func (c Card) CardBrand() string {
 		return "American Express"
 	case "discover":
 		return "Discover"
+	case "diners":
+		return "Diners Club"
+	case "jcb":
+		return "JCB"
+	case "unionpay":
+		return "UnionPay"
 	}
 	return "Visa"
 }
@@ -51,8 +57,11 @@ const (
 	// (requires_action); the Charges API, which cannot authenticate,
 	// declines it.
 	RequiresAction
-	// IncorrectNumber: the number fails the card number check; no
-	// PaymentMethod or token can be made from it.
+	// IncorrectNumber: the number is refused wherever it is read, so no
+	// PaymentMethod or token can be made from it: it fails the card
+	// number check (incorrect_number), has no card number's length
+	// (invalid_number), or is not one of Stripe's test cards
+	// (card_declined, test_mode_live_card).
 	IncorrectNumber
 )
 
@@ -117,6 +126,25 @@ type TestCard struct {
 	Card    Card
 	Result  Result
 	Decline Decline // for Declines, DeclinesCharge, IncorrectNumber
+	// Why says, for a number that is no test value, why it is refused
+	// ("fails the Luhn check"); "" for test values.
+	Why string
+}
+
+// Named is how the request log names the value the card was read from:
+// the test value itself, or a refused number by its last four digits and
+// why it is refused ("card number ending 1111 (test_mode_live_card: not
+// one of Stripe's test cards)"), so that a real card's number is never
+// written out.
+func (tc TestCard) Named(value string) string {
+	if tc.Why == "" {
+		return value
+	}
+	code := tc.Decline.DeclineCode
+	if code == "" {
+		code = tc.Decline.Code
+	}
+	return "card number ending " + tc.Card.Last4() + " (" + code + ": " + tc.Why + ")"
 }
 
 // The declines, in Stripe's words.
@@ -125,6 +153,10 @@ var (
 	declineAuth    = Decline{Code: "card_declined", DeclineCode: "authentication_required",
 		Message: "Your card was declined. This transaction requires authentication."}
 	incorrectNumber = Decline{Code: "incorrect_number", Message: "Your card number is incorrect.", Param: "number"}
+	invalidNumber   = Decline{Code: "invalid_number", Message: "Your card number is not a valid credit card number.", Param: "number"}
+	liveCard        = Decline{Code: "card_declined", DeclineCode: "test_mode_live_card",
+		Message: "Your card was declined. Your request was in test mode, but used a non test (live) card. " +
+			"For a list of valid test cards, visit: https://stripe.com/docs/testing."}
 )
 
 // testCard is one row of the table: the number and the names Stripe gives
@@ -149,6 +181,40 @@ func testCards() []testCard {
 		{number: "5105105105105100", brand: "mastercard", funding: "prepaid", names: []string{"mastercard_prepaid"}},
 		{number: "378282246310005", brand: "amex", funding: "credit", names: []string{"amex"}},
 		{number: "6011111111111117", brand: "discover", funding: "credit", names: []string{"discover"}},
+		// More of Stripe's cards by brand, and the cards whose special
+		// behaviour (a check that fails, a dispute later, funds available
+		// at once) routedeck does not play out: each charges as a test card.
+		{number: "2223003122003222", brand: "mastercard", funding: "credit"},
+		{number: "371449635398431", brand: "amex", funding: "credit"},
+		{number: "6011000990139424", brand: "discover", funding: "credit"},
+		{number: "6011981111111113", brand: "discover", funding: "debit"},
+		{number: "3056930009020004", brand: "diners", funding: "credit"},
+		{number: "36227206271667", brand: "diners", funding: "credit"},
+		{number: "30569309025904", brand: "diners", funding: "credit"},
+		{number: "38520000023237", brand: "diners", funding: "credit"},
+		{number: "3566002020360505", brand: "jcb", funding: "credit"},
+		{number: "3530111333300000", brand: "jcb", funding: "credit"},
+		{number: "6200000000000005", brand: "unionpay", funding: "credit"},
+		{number: "6200000000000047", brand: "unionpay", funding: "debit"},
+		{number: "6205500000000000004", brand: "unionpay", funding: "credit"},
+		{number: "4012888888881881", brand: "visa", funding: "credit"},
+		{number: "4000002500001001", brand: "visa", funding: "credit"},
+		{number: "5555552500001001", brand: "mastercard", funding: "credit"},
+		{number: "4000003560000008", brand: "visa", funding: "credit"},
+		{number: "4000000000000077", brand: "visa", funding: "credit"},
+		{number: "4000003720000278", brand: "visa", funding: "credit"},
+		{number: "4000000000000093", brand: "visa", funding: "credit"},
+		{number: "4000000000000010", brand: "visa", funding: "credit"},
+		{number: "4000000000000028", brand: "visa", funding: "credit"},
+		{number: "4000000000000036", brand: "visa", funding: "credit"},
+		{number: "4000000000000044", brand: "visa", funding: "credit"},
+		{number: "4000000000000101", brand: "visa", funding: "credit"},
+		{number: "4000000000000259", brand: "visa", funding: "credit"},
+		{number: "4000000000001976", brand: "visa", funding: "credit"},
+		{number: "4000000000005423", brand: "visa", funding: "credit"},
+		{number: "4000000000005126", brand: "visa", funding: "credit"},
+		{number: "4000000000004954", brand: "visa", funding: "credit"},
+		{number: "4000000000003055", brand: "visa", funding: "credit"},
 
 		{number: "4000000000000002", result: Declines, decline: declineGeneric, names: []string{"chargeDeclined"}},
 		{number: "4000000000009995", result: Declines, names: []string{"chargeDeclinedInsufficientFunds"},
@@ -169,6 +235,9 @@ func testCards() []testCard {
 		{number: "4000002500003155", result: RequiresAction, decline: declineAuth, names: []string{"authenticationRequiredOnSetup"}},
 		{number: "4000002760003184", result: RequiresAction, decline: declineAuth, names: []string{"authenticationRequired"}},
 		{number: "4000000000003220", result: RequiresAction, decline: declineAuth, names: []string{"threeDSecure2Required"}},
+		{number: "4000000000003063", result: RequiresAction, decline: declineAuth},
+		{number: "4000008400001629", result: RequiresAction, decline: declineAuth},
+		{number: "4000008400001280", result: RequiresAction, decline: declineAuth},
 	}
 }
 
@@ -206,23 +275,39 @@ func NewCards(expYear int) *Cards {
 }
 
 // Lookup finds a test value: a pm_card_… or tok_… name, or a card number
-// (spaces and dashes allowed, as card forms send them). A number that is
-// not a test card but fails the card number check is IncorrectNumber.
+// (spaces and dashes allowed, as card forms send them). Any other number
+// is refused as Stripe's test mode refuses it (IncorrectNumber): one of
+// fewer than 12 or more than 19 digits is invalid_number, one that fails
+// the Luhn check incorrect_number, and any other is a real card's,
+// declined with test_mode_live_card. A value with letters (an id) is no
+// test value.
 func (c *Cards) Lookup(value string) (TestCard, bool) {
 	if tc, ok := c.byValue[value]; ok {
 		return tc, true
 	}
-	if !strings.HasPrefix(value, "pm_") && !strings.HasPrefix(value, "tok_") {
-		n := strings.NewReplacer(" ", "", "-", "").Replace(value)
+	if strings.HasPrefix(value, "pm_") || strings.HasPrefix(value, "tok_") {
+		return TestCard{}, false
+	}
+	n := value
+	if strings.ContainsAny(n, " -") {
+		n = strings.NewReplacer(" ", "", "-", "").Replace(value)
 		if tc, ok := c.byValue[n]; ok {
 			return tc, true
 		}
-		if isDigits(n) && len(n) >= 12 && len(n) <= 19 && !luhn(n) {
-			return TestCard{Card: Card{Number: n, Brand: "visa", Funding: "credit", Country: "US"},
-				Result: IncorrectNumber, Decline: incorrectNumber}, true
-		}
 	}
-	return TestCard{}, false
+	if !isDigits(n) {
+		return TestCard{}, false
+	}
+	refused := TestCard{Card: Card{Number: n, Brand: "visa", Funding: "credit", Country: "US"}, Result: IncorrectNumber}
+	switch {
+	case len(n) < 12 || len(n) > 19:
+		refused.Decline, refused.Why = invalidNumber, "not 12 to 19 digits"
+	case !luhn(n):
+		refused.Decline, refused.Why = incorrectNumber, "fails the Luhn check"
+	default:
+		refused.Decline, refused.Why = liveCard, "not one of Stripe's test cards"
+	}
+	return refused, true
 }
 
 func isDigits(s string) bool {

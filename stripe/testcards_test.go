@@ -48,6 +48,7 @@ type want struct {
 	action                   bool   // requires_action (3-D Secure) on intents
 	chargeAuth               bool   // the Charges API declines it: authentication_required
 	chargeOnly               bool   // only charging declines (…0341)
+	refused                  bool   // no card is made from it: nothing embedded, no charge
 	brand, last4             string // for successes
 }
 
@@ -59,8 +60,11 @@ var (
 	expired      = want{code: "expired_card", declineCode: "expired_card", param: "exp_month", message: "Your card has expired."}
 	cvc          = want{code: "incorrect_cvc", declineCode: "incorrect_cvc", param: "cvc", message: "Your card's security code is incorrect."}
 	processing   = want{code: "processing_error", declineCode: "processing_error", message: "An error occurred while processing your card. Try again in a little bit."}
-	number       = want{code: "incorrect_number", param: "number", message: "Your card number is incorrect."}
-	threeDS      = want{action: true, chargeAuth: true}
+	number       = want{code: "incorrect_number", param: "number", message: "Your card number is incorrect.", refused: true}
+	invalidNum   = want{code: "invalid_number", param: "number", message: "Your card number is not a valid credit card number.", refused: true}
+	liveCard     = want{code: "card_declined", declineCode: "test_mode_live_card", refused: true,
+		message: "Your card was declined. Your request was in test mode, but used a non test (live) card. For a list of valid test cards, visit: https://stripe.com/docs/testing."}
+	threeDS = want{action: true, chargeAuth: true}
 )
 
 // testValues are Stripe's test values and their outcomes (DESIGN.md §8).
@@ -96,6 +100,20 @@ var testValues = []struct {
 	{"4000000000000119", processing},
 	{"pm_card_chargeDeclinedProcessingError", processing},
 	{"4242424242424241", number},
+	// Numbers that are not test cards, refused as Stripe's test mode
+	// refuses them.
+	{"4242424242424243", number},
+	{"4000 0000 0000 0003", number},
+	{"42", invalidNum},
+	{"42424242424", invalidNum},
+	{"42424242424242424242", invalidNum},
+	{"4111111111111111", liveCard},
+	{"4532015112830366", liveCard},
+	// More of Stripe's test cards by brand.
+	{"2223003122003222", want{brand: "mastercard", last4: "3222"}},
+	{"371449635398431", want{brand: "amex", last4: "8431"}},
+	{"3566002020360505", want{brand: "jcb", last4: "0505"}},
+	{"6205500000000000004", want{brand: "unionpay", last4: "0004"}},
 	{"4000000000000341", want{code: "card_declined", declineCode: "generic_decline", message: "Your card was declined.", chargeOnly: true}},
 	{"pm_card_chargeCustomerFail", want{code: "card_declined", declineCode: "generic_decline", message: "Your card was declined.", chargeOnly: true}},
 
@@ -202,7 +220,7 @@ func checkIntent(t *testing.T, value string, w want, pi *stripego.PaymentIntent,
 		if err == nil {
 			t.Fatalf("%s: want a decline, got status %q", value, pi.Status)
 		}
-		checkDecline(t, err, w, w.code != "incorrect_number", amount)
+		checkDecline(t, err, w, !w.refused, amount)
 	default:
 		if err != nil {
 			t.Fatal(err)
@@ -249,7 +267,7 @@ func TestTestValuesOnChargeCreate(t *testing.T) {
 			}
 			checkDecline(t, err, w, false, 0)
 			var se *stripego.Error
-			if errors.As(err, &se) && w.code != "incorrect_number" && !strings.HasPrefix(se.ChargeID, "ch_") {
+			if errors.As(err, &se) && !w.refused && !strings.HasPrefix(se.ChargeID, "ch_") {
 				t.Errorf("error.charge %q, want the declined charge's id", se.ChargeID)
 			}
 		})
