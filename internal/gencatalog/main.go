@@ -90,20 +90,11 @@ func generate() (map[string][]byte, map[string]int, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	g := &gen{spec: sp, fixtures: map[string]*node{}, stats: map[string]int{}}
-	fx, err := parseOrdered(stripemock.OpenAPIFixtures)
+	fixtures, err := loadFixtures(sp)
 	if err != nil {
-		return nil, nil, fmt.Errorf("fixtures: %w", err)
+		return nil, nil, err
 	}
-	res := fx.get("resources")
-	for i, k := range res.keys {
-		f := res.vals[i]
-		if id := f.get("id"); id != nil && id.kind == 's' && id.str == "" && knownPrefixes(k) != "" {
-			// A few fixtures have an empty id; Stripe never sends one.
-			f.set("id", strNode(knownPrefixes(k)+"_"+fakeIDTail))
-		}
-		g.fixtures[k] = f
-	}
+	g := &gen{spec: sp, fixtures: fixtures, stats: map[string]int{}}
 	retired, _ := retiredFS.ReadDir("retired")
 	for _, e := range retired {
 		data, err := retiredFS.ReadFile("retired/" + e.Name())
@@ -156,6 +147,29 @@ func generate() (map[string][]byte, map[string]int, error) {
 	}
 	files[storeSeedFile] = seedJSON
 	return files, g.stats, nil
+}
+
+// loadFixtures reads stripe-mock's fixtures, keyed by x-resourceId, each
+// cleaned (cleanFixture: no placeholders, nothing its status contradicts).
+func loadFixtures(sp *spec) (map[string]*node, error) {
+	fx, err := parseOrdered(stripemock.OpenAPIFixtures)
+	if err != nil {
+		return nil, fmt.Errorf("fixtures: %w", err)
+	}
+	fixtures := map[string]*node{}
+	res := fx.get("resources")
+	for i, k := range res.keys {
+		f := res.vals[i]
+		if id := f.get("id"); id != nil && id.kind == 's' && id.str == "" && knownPrefixes(k) != "" {
+			// A few fixtures have an empty id; Stripe never sends one.
+			f.set("id", strNode(knownPrefixes(k)+"_"+fakeIDTail))
+		}
+		fixtures[k] = f
+	}
+	if err := newCleaner(sp, fixtures).cleanAll(fixtures); err != nil {
+		return nil, fmt.Errorf("fixtures: %w", err)
+	}
+	return fixtures, nil
 }
 
 // manifestGoFile is the key of the manifest as Go source among the

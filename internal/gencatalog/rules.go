@@ -39,11 +39,13 @@ func generateRules() ([]byte, error) {
 	if err := json.Unmarshal(stripemock.OpenAPISpec, &doc); err != nil {
 		return nil, fmt.Errorf("openapi spec: %w", err)
 	}
-	var fx struct {
-		Resources map[string]json.RawMessage `json:"resources"`
+	sp, err := loadSpec(stripemock.OpenAPISpec)
+	if err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(stripemock.OpenAPIFixtures, &fx); err != nil {
-		return nil, fmt.Errorf("fixtures: %w", err)
+	fixtures, err := loadFixtures(sp)
+	if err != nil {
+		return nil, err
 	}
 	g := &rulesGen{
 		schemas: obj(obj(doc["components"])["schemas"]),
@@ -87,8 +89,8 @@ func generateRules() ([]byte, error) {
 					continue
 				}
 				id, _ := obj(g.schemas[res])["x-resourceId"].(string)
-				if raw, ok := fx.Resources[id]; ok {
-					g.data.Fixtures[res] = compactJSON(raw)
+				if f, ok := fixtures[id]; ok {
+					g.data.Fixtures[res] = compactJSON(json.RawMessage(f.pretty()))
 				}
 			}
 		}

@@ -1,0 +1,401 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Every body the catalog serves starts from a fixture, and stripe-mock's
+// fixtures are generated: where Stripe's spec gives no example, a string
+// holds its own member's name ({"type": "type"}, "currency": "currency",
+// "invoice": "invoice"), and members that say what has happened to the
+// object are filled whatever its status says (a PaymentIntent in
+// requires_payment_method with canceled_at, last_payment_error and
+// next_action). cleanFixture makes each fixture an object Stripe could
+// send in the status it has, once, before any route's body is built from
+// it, so retrieves, lists, updates, the store's seed and expand[] all
+// show the same clean object (a create's body is then freshened, see
+// fresh.go). The rule:
+//
+//   - A string that is its own member's name is replaced by what the spec
+//     allows there: an enum's value (the one a sibling member names, for a
+//     discriminated object such as {"type": "card", "card": {...}}, else
+//     preferredEnum's, else the first), "usd" for a currency, the sample
+//     object's id for a reference to another object, null where the
+//     spec allows it, else placeholderText's words. A member none of these
+//     fit is an error: the generator stops and names it.
+//   - On an object that has a status, a member statusMembers names is kept
+//     only in the statuses it lists (a PaymentIntent's next_action only in
+//     requires_action, then with a real shape; canceled_at only when
+//     canceled); elsewhere it is null.
+//   - The members fresh.go names as describing what happens after an
+//     object is made (freshMembers, freshByType: a last error, a pending
+//     update, a review, a transfer...) are null unless statusMembers keeps
+//     them, and so is a nullable timestamp holding the fixtures' sample
+//     time (placeholderTime), except future times (futureTimes).
+//
+// Only members the spec marks nullable are nulled; the error variants are
+// not built from fixtures and are untouched.
+
+// statusMembers are, per object type, members that are set only once the
+// object reaches one of the listed statuses (none listed: never, in a
+// sample).
+var statusMembers = map[string]map[string][]string{
+	"payment_intent": {
+		"next_action":         {"requires_action"},
+		"canceled_at":         {"canceled"},
+		"cancellation_reason": {"canceled"},
+		"processing":          {"processing"},
+		"last_payment_error":  {}, // only after a failed attempt, which a sample has not had
+	},
+	"setup_intent": {
+		"next_action":         {"requires_action"},
+		"cancellation_reason": {"canceled"},
+		"last_setup_error":    {},
+	},
+	"subscription": {
+		"canceled_at":    {"canceled", "incomplete_expired"},
+		"ended_at":       {"canceled", "incomplete_expired"},
+		"trial_start":    {"trialing"},
+		"trial_end":      {"trialing"},
+		"cancel_at":      {},
+		"pending_update": {},
+	},
+	"subscription_schedule": {
+		"canceled_at":  {"canceled"},
+		"completed_at": {"completed"},
+		"released_at":  {"released"},
+	},
+	"credit_note": {
+		"voided_at": {"void"},
+	},
+	"charge": {
+		"failure_code":    {"failed"},
+		"failure_message": {"failed"},
+	},
+	"checkout.session": {
+		"customer_details":      {"complete"},
+		"collected_information": {"complete"},
+	},
+	"reporting.report_run": {
+		"succeeded_at": {"succeeded"},
+		"result":       {"succeeded"},
+	},
+	"climate.order": {
+		"canceled_at":            {"canceled"},
+		"cancellation_reason":    {"canceled"},
+		"confirmed_at":           {"confirmed", "delivered"},
+		"delivered_at":           {"delivered"},
+		"delayed_at":             {},
+		"product_substituted_at": {},
+	},
+}
+
+// statusShapes are the values a member statusMembers keeps takes when the
+// fixture's is a placeholder: the next_action of an intent waiting for
+// 3-D Secure, as Stripe sends it.
+var statusShapes = map[string]string{
+	"next_action": `{"type": "use_stripe_sdk", "use_stripe_sdk": {"type": "three_d_secure_redirect", "stripe_js": "https://hooks.stripe.com/redirect/authenticate/src_1Pgc6rB7WZ01zgkW?client_secret=src_client_secret_sample", "source": "src_1Pgc6rB7WZ01zgkW"}}`,
+}
+
+// preferredEnum is the value a placeholder takes among its enum's, where
+// the first would be a rare one.
+var preferredEnum = map[string][]string{
+	"type": {"card"},
+}
+
+// placeholderText are values for placeholders the spec gives neither an
+// enum nor null for.
+var placeholderText = map[string]string{
+	"message":           "The request was processed.",
+	"name":              "Jenny Rosen",
+	"display_name":      "Jenny Rosen",
+	"description":       "Gold Plan",
+	"title":             "Gold Plan",
+	"product_name":      "Gold Plan",
+	"key":               "order_id",
+	"event_name":        "api_requests",
+	"event_payload_key": "value",
+	"client_secret":     "seti_1Pgc6rB7WZ01zgkW_secret_sample",
+	"timezone":          "America/New_York",
+	"serial_number":     "WSC513105011295",
+	"return_url":        "https://example.com/return",
+	"redirect_url":      "https://example.com/redirect",
+	"url":               "https://example.com",
+	// Members whose meaning depends on the object they are in, by
+	// "parent.member".
+	"outcome.type":                "authorized",
+	"customer_acceptance.type":    "online",
+	"payment_method_details.type": "card",
+	"invoice_payment.status":      "open",
+	"trace_id.status":             "pending",
+	"review.reason":               "rule",
+	"refund_group":                "rg_1Pgc6rB7WZ01zgkW",
+	"merchant_display_name":       "Jenny Rosen's Shop",
+	"from_invoice.action":         "revision",
+	"ownership":                   "fcaowns_1Pgc6rB7WZ01zgkW",
+	"source.status":               "chargeable",
+	"source.flow":                 "none",
+	"source.client_secret":        "src_client_secret_sample",
+}
+
+// referenceSchemas name the schema of the object a reference member names
+// where the member is not named like it.
+var referenceSchemas = map[string]string{
+	"invoice_item":       "invoiceitem",
+	"invoice_line_item":  "line_item",
+	"credit_grant":       "billing.credit_grant",
+	"calculation":        "tax.calculation",
+	"original_line_item": "tax.transaction_line_item",
+	"financial_account":  "treasury.financial_account",
+	"ownership":          "financial_connections.account_ownership",
+}
+
+// cleaner applies the rule above with the spec's schemas and the
+// fixtures' ids (for references).
+type cleaner struct {
+	sp *spec
+	// ids maps a resource's schema name to its sample object's id.
+	ids map[string]string
+	// missing collects placeholders nothing fits, as "object.member".
+	missing map[string]bool
+}
+
+// newCleaner indexes the fixtures' ids by schema name. fixtures is keyed
+// as stripe-mock keys them (by x-resourceId).
+func newCleaner(sp *spec, fixtures map[string]*node) *cleaner {
+	c := &cleaner{sp: sp, ids: map[string]string{}, missing: map[string]bool{}}
+	for name, sc := range sp.schemas {
+		rid, _ := obj(sc)["x-resourceId"].(string)
+		if f := fixtures[rid]; f != nil && f.getString("id") != "" && !strings.ContainsAny(f.getString("id"), " /") {
+			c.ids[name] = f.getString("id")
+		}
+	}
+	return c
+}
+
+// schemaOf is the schema of a fixture keyed by its x-resourceId.
+func (c *cleaner) schemaOf(resourceID string) map[string]any {
+	if sc := obj(c.sp.schemas[resourceID]); sc != nil {
+		return sc
+	}
+	for _, sc := range c.sp.schemas {
+		if rid, _ := obj(sc)["x-resourceId"].(string); rid == resourceID {
+			return obj(sc)
+		}
+	}
+	return nil
+}
+
+// cleanAll cleans every fixture in place and fails naming the
+// placeholders nothing fits.
+func (c *cleaner) cleanAll(fixtures map[string]*node) error {
+	keys := make([]string, 0, len(fixtures))
+	for k := range fixtures {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if sc := c.schemaOf(k); sc != nil {
+			c.clean(fixtures[k], sc, k)
+		}
+	}
+	if len(c.missing) > 0 {
+		names := make([]string, 0, len(c.missing))
+		for m := range c.missing {
+			names = append(names, m)
+		}
+		sort.Strings(names)
+		return fmt.Errorf("fixture placeholders with no value to replace them (add to placeholderText): %s", strings.Join(names, ", "))
+	}
+	return nil
+}
+
+// objectSchema picks, from a schema that may be a $ref or an anyOf (an
+// expandable reference, a nullable object), the object schema with
+// properties, or nil.
+func (c *cleaner) objectSchema(sc map[string]any) map[string]any {
+	sc = c.sp.resolve(sc)
+	if sc == nil {
+		return nil
+	}
+	if obj(sc["properties"]) != nil {
+		return sc
+	}
+	for _, m := range list(sc["anyOf"]) {
+		if o := c.objectSchema(obj(m)); o != nil {
+			return o
+		}
+	}
+	return nil
+}
+
+// clean walks n (a value of schema sc) at path where.
+func (c *cleaner) clean(n *node, sc map[string]any, where string) {
+	switch n.kind {
+	case 'a':
+		items := obj(c.sp.resolve(sc)["items"])
+		for _, v := range n.vals {
+			c.clean(v, items, where+"[]")
+		}
+		return
+	case 'o':
+	default:
+		return
+	}
+	osc := c.objectSchema(sc)
+	if osc == nil {
+		return
+	}
+	// A list object ({"object": "list", "data": [...]}) has its items
+	// under data; additionalProperties maps (metadata) have none.
+	props := obj(osc["properties"])
+	if object := n.getString("object"); object != "" {
+		c.settle(n, object, props)
+	}
+	for i, key := range n.keys {
+		v := n.vals[i]
+		ps := obj(props[key])
+		if ps == nil && v.kind == 'o' {
+			// A member the spec no longer lists (a charge's source, a
+			// subscription item's plan): the object's own schema.
+			ps = c.schemaOf(v.getString("object"))
+		}
+		if v.kind == 's' && v.str == key && ps != nil {
+			n.vals[i] = c.placeholder(key, ps, n, where)
+			continue
+		}
+		if ps != nil {
+			c.clean(v, ps, where+"."+key)
+		}
+	}
+}
+
+// placeholder is the value for member key (schema ps) of n, whose fixture
+// value is the member's own name.
+func (c *cleaner) placeholder(key string, ps map[string]any, n *node, where string) *node {
+	if enum := c.enum(ps); len(enum) > 0 {
+		for _, e := range enum {
+			if e != key && n.get(e) != nil && n.get(e).kind == 'o' {
+				return strNode(e)
+			}
+		}
+		for _, p := range preferredEnum[key] {
+			for _, e := range enum {
+				if e == p {
+					return strNode(e)
+				}
+			}
+		}
+		return strNode(enum[0])
+	}
+	if key == "currency" {
+		return strNode("usd")
+	}
+	if id := c.referenceID(key, ps); id != "" {
+		return strNode(id)
+	}
+	if c.nullable(ps) {
+		return &node{kind: 'z', str: "null"}
+	}
+	parent := where[strings.LastIndex(where, ".")+1:]
+	parent = strings.TrimSuffix(parent, "[]")
+	if s, ok := placeholderText[parent+"."+key]; ok {
+		return strNode(s)
+	}
+	if s, ok := placeholderText[key]; ok {
+		return strNode(s)
+	}
+	c.missing[where+"."+key] = true
+	return strNode(key)
+}
+
+// enum is the string values a schema allows, through $ref and anyOf.
+func (c *cleaner) enum(sc map[string]any) []string {
+	sc = c.sp.resolve(sc)
+	var out []string
+	for _, e := range list(sc["enum"]) {
+		if s, ok := e.(string); ok && s != "" {
+			out = append(out, s)
+		}
+	}
+	for _, m := range list(sc["anyOf"]) {
+		out = append(out, c.enum(obj(m))...)
+	}
+	return out
+}
+
+// nullable reports whether the spec allows null for the schema.
+func (c *cleaner) nullable(sc map[string]any) bool {
+	return sc["nullable"] == true || c.sp.resolve(sc)["nullable"] == true
+}
+
+// referenceID is the sample id of the object a reference member names
+// (an expandable anyOf of a string and an object, or a string member
+// named like a resource), or "".
+func (c *cleaner) referenceID(key string, ps map[string]any) string {
+	for _, m := range list(c.sp.resolve(ps)["anyOf"]) {
+		if id := c.ids[refName(obj(m))]; id != "" {
+			return id
+		}
+	}
+	if c.sp.scalarType(ps) == "string" {
+		if id := c.ids[key]; id != "" {
+			return id
+		}
+		return c.ids[referenceSchemas[key]]
+	}
+	return ""
+}
+
+// settle nulls the members of an object (type object, schema properties
+// props) that say something happened its status says has not; see the
+// rule above.
+func (c *cleaner) settle(n *node, object string, props map[string]any) {
+	status := n.getString("status")
+	byStatus := statusMembers[object]
+	byType := map[string]bool{}
+	for _, m := range freshByType[object] {
+		byType[m] = true
+	}
+	for i, key := range n.keys {
+		v := n.vals[i]
+		if v.kind == 'z' || !c.nullable(obj(props[key])) {
+			continue
+		}
+		statuses, governed := byStatus[key]
+		switch {
+		case governed && contains(statuses, status):
+			if shape, ok := statusShapes[key]; ok && isPlaceholderShape(v, key) {
+				n.vals[i], _ = parseOrdered([]byte(shape))
+			}
+			continue
+		case governed, freshMembers[key], byType[key]:
+		case v.kind == 'n' && v.str == placeholderTime && !futureTimes[key]:
+		default:
+			continue
+		}
+		n.vals[i] = &node{kind: 'z', str: "null"}
+	}
+}
+
+// isPlaceholderShape reports whether v is a fixture's stand-in for a
+// member: an object with no type, or whose type is its own name or an
+// error's.
+func isPlaceholderShape(v *node, key string) bool {
+	if v.kind != 'o' {
+		return false
+	}
+	t := v.getString("type")
+	return t == "" || t == "type" || t == key || strings.HasSuffix(t, "_error")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/render"
+)
+
+// leftovers lists what in v (found at where) is a fixture leftover: a
+// string holding its own member's name ({"type": "type"}), and, on an
+// object with a status, members that say something happened the status
+// says has not (a PaymentIntent in requires_payment_method that was
+// canceled, failed and waits for an action), or a sample time in a
+// member that records when something happened.
+func leftovers(v any, where string) []string {
+	var out []string
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			out = append(out, leftovers(e, where+"[]")...)
+		}
+	case map[string]any:
+		for k, m := range x {
+			if s, ok := m.(string); ok && s == k {
+				out = append(out, fmt.Sprintf("%s.%s is %q", where, k, s))
+			}
+			out = append(out, leftovers(m, where+"."+k)...)
+		}
+		if object, _ := x["object"].(string); object != "" {
+			out = append(out, statusLeftovers(x, object, where)...)
+		}
+	}
+	return out
+}
+
+// setOnlyIn are, per object type, members Stripe sets only in the listed
+// statuses (none: never on an object a catalog body shows).
+var setOnlyIn = map[string]map[string][]string{
+	"payment_intent": {
+		"next_action": {"requires_action"}, "canceled_at": {"canceled"}, "cancellation_reason": {"canceled"},
+		"processing": {"processing"}, "last_payment_error": {},
+	},
+	"setup_intent": {
+		"next_action": {"requires_action"}, "cancellation_reason": {"canceled"}, "last_setup_error": {},
+	},
+	"subscription": {
+		"canceled_at": {"canceled", "incomplete_expired"}, "ended_at": {"canceled", "incomplete_expired"},
+		"trial_start": {"trialing"}, "trial_end": {"trialing"}, "pause_collection": {}, "pending_update": {},
+	},
+}
+
+// nextActions are the next_action types Stripe sends.
+var nextActions = map[string]bool{
+	"use_stripe_sdk": true, "redirect_to_url": true, "verify_with_microdeposits": true,
+	"display_bank_transfer_instructions": true, "alipay_handle_redirect": true,
+}
+
+func statusLeftovers(o map[string]any, object, where string) []string {
+	var out []string
+	status, _ := o["status"].(string)
+	for k, statuses := range setOnlyIn[object] {
+		val, ok := o[k]
+		if !ok || val == nil {
+			continue
+		}
+		allowed := false
+		for _, s := range statuses {
+			allowed = allowed || s == status
+		}
+		if !allowed {
+			out = append(out, fmt.Sprintf("%s: %s %s has %s %v", where, status, object, k, compact(val)))
+		}
+	}
+	if na, ok := o["next_action"].(map[string]any); ok {
+		if t, _ := na["type"].(string); !nextActions[t] {
+			out = append(out, fmt.Sprintf("%s: next_action %v is not one Stripe sends", where, compact(na)))
+		}
+	}
+	for k, val := range o {
+		// A member saying when the object reached a status (canceled_at,
+		// voided_at...) at the fixtures' sample time, on an object whose
+		// status is another.
+		f, ok := val.(float64)
+		event := strings.TrimSuffix(k, "_at")
+		if !ok || f != 1234567890 || !statusEvents[event] {
+			continue
+		}
+		if status == "" || !strings.HasPrefix(event, strings.TrimSuffix(status, "ed")) {
+			out = append(out, fmt.Sprintf("%s: %s %s has %s at the fixtures' sample time", where, status, object, k))
+		}
+	}
+	return out
+}
+
+// statusEvents are the X of members X_at that record when an object
+// reached status X.
+var statusEvents = map[string]bool{
+	"canceled": true, "ended": true, "voided": true, "completed": true, "released": true,
+	"delivered": true, "succeeded": true, "failed": true, "confirmed": true, "finalized": true,
+	"paid": true, "expired": true, "returned": true, "refunded": true, "closed": true, "cancel": true,
+}
+
+func compact(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// Every body the embedded catalog serves (each route's success variant,
+// rendered), every object of the store's seed and every fixture expand[]
+// inserts is free of fixture leftovers. Error variants are not checked:
+// they are Stripe's errors, not objects.
+func TestEmbeddedBodiesHaveNoFixtureLeftovers(t *testing.T) {
+	c, err := catalog.Load(embed.Catalog, catalog.Options{Eager: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	bodies := 0
+	for _, r := range c.Routes {
+		v := r.Variant("success")
+		if v == nil || v.ContentType != "application/json" {
+			continue
+		}
+		out, err := v.Render(&render.Request{Method: r.Method, Path: r.SamplePath(r.SampleParams()), Params: r.SampleParams()})
+		if err != nil {
+			t.Fatalf("%s: %v", r.Key(), err)
+		}
+		var body any
+		if err := json.Unmarshal([]byte(out), &body); err != nil {
+			t.Fatalf("%s: %v", r.Key(), err)
+		}
+		bodies++
+		found = append(found, leftovers(body, r.Key())...)
+	}
+	var seed []any
+	if err := json.Unmarshal([]byte(embed.Seed), &seed); err != nil {
+		t.Fatalf("embed/seed.json: %v", err)
+	}
+	for i, o := range seed {
+		id, _ := o.(map[string]any)["id"].(string)
+		found = append(found, leftovers(o, fmt.Sprintf("seed[%d] %s", i, id))...)
+	}
+	var rules struct {
+		Fixtures map[string]any `json:"fixtures"`
+	}
+	if err := json.Unmarshal(embed.Stripe, &rules); err != nil {
+		t.Fatalf("embed/stripe.json: %v", err)
+	}
+	for name, f := range rules.Fixtures {
+		found = append(found, leftovers(f, "expand fixture "+name)...)
+	}
+	if bodies < 500 || len(seed) < 90 || len(rules.Fixtures) < 60 {
+		t.Fatalf("checked only %d bodies, %d seed objects, %d fixtures", bodies, len(seed), len(rules.Fixtures))
+	}
+	sort.Strings(found)
+	for i, f := range found {
+		if i == 60 {
+			t.Errorf("... and %d more", len(found)-i)
+			break
+		}
+		t.Error(f)
+	}
+	if len(found) > 0 {
+		t.Errorf("%d fixture leftovers", len(found))
+	}
+}
