@@ -153,6 +153,44 @@ func TestBodyDeadlineEndsWithTheBody(t *testing.T) {
 	}
 }
 
+// A body that arrives after its headers is read under the body deadline
+// (set on the connection as the read waits for it), and the deadline
+// ends with the body: an answer that takes longer than it (the catalog's
+// latency) is still sent, and the next request on the connection served.
+func TestLateBodyDeadlineEndsWithTheBody(t *testing.T) {
+	cat := testCatalog(t)
+	cat.Latency = 400 * time.Millisecond
+	s, err := New(cat, Options{BodyTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", serveTCP(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	br := bufio.NewReader(conn)
+	for i := 0; i < 2; i++ {
+		fmt.Fprintf(conn, "POST /v1/charges HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 8\r\n\r\n")
+		time.Sleep(50 * time.Millisecond) // the server waits for the body
+		fmt.Fprint(conn, "amount=7")
+		start := time.Now()
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("request %d: no answer: %v", i, err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 || !strings.Contains(string(body), `"object"`) {
+			t.Fatalf("request %d: %d %v %s", i, resp.StatusCode, err, body)
+		}
+		if d := time.Since(start); d < 300*time.Millisecond {
+			t.Fatalf("request %d answered after %v, before the catalog's 400ms latency", i, d)
+		}
+	}
+}
+
 // A client that writes its whole oversized body before reading (as
 // Python's urllib does) gets the Stripe-shaped 413, not a reset.
 func TestWholeBodyFirstGets413(t *testing.T) {

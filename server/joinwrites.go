@@ -28,6 +28,7 @@ const joinSize = 4 << 10
 // listener it returns, which wraps ln.
 func joinWrites(hs *http.Server, ln net.Listener) net.Listener {
 	hs.ConnState = joinConnState
+	hs.ConnContext = joinConnContext
 	return joinListener{ln}
 }
 
@@ -50,6 +51,7 @@ type joinedConn struct {
 	mu   sync.Mutex
 	held []byte // a full buffer not yet sent
 	arr  [2][]byte
+	body bodyDeadline
 }
 
 // Write sends p, or holds it when it is exactly a full buffer.

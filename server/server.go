@@ -513,14 +513,19 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	}
 	// The deadline is set here rather than as the server's ReadTimeout so
 	// that it starts with the body and ends with it.
-	setReadDeadline(w, time.Now().Add(s.bodyTimeout))
-	defer setReadDeadline(w, time.Time{})
+	jc := startBodyDeadline(w, r, time.Now().Add(s.bodyTimeout))
+	defer endBodyDeadline(w, jc)
 	if r.ContentLength > MaxBodyBytes {
 		return nil, discard(r.Body)
 	}
 	data, err := readLimited(r.Body, r.ContentLength)
 	if errors.Is(err, errTooLarge) {
 		return nil, discard(r.Body)
+	}
+	if err == nil {
+		// Read to its end: closed, so that net/http need not look for
+		// more of it before the answer.
+		_ = r.Body.Close()
 	}
 	return data, err
 }
