@@ -323,6 +323,9 @@ func (l *lifecycle) updateRead(ctx context.Context, id string, fn func(b []byte)
 	})
 	if err == nil {
 		was, wrote := last.was, last.wrote
+		if wrote.charge != nil {
+			l.storeCharge(ctx, *wrote.charge)
+		}
 		if wrote.then != nil {
 			wrote.then()
 		}
@@ -338,14 +341,23 @@ func (l *lifecycle) updateRead(ctx context.Context, id string, fn func(b []byte)
 		}
 		note(ctx, ch)
 	}
-	var stop errStop
-	if errors.As(err, &stop) {
-		return server.Answer{}, stop.e
-	}
 	if err != nil {
-		return server.Answer{}, storeFailure(err)
+		return server.Answer{}, refusalOf(err)
 	}
 	return server.Answer{Body: obj.JSON, Change: server.Change{Op: "updated", Type: obj.Type, ID: obj.ID}}, nil
+}
+
+// refusalOf is the answer of a write that failed with err: the refusal
+// errStop carries, else the store's failure.
+func refusalOf(err error) *server.APIError {
+	if stop, ok := err.(errStop); ok { // as store.Update returns it
+		return stop.e
+	}
+	var stop errStop
+	if errors.As(err, &stop) {
+		return stop.e
+	}
+	return storeFailure(err)
 }
 
 func storeFailure(err error) *server.APIError {
@@ -429,9 +441,7 @@ func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Re
 				Param: d.Param, PaymentIntent: declines.now.b, Type: "card_error"}
 			body, _ := json.MarshalIndent(declineBody{Error: e}, "", "  ")
 			out.declined = &server.APIError{Status: http.StatusPaymentRequired, Type: e.Type, Code: e.Code, Message: e.Message, Param: e.Param, Body: string(body) + "\n"}
-			declines.then = func() {
-				l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, failed: &d, customer: customer})
-			}
+			declines.charge = &chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, failed: &d, customer: customer}
 			return declines, nil // the decline is stored; the answer is the 402
 		case RequiresAction:
 			v := newValues(len("requires_action") + len(pm) + 2*len(`""`) + len("null"))
@@ -451,9 +461,7 @@ func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Re
 		v := newValues(len(status) + len(pm) + len(chID) + 3*len(`""`) + 2*20 + 2*len("null"))
 		paid := cur.edit([]setting{v.str("status", status), v.str("payment_method", pm), v.str("latest_charge", chID),
 			v.num("amount_received", received), v.num("amount_capturable", capturable), v.null("last_payment_error"), v.null("next_action")})
-		paid.then = func() {
-			l.storeCharge(ctx, chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, uncaptured: manual, customer: customer})
-		}
+		paid.charge = &chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, uncaptured: manual, customer: customer}
 		return paid, nil
 	})
 	if refused == nil && out.declined != nil {
@@ -532,7 +540,11 @@ func (l *lifecycle) storeCharge(ctx context.Context, c chargeRecord) {
 	ch := c.object(balance, time.Now().Unix())
 	w := topWriter{b: make([]byte, 0, 896)} // a charge is 700-900 bytes
 	ch.writeTo(&w)
-	_, _ = l.put(ctx, l.chargeLayouts.object(c.id, "charge", w.b, w.members()))
+	event := "charge.succeeded" // as chargeEvent names it from the status written
+	if ch.Status == "failed" {
+		event = "charge.failed"
+	}
+	_, _ = l.putRaising(ctx, l.chargeLayouts.object(c.id, "charge", w.b, w.members()), event)
 }
 
 // object is the charge c records, made at now, with its balance

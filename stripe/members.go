@@ -26,8 +26,11 @@ type members struct {
 	at []memberAt
 	ok bool
 	// replaced, on what set wrote, are the members (by index, the same
-	// in both lists) whose values it replaced.
-	replaced []int32
+	// in both lists) whose values it replaced; replacedRepeats says
+	// whether the name of one of them is repeated (it replaced the
+	// first).
+	replaced        []int32
+	replacedRepeats bool
 }
 
 // memberAt is where one member's name (without its quotes) and value are.
@@ -144,13 +147,18 @@ func (m members) set(sets []setting) members {
 	at := make([]memberAt, len(m.at))
 	replaced := make([]int32, 0, len(sets))
 	var done uint64
+	repeats := false
 	last, shift := 0, 0 // m.b is copied up to last; shift is out's offset minus m.b's from there on
 	for i, a := range m.at {
 		at[i] = memberAt{span32{a.key.start + int32(shift), a.key.end + int32(shift)},
 			span32{a.value.start + int32(shift), a.value.end + int32(shift)}}
-		key := string(a.key.of(m.b))
+		key := text(a.key.of(m.b)) // only compared
 		for j, s := range sets {
-			if done&(1<<j) != 0 || s.key != key {
+			if s.key != key {
+				continue
+			}
+			if done&(1<<j) != 0 {
+				repeats = true // a later member of a name set replaced
 				continue
 			}
 			// As setMembers writes it: the value replaced in place,
@@ -172,7 +180,7 @@ func (m members) set(sets []setting) members {
 	if len(out) > 1<<31-1 {
 		return members{b: out}
 	}
-	return members{b: out, at: at, ok: true, replaced: replaced}
+	return members{b: out, at: at, ok: true, replaced: replaced, replacedRepeats: repeats}
 }
 
 // edit is the write of sets to m, with what it read and wrote.
@@ -204,7 +212,7 @@ func (r *read) previous() json.RawMessage {
 	changed := buf[:0]
 	for _, i := range r.now.replaced {
 		key := r.now.at[i].key.of(r.now.b)
-		if r.now.repeats(key) {
+		if r.now.replacedRepeats && r.now.repeats(key) {
 			var oldBuf, nowBuf [96]keyValue
 			o, okOld := r.old.keyValues(oldBuf[:0])
 			n, okNow := r.now.keyValues(nowBuf[:0])
@@ -242,7 +250,7 @@ func (r *read) layout(base, js string) *store.Layout {
 	for k, i := range r.now.replaced {
 		o, n := r.old.at[i].value, r.now.at[i].value
 		edits[k] = store.Edit{Old: store.Span{Start: int(o.start), End: int(o.end)}, New: store.Span{Start: int(n.start), End: int(n.end)}}
-		if key := r.now.at[i].key; nested(base[o.start]) && !nested(js[n.start]) && !r.now.repeats(key.of(r.now.b)) {
+		if key := r.now.at[i].key; nested(base[o.start]) && !nested(js[n.start]) && !(r.now.replacedRepeats && r.now.repeats(key.of(r.now.b))) {
 			edits[k].Key = store.Span{Start: int(key.start), End: int(key.end)}
 		}
 	}
@@ -276,7 +284,7 @@ func (w *writtenMembers) keep(id, js string, m members) {
 	if w.byID == nil || len(w.byID) >= maxWritten {
 		w.byID = make(map[string]members, 64) // the oldest go all at once
 	}
-	m.replaced = nil
+	m.replaced, m.replacedRepeats = nil, false
 	w.byID[id] = m
 }
 

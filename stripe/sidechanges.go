@@ -24,10 +24,12 @@ type changes struct {
 	entries []change
 	// watched is what the request's write target was before it (State.watch).
 	watched *before
-	// first holds the first entries: most requests note a few (a paying
-	// confirm: its charge, its balance transaction, the intent).
-	first [3]change
 }
+
+// firstChanges is room for the changes most requests that change
+// anything note (a paying confirm: its charge, its balance transaction,
+// the intent), made with the first.
+const firstChanges = 3
 
 // change is one write: the object's id and type and what it was before
 // (nil when the write created it; a view of the stored string, never
@@ -42,16 +44,21 @@ type change struct {
 	// read is the members of old and of what the write stored, when the
 	// writer read them (lifecycle.updateRead); nil when it did not.
 	read *read
+	// raises, on a creation, is the event it raises when the writer
+	// knows it (a charge's, succeeded or failed): "" to read the object.
+	raises string
 }
 
 // read is an object's members before a write (old) and the object the
 // write made, with its members (now).
 type read struct {
 	old, now members
-	// then, if set, stores what the write refers to (a confirm's charge)
-	// once the write has landed, before the write is noted: the store may
-	// run a writer again, and only its last run's objects are kept.
-	then func()
+	// charge and then, if set, store what the write
+	// refers to (a confirm's charge) once the write has landed, before
+	// the write is noted: the store may run a writer again, and only its
+	// last run's objects are kept.
+	charge *chargeRecord
+	then   func()
 }
 
 type changesKey struct{}
@@ -59,7 +66,6 @@ type changesKey struct{}
 // withChanges is ctx carrying a new record of changes.
 func withChanges(ctx context.Context) (context.Context, *changes) {
 	c := &changes{}
-	c.entries = c.first[:0]
 	return context.WithValue(ctx, changesKey{}, c), c
 }
 
@@ -79,6 +85,9 @@ func note(ctx context.Context, ch change) {
 		return
 	}
 	c.mu.Lock()
+	if c.entries == nil {
+		c.entries = make([]change, 0, firstChanges)
+	}
 	c.entries = append(c.entries, ch)
 	c.mu.Unlock()
 }
@@ -90,9 +99,15 @@ func noteEvent(ctx context.Context, typ string, object []byte) {
 
 // put stores a new object and notes its creation.
 func (l *lifecycle) put(ctx context.Context, obj store.Object) (store.Object, error) {
+	return l.putRaising(ctx, obj, "")
+}
+
+// putRaising is put for an object whose creation raises event ("" for
+// the one its text names), as its writer knows.
+func (l *lifecycle) putRaising(ctx context.Context, obj store.Object, event string) (store.Object, error) {
 	stored, err := l.store.Put(ctx, obj)
 	if err == nil {
-		note(ctx, change{id: stored.ID, typ: stored.Type})
+		note(ctx, change{id: stored.ID, typ: stored.Type, raises: event})
 	}
 	return stored, err
 }
@@ -190,7 +205,11 @@ func (s *State) replay(ctx context.Context, req *render.Request, e change, now [
 	obj := &store.Object{ID: e.id, Type: e.typ, JSON: text(now)} // now views a stored string
 	if e.old == nil {
 		if e.typ == "charge" {
-			s.emit(ctx, req, chargeEvent(nil, now), obj.JSON, nil)
+			event := e.raises
+			if event == "" {
+				event = chargeEvent(nil, now)
+			}
+			s.emit(ctx, req, event, obj.JSON, nil)
 			return
 		}
 		s.emit(ctx, req, eventPrefix(e.typ)+".created", obj.JSON, nil)
