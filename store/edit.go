@@ -34,11 +34,11 @@ func EditLayout(base, js string, edits []Edit) *Layout {
 // entryEdited builds the entry of obj, which Update's function made from
 // the stored object cur (whose JSON is base and index fs), from obj's
 // edit layout; ok is false when obj must be read.
-func (m *Memory) entryEdited(base string, fs fields, obj Object) (e *entry, ok bool) {
+func (m *Memory) entryEdited(base string, fs fields, obj Object) (e entry, ok bool) {
 	l := obj.Layout
 	js := obj.JSON
 	if l == nil || !l.edit || l.size != len(js) || l.base != base || obj.Created == 0 || obj.ID == "" || obj.Type == "" {
-		return nil, false
+		return entry{}, false
 	}
 	obj.Layout = nil // what the store keeps has none
 	// The text between the edits is base's.
@@ -47,12 +47,12 @@ func (m *Memory) entryEdited(base string, fs fields, obj Object) (e *entry, ok b
 		o, n := ed.Old, ed.New
 		if o.Start < lastOld || o.End < o.Start || o.End > len(base) || n.Start < lastNew || n.End < n.Start || n.End > len(js) ||
 			o.Start-lastOld != n.Start-lastNew || js[lastNew:n.Start] != base[lastOld:o.Start] {
-			return nil, false
+			return entry{}, false
 		}
 		lastOld, lastNew = o.End, n.End
 	}
 	if len(base)-lastOld != len(js)-lastNew || js[lastNew:] != base[lastOld:] {
-		return nil, false
+		return entry{}, false
 	}
 	var buf [64]field // the fields as edited, on the stack for most objects
 	out := append(buf[:0], fs...)
@@ -60,9 +60,10 @@ func (m *Memory) entryEdited(base string, fs fields, obj Object) (e *entry, ok b
 	var addBuf [8]field
 	added := addBuf[:0] // members whose new value is a scalar where an object or array was
 	s := scanner{js: js}
+	next := 0 // where to look for the next edit's field
 	for _, ed := range l.edits {
 		if ed.Old.Start >= ed.Old.End {
-			return nil, false
+			return entry{}, false
 		}
 		at := -1 // the field of the old value, if it has one
 		if c := base[ed.Old.Start]; c != '{' && c != '[' {
@@ -71,21 +72,26 @@ func (m *Memory) entryEdited(base string, fs fields, obj Object) (e *entry, ok b
 			if c == '"' {
 				start, end = start+1, end-1
 			}
-			for i, f := range fs {
-				if int(f.val) == start {
-					at = i
+			// Members are indexed by name, which for most objects is
+			// nearly their order: look from past the last found.
+			for n, i := 0, next; n < len(fs); n, i = n+1, i+1 {
+				if i == len(fs) {
+					i = 0
+				}
+				if int(fs[i].val) == start {
+					at, next = i, i+1
 					break
 				}
 			}
 			if at < 0 || int(fs[at].val+fs[at].vlen) != end {
-				return nil, false // an escaped or repeated name: read js
+				return entry{}, false // an escaped or repeated name: read js
 			}
 		} else if !topValue(base, ed.Old) {
-			return nil, false
+			return entry{}, false
 		}
 		f, end, err := s.scalar(ed.New.Start)
 		if err != nil || end != ed.New.End {
-			return nil, false // read js, which fails as it should
+			return entry{}, false // read js, which fails as it should
 		}
 		switch {
 		case at < 0 && f.kind != 0:
@@ -93,7 +99,7 @@ func (m *Memory) entryEdited(base string, fs fields, obj Object) (e *entry, ok b
 			// indexed anew, when the writer says where its name lies,
 			// and the name is plain (else js is read).
 			if !plainKey(js, ed.Key, ed.New.Start) {
-				return nil, false
+				return entry{}, false
 			}
 			f.key, f.klen = uint32(ed.Key.Start), uint16(ed.Key.End-ed.Key.Start)
 			added = append(added, f)
@@ -104,14 +110,22 @@ func (m *Memory) entryEdited(base string, fs fields, obj Object) (e *entry, ok b
 			}
 		}
 	}
-	// The fields not edited move by the edits before them.
+	// The fields not edited move by the edits before them: shift[k] is
+	// the move past the first k edits (in order, apart, none empty).
+	var shiftBuf [16]int
+	shift := append(shiftBuf[:0], 0)
+	for _, ed := range l.edits {
+		shift = append(shift, shift[len(shift)-1]+(ed.New.End-ed.New.Start)-(ed.Old.End-ed.Old.Start))
+	}
 	for i := range out {
 		f := &out[i]
-		f.key = uint32(moved(l.edits, int(f.key)))
-		if edited(l.edits, int(fs[i].val)) {
-			continue
+		f.key = uint32(int(f.key) + shift[editsBefore(l.edits, int(f.key))])
+		v := int(fs[i].val)
+		k := editsBefore(l.edits, v)
+		if k < len(l.edits) && v >= l.edits[k].Old.Start {
+			continue // edited: its value is set above
 		}
-		f.val = uint32(moved(l.edits, int(f.val)))
+		f.val = uint32(v + shift[k])
 	}
 	// The index kept: exactly the scalars, the added among them in order.
 	src := source{js: js}
@@ -126,7 +140,7 @@ func (m *Memory) entryEdited(base string, fs fields, obj Object) (e *entry, ok b
 		}
 		kept = append(kept, f)
 	}
-	return &entry{obj: obj, fields: append(kept, added...)}, true
+	return entry{obj: obj, fields: append(kept, added...)}, true
 }
 
 // plainKey reports whether k is where a plain name (no escape, valid
@@ -156,27 +170,20 @@ func plainKey(js string, k Span, v int) bool {
 		!strings.ContainsRune(name, utf8.RuneError)
 }
 
-// moved is where offset i of the old text, outside the edits, lies in
-// the new text.
-func moved(edits []Edit, i int) int {
-	shift := 0
-	for _, ed := range edits {
-		if ed.Old.End > i {
-			break
-		}
-		shift += (ed.New.End - ed.New.Start) - (ed.Old.End - ed.Old.Start)
-	}
-	return i + shift
-}
-
-// edited reports whether offset i of the old text lies in an edit.
-func edited(edits []Edit, i int) bool {
-	for _, ed := range edits {
-		if i >= ed.Old.Start && i < ed.Old.End {
-			return true
+// editsBefore is how many of edits (in order and apart) end at or
+// before offset i of the old text: the edit after them is the only one
+// that can hold i.
+func editsBefore(edits []Edit, i int) int {
+	lo, hi := 0, len(edits)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if edits[mid].Old.End <= i {
+			lo = mid + 1
+		} else {
+			hi = mid
 		}
 	}
-	return false
+	return lo
 }
 
 // topValue is a cheap check that sp is where a top-level member's value

@@ -319,7 +319,7 @@ func (m *Memory) entryOf(r fileRecord) (*entry, error) {
 		return nil, err
 	}
 	e.seq = r.Seq
-	return e, nil
+	return &e, nil
 }
 
 func (m *Memory) loadObject(r fileRecord) error {

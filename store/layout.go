@@ -46,14 +46,14 @@ func ScanLayout(js string) (*Layout, error) {
 
 // entryFrom builds obj's entry from its layout, if it has one that fits
 // its JSON; ok is false when obj must be read.
-func (m *Memory) entryFrom(obj Object) (e *entry, ok bool) {
+func (m *Memory) entryFrom(obj Object) (e entry, ok bool) {
 	l := obj.Layout
 	size := len(obj.JSON)
 	if obj.Filled != nil {
 		size = obj.Filled.Len()
 	}
 	if l == nil || l.edit || l.size != size || obj.ID == "" || obj.Type == "" {
-		return nil, false
+		return entry{}, false
 	}
 	obj.Layout = nil // what the store keeps has none
 	if obj.Created == 0 {
@@ -63,12 +63,12 @@ func (m *Memory) entryFrom(obj Object) (e *entry, ok bool) {
 			js := source{js: obj.JSON, fill: obj.Filled}
 			n, err := strconv.ParseInt(js.sub(uint32(l.created), uint32(l.created+l.clen)), 10, 64)
 			if err != nil {
-				return nil, false
+				return entry{}, false
 			}
 			obj.Created = n
 		}
 	}
-	return &entry{obj: obj, fields: l.fields}, true
+	return entry{obj: obj, fields: l.fields}, true
 }
 
 // A Member is where one top-level member of an object's JSON lies: its

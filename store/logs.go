@@ -27,10 +27,11 @@ type keyLog struct {
 // AppendEvent adds ev to the event log, dropping the oldest event when
 // the log is full. An id already in the log is an error.
 func (m *Memory) AppendEvent(_ context.Context, ev Object) (Object, error) {
-	e, err := m.prepareKnown(ev, m.storedObject)
+	pe, err := m.prepareKnown(ev, m.storedObject)
 	if err != nil {
 		return Object{}, fmt.Errorf("store: append event: %w", err)
 	}
+	e := &pe
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.events.byID[ev.ID] != nil {
@@ -68,12 +69,15 @@ func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before, objec
 		ev.JSON[len(before):len(before)+len(empty)] != empty || !strings.HasSuffix(ev.JSON, after) {
 		ev.JSON = before + empty + after
 	}
-	e, err := m.prepare(ev) // ev.Layout, if any, is the layout of that text
-	if err != nil {
+	pe := new(partedEntry) // the entry and its parts, one allocation
+	var err error
+	if pe.entry, err = m.prepare(ev); err != nil { // ev.Layout, if any, is the layout of that text
 		return fmt.Errorf("store: append event: %w", err)
 	}
+	e := &pe.entry
 	e.fields = m.shiftedFields(e.fields, len(before), uint32(len(object)-len(empty)), ev.Layout != nil)
-	e.obj.JSON, e.parts = "", &eventParts{before: before, object: object, after: after}
+	pe.parts = eventParts{before: before, object: object, after: after}
+	e.obj.JSON, e.parts = "", &pe.parts
 	if fill != nil {
 		// The stored object is kept filled: the event keeps the same fill
 		// (which never changes), not this text of it.
@@ -119,14 +123,22 @@ func (m *Memory) shiftedFields(fs fields, at int, shift uint32, shared bool) fie
 			return *last
 		}
 	}
+	out := fs // a new variable: only this path puts it on the heap
 	if shared {
-		fs = slices.Clone(fs)
+		out = slices.Clone(fs)
 	}
-	for i, f := range fs {
-		fs[i] = moved(f)
+	for i, f := range out {
+		out[i] = moved(f)
 	}
-	m.lastEventFields.Store(&fs)
-	return fs
+	m.lastEventFields.Store(&out)
+	return out
+}
+
+// partedEntry is an event's entry with its parts, which its parts field
+// points to until they are joined.
+type partedEntry struct {
+	entry
+	parts eventParts
 }
 
 // eventParts are the parts of an event's JSON not yet joined: before,
@@ -202,6 +214,7 @@ func (m *Memory) joinEvents() {
 	for _, e := range m.events.idx {
 		if p := e.parts; p != nil {
 			e.obj.JSON, e.parts = p.join(), nil
+			*p = eventParts{} // held with the entry: let go of the texts
 		}
 	}
 	m.events.parted = 0

@@ -124,7 +124,7 @@ func New(opts Options) (*Memory, error) {
 		}
 		seen[obj.ID] = true
 		e.seq = uint64(i + 1)
-		m.seed = append(m.seed, e)
+		m.seed = append(m.seed, &e)
 	}
 	m.clear()
 	loaded := false
@@ -155,9 +155,11 @@ func cmp0[T int | time.Duration](v, def T) T {
 }
 
 // prepare checks obj and builds its entry (without a sequence number).
-func (m *Memory) prepare(obj Object) (*entry, error) {
+// The entry is a value: the caller puts it on the heap only if it keeps
+// it (an update in place copies it into the stored entry).
+func (m *Memory) prepare(obj Object) (entry, error) {
 	if obj.Filled != nil && obj.JSON != "" {
-		return nil, fmt.Errorf("object %q has both JSON and Filled", obj.ID)
+		return entry{}, fmt.Errorf("object %q has both JSON and Filled", obj.ID)
 	}
 	if e, ok := m.entryFrom(obj); ok {
 		return e, nil
@@ -166,17 +168,17 @@ func (m *Memory) prepare(obj Object) (*entry, error) {
 }
 
 // prepareKnown is prepare, passing known to scanTopKnown.
-func (m *Memory) prepareKnown(obj Object, known knownObject) (*entry, error) {
+func (m *Memory) prepareKnown(obj Object, known knownObject) (entry, error) {
 	if obj.ID == "" {
-		return nil, errors.New("object has no id")
+		return entry{}, errors.New("object has no id")
 	}
 	if obj.Type == "" {
-		return nil, fmt.Errorf("object %q has no type", obj.ID)
+		return entry{}, fmt.Errorf("object %q has no type", obj.ID)
 	}
 	obj.Layout = nil // what the store keeps has none
 	fs, created, ok, err := scanTopKnown(obj.JSON, known)
 	if err != nil {
-		return nil, fmt.Errorf("object %q: %w", obj.ID, err)
+		return entry{}, fmt.Errorf("object %q: %w", obj.ID, err)
 	}
 	if obj.Created == 0 {
 		if ok {
@@ -185,7 +187,7 @@ func (m *Memory) prepareKnown(obj Object, known knownObject) (*entry, error) {
 			obj.Created = m.now().Unix()
 		}
 	}
-	return &entry{obj: obj, fields: fs}, nil
+	return entry{obj: obj, fields: fs}, nil
 }
 
 // clear empties the store; the caller holds mu (or owns m alone).
@@ -224,8 +226,9 @@ func (m *Memory) Get(_ context.Context, id string) (Object, error) {
 
 // Put stores obj. Its JSON must be one JSON object.
 func (m *Memory) Put(_ context.Context, obj Object) (Object, error) {
-	e, err := m.prepare(obj)
-	if err != nil {
+	e := new(entry) // most Puts store a new object: on the heap before the lock
+	var err error
+	if *e, err = m.prepare(obj); err != nil {
 		return Object{}, fmt.Errorf("store: put: %w", err)
 	}
 	m.mu.Lock()
@@ -270,7 +273,7 @@ func (m *Memory) Update(_ context.Context, id string, fn func(Object) (Object, e
 		if next.ID != id {
 			return Object{}, fmt.Errorf("store: update %q: the new version has id %q", id, next.ID)
 		}
-		e, ok := m.entryEdited(obj.JSON, fs, next)
+		e, ok := m.entryEdited(obj.JSON, fs, next) // a value: replace copies it in place
 		if !ok {
 			if e, err = m.prepare(next); err != nil {
 				return Object{}, fmt.Errorf("store: update: %w", err)
@@ -286,7 +289,7 @@ func (m *Memory) Update(_ context.Context, id string, fn func(Object) (Object, e
 			m.mu.Unlock()
 			continue // changed meanwhile: start again from the new version
 		}
-		out := m.replace(old, e).obj // copied under the lock: the entry changes in place
+		out := m.replace(old, &e).obj // copied under the lock: the entry changes in place
 		m.changed(OpPut, out.Type, out.ID)
 		m.mu.Unlock()
 		return joined(out), nil
@@ -315,16 +318,20 @@ func (m *Memory) drop(e *entry) {
 	m.dropValues(e)
 }
 
-// replace puts e in the place of old (same id). When they sort and group
-// the same, which is the common update, old is overwritten in place, so
-// the indexes (which point at it) need no change; the caller holds mu.
+// replace puts e in the place of old (same id) and returns the entry
+// stored. When they sort and group the same, which is the common update,
+// old is overwritten in place, so the indexes (which point at it) need no
+// change; else a copy of e is stored. e itself is never kept, so it may
+// live on the caller's stack. The caller holds mu.
 func (m *Memory) replace(old, e *entry) *entry {
 	e.seq, e.rev = old.seq, old.rev+1
 	same := old.obj.Created == e.obj.Created && old.obj.Type == e.obj.Type && old.obj.Parent == e.obj.Parent
 	if !same {
 		m.drop(old)
-		m.add(e)
-		return e
+		kept := new(entry)
+		*kept = *e
+		m.add(kept)
+		return kept
 	}
 	m.replaceValues(old, e)
 	*old = *e
