@@ -284,6 +284,8 @@ func FuzzBodyForm(f *testing.F) {
 				}
 			}
 		}
+		// The pairs decode as url.ParseQuery does.
+		checkFormLikeParseQuery(t, body, []string{path}, []string{mapName})
 		// What a body helper inserts keeps a JSON string valid.
 		if s := `"` + bodyCore(r, path, "") + `"`; !json.Valid([]byte(s)) {
 			t.Fatalf("bodyCore gave invalid JSON %s", s)

@@ -3,9 +3,11 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,7 +38,16 @@ type Request struct {
 	// {{status 429}}), 100 to 999; 0 keeps the variant's.
 	Status int
 
-	form    url.Values
+	// pairs is the form body in order; isForm says the body is a form
+	// (pairs may still be empty); form is the same as url.Values, made
+	// on first BodyForm.
+	pairs  []FormPair
+	isForm bool
+	form   url.Values
+	// queryPairs is RawQuery decoded, when Query is not set.
+	queryPairs []FormPair
+	// index is the first pair of each key, made for long forms only.
+	index   map[string]int
 	json    any
 	decoded bool
 	// ids makes the ids of the `id` helper; nil means NewID. Tests set it
@@ -86,11 +97,103 @@ func (r *Request) QueryValues() url.Values {
 	return r.Query
 }
 
+// A FormPair is one key=value of a form, both percent-decoded.
+type FormPair struct {
+	Key, Value string
+}
+
+// BodyPairs returns the body's form pairs in their order (repeated keys
+// repeated), and whether the body is a form: false when it is empty,
+// JSON, or refused by url.ParseQuery (a bad escape, a semicolon). The
+// body is decoded once, for the templates and rules alike; callers must
+// not change the slice.
+func (r *Request) BodyPairs() ([]FormPair, bool) {
+	r.decode()
+	return r.pairs, r.isForm
+}
+
+// QueryPairs returns the query's pairs: in their order when the raw
+// query decodes whole, else those QueryValues holds (url.ParseQuery keeps
+// the good pairs of a query it refuses), by key.
+func (r *Request) QueryPairs() []FormPair {
+	if r.Query == nil {
+		if r.RawQuery == "" {
+			return nil
+		}
+		if r.queryPairs == nil {
+			if pairs, ok := ParsePairs(r.RawQuery); ok {
+				r.queryPairs = pairs
+			}
+		}
+		if r.queryPairs != nil {
+			return r.queryPairs
+		}
+	}
+	q := r.QueryValues()
+	keys := slices.Sorted(maps.Keys(q))
+	var pairs []FormPair
+	for _, k := range keys {
+		for _, v := range q[k] {
+			pairs = append(pairs, FormPair{Key: k, Value: v})
+		}
+	}
+	return pairs
+}
+
 // BodyForm returns the body parsed as a form, nil when it is empty or JSON.
-// The body is parsed once, for the templates and rules alike.
+// The body is parsed once, for the templates and rules alike; BodyPairs
+// reads it without building the map.
 func (r *Request) BodyForm() url.Values {
 	r.decode()
+	if r.form == nil && r.isForm {
+		r.form = make(url.Values, len(r.pairs))
+		for _, p := range r.pairs {
+			r.form[p.Key] = append(r.form[p.Key], p.Value)
+		}
+	}
 	return r.form
+}
+
+// maxFormParams is url.ParseQuery's default limit on the number of
+// parameters; past it ParseQuery itself decides.
+const maxFormParams = 10000
+
+// ParsePairs decodes a form (or query) as url.ParseQuery does, keeping
+// the pairs' order: empty pieces are skipped, and a piece with a
+// semicolon or a bad escape fails the whole form (ok false).
+func ParsePairs(s string) (pairs []FormPair, ok bool) {
+	n := strings.Count(s, "&") + 1
+	if n > maxFormParams {
+		// The limit may be changed (GODEBUG urlmaxqueryparams).
+		if _, err := url.ParseQuery(s); err != nil {
+			return nil, false
+		}
+	}
+	if s == "" {
+		return nil, true
+	}
+	pairs = make([]FormPair, 0, n)
+	for s != "" {
+		var piece string
+		piece, s, _ = strings.Cut(s, "&")
+		if piece == "" {
+			continue
+		}
+		if strings.IndexByte(piece, ';') >= 0 {
+			return nil, false
+		}
+		k, v, _ := strings.Cut(piece, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil {
+			return nil, false
+		}
+		value, err := url.QueryUnescape(v)
+		if err != nil {
+			return nil, false
+		}
+		pairs = append(pairs, FormPair{Key: key, Value: value})
+	}
+	return pairs, true
 }
 
 // BodyJSON returns the body parsed as JSON, nil unless it is JSON.
@@ -129,10 +232,12 @@ func (r *Request) decode() {
 		}
 		return
 	}
-	if form, err := url.ParseQuery(string(r.Body)); err == nil {
-		r.form = form
-	}
+	r.pairs, r.isForm = ParsePairs(string(r.Body))
 }
+
+// indexFrom is the length of a form from which BodyValue looks keys up
+// in an index rather than walking the pairs.
+const indexFrom = 24
 
 // BodyValue looks a dotted path up in the body ("metadata.order_id" finds
 // the form key "metadata[order_id]" or the JSON member). ok is false when the
@@ -146,13 +251,50 @@ func (r *Request) BodyValue(path string) (string, bool) {
 		}
 		return scalarString(v)
 	}
-	if r.form != nil {
-		key := formKey(path)
-		if vs, ok := r.form[key]; ok && len(vs) > 0 {
-			return vs[0], true
+	if len(r.pairs) >= indexFrom {
+		if r.index == nil {
+			r.index = make(map[string]int, len(r.pairs))
+			for i, p := range r.pairs {
+				if _, ok := r.index[p.Key]; !ok {
+					r.index[p.Key] = i
+				}
+			}
+		}
+		if i, ok := r.index[formKey(path)]; ok {
+			return r.pairs[i].Value, true
+		}
+		return "", false
+	}
+	for _, p := range r.pairs {
+		if keyIs(p.Key, path) {
+			return p.Value, true
 		}
 	}
 	return "", false
+}
+
+// keyIs reports whether key is formKey(path) ("a[b][c]" for "a.b.c"),
+// without building it.
+func keyIs(key, path string) bool {
+	first, rest, dotted := strings.Cut(path, ".")
+	if !dotted {
+		return key == path
+	}
+	if !strings.HasPrefix(key, first) {
+		return false
+	}
+	key = key[len(first):]
+	for {
+		part, more, ok := strings.Cut(rest, ".")
+		if len(key) < len(part)+2 || key[0] != '[' || key[1:1+len(part)] != part || key[1+len(part)] != ']' {
+			return false
+		}
+		key = key[len(part)+2:]
+		if !ok {
+			return key == ""
+		}
+		rest = more
+	}
 }
 
 // BodyMap returns the string members of an object parameter such as
@@ -177,23 +319,22 @@ func (r *Request) BodyMap(name string) (map[string]string, bool) {
 		}
 		return out, true
 	}
-	if r.form == nil {
-		return nil, false
-	}
-	prefix := name + "["
 	var out map[string]string
-	for k, vs := range r.form {
-		if !strings.HasPrefix(k, prefix) || !strings.HasSuffix(k, "]") || len(vs) == 0 {
+	for _, p := range r.pairs {
+		k := p.Key
+		if len(k) < len(name)+2 || k[len(name)] != '[' || !strings.HasPrefix(k, name) || k[len(k)-1] != ']' {
 			continue
 		}
-		inner := k[len(prefix) : len(k)-1]
+		inner := k[len(name)+1 : len(k)-1]
 		if inner == "" || strings.ContainsAny(inner, "[]") {
 			continue
 		}
 		if out == nil {
 			out = map[string]string{}
 		}
-		out[inner] = vs[0]
+		if _, seen := out[inner]; !seen {
+			out[inner] = p.Value // the first of repeated values
+		}
 	}
 	return out, out != nil
 }
@@ -263,5 +404,5 @@ func scalarString(v any) (string, bool) {
 // SetBody replaces the request's body; it is parsed again on next use.
 func (r *Request) SetBody(body []byte) {
 	r.Body = body
-	r.form, r.json, r.decoded = nil, nil, false
+	r.pairs, r.isForm, r.form, r.index, r.json, r.decoded = nil, false, nil, nil, nil, false
 }

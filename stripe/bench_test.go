@@ -109,7 +109,7 @@ func BenchmarkParseCreate(b *testing.B) {
 	hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	b.ReportAllocs()
 	for b.Loop() {
-		if render.NewRequest(hr, nil, body).BodyForm() == nil {
+		if pairs, ok := render.NewRequest(hr, nil, body).BodyPairs(); !ok || len(pairs) == 0 {
 			b.Fatal("no form")
 		}
 	}

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 
+	"github.com/routedeck/routedeck/render"
 	"github.com/routedeck/routedeck/server"
 )
 
@@ -39,10 +39,12 @@ func (f fixtureObjects) Object(resource, id string) ([]byte, bool) {
 	return splice(raw, s, q), true
 }
 
-// expandPaths reads expand[]=a, expand[0]=a and expand=a from form values.
-func expandPaths(form url.Values) []string {
+// expandPaths reads expand[]=a, expand[0]=a and expand=a from form
+// pairs, in their order.
+func expandPaths(form []render.FormPair) []string {
 	var out []string
-	for k, vs := range form {
+	for _, p := range form {
+		k := p.Key
 		if !strings.HasPrefix(k, "expand") {
 			continue
 		}
@@ -51,7 +53,7 @@ func expandPaths(form url.Values) []string {
 				continue
 			}
 		}
-		out = append(out, vs...)
+		out = append(out, p.Value)
 	}
 	return out
 }

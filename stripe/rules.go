@@ -35,7 +35,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"sync"
 
@@ -156,17 +155,17 @@ func (r *Rules) Check(route *catalog.Route, req *render.Request) ([]string, *ser
 		return nil, nil
 	}
 	c := checker{nodes: l.data.nodes}
-	var form url.Values
+	var form []render.FormPair
 	jsonBody := false
 	if route.Method == http.MethodPost {
 		if j := req.BodyJSON(); j != nil {
 			jsonBody = true
 			c.validateJSON(op, "", j)
 		} else {
-			form = req.BodyForm()
+			form, _ = req.BodyPairs()
 		}
 	} else {
-		form = req.QueryValues()
+		form = req.QueryPairs()
 	}
 	if !jsonBody {
 		c.validateForm(op, form)
@@ -209,11 +208,12 @@ func (r *Rules) Finish(route *catalog.Route, req *render.Request, body string) (
 		if j := req.BodyJSON(); j != nil {
 			paths = expandPathsJSON(j)
 		} else {
-			paths = expandPaths(req.BodyForm())
+			form, _ := req.BodyPairs()
+			paths = expandPaths(form)
 		}
 	}
 	if len(paths) == 0 {
-		paths = expandPaths(req.QueryValues())
+		paths = expandPaths(req.QueryPairs())
 	}
 	if len(paths) == 0 {
 		return body, nil, nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/render"
 )
 
 // SampleBody completes a form body for a request to route with the
@@ -22,8 +23,8 @@ func (r *Rules) SampleBody(route *catalog.Route, body string) string {
 	if op == 0 {
 		return body
 	}
-	form, err := url.ParseQuery(body)
-	if err != nil {
+	form, ok := render.ParsePairs(body)
+	if !ok {
 		return body
 	}
 	var add []string

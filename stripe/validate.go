@@ -2,11 +2,11 @@ package stripe
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/routedeck/routedeck/render"
 	"github.com/routedeck/routedeck/server"
 )
 
@@ -60,12 +60,52 @@ func (c *checker) fail(e *server.APIError) {
 	}
 }
 
-// validateForm checks form (or query) values against the root node.
-func (c *checker) validateForm(root int, form url.Values) {
-	for key, vs := range form {
-		name, _ := splitKey(key)
-		c.member(root, key, 0, len(name), vs)
+// validateForm checks form (or query) pairs against the root node, the
+// values of a repeated key together.
+func (c *checker) validateForm(root int, pairs []render.FormPair) {
+	if len(pairs) > groupScan {
+		groups := make(map[string][]string, len(pairs))
+		for _, p := range pairs {
+			groups[p.Key] = append(groups[p.Key], p.Value)
+		}
+		for key, vs := range groups {
+			name, _ := splitKey(key)
+			c.member(root, key, 0, len(name), vs)
+		}
+		return
 	}
+	var one [1]string
+	for i, p := range pairs {
+		if keyBefore(pairs, i) {
+			continue
+		}
+		one[0] = p.Value
+		vs := one[:]
+		for _, q := range pairs[i+1:] {
+			if q.Key == p.Key {
+				if len(vs) == 1 {
+					vs = []string{p.Value}
+				}
+				vs = append(vs, q.Value)
+			}
+		}
+		name, _ := splitKey(p.Key)
+		c.member(root, p.Key, 0, len(name), vs)
+	}
+}
+
+// groupScan is the most pairs validateForm groups by walking them; longer
+// forms are grouped in a map.
+const groupScan = 32
+
+// keyBefore reports whether a pair before pairs[i] has its key.
+func keyBefore(pairs []render.FormPair, i int) bool {
+	for _, q := range pairs[:i] {
+		if q.Key == pairs[i].Key {
+			return true
+		}
+	}
+	return false
 }
 
 // splitKey splits "a[b][0]" into "a" and "[b][0]"; a key whose brackets do
@@ -273,13 +313,11 @@ func (c *checker) missingNested(has func(prefix string) bool) *server.APIError {
 	return nil
 }
 
-// formHas reports whether form has key or any key below it.
-func formHas(form url.Values, key string) bool {
-	if _, ok := form[key]; ok {
-		return true
-	}
-	for k := range form {
-		if len(k) > len(key) && k[len(key)] == '[' && strings.HasPrefix(k, key) {
+// formHas reports whether pairs have key or any key below it.
+func formHas(pairs []render.FormPair, key string) bool {
+	for _, p := range pairs {
+		k := p.Key
+		if k == key || (len(k) > len(key) && k[len(key)] == '[' && strings.HasPrefix(k, key)) {
 			return true
 		}
 	}

@@ -1,0 +1,51 @@
+package stripe
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/routedeck/routedeck/catalog"
+	"github.com/routedeck/routedeck/embed"
+	"github.com/routedeck/routedeck/render"
+)
+
+// BenchmarkRequestSide measures what a stored charge create reads of its
+// request before the create starts, and the expand[] look after it: the
+// test value and its outcome, validation and the create's shape, on a
+// freshly decoded body each time (as each request has).
+func BenchmarkRequestSide(b *testing.B) {
+	cat, err := catalog.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rules := New(cat, embed.Stripe, Options{})
+	pay := newPayments(cat, newTestCards(), nil)
+	const form = "amount=2000&currency=usd&source=tok_visa"
+	route, params, ok := cat.Match("POST", "/v1/charges")
+	if !ok {
+		b.Fatal("no route")
+	}
+	hr := httptest.NewRequest("POST", "/v1/charges", strings.NewReader(form))
+	hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	body := []byte(form)
+	if _, e := rules.Check(route, render.NewRequest(hr, params, body)); e != nil {
+		b.Fatal(e)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		req := render.NewRequest(hr, params, body)
+		if o := pay.Outcome(route, req); o == nil || o.Finish == nil {
+			b.Fatal("tok_visa has no outcome")
+		}
+		if _, e := rules.Check(route, req); e != nil {
+			b.Fatal(e)
+		}
+		if s := shapeOf(req); len(s.holes) != 1 {
+			b.Fatalf("shape %q", s.key)
+		}
+		if _, _, e := rules.Finish(route, req, "{}"); e != nil {
+			b.Fatal(e)
+		}
+	}
+}
