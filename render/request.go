@@ -82,6 +82,11 @@ func (r *Request) QueryValue(key string) (string, bool) {
 // the default), so that a caller can know or choose them.
 func (r *Request) SetIDs(ids func(prefix string) string) { r.ids = ids }
 
+// NewID is an id the request's rendering makes, as the `id` helper makes
+// it (through SetIDs' function when one is set), for the ids a finish of
+// the rendered body adds.
+func (r *Request) NewID(prefix string) string { return r.newID(prefix) }
+
 func (r *Request) newID(prefix string) string {
 	if r.ids != nil {
 		return r.ids(prefix)

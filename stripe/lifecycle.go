@@ -135,6 +135,7 @@ const (
 	invoiceItemCreate
 	subscriptionUpdate // POST /v1/subscriptions/:subscription_exposed_id
 	clockAdvance       // POST /v1/test_helpers/test_clocks/:test_clock/advance
+	chargeCreate       // POST /v1/charges
 )
 
 // newLifecycle moves the objects of cat's routes kept in st, paying with
@@ -155,6 +156,8 @@ func newLifecycle(cat *catalog.Catalog, st store.Store, cards *Cards) *lifecycle
 			l.kinds[i] = intentCancel
 		case "POST /v1/charges/*/capture":
 			l.kinds[i] = chargeCapture
+		case "POST /v1/charges":
+			l.kinds[i] = chargeCreate
 		case "POST /v1/refunds":
 			l.kinds[i] = refundCreate
 		case "POST /v1/charges/*/refunds":
@@ -227,7 +230,7 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 		return l.preview(ctx, req, renderVariant)
 	case subscriptionUpdate:
 		return l.subscriptionUpdating(ctx, req)
-	case intentCreate, methodDetach, subscriptionCreate, checkoutCreate, invoiceCreate, invoiceItemCreate:
+	case intentCreate, methodDetach, subscriptionCreate, checkoutCreate, invoiceCreate, invoiceItemCreate, chargeCreate:
 		return server.Answer{}, nil, false // after the store's create (created)
 	}
 	id := req.Params["intent"]
@@ -491,10 +494,13 @@ func (l *lifecycle) capture(ctx context.Context, id string, req *render.Request)
 			amount = n
 		}
 		if ch := payString(b, "latest_charge"); ch != "" {
-			_, _ = l.update(ctx, ch, func(c []byte) ([]byte, *server.APIError) {
+			balance, keep := l.capturedBalance(ctx, ch, amount, payString(b, "currency"))
+			if _, refused := l.update(ctx, ch, func(c []byte) ([]byte, *server.APIError) {
 				return setMembers(c, []setting{{"captured", []byte("true")}, num("amount_captured", amount),
-					num("amount_refunded", capturable-amount), {"refunded", []byte(strconv.FormatBool(amount == 0))}}), nil
-			})
+					num("amount_refunded", capturable-amount), {"refunded", []byte(strconv.FormatBool(amount == 0))}, balance}), nil
+			}); refused == nil {
+				keep()
+			}
 		}
 		return setMembers(b, []setting{str("status", "succeeded"), num("amount_received", amount), num("amount_capturable", 0)}), nil
 	})
@@ -715,6 +721,7 @@ func (l *lifecycle) chargeAction(ctx context.Context, action intentAction, req *
 		return server.Answer{}, nil, false
 	}
 	if action == chargeCapture {
+		var keep func()
 		ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
 			if payString(b, "status") == "failed" || !isTrue(b, "paid") {
 				return nil, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "charge_not_capturable",
@@ -734,21 +741,28 @@ func (l *lifecycle) chargeAction(ctx context.Context, action intentAction, req *
 				}
 				amount = n
 			}
-			// Capturing part refunds the rest, as Stripe does.
+			// Capturing part refunds the rest, as Stripe does; what is
+			// captured has its balance transaction.
+			var balance setting
+			balance, keep = l.capturedBalance(ctx, id, amount, payString(b, "currency"))
 			return setMembers(b, []setting{{"captured", []byte("true")}, num("amount_captured", amount),
-				num("amount_refunded", total-amount), {"refunded", []byte("false")}}), nil
+				num("amount_refunded", total-amount), {"refunded", []byte("false")}, balance}), nil
 		})
+		if refused == nil && keep != nil {
+			keep()
+		}
 		return ans, refused, true
 	}
 	var refund int64
 	var currency, intent string
+	var wasCaptured bool
 	ans, refused := l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
-		captured := topInt(b, "amount_captured")
-		if !isTrue(b, "captured") {
-			captured = topInt(b, "amount")
-		}
+		// What a partial capture did not capture counts as refunded
+		// already (capture), so what remains is the amount less it.
+		total := topInt(b, "amount")
+		wasCaptured = isTrue(b, "captured")
 		refunded := topInt(b, "amount_refunded")
-		remaining := captured - refunded
+		remaining := total - refunded
 		if remaining <= 0 || isTrue(b, "refunded") {
 			return nil, &server.APIError{Status: http.StatusBadRequest, Type: "invalid_request_error", Code: "charge_already_refunded",
 				Message: fmt.Sprintf("Charge %s has already been refunded.", id)}
@@ -768,7 +782,7 @@ func (l *lifecycle) chargeAction(ctx context.Context, action intentAction, req *
 		}
 		currency, intent = payString(b, "currency"), payString(b, "payment_intent")
 		return setMembers(b, []setting{num("amount_refunded", refunded+refund),
-			{"refunded", []byte(strconv.FormatBool(refunded+refund == captured))}}), nil
+			{"refunded", []byte(strconv.FormatBool(refunded+refund == total))}}), nil
 	})
 	if refused != nil {
 		return server.Answer{}, refused, true
@@ -778,8 +792,7 @@ func (l *lifecycle) chargeAction(ctx context.Context, action intentAction, req *
 	if err != nil {
 		return server.Answer{}, nil, true
 	}
-	sets := []setting{num("amount", refund), str("charge", id), str("status", "succeeded"), str("object", "refund"),
-		str("balance_transaction", l.storeBalance(ctx, id, "refund", -refund, currency))}
+	sets := []setting{num("amount", refund), str("charge", id), str("status", "succeeded"), str("object", "refund")}
 	if currency != "" {
 		sets = append(sets, str("currency", currency))
 	}
@@ -790,8 +803,14 @@ func (l *lifecycle) chargeAction(ctx context.Context, action intentAction, req *
 	rid := payString(b, "id")
 	if !strings.HasPrefix(rid, "re_") {
 		rid = render.NewID("re")
-		b = setMembers(b, []setting{str("id", rid)})
 	}
+	// The refund's balance transaction is the refund's own (its source);
+	// releasing an uncaptured charge moves no money, and has none.
+	balance := null("balance_transaction")
+	if wasCaptured {
+		balance = str("balance_transaction", l.storeBalance(ctx, rid, "refund", -refund, currency))
+	}
+	b = setMembers(b, []setting{str("id", rid), balance})
 	stored, err := l.store.Put(ctx, store.Object{ID: rid, Type: "refund", Parent: id, JSON: string(b)})
 	if err != nil {
 		return server.Answer{}, storeFailure(err), true
@@ -929,6 +948,8 @@ func (l *lifecycle) created(ctx context.Context, route *catalog.Route, req *rend
 		return l.invoiceItemAdded(ctx, req, ans)
 	case subscriptionUpdate:
 		return l.subscriptionUpdated(ctx, req, ans)
+	case chargeCreate:
+		return l.chargeCreated(ctx, req, ans), refused
 	default:
 		return ans, refused
 	}
@@ -972,10 +993,7 @@ func (l *lifecycle) increment(ctx context.Context, id string, req *render.Reques
 // standard card pricing (2.9% + 30 cents) on charges, none on refunds.
 func (l *lifecycle) storeBalance(ctx context.Context, source, typ string, amount int64, currency string) string {
 	id := render.NewID("txn")
-	t := balanceOf(id, source, typ, amount, currency, time.Now().Unix())
-	w := topWriter{b: make([]byte, 0, 416)} // 390 bytes
-	t.writeTo(&w)
-	if _, err := l.store.Put(ctx, l.balanceLayouts.object(id, "balance_transaction", w.b, w.members())); err != nil {
+	if err := l.putBalance(ctx, id, source, typ, amount, currency); err != nil {
 		return ""
 	}
 	return id

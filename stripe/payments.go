@@ -391,7 +391,8 @@ func (pay *payment) succeed(body string) string {
 		// One pass over the body: the members, payment_method_details' type
 		// and its card's details.
 		b = setMembersIn(b, []setting{str("status", "succeeded"), {"paid", []byte("true")}, null("failure_code"), null("failure_message"),
-			{"captured", []byte(captured)}, num("amount_captured", amountCaptured), num("amount_refunded", 0), {"refunded", []byte("false")}},
+			{"captured", []byte(captured)}, num("amount_captured", amountCaptured), num("amount_refunded", 0), {"refunded", []byte("false")},
+			chargeBalance(pay.req, captured == "true")},
 			[]nestedSet{{key: "payment_method_details", sets: []setting{str("type", "card")},
 				in: []nestedSet{{key: "card", sets: pay.cardDetails(pay.card.Card.Brand)}}}})
 	case payMethodCreate, payAttach:

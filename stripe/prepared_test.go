@@ -50,18 +50,23 @@ func paymentsServer(t *testing.T, prepared bool) (*httptest.Server, *store.Memor
 	return ts, st, state
 }
 
-// withoutHoles is a created object's JSON with its own id and its
-// creation time (the top-level "created") written as ID and CREATED.
+// withoutHoles is a created object's JSON with its own id, its creation
+// time (the top-level "created") and a charge's own balance transaction
+// id written as ID, CREATED and TXN.
 func withoutHoles(t *testing.T, raw string) (text, id string, created int64) {
 	t.Helper()
 	var top struct {
 		ID      string `json:"id"`
 		Created int64  `json:"created"`
+		Balance any    `json:"balance_transaction"`
 	}
 	if err := json.Unmarshal([]byte(raw), &top); err != nil || top.ID == "" {
 		t.Fatalf("not a created object (%v): %s", err, raw)
 	}
 	text = strings.ReplaceAll(raw, top.ID, "ID")
+	if txn, ok := top.Balance.(string); ok && txn != "" {
+		text = strings.ReplaceAll(text, txn, "TXN")
+	}
 	if top.Created != 0 {
 		text = strings.ReplaceAll(text, strconv.FormatInt(top.Created, 10), "CREATED")
 	}
