@@ -1,6 +1,7 @@
 package stripe
 
 import (
+	"bytes"
 	"mime"
 	"net/url"
 	"strconv"
@@ -17,17 +18,17 @@ import (
 // holes' values share a prepared create, and each fills in its values.
 // A body that is not a plain form is its own shape: it has no holes.
 type formShape struct {
-	key   string
-	pairs []formPair
-	// holes are the indexes among pairs of the value holes.
-	holes []int
+	key string
+	// pairs are the request's form pairs (render.Request.BodyPairs), read only.
+	pairs []render.FormPair
+	holes []shapeHole
 }
 
-// A formPair is one parameter of a form body; integer says it is a hole
-// holding an integer (digits, no leading zero), written as such.
-type formPair struct {
-	name, value string
-	integer     bool
+// A shapeHole is a value hole: the index of its pair, and whether it
+// holds an integer (digits, no leading zero), written as such.
+type shapeHole struct {
+	pair    int
+	integer bool
 }
 
 // keptParams are the parameters (by the name before any '[') whose value
@@ -52,63 +53,93 @@ var textParams = map[string]bool{
 	"statement_descriptor": true, "statement_descriptor_suffix": true,
 }
 
-// shapeOf is the shape of req's body.
+// shapeOf is the shape of req's body. It reads the pairs the request
+// decoded once for every reader; a body with pieces they skip (empty
+// ones) or a piece url.ParseQuery refuses is its own shape.
 func shapeOf(req *render.Request) formShape {
 	if len(req.Body) == 0 || !formContent(req.ContentType) || req.Body[0] == '{' {
 		return wholeShape(req)
 	}
-	body := string(req.Body)
-	if strings.ContainsAny(body, "; \t\r\n{") {
+	if bytes.ContainsAny(req.Body, "; \t\r\n{") {
 		return wholeShape(req)
 	}
-	pairs := make([]formPair, strings.Count(body, "&")+1)
-	count := make(map[string]int, len(pairs))
-	for i, rest := 0, body; i < len(pairs); i++ {
-		piece, after, _ := strings.Cut(rest, "&")
-		rest = after
-		k, v, _ := strings.Cut(piece, "=")
-		name, err1 := url.QueryUnescape(k)
-		value, err2 := url.QueryUnescape(v)
-		if piece == "" || err1 != nil || err2 != nil {
-			return wholeShape(req)
+	pairs, ok := req.BodyPairs()
+	if !ok || len(pairs) != bytes.Count(req.Body, []byte("&"))+1 {
+		return wholeShape(req)
+	}
+	var repeated map[string]bool
+	if len(pairs) > repeatScan {
+		seen := make(map[string]bool, len(pairs))
+		for _, pr := range pairs {
+			if seen[pr.Key] {
+				if repeated == nil {
+					repeated = map[string]bool{}
+				}
+				repeated[pr.Key] = true
+			}
+			seen[pr.Key] = true
 		}
-		pairs[i] = formPair{name: name, value: value}
-		count[name]++
 	}
 	// The key is at most the body, a tag and each pair's lengths and marks:
 	// one allocation.
 	var b strings.Builder
-	b.Grow(len(body) + 1 + 12*len(pairs))
+	b.Grow(len(req.Body) + 1 + 12*len(pairs))
 	b.WriteByte('f')
-	var holes []int
-	for i := range pairs {
-		pr := &pairs[i]
-		root, _, _ := strings.Cut(pr.name, "[")
-		b.WriteString(strconv.Itoa(len(pr.name)))
+	var holes []shapeHole
+	for i, pr := range pairs {
+		root, _, _ := strings.Cut(pr.Key, "[")
+		b.WriteString(strconv.Itoa(len(pr.Key)))
 		b.WriteByte(':')
-		b.WriteString(pr.name)
-		hole := count[pr.name] == 1 && !keptParams[root]
-		switch {
-		case hole && integerValue(pr.value):
-			pr.integer = true
-			b.WriteByte('#')
-		case hole && textParams[root] && textValue(pr.value):
-			b.WriteByte('$')
-		default:
-			hole = false
-			b.WriteByte('=')
-			b.WriteString(strconv.Itoa(len(pr.value)))
-			b.WriteByte(':')
-			b.WriteString(pr.value)
-		}
+		b.WriteString(pr.Key)
+		hole := !keptParams[root]
 		if hole {
-			holes = append(holes, i)
+			if len(pairs) > repeatScan {
+				hole = !repeated[pr.Key]
+			} else {
+				hole = !keyElsewhere(pairs, i)
+			}
+		}
+		switch {
+		case hole && integerValue(pr.Value):
+			b.WriteByte('#')
+			holes = appendHole(holes, len(pairs), shapeHole{pair: i, integer: true})
+		case hole && textParams[root] && textValue(pr.Value):
+			b.WriteByte('$')
+			holes = appendHole(holes, len(pairs), shapeHole{pair: i})
+		default:
+			b.WriteByte('=')
+			b.WriteString(strconv.Itoa(len(pr.Value)))
+			b.WriteByte(':')
+			b.WriteString(pr.Value)
 		}
 	}
 	if len(holes) == 0 {
 		return wholeShape(req)
 	}
 	return formShape{key: b.String(), pairs: pairs, holes: holes}
+}
+
+// repeatScan is the most pairs shapeOf looks for a repeated key among by
+// walking them; longer forms are counted in a map.
+const repeatScan = 32
+
+// keyElsewhere reports whether a pair other than pairs[i] has its key.
+func keyElsewhere(pairs []render.FormPair, i int) bool {
+	for j := range pairs {
+		if j != i && pairs[j].Key == pairs[i].Key {
+			return true
+		}
+	}
+	return false
+}
+
+// appendHole appends h to holes, which are given room for n at first:
+// one allocation.
+func appendHole(holes []shapeHole, n int, h shapeHole) []shapeHole {
+	if holes == nil {
+		holes = make([]shapeHole, 0, n)
+	}
+	return append(holes, h)
 }
 
 // wholeShape is req's body as its own shape, without holes.
@@ -155,17 +186,13 @@ func textValue(v string) bool {
 // ok is false when a value cannot be written.
 func (f formShape) values() ([]string, bool) {
 	out := make([]string, len(f.holes))
-	for j, i := range f.holes {
-		pr := f.pairs[i]
-		if pr.integer {
-			out[j] = pr.value
+	for j, h := range f.holes {
+		v := f.pairs[h.pair].Value
+		if h.integer || plainString(v) {
+			out[j] = v
 			continue
 		}
-		if plainString(pr.value) {
-			out[j] = pr.value
-			continue
-		}
-		js, err := marshal(pr.value)
+		js, err := marshal(v)
 		if err != nil || len(js) < 2 {
 			return nil, false
 		}
@@ -186,15 +213,16 @@ func (f formShape) perturbed(set int) (body []byte, values []string) {
 	var b strings.Builder
 	j := 0
 	for i, pr := range f.pairs {
-		v := pr.value
-		if j < len(f.holes) && f.holes[j] == i {
-			n := utf8.RuneCountInString(pr.value) + 1
-			if pr.integer {
-				n = len(pr.value) + 1
+		v := pr.Value
+		if j < len(f.holes) && f.holes[j].pair == i {
+			integer := f.holes[j].integer
+			n := utf8.RuneCountInString(v) + 1
+			if integer {
+				n = len(v) + 1
 			}
 			p := make([]byte, n)
 			for k := range p {
-				if pr.integer {
+				if integer {
 					p[k] = byte('1' + (2*j+k+4*set)%9)
 				} else {
 					p[k] = perturbAlphabet[(2*j+k+set)%len(perturbAlphabet)]
@@ -207,7 +235,7 @@ func (f formShape) perturbed(set int) (body []byte, values []string) {
 		if i > 0 {
 			b.WriteByte('&')
 		}
-		b.WriteString(url.QueryEscape(pr.name))
+		b.WriteString(url.QueryEscape(pr.Key))
 		b.WriteByte('=')
 		b.WriteString(url.QueryEscape(v))
 	}
