@@ -61,17 +61,29 @@ type before struct {
 	got     store.Object // what obj points to, in the same allocation
 }
 
-// watch reads the object a write names, before the write.
+// watch reads the object a write names, before the write; nil for a
+// route that writes nothing.
 func (s *State) watch(ctx context.Context, route *catalog.Route, req *render.Request) *before {
-	if route.Method != http.MethodPost && route.Method != http.MethodDelete {
+	if !writes(route) {
 		return nil
 	}
 	w := &before{}
+	s.look(ctx, route, req, w)
+	return w
+}
+
+// writes reports whether requests to route may change what is stored.
+func writes(route *catalog.Route) bool {
+	return route.Method == http.MethodPost || route.Method == http.MethodDelete
+}
+
+// look is watch, reading into w.
+func (s *State) look(ctx context.Context, route *catalog.Route, req *render.Request, w *before) {
 	if n := len(route.Params); n > 0 {
 		w.id = req.Params[route.Params[n-1]]
 	}
 	if w.id == "" {
-		return w
+		return
 	}
 	if obj, err := s.store.Get(ctx, w.id); err == nil {
 		w.got = obj
@@ -86,7 +98,6 @@ func (s *State) watch(ctx context.Context, route *catalog.Route, req *render.Req
 			}
 		}
 	}
-	return w
 }
 
 // raise turns what a write changed into events.
@@ -554,8 +565,7 @@ func (s *State) emit(ctx context.Context, req *render.Request, typ, object strin
 	ev := webhook.Event{ID: eventID(), Object: "event", APIVersion: version, Created: time.Now().Unix(), Type: typ,
 		Data: webhook.EventData{Object: view(object), PreviousAttributes: prev}} // the object's bytes, shared: an event is only read
 	if req.ID != "" {
-		id := req.ID
-		ev.Request.ID = &id
+		ev.Request.ID = requestIDOf(ctx, req.ID)
 	}
 	if k := headerValue(req.Header, "Idempotency-Key"); k != "" {
 		key := k // on the heap only when there is one

@@ -22,8 +22,31 @@ import (
 type changes struct {
 	mu      sync.Mutex
 	entries []change
-	// watched is what the request's write target was before it (State.watch).
+	// watched is what the request's write target was before it
+	// (State.watch), nil until read; target is room for it.
 	watched *before
+	target  before
+	// requestID is the request's id as its events name it (request.id):
+	// one copy for them all.
+	requestID *string
+}
+
+// requestIDOf is id, the id of the request in ctx, as an event names it:
+// a copy of its own (an event outlives the request), shared by the
+// request's events.
+func requestIDOf(ctx context.Context, id string) *string {
+	c, _ := ctx.Value(changesKey{}).(*changes)
+	if c == nil {
+		own := id // on the heap only here
+		return &own
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.requestID == nil || *c.requestID != id {
+		own := id
+		c.requestID = &own
+	}
+	return c.requestID
 }
 
 // firstChanges is room for the changes most requests that change

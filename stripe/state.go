@@ -226,11 +226,12 @@ func (s *State) AnswerRendering(route *catalog.Route, req *render.Request, from 
 	if ans, refused, ok := s.endpointsAnswer(req); ok {
 		return ans, refused
 	}
-	w := s.watch(ctx, route, req)
-	if w == nil {
+	if !writes(route) {
 		return s.answer(ctx, route, req, renderVariant)
 	}
 	ctx, c := withChanges(ctx)
+	w := &c.target
+	s.look(ctx, route, req, w) // State.watch, into the changes' room
 	c.watched = w
 	ans, refused := s.answer(ctx, route, req, renderVariant)
 	s.announce(ctx, w, req, ans, c)
