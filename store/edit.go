@@ -117,11 +117,13 @@ func (m *Memory) entryEdited(base string, fs fields, obj Object) (e entry, ok bo
 	for _, ed := range l.edits {
 		shift = append(shift, shift[len(shift)-1]+(ed.New.End-ed.New.Start)-(ed.Old.End-ed.Old.Start))
 	}
+	k := 0 // edits before the offset at hand: a field's, then the next's
 	for i := range out {
 		f := &out[i]
-		f.key = uint32(int(f.key) + shift[editsBefore(l.edits, int(f.key))])
+		k = editsBefore(l.edits, int(f.key), k)
+		f.key = uint32(int(f.key) + shift[k])
 		v := int(fs[i].val)
-		k := editsBefore(l.edits, v)
+		k = editsBefore(l.edits, v, k)
 		if k < len(l.edits) && v >= l.edits[k].Old.Start {
 			continue // edited: its value is set above
 		}
@@ -172,18 +174,16 @@ func plainKey(js string, k Span, v int) bool {
 
 // editsBefore is how many of edits (in order and apart) end at or
 // before offset i of the old text: the edit after them is the only one
-// that can hold i.
-func editsBefore(edits []Edit, i int) int {
-	lo, hi := 0, len(edits)
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if edits[mid].Old.End <= i {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
+// that can hold i. It walks from k, the count for a nearby offset (the
+// fields come by name, for most objects nearly their order).
+func editsBefore(edits []Edit, i, k int) int {
+	for k > 0 && edits[k-1].Old.End > i {
+		k--
 	}
-	return lo
+	for k < len(edits) && edits[k].Old.End <= i {
+		k++
+	}
+	return k
 }
 
 // topValue is a cheap check that sp is where a top-level member's value
