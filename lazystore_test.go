@@ -55,3 +55,21 @@ func TestLazyStoreGetBeforeBuild(t *testing.T) {
 		t.Errorf("--strict Get before the build: %+v, %v; want the seed's cus_seed", got, err)
 	}
 }
+
+// BenchmarkLazyStoreTypeOf measures a call through the built lazyStore
+// (as the server makes them, through store.Store) to the cheapest read,
+// so that the wrapper's own cost shows.
+func BenchmarkLazyStoreTypeOf(b *testing.B) {
+	ctx := context.Background()
+	l := newLazyStore(func() (*store.Memory, error) { return store.New(store.Options{}) }, false)
+	defer l.Close()
+	var st store.Store = l
+	if _, err := st.Put(ctx, store.Object{ID: "cus_1", Type: "customer", JSON: `{"id":"cus_1","object":"customer"}`}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if typ, err := store.TypeOf(ctx, st, "cus_1"); err != nil || typ != "customer" {
+			b.Fatal(typ, err)
+		}
+	}
+}
