@@ -190,6 +190,9 @@ type payment struct {
 	kind  payRoute
 	value string
 	card  TestCard
+	// out is the outcome a card that does not decline leads to, kept
+	// here so that the payment and its outcome are one allocation.
+	out server.Outcome
 }
 
 func (pay *payment) outcome() *server.Outcome {
@@ -206,12 +209,14 @@ func (pay *payment) outcome() *server.Outcome {
 	case r == RequiresAction && pay.kind == payCharge:
 		return pay.decline(true)
 	case r == RequiresAction && (intent || setup):
-		return &server.Outcome{Reason: "3-D Secure required by " + pay.value, Finish: pay.requiresAction}
+		pay.out = server.Outcome{Reason: "3-D Secure required by " + pay.value, Finish: pay.requiresAction}
+		return &pay.out
 	}
 	// succeed reads the request alone for these kinds, and changes
 	// nothing but the body (an intent's stores its charge).
 	pure := pay.kind == payCharge || pay.kind == payMethodCreate || pay.kind == payToken || pay.kind == payCustomerSource
-	return &server.Outcome{Reason: "test card " + pay.value, Finish: pay.succeed, Pure: pure}
+	pay.out = server.Outcome{Reason: "test card " + pay.value, Finish: pay.succeed, Pure: pure}
+	return &pay.out
 }
 
 // paymentMethodID is the id of the PaymentMethod the value stands for.
