@@ -119,9 +119,15 @@ func nowCore(req *Request, layout string) string {
 		return strconv.FormatInt(t.Unix(), 10)
 	case "iso":
 		return t.UTC().Format(time.RFC3339)
-	default:
-		return escapeJSON(t.UTC().Format(layout))
 	}
+	// 'unix+N': N seconds from now, as a Unix timestamp (when a new
+	// object expires).
+	if after, ok := strings.CutPrefix(layout, "unix+"); ok {
+		if n, err := strconv.ParseInt(after, 10, 64); err == nil {
+			return strconv.FormatInt(t.Unix()+n, 10)
+		}
+	}
+	return escapeJSON(t.UTC().Format(layout))
 }
 
 func urlParam(name any, options *raymond.Options) raymond.SafeString {
@@ -161,7 +167,8 @@ func now0(options *raymond.Options) raymond.SafeString {
 	return raymond.SafeString(nowCore(requestOf(options), ""))
 }
 
-// now 'layout' formats the time: 'unix', 'iso' (RFC 3339) or a Go layout.
+// now 'layout' formats the time: 'unix', 'unix+N' (N seconds later), 'iso'
+// (RFC 3339) or a Go layout.
 func now1(layout any, options *raymond.Options) raymond.SafeString {
 	return raymond.SafeString(nowCore(requestOf(options), str(layout)))
 }

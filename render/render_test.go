@@ -55,6 +55,8 @@ func TestHelpers(t *testing.T) {
 		{`{{header 'Idempotency-Key' 'none'}}`, `none`},
 		{`{{now}}`, `1787745600`},
 		{`{{now 'iso'}}`, `2026-08-26T12:00:00Z`},
+		{`{{now 'unix+86400'}}`, `1787832000`},
+		{`{{#reflect 'expires_at' 'integer'}}{{now 'unix+3600'}}{{/reflect}}`, `1787749200`},
 		{`{{#reflect 'amount' 'integer'}}100{{/reflect}}`, `2000`},
 		{`{{#reflect 'email' 'string'}}null{{/reflect}}`, `"jenny@example.com"`},
 		{`{{#reflect 'capture' 'boolean'}}true{{/reflect}}`, `false`},

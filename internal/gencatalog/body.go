@@ -254,10 +254,11 @@ func (g *gen) successBody(r seedRoute, s shapeInfo, p plan) (string, error) {
 			if prefix := idPrefix(out.getString("id")); prefix != "" {
 				out.set("id", tplNode(`"{{id '`+prefix+`'}}"`))
 			}
+			born, _ := out.int("created")
 			if c := out.get("created"); c != nil && c.kind == 'n' {
 				out.set("created", tplNode("{{now}}"))
 			}
-			freshen(out, object, obj(p.schema["properties"]), p.form)
+			freshen(out, object, obj(p.schema["properties"]), p.form, born)
 		}
 	} else if p.kind == "object" && r.Method == "POST" && out.get("created") != nil && idModeCreate(r, s, object) {
 		out.set("created", tplNode("{{now}}"))

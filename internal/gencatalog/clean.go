@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Every body the catalog serves starts from a fixture, and stripe-mock's
@@ -63,9 +65,10 @@ var statusMembers = map[string]map[string][]string{
 		"pending_update": {},
 	},
 	"subscription_schedule": {
-		"canceled_at":  {"canceled"},
-		"completed_at": {"completed"},
-		"released_at":  {"released"},
+		"current_phase": {"active"},
+		"canceled_at":   {"canceled"},
+		"completed_at":  {"completed"},
+		"released_at":   {"released"},
 	},
 	"credit_note": {
 		"voided_at": {"void"},
@@ -262,6 +265,10 @@ func (c *cleaner) clean(n *node, sc map[string]any, where string) {
 			// subscription item's plan): the object's own schema.
 			ps = c.schemaOf(v.getString("object"))
 		}
+		if ps != nil && isStandIn(v) && c.nullable(ps) {
+			n.vals[i] = &node{kind: 'z', str: "null"}
+			continue
+		}
 		if v.kind == 's' && v.str == key && ps != nil {
 			n.vals[i] = c.placeholder(key, ps, n, where)
 			continue
@@ -372,11 +379,145 @@ func (c *cleaner) settle(n *node, object string, props map[string]any) {
 			}
 			continue
 		case governed, freshMembers[key], byType[key]:
-		case v.kind == 'n' && v.str == placeholderTime && !futureTimes[key]:
+		case v.kind == 'n' && v.str == placeholderTime:
 		default:
 			continue
 		}
 		n.vals[i] = &node{kind: 'z', str: "null"}
+	}
+	c.settleTimes(n, object, props)
+	for flag, member := range followers[object] {
+		if f := n.get(flag); f != nil && f.kind == 'b' && isNull(n.get(member)) {
+			n.set(flag, &node{kind: 'b', str: "false"})
+		}
+	}
+	if object == "subscription_item" {
+		settleItem(n)
+	}
+}
+
+// standInID is the id stripe-mock gives an object it has no fixture for.
+const standInID = "obj_123"
+
+// isStandIn reports whether v is an object stripe-mock made up (its id, or
+// the id of an object it holds, is standInID): a customer's discount, a
+// transfer_data's destination account. Where the spec allows null, the
+// sample has none.
+func isStandIn(v *node) bool {
+	if v.kind != 'o' {
+		return false
+	}
+	if v.getString("id") == standInID {
+		return true
+	}
+	for _, m := range v.vals {
+		if m.kind == 'o' && m.getString("id") == standInID {
+			return true
+		}
+	}
+	return false
+}
+
+func isNull(v *node) bool { return v == nil || v.kind == 'z' }
+
+// followers are, per object type, booleans that are true only while the
+// member they name is set: a subscription cancels at the period's end only
+// when it has a cancel_at.
+var followers = map[string]map[string]string{
+	"subscription": {"cancel_at_period_end": "cancel_at"},
+}
+
+// lifetimes are how long after its creation an object Stripe sets an
+// expiry on expires, where the spec requires one (futureTimes); the rest
+// expire 30 days after.
+var lifetimes = map[string]int64{
+	"checkout.session": 24 * 3600,
+}
+
+// notBeforeCreated are times in an object's life the fixtures set before
+// the object was made (a top-up available in 1973).
+var notBeforeCreated = map[string][]string{
+	"topup": {"expected_availability_date"},
+}
+
+// settleTimes gives the future times the fixtures leave at their sample
+// time (a Checkout Session's expires_at) the object's lifetime after its
+// creation, and the times notBeforeCreated names its creation time at the
+// earliest. Nullable sample times were nulled by settle.
+func (c *cleaner) settleTimes(n *node, object string, props map[string]any) {
+	created, ok := n.int("created")
+	if !ok {
+		return
+	}
+	for i, key := range n.keys {
+		v := n.vals[i]
+		if v.kind != 'n' || v.str != placeholderTime || !futureTimes[key] || c.nullable(obj(props[key])) {
+			continue
+		}
+		life, ok := lifetimes[object]
+		if !ok {
+			life = 30 * 24 * 3600
+		}
+		n.vals[i] = numNode(created + life)
+	}
+	for _, key := range notBeforeCreated[object] {
+		if t, ok := n.int(key); ok && t < created {
+			n.set(key, numNode(created))
+		}
+	}
+}
+
+// settleItem makes a subscription item's billing period one interval of
+// its price from its creation, and its plan (which Stripe still sends to
+// older API versions) the price's plan: stripe-mock's are made up (a
+// period that ends before it starts, a plan obj_123 in "currency" every
+// 797691627 months).
+func settleItem(n *node) {
+	price := n.get("price")
+	created, ok := n.int("created")
+	if price == nil || price.kind != 'o' || !ok {
+		return
+	}
+	rec := price.get("recurring")
+	interval, count := rec.getString("interval"), int64(1)
+	if c, ok := rec.int("interval_count"); ok && c > 0 && c <= 12 {
+		count = c
+	}
+	start := time.Unix(created, 0).UTC()
+	end := start
+	switch interval {
+	case "day":
+		end = start.AddDate(0, 0, int(count))
+	case "week":
+		end = start.AddDate(0, 0, 7*int(count))
+	case "month":
+		end = start.AddDate(0, int(count), 0)
+	case "year":
+		end = start.AddDate(int(count), 0, 0)
+	default:
+		return
+	}
+	if n.get("current_period_start") != nil {
+		n.set("current_period_start", numNode(start.Unix()))
+		n.set("current_period_end", numNode(end.Unix()))
+	}
+	plan := n.get("plan")
+	if plan == nil || plan.kind != 'o' {
+		return
+	}
+	mirror := map[string]*node{
+		"id": price.get("id"), "active": price.get("active"), "amount": price.get("unit_amount"),
+		"amount_decimal": price.get("unit_amount_decimal"), "billing_scheme": price.get("billing_scheme"),
+		"created": price.get("created"), "currency": price.get("currency"), "interval": rec.get("interval"),
+		"interval_count": numNode(count), "livemode": price.get("livemode"), "metadata": price.get("metadata"),
+		"meter": rec.get("meter"), "nickname": price.get("nickname"), "product": price.get("product"),
+		"tiers_mode": price.get("tiers_mode"), "transform_usage": price.get("transform_quantity"),
+		"trial_period_days": rec.get("trial_period_days"), "usage_type": rec.get("usage_type"),
+	}
+	for i, key := range plan.keys {
+		if v, ok := mirror[key]; ok && v != nil {
+			plan.vals[i] = v.clone()
+		}
 	}
 }
 
@@ -399,3 +540,15 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// int is an integer member's value.
+func (n *node) int(key string) (int64, bool) {
+	v := n.get(key)
+	if v == nil || v.kind != 'n' {
+		return 0, false
+	}
+	i, err := strconv.ParseInt(v.str, 10, 64)
+	return i, err == nil
+}
+
+func numNode(i int64) *node { return &node{kind: 'n', str: strconv.FormatInt(i, 10)} }

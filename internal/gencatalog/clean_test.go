@@ -53,6 +53,8 @@ var setOnlyIn = map[string]map[string][]string{
 		"canceled_at": {"canceled", "incomplete_expired"}, "ended_at": {"canceled", "incomplete_expired"},
 		"trial_start": {"trialing"}, "trial_end": {"trialing"}, "pause_collection": {}, "pending_update": {},
 	},
+	"subscription_schedule": {"current_phase": {"active"}},
+	"customer":              {"discount": {}},
 }
 
 // nextActions are the next_action types Stripe sends.
@@ -81,6 +83,21 @@ func statusLeftovers(o map[string]any, object, where string) []string {
 		if t, _ := na["type"].(string); !nextActions[t] {
 			out = append(out, fmt.Sprintf("%s: next_action %v is not one Stripe sends", where, compact(na)))
 		}
+	}
+	num := func(k string) float64 { f, _ := o[k].(float64); return f }
+	if o["cancel_at_period_end"] == true && o["cancel_at"] == nil {
+		out = append(out, fmt.Sprintf("%s: %s cancels at the period's end but has no cancel_at", where, object))
+	}
+	if _, ok := o["current_period_end"]; ok && num("current_period_end") <= num("current_period_start") {
+		out = append(out, fmt.Sprintf("%s: %s's period ends (%v) before it starts (%v)", where, object, o["current_period_end"], o["current_period_start"]))
+	}
+	if plan, ok := o["plan"].(map[string]any); ok && object == "subscription_item" {
+		if price, ok := o["price"].(map[string]any); ok && (plan["id"] != price["id"] || plan["currency"] != price["currency"]) {
+			out = append(out, fmt.Sprintf("%s: plan %v in %v is not the price %v in %v", where, plan["id"], plan["currency"], price["id"], price["currency"]))
+		}
+	}
+	if _, ok := o["expires_at"]; ok && (object == "checkout.session" || object == "quote") && num("expires_at") <= num("created") {
+		out = append(out, fmt.Sprintf("%s: %s %s expired when it was created", where, status, object))
 	}
 	for k, val := range o {
 		// A member saying when the object reached a status (canceled_at,

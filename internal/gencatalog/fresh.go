@@ -1,5 +1,10 @@
 package main
 
+import (
+	"fmt"
+	"strconv"
+)
+
 // A created object looks as Stripe makes a new one: the members that say
 // what has happened to it since (a cancellation, a last error, a pending
 // next action, processing, a transfer, a review, a shipment, a refund...)
@@ -20,6 +25,9 @@ package main
 //     next_payment_attempt...) is null, except the future times in
 //     futureTimes; a parameter the request may set (a subscription's
 //     cancel_at) then reflects it, null when not set.
+//   - a future time (futureTimes) later than the fixture's creation keeps
+//     its distance from it: a Checkout Session created now expires in 24
+//     hours ({{now 'unix+86400'}}), or at the time the request sets.
 // A timestamp the spec does not mark nullable and the create cannot
 // reflect (no integer parameter of its name) holding the sample time is the time of the create ({{now}}): a new
 // subscription's start_date and billing_cycle_anchor, an invoice's period,
@@ -69,6 +77,9 @@ var freshMembers = map[string]bool{
 	"failure_details":                      true, // a failed treasury transfer
 	"trace_id":                             true, // a payout's trace, once it is paid
 	"refunded_at":                          true,
+	"transform_quantity":                   true, // a price's quantity transform, only when asked for
+	"transform_usage":                      true,
+	"billing_thresholds":                   true, // usage thresholds, only when asked for
 }
 
 // freshByType are, per object type, the members beyond freshMembers that
@@ -87,7 +98,7 @@ var freshByType = map[string][]string{
 // freshen nulls the members of a created object out (a fixture clone) that
 // describe what has not happened yet; see the rule above. props is the
 // object's schema's properties, form the create's reflected parameters.
-func freshen(out *node, object string, props map[string]any, form map[string]string) {
+func freshen(out *node, object string, props map[string]any, form map[string]string, born int64) {
 	byType := map[string]bool{}
 	for _, m := range freshByType[object] {
 		byType[m] = true
@@ -102,6 +113,15 @@ func freshen(out *node, object string, props map[string]any, form map[string]str
 		}
 		placeholder := v.kind == 'n' && v.str == placeholderTime && !futureTimes[key]
 		_, reflected := form[key]
+		if t, err := strconv.ParseInt(v.str, 10, 64); err == nil && v.kind == 'n' && futureTimes[key] && born > 0 && t > born {
+			// An expiry keeps its distance from the creation.
+			later := tplNode(fmt.Sprintf("{{now 'unix+%d'}}", t-born))
+			if reflected {
+				later = reflectNode(key, form[key], later)
+			}
+			out.vals[i] = later
+			continue
+		}
 		if obj(props[key])["nullable"] != true {
 			if placeholder && form[key] != "integer" {
 				out.vals[i] = tplNode("{{now}}")

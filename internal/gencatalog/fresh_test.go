@@ -39,7 +39,7 @@ func TestFreshenRule(t *testing.T) {
 	props["review"] = map[string]any{"type": "string"} // not nullable here: kept
 	props["customer_details"] = nullable               // nulled only for checkout sessions
 	form := map[string]string{"cancel_at": "integer", "description": "string"}
-	freshen(out, "payment_intent", props, form)
+	freshen(out, "payment_intent", props, form, 1234567890)
 	want := map[string]string{
 		"status": `"requires_payment_method"`, "canceled_at": "null", "expires_at": "1234567890",
 		"created": "{{now}}", "start_date": "{{now}}", "cancel_at": "null", "confirmed_at": "1700000000",
@@ -54,7 +54,7 @@ func TestFreshenRule(t *testing.T) {
 	if out.get("customer_details").kind == 'z' {
 		t.Error("customer_details nulled on a payment_intent; the table names it for checkout.session only")
 	}
-	freshen(out, "checkout.session", props, form)
+	freshen(out, "checkout.session", props, form, 1234567890)
 	if out.get("customer_details").kind != 'z' {
 		t.Error("customer_details kept on a checkout.session")
 	}
