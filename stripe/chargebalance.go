@@ -94,12 +94,18 @@ func (l *lifecycle) requestMoney(req *render.Request, ans server.Answer) (int64,
 
 // putBalance stores the balance transaction id of amount in currency that
 // source (a charge, a refund) moved, of type typ (charge, refund), written
-// as json.Marshal writes balanceObject (balanceOf) without its reflection.
+// as json.Marshal writes balanceObject (balanceOf) without its
+// reflection: a charge's as a fill of one template (balanceFills), any
+// other by the writer.
 func (l *lifecycle) putBalance(ctx context.Context, id, source, typ string, amount int64, currency string) error {
 	t := balanceOf(id, source, typ, amount, currency, time.Now().Unix())
-	w := topWriter{b: make([]byte, 0, 416)} // 390 bytes
-	t.writeTo(&w)
-	if _, err := l.store.Put(ctx, l.balanceLayouts.object(id, "balance_transaction", w.b, w.members())); err != nil {
+	obj, ok := l.balanceFills.object(&t)
+	if !ok {
+		w := topWriter{b: make([]byte, 0, 416)} // 390 bytes
+		t.writeTo(&w)
+		obj = l.balanceLayouts.object(id, "balance_transaction", w.b, w.members())
+	}
+	if _, err := l.store.Put(ctx, obj); err != nil {
 		return fmt.Errorf("balance transaction %s of %s: %w", id, source, err)
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/routedeck/routedeck/store"
@@ -371,6 +372,83 @@ func (c *cachedLayout) fits(js string, ms []store.Member) bool {
 	}
 	for i, m := range ms {
 		if valueKind(js[m.Value.Start]) != c.kinds[i] || js[m.Key.Start:m.Key.End] != c.js[m.Key.Start:m.Key.End] {
+			return false
+		}
+	}
+	return true
+}
+
+// balanceFills keeps the balance transactions of charges as store fills
+// of one template (store.Template): the writer's text of a charge's
+// balance transaction (balanceObject.writeTo, with Stripe's fee) cut at
+// the values one differs from another in, so that the store keeps each
+// one's values rather than its whole text. Fills whose values have the
+// lengths of the last one's share its layout.
+type balanceFills struct {
+	once sync.Once
+	t    *store.Template
+	last atomic.Pointer[filledLayout]
+}
+
+// balanceText is a charge's balance transaction (balanceOf with a fee)
+// as balanceObject.writeTo writes it, cut at its values: amount (0),
+// available_on (1), created (2), currency (3), fee (4), id (5), net (6)
+// and source (7).
+var balanceText = []string{
+	`{"amount":`, `,"available_on":`, `,"created":`, `,"currency":"`,
+	`","description":null,"exchange_rate":null,"fee":`, `,"fee_details":[{"amount":`,
+	`,"application":null,"currency":"`, `","description":"Stripe processing fees","type":"stripe_fee"}],"id":"`,
+	`","net":`, `,"object":"balance_transaction","reporting_category":"charge","source":"`,
+	`","status":"pending","type":"charge"}`,
+}
+
+// balanceHoles are the values balanceText's holes hold, in order.
+var balanceHoles = []int{0, 1, 2, 3, 4, 4, 3, 5, 6, 7}
+
+// object is t as the store keeps it: a fill of the template for a
+// charge's balance transaction whose strings need no escape, with its
+// layout; ok is false for any other (write it whole).
+func (bf *balanceFills) object(t *balanceObject) (store.Object, bool) {
+	if t.Type != "charge" || t.Fee <= 0 || len(t.FeeDetails) != 1 || t.Description != nil || t.ExchangeRate != nil ||
+		t.FeeDetails[0].Currency != t.Currency || !plainJSON(t.Currency) || !plainJSON(t.ID) || !plainJSON(t.Source) {
+		return store.Object{}, false
+	}
+	bf.once.Do(func() { bf.t, _ = store.NewTemplate(balanceText, balanceHoles) })
+	if bf.t == nil {
+		return store.Object{}, false
+	}
+	var nums [5][20]byte
+	values := [8]string{
+		string(strconv.AppendInt(nums[0][:0], t.Amount, 10)), string(strconv.AppendInt(nums[1][:0], t.AvailableOn, 10)),
+		string(strconv.AppendInt(nums[2][:0], t.Created, 10)), t.Currency, string(strconv.AppendInt(nums[3][:0], t.Fee, 10)),
+		t.ID, string(strconv.AppendInt(nums[4][:0], t.Net, 10)), t.Source,
+	}
+	f, err := bf.t.Fill(values[:]...)
+	if err != nil {
+		return store.Object{}, false
+	}
+	var lens [8]int
+	for i, v := range values {
+		lens[i] = len(v)
+	}
+	obj := store.Object{ID: f.Value(5), Type: "balance_transaction", Filled: f}
+	if last := bf.last.Load(); last != nil && slices.Equal(last.lens, lens[:]) {
+		obj.Layout = last.layout
+		return obj, true
+	}
+	l, err := store.ScanLayout(f.String())
+	if err != nil {
+		return store.Object{}, false
+	}
+	bf.last.Store(&filledLayout{lens: slices.Clone(lens[:]), layout: l})
+	obj.Layout = l
+	return obj, true
+}
+
+// plainJSON says whether s is written in JSON as it is, between quotes.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !asIs[s[i]] {
 			return false
 		}
 	}

@@ -37,6 +37,9 @@ type lifecycle struct {
 	// chargeLayouts and balanceLayouts keep the layout of the last charge
 	// and balance transaction stored, for the next of the same layout.
 	chargeLayouts, balanceLayouts layoutCache
+	// balanceFills keeps charges' balance transactions as fills of one
+	// template.
+	balanceFills balanceFills
 }
 
 // fixtureRoutes are the routes whose answers shape the objects a
