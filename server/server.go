@@ -164,9 +164,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	reqID := render.NewID("req")
 	h := w.Header()
-	// The request id's and the length's values share one allocation; each
-	// header's slice is capped, so an append to it copies.
-	vals := make([]string, 2)
+	// The request id's and the length's values share one allocation with
+	// the rendering's state; each header's slice is capped, so an append
+	// to it copies.
+	sc := &answerScratch{}
+	vals := sc.vals[:]
 	vals[0] = reqID
 	h["Request-Id"] = vals[0:1:1]
 	if s.mockVersion != nil {
@@ -298,22 +300,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		ran = true
 		status = v.Status
-		renderBody := v.RenderCompact
 		people := forPeople(r.Header.Get("User-Agent"))
-		if people {
-			renderBody = v.Render
-		}
+		sc.v, sc.req, sc.test, sc.people = v, req, test, people
 		var rendered string
 		if s.keeper != nil && v.Kind == catalog.Success {
 			// The keeper answers from the store, rendering the variant
 			// only where it starts from it (a create, an id never stored).
-			renderVariant := func() (string, error) {
-				out, rerr := renderBody(req)
-				if rerr != nil {
-					err = rerr
-				}
-				return test.finish(out), rerr
-			}
+			renderVariant := sc.renderVariant
 			var ans Answer
 			var refused *APIError
 			if rk, ok := s.keeper.(RenderingKeeper); ok {
@@ -322,6 +315,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			} else {
 				ans, refused = s.keeper.Answer(route, req, renderVariant)
 			}
+			err = sc.err
 			if err == nil && refused != nil {
 				variant, status, out = nil, refused.Status, refused.body()
 				h["Content-Type"] = jsonType
@@ -332,7 +326,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				status = ans.Status
 			}
 		} else {
-			rendered, err = renderBody(req)
+			rendered, err = sc.render()
 			rendered = test.finish(rendered)
 			if fk, ok := s.keeper.(FailureKeeper); ok && v.Status == http.StatusPaymentRequired && err == nil {
 				fk.Failed(route, req, v)
@@ -403,6 +397,36 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.hub.publish(e)
 	}
+}
+
+// answerScratch is what one answer keeps on the heap, in one allocation:
+// the values of its Request-Id and Content-Length headers, and the
+// variant its rendering renders and the error it met.
+type answerScratch struct {
+	vals   [2]string
+	v      *catalog.Variant
+	req    *render.Request
+	test   *Outcome
+	people bool // indented JSON (forPeople)
+	err    error
+}
+
+// render renders the variant for the request.
+func (a *answerScratch) render() (string, error) {
+	if a.people {
+		return a.v.Render(a.req)
+	}
+	return a.v.RenderCompact(a.req)
+}
+
+// renderVariant is the rendering a Keeper gets: the variant's body
+// finished by the test value's outcome; its error is kept for the answer.
+func (a *answerScratch) renderVariant() (string, error) {
+	out, err := a.render()
+	if err != nil {
+		a.err = err
+	}
+	return a.test.finish(out), err
 }
 
 // forPeople reports whether a request comes from a tool a person reads

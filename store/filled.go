@@ -101,14 +101,20 @@ func (t *Template) Fill(values ...string) (*Filled, error) {
 	if n > math.MaxUint32 {
 		return nil, errFillSize
 	}
-	b := make([]byte, 4*len(values), n)
+	// The ends, then the values, written once into the string kept.
+	var b strings.Builder
+	b.Grow(n)
+	var le [4]byte
 	end := 4 * len(values)
-	for i, v := range values {
+	for _, v := range values {
 		end += len(v)
-		binary.LittleEndian.PutUint32(b[4*i:], uint32(end))
-		b = append(b, v...)
+		binary.LittleEndian.PutUint32(le[:], uint32(end))
+		b.Write(le[:])
 	}
-	f := &Filled{t: t, vals: string(b), size: t.size}
+	for _, v := range values {
+		b.WriteString(v)
+	}
+	f := &Filled{t: t, vals: b.String(), size: t.size}
 	for _, h := range t.holes {
 		f.size += len(f.Value(h))
 	}

@@ -39,11 +39,11 @@ func chargeBalance(req *render.Request, captured bool) setting {
 // (chargeBalance); any other charge (the catalog's answer, with the
 // fixture's capture and balance transaction) is captured as the request
 // says and given one, null when it is not captured.
-func (l *lifecycle) chargeCreated(ctx context.Context, req *render.Request, ans server.Answer) server.Answer {
+func (l *lifecycle) chargeCreated(ctx context.Context, req *render.Request, from server.Rendering, ans server.Answer) server.Answer {
 	if ans.Change.Op != "created" || ans.Change.Type != "charge" || ans.Change.ID == "" {
 		return ans
 	}
-	if from, ok := ctx.Value(renderingKey{}).(server.Rendering); ok && from.Outcome != nil && from.Outcome.Finish != nil {
+	if from.Outcome != nil && from.Outcome.Finish != nil {
 		// A test card's charge: the members a finish set and the request's
 		// amount and currency (which the charge took), read without
 		// scanning the charge past its balance transaction.

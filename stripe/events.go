@@ -550,7 +550,8 @@ func (s *State) sawVersion(v string) {
 		return
 	}
 	if cur := s.clientVersion.Load(); cur == nil || *cur != v {
-		s.clientVersion.Store(&v)
+		kept := v // on the heap only when it changes
+		s.clientVersion.Store(&kept)
 	}
 }
 

@@ -923,8 +923,9 @@ func (l *lifecycle) setupAction(ctx context.Context, action intentAction, req *r
 
 // created finishes what a create, update or action stored: a PaymentIntent created
 // with a payment method but not confirmed waits in requires_confirmation;
-// a detached PaymentMethod belongs to no customer.
-func (l *lifecycle) created(ctx context.Context, route *catalog.Route, req *render.Request, ans server.Answer, refused *server.APIError) (server.Answer, *server.APIError) {
+// a detached PaymentMethod belongs to no customer. from is what the
+// server told the state it rendered (its test value's outcome).
+func (l *lifecycle) created(ctx context.Context, route *catalog.Route, req *render.Request, from server.Rendering, ans server.Answer, refused *server.APIError) (server.Answer, *server.APIError) {
 	if l == nil || refused != nil || ans.Change.ID == "" {
 		return ans, refused
 	}
@@ -952,7 +953,7 @@ func (l *lifecycle) created(ctx context.Context, route *catalog.Route, req *rend
 	case subscriptionUpdate:
 		return l.subscriptionUpdated(ctx, req, ans)
 	case chargeCreate:
-		return l.chargeCreated(ctx, req, ans), refused
+		return l.chargeCreated(ctx, req, from, ans), refused
 	default:
 		return ans, refused
 	}

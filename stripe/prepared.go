@@ -97,7 +97,7 @@ func (p *preparedCreate) layoutOf(js string, lens []int, values []string) *store
 		return nil
 	}
 	if plain {
-		p.lastLayout.Store(&filledLayout{lens: lens, layout: l})
+		p.lastLayout.Store(&filledLayout{lens: slices.Clone(lens), layout: l})
 	}
 	return l
 }
@@ -164,7 +164,8 @@ func (p *preparedCreate) fill(now time.Time, values []string) store.Object {
 		text = func() string { return obj.JSON }
 	}
 	if p.members != nil {
-		lens := p.holeLens(ids, now, values)
+		var buf [32]int
+		lens := p.appendHoleLens(buf[:0], ids, now, values)
 		if l := p.sameLayout(lens, values); l != nil {
 			obj.Layout = l
 		} else {
@@ -232,9 +233,15 @@ func (p *preparedCreate) sameLayout(lens []int, values []string) *store.Layout {
 // holeLens are the lengths of p's holes filled with ids, the time now and
 // values.
 func (p *preparedCreate) holeLens(ids []string, now time.Time, values []string) []int {
+	return p.appendHoleLens(nil, ids, now, values)
+}
+
+// appendHoleLens appends holeLens to lens (a caller's buffer: what keeps
+// them copies them).
+func (p *preparedCreate) appendHoleLens(lens []int, ids []string, now time.Time, values []string) []int {
 	var num [20]byte
 	unix := len(strconv.AppendInt(num[:0], now.Unix(), 10))
-	lens := make([]int, len(p.holes))
+	lens = slices.Grow(lens[:0], len(p.holes))[:len(p.holes)]
 	for i, h := range p.holes {
 		switch {
 		case h == holeTime:
@@ -619,6 +626,3 @@ func holdsToken(text, v string) bool {
 
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
-
-// renderingKey is the context key of a request's server.Rendering.
-type renderingKey struct{}

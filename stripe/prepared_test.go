@@ -127,6 +127,10 @@ func TestPreparedCreateAnswersAsRendered(t *testing.T) {
 			if created != 0 && obj.Created != created {
 				t.Errorf("stored %s with Created %d; want %d", id, obj.Created, created)
 			}
+			// A retrieve answers the bytes the create answered.
+			if code, _, again := call(t, prepared, "GET", r.path+"/"+id, "", r.header...); code != 200 || again != got {
+				t.Fatalf("GET %s/%s: %d\n%s\nwant the create's answer\n%s", r.path, id, code, again, got)
+			}
 			page, err := st.ListEvents(ctx, store.Query{Limit: 1})
 			if err != nil || len(page.Data) != 1 || !strings.Contains(page.Data[0].JSON, `"data":{"object":`+got+`}`) {
 				t.Fatalf("the last event does not carry the object: %v %+v", err, page.Data)

@@ -216,9 +216,6 @@ func (s *State) Answer(route *catalog.Route, req *render.Request, renderVariant 
 // (server.RenderingKeeper): a create it may prepare (preparedCreate).
 func (s *State) AnswerRendering(route *catalog.Route, req *render.Request, from server.Rendering, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
 	ctx := requestContext(s.store, req)
-	if from.Variant != nil {
-		ctx = context.WithValue(ctx, renderingKey{}, from)
-	}
 	s.sawVersion(req.Header.Get("Stripe-Version"))
 	if ans, refused, ok := s.eventsAnswer(ctx, req); ok {
 		return ans, refused
@@ -227,18 +224,21 @@ func (s *State) AnswerRendering(route *catalog.Route, req *render.Request, from 
 		return ans, refused
 	}
 	if !writes(route) {
-		return s.answer(ctx, route, req, renderVariant)
+		return s.answer(ctx, route, req, from, renderVariant)
 	}
 	ctx, c := withChanges(ctx)
 	w := &c.target
 	s.look(ctx, route, req, w) // State.watch, into the changes' room
 	c.watched = w
-	ans, refused := s.answer(ctx, route, req, renderVariant)
+	ans, refused := s.answer(ctx, route, req, from, renderVariant)
 	s.announce(ctx, w, req, ans, c)
 	return ans, refused
 }
 
-func (s *State) answer(ctx context.Context, route *catalog.Route, req *render.Request, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
+// answer is AnswerRendering's answer, once the request's events are
+// watched; from is what renderVariant renders (its Variant nil when the
+// server does not say).
+func (s *State) answer(ctx context.Context, route *catalog.Route, req *render.Request, from server.Rendering, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
 	info := s.info(route)
 	if ans, refused, ok := s.life.answer(ctx, route, req, renderVariant); ok {
 		return ans, refused
@@ -247,12 +247,12 @@ func (s *State) answer(ctx context.Context, route *catalog.Route, req *render.Re
 	case opRetrieve:
 		return s.retrieve(ctx, info, req, renderVariant)
 	case opCreate:
-		ans, refused := s.create(ctx, info, req, renderVariant)
-		ans, refused = s.life.created(ctx, route, req, ans, refused)
+		ans, refused := s.create(ctx, info, req, from, renderVariant)
+		ans, refused = s.life.created(ctx, route, req, from, ans, refused)
 		return s.childWritten(ctx, req, ans), refused
 	case opUpdate:
 		ans, refused := s.update(ctx, info, req, renderVariant)
-		ans, refused = s.life.created(ctx, route, req, ans, refused)
+		ans, refused = s.life.created(ctx, route, req, from, ans, refused)
 		return s.childWritten(ctx, req, ans), refused
 	case opDelete:
 		return s.remove(ctx, info, req, renderVariant)
@@ -321,14 +321,14 @@ func (s *State) params(info *routeInfo, req *render.Request) map[string]any {
 	return l.requestParams(info.op, req.BodyForm(), nil)
 }
 
-func (s *State) create(ctx context.Context, info *routeInfo, req *render.Request, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
+func (s *State) create(ctx context.Context, info *routeInfo, req *render.Request, from server.Rendering, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
 	parent := req.Params[info.parent]
 	if parent != "" {
 		if _, err := s.store.Get(ctx, parent); err != nil && s.strict {
 			return server.Answer{}, missing(s.typeOfParam(info.parent), parent, "")
 		}
 	}
-	if from, ok := ctx.Value(renderingKey{}).(server.Rendering); ok {
+	if from.Variant != nil {
 		if key, ok := preparable(info, req, from); ok {
 			if ans, refused, ok := s.createPrepared(ctx, info, req, renderVariant, key); ok {
 				return ans, refused
