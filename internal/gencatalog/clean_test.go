@@ -187,3 +187,76 @@ func TestEmbeddedBodiesHaveNoFixtureLeftovers(t *testing.T) {
 		t.Errorf("%d fixture leftovers", len(found))
 	}
 }
+
+// The rule on small objects: placeholders become an enum's value (the one
+// a sibling names), usd, a sample id or null; what the status has not
+// reached is null, and next_action, kept in requires_action, is a real
+// one; stand-ins are null; a subscription item's period is one month.
+func TestCleanRule(t *testing.T) {
+	nullable := map[string]any{"nullable": true}
+	sp := &spec{schemas: map[string]any{
+		"customer": map[string]any{"x-resourceId": "customer", "properties": map[string]any{}},
+		"payment_intent": map[string]any{"x-resourceId": "payment_intent", "properties": map[string]any{
+			"status": map[string]any{"type": "string"}, "currency": map[string]any{"type": "string"},
+			"next_action": nullable, "canceled_at": nullable, "last_payment_error": nullable,
+			"customer": map[string]any{"anyOf": []any{
+				map[string]any{"type": "string"}, map[string]any{"$ref": "#/components/schemas/customer"},
+			}, "nullable": true},
+			"transfer_data": nullable, "description": map[string]any{"type": "string", "nullable": true},
+			"payment_method_details": map[string]any{"properties": map[string]any{
+				"type": map[string]any{"type": "string", "enum": []any{"ach_debit", "card"}},
+				"card": map[string]any{"type": "object"},
+			}},
+		}},
+	}}
+	parse := func(s string) *node {
+		n, err := parseOrdered([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	fixtures := map[string]*node{"customer": parse(`{"id": "cus_1", "object": "customer"}`)}
+	check := func(status string, want map[string]string) {
+		t.Helper()
+		pi := parse(`{"id": "pi_1", "object": "payment_intent", "status": "` + status + `", "currency": "currency",
+			"next_action": {"type": "type"}, "canceled_at": 1234567890, "last_payment_error": {"type": "idempotency_error"},
+			"customer": "customer", "description": "description", "transfer_data": {"destination": {"id": "obj_123"}},
+			"payment_method_details": {"type": "type", "card": {}}}`)
+		c := newCleaner(sp, fixtures)
+		c.clean(pi, obj(sp.schemas["payment_intent"]), "payment_intent")
+		for k, w := range want {
+			if got := strings.Join(strings.Fields(pi.get(k).pretty()), ""); got != w {
+				t.Errorf("%s: %s is %s, want %s", status, k, got, w)
+			}
+		}
+		if got := pi.get("payment_method_details").getString("type"); got != "card" {
+			t.Errorf("%s: payment_method_details.type %q, want the sibling's card", status, got)
+		}
+	}
+	check("requires_payment_method", map[string]string{
+		"currency": `"usd"`, "next_action": "null", "canceled_at": "null", "last_payment_error": "null",
+		"customer": `"cus_1"`, "description": "null", "transfer_data": "null",
+	})
+	check("requires_action", map[string]string{"canceled_at": "null", "last_payment_error": "null"})
+	check("canceled", map[string]string{"canceled_at": "1234567890", "next_action": "null"})
+	pi := parse(`{"object": "payment_intent", "status": "requires_action", "next_action": {"type": "type"}}`)
+	newCleaner(sp, fixtures).clean(pi, obj(sp.schemas["payment_intent"]), "payment_intent")
+	if got := pi.get("next_action").getString("type"); got != "use_stripe_sdk" {
+		t.Errorf("requires_action: next_action type %q, want use_stripe_sdk", got)
+	}
+
+	item := parse(`{"object": "subscription_item", "created": 1234567890, "current_period_start": 1896570518,
+		"current_period_end": 976287773, "price": {"id": "price_1", "currency": "usd", "recurring": {"interval": "month", "interval_count": 1}},
+		"plan": {"id": "obj_123", "currency": "currency", "interval_count": 797691627}}`)
+	settleItem(item)
+	if s, _ := item.int("current_period_start"); s != 1234567890 {
+		t.Errorf("item period starts %d, want its creation", s)
+	}
+	if e, _ := item.int("current_period_end"); e != 1236987090 { // 2009-02-13 + 1 month
+		t.Errorf("item period ends %d, want 1236987090", e)
+	}
+	if p := item.get("plan"); p.getString("id") != "price_1" || p.getString("currency") != "usd" {
+		t.Errorf("item plan %s, want the price's", strings.Join(strings.Fields(p.pretty()), ""))
+	}
+}
