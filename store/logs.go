@@ -163,6 +163,12 @@ func (p *eventParts) join() string {
 // storedAs reports whether js is the JSON of a stored object, as stored,
 // and the fill it is kept as, if it is.
 func (m *Memory) storedAs(js string) (*Filled, bool) {
+	if f := m.lastFill.Load(); f != nil && f.Len() == len(js) && f.prefixOf(js) {
+		// The text of the object last Put (a fill never changes, so the
+		// text is as stored even if the object has changed since): no
+		// look-up.
+		return f, true
+	}
 	end, fill := m.storedEnd(js, 0)
 	if end == len(js) {
 		return fill, true

@@ -82,10 +82,13 @@ type Memory struct {
 	// lastEventFields are the fields of the last event appended around
 	// an object (AppendEventAround), which the next may share.
 	lastEventFields atomic.Pointer[fields]
-	saveMu          sync.Mutex // one save at a time
-	saved           uint64     // the version last saved; under saveMu
-	stop            chan struct{}
-	done            chan struct{}
+	// lastFill is the fill of the last object Put kept filled: the text
+	// of the event that most often follows (AppendEventAround).
+	lastFill atomic.Pointer[Filled]
+	saveMu   sync.Mutex // one save at a time
+	saved    uint64     // the version last saved; under saveMu
+	stop     chan struct{}
+	done     chan struct{}
 }
 
 var _ Store = (*Memory)(nil)
@@ -243,6 +246,9 @@ func (m *Memory) Put(_ context.Context, obj Object) (Object, error) {
 		m.add(e)
 	} else {
 		e = m.replace(old, e)
+	}
+	if e.obj.Filled != nil {
+		m.lastFill.Store(e.obj.Filled)
 	}
 	m.changed(OpPut, e.obj.Type, e.obj.ID)
 	return e.obj, nil
