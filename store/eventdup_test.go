@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -60,4 +61,32 @@ func TestAppendEventRefusesLoggedID(t *testing.T) {
 	if p, err := m.ListEvents(ctx, all); err != nil || len(p.Data) != 3 || p.Data[0].ID != "evt_3" {
 		t.Errorf("the log after a new event: %+v, %v; want evt_3 newest of 3", p, err)
 	}
+	// A dropped event is no cursor, and its id may be logged again, many
+	// times over the cap.
+	for _, q := range []store.Query{{StartingAfter: "evt_0"}, {EndingBefore: "evt_0"}} {
+		if p, err := m.ListEvents(ctx, q); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("ListEvents(%+v) naming a dropped event: %+v, %v; want not found", q, p, err)
+		}
+	}
+	for i := range 20 {
+		id := fmt.Sprintf("evt_%d", i%5)
+		if _, err := m.AppendEvent(ctx, event(id, 2000000000+i)); err != nil {
+			t.Errorf("append %d (%s, dropped four appends ago): %v", i, id, err)
+		}
+		if _, err := m.AppendEvent(ctx, event(id, 2000000000+i)); err == nil {
+			t.Errorf("append %d (%s) twice: no error", i, id)
+		}
+	}
+	if p, err := m.ListEvents(ctx, all); err != nil || idsOf(p.Data) != "evt_4 evt_3 evt_2" {
+		t.Errorf("the log after the rounds: %v, %v; want evt_4 evt_3 evt_2", idsOf(p.Data), err)
+	}
+}
+
+// idsOf is the ids of objs, in order.
+func idsOf(objs []store.Object) string {
+	ids := make([]string, len(objs))
+	for i, o := range objs {
+		ids[i] = o.ID
+	}
+	return strings.Join(ids, " ")
 }
