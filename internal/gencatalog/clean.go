@@ -249,6 +249,7 @@ func (c *cleaner) clean(n *node, sc map[string]any, where string) {
 	}
 	osc := c.objectSchema(sc)
 	if osc == nil {
+		c.cleanMap(n, sc)
 		return
 	}
 	// A list object ({"object": "list", "data": [...]}) has its items
@@ -269,6 +270,12 @@ func (c *cleaner) clean(n *node, sc map[string]any, where string) {
 			n.vals[i] = &node{kind: 'z', str: "null"}
 			continue
 		}
+		if ps != nil && v.kind == 'n' {
+			if r := c.madeUpNumber(key, v, ps); r != nil {
+				n.vals[i] = r
+				continue
+			}
+		}
 		if v.kind == 's' && v.str == key && ps != nil {
 			n.vals[i] = c.placeholder(key, ps, n, where)
 			continue
@@ -277,6 +284,71 @@ func (c *cleaner) clean(n *node, sc map[string]any, where string) {
 			c.clean(v, ps, where+"."+key)
 		}
 	}
+}
+
+// cleanMap fixes a map keyed by currency (a Financial Connections
+// balance) whose key stripe-mock left "undefined": the sample's currency
+// is usd, and its made-up amount is 0.
+func (c *cleaner) cleanMap(n *node, sc map[string]any) {
+	if c.sp.resolve(sc)["additionalProperties"] == nil {
+		return
+	}
+	for i, key := range n.keys {
+		if key != "undefined" {
+			continue
+		}
+		n.keys[i] = "usd"
+		if v, err := strconv.ParseInt(n.vals[i].str, 10, 64); err == nil && n.vals[i].kind == 'n' && v >= madeUpLimit {
+			n.vals[i] = numNode(0)
+		}
+	}
+}
+
+// madeUpLimit is where stripe-mock's made-up integers start: its
+// fixtures' real amounts and counts are far below it, and its times are
+// the sample time or later.
+const madeUpLimit = 100_000_000
+
+// latestTime is the latest a fixture's time may be and still be a time
+// the object has seen (2027).
+const latestTime = 1_800_000_000
+
+// countsOfOne are integers whose made-up value becomes 1, not 0: an
+// interval, a divisor or a size of nothing is not 0.
+var countsOfOne = map[string]bool{
+	"interval_count": true, "divide_by": true, "count": true, "limit": true, "value": true,
+	"version": true, "height": true, "length": true, "weight": true, "width": true,
+}
+
+// madeUpNumber is what replaces a made-up integer (member key, schema ps),
+// or nil when v is not one: a time (format unix-time) before the sample
+// time (a top-up available in 1973) or years ahead is null where the spec allows it, else the sample
+// time; an amount, count or size of a hundred million or more is null
+// where the spec allows it, else 0 (1 for countsOfOne).
+func (c *cleaner) madeUpNumber(key string, v *node, ps map[string]any) *node {
+	i, err := strconv.ParseInt(v.str, 10, 64)
+	if err != nil || futureTimes[key] {
+		return nil
+	}
+	if c.sp.resolve(ps)["format"] == "unix-time" {
+		if i == 0 || (i >= 1234567890 && i <= latestTime) {
+			return nil
+		}
+		if c.nullable(ps) {
+			return &node{kind: 'z', str: "null"}
+		}
+		return numNode(1234567890)
+	}
+	if i < madeUpLimit {
+		return nil
+	}
+	if c.nullable(ps) {
+		return &node{kind: 'z', str: "null"}
+	}
+	if countsOfOne[key] {
+		return numNode(1)
+	}
+	return numNode(0)
 }
 
 // placeholder is the value for member key (schema ps) of n, whose fixture
