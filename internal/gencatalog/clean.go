@@ -463,6 +463,11 @@ func (c *cleaner) settle(n *node, object string, props map[string]any) {
 			n.set(flag, &node{kind: 'b', str: "false"})
 		}
 	}
+	for member, flag := range onlyWhile[object] {
+		if f := n.get(flag); f != nil && f.str == "false" && n.get(member) != nil && c.nullable(obj(props[member])) {
+			n.set(member, &node{kind: 'z', str: "null"})
+		}
+	}
 	if object == "subscription_item" {
 		settleItem(n)
 	}
@@ -497,6 +502,13 @@ func isNull(v *node) bool { return v == nil || v.kind == 'z' }
 // when it has a cancel_at.
 var followers = map[string]map[string]string{
 	"subscription": {"cancel_at_period_end": "cancel_at"},
+}
+
+// onlyWhile are, per object type, members set only while a boolean is
+// true: an uncaptured charge has moved no money, so it has no balance
+// transaction until it is captured.
+var onlyWhile = map[string]map[string]string{
+	"charge": {"balance_transaction": "captured"},
 }
 
 // lifetimes are how long after its creation an object Stripe sets an

@@ -91,6 +91,9 @@ func statusLeftovers(o map[string]any, object, where string) []string {
 		}
 	}
 	num := func(k string) float64 { f, _ := o[k].(float64); return f }
+	if object == "charge" && o["captured"] == false && o["balance_transaction"] != nil {
+		out = append(out, fmt.Sprintf("%s: an uncaptured charge has balance transaction %v", where, o["balance_transaction"]))
+	}
 	if o["cancel_at_period_end"] == true && o["cancel_at"] == nil {
 		out = append(out, fmt.Sprintf("%s: %s cancels at the period's end but has no cancel_at", where, object))
 	}
