@@ -31,6 +31,7 @@ var defaultHelpers = helperSet{
 	"header":     {1: header1, 2: header2},
 	"now":        {0: now0, 1: now1},
 	"id":         {1: newID},
+	"sameId":     {1: sameID},
 	"reflect":    {2: reflectParam},
 	"faker":      {1: fakerHelper},
 	"oneOf":      {1: oneOf},
@@ -178,6 +179,11 @@ const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 // newID returns a fresh Stripe-style id: the prefix, "_" and 14 random characters.
 func newID(prefix any, options *raymond.Options) raymond.SafeString {
 	return raymond.SafeString(escapeJSON(requestOf(options).newID(str(prefix))))
+}
+
+// sameID gives the id the rendering last made with prefix (see Request.sameID).
+func sameID(prefix any, options *raymond.Options) raymond.SafeString {
+	return raymond.SafeString(escapeJSON(requestOf(options).sameID(str(prefix))))
 }
 
 // NewID returns prefix_ followed by 14 random alphanumerics ("req" gives a Request-Id).

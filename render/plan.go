@@ -63,6 +63,9 @@ var fastHelpers = map[string]fastHelper{
 	"id": {1, func(a []string) stepWriter {
 		return func(r *Request, b *strings.Builder) { b.WriteString(escapeJSON(r.newID(a[0]))) }
 	}},
+	"sameId": {1, func(a []string) stepWriter {
+		return func(r *Request, b *strings.Builder) { b.WriteString(escapeJSON(r.sameID(a[0]))) }
+	}},
 }
 
 // compilePlan returns a plan for a parsed template (source already

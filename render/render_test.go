@@ -298,3 +298,46 @@ func TestPlanMatchesRaymond(t *testing.T) {
 		}
 	}
 }
+
+// sameId names the id the rendering last made with its prefix, on the fast
+// path and through raymond alike, and a new one where none was made.
+func TestSameIDNamesTheIDMade(t *testing.T) {
+	src := `{"id": "{{id 'pi'}}", "charge": "{{id 'ch'}}", "secret": "{{sameId 'pi'}}_secret_x", "url": "/v1/charges/{{sameId 'ch'}}/refunds", "other": "{{sameId 'cus'}}"}`
+	tpl, err := Compile("t.hbs", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tpl.plan == nil {
+		t.Fatal("no fast plan")
+	}
+	rt, err := tpl.raymond()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, run := range map[string]func(*Request) (string, error){
+		"plan":    tpl.Exec,
+		"raymond": func(r *Request) (string, error) { return tpl.execRaymond(rt, r) },
+	} {
+		req, before := &Request{}, ""
+		for range 2 { // a request rendered twice names each rendering's own ids
+			var got struct{ ID, Charge, Secret, URL, Other string }
+			out, err := run(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatalf("%s: %v in %s", name, err, out)
+			}
+			if got.Secret != got.ID+"_secret_x" || got.URL != "/v1/charges/"+got.Charge+"/refunds" {
+				t.Errorf("%s: %s", name, out)
+			}
+			if !strings.HasPrefix(got.Other, "cus_") || len(got.Other) != 18 {
+				t.Errorf("%s: sameId with no id made gave %q", name, got.Other)
+			}
+			if got.ID == before {
+				t.Errorf("%s: the second rendering named the first's id %s", name, before)
+			}
+			before = got.ID
+		}
+	}
+}

@@ -53,7 +53,14 @@ type Request struct {
 	// ids makes the ids of the `id` helper; nil means NewID. Tests set it
 	// to compare renderings byte for byte.
 	ids func(prefix string) string
+	// made are the last ids the rendering made, one per prefix, for the
+	// `sameId` helper; nmade how many of them are set.
+	made  [4]madeID
+	nmade int
 }
+
+// madeID is an id a rendering made and its prefix.
+type madeID struct{ prefix, id string }
 
 // NewRequest builds a Request from an incoming HTTP request whose body has
 // already been read, and the path parameters its route matched.
@@ -88,10 +95,43 @@ func (r *Request) SetIDs(ids func(prefix string) string) { r.ids = ids }
 func (r *Request) NewID(prefix string) string { return r.newID(prefix) }
 
 func (r *Request) newID(prefix string) string {
+	var id string
 	if r.ids != nil {
-		return r.ids(prefix)
+		id = r.ids(prefix)
+	} else {
+		id = NewID(prefix)
 	}
-	return NewID(prefix)
+	r.remember(prefix, id)
+	return id
+}
+
+// remember notes id as the last the rendering made with prefix. Past
+// len(made) prefixes, the oldest is forgotten.
+func (r *Request) remember(prefix, id string) {
+	for i := range r.nmade {
+		if r.made[i].prefix == prefix {
+			r.made[i].id = id
+			return
+		}
+	}
+	if r.nmade == len(r.made) {
+		copy(r.made[:], r.made[1:])
+		r.nmade--
+	}
+	r.made[r.nmade] = madeID{prefix, id}
+	r.nmade++
+}
+
+// sameID is the id the rendering last made with prefix (the object's own
+// id, for a client_secret or a url that names it), or a new one if it
+// made none.
+func (r *Request) sameID(prefix string) string {
+	for i := range r.nmade {
+		if r.made[i].prefix == prefix {
+			return r.made[i].id
+		}
+	}
+	return r.newID(prefix)
 }
 
 // QueryValues returns the parsed query (nil when there is none).

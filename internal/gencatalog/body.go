@@ -71,8 +71,9 @@ func echoParams(n *node, s shapeInfo, skip string) {
 	}
 }
 
-// idOrigin is a fixture's id that stands for a path parameter.
-type idOrigin struct{ id, param string }
+// idOrigin is a fixture's id that stands for a path parameter, or, when
+// self is set, for the id a create makes (its `{{sameId}}` template).
+type idOrigin struct{ id, param, self string }
 
 // looksLikeID accepts Stripe ids ("ch_1Pga..."), not words or codes.
 func looksLikeID(v string) bool {
@@ -94,7 +95,7 @@ func (g *gen) paramOrigins(body *node, s shapeInfo, self, selfParam string) []id
 				return
 			}
 		}
-		out = append(out, idOrigin{id, param})
+		out = append(out, idOrigin{id: id, param: param})
 	}
 	add(self, selfParam)
 	for _, i := range s.params {
@@ -154,7 +155,11 @@ func substituteIDs(s string, origins []idOrigin) *node {
 		}
 		found = true
 		b.WriteString(innerJSON(rest[:at]))
-		b.WriteString("{{urlParam '" + which.param + "'}}")
+		if which.self != "" {
+			b.WriteString(which.self)
+		} else {
+			b.WriteString("{{urlParam '" + which.param + "'}}")
+		}
 		rest = rest[at+len(which.id):]
 	}
 	if !found {
@@ -251,8 +256,14 @@ func (g *gen) successBody(r seedRoute, s shapeInfo, p plan) (string, error) {
 			origins = g.paramOrigins(out, s, out.getString("id"), param)
 			out.set("id", urlParamString(param))
 		case "create":
-			if prefix := idPrefix(out.getString("id")); prefix != "" {
+			if fixtureID := out.getString("id"); idPrefix(fixtureID) != "" {
+				prefix := idPrefix(fixtureID)
 				out.set("id", tplNode(`"{{id '`+prefix+`'}}"`))
+				// What names the object itself (a client_secret, a
+				// refunds url) names the id the create makes.
+				if looksLikeID(fixtureID) {
+					origins = append([]idOrigin{{id: fixtureID, self: "{{sameId '" + prefix + "'}}"}}, origins...)
+				}
 			}
 			born, _ := out.int("created")
 			if c := out.get("created"); c != nil && c.kind == 'n' {
