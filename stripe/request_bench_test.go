@@ -49,3 +49,16 @@ func BenchmarkRequestSide(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkShapeOf measures a charge create's shape, its body decoded.
+func BenchmarkShapeOf(b *testing.B) {
+	req := &render.Request{Body: []byte("amount=2000&currency=usd&source=tok_visa&description=Order+6735&metadata[order_id]=6735"),
+		ContentType: "application/x-www-form-urlencoded"}
+	req.BodyPairs()
+	b.ReportAllocs()
+	for b.Loop() {
+		if s := shapeOf(req); len(s.holes) != 3 {
+			b.Fatalf("shape %q", s.key)
+		}
+	}
+}

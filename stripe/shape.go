@@ -1,7 +1,6 @@
 package stripe
 
 import (
-	"bytes"
 	"mime"
 	"net/url"
 	"strconv"
@@ -31,26 +30,34 @@ type shapeHole struct {
 	integer bool
 }
 
-// keptParams are the parameters (by the name before any '[') whose value
-// always belongs to the shape: the test values that decide a create's
-// outcome (testValue) and the choices that change a create beyond their
-// echo.
-var keptParams = map[string]bool{
-	"source": true, "card": true, "payment_method": true, "payment_method_data": true, "payment_method_types": true,
-	"payment_method_options": true, "customer": true, "confirm": true, "capture": true, "capture_method": true,
-	"confirmation_method": true, "currency": true, "type": true, "status": true, "expand": true, "return_url": true,
-	"setup_future_usage": true, "off_session": true, "mandate": true, "mandate_data": true, "usage": true,
-	"default_source": true, "invoice_settings": true, "tax": true, "tax_id_data": true, "test_clock": true,
-	"automatic_payment_methods": true, "application_fee_amount": true, "transfer_data": true, "on_behalf_of": true,
-	"price": true, "prices": true, "items": true, "product": true, "recurring": true, "interval": true,
-	"interval_count": true, "trial_period_days": true, "quantity": true, "unit_amount": true, "tiers": true,
+// keptParam reports whether the parameter root (the name before any
+// '[') always belongs to the shape: the test values that decide a
+// create's outcome (testValue) and the choices that change a create beyond
+// their echo. (A switch: cheaper than a map's hash for each pair.)
+func keptParam(root string) bool {
+	switch root {
+	case "source", "card", "payment_method", "payment_method_data", "payment_method_types",
+		"payment_method_options", "customer", "confirm", "capture", "capture_method",
+		"confirmation_method", "currency", "type", "status", "expand", "return_url",
+		"setup_future_usage", "off_session", "mandate", "mandate_data", "usage",
+		"default_source", "invoice_settings", "tax", "tax_id_data", "test_clock",
+		"automatic_payment_methods", "application_fee_amount", "transfer_data", "on_behalf_of",
+		"price", "prices", "items", "product", "recurring", "interval",
+		"interval_count", "trial_period_days", "quantity", "unit_amount", "tiers":
+		return true
+	}
+	return false
 }
 
-// textParams are the parameters (by the name before any '[') whose string
-// values are plain text a create echoes: they may be holes.
-var textParams = map[string]bool{
-	"description": true, "email": true, "receipt_email": true, "name": true, "phone": true, "metadata": true,
-	"statement_descriptor": true, "statement_descriptor_suffix": true,
+// textParam reports whether the parameter root's string values are
+// plain text a create echoes: they may be holes.
+func textParam(root string) bool {
+	switch root {
+	case "description", "email", "receipt_email", "name", "phone", "metadata",
+		"statement_descriptor", "statement_descriptor_suffix":
+		return true
+	}
+	return false
 }
 
 // shapeOf is the shape of req's body. It reads the pairs the request
@@ -60,11 +67,19 @@ func shapeOf(req *render.Request) formShape {
 	if len(req.Body) == 0 || !formContent(req.ContentType) || req.Body[0] == '{' {
 		return wholeShape(req)
 	}
-	if bytes.ContainsAny(req.Body, "; \t\r\n{") {
-		return wholeShape(req)
+	// One pass: no byte that makes the body its own shape, and the
+	// pieces counted.
+	pieces := 1
+	for _, c := range req.Body {
+		switch c {
+		case ';', ' ', '\t', '\r', '\n', '{':
+			return wholeShape(req)
+		case '&':
+			pieces++
+		}
 	}
 	pairs, ok := req.BodyPairs()
-	if !ok || len(pairs) != bytes.Count(req.Body, []byte("&"))+1 {
+	if !ok || len(pairs) != pieces {
 		return wholeShape(req)
 	}
 	var repeated map[string]bool
@@ -91,7 +106,7 @@ func shapeOf(req *render.Request) formShape {
 		b.WriteString(strconv.Itoa(len(pr.Key)))
 		b.WriteByte(':')
 		b.WriteString(pr.Key)
-		hole := !keptParams[root]
+		hole := !keptParam(root)
 		if hole {
 			if len(pairs) > repeatScan {
 				hole = !repeated[pr.Key]
@@ -103,7 +118,7 @@ func shapeOf(req *render.Request) formShape {
 		case hole && integerValue(pr.Value):
 			b.WriteByte('#')
 			holes = appendHole(holes, len(pairs), shapeHole{pair: i, integer: true})
-		case hole && textParams[root] && textValue(pr.Value):
+		case hole && textParam(root) && textValue(pr.Value):
 			b.WriteByte('$')
 			holes = appendHole(holes, len(pairs), shapeHole{pair: i})
 		default:

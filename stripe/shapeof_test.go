@@ -9,6 +9,41 @@ import (
 	"github.com/routedeck/routedeck/render"
 )
 
+// keptParams and textParams are keptParam and textParam as first
+// written, maps: the definitions the switches keep.
+var keptParams = map[string]bool{
+	"source": true, "card": true, "payment_method": true, "payment_method_data": true, "payment_method_types": true,
+	"payment_method_options": true, "customer": true, "confirm": true, "capture": true, "capture_method": true,
+	"confirmation_method": true, "currency": true, "type": true, "status": true, "expand": true, "return_url": true,
+	"setup_future_usage": true, "off_session": true, "mandate": true, "mandate_data": true, "usage": true,
+	"default_source": true, "invoice_settings": true, "tax": true, "tax_id_data": true, "test_clock": true,
+	"automatic_payment_methods": true, "application_fee_amount": true, "transfer_data": true, "on_behalf_of": true,
+	"price": true, "prices": true, "items": true, "product": true, "recurring": true, "interval": true,
+	"interval_count": true, "trial_period_days": true, "quantity": true, "unit_amount": true, "tiers": true,
+}
+
+var textParams = map[string]bool{
+	"description": true, "email": true, "receipt_email": true, "name": true, "phone": true, "metadata": true,
+	"statement_descriptor": true, "statement_descriptor_suffix": true,
+}
+
+// TestParamSwitchesLikeMaps holds the switches to the maps, on their
+// names and on others.
+func TestParamSwitchesLikeMaps(t *testing.T) {
+	names := []string{"", "amount", "Source", "sources", "metadata[a]", "descriptio", "card "}
+	for k := range keptParams {
+		names = append(names, k)
+	}
+	for k := range textParams {
+		names = append(names, k)
+	}
+	for _, n := range names {
+		if keptParam(n) != keptParams[n] || textParam(n) != textParams[n] {
+			t.Errorf("%q: keptParam %v textParam %v; the maps say %v %v", n, keptParam(n), textParam(n), keptParams[n], textParams[n])
+		}
+	}
+}
+
 // shapeOfSplit is shapeOf as it was first written, decoding the body
 // itself: the definition the shape read from the request's pairs keeps.
 // It returns the key and the holes as "i" (text) or "i#" (integer).
