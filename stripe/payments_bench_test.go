@@ -215,7 +215,9 @@ func newConfirmServers(b *testing.B, intents int, body, want string) *confirmSer
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := store.New(store.Options{})
+	// A confirm that pays stores three objects: room for long runs, as
+	// the peer run gives serve (--max-objects 5000000).
+	st, err := store.New(store.Options{MaxObjects: 5_000_000})
 	if err != nil {
 		b.Fatal(err)
 	}
