@@ -5,6 +5,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -354,6 +355,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		out = rendered
 		if v.ContentType == "application/json" {
+			if people {
+				out = indented(out)
+			}
 			h["Content-Type"] = jsonType
 		} else {
 			h.Set("Content-Type", v.ContentType)
@@ -439,6 +443,24 @@ func forPeople(userAgent string) bool {
 		}
 	}
 	return false
+}
+
+// indented is a JSON body as a person reads it: indented two spaces, as
+// the catalog renders it for people. The store keeps an object in the
+// form it was written (compact for a client's create, a charge a confirm
+// wrote, a balance transaction), so a person reading it back gets it
+// indented here; a body already indented, or not JSON, is left as it is.
+func indented(body string) string {
+	if len(body) < 2 || (body[0] != '{' && body[0] != '[') || body[1] == '\n' {
+		return body
+	}
+	var b bytes.Buffer
+	b.Grow(len(body) + len(body)/2)
+	if json.Indent(&b, []byte(body), "", "  ") != nil {
+		return body
+	}
+	b.WriteByte('\n')
+	return b.String()
 }
 
 // pick applies a Prefer header (Prism's convention): "code=402" picks the
