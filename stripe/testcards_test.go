@@ -3,6 +3,7 @@ package stripe_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -324,27 +325,10 @@ func TestTestValuePrecedence(t *testing.T) {
 		t.Fatal("no confirm route")
 	}
 	post := func(form string, header ...string) int {
-		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/payment_intents/pi_1/confirm", strings.NewReader(form))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		res, err := ts.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
+		code, _ := postForm(t, ts, "/v1/payment_intents/pi_1/confirm", form, header...)
+		return code
 	}
-	reason := func() string {
-		select {
-		case e := <-events:
-			return e.Reason
-		case <-time.After(2 * time.Second):
-			t.Fatal("no event")
-		}
-		return ""
-	}
+	reason := func() string { return nextReason(t, events) }
 	declined := "payment_method=pm_card_chargeDeclinedInsufficientFunds"
 	if got := post(declined); got != 402 {
 		t.Errorf("declining card: %d, want 402", got)
@@ -382,4 +366,41 @@ func TestCommonDeclines(t *testing.T) {
 	if u := stripe.CommonDeclines()[1].DocURL(); u != "https://stripe.com/docs/error-codes/card-declined" {
 		t.Errorf("DocURL %s", u)
 	}
+}
+
+// postForm posts form to ts at path with the header pairs given, and
+// returns the answer's status and body.
+func postForm(t *testing.T, ts *httptest.Server, path, form string, header ...string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, ts.URL+path, strings.NewReader(form))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, body
+}
+
+// nextReason is the Reason of the next request event, failing t when
+// none comes within 2 s.
+func nextReason(t *testing.T, events <-chan server.Event) string {
+	t.Helper()
+	select {
+	case e := <-events:
+		return e.Reason
+	case <-time.After(2 * time.Second):
+		t.Fatal("no event")
+	}
+	return ""
 }

@@ -2,12 +2,9 @@ package stripe_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
-	"time"
 )
 
 // A number that is not one of Stripe's test cards is refused wherever a
@@ -21,33 +18,14 @@ func TestNonTestNumbersRefusedWherever(t *testing.T) {
 	defer stop()
 	post := func(path string, form url.Values, header ...string) (int, map[string]any) {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, ts.URL+path, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		res, err := ts.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
+		code, b := postForm(t, ts, path, form.Encode(), header...)
 		var v map[string]any
 		if err := json.Unmarshal(b, &v); err != nil {
 			t.Fatalf("%s: %v: %s", path, err, b)
 		}
-		return res.StatusCode, v
+		return code, v
 	}
-	reason := func() string {
-		t.Helper()
-		select {
-		case e := <-events:
-			return e.Reason
-		case <-time.After(2 * time.Second):
-			t.Fatal("no event")
-		}
-		return ""
-	}
+	reason := func() string { return nextReason(t, events) }
 	numbers := []struct {
 		number, code, declineCode, why string
 	}{
