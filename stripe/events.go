@@ -5,7 +5,8 @@ package stripe
 // for a PaymentIntent, its latest charge) is read; after it, read again.
 // What differs becomes events, in the order Stripe sends them:
 //
-//   - a create: "<type>.created" (customer.created, product.created, ...);
+//   - a create: "<type>.created" (customer.created, product.created, ...),
+//     but a charge's is charge.succeeded or charge.failed;
 //   - a delete: "<type>.deleted", data.object the object as it was;
 //   - a PaymentIntent's new or changed charge first: charge.succeeded,
 //     charge.failed, charge.captured, charge.refunded (else charge.updated);
@@ -110,7 +111,7 @@ func (s *State) raise(ctx context.Context, w *before, req *render.Request, ans s
 		if err != nil || silent(obj.Type) {
 			return
 		}
-		s.emit(ctx, req, eventPrefix(obj.Type)+".created", obj.JSON, nil)
+		s.emit(ctx, req, createdEvent(obj), obj.JSON, nil)
 		if obj.Type == "payment_intent" {
 			// Created with confirm=true: its charge and status follow.
 			s.changed(ctx, req, nil, &obj, nil)
@@ -277,6 +278,21 @@ func eventPrefix(typ string) string {
 		return "customer.subscription"
 	}
 	return typ
+}
+
+// createdEvent names the event of a created object: "<type>.created",
+// but a charge's is charge.succeeded or charge.failed, as Stripe has no
+// charge.created.
+func createdEvent(obj store.Object) string {
+	switch {
+	case obj.Type != "charge":
+		return eventPrefix(obj.Type) + ".created"
+	case !strings.Contains(obj.JSON, `"failed"`):
+		// No member says failed (a byte search, far cheaper than
+		// reading the 3 KB charge's members for its status).
+		return "charge.succeeded"
+	}
+	return chargeEvent(nil, view(obj.JSON))
 }
 
 // chargeEvent names what happened to a charge.

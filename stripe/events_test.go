@@ -258,3 +258,40 @@ func TestStrictEventsAndEndpointsAre404(t *testing.T) {
 		}
 	}
 }
+
+// A charge created by POST /v1/charges is announced as Stripe announces
+// it: charge.succeeded (Stripe has no charge.created), captured or not,
+// with a test card or without one; capturing it later is charge.captured.
+func TestEventsChargeCreate(t *testing.T) {
+	sc, got := eventsFlow(t)
+	ctx := context.Background()
+	for _, p := range []*stripego.ChargeCreateParams{
+		{Amount: stripego.Int64(300), Currency: stripego.String("usd"), Source: &stripego.PaymentSourceSourceParams{Token: stripego.String("tok_visa")}},
+		{Amount: stripego.Int64(400), Currency: stripego.String("usd")},
+		{Amount: stripego.Int64(500), Currency: stripego.String("usd"), Capture: stripego.Bool(false), Source: &stripego.PaymentSourceSourceParams{Token: stripego.String("tok_visa")}},
+	} {
+		from := got.len()
+		ch, err := sc.V1Charges.Create(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		types, events := got.since(from)
+		if want := []string{"charge.succeeded"}; !slices.Equal(types, want) {
+			t.Errorf("charge %d created: %v; want %v", *p.Amount, types, want)
+			continue
+		}
+		var obj struct{ ID string }
+		if err := json.Unmarshal(events[0].Data.Object, &obj); err != nil || obj.ID != ch.ID {
+			t.Errorf("charge.succeeded names %q (%v); want %s", obj.ID, err, ch.ID)
+		}
+		if !ch.Captured {
+			from = got.len()
+			if _, err := sc.V1Charges.Capture(ctx, ch.ID, nil); err != nil {
+				t.Fatal(err)
+			}
+			if types, _ := got.since(from); !slices.Contains(types, "charge.captured") {
+				t.Errorf("capture raised %v; want charge.captured", types)
+			}
+		}
+	}
+}
