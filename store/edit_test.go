@@ -131,7 +131,7 @@ func TestUpdateWithEditLayout(t *testing.T) {
 			if errs[0] != nil {
 				return
 			}
-			if p, l := plain.byID["pi_1"], laid.byID["pi_1"]; p.obj != l.obj || !reflect.DeepEqual(p.fields, l.fields) {
+			if p, l := plain.byID.get("pi_1"), laid.byID.get("pi_1"); p.obj != l.obj || !reflect.DeepEqual(p.fields, l.fields) {
 				t.Errorf("plain update stored %+v %v;\nwith layout %+v %v", p.obj, p.fields, l.obj, l.fields)
 			}
 			queries := []map[string]string{{"status": "succeeded"}, {"amount": "3000"}, {"payment_method": "pm_123"},
@@ -144,7 +144,7 @@ func TestUpdateWithEditLayout(t *testing.T) {
 					t.Errorf("filter %v: plain %+v %v; with layout %+v %v", q, p, err1, l, err2)
 				}
 			}
-			fs := laid.byID["pi_1"].fields
+			fs := laid.byID.get("pi_1").fields
 			_, took := laid.entryEdited(editBase, plain.seedFields(t, editBase), Object{ID: "pi_1", Type: "payment_intent", Created: 1, JSON: js, Layout: EditLayout(editBase, js, edits)})
 			if took != c.took {
 				t.Errorf("the layout was taken: %v, want %v (fields %v)", took, c.took, fs)

@@ -327,10 +327,10 @@ func (m *Memory) loadObject(r fileRecord) error {
 	if err != nil {
 		return err
 	}
-	if m.byID[r.ID] != nil {
+	if m.byID.get(r.ID) != nil {
 		return fmt.Errorf("object %q appears twice", r.ID)
 	}
-	if len(m.byID) >= m.max {
+	if m.byID.len() >= m.max {
 		return fmt.Errorf("more objects than the maximum of %d", m.max)
 	}
 	m.add(e)

@@ -13,7 +13,7 @@ var errTwoCursors = errors.New("store: a list takes starting_after or ending_bef
 // included, is checked); exact says it holds only objects of q's Type and
 // Parent, so a count without filters needs no scan. The caller holds the
 // store's read lock.
-func page(x index, exact bool, q Query, ids map[string]*entry) (Page, error) {
+func page(x index, exact bool, q Query, ids func(string) *entry) (Page, error) {
 	if q.StartingAfter != "" && q.EndingBefore != "" {
 		return Page{}, errTwoCursors
 	}
@@ -36,7 +36,7 @@ func page(x index, exact bool, q Query, ids map[string]*entry) (Page, error) {
 	}
 	switch {
 	case q.EndingBefore != "":
-		c := ids[q.EndingBefore]
+		c := ids(q.EndingBefore)
 		if c == nil {
 			return Page{}, &NotFoundError{ID: q.EndingBefore, Param: "ending_before"}
 		}
@@ -54,7 +54,7 @@ func page(x index, exact bool, q Query, ids map[string]*entry) (Page, error) {
 		slices.Reverse(p.Data)
 	default:
 		if q.StartingAfter != "" {
-			c := ids[q.StartingAfter]
+			c := ids(q.StartingAfter)
 			if c == nil {
 				return Page{}, &NotFoundError{ID: q.StartingAfter, Param: "starting_after"}
 			}

@@ -254,7 +254,7 @@ func (m *Memory) storedAt(js string, i int, id string) (int, *Filled) {
 	m.mu.RLock()
 	var stored string
 	var fill *Filled
-	if e := m.byID[id]; e != nil {
+	if e := m.byID.get(id); e != nil {
 		stored, fill = e.obj.JSON, e.obj.Filled
 	}
 	m.mu.RUnlock()
@@ -304,7 +304,7 @@ func (m *Memory) GetEvent(_ context.Context, id string) (Object, error) {
 // Query.Type filter as for objects; cursors name events.
 func (m *Memory) ListEvents(_ context.Context, q Query) (p Page, err error) {
 	m.readEvents(func() {
-		p, err = page(m.events.idx, q.Type == "" && q.Parent == "", q, m.events.byID)
+		p, err = page(m.events.idx, q.Type == "" && q.Parent == "", q, func(id string) *entry { return m.events.byID[id] })
 	})
 	return p, err
 }

@@ -66,7 +66,7 @@ type Memory struct {
 	seed                    []*entry
 
 	mu       sync.RWMutex
-	byID     map[string]*entry
+	byID     idTable
 	all      index
 	byType   map[string]*index
 	children map[string]*index
@@ -195,7 +195,7 @@ func (m *Memory) prepareKnown(obj Object, known knownObject) (entry, error) {
 
 // clear empties the store; the caller holds mu (or owns m alone).
 func (m *Memory) clear() {
-	m.byID = map[string]*entry{}
+	m.byID = idTable{}
 	m.all = nil
 	m.byType = map[string]*index{}
 	m.children = map[string]*index{}
@@ -217,7 +217,7 @@ func (m *Memory) reseed() {
 // Get returns the object with id.
 func (m *Memory) Get(_ context.Context, id string) (Object, error) {
 	m.mu.RLock()
-	e := m.byID[id]
+	e := m.byID.get(id)
 	if e == nil {
 		m.mu.RUnlock()
 		return Object{}, &NotFoundError{ID: id}
@@ -236,14 +236,16 @@ func (m *Memory) Put(_ context.Context, obj Object) (Object, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	old := m.byID[obj.ID]
+	m.byID.init()
+	old, at, hash := m.byID.find(obj.ID) // one probe: the id's entry, or where it goes
 	if old == nil {
-		if len(m.byID) >= m.max {
+		if m.byID.len() >= m.max {
 			return Object{}, &FullError{Max: m.max, ID: obj.ID}
 		}
 		m.nextSeq++
 		e.seq = m.nextSeq
-		m.add(e)
+		m.byID.insertAt(at, hash, e)
+		m.index(e)
 	} else {
 		e = m.replace(old, e)
 	}
@@ -260,7 +262,7 @@ func (m *Memory) Put(_ context.Context, obj Object) (Object, error) {
 func (m *Memory) Update(_ context.Context, id string, fn func(Object) (Object, error)) (Object, error) {
 	for {
 		m.mu.RLock()
-		cur := m.byID[id]
+		cur := m.byID.get(id)
 		var obj Object
 		var rev uint64
 		var fs fields
@@ -286,7 +288,7 @@ func (m *Memory) Update(_ context.Context, id string, fn func(Object) (Object, e
 			}
 		}
 		m.mu.Lock()
-		old := m.byID[id]
+		old := m.byID.get(id)
 		if old == nil {
 			m.mu.Unlock()
 			return Object{}, &NotFoundError{ID: id}
@@ -304,7 +306,13 @@ func (m *Memory) Update(_ context.Context, id string, fn func(Object) (Object, e
 
 // add indexes a new entry; the caller holds mu.
 func (m *Memory) add(e *entry) {
-	m.byID[e.obj.ID] = e
+	m.byID.set(e)
+	m.index(e)
+}
+
+// index puts a new entry, already in byID, in the other indexes; the
+// caller holds mu.
+func (m *Memory) index(e *entry) {
 	m.all.insert(e)
 	indexIn(m.byType, e.obj.Type).insert(e)
 	if e.obj.Parent != "" {
@@ -315,7 +323,7 @@ func (m *Memory) add(e *entry) {
 
 // drop unindexes an entry; the caller holds mu.
 func (m *Memory) drop(e *entry) {
-	delete(m.byID, e.obj.ID)
+	m.byID.delete(e.obj.ID)
 	m.all.remove(e)
 	removeFrom(m.byType, e.obj.Type, e)
 	if e.obj.Parent != "" {
@@ -366,7 +374,7 @@ func removeFrom(m map[string]*index, k string, e *entry) {
 func (m *Memory) Delete(_ context.Context, id string, cascade bool) ([]Object, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e := m.byID[id]
+	e := m.byID.get(id)
 	if e == nil {
 		return nil, &NotFoundError{ID: id}
 	}
@@ -383,7 +391,7 @@ func (m *Memory) Delete(_ context.Context, id string, cascade bool) ([]Object, e
 	}
 	out := make([]Object, 0, len(gone))
 	for _, g := range gone {
-		if m.byID[g.obj.ID] != g {
+		if m.byID.get(g.obj.ID) != g {
 			continue // already gone: parents that form a cycle
 		}
 		m.drop(g)
@@ -399,7 +407,7 @@ func (m *Memory) List(_ context.Context, q Query) (Page, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	exact := q.Parent == "" || q.Type == "" // a selection by parent holds every type
-	return page(m.narrowest(q, m.selection(q)), exact, q, m.byID)
+	return page(m.narrowest(q, m.selection(q)), exact, q, m.byID.get)
 }
 
 // selection is the index q's Parent or Type selects; the caller holds mu.
@@ -439,7 +447,7 @@ func (m *Memory) Stats() Stats {
 	}
 	return Stats{
 		Version:         m.version,
-		Objects:         len(m.byID),
+		Objects:         m.byID.len(),
 		Types:           types,
 		Events:          len(m.events.idx),
 		IdempotencyKeys: len(m.keys.byKey),

@@ -21,7 +21,7 @@ func TypeOf(ctx context.Context, st Store, id string) (string, error) {
 func (m *Memory) TypeOf(_ context.Context, id string) (string, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	if e := m.byID[id]; e != nil {
+	if e := m.byID.get(id); e != nil {
 		return e.obj.Type, nil
 	}
 	return "", &NotFoundError{ID: id}
