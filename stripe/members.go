@@ -2,6 +2,7 @@ package stripe
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"sync"
 	"unsafe"
@@ -40,20 +41,131 @@ type span32 struct{ start, end int32 }
 
 func (s span32) of(b []byte) []byte { return b[s.start:s.end] }
 
-// readMembers reads the top-level members of the object b.
+// readMembers reads the top-level members of the object b, as
+// topMembers reads them.
 func readMembers(b []byte) members {
-	var buf [96]keyValue // on the stack for most objects
-	kv, ok := topMembers(b, buf[:0])
-	if !ok || len(b) > 1<<31-1 {
+	if len(b) > 1<<31-1 {
 		return members{b: b}
 	}
-	at := make([]memberAt, len(kv))
-	for i, m := range kv {
-		k, v := offset(b, m.key), offset(b, m.value)
-		at[i] = memberAt{span32{k, k + int32(len(m.key))}, span32{v, v + int32(len(m.value))}}
+	var buf [96]memberAt // on the stack for most objects
+	at, ok := scanMembers(b, buf[:0])
+	if !ok {
+		return members{b: b}
 	}
-	return members{b: b, at: at, ok: true}
+	return members{b: b, at: append(make([]memberAt, 0, len(at)), at...), ok: true}
 }
+
+// scanMembers is topMembers giving the members as offsets, appended to
+// dst, in one pass: a name is read and checked plain (printable ASCII,
+// no escape) in one loop, and the commonest values (strings, numbers,
+// literals) are found in line. b is shorter than 2 GiB.
+func scanMembers(b []byte, dst []memberAt) ([]memberAt, bool) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return nil, false
+	}
+	if i = skipSpace(b, i+1); i < len(b) && b[i] == '}' {
+		return dst, skipSpace(b, i+1) == len(b)
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return nil, false
+		}
+		k := i + 1
+		j := k
+		for j+8 <= len(b) && plainWord(binary.LittleEndian.Uint64(b[j:])) {
+			j += 8
+		}
+		for j < len(b) && nameBytes[b[j]] == plainName {
+			j++
+		}
+		if j >= len(b) || b[j] != '"' {
+			return nil, false // unended, or a name topMembers does not take plainly
+		}
+		key := span32{int32(k), int32(j)}
+		if i = j + 1; i >= len(b) || b[i] != ':' {
+			if i = skipSpace(b, i); i >= len(b) || b[i] != ':' {
+				return nil, false
+			}
+		}
+		if i++; i < len(b) && isJSONSpace(b[i]) {
+			i = skipSpace(b, i)
+		}
+		if i >= len(b) {
+			return nil, false
+		}
+		start := i
+		switch c := b[i]; {
+		case c == '"':
+			for i++; i+8 <= len(b) && plainWord(binary.LittleEndian.Uint64(b[i:])); {
+				i += 8
+			}
+			for ; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+			if i >= len(b) {
+				return nil, false
+			}
+			i++
+		case c == '{' || c == '[':
+			end, err := valueEnd(b, i)
+			if err != nil {
+				return nil, false
+			}
+			i = end
+		default:
+			for i < len(b) && !scalarEnds[b[i]] {
+				i++
+			}
+			if i == start {
+				return nil, false
+			}
+		}
+		dst = append(dst, memberAt{key, span32{int32(start), int32(i)}})
+		if i < len(b) && isJSONSpace(b[i]) {
+			i = skipSpace(b, i)
+		}
+		switch {
+		case i < len(b) && b[i] == ',':
+			if i++; i < len(b) && isJSONSpace(b[i]) {
+				i = skipSpace(b, i)
+			}
+		case i < len(b) && b[i] == '}':
+			return dst, skipSpace(b, i+1) == len(b)
+		default:
+			return nil, false
+		}
+	}
+}
+
+// scalarEnds are the bytes that end a number or literal (valueEnd's).
+var scalarEnds = [256]bool{',': true, '}': true, ']': true, ' ': true, '\n': true, '\t': true, '\r': true}
+
+// nameBytes classes the bytes of a member's name: plainName for those of
+// a plain one (printable ASCII but the quote and the backslash).
+var nameBytes = func() (t [256]byte) {
+	for c := 0x20; c < 0x7f; c++ {
+		if c != '"' && c != '\\' {
+			t[c] = plainName
+		}
+	}
+	return t
+}()
+
+const plainName = 1
+
+// plainWord reports whether none of the eight bytes of w (read from
+// text) is a quote, a backslash, a control byte or past ASCII's
+// printable range; it may say no of some plain words.
+func plainWord(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote, backslash := w^(ones*'"'), w^(ones*'\\')
+	return ((w-ones*0x20)&^w|(quote-ones)&^quote|(backslash-ones)&^backslash|(w+ones)|w)&highs == 0
+}
+
+func isJSONSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
 
 // offset is where sub, a slice of b, starts in b.
 func offset(b, sub []byte) int32 { return int32(cap(b) - cap(sub)) }

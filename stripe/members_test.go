@@ -3,8 +3,10 @@ package stripe
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -154,5 +156,23 @@ func TestReadIntentTakesOnlyTheWatchedText(t *testing.T) {
 	}
 	if got := l.readIntent(context.Background(), "pi_1", view(js)); !got.ok || &got.at[0] == &w.members.at[0] {
 		t.Error("a request that watched nothing was given the watched members")
+	}
+}
+
+// The member scanner reads names and strings eight bytes at a time: a
+// quote, a backslash, a control byte, DEL or a byte past ASCII at any
+// place of a long name or string value is found as topMembers finds it.
+func TestScanMembersFindsEveryByte(t *testing.T) {
+	for _, special := range []string{`"`, `\"`, `\\`, `\n`, "\n", "\x00", "\x1f", "\x7f", "é", "\xff", " ", "}", ","} {
+		for at := range 20 {
+			word := strings.Repeat("a", at) + special + strings.Repeat("b", 19-at)
+			for _, body := range []string{
+				`{"` + word + `":1,"status":"x"}`,
+				`{"id":"` + word + `","status":"requires_action"}`,
+				`{"payment_method_configuration_details":"` + word + `","n":12345678901234567890}`,
+			} {
+				checkMembers(t, fmt.Sprintf("%q at %d in %s", special, at, body), []byte(body), membersSets)
+			}
+		}
 	}
 }
