@@ -193,3 +193,67 @@ func TestAppendEventAroundFindsTheIDAnywhere(t *testing.T) {
 		}
 	}
 }
+
+// Events of two kinds appended around objects in turn (a paying
+// confirm's charge.succeeded and payment_intent.succeeded) share the
+// fields of the last of their kind, and read back, filters included, as
+// the same events appended whole.
+func TestAppendEventAroundKindsInTurn(t *testing.T) {
+	ctx := context.Background()
+	whole, err := New(Options{MaxEvents: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parted, err := New(Options{MaxEvents: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept [2][]*entry
+	for i := range 10 {
+		kind := i % 2
+		id := fmt.Sprintf("ch_%02d", i)
+		obj := fmt.Sprintf(`{"id":%q,"object":"charge","amount":%d,"paid":true}`, id, 1000+i)
+		typ := "charge.succeeded"
+		if kind == 1 {
+			id = fmt.Sprintf("pi_%02d", i)
+			obj = fmt.Sprintf(`{"id":%q,"object":"payment_intent","amount":%d,"status":"succeeded","customer":null}`, id, 2000+i)
+			typ = "payment_intent.succeeded"
+		}
+		before := fmt.Sprintf(`{"id":"evt_%02d","object":"event","created":18000000%02d,"data":{"object":`, i, i)
+		after := fmt.Sprintf(`},"pending_webhooks":%d,"type":%q}`, kind, typ)
+		for _, m := range []*Memory{whole, parted} {
+			if _, err := m.Put(ctx, Object{ID: id, Type: "x", JSON: obj}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stored, err := parted.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evID := fmt.Sprintf("evt_%02d", i)
+		if err := parted.AppendEventAround(ctx, Object{ID: evID, Type: "event"}, before, stored.JSON, after); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := whole.AppendEvent(ctx, Object{ID: evID, Type: "event", JSON: before + obj + after}); err != nil {
+			t.Fatal(err)
+		}
+		parted.mu.RLock()
+		kept[kind] = append(kept[kind], parted.events.byID[evID])
+		parted.mu.RUnlock()
+	}
+	for kind, es := range kept {
+		for _, e := range es[1:] {
+			if len(e.fields) == 0 || &e.fields[0] != &es[0].fields[0] {
+				t.Errorf("kind %d: event %s keeps fields of its own, not its kind's", kind, e.obj.ID)
+			}
+		}
+	}
+	for _, q := range []Query{{}, {Equal: map[string]string{"type": "charge.succeeded"}}, {Equal: map[string]string{"pending_webhooks": "1"}},
+		{Equal: map[string]string{"id": "evt_07"}}, {Created: Range{Gte: ptr(int64(1800000006))}}} {
+		want, err1 := whole.ListEvents(ctx, q)
+		got, err2 := parted.ListEvents(ctx, q)
+		if err1 != nil || err2 != nil || !reflect.DeepEqual(got, want) || len(want.Data) == 0 {
+			t.Errorf("ListEvents(%+v):\n got %+v %v\nwant %+v %v", q, got, err2, want, err1)
+		}
+	}
+}

@@ -97,10 +97,11 @@ func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before, objec
 }
 
 // shiftedFields are fs with the offsets at or past at moved by shift:
-// the fields of the last event appended around an object when they are
+// the fields of a recent event appended around an object when they are
 // the same (events of one kind, their texts of the same lengths, share
 // them: fields never change once stored), else fs moved (in place unless
-// shared says fs is a layout's, which must be left alone).
+// shared says fs is a layout's, which must be left alone), kept for the
+// next events in place of the oldest kept.
 func (m *Memory) shiftedFields(fs fields, at int, shift uint32, shared bool) fields {
 	moved := func(f field) field {
 		if int(f.key) >= at {
@@ -111,27 +112,39 @@ func (m *Memory) shiftedFields(fs fields, at int, shift uint32, shared bool) fie
 		}
 		return f
 	}
-	if last := m.lastEventFields.Load(); last != nil && len(*last) == len(fs) {
-		same := true
-		for i, f := range fs {
-			if moved(f) != (*last)[i] {
-				same = false
-				break
-			}
-		}
-		if same {
+	for k := range m.eventFields {
+		if last := m.eventFields[k].Load(); last != nil && sameMoved(fs, *last, moved) {
 			return *last
 		}
 	}
-	out := fs // a new variable: only this path puts it on the heap
+	out := new(fields) // kept by eventFields
 	if shared {
-		out = slices.Clone(fs)
+		*out = slices.Clone(fs)
+	} else {
+		*out = fs
 	}
-	for i, f := range out {
-		out[i] = moved(f)
+	for i, f := range *out {
+		(*out)[i] = moved(f)
 	}
-	m.lastEventFields.Store(&out)
-	return out
+	m.eventFields[m.nextEventFields.Add(1)%recentEventFields].Store(out)
+	return *out
+}
+
+// recentEventFields is how many kinds of events' fields shiftedFields
+// keeps for the next events to share.
+const recentEventFields = 4
+
+// sameMoved reports whether moved makes fs into kept.
+func sameMoved(fs, kept fields, moved func(field) field) bool {
+	if len(fs) != len(kept) {
+		return false
+	}
+	for i, f := range fs {
+		if moved(f) != kept[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // partedEntry is an event's entry with its parts, which its parts field

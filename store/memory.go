@@ -79,9 +79,12 @@ type Memory struct {
 	closed   bool
 
 	dropped atomic.Int64
-	// lastEventFields are the fields of the last event appended around
-	// an object (AppendEventAround), which the next may share.
-	lastEventFields atomic.Pointer[fields]
+	// eventFields are the fields of the last events appended around an
+	// object (AppendEventAround), of as many kinds (a paying confirm
+	// raises two in turn), which the next may share; nextEventFields
+	// counts the kinds kept, the oldest replaced.
+	eventFields     [recentEventFields]atomic.Pointer[fields]
+	nextEventFields atomic.Uint32
 	// lastFill is the fill of the last object Put kept filled: the text
 	// of the event that most often follows (AppendEventAround).
 	lastFill atomic.Pointer[Filled]
