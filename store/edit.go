@@ -142,7 +142,7 @@ func (m *Memory) entryEdited(base string, fs fields, obj Object) (e entry, ok bo
 		}
 		kept = append(kept, f)
 	}
-	return entry{obj: obj, fields: append(kept, added...)}, true
+	return newEntry(obj, append(kept, added...)), true
 }
 
 // plainKey reports whether k is where a plain name (no escape, valid

@@ -131,8 +131,8 @@ func TestUpdateWithEditLayout(t *testing.T) {
 			if errs[0] != nil {
 				return
 			}
-			if p, l := plain.byID.get("pi_1"), laid.byID.get("pi_1"); p.obj != l.obj || !reflect.DeepEqual(p.fields, l.fields) {
-				t.Errorf("plain update stored %+v %v;\nwith layout %+v %v", p.obj, p.fields, l.obj, l.fields)
+			if p, l := plain.byID.get("pi_1"), laid.byID.get("pi_1"); p.obj != l.obj || !reflect.DeepEqual(p.fields(), l.fields()) {
+				t.Errorf("plain update stored %+v %v;\nwith layout %+v %v", p.obj, p.fields(), l.obj, l.fields())
 			}
 			queries := []map[string]string{{"status": "succeeded"}, {"amount": "3000"}, {"payment_method": "pm_123"},
 				{"id": "pi_1"}, {"n": "13"}, {"n": "99"}, {"live": "false"}, {"live": "true"}, {"payment_method": "x"},
@@ -144,7 +144,7 @@ func TestUpdateWithEditLayout(t *testing.T) {
 					t.Errorf("filter %v: plain %+v %v; with layout %+v %v", q, p, err1, l, err2)
 				}
 			}
-			fs := laid.byID.get("pi_1").fields
+			fs := laid.byID.get("pi_1").fields()
 			_, took := laid.entryEdited(editBase, plain.seedFields(t, editBase), Object{ID: "pi_1", Type: "payment_intent", Created: 1, JSON: js, Layout: EditLayout(editBase, js, edits)})
 			if took != c.took {
 				t.Errorf("the layout was taken: %v, want %v (fields %v)", took, c.took, fs)
@@ -249,8 +249,8 @@ func FuzzEditLayout(f *testing.F) {
 		if err != nil {
 			t.Fatalf("the layout was taken for invalid JSON %q: %v", js, err)
 		}
-		if !reflect.DeepEqual(e.fields, fs) {
-			t.Fatalf("fields from the layout %v; read %v (%q)", e.fields, fs, js)
+		if !reflect.DeepEqual(e.fields(), fs) {
+			t.Fatalf("fields from the layout %v; read %v (%q)", e.fields(), fs, js)
 		}
 	})
 }
@@ -309,8 +309,8 @@ func TestEditObjectToScalar(t *testing.T) {
 				return
 			}
 			fs, _, _, err := scanTop(js)
-			if err != nil || !reflect.DeepEqual(e.fields, fs) {
-				t.Errorf("fields from the layout %v; read %v %v", e.fields, fs, err)
+			if err != nil || !reflect.DeepEqual(e.fields(), fs) {
+				t.Errorf("fields from the layout %v; read %v %v", e.fields(), fs, err)
 			}
 		})
 	}

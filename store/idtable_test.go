@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 // TestIDTableAgreesWithMap runs random sets, replacements and deletes on
@@ -82,5 +83,14 @@ func TestIDTableFindThenInsert(t *testing.T) {
 		if e := tab.get(id); e == nil || e.obj.ID != id {
 			t.Fatalf("get(%s) = %v", id, e)
 		}
+	}
+}
+
+// TestEntryFitsItsSizeClass keeps an entry, one for every stored object
+// and event, within the 128-byte size class of the allocator: a field
+// more puts every object in the 144-byte class.
+func TestEntryFitsItsSizeClass(t *testing.T) {
+	if size := unsafe.Sizeof(entry{}); size > 128 {
+		t.Errorf("an entry is %d bytes; at most 128 fit its size class", size)
 	}
 }

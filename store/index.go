@@ -3,20 +3,37 @@ package store
 import (
 	"cmp"
 	"slices"
+	"unsafe"
 )
 
 // entry is one stored object with its scalar index. An update that keeps
 // the object's place overwrites its entry in place, under the write lock;
-// readers copy what they need under the read lock.
+// readers copy what they need under the read lock. Every stored object
+// and event has one, so it is kept to 120 bytes (the 128-byte size
+// class): its fields are a pointer and a count, not a slice.
 type entry struct {
-	obj    Object
-	seq    uint64 // the order the id was first stored; breaks ties in Created
-	rev    uint64 // counts the updates of the object, for Update
-	fields fields
+	obj Object
+	seq uint64 // the order the id was first stored; breaks ties in Created
+	rev uint32 // counts the updates of the object, for Update (it may wrap)
+	nf  uint32 // with fp, the fields: fp[:nf]
+	fp  *field
 	// parts, for an event kept as parts, are its JSON not yet joined
 	// (obj.JSON is empty until then; AppendEventAround).
 	parts *eventParts
 }
+
+// newEntry is the entry of obj with fields fs (no sequence number yet).
+func newEntry(obj Object, fs fields) entry {
+	e := entry{obj: obj}
+	e.setFields(fs)
+	return e
+}
+
+// fields is the object's scalar index, sorted by key.
+func (e *entry) fields() fields { return unsafe.Slice(e.fp, e.nf) }
+
+// setFields sets the scalar index; e keeps fs's array, not a copy.
+func (e *entry) setFields(fs fields) { e.fp, e.nf = unsafe.SliceData(fs), uint32(len(fs)) }
 
 // object is the stored object, its JSON joined if it is filled.
 func (e *entry) object() Object { return joined(e.obj) }

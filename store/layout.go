@@ -68,7 +68,7 @@ func (m *Memory) entryFrom(obj Object) (e entry, ok bool) {
 			obj.Created = n
 		}
 	}
-	return entry{obj: obj, fields: l.fields}, true
+	return newEntry(obj, l.fields), true
 }
 
 // A Member is where one top-level member of an object's JSON lies: its

@@ -32,8 +32,8 @@ func TestPutWithLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := m.byID.get("cus_bbbb"); !reflect.DeepEqual(e.fields, read.fields) {
-		t.Errorf("fields from the layout %+v; read %+v", e.fields, read.fields)
+	if e := m.byID.get("cus_bbbb"); !reflect.DeepEqual(e.fields(), read.fields()) {
+		t.Errorf("fields from the layout %+v; read %+v", e.fields(), read.fields())
 	}
 	page, err := m.List(ctx, Query{Type: "customer", Equal: map[string]string{"email": "a@example.com", "n": "12"}})
 	if err != nil || len(page.Data) != 1 {

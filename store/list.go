@@ -101,7 +101,7 @@ func matcher(q Query) func(*entry) bool {
 		for i := range eqs {
 			c := &eqs[i]
 			js := e.source()
-			f, at := e.fields.find(js, c.field, c.guess)
+			f, at := e.fields().find(js, c.field, c.guess)
 			if at < 0 || !f.equals(js, c.value) {
 				return false
 			}

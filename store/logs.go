@@ -75,7 +75,7 @@ func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before, objec
 		return fmt.Errorf("store: append event: %w", err)
 	}
 	e := &pe.entry
-	e.fields = m.shiftedFields(e.fields, len(before), uint32(len(object)-len(empty)), ev.Layout != nil)
+	e.setFields(m.shiftedFields(e.fields(), len(before), uint32(len(object)-len(empty)), ev.Layout != nil))
 	pe.parts = eventParts{before: before, object: object, after: after}
 	e.obj.JSON, e.parts = "", &pe.parts
 	if fill != nil {

@@ -193,7 +193,7 @@ func (m *Memory) prepareKnown(obj Object, known knownObject) (entry, error) {
 			obj.Created = m.now().Unix()
 		}
 	}
-	return entry{obj: obj, fields: fs}, nil
+	return newEntry(obj, fs), nil
 }
 
 // clear empties the store; the caller holds mu (or owns m alone).
@@ -267,10 +267,10 @@ func (m *Memory) Update(_ context.Context, id string, fn func(Object) (Object, e
 		m.mu.RLock()
 		cur := m.byID.get(id)
 		var obj Object
-		var rev uint64
+		var rev uint32
 		var fs fields
 		if cur != nil {
-			obj, rev, fs = cur.obj, cur.rev, cur.fields
+			obj, rev, fs = cur.obj, cur.rev, cur.fields()
 		}
 		m.mu.RUnlock()
 		if cur == nil {

@@ -21,7 +21,7 @@ type valueIndex map[string]*index
 // whether e has a scalar, non-null value there.
 func valueOf(e *entry, name string) (string, bool) {
 	js := e.source()
-	f, ok := e.fields.lookup(js, name)
+	f, ok := e.fields().lookup(js, name)
 	if !ok || f.kind == kindNull {
 		return "", false
 	}
