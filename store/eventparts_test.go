@@ -243,7 +243,7 @@ func TestAppendEventAroundKindsInTurn(t *testing.T) {
 	}
 	for kind, es := range kept {
 		for _, e := range es[1:] {
-			if len(e.fields) == 0 || &e.fields[0] != &es[0].fields[0] {
+			if e.nf == 0 || e.fp != es[0].fp {
 				t.Errorf("kind %d: event %s keeps fields of its own, not its kind's", kind, e.obj.ID)
 			}
 		}
