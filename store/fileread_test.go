@@ -78,7 +78,7 @@ func FuzzDecodeStateFile(f *testing.F) {
 		}
 		for _, e := range m.all {
 			got, err := m2.Get(ctx, e.obj.ID)
-			if err != nil || got != e.obj {
+			if err != nil || got != e.object() {
 				t.Fatalf("object %q: loaded %+v, %v; saved %+v", e.obj.ID, got, err, e.obj)
 			}
 		}

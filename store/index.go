@@ -12,7 +12,7 @@ import (
 // and event has one, so it is kept to 120 bytes (the 128-byte size
 // class): its fields are a pointer and a count, not a slice.
 type entry struct {
-	obj Object
+	obj stored
 	seq uint64 // the order the id was first stored; breaks ties in Created
 	rev uint32 // counts the updates of the object, for Update (it may wrap)
 	nf  uint32 // with fp, the fields: fp[:nf]
@@ -22,9 +22,28 @@ type entry struct {
 	parts *eventParts
 }
 
+// stored is an Object as an entry keeps it: an Object without its
+// Layout, which stored objects do not have.
+type stored struct {
+	ID, Type, Parent string
+	Created          int64
+	JSON             string
+	Filled           *Filled
+}
+
+// storedOf is obj as an entry keeps it.
+func storedOf(obj Object) stored {
+	return stored{ID: obj.ID, Type: obj.Type, Parent: obj.Parent, Created: obj.Created, JSON: obj.JSON, Filled: obj.Filled}
+}
+
+// object is the stored object, as kept (its JSON not joined if filled).
+func (s *stored) kept() Object {
+	return Object{ID: s.ID, Type: s.Type, Parent: s.Parent, Created: s.Created, JSON: s.JSON, Filled: s.Filled}
+}
+
 // newEntry is the entry of obj with fields fs (no sequence number yet).
 func newEntry(obj Object, fs fields) entry {
-	e := entry{obj: obj}
+	e := entry{obj: storedOf(obj)}
 	e.setFields(fs)
 	return e
 }
@@ -36,7 +55,7 @@ func (e *entry) fields() fields { return unsafe.Slice(e.fp, e.nf) }
 func (e *entry) setFields(fs fields) { e.fp, e.nf = unsafe.SliceData(fs), uint32(len(fs)) }
 
 // object is the stored object, its JSON joined if it is filled.
-func (e *entry) object() Object { return joined(e.obj) }
+func (e *entry) object() Object { return joined(e.obj.kept()) }
 
 // source is the stored object's JSON for reading its fields.
 func (e *entry) source() source { return source{js: e.obj.JSON, fill: e.obj.Filled} }

@@ -41,7 +41,7 @@ func (m *Memory) AppendEvent(_ context.Context, ev Object) (Object, error) {
 	e.seq = m.nextSeq
 	m.addEvent(e)
 	m.changed(OpEvent, e.obj.Type, e.obj.ID)
-	return e.obj, nil
+	return e.obj.kept(), nil
 }
 
 // AppendEventAround is AppendEvent for an event whose JSON is before,
@@ -304,7 +304,7 @@ func (m *Memory) GetEvent(_ context.Context, id string) (Object, error) {
 	found := false
 	m.readEvents(func() {
 		if e := m.events.byID[id]; e != nil {
-			obj, found = e.obj, true
+			obj, found = e.obj.kept(), true
 		}
 	})
 	if !found {

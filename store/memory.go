@@ -225,7 +225,7 @@ func (m *Memory) Get(_ context.Context, id string) (Object, error) {
 		m.mu.RUnlock()
 		return Object{}, &NotFoundError{ID: id}
 	}
-	obj := e.obj
+	obj := e.obj.kept()
 	m.mu.RUnlock()
 	return joined(obj), nil // a fill never changes: joined without the lock
 }
@@ -256,7 +256,7 @@ func (m *Memory) Put(_ context.Context, obj Object) (Object, error) {
 		m.lastFill.Store(e.obj.Filled)
 	}
 	m.changed(OpPut, e.obj.Type, e.obj.ID)
-	return e.obj, nil
+	return e.obj.kept(), nil
 }
 
 // Update changes the object with id atomically. fn runs without the lock
@@ -270,7 +270,7 @@ func (m *Memory) Update(_ context.Context, id string, fn func(Object) (Object, e
 		var rev uint32
 		var fs fields
 		if cur != nil {
-			obj, rev, fs = cur.obj, cur.rev, cur.fields()
+			obj, rev, fs = cur.obj.kept(), cur.rev, cur.fields()
 		}
 		m.mu.RUnlock()
 		if cur == nil {
@@ -303,7 +303,7 @@ func (m *Memory) Update(_ context.Context, id string, fn func(Object) (Object, e
 		out := m.replace(old, &e).obj // copied under the lock: the entry changes in place
 		m.changed(OpPut, out.Type, out.ID)
 		m.mu.Unlock()
-		return joined(out), nil
+		return joined(out.kept()), nil
 	}
 }
 
