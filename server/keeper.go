@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -56,8 +57,63 @@ type Rendering struct {
 // Answer is a Keeper's response and the change it made, if any.
 type Answer struct {
 	Status int
-	Body   string
+	Body   Body
 	Change Change
+}
+
+// Body is an answer's text: a string (Text), or a stored object's JSON
+// kept as its template's pieces and its own values (Fill). The server
+// writes a fill's pieces straight into the response, so that answering
+// a create costs no joined copy of the object; a reader that needs the
+// text (indentation, expand[], an idempotency record, the request log)
+// gets it from String, which joins a fill. Either way the bytes are the
+// same. The zero Body is the empty text.
+type Body struct {
+	text string
+	fill *store.Filled // nil for text
+}
+
+// Text is the Body of the text s.
+func Text(s string) Body { return Body{text: s} }
+
+// Fill is the Body of the JSON f keeps; nil is the empty text.
+func Fill(f *store.Filled) Body { return Body{fill: f} }
+
+// ObjectBody is the Body of a stored object: its fill if it is kept
+// filled, else its JSON.
+func ObjectBody(obj store.Object) Body {
+	if obj.Filled != nil {
+		return Fill(obj.Filled)
+	}
+	return Text(obj.JSON)
+}
+
+// String is the body's text, joined if it is a fill.
+func (b Body) String() string {
+	if b.fill != nil {
+		return b.fill.String()
+	}
+	return b.text
+}
+
+// Len is the length of the body's text.
+func (b Body) Len() int {
+	if b.fill != nil {
+		return b.fill.Len()
+	}
+	return len(b.text)
+}
+
+// Filled is the fill the body is, nil when it is text.
+func (b Body) Filled() *store.Filled { return b.fill }
+
+// WriteTo writes the body's text to w: a fill piece by piece, unjoined.
+func (b Body) WriteTo(w io.Writer) (int64, error) {
+	if b.fill != nil {
+		return b.fill.WriteTo(w)
+	}
+	n, err := io.WriteString(w, b.text)
+	return int64(n), err
 }
 
 // Change names the object a request created, changed or deleted.
@@ -126,7 +182,7 @@ func (s *Server) beginIdempotent(r *http.Request, body []byte) (*idempotent, *st
 
 // finish records the response for the key, or frees the key when the
 // request was refused before it ran (Stripe keeps no result then).
-func (i *idempotent) finish(ctx context.Context, ran bool, status int, h http.Header, body string) {
+func (i *idempotent) finish(ctx context.Context, ran bool, status int, h http.Header, body Body) {
 	if i == nil || !i.reserved {
 		return
 	}
@@ -141,5 +197,5 @@ func (i *idempotent) finish(ctx context.Context, ran bool, status int, h http.He
 		}
 		kept[k] = v
 	}
-	_, _, _ = i.keys.RecordIdempotency(ctx, store.IdempotencyRecord{Key: i.key, Fingerprint: i.finger, Status: status, Header: kept, Body: body})
+	_, _, _ = i.keys.RecordIdempotency(ctx, store.IdempotencyRecord{Key: i.key, Fingerprint: i.finger, Status: status, Header: kept, Body: body.String()})
 }

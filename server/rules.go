@@ -15,8 +15,9 @@ type Rules interface {
 	// request's event either way.
 	Check(route *catalog.Route, req *render.Request) (warnings []string, err *APIError)
 	// Finish may change a rendered success body, or refuse the request;
-	// warnings join Check's.
-	Finish(route *catalog.Route, req *render.Request, body string) (out string, warnings []string, err *APIError)
+	// warnings join Check's. A body it leaves as it is should be
+	// returned as it came (a fill unjoined).
+	Finish(route *catalog.Route, req *render.Request, body Body) (out Body, warnings []string, err *APIError)
 }
 
 // APIError is an answer in Stripe's error envelope.

@@ -186,7 +186,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var (
 		body     []byte
 		status   int
-		out      string
+		out      Body
 		route    *catalog.Route
 		variant  *catalog.Variant // nil when the answer is not a variant's
 		warnings []string
@@ -212,35 +212,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("Access-Control-Max-Age", "300")
 	case !ok && s.own != nil && strings.HasPrefix(r.URL.Path, OwnPrefix):
 		// routedeck's own endpoints (completing 3-D Secure by hand).
-		status, out = s.own.Answer(r)
+		var own string
+		status, own = s.own.Answer(r)
+		out = Text(own)
 		h["Content-Type"] = jsonType
 	case !ok:
 		if !s.wait(r, s.cat.Latency) {
 			return
 		}
-		status, out = http.StatusNotFound, stripeError("invalid_request_error", "",
-			fmt.Sprintf("Unrecognized request URL (%s: %s). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.", r.Method, r.URL.Path), "")
+		status, out = http.StatusNotFound, Text(stripeError("invalid_request_error", "",
+			fmt.Sprintf("Unrecognized request URL (%s: %s). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.", r.Method, r.URL.Path), ""))
 		h["Content-Type"] = jsonType
 	default:
 		var err error
 		body, err = s.readBody(w, r)
 		if errors.Is(err, os.ErrDeadlineExceeded) {
-			status, out = http.StatusRequestTimeout, stripeError("invalid_request_error", "",
-				fmt.Sprintf("The request body did not arrive within %gs: routedeck closed the connection. Send the body with the request.", s.bodyTimeout.Seconds()), "")
+			status, out = http.StatusRequestTimeout, Text(stripeError("invalid_request_error", "",
+				fmt.Sprintf("The request body did not arrive within %gs: routedeck closed the connection. Send the body with the request.", s.bodyTimeout.Seconds()), ""))
 			h["Content-Type"] = jsonType
 			h["Connection"] = []string{"close"}
 			break
 		}
 		if errors.Is(err, errTooLarge) {
-			status, out = http.StatusRequestEntityTooLarge, stripeError("invalid_request_error", "request_too_large",
-				fmt.Sprintf("Request body too large: routedeck accepts at most %d bytes (1 MiB).", MaxBodyBytes), "")
+			status, out = http.StatusRequestEntityTooLarge, Text(stripeError("invalid_request_error", "request_too_large",
+				fmt.Sprintf("Request body too large: routedeck accepts at most %d bytes (1 MiB).", MaxBodyBytes), ""))
 			h["Content-Type"] = jsonType
 			h["Connection"] = []string{"close"}
 			break
 		}
 		if err != nil {
-			status, out = http.StatusBadRequest, stripeError("invalid_request_error", "",
-				"routedeck could not read the request body: "+err.Error(), "")
+			status, out = http.StatusBadRequest, Text(stripeError("invalid_request_error", "",
+				"routedeck could not read the request body: "+err.Error(), ""))
 			h["Content-Type"] = jsonType
 			break
 		}
@@ -248,7 +250,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		var refusedKey *APIError
 		idem, replay, refusedKey = s.beginIdempotent(r, body)
 		if refusedKey != nil {
-			status, out = refusedKey.Status, refusedKey.body()
+			status, out = refusedKey.Status, Text(refusedKey.body())
 			h["Content-Type"] = jsonType
 			break
 		}
@@ -257,7 +259,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				h[k] = v
 			}
 			h["Idempotent-Replayed"] = []string{"true"}
-			status, out = replay.Status, replay.Body
+			status, out = replay.Status, Text(replay.Body)
 			break
 		}
 		req := render.NewRequest(r, params, body)
@@ -273,8 +275,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				if !s.wait(r, s.cat.Latency) {
 					return
 				}
-				status, out = http.StatusNotFound, stripeError("invalid_request_error", "",
-					fmt.Sprintf("Unrecognized request URL (%s: %s): no route answers this request.", r.Method, r.URL.Path), "")
+				status, out = http.StatusNotFound, Text(stripeError("invalid_request_error", "",
+					fmt.Sprintf("Unrecognized request URL (%s: %s): no route answers this request.", r.Method, r.URL.Path), ""))
 				h["Content-Type"] = jsonType
 				break
 			}
@@ -288,14 +290,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			var refused *APIError
 			warnings, refused = s.rules.Check(route, req)
 			if refused != nil && v.Kind == catalog.Success {
-				variant, status, out = nil, refused.Status, refused.body()
+				variant, status, out = nil, refused.Status, Text(refused.body())
 				h["Content-Type"] = jsonType
 				break
 			}
 		}
 		if test != nil && test.Decline != nil {
 			d := test.decline()
-			variant, status, out = nil, d.Status, d.body()
+			variant, status, out = nil, d.Status, Text(d.body())
 			h["Content-Type"] = jsonType
 			break
 		}
@@ -303,7 +305,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status = v.Status
 		people := forPeople(r.Header.Get("User-Agent"))
 		sc.v, sc.req, sc.test, sc.people = v, req, test, people
-		var rendered string
+		var rendered Body
 		if s.keeper != nil && v.Kind == catalog.Success {
 			// The keeper answers from the store, rendering the variant
 			// only where it starts from it (a create, an id never stored).
@@ -318,7 +320,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			err = sc.err
 			if err == nil && refused != nil {
-				variant, status, out = nil, refused.Status, refused.body()
+				variant, status, out = nil, refused.Status, Text(refused.body())
 				h["Content-Type"] = jsonType
 				break
 			}
@@ -327,15 +329,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				status = ans.Status
 			}
 		} else {
-			rendered, err = sc.render()
-			rendered = test.finish(rendered)
+			var text string
+			text, err = sc.render()
+			rendered = Text(test.finish(text))
 			if fk, ok := s.keeper.(FailureKeeper); ok && v.Status == http.StatusPaymentRequired && err == nil {
 				fk.Failed(route, req, v)
 			}
 		}
 		if err != nil {
-			status, out = http.StatusInternalServerError, stripeError("api_error", "",
-				fmt.Sprintf("routedeck could not render %s (%s variant): %v", route.Key(), v.Name, err), "")
+			status, out = http.StatusInternalServerError, Text(stripeError("api_error", "",
+				fmt.Sprintf("routedeck could not render %s (%s variant): %v", route.Key(), v.Name, err), ""))
 			h["Content-Type"] = jsonType
 			break
 		}
@@ -347,7 +350,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			finished, more, refused := s.rules.Finish(route, req, rendered)
 			warnings = append(warnings, more...)
 			if refused != nil {
-				variant, status, out = nil, refused.Status, refused.body()
+				variant, status, out = nil, refused.Status, Text(refused.body())
 				h["Content-Type"] = jsonType
 				break
 			}
@@ -356,7 +359,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out = rendered
 		if v.ContentType == "application/json" {
 			if people {
-				out = indented(out)
+				out = Text(indented(out.String()))
 			}
 			h["Content-Type"] = jsonType
 		} else {
@@ -367,11 +370,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	idem.finish(r.Context(), ran, status, h, out)
-	vals[1] = strconv.Itoa(len(out))
+	vals[1] = strconv.Itoa(out.Len())
 	h["Content-Length"] = vals[1:2:2]
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		_, _ = io.WriteString(w, out)
+		_, _ = out.WriteTo(w)
 	}
 
 	if listening, details := s.hub.wanted(); listening {
@@ -391,7 +394,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if details {
 			e.RequestHeader, e.RequestBody, e.RequestBodySize = r.Header.Clone(), clipBytes(body), len(body)
-			e.ResponseHeader, e.ResponseBody, e.ResponseBodySize = h.Clone(), clipString(out), len(out)
+			e.ResponseHeader, e.ResponseBody, e.ResponseBodySize = h.Clone(), clipString(out.String()), out.Len()
 		}
 		if route != nil {
 			e.Route, e.Answered = route.Key(), route

@@ -40,7 +40,7 @@ func BenchmarkCheckCreate(b *testing.B) {
 		if _, e := rules.Check(route, req); e != nil {
 			b.Fatal(e)
 		}
-		if _, _, e := rules.Finish(route, req, "{}"); e != nil {
+		if _, _, e := rules.Finish(route, req, server.Text("{}")); e != nil {
 			b.Fatal(e)
 		}
 	}
@@ -70,7 +70,7 @@ func BenchmarkParseCheckCreate(b *testing.B) {
 		if _, e := rules.Check(route, req); e != nil {
 			b.Fatal(e)
 		}
-		if _, _, e := rules.Finish(route, req, "{}"); e != nil {
+		if _, _, e := rules.Finish(route, req, server.Text("{}")); e != nil {
 			b.Fatal(e)
 		}
 	}
@@ -95,7 +95,7 @@ func BenchmarkExpand(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, _, e := rules.Finish(route, render.NewRequest(hr, params, nil), body); e != nil {
+		if _, _, e := rules.Finish(route, render.NewRequest(hr, params, nil), server.Text(body)); e != nil {
 			b.Fatal(e)
 		}
 	}

@@ -54,7 +54,7 @@ func (l *lifecycle) invoiceAction(ctx context.Context, action intentAction, req 
 				[]nestedSet{{key: "status_transitions", sets: []setting{num("voided_at", now)}}}), nil
 		})
 		if refused == nil {
-			l.cancelInvoiceIntent(ctx, []byte(ans.Body), now)
+			l.cancelInvoiceIntent(ctx, []byte(ans.Body.String()), now)
 		}
 	case invoiceUncollectible:
 		ans, refused = l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {
@@ -220,7 +220,7 @@ func (l *lifecycle) payInvoice(ctx context.Context, id, pm string, outOfBand boo
 		if refused != nil {
 			return ans, refused
 		}
-		b = []byte(ans.Body)
+		b = []byte(ans.Body.String())
 	case "open", "uncollectible":
 	case "paid":
 		return server.Answer{}, invoiceRefusal("invoice_already_paid", "Invoice is already paid")
@@ -324,7 +324,7 @@ func (l *lifecycle) invoicePaid(ctx context.Context, id string, now int64) (serv
 				return setMembersIn(p, []setting{str("status", "paid"), num("amount_paid", topInt(p, "amount_requested"))},
 					[]nestedSet{{key: "status_transitions", sets: []setting{num("paid_at", now)}}}), nil
 			}); refused == nil {
-				payment = []byte(ans.Body)
+				payment = []byte(ans.Body.String())
 			}
 		}
 	}
@@ -343,7 +343,7 @@ func (l *lifecycle) invoicePaid(ctx context.Context, id string, now int64) (serv
 	if refused != nil {
 		return ans, refused
 	}
-	if sub := payString([]byte(ans.Body), "subscription"); sub != "" && l.waitsForPayment(ctx, sub) {
+	if sub := payString([]byte(ans.Body.String()), "subscription"); sub != "" && l.waitsForPayment(ctx, sub) {
 		_, _ = l.update(ctx, sub, func(b []byte) ([]byte, *server.APIError) {
 			switch payString(b, "status") {
 			case "incomplete", "past_due", "unpaid":
@@ -500,6 +500,6 @@ func (l *lifecycle) setCreated(ctx context.Context, ans server.Answer, sets []se
 	if err != nil {
 		return server.Answer{}, storeFailure(err)
 	}
-	ans.Body = obj.JSON
+	ans.Body = server.Text(obj.JSON)
 	return ans, nil
 }

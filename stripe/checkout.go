@@ -37,7 +37,7 @@ func (l *lifecycle) checkoutOpened(ctx context.Context, req *render.Request, ans
 	if err != nil {
 		return server.Answer{}, storeFailure(err)
 	}
-	ans.Body = obj.JSON
+	ans.Body = server.Text(obj.JSON)
 	return ans, nil
 }
 
@@ -166,22 +166,22 @@ func (l *lifecycle) completeCheckout(ctx context.Context, session store.Object, 
 			return server.Answer{}, storeFailure(err)
 		}
 		ans, refused := l.subscribed(ctx, formRequest("/v1/subscriptions", nil, form),
-			server.Answer{Body: string(sub), Change: server.Change{Op: "created", Type: "subscription", ID: subID}})
+			server.Answer{Body: server.Text(string(sub)), Change: server.Change{Op: "created", Type: "subscription", ID: subID}})
 		if refused == nil {
-			if s := payString([]byte(ans.Body), "status"); s != "active" && s != "trialing" {
+			if s := payString([]byte(ans.Body.String()), "status"); s != "active" && s != "trialing" {
 				refused = &server.APIError{Status: http.StatusPaymentRequired, Type: "card_error", Code: "card_declined",
 					Message: fmt.Sprintf("Your card was declined (%s): the subscription's first payment failed, so the Checkout Session stays open.", pm)}
 			}
 		}
 		if refused != nil {
-			inv := payString([]byte(ans.Body), "latest_invoice")
+			inv := payString([]byte(ans.Body.String()), "latest_invoice")
 			_, _ = l.store.Delete(ctx, subID, true)
 			if inv != "" {
 				_, _ = l.store.Delete(ctx, inv, true)
 			}
 			return server.Answer{}, refused
 		}
-		inv := payString([]byte(ans.Body), "latest_invoice")
+		inv := payString([]byte(ans.Body.String()), "latest_invoice")
 		status := "paid"
 		if obj, err := l.store.Get(ctx, inv); err == nil && topInt([]byte(obj.JSON), "amount_paid") == 0 {
 			status = "no_payment_required"
@@ -205,7 +205,7 @@ func (l *lifecycle) completeCheckout(ctx context.Context, session store.Object, 
 		if refused != nil {
 			return server.Answer{}, refused
 		}
-		if s := payString([]byte(ans.Body), "status"); s != "succeeded" {
+		if s := payString([]byte(ans.Body.String()), "status"); s != "succeeded" {
 			return server.Answer{}, &server.APIError{Status: http.StatusPaymentRequired, Type: "card_error", Code: "authentication_required",
 				Message: fmt.Sprintf("SetupIntent %s is %s: complete its authentication and the Checkout Session again.", si, s)}
 		}

@@ -102,7 +102,7 @@ func (s *State) childWritten(ctx context.Context, req *render.Request, ans serve
 			}
 		}
 	}
-	ans.Body = obj.JSON
+	ans.Body = server.Text(obj.JSON)
 	_ = s.childrenChanged(ctx, obj) // a store failure here leaves the parent's list as it was
 	return ans
 }

@@ -55,7 +55,7 @@ func jsonAnswer(v any) (server.Answer, *server.APIError) {
 	if err != nil {
 		return server.Answer{}, &server.APIError{Status: http.StatusInternalServerError, Type: "api_error", Message: err.Error()}
 	}
-	return server.Answer{Body: string(b) + "\n"}, nil
+	return server.Answer{Body: server.Text(string(b) + "\n")}, nil
 }
 
 // enabledEvents reads enabled_events[] (or enabled_events[0]...) from a

@@ -880,7 +880,7 @@ func (s *State) eventsAnswer(ctx context.Context, req *render.Request) (server.A
 			}
 			return server.Answer{}, missing("event", id, "id"), true
 		}
-		return server.Answer{Body: obj.JSON}, nil, true
+		return server.Answer{Body: server.Text(obj.JSON)}, nil, true
 	default:
 		return server.Answer{}, nil, false
 	}
@@ -908,7 +908,7 @@ func (s *State) eventsAnswer(ctx context.Context, req *render.Request) (server.A
 		if err != nil {
 			return server.Answer{}, listError(err, "event"), true
 		}
-		return server.Answer{Body: listBody("list", page, req.Path, "")}, nil, true
+		return server.Answer{Body: server.Text(listBody("list", page, req.Path, ""))}, nil, true
 	}
 	// Filtered by type: read the log page by page, keep the matches.
 	want := sq.Limit
@@ -934,7 +934,7 @@ func (s *State) eventsAnswer(ctx context.Context, req *render.Request) (server.A
 		sq.StartingAfter, sq.EndingBefore = page.Data[len(page.Data)-1].ID, ""
 	}
 	kept.TotalCount = -1
-	return server.Answer{Body: listBody("list", kept, req.Path, "")}, nil, true
+	return server.Answer{Body: server.Text(listBody("list", kept, req.Path, ""))}, nil, true
 }
 
 var _ server.FailureKeeper = (*State)(nil)

@@ -254,7 +254,7 @@ func (l *lifecycle) answer(ctx context.Context, route *catalog.Route, req *rende
 		switch {
 		case !forInvoice:
 		case refused == nil:
-			l.intentSettled(ctx, view(ans.Body))
+			l.intentSettled(ctx, view(ans.Body.String()))
 		case refused.Status == http.StatusPaymentRequired:
 			if obj, err := l.store.Get(ctx, id); err == nil {
 				l.intentSettled(ctx, view(obj.JSON))
@@ -350,7 +350,7 @@ func (l *lifecycle) updateRead(ctx context.Context, id string, fn func(b []byte)
 	if err != nil {
 		return server.Answer{}, refusalOf(err)
 	}
-	return server.Answer{Body: obj.JSON, Change: server.Change{Op: "updated", Type: obj.Type, ID: obj.ID}}, nil
+	return server.Answer{Body: server.Text(obj.JSON), Change: server.Change{Op: "updated", Type: obj.Type, ID: obj.ID}}, nil
 }
 
 // refusalOf is the answer of a write that failed with err: the refusal
@@ -675,7 +675,7 @@ func (l *lifecycle) own(ctx context.Context, r *http.Request) (int, string) {
 		case refused != nil:
 			return refused.Status, ownError(refused.Type, refused.Code, refused.Message)
 		}
-		return http.StatusOK, ans.Body
+		return http.StatusOK, ans.Body.String()
 	}
 	if len(parts) != 4 || parts[0] != "payment_intents" || parts[2] != "3ds" || (parts[3] != "complete" && parts[3] != "fail") {
 		return http.StatusNotFound, ownError("invalid_request_error", "",
@@ -693,7 +693,7 @@ func (l *lifecycle) own(ctx context.Context, r *http.Request) (int, string) {
 	if refused != nil {
 		return refused.Status, ownError(refused.Type, refused.Code, refused.Message)
 	}
-	return http.StatusOK, ans.Body
+	return http.StatusOK, ans.Body.String()
 }
 
 func ownError(typ, code, msg string) string {
@@ -818,7 +818,7 @@ func (l *lifecycle) chargeAction(ctx context.Context, action intentAction, req *
 	if err != nil {
 		return server.Answer{}, storeFailure(err), true
 	}
-	return server.Answer{Body: stored.JSON, Change: server.Change{Op: "created", Type: "refund", ID: rid}}, nil, true
+	return server.Answer{Body: server.Text(stored.JSON), Change: server.Change{Op: "created", Type: "refund", ID: rid}}, nil, true
 }
 
 // isTrue says whether a top-level member of b is true.
@@ -935,7 +935,7 @@ func (l *lifecycle) created(ctx context.Context, route *catalog.Route, req *rend
 		if c, _ := req.BodyValue("confirm"); c == "true" {
 			return ans, refused
 		}
-		top := topValues([]byte(ans.Body), "status", "payment_method")
+		top := topValues([]byte(ans.Body.String()), "status", "payment_method")
 		if top[0] != "requires_payment_method" || top[1] == "" {
 			return ans, refused
 		}
@@ -964,7 +964,7 @@ func (l *lifecycle) created(ctx context.Context, route *catalog.Route, req *rend
 	if err != nil {
 		return ans, refused
 	}
-	ans.Body = obj.JSON
+	ans.Body = server.Text(obj.JSON)
 	return ans, refused
 }
 

@@ -158,7 +158,7 @@ func (s *State) list(ctx context.Context, route *catalog.Route, info *routeInfo,
 	if err != nil {
 		return server.Answer{}, listError(err, info.typ)
 	}
-	return server.Answer{Body: listBody("list", page, req.Path, "")}, nil
+	return server.Answer{Body: server.Text(listBody("list", page, req.Path, ""))}, nil
 }
 
 func listError(err error, typ string) *server.APIError {

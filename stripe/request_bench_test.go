@@ -8,6 +8,7 @@ import (
 	"github.com/routedeck/routedeck/catalog"
 	"github.com/routedeck/routedeck/embed"
 	"github.com/routedeck/routedeck/render"
+	"github.com/routedeck/routedeck/server"
 )
 
 // BenchmarkRequestSide measures what a stored charge create reads of its
@@ -44,7 +45,7 @@ func BenchmarkRequestSide(b *testing.B) {
 		if s := shapeOf(req); len(s.holes) != 1 {
 			b.Fatalf("shape %q", s.key)
 		}
-		if _, _, e := rules.Finish(route, req, "{}"); e != nil {
+		if _, _, e := rules.Finish(route, req, server.Text("{}")); e != nil {
 			b.Fatal(e)
 		}
 	}

@@ -202,7 +202,7 @@ func (r *Rules) Check(route *catalog.Route, req *render.Request) ([]string, *ser
 // cannot expand is refused with Strict and otherwise skipped with a
 // warning (stripe-mock ignores such paths, and clients' tests rely on it).
 // A request without expand[] costs a look at its parameter names.
-func (r *Rules) Finish(route *catalog.Route, req *render.Request, body string) (string, []string, *server.APIError) {
+func (r *Rules) Finish(route *catalog.Route, req *render.Request, body server.Body) (server.Body, []string, *server.APIError) {
 	var paths []string
 	if route.Method == http.MethodPost {
 		if j := req.BodyJSON(); j != nil {
@@ -220,16 +220,16 @@ func (r *Rules) Finish(route *catalog.Route, req *render.Request, body string) (
 	}
 	l, err := r.load()
 	if err != nil {
-		return "", nil, dataError(err)
+		return server.Body{}, nil, dataError(err)
 	}
 	x, err := l.expander()
 	if err != nil {
-		return "", nil, dataError(err)
+		return server.Body{}, nil, dataError(err)
 	}
 	run := &expansion{expander: x}
-	out, apiErr := run.expand([]byte(body), paths)
+	out, apiErr := run.expand([]byte(body.String()), paths)
 	if apiErr != nil {
-		return "", nil, apiErr
+		return server.Body{}, nil, apiErr
 	}
-	return string(out), run.warnings, nil
+	return server.Text(string(out)), run.warnings, nil
 }

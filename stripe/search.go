@@ -232,5 +232,5 @@ func (s *State) search(ctx context.Context, route *catalog.Route, info *routeInf
 	if page.HasMore && len(page.Data) > 0 {
 		next = page.Data[len(page.Data)-1].ID
 	}
-	return server.Answer{Body: listBody("search_result", page, req.Path, next)}, nil
+	return server.Answer{Body: server.Text(listBody("search_result", page, req.Path, next))}, nil
 }

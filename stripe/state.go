@@ -270,7 +270,7 @@ func rendered(renderVariant func() (string, error)) (server.Answer, *server.APIE
 		// The server reports the render error itself.
 		return server.Answer{}, nil
 	}
-	return server.Answer{Body: body}, nil
+	return server.Answer{Body: server.Text(body)}, nil
 }
 
 // missing is Stripe's 404 for an id it does not hold.
@@ -302,7 +302,7 @@ func (s *State) lookup(ctx context.Context, info *routeInfo, id string) (store.O
 func (s *State) retrieve(ctx context.Context, info *routeInfo, req *render.Request, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
 	id := req.Params[info.id]
 	if obj, ok := s.lookup(ctx, info, id); ok {
-		return server.Answer{Body: obj.JSON}, nil
+		return server.Answer{Body: server.Text(obj.JSON)}, nil
 	}
 	if s.strict {
 		return server.Answer{}, missing(info.typ, id, "id")
@@ -342,7 +342,7 @@ func (s *State) create(ctx context.Context, info *routeInfo, req *render.Request
 	b := view(body) // read only: mergeInto copies what it changes
 	id, typ := topString(b, "id"), topString(b, "object")
 	if id == "" || typ == "" || typ == "list" {
-		return server.Answer{Body: body}, nil
+		return server.Answer{Body: server.Text(body)}, nil
 	}
 	if param, ok := childParentParam[typ]; ok && parent == "" {
 		// A child created on its own route (POST /v1/subscription_items)
@@ -356,7 +356,7 @@ func (s *State) create(ctx context.Context, info *routeInfo, req *render.Request
 	}
 	merged, err := mergeInto(b, s.params(info, req))
 	if err != nil {
-		return server.Answer{Body: body}, nil
+		return server.Answer{Body: server.Text(body)}, nil
 	}
 	js := body
 	if &merged[0] != &b[0] || len(merged) != len(b) {
@@ -371,7 +371,7 @@ func (s *State) stored(ctx context.Context, obj store.Object) (server.Answer, *s
 	if err != nil {
 		return server.Answer{}, storeError(err)
 	}
-	return server.Answer{Body: obj.Text(), Change: server.Change{Op: "created", Type: obj.Type, ID: obj.ID}}, nil
+	return server.Answer{Body: server.ObjectBody(obj), Change: server.Change{Op: "created", Type: obj.Type, ID: obj.ID}}, nil
 }
 
 // createPrepared is create for a request that may be prepared: a fill of
@@ -425,14 +425,14 @@ func (s *State) act(ctx context.Context, info *routeInfo, req *render.Request, a
 	})
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) && !s.strict {
-			return server.Answer{Body: string(answer)}, nil
+			return server.Answer{Body: server.Text(string(answer))}, nil
 		}
 		if errors.Is(err, store.ErrNotFound) {
 			return server.Answer{}, missing(topString(answer, "object"), id, "")
 		}
 		return server.Answer{}, storeError(err)
 	}
-	return server.Answer{Body: obj.JSON, Change: server.Change{Op: "updated", Type: obj.Type, ID: id}}, nil
+	return server.Answer{Body: server.Text(obj.JSON), Change: server.Change{Op: "updated", Type: obj.Type, ID: id}}, nil
 }
 
 func (s *State) update(ctx context.Context, info *routeInfo, req *render.Request, renderVariant func() (string, error)) (server.Answer, *server.APIError) {
@@ -448,7 +448,7 @@ func (s *State) update(ctx context.Context, info *routeInfo, req *render.Request
 			return o, nil
 		})
 		if err == nil {
-			return server.Answer{Body: obj.JSON, Change: server.Change{Op: "updated", Type: obj.Type, ID: id}}, nil
+			return server.Answer{Body: server.Text(obj.JSON), Change: server.Change{Op: "updated", Type: obj.Type, ID: id}}, nil
 		}
 		if !errors.Is(err, store.ErrNotFound) {
 			return server.Answer{}, storeError(err)
@@ -494,7 +494,7 @@ func (s *State) remove(ctx context.Context, info *routeInfo, req *render.Request
 		return server.Answer{}, storeError(err)
 	}
 	s.life.invoiceItemRemoved(ctx, obj)
-	return server.Answer{Body: body, Change: server.Change{Op: "deleted", Type: obj.Type, ID: id}}, nil
+	return server.Answer{Body: server.Text(body), Change: server.Change{Op: "deleted", Type: obj.Type, ID: id}}, nil
 }
 
 // typeOfParam guesses the type a path parameter names ("customer").

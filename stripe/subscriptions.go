@@ -22,7 +22,7 @@ import (
 // no subscription; default_incomplete does not try to pay).
 func (l *lifecycle) subscribed(ctx context.Context, req *render.Request, ans server.Answer) (server.Answer, *server.APIError) {
 	id := ans.Change.ID
-	b := []byte(ans.Body)
+	b := []byte(ans.Body.String())
 	top := topValues(b, "customer", "currency", "collection_method", "default_payment_method")
 	now := l.clockNow(ctx, top[0])
 	var trialEnd int64
@@ -99,7 +99,7 @@ func (l *lifecycle) subscribed(ctx context.Context, req *render.Request, ans ser
 	if err != nil {
 		return server.Answer{}, storeFailure(err)
 	}
-	ans.Body = obj.JSON
+	ans.Body = server.Text(obj.JSON)
 	return ans, nil
 }
 
@@ -178,7 +178,7 @@ func (l *lifecycle) preview(ctx context.Context, req *render.Request, renderVari
 	b := setMembers([]byte(body), []setting{num("amount_due", amount), num("amount_remaining", amount), num("amount_paid", 0),
 		num("subtotal", amount), num("total", amount), str("subscription", id), str("customer", sub.Customer),
 		str("currency", sub.Currency), str("status", "draft"), str("billing_reason", "upcoming")})
-	return server.Answer{Body: string(b)}, nil, true
+	return server.Answer{Body: server.Text(string(b))}, nil, true
 }
 
 // subscriptionUpdating refuses changing a canceled subscription beyond
@@ -219,6 +219,6 @@ func (l *lifecycle) subscriptionUpdated(ctx context.Context, req *render.Request
 	if err != nil {
 		return server.Answer{}, storeFailure(err)
 	}
-	ans.Body = obj.JSON
+	ans.Body = server.Text(obj.JSON)
 	return ans, nil
 }

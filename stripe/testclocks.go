@@ -247,7 +247,7 @@ func (l *lifecycle) expireIncomplete(ctx context.Context, sub string, b []byte, 
 			return setMembersIn(b, []setting{str("status", "void"), num("amount_remaining", 0)},
 				[]nestedSet{{key: "status_transitions", sets: []setting{num("voided_at", at)}}}), nil
 		}); refused == nil {
-			l.cancelInvoiceIntent(ctx, []byte(ans.Body), at)
+			l.cancelInvoiceIntent(ctx, []byte(ans.Body.String()), at)
 		}
 	}
 	_, refused := l.update(ctx, sub, func(b []byte) ([]byte, *server.APIError) {

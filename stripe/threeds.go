@@ -38,7 +38,7 @@ func (s *State) Authenticate(ctx context.Context, id string, complete bool) (str
 	if refused != nil {
 		return "", fmt.Errorf("%s", refused.Message)
 	}
-	return payString([]byte(ans.Body), "status"), nil
+	return payString([]byte(ans.Body.String()), "status"), nil
 }
 
 // authenticate is Authenticate for req (whose request id and headers the
@@ -89,7 +89,7 @@ func (l *lifecycle) authenticate(ctx context.Context, id string, complete bool) 
 	})
 	if refused == nil {
 		// An invoice's intent pays its invoice (and may activate a subscription).
-		l.intentSettled(ctx, view(ans.Body))
+		l.intentSettled(ctx, view(ans.Body.String()))
 	}
 	return ans, refused
 }
