@@ -160,7 +160,7 @@ func (l *lazyStore) AppendEvent(ctx context.Context, ev store.Object) (store.Obj
 
 // AppendEventAround keeps an event as the text around its object, as
 // store.Memory does.
-func (l *lazyStore) AppendEventAround(ctx context.Context, ev store.Object, before, object, after string) error {
+func (l *lazyStore) AppendEventAround(ctx context.Context, ev store.Object, before string, object store.Object, after string) error {
 	m, err := l.memory()
 	if err != nil {
 		return err

@@ -36,7 +36,7 @@ func TestAppendEventRefusesLoggedID(t *testing.T) {
 		}
 		ev := event(id, 1900000000)
 		b, a := fmt.Sprintf(`{"id":%q,"object":"event","created":1900000000,"data":{"object":`, id), `}}`
-		if err := m.AppendEventAround(ctx, ev, b, obj.JSON, a); err == nil || !strings.Contains(err.Error(), "already in the log") {
+		if err := m.AppendEventAround(ctx, ev, b, store.Object{JSON: obj.JSON}, a); err == nil || !strings.Contains(err.Error(), "already in the log") {
 			t.Errorf("AppendEventAround(%s) again: %v; want already in the log", id, err)
 		}
 		got, err := m.GetEvent(ctx, id)

@@ -38,7 +38,7 @@ func TestAppendEventAroundFilledReadsBack(t *testing.T) {
 		id := "evt_" + string(rune('0'+i))
 		before, after := `{"id":"`+id+`","object":"event","data":{"object":`, `},"type":"charge.updated"}`
 		ev := store.Object{ID: id, Type: "event", JSON: before + "{}" + after}
-		if err := m.AppendEventAround(ctx, ev, before, text, after); err != nil {
+		if err := m.AppendEventAround(ctx, ev, before, store.Object{JSON: text}, after); err != nil {
 			t.Fatal(err)
 		}
 		got, err := m.GetEvent(ctx, id)

@@ -52,7 +52,7 @@ func TestAppendEventAroundReadsAsAppendEvent(t *testing.T) {
 		case 2: // another text: ignored
 			around.JSON = strings.Replace(before+"{}"+after, `"livemode":false`, `"livemode":"fal"`, 1)
 		}
-		if err := parted.AppendEventAround(ctx, around, before, stored.JSON, after); err != nil {
+		if err := parted.AppendEventAround(ctx, around, before, Object{JSON: stored.JSON}, after); err != nil {
 			t.Fatal(err)
 		}
 		ev.JSON = before + obj + after
@@ -75,7 +75,7 @@ func TestAppendEventAroundReadsAsAppendEvent(t *testing.T) {
 		t.Error("evt_0 is past the cap of 3 but still kept")
 	}
 	for _, m := range []*Memory{whole, parted} {
-		if err := m.AppendEventAround(ctx, Object{ID: "evt_9", Type: "event"}, `{"id":"evt_9","data":{"object":`, `{"id":"cus_gone"}`, `}}`); err != nil {
+		if err := m.AppendEventAround(ctx, Object{ID: "evt_9", Type: "event"}, `{"id":"evt_9","data":{"object":`, Object{JSON: `{"id":"cus_gone"}`}, `}}`); err != nil {
 			t.Fatal(err) // not a stored object: read and kept whole
 		}
 		if err := m.Save(); err != nil {
@@ -87,7 +87,7 @@ func TestAppendEventAroundReadsAsAppendEvent(t *testing.T) {
 	if string(a) != string(b) || len(a) == 0 {
 		t.Errorf("saved files differ:\n%s\n%s", a, b)
 	}
-	if err := parted.AppendEventAround(ctx, Object{ID: "evt_bad", Type: "event"}, `{"id":"evt_bad","data":{"object":`, `{"id":"cus_4"`, `}`); err == nil {
+	if err := parted.AppendEventAround(ctx, Object{ID: "evt_bad", Type: "event"}, `{"id":"evt_bad","data":{"object":`, Object{JSON: `{"id":"cus_4"`}, `}`); err == nil {
 		t.Error("an event that is not JSON was kept")
 	}
 }
@@ -113,7 +113,7 @@ func TestAppendEventAroundConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range 200 {
 				id := fmt.Sprintf("evt_%d_%d", w, i)
-				if err := m.AppendEventAround(ctx, Object{ID: id, Type: "event"}, `{"id":"`+id+`","data":{"object":`, obj.JSON, `},"type":"x"}`); err != nil {
+				if err := m.AppendEventAround(ctx, Object{ID: id, Type: "event"}, `{"id":"`+id+`","data":{"object":`, Object{JSON: obj.JSON}, `},"type":"x"}`); err != nil {
 					t.Error(err)
 					return
 				}
@@ -177,7 +177,7 @@ func TestAppendEventAroundFindsTheIDAnywhere(t *testing.T) {
 	} {
 		id := fmt.Sprintf("evt_%d", i)
 		was := parted.events.parted
-		if err := parted.AppendEventAround(ctx, Object{ID: id, Type: "event"}, before(id), tc.object, after); err != nil {
+		if err := parted.AppendEventAround(ctx, Object{ID: id, Type: "event"}, before(id), Object{JSON: tc.object}, after); err != nil {
 			t.Fatal(err)
 		}
 		if got := parted.events.parted - was; got != map[bool]int{true: 1, false: 0}[tc.parts] {
@@ -231,7 +231,7 @@ func TestAppendEventAroundKindsInTurn(t *testing.T) {
 			t.Fatal(err)
 		}
 		evID := fmt.Sprintf("evt_%02d", i)
-		if err := parted.AppendEventAround(ctx, Object{ID: evID, Type: "event"}, before, stored.JSON, after); err != nil {
+		if err := parted.AppendEventAround(ctx, Object{ID: evID, Type: "event"}, before, Object{JSON: stored.JSON}, after); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := whole.AppendEvent(ctx, Object{ID: evID, Type: "event", JSON: before + obj + after}); err != nil {

@@ -18,7 +18,8 @@ import (
 // bytes per object rather than its whole text, and joins the text only
 // when it is read. A Template's text never changes once made; it keeps
 // the texts of the last few fills joined (at most 16), for the reads
-// that follow. It is safe for concurrent use.
+// that follow, and what Contains found in its text. It is safe for
+// concurrent use.
 type Template struct {
 	text  []string // len(holes)+1 pieces
 	holes []int    // for each hole, the index of the value it holds
@@ -30,6 +31,9 @@ type Template struct {
 	// only part of a template that changes.
 	recent [recentJoins]atomic.Pointer[joinedFill]
 	next   atomic.Uint32
+	// holds says whether the text contains the string Contains looked
+	// for last (a charge's `"failed"`), searched once, not per fill.
+	holds atomic.Pointer[textHolds]
 }
 
 // recentJoins bounds the joined texts a template keeps.
@@ -166,6 +170,90 @@ func (f *Filled) recent() (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// Head is the first n bytes of the object's JSON (all of it if shorter):
+// a part of the template's text when its first piece holds them, else
+// these bytes joined, never the whole text.
+func (f *Filled) Head(n int) string {
+	n = min(n, f.size)
+	if first := f.t.text[0]; len(first) >= n {
+		return first[:n]
+	}
+	var b strings.Builder
+	b.Grow(n)
+	f.each(func(s string) bool {
+		b.WriteString(s[:min(len(s), n-b.Len())])
+		return b.Len() < n
+	})
+	return b.String()
+}
+
+// Contains reports whether the object's JSON contains s, read piece by
+// piece, unjoined: s may straddle pieces. Whether the template's pieces
+// of text hold s is searched once per template (for the last s asked);
+// a fill's own search is then its values and the bounds around them.
+func (f *Filled) Contains(s string) bool {
+	if len(s) == 0 {
+		return true
+	}
+	t := f.t
+	if t.textHolds(s) {
+		return true
+	}
+	// tail holds the last len(s)-1 bytes read, which with the next
+	// bytes may hold s across the pieces' bounds.
+	var buf [64]byte
+	tail := buf[:0]
+	if len(s) > len(buf)/2 {
+		tail = make([]byte, 0, 2*len(s))
+	}
+	next := func(p string, search bool) bool {
+		if search && strings.Contains(p, s) {
+			return true
+		}
+		if len(tail) > 0 {
+			k := len(tail)
+			tail = append(tail, p[:min(len(p), len(s)-1)]...)
+			if strings.Contains(string(tail), s) { // tail is short: converted on the stack
+				return true
+			}
+			tail = tail[:k]
+		}
+		tail = append(tail, p[max(0, len(p)-(len(s)-1)):]...)
+		if over := len(tail) - (len(s) - 1); over > 0 {
+			tail = append(tail[:0], tail[over:]...)
+		}
+		return false
+	}
+	for i, h := range t.holes {
+		if next(t.text[i], false) || next(f.Value(h), true) {
+			return true
+		}
+	}
+	return next(t.text[len(t.holes)], false)
+}
+
+// textHolds reports whether one of t's pieces of text contains s.
+func (t *Template) textHolds(s string) bool {
+	if h := t.holds.Load(); h != nil && h.s == s {
+		return h.ok
+	}
+	ok := false
+	for _, p := range t.text {
+		if strings.Contains(p, s) {
+			ok = true
+			break
+		}
+	}
+	t.holds.Store(&textHolds{s: strings.Clone(s), ok: ok})
+	return ok
+}
+
+// textHolds is whether a template's pieces of text contain s.
+type textHolds struct {
+	s  string
+	ok bool
 }
 
 // AppendTo appends the object's JSON to b.

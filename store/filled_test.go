@@ -97,6 +97,27 @@ func FuzzFilled(f *testing.F) {
 				if got := fl.sub(i, j); got != js[i:j] {
 					t.Fatalf("sub(%d, %d) = %q; want %q", i, j, got, js[i:j])
 				}
+				if j-i <= 40 && !fresh.Contains(js[i:j]) {
+					t.Fatalf("Contains(%q) of a fill of %q is false", js[i:j], js)
+				}
+			}
+			if got := fresh.Head(i); got != js[:i] {
+				t.Fatalf("Head(%d) = %q; want %q", i, got, js[:i])
+			}
+		}
+		if fresh.Head(len(js)+5) != js {
+			t.Fatalf("Head past the end of %q is %q", js, fresh.Head(len(js)+5))
+		}
+		for _, s := range []string{`"failed"`, "x" + js, js + "}", strings.Repeat(`"`, 40)} {
+			if fresh.Contains(s) != strings.Contains(js, s) {
+				t.Fatalf("Contains(%q) of a fill of %q is %v", s, js, !strings.Contains(js, s))
+			}
+		}
+		if len(js) > 2 {
+			// A changed byte inside: the text without it is not found.
+			changed := js[1:len(js)-1] + string([]byte{js[len(js)-1] ^ 1})
+			if fresh.Contains(changed) != strings.Contains(js, changed) {
+				t.Fatalf("Contains(%q) of a fill of %q is wrong", changed, js)
 			}
 		}
 		if !fl.prefixOf(js) || !fl.prefixOf(js+"}") || (js != "" && fl.prefixOf(js[:len(js)-1])) {
@@ -303,7 +324,7 @@ func TestFilledReadsAsWhole(t *testing.T) {
 			before := fmt.Sprintf(`{"id":%q,"object":"event","created":%d,"data":{"object":`, ev.ID, rng.IntN(10))
 			after := fmt.Sprintf(`},"type":"charge.%s"}`, statuses[rng.IntN(3)])
 			for _, m := range []*Memory{tw.plain, tw.parted} {
-				if err := m.AppendEventAround(ctx, ev, before, o.JSON, after); err != nil {
+				if err := m.AppendEventAround(ctx, ev, before, Object{JSON: o.JSON}, after); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -394,7 +415,7 @@ func TestEventAroundFilledObject(t *testing.T) {
 	obj := putFilled(t, m, Object{ID: "ch_1", Type: "charge", JSON: js}, []int{7, 11, 55, 65})
 	text := obj.Text() // the create's answer: its own copy
 	before, after := `{"id":"evt_1","object":"event","data":{"object":`, `},"type":"charge.succeeded"}`
-	if err := m.AppendEventAround(ctx, Object{ID: "evt_1", Type: "event"}, before, text, after); err != nil {
+	if err := m.AppendEventAround(ctx, Object{ID: "evt_1", Type: "event"}, before, Object{JSON: text}, after); err != nil {
 		t.Fatal(err)
 	}
 	e := m.events.byID["evt_1"]
@@ -416,11 +437,30 @@ func TestEventAroundFilledObject(t *testing.T) {
 		t.Fatalf("ListEvents = %+v, %v", p, err)
 	}
 	// An object text that is not the stored one's is kept as given.
-	if err := m.AppendEventAround(ctx, Object{ID: "evt_2", Type: "event"}, before, js, after); err != nil {
+	if err := m.AppendEventAround(ctx, Object{ID: "evt_2", Type: "event"}, before, Object{JSON: js}, after); err != nil {
 		t.Fatal(err)
 	}
 	if ev, _ := m.GetEvent(ctx, "evt_2"); ev.JSON != before+js+after {
 		t.Fatalf("GetEvent(evt_2) = %q", ev.JSON)
+	}
+	// The object as Put returned it, filled: kept as its fill, joined by
+	// neither the append nor anything before it, and read back whole.
+	js3 := strings.Replace(js, "ch_1", "ch_3", 1)
+	obj3 := putFilled(t, m, Object{ID: "ch_3", Type: "charge", JSON: js3}, []int{7, 11, 55, 65})
+	if obj3.Filled == nil || obj3.JSON != "" {
+		t.Fatalf("Put returned %+v; want it filled", obj3)
+	}
+	if err := m.AppendEventAround(ctx, Object{ID: "evt_3", Type: "event"}, before, obj3, after); err != nil {
+		t.Fatal(err)
+	}
+	if _, joined := obj3.Filled.recent(); joined {
+		t.Fatal("appending the event joined the object's text")
+	}
+	if e := m.events.byID["evt_3"]; e.parts == nil || e.parts.fill != obj3.Filled {
+		t.Fatalf("the event keeps %+v; want the object's fill", e.parts)
+	}
+	if ev, err := m.GetEvent(ctx, "evt_3"); err != nil || ev.JSON != before+js3+after {
+		t.Fatalf("GetEvent(evt_3) = %q, %v; want %q", ev.JSON, err, before+js3+after)
 	}
 }
 
@@ -458,7 +498,7 @@ func TestFilledConcurrent(t *testing.T) {
 					return
 				}
 				evID := fmt.Sprintf("evt_%d_%d", w, i)
-				if err := m.AppendEventAround(ctx, Object{ID: evID, Type: "event"}, `{"id":"`+evID+`","data":{"object":`, obj.Text(), `}}`); err != nil {
+				if err := m.AppendEventAround(ctx, Object{ID: evID, Type: "event"}, `{"id":"`+evID+`","data":{"object":`, Object{JSON: obj.Text()}, `}}`); err != nil {
 					t.Error(err)
 					return
 				}

@@ -45,20 +45,27 @@ func (m *Memory) AppendEvent(_ context.Context, ev Object) (Object, error) {
 }
 
 // AppendEventAround is AppendEvent for an event whose JSON is before,
-// then object, then after, where object is a stored object's JSON as
-// stored (an event's data.object): the event is kept as these parts, its
-// JSON joined only when an event is first read (GetEvent, ListEvents, a
-// save), so that an event nobody reads costs neither the copy nor a
-// second reading of its object. ev's JSON is ignored, unless it is
-// before, "{}" and after joined (which saves joining them again); ev's
-// Layout, if set, is the layout of that text (MembersLayout). An object
-// that is not a stored object's JSON is read as AppendEvent reads it.
-// What is read back is byte for byte what AppendEvent with the joined
-// JSON keeps.
-func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before, object, after string) error {
-	fill, stored := m.storedAs(object)
+// then object's JSON, then after, where object is a stored object (an
+// event's data.object): as Put returned it (its Filled set, JSON empty)
+// or as Get gave it. The event is kept as these parts, its JSON joined
+// only when an event is first read (GetEvent, ListEvents, a save), so
+// that an event nobody reads costs neither the copy nor a second reading
+// of its object; an object kept filled is kept as its fill, never
+// joined. ev's JSON is ignored, unless it is before, "{}" and after
+// joined (which saves joining them again); ev's Layout, if set, is the
+// layout of that text (MembersLayout). An object given as text that is
+// not a stored object's JSON is read as AppendEvent reads it. What is
+// read back is byte for byte what AppendEvent with the joined JSON keeps.
+func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before string, object Object, after string) error {
+	fill, stored := object.Filled, object.Filled != nil // a fill never changes: kept as it is
+	size := len(object.JSON)
+	if fill != nil {
+		size = fill.Len()
+	} else {
+		fill, stored = m.storedAs(object.JSON)
+	}
 	if !strings.HasSuffix(before, eventObject) || !stored {
-		ev.JSON = before + object + after
+		ev.JSON = before + object.Text() + after
 		_, err := m.AppendEvent(ctx, ev)
 		return err
 	}
@@ -75,8 +82,8 @@ func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before, objec
 		return fmt.Errorf("store: append event: %w", err)
 	}
 	e := &pe.entry
-	e.setFields(m.shiftedFields(e.fields(), len(before), uint32(len(object)-len(empty)), ev.Layout != nil))
-	pe.parts = eventParts{before: before, object: object, after: after}
+	e.setFields(m.shiftedFields(e.fields(), len(before), uint32(size-len(empty)), ev.Layout != nil))
+	pe.parts = eventParts{before: before, object: object.JSON, after: after}
 	e.obj.JSON, e.parts = "", &pe.parts
 	if fill != nil {
 		// The stored object is kept filled: the event keeps the same fill

@@ -78,7 +78,7 @@ func BenchmarkWritePath(b *testing.B) {
 		id := eventID(events)
 		before, after := envelope(id)
 		ev := store.Object{ID: id, Type: "event", JSON: before + "{}" + after, Layout: evLayout}
-		if err := m.AppendEventAround(ctx, ev, before, obj.Text(), after); err != nil {
+		if err := m.AppendEventAround(ctx, ev, before, store.Object{JSON: obj.Text()}, after); err != nil {
 			b.Fatal(err)
 		}
 	}

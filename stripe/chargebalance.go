@@ -47,7 +47,7 @@ func (l *lifecycle) chargeCreated(ctx context.Context, req *render.Request, from
 		// A test card's charge: the members a finish set and the request's
 		// amount and currency (which the charge took), read without
 		// scanning the charge past its balance transaction.
-		txn := topValues(view(ans.Body.String()), "balance_transaction")[0]
+		txn := answerTop(ans.Body, "balance_transaction")[0]
 		if txn == "" {
 			return ans // not captured: null
 		}
@@ -57,7 +57,7 @@ func (l *lifecycle) chargeCreated(ctx context.Context, req *render.Request, from
 	}
 	// Any other charge is captured unless the request says capture=false,
 	// as Stripe captures by default, whatever the catalog's answer says.
-	top := topValues(view(ans.Body.String()), "amount", "currency")
+	top := answerTop(ans.Body, "amount", "currency")
 	sets := []setting{{"captured", []byte("false")}, num("amount_captured", 0), null("balance_transaction")}
 	if capture, _ := req.BodyValue("capture"); capture != "false" {
 		txn := render.NewID("txn")
@@ -85,7 +85,7 @@ func (l *lifecycle) requestMoney(req *render.Request, ans server.Answer) (int64,
 	currency, okC := req.BodyValue("currency")
 	amount, err := strconv.ParseInt(a, 10, 64)
 	if !okA || !okC || err != nil {
-		top := topValues(view(ans.Body.String()), "amount", "currency")
+		top := answerTop(ans.Body, "amount", "currency")
 		amount, _ = strconv.ParseInt(top[0], 10, 64)
 		currency = top[1]
 	}

@@ -16,12 +16,12 @@ func TestEventJSONIsEncodingJSON(t *testing.T) {
 	reqID, key, quoted := "req_abc", "key-1", "k\"ey\\é\n<&>"
 	for _, ev := range []webhook.Event{
 		{ID: eventID(), Object: "event", APIVersion: "2020-08-27", Created: 1700000000, Type: "customer.created",
-			Data: webhook.EventData{Object: json.RawMessage(`{"id":"cus_1","object":"customer","metadata":{"a":"b"},"n":[1,2.5,null,true]}`)}},
+			Data: webhook.EventData{Object: webhook.RawObject(json.RawMessage(`{"id":"cus_1","object":"customer","metadata":{"a":"b"},"n":[1,2.5,null,true]}`))}},
 		{ID: eventID(), Object: "event", APIVersion: "2024-06-20", Created: 1, Type: "customer.updated", PendingWebhooks: 3,
-			Data:    webhook.EventData{Object: json.RawMessage(`{"id":"cus_1","email":"a@b.c"}`), PreviousAttributes: json.RawMessage(`{"email":null}`)},
+			Data:    webhook.EventData{Object: webhook.RawObject(json.RawMessage(`{"id":"cus_1","email":"a@b.c"}`)), PreviousAttributes: json.RawMessage(`{"email":null}`)},
 			Request: webhook.EventRequest{ID: &reqID, IdempotencyKey: &key}},
 		{ID: eventID(), Object: "event", APIVersion: "v", Created: 2, Type: "charge.succeeded",
-			Data:    webhook.EventData{Object: json.RawMessage(`{}`)},
+			Data:    webhook.EventData{Object: webhook.RawObject(json.RawMessage(`{}`))},
 			Request: webhook.EventRequest{IdempotencyKey: &quoted}},
 	} {
 		want, err := json.Marshal(ev)

@@ -25,7 +25,7 @@ func TestEventLayoutIsTheStoresReading(t *testing.T) {
 		{ID: eventID(), Object: "event", APIVersion: "v\"1\u00e9", Created: 2, Type: "caf\u00e9.<updated>", PendingWebhooks: 12,
 			Request: webhook.EventRequest{IdempotencyKey: &quoted}},
 	} {
-		ev.Data.Object = json.RawMessage(object)
+		ev.Data.Object = webhook.RawObject(json.RawMessage(object))
 		before, after, ms := eventAroundMembers(&ev)
 		envelope := before + "{}" + after
 		given, err := store.MembersLayout(envelope, ms[:])
@@ -47,7 +47,7 @@ func TestEventLayoutIsTheStoresReading(t *testing.T) {
 			}
 			stores[k] = m
 		}
-		if err := stores[0].AppendEventAround(ctx, store.Object{ID: ev.ID, Type: "event", Layout: given}, before, object, after); err != nil {
+		if err := stores[0].AppendEventAround(ctx, store.Object{ID: ev.ID, Type: "event", Layout: given}, before, store.Object{JSON: object}, after); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := stores[1].AppendEvent(ctx, store.Object{ID: ev.ID, Type: "event", JSON: eventJSON(&ev)}); err != nil {

@@ -107,13 +107,14 @@ func (s *State) raise(ctx context.Context, w *before, req *render.Request, ans s
 		return
 	}
 	if ans.Change.Op == "created" && ans.Change.ID != w.id {
-		obj, err := s.store.Get(ctx, ans.Change.ID)
+		obj, err := s.createdObject(ctx, ans)
 		if err != nil || silent(obj.Type) {
 			return
 		}
-		s.emit(ctx, req, createdEvent(obj), obj.JSON, nil)
+		s.emit(ctx, req, createdEvent(obj), obj, nil)
 		if obj.Type == "payment_intent" {
 			// Created with confirm=true: its charge and status follow.
+			obj.JSON, obj.Filled = obj.Text(), nil
 			s.changed(ctx, req, nil, &obj, nil)
 		}
 		return
@@ -123,13 +124,23 @@ func (s *State) raise(ctx context.Context, w *before, req *render.Request, ans s
 	}
 	after, err := s.store.Get(ctx, w.id)
 	if errors.Is(err, store.ErrNotFound) {
-		s.emit(ctx, req, eventPrefix(w.obj.Type)+".deleted", w.obj.JSON, nil)
+		s.emit(ctx, req, eventPrefix(w.obj.Type)+".deleted", *w.obj, nil)
 		return
 	}
 	if err != nil || after.JSON == w.obj.JSON {
 		return
 	}
 	s.changed(ctx, req, w, &after, w.charge)
+}
+
+// createdObject is the object a create stored: the fill its answer holds
+// (the object as the create stored it: a write that changes it later in
+// the request answers the text it wrote), else the store's.
+func (s *State) createdObject(ctx context.Context, ans server.Answer) (store.Object, error) {
+	if f := ans.Body.Filled(); f != nil {
+		return store.Object{ID: ans.Change.ID, Type: ans.Change.Type, Filled: f}, nil
+	}
+	return s.store.Get(ctx, ans.Change.ID)
 }
 
 // changed raises the events of an object that changed (old nil: new).
@@ -147,7 +158,7 @@ func (s *State) changed(ctx context.Context, req *render.Request, w *before, aft
 				if oldCharge != nil && oldCharge.ID == c.ID {
 					oldJSON = view(oldCharge.JSON)
 				}
-				s.emit(ctx, req, chargeEvent(oldJSON, view(c.JSON)), c.JSON, previous(oldJSON, view(c.JSON)))
+				s.emit(ctx, req, chargeEvent(oldJSON, view(c.JSON)), c, previous(oldJSON, view(c.JSON)))
 			}
 		}
 	}
@@ -263,11 +274,11 @@ func (s *State) statusEvent(ctx context.Context, req *render.Request, old []byte
 	if event == "" {
 		event = eventPrefix(typ) + ".updated"
 	}
-	s.emit(ctx, req, event, after.JSON, prev)
+	s.emit(ctx, req, event, *after, prev)
 	if event == "invoice.paid" && topInt(now, "amount_paid") > 0 {
 		// Paid by a payment (not out of band, not owing nothing): Stripe
 		// announces the payment too.
-		s.emit(ctx, req, "invoice.payment_succeeded", after.JSON, prev)
+		s.emit(ctx, req, "invoice.payment_succeeded", *after, prev)
 	}
 }
 
@@ -287,12 +298,20 @@ func createdEvent(obj store.Object) string {
 	switch {
 	case obj.Type != "charge":
 		return eventPrefix(obj.Type) + ".created"
-	case !strings.Contains(obj.JSON, `"failed"`):
+	case !containsText(obj, `"failed"`):
 		// No member says failed (a byte search, far cheaper than
 		// reading the 3 KB charge's members for its status).
 		return "charge.succeeded"
 	}
-	return chargeEvent(nil, view(obj.JSON))
+	return chargeEvent(nil, view(obj.Text()))
+}
+
+// containsText reports whether obj's JSON contains s, a fill's unjoined.
+func containsText(obj store.Object, s string) bool {
+	if obj.Filled != nil {
+		return obj.Filled.Contains(s)
+	}
+	return strings.Contains(obj.JSON, s)
 }
 
 // chargeEvent names what happened to a charge.
@@ -571,8 +590,9 @@ func (s *State) sawVersion(v string) {
 	}
 }
 
-// emit logs one event and hands it on.
-func (s *State) emit(ctx context.Context, req *render.Request, typ, object string, prev json.RawMessage) {
+// emit logs one event about object, a stored object (its JSON, or its
+// fill as the store keeps it), and hands it on.
+func (s *State) emit(ctx context.Context, req *render.Request, typ string, object store.Object, prev json.RawMessage) {
 	// Both names are canonical: the map is read as Header.Get would read
 	// it, without canonicalizing them again for every event.
 	version := s.apiVersion(headerValue(req.Header, "Stripe-Version"))
@@ -580,7 +600,7 @@ func (s *State) emit(ctx context.Context, req *render.Request, typ, object strin
 	// objects, and prev from previous: the event is written directly,
 	// without encoding/json checking and copying them again.
 	ev := webhook.Event{ID: eventID(), Object: "event", APIVersion: version, Created: time.Now().Unix(), Type: typ,
-		Data: webhook.EventData{Object: view(object), PreviousAttributes: prev}} // the object's bytes, shared: an event is only read
+		Data: webhook.EventData{Object: eventObject(object), PreviousAttributes: prev}}
 	if req.ID != "" {
 		ev.Request.ID = requestIDOf(ctx, req.ID)
 	}
@@ -589,6 +609,16 @@ func (s *State) emit(ctx context.Context, req *render.Request, typ, object strin
 		ev.Request.IdempotencyKey = &key
 	}
 	_ = s.publishAround(ctx, &ev, object)
+}
+
+// eventObject is an event's data.object, object's JSON: its fill,
+// joined only when the event is read, or its text's bytes, shared (an
+// event is only read).
+func eventObject(object store.Object) webhook.Object {
+	if object.Filled != nil {
+		return webhook.PartsObject(object.Filled)
+	}
+	return webhook.RawObject(view(object.JSON))
 }
 
 // headerValue is h.Get(name) for a name in canonical form.
@@ -602,23 +632,24 @@ func headerValue(h http.Header, name string) string {
 // eventsAround is a store that keeps an event as the text around its
 // object (store.Memory.AppendEventAround).
 type eventsAround interface {
-	AppendEventAround(ctx context.Context, ev store.Object, before, object, after string) error
+	AppendEventAround(ctx context.Context, ev store.Object, before string, object store.Object, after string) error
 }
 
 // publish keeps ev in the event log and hands it on.
 func (s *State) publish(ctx context.Context, ev *webhook.Event) error {
-	return s.publishAround(ctx, ev, "")
+	return s.publishAround(ctx, ev, store.Object{})
 }
 
-// publishAround is publish for an event whose data.object is the text
-// object, a stored object's JSON ("" for another event): a store that
-// can keeps the event as the text around it.
-func (s *State) publishAround(ctx context.Context, ev *webhook.Event, object string) error {
+// publishAround is publish for an event whose data.object is object, a
+// stored object (the zero Object for another event): a store that can
+// keeps the event as the text around it, and the object as it keeps it
+// (a fill, never joined).
+func (s *State) publishAround(ctx context.Context, ev *webhook.Event, object store.Object) error {
 	if s.endpoints != nil {
 		ev.PendingWebhooks = s.endpoints.Count(ev.Type) // as the Sender counts it
 	}
 	var err error
-	if st, ok := s.store.(eventsAround); ok && object != "" {
+	if st, ok := s.store.(eventsAround); ok && (object.Filled != nil || object.JSON != "") {
 		env := writeEnvelope(ev)
 		// The envelope is ours, its nested values the store's objects'
 		// (previous) and its own encoding: the store need only read
@@ -671,7 +702,7 @@ func (s *State) Trigger(ctx context.Context, eventType string) (webhook.Event, e
 // same order), with data.object and data.previous_attributes as they are.
 func eventJSON(ev *webhook.Event) string {
 	before, after := eventAround(ev)
-	return before + string(ev.Data.Object) + after
+	return before + string(ev.Data.Object.JSON()) + after
 }
 
 // eventAround is eventJSON before and after data.object.

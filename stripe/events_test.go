@@ -281,7 +281,7 @@ func TestEventsChargeCreate(t *testing.T) {
 			continue
 		}
 		var obj struct{ ID string }
-		if err := json.Unmarshal(events[0].Data.Object, &obj); err != nil || obj.ID != ch.ID {
+		if err := json.Unmarshal(events[0].Data.Object.JSON(), &obj); err != nil || obj.ID != ch.ID {
 			t.Errorf("charge.succeeded names %q (%v); want %s", obj.ID, err, ch.ID)
 		}
 		if !ch.Captured {

@@ -674,7 +674,8 @@ func reasonFor(tc TestCard, value string) string {
 
 // topValues reads several top-level members of the object b in one pass:
 // strings as their value, other scalars as their JSON text, "" for absent
-// or not scalar.
+// or not scalar. Of the first bytes of an object (answerTop) it reads the
+// members that end before them.
 func topValues(b []byte, keys ...string) []string {
 	out := make([]string, len(keys))
 	i := skipSpace(b, 0)
@@ -699,7 +700,9 @@ func topValues(b []byte, keys ...string) []string {
 		}
 		vstart := skipSpace(b, i+1)
 		vend, err := valueEnd(b, vstart)
-		if err != nil {
+		if err != nil || vend >= len(b) {
+			// A whole object's last value is followed by its '}': one
+			// that ends the text may be cut short (a number).
 			return out
 		}
 		name, escaped := k[1:len(k)-1], bytes.IndexByte(k, '\\') >= 0 // keyIs, its scan once per member

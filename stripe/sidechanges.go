@@ -186,7 +186,7 @@ func (s *State) announce(ctx context.Context, w *before, req *render.Request, an
 	mainDone := main == ""
 	for i, e := range entries {
 		if e.event != "" {
-			s.emit(ctx, req, e.event, string(e.object), nil)
+			s.emit(ctx, req, e.event, store.Object{JSON: string(e.object)}, nil)
 			continue
 		}
 		switch {
@@ -232,10 +232,10 @@ func (s *State) replay(ctx context.Context, req *render.Request, e change, now [
 			if event == "" {
 				event = chargeEvent(nil, now)
 			}
-			s.emit(ctx, req, event, obj.JSON, nil)
+			s.emit(ctx, req, event, *obj, nil)
 			return
 		}
-		s.emit(ctx, req, eventPrefix(e.typ)+".created", obj.JSON, nil)
+		s.emit(ctx, req, eventPrefix(e.typ)+".created", *obj, nil)
 		if e.typ == "payment_intent" {
 			s.statusEvent(ctx, req, nil, obj, nil)
 		}
@@ -245,7 +245,7 @@ func (s *State) replay(ctx context.Context, req *render.Request, e change, now [
 		return
 	}
 	if e.typ == "charge" {
-		s.emit(ctx, req, chargeEvent(e.old, now), obj.JSON, previous(e.old, now))
+		s.emit(ctx, req, chargeEvent(e.old, now), *obj, previous(e.old, now))
 		return
 	}
 	s.statusEvent(ctx, req, e.old, obj, e.read)

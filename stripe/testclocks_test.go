@@ -220,7 +220,7 @@ func TestFlowTestClockInterleaves(t *testing.T) {
 			continue
 		}
 		var obj struct{ ID string }
-		if err := json.Unmarshal(e.Data.Object, &obj); err != nil {
+		if err := json.Unmarshal(e.Data.Object.JSON(), &obj); err != nil {
 			t.Fatal(err)
 		}
 		name := map[string]string{long.ID: "long", short.ID: "short"}[obj.ID]

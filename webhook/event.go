@@ -42,10 +42,58 @@ type Event struct {
 // the fields that changed.
 type EventData struct {
 	// Object is the object as it is after the event.
-	Object json.RawMessage `json:"object"`
+	Object Object `json:"object"`
 	// PreviousAttributes holds the changed fields' earlier values; only
 	// *.updated events (and the like) have it.
 	PreviousAttributes json.RawMessage `json:"previous_attributes,omitempty"`
+}
+
+// Object is an event's data.object, a JSON object: its text (RawObject),
+// or text kept in parts (PartsObject: a stored object's template and
+// values), joined only when it is read (JSON, or an encoding of the
+// event). An event raised by every create thus costs no copy of its
+// object until something reads it: a delivery, the event log's reader.
+// The zero Object is JSON null.
+type Object struct {
+	raw   json.RawMessage
+	parts Parts
+}
+
+// Parts is JSON text kept in parts (store.Filled is one).
+type Parts interface {
+	// Len is the length of the text.
+	Len() int
+	// AppendTo appends the text to b.
+	AppendTo(b []byte) []byte
+}
+
+// RawObject is the Object of the JSON text raw (shared, not copied).
+func RawObject(raw json.RawMessage) Object { return Object{raw: raw} }
+
+// PartsObject is the Object of the JSON text p keeps; p must never change.
+func PartsObject(p Parts) Object { return Object{parts: p} }
+
+// JSON is the object's text, joined if it is kept in parts (a new copy
+// each time), nil for the zero Object.
+func (o Object) JSON() json.RawMessage {
+	if o.parts != nil {
+		return o.parts.AppendTo(make([]byte, 0, o.parts.Len()))
+	}
+	return o.raw
+}
+
+// MarshalJSON writes the object's text, as json.RawMessage does.
+func (o Object) MarshalJSON() ([]byte, error) {
+	if o.parts == nil && o.raw == nil {
+		return []byte("null"), nil
+	}
+	return o.JSON(), nil
+}
+
+// UnmarshalJSON keeps a copy of the text b.
+func (o *Object) UnmarshalJSON(b []byte) error {
+	*o = Object{raw: bytes.Clone(b)}
+	return nil
 }
 
 // EventRequest names the request behind an event. Both fields are null
@@ -99,7 +147,7 @@ func NewEvent(p EventParams) (Event, error) {
 		Object:     "event",
 		APIVersion: p.APIVersion,
 		Created:    created.Unix(),
-		Data:       EventData{Object: p.Object, PreviousAttributes: p.PreviousAttributes},
+		Data:       EventData{Object: RawObject(p.Object), PreviousAttributes: p.PreviousAttributes},
 		Type:       p.Type,
 	}
 	if p.RequestID != "" {
