@@ -238,7 +238,7 @@ func TestAppendEventAroundKindsInTurn(t *testing.T) {
 			t.Fatal(err)
 		}
 		parted.mu.RLock()
-		kept[kind] = append(kept[kind], parted.events.byID[evID])
+		kept[kind] = append(kept[kind], parted.events.byID.get(evID))
 		parted.mu.RUnlock()
 	}
 	for kind, es := range kept {

@@ -342,7 +342,7 @@ func (m *Memory) loadEvent(r fileRecord) error {
 	if err != nil {
 		return err
 	}
-	if m.events.byID[r.ID] != nil {
+	if m.events.byID.get(r.ID) != nil {
 		return fmt.Errorf("event %q appears twice", r.ID)
 	}
 	m.addEvent(e)

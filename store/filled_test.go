@@ -418,7 +418,7 @@ func TestEventAroundFilledObject(t *testing.T) {
 	if err := m.AppendEventAround(ctx, Object{ID: "evt_1", Type: "event"}, before, Object{JSON: text}, after); err != nil {
 		t.Fatal(err)
 	}
-	e := m.events.byID["evt_1"]
+	e := m.events.byID.get("evt_1")
 	if e.parts == nil || e.parts.fill != obj.Filled || e.parts.object != "" {
 		t.Fatalf("the event keeps %+v; want the object's fill", e.parts)
 	}

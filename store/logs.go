@@ -10,7 +10,10 @@ import (
 
 // eventLog holds the events, oldest first, bounded by Memory.maxEvents.
 type eventLog struct {
-	byID map[string]*entry
+	// byID finds the events by id: the table objects' ids have (one
+	// probe finds an id or its place; a full log drops its oldest event
+	// on every append).
+	byID idTable
 	idx  index
 	// parted counts the events kept as parts, their JSON not yet joined
 	// (AppendEventAround).
@@ -34,7 +37,7 @@ func (m *Memory) AppendEvent(_ context.Context, ev Object) (Object, error) {
 	e := &pe
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.events.byID[ev.ID] != nil {
+	if m.events.byID.get(ev.ID) != nil {
 		return Object{}, fmt.Errorf("store: append event: id %q is already in the log", ev.ID)
 	}
 	m.nextSeq++
@@ -92,7 +95,7 @@ func (m *Memory) AppendEventAround(ctx context.Context, ev Object, before string
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.events.byID[ev.ID] != nil {
+	if m.events.byID.get(ev.ID) != nil {
 		return fmt.Errorf("store: append event: id %q is already in the log", ev.ID)
 	}
 	m.nextSeq++
@@ -295,13 +298,13 @@ func (m *Memory) addEvent(e *entry) {
 	for len(m.events.idx) >= m.maxEvents {
 		oldest := m.events.idx[0]
 		m.events.idx.remove(oldest)
-		delete(m.events.byID, oldest.obj.ID)
+		m.events.byID.delete(oldest.obj.ID)
 		if oldest.parts != nil {
 			oldest.parts = nil
 			m.events.parted--
 		}
 	}
-	m.events.byID[e.obj.ID] = e
+	m.events.byID.set(e)
 	m.events.idx.insert(e)
 }
 
@@ -310,7 +313,7 @@ func (m *Memory) GetEvent(_ context.Context, id string) (Object, error) {
 	var obj Object
 	found := false
 	m.readEvents(func() {
-		if e := m.events.byID[id]; e != nil {
+		if e := m.events.byID.get(id); e != nil {
 			obj, found = e.obj.kept(), true
 		}
 	})
@@ -324,7 +327,7 @@ func (m *Memory) GetEvent(_ context.Context, id string) (Object, error) {
 // Query.Type filter as for objects; cursors name events.
 func (m *Memory) ListEvents(_ context.Context, q Query) (p Page, err error) {
 	m.readEvents(func() {
-		p, err = page(m.events.idx, q.Type == "" && q.Parent == "", q, func(id string) *entry { return m.events.byID[id] })
+		p, err = page(m.events.idx, q.Type == "" && q.Parent == "", q, m.events.byID.get)
 	})
 	return p, err
 }

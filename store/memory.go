@@ -203,7 +203,7 @@ func (m *Memory) clear() {
 	m.byType = map[string]*index{}
 	m.children = map[string]*index{}
 	m.values = map[string]valueIndex{}
-	m.events = eventLog{byID: map[string]*entry{}}
+	m.events = eventLog{}
 	m.keys = keyLog{byKey: map[string]*IdempotencyRecord{}}
 	m.nextSeq = 0
 }
