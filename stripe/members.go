@@ -259,11 +259,24 @@ func (m members) set(sets []setting) members {
 	at := make([]memberAt, len(m.at))
 	replaced := make([]int32, 0, len(sets))
 	var done uint64
+	// lengths and firsts have a bit for the length (mod 64) and first
+	// byte (mod 64) of each name set: most members' names are of no
+	// length and first byte set, and are passed over.
+	var lengths, firsts uint64
+	for _, s := range sets {
+		lengths |= 1 << (len(s.key) & 63)
+		if s.key != "" {
+			firsts |= 1 << (s.key[0] & 63)
+		}
+	}
 	repeats := false
 	last, shift := 0, 0 // m.b is copied up to last; shift is out's offset minus m.b's from there on
 	for i, a := range m.at {
 		at[i] = memberAt{span32{a.key.start + int32(shift), a.key.end + int32(shift)},
 			span32{a.value.start + int32(shift), a.value.end + int32(shift)}}
+		if n := a.key.end - a.key.start; lengths&(1<<(n&63)) == 0 || (n > 0 && firsts&(1<<(m.b[a.key.start]&63)) == 0) {
+			continue
+		}
 		key := text(a.key.of(m.b)) // only compared
 		for j, s := range sets {
 			if s.key != key {
