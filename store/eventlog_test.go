@@ -23,11 +23,12 @@ func TestEventLogDropsTheOldest(t *testing.T) {
 			_, err = m.AppendEvent(ctx, Object{ID: id, Type: "event", JSON: obj})
 		} else {
 			cus := fmt.Sprintf("cus_%04d", i)
-			if _, err := m.Put(ctx, Object{ID: cus, Type: "customer", JSON: `{"id":"` + cus + `","object":"customer"}`}); err != nil {
-				t.Fatal(err)
+			stored, perr := m.Put(ctx, Object{ID: cus, Type: "customer", JSON: `{"id":"` + cus + `","object":"customer"}`})
+			if perr != nil {
+				t.Fatal(perr)
 			}
 			err = m.AppendEventAround(ctx, Object{ID: id, Type: "event"},
-				fmt.Sprintf(`{"id":%q,"object":"event","created":%d,"data":{"object":`, id, 1800000000+i/3), `{"id":"`+cus+`","object":"customer"}`, `}}`)
+				fmt.Sprintf(`{"id":%q,"object":"event","created":%d,"data":{"object":`, id, 1800000000+i/3), stored, `}}`)
 		}
 		if err != nil {
 			t.Fatal(err)

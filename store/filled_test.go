@@ -456,7 +456,7 @@ func TestEventAroundFilledObject(t *testing.T) {
 	if _, joined := obj3.Filled.recent(); joined {
 		t.Fatal("appending the event joined the object's text")
 	}
-	if e := m.events.byID["evt_3"]; e.parts == nil || e.parts.fill != obj3.Filled {
+	if e := m.events.byID.get("evt_3"); e.parts == nil || e.parts.fill != obj3.Filled {
 		t.Fatalf("the event keeps %+v; want the object's fill", e.parts)
 	}
 	if ev, err := m.GetEvent(ctx, "evt_3"); err != nil || ev.JSON != before+js3+after {
