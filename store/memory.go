@@ -70,7 +70,7 @@ type Memory struct {
 	all      index
 	byType   map[string]*index
 	children map[string]*index
-	values   map[string]valueIndex // by field name; see valueindex.go
+	values   map[valueKey]valueIndex // see valueindex.go
 	events   eventLog
 	keys     keyLog
 	nextSeq  uint64
@@ -202,7 +202,7 @@ func (m *Memory) clear() {
 	m.all = nil
 	m.byType = map[string]*index{}
 	m.children = map[string]*index{}
-	m.values = map[string]valueIndex{}
+	m.values = map[valueKey]valueIndex{}
 	m.events = eventLog{}
 	m.keys = keyLog{byKey: map[string]*IdempotencyRecord{}}
 	m.nextSeq = 0

@@ -6,12 +6,22 @@ import "strings"
 // store would scan every object. So the first such list over more than
 // valueIndexMin objects builds an index of that field (value to objects,
 // newest last, like every index) and writes keep it from then on; a list
-// then walks only the objects with the value. At most maxValueIndexes
-// fields are indexed; past that, filters scan.
+// then walks only the objects with the value. The index holds the
+// objects of the list's type only (of every type for a list of any
+// type): a filter of charges by customer is no cost to a Put of a
+// balance transaction, nor does its index hold them. At most
+// maxValueIndexes fields of types are indexed; past that, filters scan.
 const (
 	valueIndexMin   = 1000
 	maxValueIndexes = 16
 )
+
+// valueKey names a value index: a field of the objects of a type ("" for
+// every type).
+type valueKey struct{ typ, name string }
+
+// holds reports whether the index k holds objects of type typ.
+func (k valueKey) holds(typ string) bool { return k.typ == "" || k.typ == typ }
 
 // valueIndex maps a field's values (as Query.Equal states them) to the
 // objects that have them.
@@ -30,27 +40,36 @@ func valueOf(e *entry, name string) (string, bool) {
 
 // addValues and dropValues keep the value indexes; the caller holds mu.
 func (m *Memory) addValues(e *entry) {
-	for name, vi := range m.values {
-		if v, ok := valueOf(e, name); ok {
+	for k, vi := range m.values {
+		if !k.holds(e.obj.Type) {
+			continue
+		}
+		if v, ok := valueOf(e, k.name); ok {
 			vi.add(v, e)
 		}
 	}
 }
 
 func (m *Memory) dropValues(e *entry) {
-	for name, vi := range m.values {
-		if v, ok := valueOf(e, name); ok {
+	for k, vi := range m.values {
+		if !k.holds(e.obj.Type) {
+			continue
+		}
+		if v, ok := valueOf(e, k.name); ok {
 			removeFrom(vi, v, e)
 		}
 	}
 }
 
-// replaceValues moves old (about to be overwritten by e, in place) to
-// e's values in the value indexes.
+// replaceValues moves old (about to be overwritten by e, in place, and of
+// the same type) to e's values in the value indexes.
 func (m *Memory) replaceValues(old, e *entry) {
-	for name, vi := range m.values {
-		ov, oldOK := valueOf(old, name)
-		nv, newOK := valueOf(e, name)
+	for k, vi := range m.values {
+		if !k.holds(old.obj.Type) {
+			continue
+		}
+		ov, oldOK := valueOf(old, k.name)
+		nv, newOK := valueOf(e, k.name)
 		if oldOK == newOK && ov == nv {
 			continue
 		}
@@ -81,7 +100,7 @@ func (m *Memory) indexValues(q Query) {
 	m.mu.RLock()
 	missing := false
 	for name := range q.Equal {
-		if _, ok := m.values[name]; !ok {
+		if _, ok := m.values[valueKey{q.Type, name}]; !ok {
 			missing = true
 		}
 	}
@@ -92,17 +111,22 @@ func (m *Memory) indexValues(q Query) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	objs := m.all // every object of q's type
+	if q.Type != "" {
+		objs = m.selection(Query{Type: q.Type})
+	}
 	for name := range q.Equal {
-		if _, ok := m.values[name]; ok || len(m.values) >= maxValueIndexes {
+		k := valueKey{q.Type, name}
+		if _, ok := m.values[k]; ok || len(m.values) >= maxValueIndexes {
 			continue
 		}
 		vi := valueIndex{}
-		for _, e := range m.all {
+		for _, e := range objs {
 			if v, ok := valueOf(e, name); ok {
 				vi.add(v, e)
 			}
 		}
-		m.values[name] = vi
+		m.values[k] = vi
 	}
 }
 
@@ -111,9 +135,11 @@ func (m *Memory) indexValues(q Query) {
 // q's filtered values. The caller holds mu.
 func (m *Memory) narrowest(q Query, x index) index {
 	for name, want := range q.Equal {
-		vi, ok := m.values[name]
+		vi, ok := m.values[valueKey{q.Type, name}]
 		if !ok {
-			continue
+			if vi, ok = m.values[valueKey{"", name}]; !ok {
+				continue
+			}
 		}
 		y := vi[want]
 		if y == nil {
