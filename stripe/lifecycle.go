@@ -414,8 +414,11 @@ func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Re
 		// b is the stored text, which never changes: what is read of it
 		// may share it.
 		cur := l.readIntent(ctx, id, b)
-		out.forInvoice = paysInvoice(cur.strView("customer"), cur.strView("description"))
-		status := cur.strView("status")
+		// What the confirm reads of the intent, in one pass.
+		var got [len(confirmReads)]string
+		cur.strViews(confirmReads[:], got[:])
+		status, pmWas, amountText, currency, customer, description, captureMethod := got[0], got[1], got[2], got[3], got[4], got[5], got[6]
+		out.forInvoice = paysInvoice(customer, description)
 		switch status {
 		case "requires_payment_method", "requires_confirmation", "requires_action":
 		default:
@@ -423,7 +426,7 @@ func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Re
 		}
 		value := testValue(payIntentConfirm, req)
 		if value == "" {
-			value = cur.strView("payment_method")
+			value = pmWas
 		}
 		tc, known := l.cards.Lookup(value)
 		if !known {
@@ -433,8 +436,7 @@ func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Re
 		if !strings.HasPrefix(pm, "pm_") && !strings.HasPrefix(pm, "card_") && !strings.HasPrefix(pm, "src_") {
 			pm = render.NewID("pm")
 		}
-		amount, _ := strconv.ParseInt(cur.strView("amount"), 10, 64)
-		currency, customer := cur.strView("currency"), cur.strView("customer")
+		amount, _ := strconv.ParseInt(amountText, 10, 64)
 		switch tc.Result {
 		case Declines, DeclinesCharge, IncorrectNumber:
 			chID := render.NewID("ch")
@@ -455,7 +457,7 @@ func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Re
 				{"next_action", useStripeSDK(id)}}), nil
 		}
 		chID := render.NewID("ch")
-		manual := strings.HasPrefix(cur.strView("capture_method"), "manual")
+		manual := strings.HasPrefix(captureMethod, "manual")
 		if m, ok := req.BodyValue("capture_method"); ok {
 			manual = strings.HasPrefix(m, "manual")
 		}
@@ -475,6 +477,9 @@ func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Re
 	}
 	return ans, refused, out.forInvoice
 }
+
+// confirmReads are the members of an intent a confirm reads.
+var confirmReads = [...]string{"status", "payment_method", "amount", "currency", "customer", "description", "capture_method"}
 
 func (l *lifecycle) capture(ctx context.Context, id string, req *render.Request) (server.Answer, *server.APIError) {
 	return l.update(ctx, id, func(b []byte) ([]byte, *server.APIError) {

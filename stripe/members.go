@@ -211,7 +211,11 @@ func (m members) strView(key string) string {
 	if !m.ok {
 		return m.str(key)
 	}
-	v := m.value(key)
+	return strViewOf(m.value(key))
+}
+
+// strViewOf is strView of the member whose value is v (nil: none).
+func strViewOf(v []byte) string {
 	switch {
 	case len(v) >= 2 && v[0] == '"' && bytes.IndexByte(v, '\\') < 0:
 		return text(v[1 : len(v)-1])
@@ -219,6 +223,41 @@ func (m members) strView(key string) string {
 		return text(v)
 	}
 	return scalarText(v)
+}
+
+// strViews sets out[i] to strView(keys[i]) for each of keys, reading
+// m's members once.
+func (m members) strViews(keys []string, out []string) {
+	const most = 64
+	if !m.ok || len(keys) > most {
+		for i, k := range keys {
+			out[i] = m.strView(k)
+		}
+		return
+	}
+	var lengths, found uint64 // found has a bit for each key found
+	for _, k := range keys {
+		lengths |= 1 << (len(k) & 63)
+	}
+	var values [most][]byte
+	all := uint64(1)<<len(keys) - 1
+	for _, a := range m.at {
+		if lengths&(1<<((a.key.end-a.key.start)&63)) == 0 {
+			continue
+		}
+		name := a.key.of(m.b)
+		for j, k := range keys {
+			if found&(1<<j) == 0 && string(name) == k {
+				values[j], found = a.value.of(m.b), found|1<<j // the first of the name, as value reads it
+			}
+		}
+		if found == all {
+			break
+		}
+	}
+	for j := range keys {
+		out[j] = strViewOf(values[j])
+	}
 }
 
 // stringView is string(key) sharing m's text where the value needs no

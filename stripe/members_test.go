@@ -75,6 +75,16 @@ func checkMembers(t *testing.T, name string, b []byte, sets []setting) {
 			t.Errorf("%s: stringView(%q) = %q, string %q", name, key, got, want)
 		}
 	}
+	// Read in one pass, as a confirm reads the intent (a name twice
+	// among them, when the set's is one of the others).
+	keys := []string{"status", "payment_method", "amount", "customer", "next_action", "last_payment_error", "absent", sets[0].key}
+	views := make([]string, len(keys))
+	m.strViews(keys, views)
+	for i, key := range keys {
+		if want := m.strView(key); views[i] != want {
+			t.Errorf("%s: strViews gives %q for %q, strView %q", name, views[i], key, want)
+		}
+	}
 	now := m.set(sets)
 	if want := setMembers(b, sets); string(now.b) != string(want) {
 		t.Errorf("%s: set wrote\n%s\nsetMembers\n%s", name, now.b, want)
