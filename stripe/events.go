@@ -551,7 +551,7 @@ func jsonEqual(a, b json.RawMessage) bool {
 	if bytes.Equal(a, b) {
 		return true
 	}
-	if !bytes.ContainsAny(a, " \t\r\n") && !bytes.ContainsAny(b, " \t\r\n") {
+	if !hasJSONSpace(a) && !hasJSONSpace(b) {
 		return false // both compact already: their bytes differ
 	}
 	var ca, cb bytes.Buffer
@@ -559,6 +559,16 @@ func jsonEqual(a, b json.RawMessage) bool {
 		return false
 	}
 	return bytes.Equal(ca.Bytes(), cb.Bytes())
+}
+
+// hasJSONSpace reports whether b has a byte JSON takes for space.
+func hasJSONSpace(b []byte) bool {
+	for _, c := range b {
+		if isJSONSpace(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // apiVersion is an event's api_version: the request's Stripe-Version;

@@ -443,7 +443,7 @@ type setting struct {
 }
 
 func str(key, s string) setting {
-	if plainString(s) && !strings.ContainsAny(s, "<>&") {
+	if plainJSON(s) {
 		// What json.Marshal writes for it, without its reflection.
 		return setting{key, append(append(append(make([]byte, 0, len(s)+2), '"'), s...), '"')}
 	}
@@ -460,7 +460,7 @@ type values struct{ b []byte }
 func newValues(n int) values { return values{make([]byte, 0, n)} }
 
 func (v *values) str(key, s string) setting {
-	if cap(v.b)-len(v.b) < len(s)+2 || !plainString(s) || strings.ContainsAny(s, "<>&") {
+	if cap(v.b)-len(v.b) < len(s)+2 || !plainJSON(s) {
 		return str(key, s)
 	}
 	n := len(v.b)
