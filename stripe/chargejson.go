@@ -454,3 +454,84 @@ func plainJSON(s string) bool {
 	}
 	return true
 }
+
+// chargeFills keeps the charges paying confirms make as store fills of
+// one template, as balanceFills keeps their balance transactions: a
+// succeeded, captured charge of a PaymentIntent with its balance
+// transaction, no customer and no description (a confirm's, most often),
+// cut at its values, so that the store keeps each one's values rather
+// than its whole text, and its event keeps the fill.
+type chargeFills struct {
+	once sync.Once
+	t    *store.Template
+	last atomic.Pointer[filledLayout]
+}
+
+// chargeText is such a charge as chargeObject.writeTo writes it, cut at
+// its values: amount (0, also amount_captured), balance_transaction (1),
+// created (2), currency (3), id (4, also in the refunds' url),
+// payment_intent (5), payment_method (6) and the card's brand (7),
+// country (8), exp_month (9), exp_year (10), funding (11) and last4 (12).
+var chargeText = []string{
+	`{"amount":`, `,"amount_captured":`, `,"amount_refunded":0,"balance_transaction":"`, `","captured":true,"created":`,
+	`,"currency":"`, `","failure_code":null,"failure_message":null,"id":"`,
+	`","livemode":false,"metadata":{},"object":"charge","outcome":{"network_status":"approved_by_network","reason":null,` +
+		`"risk_level":"normal","seller_message":"Payment complete.","type":"authorized"},"paid":true,"payment_intent":"`,
+	`","payment_method":"`, `","payment_method_details":{"card":{"brand":"`, `","country":"`, `","exp_month":`, `,"exp_year":`,
+	`,"funding":"`, `","last4":"`, `"},"type":"card"},"refunded":false,"refunds":{"data":[],"has_more":false,"object":"list","url":"/v1/charges/`,
+	`/refunds"},"status":"succeeded"}`,
+}
+
+// chargeHoles are the values chargeText's holes hold, in order.
+var chargeHoles = []int{0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 4}
+
+// object is ch as the store keeps it: a fill of the template for a
+// confirm's succeeded charge whose strings need no escape, with its
+// layout; ok is false for any other (write it whole).
+func (cf *chargeFills) object(ch *chargeObject) (store.Object, bool) {
+	c := &ch.PaymentMethodDetails.Card
+	if ch.Status != "succeeded" || !ch.Paid || !ch.Captured || ch.AmountCaptured != ch.Amount || ch.AmountRefunded != 0 || ch.Refunded ||
+		ch.BalanceTransaction == nil || ch.PaymentIntent == nil || ch.Customer != "" || ch.Description != "" || ch.Livemode ||
+		ch.FailureCode != nil || ch.FailureMessage != nil || ch.Object != "charge" ||
+		ch.Outcome != (chargeOutcome{NetworkStatus: "approved_by_network", RiskLevel: "normal", SellerMessage: "Payment complete.", Type: "authorized"}) ||
+		ch.PaymentMethodDetails.Type != "card" || ch.Refunds.Data == nil || len(ch.Refunds.Data) != 0 || ch.Refunds.HasMore ||
+		ch.Refunds.Object != "list" || ch.Refunds.URL != "/v1/charges/"+ch.ID+"/refunds" {
+		return store.Object{}, false
+	}
+	for _, s := range []string{*ch.BalanceTransaction, ch.Currency, ch.ID, *ch.PaymentIntent, ch.PaymentMethod, c.Brand, c.Country, c.Funding, c.Last4} {
+		if !plainJSON(s) {
+			return store.Object{}, false
+		}
+	}
+	cf.once.Do(func() { cf.t, _ = store.NewTemplate(chargeText, chargeHoles) })
+	if cf.t == nil {
+		return store.Object{}, false
+	}
+	var nums [4][20]byte
+	values := [13]string{
+		string(strconv.AppendInt(nums[0][:0], ch.Amount, 10)), *ch.BalanceTransaction, string(strconv.AppendInt(nums[1][:0], ch.Created, 10)),
+		ch.Currency, ch.ID, *ch.PaymentIntent, ch.PaymentMethod, c.Brand, c.Country,
+		string(strconv.AppendInt(nums[2][:0], int64(c.ExpMonth), 10)), string(strconv.AppendInt(nums[3][:0], int64(c.ExpYear), 10)),
+		c.Funding, c.Last4,
+	}
+	f, err := cf.t.Fill(values[:]...)
+	if err != nil {
+		return store.Object{}, false
+	}
+	var lens [13]int
+	for i, v := range values {
+		lens[i] = len(v)
+	}
+	obj := store.Object{ID: ch.ID, Type: "charge", Filled: f}
+	if last := cf.last.Load(); last != nil && slices.Equal(last.lens, lens[:]) {
+		obj.Layout = last.layout
+		return obj, true
+	}
+	l, err := store.ScanLayout(f.String())
+	if err != nil {
+		return store.Object{}, false
+	}
+	cf.last.Store(&filledLayout{lens: slices.Clone(lens[:]), layout: l})
+	obj.Layout = l
+	return obj, true
+}

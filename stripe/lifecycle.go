@@ -37,6 +37,9 @@ type lifecycle struct {
 	// chargeLayouts and balanceLayouts keep the layout of the last charge
 	// and balance transaction stored, for the next of the same layout.
 	chargeLayouts, balanceLayouts layoutCache
+	// chargeFills keeps the charges confirms make as fills of one
+	// template, where it can.
+	chargeFills chargeFills
 	// balanceFills keeps charges' balance transactions as fills of one
 	// template.
 	balanceFills balanceFills
@@ -552,12 +555,16 @@ func (l *lifecycle) storeCharge(ctx context.Context, c chargeRecord) {
 		balance = &txn
 	}
 	ch := c.object(balance, time.Now().Unix())
-	w := topWriter{b: make([]byte, 0, 896)} // a charge is 700-900 bytes
-	ch.writeTo(&w)
 	event := "charge.succeeded" // as chargeEvent names it from the status written
 	if ch.Status == "failed" {
 		event = "charge.failed"
 	}
+	if obj, ok := l.chargeFills.object(&ch); ok {
+		_, _ = l.putRaising(ctx, obj, event)
+		return
+	}
+	w := topWriter{b: make([]byte, 0, 896)} // a charge is 700-900 bytes
+	ch.writeTo(&w)
 	_, _ = l.putRaising(ctx, l.chargeLayouts.object(c.id, "charge", w.b, w.members()), event)
 }
 

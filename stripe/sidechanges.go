@@ -70,6 +70,9 @@ type change struct {
 	// raises, on a creation, is the event it raises when the writer
 	// knows it (a charge's, succeeded or failed): "" to read the object.
 	raises string
+	// created, on a creation the writer raises (raises set), is the
+	// object as the store keeps it (a fill is not joined for its event).
+	created store.Object
 }
 
 // read is an object's members before a write (old) and the object the
@@ -130,7 +133,11 @@ func (l *lifecycle) put(ctx context.Context, obj store.Object) (store.Object, er
 func (l *lifecycle) putRaising(ctx context.Context, obj store.Object, event string) (store.Object, error) {
 	stored, err := l.store.Put(ctx, obj)
 	if err == nil {
-		note(ctx, change{id: stored.ID, typ: stored.Type, raises: event})
+		ch := change{id: stored.ID, typ: stored.Type, raises: event}
+		if event != "" {
+			ch.created = stored
+		}
+		note(ctx, ch)
 	}
 	return stored, err
 }
@@ -208,6 +215,12 @@ func (s *State) announce(ctx context.Context, w *before, req *render.Request, an
 				now = later.old
 				break
 			}
+		}
+		if now == nil && e.old == nil && e.raises != "" && e.created.ID == e.id && e.created.Filled != nil {
+			// Created as a fill and not written since: its event keeps
+			// the fill, never joined.
+			s.emit(ctx, req, e.raises, e.created, nil)
+			continue
 		}
 		if now == nil {
 			obj, err := s.store.Get(ctx, e.id)
