@@ -132,7 +132,8 @@ func (m *Memory) entryEdited(base string, fs fields, obj Object) (e entry, ok bo
 	// The index kept: exactly the scalars, the added among them in order.
 	src := source{js: js}
 	slices.SortFunc(added, func(a, b field) int { return strings.Compare(a.name(src), b.name(src)) })
-	kept := make(fields, 0, len(out)-drop+len(added))
+	var keptBuf [64]field // on the stack until it is known to be new
+	kept := keptBuf[:0]
 	for _, f := range out {
 		if f.kind == 0 {
 			continue
@@ -142,7 +143,26 @@ func (m *Memory) entryEdited(base string, fs fields, obj Object) (e entry, ok bo
 		}
 		kept = append(kept, f)
 	}
-	return newEntry(obj, append(kept, added...)), true
+	kept = append(kept, added...)
+	return newEntry(obj, m.sharedEdited(kept)), true
+}
+
+// sharedEdited is fs, the fields of an object Update writes from an edit
+// layout: those of a recent such object when they are the same (fields
+// never change once stored), else a copy of fs, kept for the next in
+// place of the oldest kept.
+func (m *Memory) sharedEdited(fs fields) fields {
+	for k := range m.editedFields {
+		if last := m.editedFields[k].Load(); last != nil && slices.Equal(*last, fs) {
+			return *last
+		}
+	}
+	own := slices.Clone(fs)
+	if own == nil {
+		own = fields{}
+	}
+	m.editedFields[m.nextEditedFields.Add(1)%recentEventFields].Store(&own)
+	return own
 }
 
 // plainKey reports whether k is where a plain name (no escape, valid

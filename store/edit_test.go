@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -321,4 +322,63 @@ func allKeys(edits []Edit, own, _ []Span) {
 	for i := range edits {
 		edits[i].Key = own[i]
 	}
+}
+
+// Objects of one shape written by edit layouts alike (confirmed intents
+// of the same lengths) share their fields, and every filter finds them
+// as after plain updates; one of other lengths keeps fields of its own.
+func TestUpdatesWithEditLayoutShareFields(t *testing.T) {
+	ctx := context.Background()
+	plain, laid := mustNew(t), mustNew(t)
+	const base = `{"id":"pi_%02d","object":"payment_intent","amount":%d,"status":"requires_payment_method","payment_method":null,"n":%d}`
+	var shared []*entry
+	for i := range 8 {
+		id := fmt.Sprintf("pi_%02d", i)
+		amount := 2000 + i // the same length, but the last
+		if i == 7 {
+			amount = 70
+		}
+		js0 := fmt.Sprintf(base, i, amount, i)
+		js, edits := edit(t, js0, []int{3, 4}, []string{`"succeeded"`, fmt.Sprintf(`"pm_%02d"`, i)})
+		for k, m := range []*Memory{plain, laid} {
+			if _, err := m.Put(ctx, Object{ID: id, Type: "payment_intent", JSON: js0}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := m.Update(ctx, id, func(o Object) (Object, error) {
+				if k == 1 {
+					o.Layout = EditLayout(o.JSON, js, edits)
+				}
+				o.JSON = js
+				return o, nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		laid.mu.RLock()
+		shared = append(shared, laid.byID.get(id))
+		laid.mu.RUnlock()
+	}
+	for i, e := range shared {
+		if same := e.fp == shared[0].fp; same != (i < 7) {
+			t.Errorf("%s shares the first one's fields: %v", e.obj.ID, same)
+		}
+	}
+	for _, q := range []map[string]string{{"status": "succeeded"}, {"payment_method": "pm_03"}, {"amount": "2005"}, {"amount": "70"},
+		{"n": "7"}, {"id": "pi_07"}, {"status": "requires_payment_method"}} {
+		p, err1 := plain.List(ctx, Query{Equal: q})
+		l, err2 := laid.List(ctx, Query{Equal: q})
+		if err1 != nil || err2 != nil || !reflect.DeepEqual(p, l) || (q["status"] != "requires_payment_method" && len(l.Data) == 0) {
+			t.Errorf("filter %v: plain %+v %v; with layout %+v %v", q, p, err1, l, err2)
+		}
+	}
+}
+
+func mustNew(t *testing.T) *Memory {
+	t.Helper()
+	m, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	SetValueIndexMin(m, 0)
+	return m
 }

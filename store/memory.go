@@ -85,6 +85,12 @@ type Memory struct {
 	// counts the kinds kept, the oldest replaced.
 	eventFields     [recentEventFields]atomic.Pointer[fields]
 	nextEventFields atomic.Uint32
+	// editedFields are the fields of the last objects Update wrote from
+	// an edit layout, of as many shapes (entryEdited): an object written
+	// as the last of its shape was (a confirmed intent of the lengths of
+	// the last one) shares them.
+	editedFields     [recentEventFields]atomic.Pointer[fields]
+	nextEditedFields atomic.Uint32
 	// lastFill is the fill of the last object Put kept filled: the text
 	// of the event that most often follows (AppendEventAround).
 	lastFill atomic.Pointer[Filled]
