@@ -181,9 +181,7 @@ func (s *Server) beginIdempotent(r *http.Request, body []byte) (*idempotent, *st
 }
 
 // finish records the response for the key, or frees the key when the
-// request was refused before it ran (Stripe keeps no result then). The
-// headers of one response (its id, length, date, CORS) are not kept: a
-// replay gets its own.
+// request was refused before it ran (Stripe keeps no result then).
 func (i *idempotent) finish(ctx context.Context, ran bool, status int, h http.Header, body Body) {
 	if i == nil || !i.reserved {
 		return
@@ -194,7 +192,7 @@ func (i *idempotent) finish(ctx context.Context, ran bool, status int, h http.He
 	}
 	kept := http.Header{}
 	for k, v := range h {
-		if k == "Request-Id" || k == "Content-Length" || k == "Date" || strings.HasPrefix(k, "Access-Control-") {
+		if k == "Request-Id" || k == "Content-Length" || strings.HasPrefix(k, "Access-Control-") {
 			continue
 		}
 		kept[k] = v

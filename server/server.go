@@ -92,8 +92,6 @@ type Server struct {
 	own         Own
 	keeper      Keeper
 	chooser     Chooser
-	// date is the Date header's value of the current second.
-	date dateHeader
 	// stopping is closed when shutdown starts: latency waits end.
 	stopping     chan struct{}
 	stoppingOnce sync.Once
@@ -159,29 +157,6 @@ var (
 	exposeHeaders = []string{"Request-Id"}
 )
 
-// dateHeader keeps the Date header's value of the last second a
-// response was sent in, formatted once for all of that second's.
-type dateHeader struct {
-	last atomic.Pointer[dated]
-}
-
-// dated is the Date header value of the second sec.
-type dated struct {
-	sec int64
-	val []string // read only: shared by the responses of that second
-}
-
-// at is the Date header value of now.
-func (d *dateHeader) at(now time.Time) []string {
-	sec := now.Unix()
-	if v := d.last.Load(); v != nil && v.sec == sec {
-		return v.val
-	}
-	v := &dated{sec: sec, val: []string{now.UTC().Format(http.TimeFormat)}}
-	d.last.Store(v)
-	return v.val
-}
-
 // ServeHTTP answers one request: route, read the body, pick the variant,
 // render, write headers then status then body, publish the event.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -201,8 +176,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// stripe-go's test suite checks for it before it runs.
 		h["Stripe-Mock-Version"] = s.mockVersion
 	}
-	// net/http formats a Date for every response that has none.
-	h["Date"] = s.date.at(start)
 	fromBrowser := r.Header.Get("Origin") != ""
 	if fromBrowser {
 		// Browsers may call the mock directly (Stripe's API allows any origin).
