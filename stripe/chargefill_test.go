@@ -35,6 +35,11 @@ func TestChargeFillIsTheWritersText(t *testing.T) {
 		{"no balance", chargeRecord{id: "ch_7", intent: "pi_7", pm: "pm_1", amount: 7, currency: "usd", card: visa}, nil, false},
 	} {
 		ch := c.rec.object(c.balance, 1700000000)
+		other := ch
+		other.Refunds.URL = "/v1/charges/ch_other/refunds"
+		if _, ok := cf.object(&other); ok {
+			t.Errorf("%s: a charge whose refunds are another's is filled", c.name)
+		}
 		obj, ok := cf.object(&ch)
 		if ok != c.fill {
 			t.Errorf("%s: filled %v, want %v", c.name, ok, c.fill)

@@ -495,7 +495,7 @@ func (cf *chargeFills) object(ch *chargeObject) (store.Object, bool) {
 		ch.FailureCode != nil || ch.FailureMessage != nil || ch.Object != "charge" ||
 		ch.Outcome != (chargeOutcome{NetworkStatus: "approved_by_network", RiskLevel: "normal", SellerMessage: "Payment complete.", Type: "authorized"}) ||
 		ch.PaymentMethodDetails.Type != "card" || ch.Refunds.Data == nil || len(ch.Refunds.Data) != 0 || ch.Refunds.HasMore ||
-		ch.Refunds.Object != "list" || ch.Refunds.URL != "/v1/charges/"+ch.ID+"/refunds" {
+		ch.Refunds.Object != "list" || !isRefundsURL(ch.Refunds.URL, ch.ID) {
 		return store.Object{}, false
 	}
 	for _, s := range []string{*ch.BalanceTransaction, ch.Currency, ch.ID, *ch.PaymentIntent, ch.PaymentMethod, c.Brand, c.Country, c.Funding, c.Last4} {
@@ -534,4 +534,11 @@ func (cf *chargeFills) object(ch *chargeObject) (store.Object, bool) {
 	cf.last.Store(&filledLayout{lens: slices.Clone(lens[:]), layout: l})
 	obj.Layout = l
 	return obj, true
+}
+
+// isRefundsURL reports whether url is the refunds list URL of charge id.
+func isRefundsURL(url, id string) bool {
+	const prefix, suffix = "/v1/charges/", "/refunds"
+	return len(url) == len(prefix)+len(id)+len(suffix) && strings.HasPrefix(url, prefix) && strings.HasSuffix(url, suffix) &&
+		url[len(prefix):len(prefix)+len(id)] == id
 }
