@@ -138,7 +138,7 @@ func (p *Payments) Outcome(route *catalog.Route, req *render.Request) *server.Ou
 	if value == "" {
 		return nil
 	}
-	tc, ok := p.cards.Lookup(value)
+	tc, paid, ok := p.cards.lookup(value)
 	if !ok {
 		return nil
 	}
@@ -148,36 +148,43 @@ func (p *Payments) Outcome(route *catalog.Route, req *render.Request) *server.Ou
 	if y, ok := req.BodyValue("card.exp_year"); ok {
 		tc.Card.ExpYear, _ = strconv.Atoi(y)
 	}
-	pay := payment{p: p, route: route, req: req, kind: kind, value: value, card: tc}
+	pay := payment{p: p, route: route, req: req, kind: kind, value: value, card: tc, paid: paid}
 	return pay.outcome()
 }
 
 // testValue is the value a route's request charges, attaches or tokenizes.
 func testValue(kind payRoute, req *render.Request) string {
-	first := func(paths ...string) string {
-		for _, path := range paths {
-			if v, ok := req.BodyValue(path); ok && v != "" {
-				return v
-			}
-		}
-		return ""
-	}
 	switch kind {
 	case payIntentCreate, paySetupCreate:
 		if c, _ := req.BodyValue("confirm"); c != "true" {
 			return ""
 		}
-		return first("payment_method", "payment_method_data.card.number", "payment_method_data.card.token")
+		return firstValue(req, "payment_method", "payment_method_data.card.number", "payment_method_data.card.token", "")
 	case payIntentConfirm, paySetupConfirm:
-		return first("payment_method", "payment_method_data.card.number", "payment_method_data.card.token")
+		return firstValue(req, "payment_method", "payment_method_data.card.number", "payment_method_data.card.token", "")
 	case payCharge:
-		return first("source", "card.number", "source.number")
+		return firstValue(req, "source", "card.number", "source.number", "")
 	case payMethodCreate, payToken:
-		return first("card.number")
+		return firstValue(req, "card.number", "", "", "")
 	case payAttach:
 		return req.Params["payment_method"]
 	case payCustomerSource:
-		return first("source", "card", "source.number", "card.number")
+		return firstValue(req, "source", "card", "source.number", "card.number")
+	}
+	return ""
+}
+
+// firstValue is the first non-empty body value of the paths a to d, in
+// that order ("" ends them): a function of four, not of a variadic list,
+// so that no request allocates the list.
+func firstValue(req *render.Request, a, b, c, d string) string {
+	for _, path := range [...]string{a, b, c, d} {
+		if path == "" {
+			break
+		}
+		if v, ok := req.BodyValue(path); ok && v != "" {
+			return v
+		}
 	}
 	return ""
 }
@@ -190,6 +197,9 @@ type payment struct {
 	kind  payRoute
 	value string
 	card  TestCard
+	// paid is the reason a payment by value gives, when the card table
+	// made it ("" otherwise: made when needed).
+	paid string
 	// out is the outcome a card that does not decline leads to, kept
 	// here so that the payment and its outcome are one allocation.
 	out server.Outcome
@@ -215,7 +225,11 @@ func (pay *payment) outcome() *server.Outcome {
 	// succeed reads the request alone for these kinds, and changes
 	// nothing but the body (an intent's stores its charge).
 	pure := pay.kind == payCharge || pay.kind == payMethodCreate || pay.kind == payToken || pay.kind == payCustomerSource
-	pay.out = server.Outcome{Reason: "test card " + pay.value, Finish: pay.succeed, Pure: pure}
+	reason := pay.paid
+	if reason == "" {
+		reason = "test card " + pay.value
+	}
+	pay.out = server.Outcome{Reason: reason, Finish: pay.succeed, Pure: pure}
 	return &pay.out
 }
 

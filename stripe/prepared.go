@@ -315,10 +315,10 @@ func preparable(info *routeInfo, req *render.Request, from server.Rendering) (pr
 }
 
 // get returns the prepared create of key and shape, nil if none is kept.
-func (pc *preparedCreates) get(key preparedKey, shape string) *preparedCreate {
+func (pc *preparedCreates) get(key preparedKey, shape []byte) *preparedCreate {
 	pc.mu.RLock()
 	defer pc.mu.RUnlock()
-	return pc.byKey[key][shape]
+	return pc.byKey[key][string(shape)]
 }
 
 // full reports whether no more prepared creates are kept: requests not

@@ -42,8 +42,8 @@ func BenchmarkRequestSide(b *testing.B) {
 		if _, e := rules.Check(route, req); e != nil {
 			b.Fatal(e)
 		}
-		if s := shapeOf(req); len(s.holes) != 1 {
-			b.Fatalf("shape %q", s.key)
+		if s := shapeOf(req, &shapeScratch{}); len(s.holes) != 1 {
+			b.Fatalf("shape %q", string(s.key))
 		}
 		if _, _, e := rules.Finish(route, req, server.Text("{}")); e != nil {
 			b.Fatal(e)
@@ -58,8 +58,8 @@ func BenchmarkShapeOf(b *testing.B) {
 	req.BodyPairs()
 	b.ReportAllocs()
 	for b.Loop() {
-		if s := shapeOf(req); len(s.holes) != 3 {
-			b.Fatalf("shape %q", s.key)
+		if s := shapeOf(req, &shapeScratch{}); len(s.holes) != 3 {
+			b.Fatalf("shape %q", string(s.key))
 		}
 	}
 }

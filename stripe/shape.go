@@ -3,6 +3,7 @@ package stripe
 import (
 	"mime"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -17,7 +18,8 @@ import (
 // holes' values share a prepared create, and each fills in its values.
 // A body that is not a plain form is its own shape: it has no holes.
 type formShape struct {
-	key string
+	// key names the shape; it may lie in the caller's shapeScratch.
+	key []byte
 	// pairs are the request's form pairs (render.Request.BodyPairs), read only.
 	pairs []render.FormPair
 	holes []shapeHole
@@ -28,6 +30,14 @@ type formShape struct {
 type shapeHole struct {
 	pair    int
 	integer bool
+}
+
+// shapeScratch is room for a shape's key and holes that its caller
+// keeps (on its stack): a usual form's shape allocates nothing. A shape
+// kept beyond its caller is copied off it (owned).
+type shapeScratch struct {
+	key   [160]byte
+	holes [8]shapeHole
 }
 
 // keptParam reports whether the parameter root (the name before any
@@ -63,9 +73,9 @@ func textParam(root string) bool {
 // shapeOf is the shape of req's body. It reads the pairs the request
 // decoded once for every reader; a body with pieces they skip (empty
 // ones) or a piece url.ParseQuery refuses is its own shape.
-func shapeOf(req *render.Request) formShape {
+func shapeOf(req *render.Request, sc *shapeScratch) formShape {
 	if len(req.Body) == 0 || !formContent(req.ContentType) || req.Body[0] == '{' {
-		return wholeShape(req)
+		return wholeShape(req, sc)
 	}
 	// One pass: no byte that makes the body its own shape, and the
 	// pieces counted.
@@ -73,14 +83,14 @@ func shapeOf(req *render.Request) formShape {
 	for _, c := range req.Body {
 		switch c {
 		case ';', ' ', '\t', '\r', '\n', '{':
-			return wholeShape(req)
+			return wholeShape(req, sc)
 		case '&':
 			pieces++
 		}
 	}
 	pairs, ok := req.BodyPairs()
 	if !ok || len(pairs) != pieces {
-		return wholeShape(req)
+		return wholeShape(req, sc)
 	}
 	var repeated map[string]bool
 	if len(pairs) > repeatScan {
@@ -95,17 +105,19 @@ func shapeOf(req *render.Request) formShape {
 			seen[pr.Key] = true
 		}
 	}
-	// The key is at most the body, a tag and each pair's lengths and marks:
-	// one allocation.
-	var b strings.Builder
-	b.Grow(len(req.Body) + 1 + 12*len(pairs))
-	b.WriteByte('f')
-	var holes []shapeHole
+	// The key is at most the body, a tag and each pair's lengths and
+	// marks: in the scratch when it fits.
+	b := sc.key[:0]
+	if n := len(req.Body) + 1 + 12*len(pairs); n > len(sc.key) {
+		b = make([]byte, 0, n)
+	}
+	b = append(b, 'f')
+	holes := sc.holes[:0]
 	for i, pr := range pairs {
 		root, _, _ := strings.Cut(pr.Key, "[")
-		b.WriteString(strconv.Itoa(len(pr.Key)))
-		b.WriteByte(':')
-		b.WriteString(pr.Key)
+		b = strconv.AppendInt(b, int64(len(pr.Key)), 10)
+		b = append(b, ':')
+		b = append(b, pr.Key...)
 		hole := !keptParam(root)
 		if hole {
 			if len(pairs) > repeatScan {
@@ -116,22 +128,29 @@ func shapeOf(req *render.Request) formShape {
 		}
 		switch {
 		case hole && integerValue(pr.Value):
-			b.WriteByte('#')
-			holes = appendHole(holes, len(pairs), shapeHole{pair: i, integer: true})
+			b = append(b, '#')
+			holes = append(holes, shapeHole{pair: i, integer: true})
 		case hole && textParam(root) && textValue(pr.Value):
-			b.WriteByte('$')
-			holes = appendHole(holes, len(pairs), shapeHole{pair: i})
+			b = append(b, '$')
+			holes = append(holes, shapeHole{pair: i})
 		default:
-			b.WriteByte('=')
-			b.WriteString(strconv.Itoa(len(pr.Value)))
-			b.WriteByte(':')
-			b.WriteString(pr.Value)
+			b = append(b, '=')
+			b = strconv.AppendInt(b, int64(len(pr.Value)), 10)
+			b = append(b, ':')
+			b = append(b, pr.Value...)
 		}
 	}
 	if len(holes) == 0 {
-		return wholeShape(req)
+		return wholeShape(req, sc)
 	}
-	return formShape{key: b.String(), pairs: pairs, holes: holes}
+	return formShape{key: b, pairs: pairs, holes: holes}
+}
+
+// owned is the shape with its key and holes copied off the scratch they
+// were made in, to be kept.
+func (f formShape) owned() formShape {
+	f.key, f.holes = slices.Clone(f.key), slices.Clone(f.holes)
+	return f
 }
 
 // repeatScan is the most pairs shapeOf looks for a repeated key among by
@@ -148,18 +167,9 @@ func keyElsewhere(pairs []render.FormPair, i int) bool {
 	return false
 }
 
-// appendHole appends h to holes, which are given room for n at first:
-// one allocation.
-func appendHole(holes []shapeHole, n int, h shapeHole) []shapeHole {
-	if holes == nil {
-		holes = make([]shapeHole, 0, n)
-	}
-	return append(holes, h)
-}
-
 // wholeShape is req's body as its own shape, without holes.
-func wholeShape(req *render.Request) formShape {
-	return formShape{key: "b" + string(req.Body)}
+func wholeShape(req *render.Request, sc *shapeScratch) formShape {
+	return formShape{key: append(append(sc.key[:0], 'b'), req.Body...)}
 }
 
 // formContent reports whether a body of content type ct may be a form:

@@ -30,8 +30,8 @@ func TestShapeOfContentTypes(t *testing.T) {
 		{"", "a%5Bb%5D=x&amount=7", "f4:a[b]=1:x6:amount#", 1},
 	}
 	for _, c := range cases {
-		got := shapeOf(&render.Request{Body: []byte(c.body), ContentType: c.ct})
-		if got.key != c.key || len(got.holes) != c.holes {
+		got := shapeOf(&render.Request{Body: []byte(c.body), ContentType: c.ct}, &shapeScratch{})
+		if string(got.key) != c.key || len(got.holes) != c.holes {
 			t.Errorf("shapeOf(%q, %q) = key %q, %d holes; want %q, %d", c.ct, c.body, got.key, len(got.holes), c.key, c.holes)
 		}
 	}

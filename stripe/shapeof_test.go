@@ -97,7 +97,7 @@ func shapeOfSplit(body, ct string) (string, []string) {
 // checkShapeOf compares shapeOf with its definition for one body.
 func checkShapeOf(t *testing.T, body, ct string) {
 	t.Helper()
-	got := shapeOf(&render.Request{Body: []byte(body), ContentType: ct})
+	got := shapeOf(&render.Request{Body: []byte(body), ContentType: ct}, &shapeScratch{})
 	var holes []string
 	for _, h := range got.holes {
 		s := strconv.Itoa(h.pair)
@@ -107,7 +107,7 @@ func checkShapeOf(t *testing.T, body, ct string) {
 		holes = append(holes, s)
 	}
 	key, want := shapeOfSplit(body, ct)
-	if got.key != key || strings.Join(holes, ",") != strings.Join(want, ",") {
+	if string(got.key) != key || strings.Join(holes, ",") != strings.Join(want, ",") {
 		t.Fatalf("shapeOf(%q, %q) = %q holes %v; the definition gives %q holes %v", body, ct, got.key, holes, key, want)
 	}
 	if len(got.holes) > 0 {

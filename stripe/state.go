@@ -397,15 +397,17 @@ func answerTop(body server.Body, keys ...string) []string {
 // prepares it. ok is false when the request's creates cannot be prepared:
 // create renders it as any other.
 func (s *State) createPrepared(ctx context.Context, info *routeInfo, req *render.Request, renderVariant func() (string, error), key preparedKey) (ans server.Answer, refused *server.APIError, ok bool) {
-	shape := shapeOf(req)
+	var sc shapeScratch // the shape's key and holes, kept off the heap
+	shape := shapeOf(req, &sc)
 	p := s.prepared.get(key, shape.key)
 	if p == nil && s.prepared.full() {
 		return server.Answer{}, nil, false
 	}
 	if p == nil {
 		var first rendering
-		first, p = s.prepare(info, req, renderVariant, shape)
-		s.prepared.keep(key, shape.key, p)
+		learnt := shape.owned()
+		first, p = s.prepare(info, req, renderVariant, learnt)
+		s.prepared.keep(key, string(learnt.key), p)
 		if p.ok {
 			ans, refused = s.stored(ctx, store.Object{ID: first.ids[p.self], Type: p.typ, JSON: first.js, Layout: p.layout})
 			return ans, refused, true

@@ -244,13 +244,21 @@ func testCards() []testCard {
 // Cards resolves test values to test cards. Safe for concurrent use (it
 // is read only once built).
 type Cards struct {
-	byValue map[string]TestCard
+	byValue map[string]*cardEntry
+}
+
+// cardEntry is a test value's card, with the request log's reason for a
+// payment it makes, made once rather than per payment.
+type cardEntry struct {
+	card TestCard
+	// paid is "test card " and the value.
+	paid string
 }
 
 // NewCards builds the table; expYear is the expiry year test cards get
 // (Stripe's are valid for some years ahead).
 func NewCards(expYear int) *Cards {
-	c := &Cards{byValue: map[string]TestCard{}}
+	c := &Cards{byValue: map[string]*cardEntry{}}
 	for _, tc := range testCards() {
 		brand, funding := tc.brand, tc.funding
 		if brand == "" {
@@ -261,13 +269,13 @@ func NewCards(expYear int) *Cards {
 			Result:  tc.result,
 			Decline: tc.decline,
 		}
-		c.byValue[tc.number] = card
+		c.add(tc.number, card)
 		for _, name := range tc.names {
-			c.byValue["pm_card_"+name] = card
-			c.byValue["tok_"+name] = card
+			c.add("pm_card_"+name, card)
+			c.add("tok_"+name, card)
 			if strings.HasPrefix(name, "charge") {
-				c.byValue["pm_card_visa_"+name] = card
-				c.byValue["tok_visa_"+name] = card
+				c.add("pm_card_visa_"+name, card)
+				c.add("tok_visa_"+name, card)
 			}
 		}
 	}
@@ -282,21 +290,33 @@ func NewCards(expYear int) *Cards {
 // declined with test_mode_live_card. A value with letters (an id) is no
 // test value.
 func (c *Cards) Lookup(value string) (TestCard, bool) {
-	if tc, ok := c.byValue[value]; ok {
-		return tc, true
+	tc, _, ok := c.lookup(value)
+	return tc, ok
+}
+
+// add makes value stand for card.
+func (c *Cards) add(value string, card TestCard) {
+	c.byValue[value] = &cardEntry{card: card, paid: "test card " + value}
+}
+
+// lookup is Lookup with the reason a payment by a value of the table
+// gives ("test card tok_visa"); paid is "" for any other value.
+func (c *Cards) lookup(value string) (tc TestCard, paid string, ok bool) {
+	if e, ok := c.byValue[value]; ok {
+		return e.card, e.paid, true
 	}
 	if strings.HasPrefix(value, "pm_") || strings.HasPrefix(value, "tok_") {
-		return TestCard{}, false
+		return TestCard{}, "", false
 	}
 	n := value
 	if strings.ContainsAny(n, " -") {
 		n = strings.NewReplacer(" ", "", "-", "").Replace(value)
-		if tc, ok := c.byValue[n]; ok {
-			return tc, true
+		if e, ok := c.byValue[n]; ok {
+			return e.card, "", true
 		}
 	}
 	if !isDigits(n) {
-		return TestCard{}, false
+		return TestCard{}, "", false
 	}
 	refused := TestCard{Card: Card{Number: n, Brand: "visa", Funding: "credit", Country: "US"}, Result: IncorrectNumber}
 	switch {
@@ -307,7 +327,7 @@ func (c *Cards) Lookup(value string) (TestCard, bool) {
 	default:
 		refused.Decline, refused.Why = liveCard, "not one of Stripe's test cards"
 	}
-	return refused, true
+	return refused, "", true
 }
 
 func isDigits(s string) bool {

@@ -404,3 +404,27 @@ func nextReason(t *testing.T, events <-chan server.Event) string {
 	}
 	return ""
 }
+
+// TestTestCardReasons pins the request log's reason for a payment a test
+// value makes: "test card" and the value as the request sent it, for a
+// card name, a number of the table and one written with spaces.
+func TestTestCardReasons(t *testing.T) {
+	srv, ts, _ := newPaymentsServer(t)
+	events, stop := srv.SubscribeSummary(16)
+	defer stop()
+	cases := []struct{ path, form, reason string }{
+		{"/v1/charges", "amount=2000&currency=usd&source=tok_visa", "test card tok_visa"},
+		{"/v1/charges", "amount=2000&currency=usd&source=tok_visa_chargeDeclined", "declined by tok_visa_chargeDeclined"},
+		{"/v1/payment_methods", "type=card&card[number]=4242424242424242", "test card 4242424242424242"},
+		{"/v1/tokens", "card[number]=4242+4242+4242+4242", "test card 4242 4242 4242 4242"},
+		{"/v1/customers", "source=tok_mastercard", "test card tok_mastercard"},
+		{"/v1/payment_intents", "amount=500&currency=usd&confirm=true&payment_method=pm_card_amex", "test card pm_card_amex"},
+		{"/v1/charges", "amount=2000&currency=usd&source=src_123", ""},
+	}
+	for _, c := range cases {
+		postForm(t, ts, c.path, c.form)
+		if r := nextReason(t, events); r != c.reason {
+			t.Errorf("POST %s %s: reason %q, want %q", c.path, c.form, r, c.reason)
+		}
+	}
+}
