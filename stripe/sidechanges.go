@@ -70,9 +70,9 @@ type change struct {
 	// raises, on a creation, is the event it raises when the writer
 	// knows it (a charge's, succeeded or failed): "" to read the object.
 	raises string
-	// created, on a creation the writer raises (raises set), is the
-	// object as the store keeps it (a fill is not joined for its event).
-	created store.Object
+	// filled, on a creation the writer raises (raises set) kept as a
+	// fill, is the fill (not joined for its event).
+	filled *store.Filled
 }
 
 // read is an object's members before a write (old) and the object the
@@ -135,7 +135,7 @@ func (l *lifecycle) putRaising(ctx context.Context, obj store.Object, event stri
 	if err == nil {
 		ch := change{id: stored.ID, typ: stored.Type, raises: event}
 		if event != "" {
-			ch.created = stored
+			ch.filled = stored.Filled
 		}
 		note(ctx, ch)
 	}
@@ -216,10 +216,10 @@ func (s *State) announce(ctx context.Context, w *before, req *render.Request, an
 				break
 			}
 		}
-		if now == nil && e.old == nil && e.raises != "" && e.created.ID == e.id && e.created.Filled != nil {
+		if now == nil && e.old == nil && e.raises != "" && e.filled != nil {
 			// Created as a fill and not written since: its event keeps
 			// the fill, never joined.
-			s.emit(ctx, req, e.raises, e.created, nil)
+			s.emit(ctx, req, e.raises, store.Object{ID: e.id, Type: e.typ, Filled: e.filled}, nil)
 			continue
 		}
 		if now == nil {
