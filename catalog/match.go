@@ -177,7 +177,8 @@ func (n *node) affix(prefix, suffix string) *node {
 
 // Match finds the route for a request's method and path. The query string
 // must already be stripped; a trailing slash and repeated slashes are
-// tolerated. params holds the path parameters by name.
+// tolerated. params holds the path parameters by name (nil when the
+// route has none).
 func (c *Catalog) Match(method, urlPath string) (r *Route, params map[string]string, ok bool) {
 	p := matchPath(urlPath)
 	var values [16]string
@@ -193,8 +194,13 @@ func (c *Catalog) Match(method, urlPath string) (r *Route, params map[string]str
 	return r, r.paramMap(vals), true
 }
 
-// paramMap is r's path parameters by name, from their values in order.
+// paramMap is r's path parameters by name, from their values in order:
+// nil for a route without parameters (no allocation for the most common
+// creates and lists).
 func (r *Route) paramMap(vals []string) map[string]string {
+	if len(r.Params) == 0 {
+		return nil
+	}
 	params := make(map[string]string, len(r.Params))
 	for i, name := range r.Params {
 		if i < len(vals) {

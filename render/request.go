@@ -65,14 +65,20 @@ type madeID struct{ prefix, id string }
 // NewRequest builds a Request from an incoming HTTP request whose body has
 // already been read, and the path parameters its route matched.
 func NewRequest(r *http.Request, params map[string]string, body []byte) *Request {
-	return &Request{
-		Method:      r.Method,
-		Path:        r.URL.Path,
-		Params:      params,
-		RawQuery:    r.URL.RawQuery,
-		Header:      r.Header,
-		Body:        body,
-		ContentType: r.Header.Get("Content-Type"),
+	req := new(Request)
+	req.Init(r, params, body)
+	return req
+}
+
+// Init makes req what NewRequest(r, params, body) makes, in place: a
+// server keeps it in memory of its own (one allocation per request). req
+// must be new (the zero Request).
+func (req *Request) Init(r *http.Request, params map[string]string, body []byte) {
+	req.Method, req.Path, req.Params, req.RawQuery = r.Method, r.URL.Path, params, r.URL.RawQuery
+	req.Header, req.Body = r.Header, body
+	// The canonical key read directly: Header.Get would canonicalize it again.
+	if ct := r.Header["Content-Type"]; len(ct) > 0 {
+		req.ContentType = ct[0]
 	}
 }
 

@@ -176,7 +176,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// stripe-go's test suite checks for it before it runs.
 		h["Stripe-Mock-Version"] = s.mockVersion
 	}
-	fromBrowser := r.Header.Get("Origin") != ""
+	fromBrowser := headerValue(r.Header, "Origin") != ""
 	if fromBrowser {
 		// Browsers may call the mock directly (Stripe's API allows any origin).
 		h["Access-Control-Allow-Origin"] = []string{"*"}
@@ -262,15 +262,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			status, out = replay.Status, Text(replay.Body)
 			break
 		}
-		req := render.NewRequest(r, params, body)
+		req := &sc.request
+		req.Init(r, params, body)
 		req.ID = reqID
-		variant, test = s.choose(route, req, r.Header.Get("Prefer"))
+		prefer := headerValue(r.Header, "Prefer")
+		variant, test = s.choose(route, req, prefer)
 		if s.chooser != nil {
 			// Rules and response modes decide for a route left on auto,
 			// when neither a Prefer header nor a test value did; a route
 			// in FALLBACK mode may pass the request on to the next.
 			var found bool
-			route, variant, test, found = s.chooseOn(route, req, method, r.URL.Path, r.Header.Get("Prefer"), variant, test)
+			route, variant, test, found = s.chooseOn(route, req, method, r.URL.Path, prefer, variant, test)
 			if !found {
 				if !s.wait(r, s.cat.Latency) {
 					return
@@ -303,7 +305,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		ran = true
 		status = v.Status
-		people := forPeople(r.Header.Get("User-Agent"))
+		people := forPeople(headerValue(r.Header, "User-Agent"))
 		sc.v, sc.req, sc.test, sc.people = v, req, test, people
 		var rendered Body
 		if s.keeper != nil && v.Kind == catalog.Success {
@@ -407,15 +409,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // answerScratch is what one answer keeps on the heap, in one allocation:
-// the values of its Request-Id and Content-Length headers, and the
-// variant its rendering renders and the error it met.
+// the values of its Request-Id and Content-Length headers, the request
+// as rendering reads it, and the variant its rendering renders and the
+// error it met.
 type answerScratch struct {
-	vals   [2]string
-	v      *catalog.Variant
-	req    *render.Request
-	test   *Outcome
-	people bool // indented JSON (forPeople)
-	err    error
+	vals    [2]string
+	request render.Request // what the templates and rules see of the request
+	v       *catalog.Variant
+	req     *render.Request
+	test    *Outcome
+	people  bool // indented JSON (forPeople)
+	err     error
 }
 
 // render renders the variant for the request.
@@ -434,6 +438,15 @@ func (a *answerScratch) renderVariant() (string, error) {
 		a.err = err
 	}
 	return a.test.finish(out), err
+}
+
+// headerValue is h.Get(key) for a key already in canonical form (a
+// constant), without canonicalizing it again.
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // forPeople reports whether a request comes from a tool a person reads
