@@ -46,6 +46,12 @@ type Request struct {
 	form   url.Values
 	// queryPairs is RawQuery decoded, when Query is not set.
 	queryPairs []FormPair
+	// pairRoom holds the pairs of the first body decoded, when they fit:
+	// a usual create's form costs no allocation of its own. A body set
+	// later (SetBody) gets pairs of its own, so that the first body's
+	// pairs, which callers may hold, stay as they were.
+	pairRoom     [8]FormPair
+	pairRoomUsed bool
 	// index is the first pair of each key, made for long forms only.
 	index   map[string]int
 	json    any
@@ -213,6 +219,11 @@ const maxFormParams = 10000
 // the pairs' order: empty pieces are skipped, and a piece with a
 // semicolon or a bad escape fails the whole form (ok false).
 func ParsePairs(s string) (pairs []FormPair, ok bool) {
+	return parsePairs(s, nil)
+}
+
+// parsePairs is ParsePairs, the pairs in room when they fit in it.
+func parsePairs(s string, room []FormPair) (pairs []FormPair, ok bool) {
 	n := strings.Count(s, "&") + 1
 	if n > maxFormParams {
 		// The limit may be changed (GODEBUG urlmaxqueryparams).
@@ -223,7 +234,11 @@ func ParsePairs(s string) (pairs []FormPair, ok bool) {
 	if s == "" {
 		return nil, true
 	}
-	pairs = make([]FormPair, 0, n)
+	if n <= cap(room) {
+		pairs = room[:0]
+	} else {
+		pairs = make([]FormPair, 0, n)
+	}
 	for s != "" {
 		var piece string
 		piece, s, _ = strings.Cut(s, "&")
@@ -283,7 +298,12 @@ func (r *Request) decode() {
 		}
 		return
 	}
-	r.pairs, r.isForm = ParsePairs(string(r.Body))
+	var room []FormPair
+	if !r.pairRoomUsed {
+		r.pairRoomUsed = true
+		room = r.pairRoom[:]
+	}
+	r.pairs, r.isForm = parsePairs(string(r.Body), room)
 }
 
 // indexFrom is the length of a form from which BodyValue looks keys up

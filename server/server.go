@@ -225,7 +225,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h["Content-Type"] = jsonType
 	default:
 		var err error
-		body, err = s.readBody(w, r)
+		body, err = s.readBody(w, r, start)
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			status, out = http.StatusRequestTimeout, Text(stripeError("invalid_request_error", "",
 				fmt.Sprintf("The request body did not arrive within %gs: routedeck closed the connection. Send the body with the request.", s.bodyTimeout.Seconds()), ""))
@@ -557,12 +557,13 @@ func (s *Server) active(r *catalog.Route) int {
 }
 
 // readBody reads the request body, at most MaxBodyBytes, before the body
-// deadline. Its buffer grows as bytes arrive, never ahead of them to an
+// deadline (counted from start, the handler's start: the time it
+// starts to read the body, without asking the clock again). Its buffer grows as bytes arrive, never ahead of them to an
 // announced length, so clients that announce a large body and send little
 // cost little. A body over the limit is read on and discarded, up to
 // MaxDiscardBytes, so that a client which sends the whole body before
 // reading (Python's urllib) is not reset before it reads the 413.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, start time.Time) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return nil, nil
 	}
@@ -575,7 +576,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	}
 	// The deadline is set here rather than as the server's ReadTimeout so
 	// that it starts with the body and ends with it.
-	jc := startBodyDeadline(w, r, time.Now().Add(s.bodyTimeout))
+	jc := startBodyDeadline(w, r, start.Add(s.bodyTimeout))
 	defer endBodyDeadline(w, jc)
 	if r.ContentLength > MaxBodyBytes {
 		return nil, discard(r.Body)
