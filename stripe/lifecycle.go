@@ -427,11 +427,11 @@ func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Re
 		default:
 			return nil, unexpectedState(b, "confirm", status, "requires_payment_method", "requires_confirmation", "requires_action")
 		}
-		value := testValue(payIntentConfirm, req)
+		value, number := testValue(payIntentConfirm, req)
 		if value == "" {
 			value = pmWas
 		}
-		tc, known := l.cards.Lookup(value)
+		tc, known := l.cards.lookupSent(value, number)
 		if !known {
 			tc = TestCard{Card: Card{Number: "4242424242424242", Brand: "visa", ExpMonth: 12, ExpYear: time.Now().Year() + 3, Funding: "credit", Country: "US"}}
 		}
@@ -442,17 +442,28 @@ func (l *lifecycle) confirmIntent(ctx context.Context, id string, req *render.Re
 		amount, _ := strconv.ParseInt(amountText, 10, 64)
 		switch tc.Result {
 		case Declines, DeclinesCharge, IncorrectNumber:
-			chID := render.NewID("ch")
+			// A number Stripe refuses makes no card, so no charge either:
+			// the intent keeps its latest_charge.
+			chID := ""
+			if tc.Result != IncorrectNumber {
+				chID = render.NewID("ch")
+			}
 			d := tc.Decline
 			last := lastError{Charge: chID, Code: d.Code, DeclineCode: d.DeclineCode, Message: d.Message, Param: d.Param, Type: "card_error",
 				DocURL: "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(d.Code, "_", "-")}
-			declines := cur.edit([]setting{str("status", "requires_payment_method"), val("last_payment_error", last),
-				str("latest_charge", chID), null("payment_method"), null("next_action")})
+			settings := []setting{str("status", "requires_payment_method"), val("last_payment_error", last),
+				null("payment_method"), null("next_action")}
+			if chID != "" {
+				settings = append(settings, str("latest_charge", chID))
+			}
+			declines := cur.edit(settings)
 			e := declineError{Charge: chID, Code: d.Code, DeclineCode: d.DeclineCode, DocURL: last.DocURL, Message: d.Message,
 				Param: d.Param, PaymentIntent: declines.now.b, Type: "card_error"}
 			body, _ := json.MarshalIndent(declineBody{Error: e}, "", "  ")
 			out.declined = &server.APIError{Status: http.StatusPaymentRequired, Type: e.Type, Code: e.Code, Message: e.Message, Param: e.Param, Body: string(body) + "\n"}
-			declines.charge = &chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, failed: &d, customer: customer}
+			if chID != "" {
+				declines.charge = &chargeRecord{id: chID, intent: id, pm: pm, amount: amount, currency: currency, card: tc, failed: &d, customer: customer}
+			}
 			return declines, nil // the decline is stored; the answer is the 402
 		case RequiresAction:
 			v := newValues(len("requires_action") + len(pm) + 2*len(`""`) + len("null"))
@@ -892,7 +903,7 @@ func (l *lifecycle) setupAction(ctx context.Context, action intentAction, req *r
 		default:
 			return nil, refuse(b, "confirm", top[0], "requires_payment_method", "requires_confirmation", "requires_action")
 		}
-		value := testValue(paySetupConfirm, req)
+		value, number := testValue(paySetupConfirm, req)
 		if value == "" {
 			value = top[1]
 		}
@@ -900,7 +911,7 @@ func (l *lifecycle) setupAction(ctx context.Context, action intentAction, req *r
 		if !strings.HasPrefix(pm, "pm_") && !strings.HasPrefix(pm, "card_") && !strings.HasPrefix(pm, "src_") {
 			pm = render.NewID("pm")
 		}
-		tc, _ := l.cards.Lookup(value)
+		tc, _ := l.cards.lookupSent(value, number)
 		switch tc.Result {
 		case Declines, IncorrectNumber:
 			d := tc.Decline

@@ -111,7 +111,7 @@ func (p *Payments) Outcome(route *catalog.Route, req *render.Request) *server.Ou
 	if kind == payNone {
 		return nil
 	}
-	value := testValue(kind, req)
+	value, number := testValue(kind, req)
 	if (kind == payIntentConfirm || kind == paySetupConfirm) && p.life != nil {
 		// A stored intent is confirmed by the State (the lifecycle), with
 		// the request's payment method or its own.
@@ -128,7 +128,7 @@ func (p *Payments) Outcome(route *catalog.Route, req *render.Request) *server.Ou
 				}
 				value = topValues(view(obj.JSON), "payment_method")[0]
 			}
-			tc, ok := p.cards.Lookup(value)
+			tc, ok := p.cards.lookupSent(value, number)
 			if !ok {
 				return nil
 			}
@@ -139,6 +139,9 @@ func (p *Payments) Outcome(route *catalog.Route, req *render.Request) *server.Ou
 		return nil
 	}
 	tc, paid, ok := p.cards.lookup(value)
+	if !ok && number {
+		tc, ok = notANumber(value), true
+	}
 	if !ok {
 		return nil
 	}
@@ -152,12 +155,14 @@ func (p *Payments) Outcome(route *catalog.Route, req *render.Request) *server.Ou
 	return pay.outcome()
 }
 
-// testValue is the value a route's request charges, attaches or tokenizes.
-func testValue(kind payRoute, req *render.Request) string {
+// testValue is the value a route's request charges, attaches or
+// tokenizes, and whether it was sent as a card number (card[number] and
+// the like) rather than as an id or a test value's name.
+func testValue(kind payRoute, req *render.Request) (value string, number bool) {
 	switch kind {
 	case payIntentCreate, paySetupCreate:
 		if c, _ := req.BodyValue("confirm"); c != "true" {
-			return ""
+			return "", false
 		}
 		return firstValue(req, "payment_method", "payment_method_data.card.number", "payment_method_data.card.token", "")
 	case payIntentConfirm, paySetupConfirm:
@@ -167,26 +172,27 @@ func testValue(kind payRoute, req *render.Request) string {
 	case payMethodCreate, payToken:
 		return firstValue(req, "card.number", "", "", "")
 	case payAttach:
-		return req.Params["payment_method"]
+		return req.Params["payment_method"], false
 	case payCustomerSource:
 		return firstValue(req, "source", "card", "source.number", "card.number")
 	}
-	return ""
+	return "", false
 }
 
 // firstValue is the first non-empty body value of the paths a to d, in
-// that order ("" ends them): a function of four, not of a variadic list,
-// so that no request allocates the list.
-func firstValue(req *render.Request, a, b, c, d string) string {
+// that order ("" ends them), and whether its path names a card number: a
+// function of four, not of a variadic list, so that no request allocates
+// the list.
+func firstValue(req *render.Request, a, b, c, d string) (string, bool) {
 	for _, path := range [...]string{a, b, c, d} {
 		if path == "" {
 			break
 		}
 		if v, ok := req.BodyValue(path); ok && v != "" {
-			return v
+			return v, strings.HasSuffix(path, ".number")
 		}
 	}
-	return ""
+	return "", false
 }
 
 // payment is one request's test value and what it leads to.

@@ -330,6 +330,24 @@ func (c *Cards) lookup(value string) (tc TestCard, paid string, ok bool) {
 	return refused, "", true
 }
 
+// lookupSent is Lookup for a value as the request sent it: one sent as a
+// card number (card[number]) that is no test value, letters in it, is
+// refused as invalid_number rather than let through as an id would be.
+func (c *Cards) lookupSent(value string, number bool) (TestCard, bool) {
+	tc, ok := c.Lookup(value)
+	if !ok && number {
+		return notANumber(value), true
+	}
+	return tc, ok
+}
+
+// notANumber is the refusal of a card number with other characters than
+// digits, spaces and dashes in it.
+func notANumber(value string) TestCard {
+	return TestCard{Card: Card{Number: value, Brand: "visa", Funding: "credit", Country: "US"}, Result: IncorrectNumber,
+		Decline: invalidNumber, Why: "not a card number: characters other than digits"}
+}
+
 func isDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
