@@ -88,6 +88,13 @@ func (f forgetful) Put(ctx context.Context, obj store.Object) (store.Object, err
 	return obj, nil
 }
 
-func (f forgetful) AppendEventAround(context.Context, store.Object, string, string, string) error {
+// The State keeps events around their objects through this method when
+// the store has it (else it joins the object's text): the same path as
+// the Memory it wraps.
+var _ interface {
+	AppendEventAround(context.Context, store.Object, string, store.Object, string) error
+} = forgetful{}
+
+func (f forgetful) AppendEventAround(context.Context, store.Object, string, store.Object, string) error {
 	return nil
 }
